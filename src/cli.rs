@@ -1,0 +1,337 @@
+//! Command-line interface: the commands, their options, and exit codes.
+
+use crate::engine::{self, CheckOptions, RuleSelection, RunOutput};
+use crate::finding::Severity;
+use crate::report::{self, Format, HumanOptions, display_path, locate};
+use crate::rules::{self, RULES};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+/// Exit codes, as documented in README.md.
+pub mod exit {
+    pub const OK: i32 = 0;
+    pub const FINDINGS: i32 = 1;
+    pub const ERROR: i32 = 2;
+}
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "iamlint",
+    version,
+    about = "Static analyzer and linter for AWS IAM policies in Terraform, CloudFormation and JSON"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check files and directories for policy problems.
+    Check(CheckArgs),
+    /// List every rule.
+    Rules {
+        #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+        format: ListFormat,
+    },
+    /// Print a rule's documentation.
+    Explain {
+        /// The rule id, e.g. `passrole-unscoped`.
+        rule: String,
+    },
+    /// Print every policy document found, as iamlint analyses it.
+    Documents {
+        #[command(flatten)]
+        input: InputArgs,
+        #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+        format: ListFormat,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// The severity at or above which findings fail the run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Info,
+    /// Never fail because of findings (errors reading files still exit 2).
+    Never,
+}
+
+impl FailOn {
+    fn fails(self, severity: Severity) -> bool {
+        match self {
+            FailOn::Error => severity >= Severity::Error,
+            FailOn::Warning => severity >= Severity::Warning,
+            FailOn::Info => true,
+            FailOn::Never => false,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    /// Files and directories to check; `-` reads standard input.
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// The file name to report standard input under.
+    #[arg(long, value_name = "NAME")]
+    pub stdin_filename: Option<String>,
+    /// Number of threads (default: one per core).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Files larger than this many bytes are not read.
+    #[arg(long, value_name = "BYTES", default_value_t = engine::DEFAULT_MAX_FILE_SIZE)]
+    pub max_file_size: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Write the report to this file instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit with 1 when a finding is at or above this severity.
+    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
+    pub fail_on: FailOn,
+    /// Run only these rules (comma-separated or repeated).
+    #[arg(long, value_delimiter = ',', value_name = "RULE")]
+    pub select: Vec<String>,
+    /// Do not run these rules (comma-separated or repeated).
+    #[arg(long, value_delimiter = ',', value_name = "RULE")]
+    pub ignore: Vec<String>,
+    /// Print only the summary line (human format).
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+pub fn run(cli: Cli) -> i32 {
+    match cli.command {
+        Command::Check(args) => check(args),
+        Command::Rules { format } => list_rules(format),
+        Command::Explain { rule } => explain(&rule),
+        Command::Documents { input, format } => documents(input, format),
+    }
+}
+
+fn options(input: InputArgs, rules: RuleSelection, keep_documents: bool) -> CheckOptions {
+    CheckOptions {
+        paths: input.paths,
+        stdin_filename: input.stdin_filename,
+        jobs: input.jobs,
+        rules,
+        max_file_size: input.max_file_size,
+        keep_documents,
+    }
+}
+
+fn check(args: CheckArgs) -> i32 {
+    let selection = RuleSelection {
+        select: args.select,
+        ignore: args.ignore,
+    };
+    let unknown = selection.unknown_rules();
+    if !unknown.is_empty() {
+        for id in unknown {
+            let hint = crate::suggest::did_you_mean(&id, rules::ids())
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
+            eprintln!("error: unknown rule `{id}`{hint}; `iamlint rules` lists them");
+        }
+        return exit::ERROR;
+    }
+    let run = engine::run(&options(args.input, selection, false));
+    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    };
+    let human = HumanOptions {
+        color,
+        quiet: args.quiet,
+        width: None,
+    };
+    let written = match &args.output {
+        Some(path) => std::fs::File::create(path).and_then(|file| {
+            let mut out = std::io::BufWriter::new(file);
+            report::write(args.format, &run, &human, &mut out)?;
+            out.flush()
+        }),
+        None => {
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::new(stdout.lock());
+            report::write(args.format, &run, &human, &mut out).and_then(|()| out.flush())
+        }
+    };
+    if let Err(error) = written {
+        if error.kind() == std::io::ErrorKind::BrokenPipe {
+            return exit::OK;
+        }
+        eprintln!("error: cannot write the report: {error}");
+        return exit::ERROR;
+    }
+    if args.output.is_some() && args.format != Format::Human {
+        eprintln!("{}", report::summary_line(&run));
+    }
+    exit_code(&run, args.fail_on)
+}
+
+fn exit_code(run: &RunOutput, fail_on: FailOn) -> i32 {
+    if !run.errors.is_empty() {
+        exit::ERROR
+    } else if run.findings.iter().any(|f| fail_on.fails(f.severity)) {
+        exit::FINDINGS
+    } else {
+        exit::OK
+    }
+}
+
+fn list_rules(format: ListFormat) -> i32 {
+    let mut out = String::new();
+    match format {
+        ListFormat::Text => {
+            for rule in RULES {
+                let meta = rule.meta();
+                out.push_str(&format!(
+                    "{:<32} {:<12} {:<8} {}\n",
+                    meta.id,
+                    meta.category.as_str(),
+                    meta.severity.as_str(),
+                    meta.summary
+                ));
+            }
+        }
+        ListFormat::Json => {
+            let list: Vec<_> = RULES
+                .iter()
+                .map(|rule| {
+                    let meta = rule.meta();
+                    serde_json::json!({
+                        "id": meta.id,
+                        "category": meta.category,
+                        "severity": meta.severity,
+                        "confidence": meta.confidence,
+                        "summary": meta.summary,
+                        "url": meta.url(),
+                    })
+                })
+                .collect();
+            out = serde_json::to_string_pretty(&list).unwrap_or_default() + "\n";
+        }
+    }
+    print_or_pipe(&out)
+}
+
+fn explain(id: &str) -> i32 {
+    match rules::find(id) {
+        Some(rule) => print_or_pipe(&rules::reference_page(rule.meta())),
+        None => {
+            let hint = crate::suggest::did_you_mean(id, rules::ids())
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
+            eprintln!("error: unknown rule `{id}`{hint}; `iamlint rules` lists them");
+            exit::ERROR
+        }
+    }
+}
+
+fn documents(input: InputArgs, format: ListFormat) -> i32 {
+    let run = engine::run(&options(input, RuleSelection::default(), true));
+    let entries: Vec<serde_json::Value> = run
+        .documents
+        .iter()
+        .map(|document| {
+            let location = locate(&run.sources, document.value.span);
+            let mut kind = serde_json::json!(document.kind);
+            if let Some(object) = kind.as_object_mut() {
+                object.retain(|_, v| v.as_str().is_none_or(|s| !s.is_empty()));
+            }
+            serde_json::json!({
+                "path": location.path,
+                "line": location.start.line,
+                "column": location.start.column,
+                "origin": document.origin.label().unwrap_or_else(|| {
+                    display_path(run.sources.get(document.origin.file).path())
+                }),
+                "origin_notes": document.origin.notes,
+                "kind": kind,
+                "attachments": document.attachments,
+                "policy": document.value.to_json(),
+            })
+        })
+        .collect();
+    let mut out = String::new();
+    match format {
+        ListFormat::Json => {
+            out = serde_json::to_string_pretty(&entries).unwrap_or_default() + "\n";
+        }
+        ListFormat::Text => {
+            for entry in &entries {
+                out.push_str(&format!(
+                    "# {}:{}:{} {} ({})\n",
+                    entry["path"].as_str().unwrap_or_default(),
+                    entry["line"],
+                    entry["column"],
+                    entry["origin"].as_str().unwrap_or_default(),
+                    entry["kind"]["kind"].as_str().unwrap_or_default(),
+                ));
+                for attachment in entry["attachments"].as_array().into_iter().flatten() {
+                    out.push_str(&format!(
+                        "#   attached to {} {}\n",
+                        attachment["principal_kind"].as_str().unwrap_or_default(),
+                        attachment["principal"].as_str().unwrap_or_default()
+                    ));
+                }
+                out.push_str(&serde_json::to_string_pretty(&entry["policy"]).unwrap_or_default());
+                out.push_str("\n\n");
+            }
+        }
+    }
+    let code = print_or_pipe(&out);
+    for error in &run.errors {
+        eprintln!("error: {}: {}", error.path, error.message);
+    }
+    if run.errors.is_empty() {
+        code
+    } else {
+        exit::ERROR
+    }
+}
+
+/// Prints, treating a closed pipe (`| head`) as success.
+fn print_or_pipe(text: &str) -> i32 {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => exit::OK,
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => exit::OK,
+        Err(error) => {
+            eprintln!("error: {error}");
+            exit::ERROR
+        }
+    }
+}

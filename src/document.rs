@@ -1,0 +1,109 @@
+//! A policy document found in a file: its value tree, where it came from, what kind of policy
+//! it is, and whom it is attached to.
+
+use crate::source::{FileId, Span};
+use crate::value::Value;
+use serde::Serialize;
+
+#[derive(Clone, Debug)]
+pub struct PolicyDocument {
+    pub origin: Origin,
+    pub kind: PolicyKind,
+    /// The policy object itself (the value holding `Statement`).
+    pub value: Value,
+    pub attachments: Vec<Attachment>,
+}
+
+/// Where a document came from, stable across runs so it can name findings and fingerprints.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Origin {
+    #[serde(skip)]
+    pub file: FileId,
+    /// Terraform address (`aws_iam_role.ci`, `data.aws_iam_policy_document.x`) or
+    /// CloudFormation logical id; `None` for a raw JSON policy file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    /// The attribute holding the policy (`assume_role_policy`, `Properties.PolicyDocument`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attribute: Option<String>,
+    /// Anything else a reader needs, e.g. that the resource uses `count` or `for_each`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+impl Origin {
+    pub fn file(file: FileId) -> Self {
+        Origin {
+            file,
+            address: None,
+            attribute: None,
+            notes: Vec::new(),
+        }
+    }
+
+    /// `aws_iam_role.ci.assume_role_policy`, or `None` for a raw file.
+    pub fn label(&self) -> Option<String> {
+        match (&self.address, &self.attribute) {
+            (Some(address), Some(attribute)) => Some(format!("{address}.{attribute}")),
+            (Some(address), None) => Some(address.clone()),
+            (None, Some(attribute)) => Some(attribute.clone()),
+            (None, None) => None,
+        }
+    }
+}
+
+/// What a policy is for, which decides the rules that apply (a `Principal` belongs in a trust
+/// or resource policy, never in an identity policy).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "kind")]
+pub enum PolicyKind {
+    /// Not known from where it was found; rules that depend on the kind stay quiet.
+    Unknown,
+    Identity,
+    Trust,
+    Resource {
+        /// The resource type carrying it (`aws_s3_bucket_policy`, `AWS::SQS::QueuePolicy`).
+        resource_type: String,
+    },
+    PermissionsBoundary,
+    ServiceControl,
+}
+
+impl PolicyKind {
+    pub fn name(&self) -> &'static str {
+        match self {
+            PolicyKind::Unknown => "unknown",
+            PolicyKind::Identity => "identity",
+            PolicyKind::Trust => "trust",
+            PolicyKind::Resource { .. } => "resource",
+            PolicyKind::PermissionsBoundary => "permissions-boundary",
+            PolicyKind::ServiceControl => "service-control",
+        }
+    }
+
+    /// Kinds whose statements name whom they apply to with `Principal`.
+    pub fn has_principals(&self) -> bool {
+        matches!(self, PolicyKind::Trust | PolicyKind::Resource { .. })
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PrincipalKind {
+    Role,
+    User,
+    Group,
+    InstanceProfile,
+}
+
+/// A principal that receives a document, as the code shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Attachment {
+    pub principal_kind: PrincipalKind,
+    /// Address or logical id of the principal (`aws_iam_role.ci`, `BuildRole`), or its name
+    /// when it is only referenced by name.
+    pub principal: String,
+    /// Where the attachment is written (the attachment resource, the `Roles:` entry).
+    #[serde(skip)]
+    pub span: Option<Span>,
+}

@@ -1,0 +1,342 @@
+//! Strict JSON to spanned value tree, also for JSON embedded in strings of other formats.
+
+use super::{Hole, OffsetMap};
+use crate::source::{FileId, Span};
+use crate::value::{Member, TemplatePart, Value, ValueKind};
+use jsonc_parser::ast;
+use jsonc_parser::common::Ranged;
+
+/// A syntax error, at a byte offset of the file (already mapped back).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JsonError {
+    pub offset: usize,
+    pub message: String,
+}
+
+/// Strict JSON, as IAM and CloudFormation accept it: no comments, trailing commas or JSON5.
+fn strict_options() -> jsonc_parser::ParseOptions {
+    jsonc_parser::ParseOptions {
+        allow_comments: false,
+        allow_loose_object_property_names: false,
+        allow_trailing_commas: false,
+        allow_missing_commas: false,
+        allow_single_quoted_strings: false,
+        allow_hexadecimal_numbers: false,
+        allow_unary_plus_numbers: false,
+        allow_bare_decimal_point_numbers: false,
+        allow_non_finite_numbers: false,
+        allow_extended_string_escapes: false,
+    }
+}
+
+/// Parses a whole file. A UTF-8 byte order mark is skipped (spans stay file offsets).
+/// `Ok(None)` for a file with no value at all (empty or only whitespace).
+pub fn parse_file(file: FileId, text: &str) -> Result<Option<Value>, JsonError> {
+    let (body, base) = match text.strip_prefix('\u{feff}') {
+        Some(rest) => (rest, 3),
+        None => (text, 0),
+    };
+    parse_embedded(file, body, &OffsetMap::Shift(base), &[])
+}
+
+/// Parses `text`, which may be a decoded piece of a larger file (see [`OffsetMap`]), with
+/// `holes` (sorted, non-overlapping) replaced by placeholders: a hole inside a JSON string
+/// turns that string into a [`ValueKind::Template`], a hole standing for a whole value becomes
+/// [`ValueKind::Unknown`].
+pub fn parse_embedded(
+    file: FileId,
+    text: &str,
+    map: &OffsetMap,
+    holes: &[Hole],
+) -> Result<Option<Value>, JsonError> {
+    let filled;
+    let parse_text = if holes.is_empty() {
+        text
+    } else {
+        filled = fill_holes(text, holes);
+        filled.as_str()
+    };
+    let parsed = jsonc_parser::parse_to_ast(parse_text, &Default::default(), &strict_options())
+        .map_err(|error| JsonError {
+            offset: map.map(error.range().start),
+            message: error.kind().to_string(),
+        })?;
+    let converter = Converter {
+        file,
+        text,
+        map,
+        holes,
+    };
+    Ok(parsed.value.map(|value| converter.convert(&value)))
+}
+
+/// Replaces each hole with filler of the same length that keeps the JSON valid: inside a
+/// string, plain characters; elsewhere a number that the converter turns back into a hole.
+fn fill_holes(text: &str, holes: &[Hole]) -> String {
+    let mut bytes = text.as_bytes().to_vec();
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut next_hole = 0;
+    let mut index = 0;
+    while index < bytes.len() {
+        if let Some(hole) = holes.get(next_hole)
+            && hole.range.start == index
+        {
+            let end = hole.range.end.min(bytes.len());
+            for (offset, byte) in bytes[index..end].iter_mut().enumerate() {
+                *byte = if in_string {
+                    b'_'
+                } else if offset == 0 {
+                    b'1'
+                } else {
+                    b'0'
+                };
+            }
+            next_hole += 1;
+            index = end.max(index + 1);
+            continue;
+        }
+        let byte = bytes[index];
+        if escaped {
+            escaped = false;
+        } else if in_string && byte == b'\\' {
+            escaped = true;
+        } else if byte == b'"' {
+            in_string = !in_string;
+        }
+        index += 1;
+    }
+    // Holes only replace ASCII-delimited `${...}` ranges with ASCII, but a hole may end inside
+    // a multi-byte character of a malformed input: fall back to lossy text then.
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+struct Converter<'a> {
+    file: FileId,
+    text: &'a str,
+    map: &'a OffsetMap,
+    holes: &'a [Hole],
+}
+
+impl Converter<'_> {
+    fn span(&self, range: jsonc_parser::common::Range) -> Span {
+        Span::new(
+            self.file,
+            self.map.map(range.start),
+            self.map.map(range.end),
+        )
+    }
+
+    fn holes_in(&self, start: usize, end: usize) -> &[Hole] {
+        let first = self.holes.partition_point(|hole| hole.range.start < start);
+        let last = self.holes.partition_point(|hole| hole.range.start < end);
+        &self.holes[first..last]
+    }
+
+    fn convert(&self, value: &ast::Value<'_>) -> Value {
+        let span = self.span(value.range());
+        let kind = match value {
+            ast::Value::NullKeyword(_) => ValueKind::Null,
+            ast::Value::BooleanLit(lit) => ValueKind::Bool(lit.value),
+            ast::Value::NumberLit(lit) => match self.holes_in(lit.range.start, lit.range.end) {
+                [hole] if hole.range == (lit.range.start..lit.range.end) => {
+                    ValueKind::Unknown(hole.unknown.clone())
+                }
+                _ => ValueKind::Number(lit.value.to_string()),
+            },
+            ast::Value::StringLit(lit) => self.string(lit),
+            ast::Value::Array(array) => {
+                ValueKind::Array(array.elements.iter().map(|e| self.convert(e)).collect())
+            }
+            ast::Value::Object(object) => ValueKind::Object(
+                object
+                    .properties
+                    .iter()
+                    .map(|prop| Member {
+                        key: prop.name.as_str().to_string(),
+                        key_span: self.span(prop.name.range()),
+                        value: self.convert(&prop.value),
+                    })
+                    .collect(),
+            ),
+        };
+        Value::new(span, kind)
+    }
+
+    fn string(&self, lit: &ast::StringLit<'_>) -> ValueKind {
+        let holes = self.holes_in(lit.range.start, lit.range.end);
+        if holes.is_empty() {
+            return ValueKind::String(lit.value.to_string());
+        }
+        // Between the quotes: literal pieces are decoded on their own, holes kept apart.
+        let inner_start = lit.range.start + 1;
+        let inner_end = lit.range.end.saturating_sub(1).max(inner_start);
+        let mut parts = Vec::new();
+        let mut cursor = inner_start;
+        for hole in holes {
+            if hole.range.start > cursor {
+                parts.push(TemplatePart::Literal(decode_piece(
+                    &self.text[cursor..hole.range.start],
+                )));
+            }
+            parts.push(TemplatePart::Hole(hole.unknown.clone()));
+            cursor = hole.range.end.min(inner_end).max(cursor);
+        }
+        if cursor < inner_end {
+            parts.push(TemplatePart::Literal(decode_piece(
+                &self.text[cursor..inner_end],
+            )));
+        }
+        ValueKind::Template(parts)
+    }
+}
+
+/// Decodes the escapes of a piece of a JSON string literal; a piece cut in the middle of an
+/// escape keeps its raw text rather than failing.
+fn decode_piece(raw: &str) -> String {
+    match decode_string_literal(&format!("\"{raw}\""), 0) {
+        Some((text, _)) => text,
+        None => raw.to_string(),
+    }
+}
+
+/// Decodes a JSON string literal (with its quotes) and records, for every decoded byte, the
+/// offset in the file where it was written (`base` is the literal's offset), plus one entry
+/// for the closing quote: what [`OffsetMap::Table`] needs to parse JSON held in a JSON string.
+pub fn decode_string_literal(literal: &str, base: usize) -> Option<(String, Vec<u32>)> {
+    let inner = literal.strip_prefix('"')?.strip_suffix('"')?;
+    let mut text = String::with_capacity(inner.len());
+    let mut table = Vec::with_capacity(inner.len() + 1);
+    let offset_of = |index: usize| u32::try_from(base + 1 + index).unwrap_or(u32::MAX);
+    let mut chars = inner.char_indices().peekable();
+    while let Some((index, ch)) = chars.next() {
+        let decoded = if ch == '\\' {
+            let (_, escape) = chars.next()?;
+            match escape {
+                '"' => '"',
+                '\\' => '\\',
+                '/' => '/',
+                'b' => '\u{8}',
+                'f' => '\u{c}',
+                'n' => '\n',
+                'r' => '\r',
+                't' => '\t',
+                'u' => {
+                    let high = read_hex4(&mut chars)?;
+                    if (0xD800..0xDC00).contains(&high) {
+                        let (_, backslash) = chars.next()?;
+                        let (_, u) = chars.next()?;
+                        if backslash != '\\' || u != 'u' {
+                            return None;
+                        }
+                        let low = read_hex4(&mut chars)?;
+                        char::from_u32(
+                            0x10000 + ((high - 0xD800) << 10) + (low.checked_sub(0xDC00)?),
+                        )?
+                    } else {
+                        char::from_u32(high)?
+                    }
+                }
+                _ => return None,
+            }
+        } else {
+            ch
+        };
+        for _ in 0..decoded.len_utf8() {
+            table.push(offset_of(index));
+        }
+        text.push(decoded);
+    }
+    table.push(offset_of(inner.len()));
+    Some((text, table))
+}
+
+fn read_hex4(chars: &mut std::iter::Peekable<std::str::CharIndices<'_>>) -> Option<u32> {
+    let mut value = 0;
+    for _ in 0..4 {
+        let (_, digit) = chars.next()?;
+        value = value * 16 + digit.to_digit(16)?;
+    }
+    Some(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::value::Unknown;
+
+    const FILE: FileId = FileId(0);
+
+    #[test]
+    fn spans_are_byte_offsets_of_the_file() {
+        let text = "\u{feff}{\"a\": [\"é\", 1]}";
+        let value = parse_file(FILE, text).unwrap().unwrap();
+        let array = value.get("a").unwrap();
+        let first = &array.as_array().unwrap()[0];
+        assert_eq!(&text[first.span.range()], "\"é\"");
+        assert_eq!(first.as_str(), Some("é"));
+    }
+
+    #[test]
+    fn rejects_what_iam_rejects() {
+        assert!(parse_file(FILE, "{\"a\": 1,}").is_err());
+        assert!(parse_file(FILE, "{\"a\": 1} // c").is_err());
+        assert_eq!(parse_file(FILE, "  \n").unwrap(), None);
+        let error = parse_file(FILE, "{\n  \"a\" 1\n}").unwrap_err();
+        assert_eq!(error.offset, 8);
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let text = "[".repeat(100_000);
+        assert!(parse_file(FILE, &text).is_err());
+    }
+
+    #[test]
+    fn holes_become_templates_and_unknowns() {
+        let text = r#"{"Resource": "arn:aws:s3:::${var.b}/*", "Action": ${jsonencode(x)}}"#;
+        let hole = |needle: &str, expression: &str| {
+            let start = text.find(needle).unwrap();
+            Hole {
+                range: start..start + needle.len(),
+                unknown: Unknown {
+                    expression: expression.into(),
+                    reference: None,
+                },
+            }
+        };
+        let holes = [
+            hole("${var.b}", "var.b"),
+            hole("${jsonencode(x)}", "jsonencode(x)"),
+        ];
+        let value = parse_embedded(FILE, text, &OffsetMap::Shift(10), &holes)
+            .unwrap()
+            .unwrap();
+        let resource = value.get("Resource").unwrap();
+        assert_eq!(
+            resource.template_parts(),
+            vec![Some("arn:aws:s3:::"), None, Some("/*")]
+        );
+        assert_eq!(
+            resource.span.start as usize,
+            10 + text.find("\"arn").unwrap()
+        );
+        assert!(matches!(
+            value.get("Action").unwrap().kind,
+            ValueKind::Unknown(_)
+        ));
+    }
+
+    #[test]
+    fn json_inside_a_json_string_maps_back_to_the_file() {
+        let outer = r#"{"Document": "{\"Version\": \"2012-10-17\"}"}"#;
+        let literal_start = outer.find("\"{").unwrap();
+        let literal = &outer[literal_start..outer.len() - 1];
+        let (inner, table) = decode_string_literal(literal, literal_start).unwrap();
+        let value = parse_embedded(FILE, &inner, &OffsetMap::Table(table), &[])
+            .unwrap()
+            .unwrap();
+        let version = value.get("Version").unwrap();
+        assert_eq!(&outer[version.span.range()], r#"\"2012-10-17\""#);
+    }
+}

@@ -1,0 +1,56 @@
+//! Extractors: find every policy document a file holds and lower it to the spanned value tree.
+
+pub mod json;
+pub mod raw_policy;
+
+use crate::document::PolicyDocument;
+use crate::finding::Finding;
+use crate::value::Unknown;
+use std::ops::Range;
+
+/// What one extractor found in one file (or module): documents, and diagnostics for what it
+/// could not read.
+#[derive(Debug, Default)]
+pub struct Extraction {
+    pub documents: Vec<PolicyDocument>,
+    pub diagnostics: Vec<Finding>,
+}
+
+/// How offsets in a text handed to a parser map back to the file it was written in. Text
+/// that is a verbatim slice of the file (a heredoc, a raw file after its BOM) only shifts;
+/// text decoded from an escaped string needs a table.
+#[derive(Clone, Debug)]
+pub enum OffsetMap {
+    Shift(usize),
+    /// `table[i]` is the file offset of byte `i` of the decoded text; it has one more entry
+    /// than the text has bytes, for the end position.
+    Table(Vec<u32>),
+}
+
+impl OffsetMap {
+    pub fn map(&self, offset: usize) -> usize {
+        match self {
+            OffsetMap::Shift(base) => base + offset,
+            OffsetMap::Table(table) => match table.get(offset) {
+                Some(&mapped) => mapped as usize,
+                None => table.last().map_or(offset, |&last| last as usize),
+            },
+        }
+    }
+}
+
+/// A part of a text that is only known at deploy time (`${var.x}` inside a heredoc, a `!Sub`
+/// variable), as a byte range of the text handed to the parser.
+#[derive(Clone, Debug)]
+pub struct Hole {
+    pub range: Range<usize>,
+    pub unknown: Unknown,
+}
+
+/// Whether a file found while walking may hold policies, judged by its name; its content
+/// decides the rest.
+pub fn is_candidate(path: &std::path::Path) -> bool {
+    path.extension()
+        .and_then(|extension| extension.to_str())
+        .is_some_and(|extension| extension.eq_ignore_ascii_case("json"))
+}

@@ -1,0 +1,121 @@
+//! Raw JSON policy documents, recognised by content: a bare policy, `{"PolicyDocument": ...}`,
+//! and `aws iam get-policy-version` output, whose `Document` may itself be a JSON string.
+
+use super::json::{self, JsonError};
+use super::{Extraction, OffsetMap};
+use crate::document::{Origin, PolicyDocument, PolicyKind};
+use crate::rules::parse_error;
+use crate::source::{FileId, SourceFile, Span};
+use crate::value::{Value, ValueKind};
+
+/// Whether a file that turned out not to be a policy should be reported or skipped quietly.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Intent {
+    /// The user named the file (or piped it in): anything but a policy is worth a diagnostic.
+    Explicit,
+    /// Found while walking a tree: other JSON (package.json, tsconfig) is none of our business.
+    Discovered,
+}
+
+pub fn extract(file: FileId, source: &SourceFile, intent: Intent) -> Extraction {
+    let mut extraction = Extraction::default();
+    let text = source.text();
+    let root = match json::parse_file(file, text) {
+        Ok(Some(root)) => root,
+        Ok(None) => {
+            if intent == Intent::Explicit {
+                extraction.diagnostics.push(parse_error::finding(
+                    Span::new(file, 0, 0),
+                    "the file is empty; expected a JSON policy document",
+                ));
+            }
+            return extraction;
+        }
+        Err(error) => {
+            if intent == Intent::Explicit || looks_like_policy(text) {
+                extraction
+                    .diagnostics
+                    .push(syntax_error(file, text, &error));
+            }
+            return extraction;
+        }
+    };
+    match find_policy(file, text, &root) {
+        Ok(Some(value)) => extraction.documents.push(PolicyDocument {
+            origin: Origin::file(file),
+            kind: PolicyKind::Unknown,
+            value,
+            attachments: Vec::new(),
+        }),
+        Ok(None) if intent == Intent::Explicit => {
+            extraction.diagnostics.push(parse_error::finding(
+                Span::new(file, root.span.start as usize, root.span.start as usize + 1),
+                "no IAM policy found: expected an object with `Statement`, `PolicyDocument` or `PolicyVersion.Document`",
+            ));
+        }
+        Ok(None) => {}
+        Err(error) => extraction
+            .diagnostics
+            .push(syntax_error(file, text, &error)),
+    }
+    extraction
+}
+
+/// A cheap guess, for JSON that does not parse, whether it was meant to be a policy.
+fn looks_like_policy(text: &str) -> bool {
+    text.contains("\"Statement\"") || text.contains("\"PolicyDocument\"")
+}
+
+fn syntax_error(file: FileId, text: &str, error: &JsonError) -> crate::finding::Finding {
+    let end = text[error.offset.min(text.len())..]
+        .chars()
+        .next()
+        .map_or(error.offset, |c| error.offset + c.len_utf8());
+    parse_error::finding(
+        Span::new(file, error.offset, end),
+        format!("invalid JSON: {}", lowercase_first(&error.message)),
+    )
+}
+
+fn lowercase_first(message: &str) -> String {
+    let mut chars = message.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// The policy value inside a root, following the wrappers AWS tools write.
+fn find_policy(file: FileId, text: &str, root: &Value) -> Result<Option<Value>, JsonError> {
+    if root.as_object().is_none() {
+        return Ok(None);
+    }
+    if root.get("Statement").is_some() {
+        return Ok(Some(root.clone()));
+    }
+    let wrapped = root
+        .get("PolicyDocument")
+        .or_else(|| root.get("PolicyVersion").and_then(|v| v.get("Document")))
+        .or_else(|| root.get("Policy").and_then(|v| v.get("PolicyDocument")));
+    match wrapped {
+        Some(Value {
+            kind: ValueKind::String(_),
+            span,
+        }) => parse_string_document(file, text, *span),
+        Some(value) if value.as_object().is_some() => Ok(Some(value.clone())),
+        _ => Ok(None),
+    }
+}
+
+/// A document given as a JSON string, parsed with its spans mapped through the escapes.
+fn parse_string_document(file: FileId, text: &str, span: Span) -> Result<Option<Value>, JsonError> {
+    let literal = &text[span.range()];
+    let Some((decoded, table)) = json::decode_string_literal(literal, span.start as usize) else {
+        return Ok(None);
+    };
+    if !decoded.trim_start().starts_with('{') {
+        // URL-encoded documents come from the raw IAM API; the CLI decodes them for us.
+        return Ok(None);
+    }
+    json::parse_embedded(file, &decoded, &OffsetMap::Table(table), &[])
+}

@@ -1,0 +1,125 @@
+//! The typed policy model that rules read, borrowed from the spanned value tree.
+
+pub mod arn;
+pub mod operators;
+mod parse;
+pub mod wildcard;
+
+pub use parse::parse;
+
+use crate::document::PolicyKind;
+use crate::finding::Label;
+use crate::source::Span;
+use crate::value::Value;
+
+#[derive(Debug)]
+pub struct Policy<'v> {
+    pub root: &'v Value,
+    pub version: Option<&'v Value>,
+    pub id: Option<&'v Value>,
+    pub statements: Vec<Statement<'v>>,
+    /// The document's kind, or what its content implies when the carrier did not say.
+    pub kind: PolicyKind,
+    /// Structural problems found while parsing, reported by the rules that own them.
+    pub issues: Vec<Issue>,
+}
+
+#[derive(Debug)]
+pub struct Statement<'v> {
+    pub value: &'v Value,
+    pub sid: Option<&'v Value>,
+    /// `None` when missing or not `Allow`/`Deny`.
+    pub effect: Option<Effect>,
+    pub effect_value: Option<&'v Value>,
+    pub principal: Option<Element<'v>>,
+    pub action: Option<Element<'v>>,
+    pub resource: Option<Element<'v>>,
+    pub conditions: Vec<Condition<'v>>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Effect {
+    Allow,
+    Deny,
+}
+
+/// `Action`/`NotAction`, `Resource`/`NotResource` or `Principal`/`NotPrincipal`.
+#[derive(Debug)]
+pub struct Element<'v> {
+    /// True for the `Not…` form.
+    pub negated: bool,
+    pub key_span: Span,
+    pub value: &'v Value,
+    /// The entries: strings, templates or unknowns (for a principal, the identifiers of every
+    /// principal type, or the `"*"` itself).
+    pub items: Vec<&'v Value>,
+}
+
+/// One `operator: { key: values }` test of a `Condition` block.
+#[derive(Debug)]
+pub struct Condition<'v> {
+    pub operator: &'v str,
+    pub operator_span: Span,
+    pub key: &'v str,
+    pub key_span: Span,
+    pub value: &'v Value,
+    pub values: Vec<&'v Value>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IssueKind {
+    /// Owned by `malformed-policy`.
+    Malformed,
+    /// Owned by `unknown-policy-element`.
+    UnknownElement,
+}
+
+#[derive(Clone, Debug)]
+pub struct Issue {
+    pub kind: IssueKind,
+    pub span: Span,
+    pub message: String,
+    pub help: Option<String>,
+    pub related: Option<Label>,
+}
+
+impl Policy<'_> {
+    /// Identity-like policies (identity, boundary, SCP, or a raw document without any
+    /// `Principal`) are the ones whose statements must name resources and may not name
+    /// principals.
+    pub fn is_identity_like(&self) -> bool {
+        match self.kind {
+            PolicyKind::Identity | PolicyKind::PermissionsBoundary | PolicyKind::ServiceControl => {
+                true
+            }
+            PolicyKind::Unknown => true,
+            PolicyKind::Trust | PolicyKind::Resource { .. } => false,
+        }
+    }
+
+    /// Whether the policy's `Version` makes `${...}` policy variables work.
+    pub fn supports_variables(&self) -> bool {
+        self.version.and_then(Value::as_str) == Some("2012-10-17")
+    }
+}
+
+impl Statement<'_> {
+    pub fn is_allow(&self) -> bool {
+        self.effect == Some(Effect::Allow)
+    }
+
+    /// The `Action` entries, or nothing for `NotAction` or a missing element.
+    pub fn actions(&self) -> &[&Value] {
+        match &self.action {
+            Some(element) if !element.negated => &element.items,
+            _ => &[],
+        }
+    }
+
+    pub fn resources(&self) -> &[&Value] {
+        match &self.resource {
+            Some(element) if !element.negated => &element.items,
+            _ => &[],
+        }
+    }
+}

@@ -1,0 +1,581 @@
+//! The lenient parser from a value tree to the policy model: it never fails, it records every
+//! structural problem as an [`Issue`] and keeps whatever it can use.
+
+use super::{Condition, Effect, Element, Issue, IssueKind, Policy, Statement};
+use crate::document::{PolicyDocument, PolicyKind};
+use crate::finding::Label;
+use crate::source::Span;
+use crate::suggest::did_you_mean;
+use crate::value::{Member, Value, ValueKind};
+
+const POLICY_ELEMENTS: &[&str] = &["Version", "Id", "Statement"];
+const STATEMENT_ELEMENTS: &[&str] = &[
+    "Sid",
+    "Effect",
+    "Principal",
+    "NotPrincipal",
+    "Action",
+    "NotAction",
+    "Resource",
+    "NotResource",
+    "Condition",
+];
+const PRINCIPAL_TYPES: &[&str] = &["AWS", "Service", "Federated", "CanonicalUser"];
+
+/// Actions that only make sense in a role's trust policy.
+const TRUST_ACTIONS: &[&str] = &[
+    "sts:assumerole",
+    "sts:assumerolewithsaml",
+    "sts:assumerolewithwebidentity",
+    "sts:tagsession",
+    "sts:setsourceidentity",
+    "sts:setcontext",
+];
+
+pub fn parse(document: &PolicyDocument) -> Policy<'_> {
+    let mut parser = Parser { issues: Vec::new() };
+    let root = &document.value;
+    let mut policy = Policy {
+        root,
+        version: None,
+        id: None,
+        statements: Vec::new(),
+        kind: document.kind.clone(),
+        issues: Vec::new(),
+    };
+    let Some(members) = parser.object(root, "a policy") else {
+        policy.issues = parser.issues;
+        return policy;
+    };
+    parser.check_duplicate_keys(members);
+    let mut statement_value = None;
+    for member in members {
+        match parser.element_name(member, POLICY_ELEMENTS, "policy") {
+            Some("Version") => policy.version = Some(&member.value),
+            Some("Id") => policy.id = Some(&member.value),
+            Some("Statement") => statement_value = Some(&member.value),
+            _ => {}
+        }
+    }
+    match statement_value {
+        None => parser.malformed(
+            root.opening_span(),
+            "the policy has no `Statement`",
+            Some("add a `Statement` array with at least one statement"),
+        ),
+        Some(value) => policy.statements = parser.statements(value),
+    }
+    if policy.kind == PolicyKind::Unknown {
+        policy.kind = infer_kind(&policy.statements);
+    }
+    parser.check_kind_elements(&policy);
+    policy.issues = parser.issues;
+    policy
+}
+
+/// A raw document names its kind only through its content: principals make it a trust
+/// policy (when every action assumes the role) or a resource policy.
+fn infer_kind(statements: &[Statement<'_>]) -> PolicyKind {
+    if !statements.iter().any(|s| s.principal.is_some()) {
+        return PolicyKind::Unknown;
+    }
+    let all_trust = statements.iter().all(|statement| {
+        let actions = statement.actions();
+        !actions.is_empty()
+            && actions.iter().all(|action| {
+                action
+                    .as_str()
+                    .is_some_and(|a| TRUST_ACTIONS.contains(&a.to_ascii_lowercase().as_str()))
+            })
+    });
+    if all_trust {
+        PolicyKind::Trust
+    } else {
+        PolicyKind::Resource {
+            resource_type: String::new(),
+        }
+    }
+}
+
+struct Parser {
+    issues: Vec<Issue>,
+}
+
+impl Parser {
+    fn malformed(&mut self, span: Span, message: impl Into<String>, help: Option<&str>) {
+        self.issues.push(Issue {
+            kind: IssueKind::Malformed,
+            span,
+            message: message.into(),
+            help: help.map(str::to_string),
+            related: None,
+        });
+    }
+
+    /// An object, or `None` after reporting why not (unknown values are silently skipped).
+    fn object<'v>(&mut self, value: &'v Value, what: &str) -> Option<&'v [Member]> {
+        match &value.kind {
+            ValueKind::Object(members) => Some(members),
+            ValueKind::Unknown(_) => None,
+            _ => {
+                self.malformed(
+                    value.span,
+                    format!("{what} must be an object, found {}", value.type_name()),
+                    None,
+                );
+                None
+            }
+        }
+    }
+
+    fn check_duplicate_keys(&mut self, members: &[Member]) {
+        for (index, member) in members.iter().enumerate() {
+            if let Some(first) = members[..index].iter().find(|m| m.key == member.key) {
+                self.issues.push(Issue {
+                    kind: IssueKind::Malformed,
+                    span: member.key_span,
+                    message: format!("duplicate key `{}`", member.key),
+                    help: Some("IAM keeps only one of them; merge the two".into()),
+                    related: Some(Label {
+                        span: first.key_span,
+                        message: "first defined here".into(),
+                    }),
+                });
+            }
+        }
+    }
+
+    /// The element a key names, reporting unknown keys with a suggestion. A key that only
+    /// differs in case is still used, so the rest of the statement is analysed.
+    fn element_name(
+        &mut self,
+        member: &Member,
+        known: &[&'static str],
+        level: &str,
+    ) -> Option<&'static str> {
+        if let Some(name) = known.iter().find(|name| **name == member.key) {
+            return Some(name);
+        }
+        let case_match = known
+            .iter()
+            .find(|name| name.eq_ignore_ascii_case(&member.key))
+            .copied();
+        let suggestion = case_match.or_else(|| did_you_mean(&member.key, known.iter().copied()));
+        let help = match suggestion {
+            Some(name) => format!("did you mean `{name}`?"),
+            None => format!("{level} elements are {}", list(known)),
+        };
+        let message = if case_match.is_some() {
+            format!(
+                "`{}` is not a {level} element: element names are case-sensitive",
+                member.key
+            )
+        } else {
+            format!("unknown {level} element `{}`", member.key)
+        };
+        self.issues.push(Issue {
+            kind: IssueKind::UnknownElement,
+            span: member.key_span,
+            message,
+            help: Some(help),
+            related: None,
+        });
+        case_match
+    }
+
+    fn statements<'v>(&mut self, value: &'v Value) -> Vec<Statement<'v>> {
+        match &value.kind {
+            ValueKind::Array(items) => {
+                if items.is_empty() {
+                    self.malformed(
+                        value.span,
+                        "`Statement` is empty",
+                        Some("a policy needs at least one statement"),
+                    );
+                }
+                items
+                    .iter()
+                    .filter_map(|item| self.statement(item))
+                    .collect()
+            }
+            ValueKind::Object(_) => self.statement(value).into_iter().collect(),
+            ValueKind::Unknown(_) => Vec::new(),
+            _ => {
+                self.malformed(
+                    value.span,
+                    format!(
+                        "`Statement` must be an object or an array of objects, found {}",
+                        value.type_name()
+                    ),
+                    None,
+                );
+                Vec::new()
+            }
+        }
+    }
+
+    fn statement<'v>(&mut self, value: &'v Value) -> Option<Statement<'v>> {
+        let members = self.object(value, "a statement")?;
+        self.check_duplicate_keys(members);
+        let mut statement = Statement {
+            value,
+            sid: None,
+            effect: None,
+            effect_value: None,
+            principal: None,
+            action: None,
+            resource: None,
+            conditions: Vec::new(),
+        };
+        for member in members {
+            let Some(name) = self.element_name(member, STATEMENT_ELEMENTS, "statement") else {
+                continue;
+            };
+            let value = &member.value;
+            match name {
+                "Sid" => {
+                    if !value.is_stringish() && !matches!(value.kind, ValueKind::Unknown(_)) {
+                        self.malformed(
+                            value.span,
+                            format!("`Sid` must be a string, found {}", value.type_name()),
+                            None,
+                        );
+                    }
+                    statement.sid = Some(value);
+                }
+                "Effect" => {
+                    statement.effect_value = Some(value);
+                    statement.effect = self.effect(value);
+                }
+                "Principal" | "NotPrincipal" => {
+                    let element = self.principal(member, name == "NotPrincipal");
+                    self.set_once(
+                        &mut statement.principal,
+                        element,
+                        "Principal",
+                        "NotPrincipal",
+                    );
+                }
+                "Action" | "NotAction" => {
+                    let element = self.string_list(member, name == "NotAction");
+                    self.set_once(&mut statement.action, element, "Action", "NotAction");
+                }
+                "Resource" | "NotResource" => {
+                    let element = self.string_list(member, name == "NotResource");
+                    self.set_once(&mut statement.resource, element, "Resource", "NotResource");
+                }
+                "Condition" => statement.conditions = self.conditions(value),
+                _ => {}
+            }
+        }
+        if statement.effect_value.is_none() {
+            self.malformed(
+                value.opening_span(),
+                "the statement has no `Effect`",
+                Some("add `\"Effect\": \"Allow\"` or `\"Effect\": \"Deny\"`"),
+            );
+        }
+        if statement.action.is_none() {
+            self.malformed(
+                value.opening_span(),
+                "the statement has neither `Action` nor `NotAction`",
+                Some("name the actions the statement allows or denies"),
+            );
+        }
+        Some(statement)
+    }
+
+    fn set_once<'v>(
+        &mut self,
+        slot: &mut Option<Element<'v>>,
+        element: Element<'v>,
+        positive: &str,
+        negative: &str,
+    ) {
+        if let Some(first) = slot {
+            if first.negated != element.negated {
+                self.issues.push(Issue {
+                    kind: IssueKind::Malformed,
+                    span: element.key_span,
+                    message: format!("a statement cannot have both `{positive}` and `{negative}`"),
+                    help: Some(format!("keep either `{positive}` or `{negative}`")),
+                    related: Some(Label {
+                        span: first.key_span,
+                        message: "the other one is here".into(),
+                    }),
+                });
+            }
+            return;
+        }
+        *slot = Some(element);
+    }
+
+    fn effect(&mut self, value: &Value) -> Option<Effect> {
+        match &value.kind {
+            ValueKind::String(text) => match text.as_str() {
+                "Allow" => Some(Effect::Allow),
+                "Deny" => Some(Effect::Deny),
+                other => {
+                    let help = if other.trim().eq_ignore_ascii_case("allow") {
+                        "write `Allow`: the value is case-sensitive".to_string()
+                    } else if other.trim().eq_ignore_ascii_case("deny") {
+                        "write `Deny`: the value is case-sensitive".to_string()
+                    } else {
+                        "`Effect` is either `Allow` or `Deny`".to_string()
+                    };
+                    self.malformed(
+                        value.span,
+                        format!("invalid `Effect` `{other}`"),
+                        Some(&help),
+                    );
+                    None
+                }
+            },
+            ValueKind::Unknown(_) | ValueKind::Template(_) => None,
+            _ => {
+                self.malformed(
+                    value.span,
+                    format!("`Effect` must be a string, found {}", value.type_name()),
+                    Some("`Effect` is either `Allow` or `Deny`"),
+                );
+                None
+            }
+        }
+    }
+
+    /// `Action`, `Resource` and their negations: a string or an array of strings.
+    fn string_list<'v>(&mut self, member: &'v Member, negated: bool) -> Element<'v> {
+        let value = &member.value;
+        let mut items = Vec::new();
+        match &value.kind {
+            ValueKind::Array(elements) => {
+                if elements.is_empty() {
+                    self.malformed(
+                        value.span,
+                        format!("`{}` is empty", member.key),
+                        Some("an empty list matches nothing; name at least one entry"),
+                    );
+                }
+                for element in elements {
+                    self.string_item(element, &member.key, &mut items);
+                }
+            }
+            _ => self.string_item(value, &member.key, &mut items),
+        }
+        Element {
+            negated,
+            key_span: member.key_span,
+            value,
+            items,
+        }
+    }
+
+    fn string_item<'v>(&mut self, value: &'v Value, key: &str, items: &mut Vec<&'v Value>) {
+        match &value.kind {
+            ValueKind::String(text) if text.is_empty() => {
+                self.malformed(value.span, format!("empty string in `{key}`"), None);
+            }
+            ValueKind::String(_) | ValueKind::Template(_) | ValueKind::Unknown(_) => {
+                items.push(value)
+            }
+            _ => self.malformed(
+                value.span,
+                format!(
+                    "`{key}` entries must be strings, found {}",
+                    value.type_name()
+                ),
+                None,
+            ),
+        }
+    }
+
+    fn principal<'v>(&mut self, member: &'v Member, negated: bool) -> Element<'v> {
+        let value = &member.value;
+        let mut items = Vec::new();
+        match &value.kind {
+            ValueKind::String(text) if text == "*" => items.push(value),
+            ValueKind::Unknown(_) => {}
+            ValueKind::Object(members) => {
+                self.check_duplicate_keys(members);
+                if members.is_empty() {
+                    self.malformed(value.span, format!("`{}` is empty", member.key), None);
+                }
+                for entry in members {
+                    self.element_name(entry, PRINCIPAL_TYPES, "principal type");
+                    match &entry.value.kind {
+                        ValueKind::Array(ids) => {
+                            if ids.is_empty() {
+                                self.malformed(
+                                    entry.value.span,
+                                    format!("no principals listed for `{}`", entry.key),
+                                    None,
+                                );
+                            }
+                            for id in ids {
+                                self.string_item(id, &entry.key, &mut items);
+                            }
+                        }
+                        _ => self.string_item(&entry.value, &entry.key, &mut items),
+                    }
+                }
+            }
+            _ => self.malformed(
+                value.span,
+                format!(
+                    "`{}` must be `\"*\"` or an object of principal types, found {}",
+                    member.key,
+                    if value.is_stringish() {
+                        "another string"
+                    } else {
+                        value.type_name()
+                    }
+                ),
+                Some("write e.g. `{\"AWS\": \"arn:aws:iam::123456789012:root\"}`"),
+            ),
+        }
+        Element {
+            negated,
+            key_span: member.key_span,
+            value,
+            items,
+        }
+    }
+
+    fn conditions<'v>(&mut self, value: &'v Value) -> Vec<Condition<'v>> {
+        let Some(blocks) = self.object(value, "`Condition`") else {
+            return Vec::new();
+        };
+        self.check_duplicate_keys(blocks);
+        let mut conditions = Vec::new();
+        for block in blocks {
+            let Some(tests) = self.object(&block.value, "a condition operator's block") else {
+                continue;
+            };
+            self.check_duplicate_keys(tests);
+            for test in tests {
+                let values = match &test.value.kind {
+                    ValueKind::Array(items) => {
+                        if items.is_empty() {
+                            self.malformed(
+                                test.value.span,
+                                format!("no values for condition key `{}`", test.key),
+                                None,
+                            );
+                        }
+                        items.iter().collect()
+                    }
+                    _ => vec![&test.value],
+                };
+                for item in &values {
+                    if matches!(
+                        item.kind,
+                        ValueKind::Object(_) | ValueKind::Array(_) | ValueKind::Null
+                    ) {
+                        self.malformed(
+                            item.span,
+                            format!(
+                                "condition values must be strings, numbers or booleans, found {}",
+                                item.type_name()
+                            ),
+                            None,
+                        );
+                    }
+                }
+                conditions.push(Condition {
+                    operator: &block.key,
+                    operator_span: block.key_span,
+                    key: &test.key,
+                    key_span: test.key_span,
+                    value: &test.value,
+                    values,
+                });
+            }
+        }
+        conditions
+    }
+
+    /// Elements that only some kinds of policy may (or must) have.
+    fn check_kind_elements(&mut self, policy: &Policy<'_>) {
+        let known_identity = matches!(
+            policy.kind,
+            PolicyKind::Identity | PolicyKind::PermissionsBoundary | PolicyKind::ServiceControl
+        );
+        for statement in &policy.statements {
+            if let Some(principal) = &statement.principal
+                && known_identity
+            {
+                self.malformed(
+                    principal.key_span,
+                    format!(
+                        "an {} policy cannot name a `Principal`: it applies to whoever it is attached to",
+                        policy.kind.name()
+                    ),
+                    Some("remove the principal, or move the statement to a trust or resource policy"),
+                );
+            }
+            if statement.principal.is_none() && policy.kind.has_principals() {
+                self.malformed(
+                    statement.value.opening_span(),
+                    format!(
+                        "a statement of a {} policy must name a `Principal`",
+                        policy.kind.name()
+                    ),
+                    None,
+                );
+            }
+            let needs_resource = known_identity
+                || (policy.kind == PolicyKind::Unknown && statement.principal.is_none());
+            if needs_resource && statement.resource.is_none() {
+                self.malformed(
+                    statement.value.opening_span(),
+                    "the statement has neither `Resource` nor `NotResource`",
+                    Some("name the resources, or `\"Resource\": \"*\"` for actions that take none"),
+                );
+            }
+            for action in statement.action.iter().flat_map(|a| a.items.iter()) {
+                if let Some(text) = action.as_str() {
+                    self.check_action_syntax(action, text);
+                }
+            }
+        }
+    }
+
+    fn check_action_syntax(&mut self, value: &Value, text: &str) {
+        if text == "*" {
+            return;
+        }
+        let well_formed = match text.split_once(':') {
+            Some((service, name)) => {
+                !service.is_empty()
+                    && !name.is_empty()
+                    && service
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '*' | '?'))
+                    && name
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '*' | '?'))
+            }
+            None => false,
+        };
+        if !well_formed {
+            let help = if text.trim() != text {
+                "remove the surrounding whitespace".to_string()
+            } else {
+                "actions are written `service:ActionName`, e.g. `s3:GetObject`".to_string()
+            };
+            self.malformed(
+                value.span,
+                format!("`{text}` is not a valid action"),
+                Some(&help),
+            );
+        }
+    }
+}
+
+fn list(names: &[&str]) -> String {
+    names
+        .iter()
+        .map(|name| format!("`{name}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

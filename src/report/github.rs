@@ -1,0 +1,52 @@
+//! GitHub Actions workflow commands, which become annotations on the pull request.
+
+use super::locate;
+use crate::engine::RunOutput;
+use crate::finding::Severity;
+
+pub fn write(run: &RunOutput, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    for finding in &run.findings {
+        let location = locate(&run.sources, finding.primary);
+        let command = match finding.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "notice",
+        };
+        let mut message = finding.message.clone();
+        if let Some(help) = &finding.help {
+            message.push_str("\nhelp: ");
+            message.push_str(help);
+        }
+        writeln!(
+            out,
+            "::{command} file={},line={},endLine={},col={},endColumn={},title={}::{}",
+            escape_property(&location.path),
+            location.start.line,
+            location.end.line,
+            location.start.column,
+            location.end.column,
+            escape_property(&format!("iamlint {}", finding.rule)),
+            escape_data(&message)
+        )?;
+    }
+    for error in &run.errors {
+        writeln!(
+            out,
+            "::error file={},title=iamlint::{}",
+            escape_property(&error.path),
+            escape_data(&error.message)
+        )?;
+    }
+    Ok(())
+}
+
+/// Workflow command escaping, as the Actions runner decodes it.
+fn escape_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}

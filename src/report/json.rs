@@ -1,0 +1,124 @@
+//! The versioned JSON report (schema documented in README.md, "JSON output").
+
+use super::{Counts, fingerprint, locate};
+use crate::engine::{RunError, RunOutput, Skipped};
+use serde::Serialize;
+
+/// Bumped on any change that could break a consumer; additions keep the version.
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct Report<'a> {
+    version: u32,
+    tool: Tool,
+    files_scanned: usize,
+    documents_analyzed: usize,
+    summary: Summary,
+    findings: Vec<JsonFinding<'a>>,
+    errors: &'a [RunError],
+    skipped: &'a [Skipped],
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    error: usize,
+    warning: usize,
+    info: usize,
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    rule: &'a str,
+    severity: &'a str,
+    confidence: &'a str,
+    category: &'a str,
+    message: &'a str,
+    help: Option<&'a str>,
+    path: String,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    origin: String,
+    fingerprint: String,
+    related: Vec<JsonLabel<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonLabel<'a> {
+    message: &'a str,
+    path: String,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+}
+
+pub fn write(run: &RunOutput, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let counts = Counts::of(&run.findings);
+    let findings = run
+        .findings
+        .iter()
+        .map(|finding| {
+            let location = locate(&run.sources, finding.primary);
+            JsonFinding {
+                rule: finding.rule,
+                severity: finding.severity.as_str(),
+                confidence: finding.confidence.as_str(),
+                category: finding.category.as_str(),
+                message: &finding.message,
+                help: finding.help.as_deref(),
+                origin: finding
+                    .origin
+                    .as_deref()
+                    .map_or_else(|| location.path.clone(), str::to_string),
+                fingerprint: fingerprint(finding, &location),
+                line: location.start.line,
+                column: location.start.column,
+                end_line: location.end.line,
+                end_column: location.end.column,
+                related: finding
+                    .related
+                    .iter()
+                    .map(|label| {
+                        let related = locate(&run.sources, label.span);
+                        JsonLabel {
+                            message: &label.message,
+                            path: related.path,
+                            line: related.start.line,
+                            column: related.start.column,
+                            end_line: related.end.line,
+                            end_column: related.end.column,
+                        }
+                    })
+                    .collect(),
+                path: location.path,
+            }
+        })
+        .collect();
+    let report = Report {
+        version: SCHEMA_VERSION,
+        tool: Tool {
+            name: "iamlint",
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        files_scanned: run.files_scanned,
+        documents_analyzed: run.documents_analyzed,
+        summary: Summary {
+            error: counts.error,
+            warning: counts.warning,
+            info: counts.info,
+        },
+        findings,
+        errors: &run.errors,
+        skipped: &run.skipped,
+    };
+    serde_json::to_writer_pretty(&mut *out, &report)?;
+    writeln!(out)
+}

@@ -1,0 +1,341 @@
+//! SARIF 2.1.0 as GitHub code scanning accepts it.
+
+use super::{Location, fingerprint, locate};
+use crate::engine::RunOutput;
+use crate::finding::{Category, Severity};
+use crate::rules::RULES;
+use serde::Serialize;
+
+const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+#[derive(Serialize)]
+struct Log {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: Vec<Run>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run {
+    tool: Tool,
+    results: Vec<SarifResult>,
+    invocations: Vec<Invocation>,
+    column_kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    driver: Driver,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Driver {
+    name: &'static str,
+    version: &'static str,
+    semantic_version: &'static str,
+    information_uri: &'static str,
+    rules: Vec<ReportingDescriptor>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ReportingDescriptor {
+    id: &'static str,
+    name: String,
+    short_description: Text,
+    full_description: Text,
+    help: Help,
+    help_uri: String,
+    default_configuration: Configuration,
+    properties: RuleProperties,
+}
+
+#[derive(Serialize)]
+struct Text {
+    text: String,
+}
+
+#[derive(Serialize)]
+struct Help {
+    text: String,
+    markdown: String,
+}
+
+#[derive(Serialize)]
+struct Configuration {
+    level: &'static str,
+}
+
+#[derive(Serialize)]
+struct RuleProperties {
+    tags: Vec<&'static str>,
+    precision: &'static str,
+    #[serde(rename = "security-severity", skip_serializing_if = "Option::is_none")]
+    security_severity: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult {
+    rule_id: &'static str,
+    rule_index: usize,
+    level: &'static str,
+    message: Text,
+    locations: Vec<SarifLocation>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related_locations: Vec<SarifLocation>,
+    partial_fingerprints: Fingerprints,
+}
+
+#[derive(Serialize)]
+struct Fingerprints {
+    #[serde(rename = "iamlint/v1")]
+    iamlint: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifLocation {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<usize>,
+    physical_location: PhysicalLocation,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<Text>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation {
+    artifact_location: ArtifactLocation,
+    region: Region,
+}
+
+#[derive(Serialize)]
+struct ArtifactLocation {
+    uri: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    start_line: usize,
+    start_column: usize,
+    end_line: usize,
+    end_column: usize,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Invocation {
+    execution_successful: bool,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    tool_execution_notifications: Vec<Notification>,
+}
+
+#[derive(Serialize)]
+struct Notification {
+    level: &'static str,
+    message: Text,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    locations: Vec<NotificationLocation>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct NotificationLocation {
+    physical_location: NotificationPhysical,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct NotificationPhysical {
+    artifact_location: ArtifactLocation,
+}
+
+fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+/// GitHub ranks security alerts by this score: over 9 critical, 7 to 8.9 high, 4 to 6.9
+/// medium, under 4 low.
+fn security_severity(category: Category, severity: Severity) -> Option<&'static str> {
+    (category == Category::Security).then_some(match severity {
+        Severity::Error => "8.0",
+        Severity::Warning => "5.0",
+        Severity::Info => "2.0",
+    })
+}
+
+fn region(location: &Location) -> Region {
+    // SARIF regions may not be empty; an empty span covers the character it stands on.
+    let end_column = if location.end == location.start {
+        location.start.column + 1
+    } else {
+        location.end.column
+    };
+    Region {
+        start_line: location.start.line,
+        start_column: location.start.column,
+        end_line: location.end.line,
+        end_column,
+    }
+}
+
+/// A relative URI reference: `/` separators, and what RFC 3986 does not allow escaped.
+fn uri(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for byte in path.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@".contains(&byte) {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+fn physical(location: &Location) -> PhysicalLocation {
+    PhysicalLocation {
+        artifact_location: ArtifactLocation {
+            uri: uri(&location.path),
+        },
+        region: region(location),
+    }
+}
+
+pub fn write(run: &RunOutput, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let rules = RULES
+        .iter()
+        .map(|rule| {
+            let meta = rule.meta();
+            let docs = meta.docs_markdown();
+            ReportingDescriptor {
+                id: meta.id,
+                name: camel_case(meta.id),
+                short_description: Text {
+                    text: meta.summary.to_string(),
+                },
+                full_description: Text {
+                    text: meta.summary.to_string(),
+                },
+                help: Help {
+                    text: docs.clone(),
+                    markdown: docs,
+                },
+                help_uri: meta.url(),
+                default_configuration: Configuration {
+                    level: level(meta.severity),
+                },
+                properties: RuleProperties {
+                    tags: vec![meta.category.as_str(), "iam"],
+                    precision: match meta.confidence {
+                        crate::finding::Confidence::High => "high",
+                        crate::finding::Confidence::Medium => "medium",
+                        crate::finding::Confidence::Low => "low",
+                    },
+                    security_severity: security_severity(meta.category, meta.severity),
+                },
+            }
+        })
+        .collect();
+    let results = run
+        .findings
+        .iter()
+        .map(|finding| {
+            let location = locate(&run.sources, finding.primary);
+            let mut text = finding.message.clone();
+            if let Some(help) = &finding.help {
+                text.push_str("\nhelp: ");
+                text.push_str(help);
+            }
+            SarifResult {
+                rule_id: finding.rule,
+                rule_index: RULES
+                    .iter()
+                    .position(|rule| rule.meta().id == finding.rule)
+                    .unwrap_or(0),
+                level: level(finding.severity),
+                message: Text { text },
+                partial_fingerprints: Fingerprints {
+                    iamlint: fingerprint(finding, &location),
+                },
+                locations: vec![SarifLocation {
+                    id: None,
+                    physical_location: physical(&location),
+                    message: None,
+                }],
+                related_locations: finding
+                    .related
+                    .iter()
+                    .enumerate()
+                    .map(|(index, label)| SarifLocation {
+                        id: Some(index + 1),
+                        physical_location: physical(&locate(&run.sources, label.span)),
+                        message: Some(Text {
+                            text: label.message.clone(),
+                        }),
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    let notifications = run
+        .errors
+        .iter()
+        .map(|error| Notification {
+            level: "error",
+            message: Text {
+                text: error.message.clone(),
+            },
+            locations: vec![NotificationLocation {
+                physical_location: NotificationPhysical {
+                    artifact_location: ArtifactLocation {
+                        uri: uri(&error.path),
+                    },
+                },
+            }],
+        })
+        .collect();
+    let log = Log {
+        schema: SCHEMA,
+        version: "2.1.0",
+        runs: vec![Run {
+            tool: Tool {
+                driver: Driver {
+                    name: "iamlint",
+                    version: env!("CARGO_PKG_VERSION"),
+                    semantic_version: env!("CARGO_PKG_VERSION"),
+                    information_uri: "https://github.com/iamlint/iamlint",
+                    rules,
+                },
+            },
+            results,
+            invocations: vec![Invocation {
+                execution_successful: run.errors.is_empty(),
+                tool_execution_notifications: notifications,
+            }],
+            column_kind: "unicodeCodePoints",
+        }],
+    };
+    serde_json::to_writer_pretty(&mut *out, &log)?;
+    writeln!(out)
+}
+
+fn camel_case(id: &str) -> String {
+    id.split('-')
+        .map(|word| {
+            let mut chars = word.chars();
+            chars
+                .next()
+                .map(|first| first.to_ascii_uppercase().to_string() + chars.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}

@@ -1,0 +1,72 @@
+//! `admin-access`: a statement that allows every action on every resource.
+
+use super::{Context, Rule, declare_rule};
+use crate::finding::{Confidence, Finding};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports an `Allow` statement whose `Action` includes `*` (or `*:*`) and whose
+    /// `Resource` includes `*`: full administrator access.
+    ///
+    /// ## Why is this bad?
+    /// Whoever holds the policy can do anything in the account, including granting
+    /// themselves and others any permission, deleting audit trails and reading every secret.
+    /// CI users and instance roles are the usual victims: a leaked key or a compromised
+    /// build becomes a compromised account. A condition on the statement lowers the
+    /// confidence, not the severity: conditions such as MFA age rarely hold back an attacker
+    /// who already has the credentials.
+    ///
+    /// ## Example
+    /// ```json
+    /// {"Effect": "Allow", "Action": "*", "Resource": "*"}
+    /// ```
+    ///
+    /// ## Use instead
+    /// Grant the actions the workload calls, on the resources it uses:
+    /// ```json
+    /// {"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"], "Resource": "arn:aws:s3:::build-artifacts/*"}
+    /// ```
+    ///
+    /// ## References
+    /// - [Security best practices in IAM: grant least privilege](https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege)
+    /// - [IAM Access Analyzer policy generation](https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-policy-generation.html)
+    pub struct AdminAccess {
+        id: "admin-access",
+        category: Security,
+        severity: Error,
+        confidence: High,
+        summary: "The statement allows every action on every resource",
+    }
+}
+
+impl Rule for AdminAccess {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        for statement in cx.policy.statements.iter().filter(|s| s.is_allow()) {
+            let Some(action) = statement
+                .actions()
+                .iter()
+                .find(|a| matches!(a.as_str(), Some("*" | "*:*")))
+            else {
+                continue;
+            };
+            let Some(resource) = statement
+                .resources()
+                .iter()
+                .find(|r| r.as_str() == Some("*"))
+            else {
+                continue;
+            };
+            let mut finding = Self::META
+                .finding(
+                    action.span,
+                    "this statement allows every action on every resource",
+                )
+                .with_related(resource.span, "on every resource")
+                .with_help("grant only the actions and resources the principal needs");
+            if !statement.conditions.is_empty() {
+                finding = finding.with_confidence(Confidence::Medium);
+            }
+            out.push(finding);
+        }
+    }
+}

@@ -1,0 +1,247 @@
+//! The rule registry, the metadata every rule declares, and the context rules read.
+
+use crate::document::PolicyDocument;
+use crate::finding::{Category, Confidence, Finding, Severity};
+use crate::policy::Policy;
+use crate::source::Span;
+
+pub mod admin_access;
+pub mod allow_with_not_action;
+pub mod allow_with_not_resource;
+pub mod condition_value_type;
+pub mod duplicate_sid;
+pub mod invalid_arn;
+pub mod invalid_sid;
+pub mod invalid_version;
+pub mod malformed_policy;
+pub mod missing_version;
+pub mod parse_error;
+pub mod passrole_unscoped;
+pub mod policy_variable_needs_version;
+pub mod unknown_condition_operator;
+pub mod unknown_policy_element;
+
+/// Where the generated rule reference lives; SARIF `helpUri` and the terminal link to it.
+pub const DOCS_BASE_URL: &str = "https://github.com/iamlint/iamlint/blob/main/rules/";
+
+/// What a rule is, independent of any finding.
+#[derive(Debug)]
+pub struct RuleMeta {
+    pub id: &'static str,
+    pub category: Category,
+    pub severity: Severity,
+    pub confidence: Confidence,
+    pub summary: &'static str,
+    /// The rule's doc comment, in the fixed sections (What it does, Why is this bad?,
+    /// Example, Use instead, References).
+    pub docs: &'static str,
+}
+
+impl RuleMeta {
+    pub fn finding(&'static self, span: Span, message: impl Into<String>) -> Finding {
+        Finding {
+            rule: self.id,
+            severity: self.severity,
+            confidence: self.confidence,
+            category: self.category,
+            message: message.into(),
+            help: None,
+            primary: span,
+            related: Vec::new(),
+            origin: None,
+        }
+    }
+
+    pub fn url(&self) -> String {
+        format!("{DOCS_BASE_URL}{}.md", self.id)
+    }
+
+    /// The doc comment as Markdown (rustdoc leaves one leading space on every line).
+    pub fn docs_markdown(&self) -> String {
+        self.docs
+            .lines()
+            .map(|line| line.strip_prefix(' ').unwrap_or(line))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+/// What a rule sees: one document and its parsed policy.
+pub struct Context<'a> {
+    pub document: &'a PolicyDocument,
+    pub policy: &'a Policy<'a>,
+}
+
+pub trait Meta {
+    fn meta(&self) -> &'static RuleMeta;
+}
+
+/// A rule: a pure, infallible function of one document. When a value is unknown it stays
+/// quiet or lowers its confidence; it never guesses.
+pub trait Rule: Meta + Sync {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>);
+}
+
+/// Declares a rule's unit struct and metadata; the doc comment becomes its documentation.
+macro_rules! declare_rule {
+    (
+        $(#[doc = $doc:literal])*
+        pub struct $name:ident {
+            id: $id:literal,
+            category: $category:ident,
+            severity: $severity:ident,
+            confidence: $confidence:ident,
+            summary: $summary:literal $(,)?
+        }
+    ) => {
+        $(#[doc = $doc])*
+        pub struct $name;
+
+        impl $name {
+            pub const META: $crate::rules::RuleMeta = $crate::rules::RuleMeta {
+                id: $id,
+                category: $crate::finding::Category::$category,
+                severity: $crate::finding::Severity::$severity,
+                confidence: $crate::finding::Confidence::$confidence,
+                summary: $summary,
+                docs: concat!($($doc, "\n"),*),
+            };
+        }
+
+        impl $crate::rules::Meta for $name {
+            fn meta(&self) -> &'static $crate::rules::RuleMeta {
+                &Self::META
+            }
+        }
+    };
+}
+pub(crate) use declare_rule;
+
+/// Every rule, in the order `iamlint rules` lists them.
+pub static RULES: &[&dyn Rule] = &[
+    &parse_error::ParseError,
+    &malformed_policy::MalformedPolicy,
+    &unknown_policy_element::UnknownPolicyElement,
+    &invalid_version::InvalidVersion,
+    &missing_version::MissingVersion,
+    &policy_variable_needs_version::PolicyVariableNeedsVersion,
+    &duplicate_sid::DuplicateSid,
+    &invalid_sid::InvalidSid,
+    &invalid_arn::InvalidArn,
+    &unknown_condition_operator::UnknownConditionOperator,
+    &condition_value_type::ConditionValueType,
+    &admin_access::AdminAccess,
+    &allow_with_not_action::AllowWithNotAction,
+    &allow_with_not_resource::AllowWithNotResource,
+    &passrole_unscoped::PassroleUnscoped,
+];
+
+pub fn find(id: &str) -> Option<&'static dyn Rule> {
+    RULES.iter().copied().find(|rule| rule.meta().id == id)
+}
+
+pub fn ids() -> impl Iterator<Item = &'static str> {
+    RULES.iter().map(|rule| rule.meta().id)
+}
+
+/// The rule reference page of one rule, as kept in the top-level `rules/` directory.
+pub fn reference_page(meta: &RuleMeta) -> String {
+    format!(
+        "# `{id}`\n\n{summary}\n\n| category | default severity | confidence |\n|---|---|---|\n| {category} | {severity} | {confidence} |\n\n{docs}\n",
+        id = meta.id,
+        summary = meta.summary,
+        category = meta.category.as_str(),
+        severity = meta.severity.as_str(),
+        confidence = meta.confidence.as_str(),
+        docs = meta.docs_markdown().trim(),
+    )
+}
+
+/// The index page of the rule reference.
+pub fn reference_index() -> String {
+    let mut page = String::from(
+        "# iamlint rules\n\nGenerated from the rules' doc comments by `cargo test` (set \
+         `IAMLINT_UPDATE_DOCS=1` to rewrite); do not edit by hand.\n\n| rule | category | \
+         severity | summary |\n|---|---|---|---|\n",
+    );
+    for rule in RULES {
+        let meta = rule.meta();
+        page.push_str(&format!(
+            "| [`{id}`]({id}.md) | {category} | {severity} | {summary} |\n",
+            id = meta.id,
+            category = meta.category.as_str(),
+            severity = meta.severity.as_str(),
+            summary = meta.summary,
+        ));
+    }
+    page
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn ids_are_unique_kebab_case_and_match_their_file() {
+        let mut seen = HashSet::new();
+        for id in ids() {
+            assert!(seen.insert(id), "duplicate rule id {id}");
+            assert!(
+                !id.is_empty()
+                    && id.split('-').all(|word| !word.is_empty()
+                        && word
+                            .chars()
+                            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())),
+                "rule id {id} is not kebab-case"
+            );
+        }
+    }
+
+    #[test]
+    fn every_rule_file_is_registered() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/rules");
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let name = entry.unwrap().file_name().into_string().unwrap();
+            let Some(stem) = name.strip_suffix(".rs") else {
+                continue;
+            };
+            if stem == "mod" {
+                continue;
+            }
+            let id = stem.replace('_', "-");
+            assert!(find(&id).is_some(), "src/rules/{name} is not in RULES");
+        }
+    }
+
+    #[test]
+    fn every_rule_has_docs_in_the_fixed_sections() {
+        for rule in RULES {
+            let meta = rule.meta();
+            let docs = meta.docs_markdown();
+            let mut last = 0;
+            for section in [
+                "## What it does",
+                "## Why is this bad?",
+                "## Example",
+                "## Use instead",
+                "## References",
+            ] {
+                let position = docs
+                    .find(section)
+                    .unwrap_or_else(|| panic!("{}: missing section {section}", meta.id));
+                assert!(
+                    position >= last,
+                    "{}: section {section} out of order",
+                    meta.id
+                );
+                last = position;
+            }
+            assert!(
+                !meta.summary.ends_with('.'),
+                "{}: summary ends with a period",
+                meta.id
+            );
+        }
+    }
+}

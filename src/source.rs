@@ -1,0 +1,197 @@
+//! Source files, byte spans into them, and the conversion of offsets to line and column.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock, RwLock};
+
+/// Index of a file in the run's [`SourceMap`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FileId(pub u32);
+
+/// A byte range in one source file. Every node of every policy carries one, so findings can
+/// point at the smallest wrong node wherever it came from (a heredoc, a YAML string, another
+/// file read through `file()`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Span {
+    pub file: FileId,
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub fn new(file: FileId, start: usize, end: usize) -> Self {
+        Span {
+            file,
+            start: clamp_offset(start),
+            end: clamp_offset(end.max(start)),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        (self.end - self.start) as usize
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.end == self.start
+    }
+
+    pub fn range(&self) -> std::ops::Range<usize> {
+        self.start as usize..self.end as usize
+    }
+
+    /// The smallest span covering both; `other` must be in the same file.
+    pub fn to(self, other: Span) -> Span {
+        Span {
+            file: self.file,
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
+    }
+}
+
+fn clamp_offset(offset: usize) -> u32 {
+    u32::try_from(offset).unwrap_or(u32::MAX)
+}
+
+/// 1-based line and column; the column counts Unicode scalar values, which is what editors and
+/// SARIF's `unicodeCodePoints` column kind expect.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub struct LineCol {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// The text of one file as iamlint read it, with a lazily built line-start table.
+#[derive(Debug)]
+pub struct SourceFile {
+    path: PathBuf,
+    text: String,
+    line_starts: OnceLock<Vec<u32>>,
+}
+
+impl SourceFile {
+    pub fn new(path: PathBuf, text: String) -> Self {
+        SourceFile {
+            path,
+            text,
+            line_starts: OnceLock::new(),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    pub fn line_starts(&self) -> &[u32] {
+        self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(
+                    self.text
+                        .bytes()
+                        .enumerate()
+                        .filter(|&(_, byte)| byte == b'\n')
+                        .map(|(index, _)| clamp_offset(index + 1)),
+                )
+                .collect()
+        })
+    }
+
+    /// Line and column of a byte offset; offsets inside a multi-byte character or past the end
+    /// are clamped rather than trusted.
+    pub fn line_col(&self, offset: usize) -> LineCol {
+        let offset = self.floor_char_boundary(offset.min(self.text.len()));
+        let starts = self.line_starts();
+        let line_index = match starts.binary_search(&clamp_offset(offset)) {
+            Ok(index) => index,
+            Err(index) => index - 1,
+        };
+        let line_start = starts[line_index] as usize;
+        let column = self.text[line_start..offset].chars().count() + 1;
+        LineCol {
+            line: line_index + 1,
+            column,
+        }
+    }
+
+    /// Byte range of the given 1-based line, without its line terminator.
+    pub fn line_range(&self, line: usize) -> std::ops::Range<usize> {
+        let starts = self.line_starts();
+        let start = starts
+            .get(line.saturating_sub(1))
+            .map_or(self.text.len(), |&s| s as usize);
+        let end = starts.get(line).map_or(self.text.len(), |&s| s as usize);
+        let text = &self.text[start..end];
+        let trimmed = text.trim_end_matches(['\n', '\r']);
+        start..start + trimmed.len()
+    }
+
+    pub fn floor_char_boundary(&self, mut offset: usize) -> usize {
+        offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        offset
+    }
+
+    pub fn snippet(&self, span: Span) -> &str {
+        let start = self.floor_char_boundary(span.start as usize);
+        let end = self.floor_char_boundary(span.end as usize).max(start);
+        &self.text[start..end]
+    }
+}
+
+/// Every file read during one run. Extractors add files they follow (`file("policy.json")`),
+/// so the map is shared and append-only; ids carry no meaning beyond this run.
+#[derive(Debug, Default)]
+pub struct SourceMap {
+    files: RwLock<Vec<Arc<SourceFile>>>,
+}
+
+impl SourceMap {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn add(&self, path: PathBuf, text: String) -> (FileId, Arc<SourceFile>) {
+        let file = Arc::new(SourceFile::new(path, text));
+        let mut files = self.files.write().unwrap_or_else(|e| e.into_inner());
+        let id = FileId(u32::try_from(files.len()).unwrap_or(u32::MAX));
+        files.push(Arc::clone(&file));
+        (id, file)
+    }
+
+    pub fn get(&self, id: FileId) -> Arc<SourceFile> {
+        let files = self.files.read().unwrap_or_else(|e| e.into_inner());
+        Arc::clone(&files[id.0 as usize])
+    }
+
+    pub fn find(&self, path: &Path) -> Option<FileId> {
+        let files = self.files.read().unwrap_or_else(|e| e.into_inner());
+        files
+            .iter()
+            .position(|file| file.path() == path)
+            .map(|index| FileId(index as u32))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters_and_handles_crlf() {
+        let file = SourceFile::new("x".into(), "ab\r\nçd\n\nz".into());
+        assert_eq!(file.line_col(0), LineCol { line: 1, column: 1 });
+        assert_eq!(file.line_col(4), LineCol { line: 2, column: 1 });
+        // 'd' follows the two-byte 'ç'
+        assert_eq!(file.line_col(6), LineCol { line: 2, column: 2 });
+        assert_eq!(file.line_col(8), LineCol { line: 3, column: 1 });
+        assert_eq!(file.line_col(100), LineCol { line: 4, column: 2 });
+        // inside a multi-byte character: clamped to its start
+        assert_eq!(file.line_col(5), LineCol { line: 2, column: 1 });
+        assert_eq!(&file.text()[file.line_range(1)], "ab");
+    }
+}
