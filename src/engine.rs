@@ -296,11 +296,10 @@ fn process_loaded(
         ..FileResult::default()
     };
     if binary || invalid_utf8_at.is_some() {
-        let offset = invalid_utf8_at.unwrap_or(0);
-        let message = if binary {
-            "binary file: expected a text policy document"
-        } else {
-            "the file is not valid UTF-8"
+        let (offset, message) = match invalid_utf8_at {
+            _ if binary => (0, "binary file: expected a text policy document"),
+            Some(offset) => (offset, "the file is not valid UTF-8"),
+            None => (0, "the file is not valid UTF-8"),
         };
         result.findings.push(rules::parse_error::finding(
             crate::source::Span::new(file, offset, offset),

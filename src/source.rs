@@ -109,7 +109,11 @@ impl SourceFile {
             Err(index) => index - 1,
         };
         let line_start = starts[line_index] as usize;
-        let column = self.text[line_start..offset].chars().count() + 1;
+        let mut column = self.text[line_start..offset].chars().count() + 1;
+        // Editors do not show a byte order mark, so it takes no column.
+        if line_index == 0 && offset > 0 && self.text.starts_with('\u{feff}') {
+            column -= 1;
+        }
         LineCol {
             line: line_index + 1,
             column,

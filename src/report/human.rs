@@ -55,6 +55,7 @@ pub fn write(
                 );
             }
             out.write_all(rendered.as_bytes())?;
+            writeln!(out)?;
         }
         for error in &run.errors {
             writeln!(out, "error: {}: {}", error.path, error.message)?;
@@ -214,7 +215,11 @@ impl std::error::Error for FindingDiagnostic<'_> {}
 
 impl Diagnostic for FindingDiagnostic<'_> {
     fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        Some(Box::new(self.finding.rule))
+        Some(Box::new(format!(
+            "{}[{}]",
+            self.finding.severity.as_str(),
+            self.finding.rule
+        )))
     }
 
     fn severity(&self) -> Option<miette::Severity> {

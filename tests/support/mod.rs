@@ -1,0 +1,91 @@
+//! Helpers shared by the integration tests: running the engine on a path and rendering
+//! findings in a compact form that shows the underlined source text.
+
+#![allow(dead_code)]
+
+use iamlint::engine::{self, CheckOptions, RuleSelection, RunOutput};
+use iamlint::report::locate;
+use std::fmt::Write;
+use std::path::{Path, PathBuf};
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs the engine on `paths` with only `rules` enabled (all when empty).
+pub fn check(paths: &[PathBuf], rules: &[&str]) -> RunOutput {
+    engine::run(&CheckOptions {
+        paths: paths.to_vec(),
+        jobs: Some(1),
+        rules: RuleSelection {
+            select: rules.iter().map(|r| r.to_string()).collect(),
+            ignore: Vec::new(),
+        },
+        ..CheckOptions::default()
+    })
+}
+
+/// Every finding as `line:col: severity[rule] message`, followed by the source line with the
+/// primary span underlined, related labels and help, so an off-by-one span shows in review.
+pub fn render(run: &RunOutput) -> String {
+    let mut out = String::new();
+    for finding in &run.findings {
+        let location = locate(&run.sources, finding.primary);
+        writeln!(
+            out,
+            "{}:{}:{}: {}[{}] {}",
+            location.path,
+            location.start.line,
+            location.start.column,
+            finding.severity.as_str(),
+            finding.rule,
+            finding.message
+        )
+        .unwrap();
+        underline(&mut out, run, finding.primary, '^');
+        for label in &finding.related {
+            let related = locate(&run.sources, label.span);
+            writeln!(
+                out,
+                "  = related {}:{}:{}: {}",
+                related.path, related.start.line, related.start.column, label.message
+            )
+            .unwrap();
+            underline(&mut out, run, label.span, '-');
+        }
+        if let Some(help) = &finding.help {
+            writeln!(out, "  = help: {help}").unwrap();
+        }
+        if finding.confidence != iamlint::finding::Confidence::High {
+            writeln!(out, "  = confidence: {}", finding.confidence.as_str()).unwrap();
+        }
+    }
+    for error in &run.errors {
+        writeln!(out, "error: {}: {}", error.path, error.message).unwrap();
+    }
+    out
+}
+
+fn underline(out: &mut String, run: &RunOutput, span: iamlint::source::Span, mark: char) {
+    let file = run.sources.get(span.file);
+    let start = file.line_col(span.start as usize);
+    let end = file.line_col(span.end as usize);
+    let line_text = &file.text()[file.line_range(start.line)];
+    let width = if end.line == start.line {
+        (end.column - start.column).max(1)
+    } else {
+        (line_text.chars().count() + 1)
+            .saturating_sub(start.column)
+            .max(1)
+    };
+    writeln!(out, "  | {line_text}").unwrap();
+    let mut marks = " ".repeat(start.column - 1) + &mark.to_string().repeat(width);
+    if end.line > start.line {
+        write!(marks, " (to {}:{})", end.line, end.column).unwrap();
+    }
+    writeln!(out, "  | {marks}").unwrap();
+}
+
+pub fn relative(path: &Path) -> PathBuf {
+    path.strip_prefix(root()).unwrap_or(path).to_path_buf()
+}
