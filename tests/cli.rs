@@ -1,17 +1,11 @@
 //! The built binary, end to end: commands, formats, exit codes, and hostile input.
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use std::path::Path;
 
-fn iamlint() -> Command {
-    let mut command = Command::cargo_bin("iamlint").unwrap();
-    command
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env_remove("NO_COLOR")
-        .env("COLUMNS", "100");
-    command
-}
+mod support;
+
+use support::iamlint;
 
 fn stdout_of(args: &[&str]) -> String {
     let output = iamlint().args(args).output().unwrap();

@@ -1,12 +1,10 @@
 //! SARIF output against the official SARIF 2.1.0 schema (vendored in testdata/sarif), and the
 //! properties GitHub code scanning relies on.
 
-use assert_cmd::Command;
+mod support;
 
 fn sarif_of(args: &[&str]) -> serde_json::Value {
-    let output = Command::cargo_bin("iamlint")
-        .unwrap()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+    let output = support::iamlint()
         .args(["check", "-f", "sarif"])
         .args(args)
         .output()

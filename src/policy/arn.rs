@@ -39,7 +39,7 @@ pub fn check(parts: &[Option<&str>]) -> Option<ArnProblem> {
     }
     if known.trim() != known && (complete || known.trim_start() != known) {
         return Some(problem(
-            format!("`{known}` has whitespace around it"),
+            format!("`{}` has whitespace around it", truncate(&known)),
             "remove the whitespace: it becomes part of the ARN",
         ));
     }
@@ -52,14 +52,14 @@ pub fn check(parts: &[Option<&str>]) -> Option<ArnProblem> {
             "write a full ARN, `arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE`, or `*`",
         ));
     }
-    let fields: Vec<&str> = known.splitn(6, ':').collect();
+    let fields = split_fields(&known);
     // A field is only judged when it is fully known: followed by a colon, or the end.
     let judged = if complete {
         fields.len()
     } else {
         fields.len() - 1
     };
-    let field = |index: usize| (index < judged).then(|| fields[index]);
+    let field = |index: usize| (index < judged).then(|| Field::new(fields[index]));
     if complete && fields.len() < 6 {
         return Some(problem(
             format!(
@@ -71,40 +71,43 @@ pub fn check(parts: &[Option<&str>]) -> Option<ArnProblem> {
         ));
     }
     if let Some(partition) = field(1)
-        && !has_wildcard(partition)
-        && !PARTITIONS.contains(&partition)
+        && !partition.is_open()
+        && !PARTITIONS.contains(&partition.text)
     {
         return Some(problem(
-            format!("unknown partition `{partition}`"),
+            if partition.text.is_empty() {
+                "the ARN has no partition".to_string()
+            } else {
+                format!("unknown partition `{}`", partition.text)
+            },
             "the partition is `aws` (or `aws-cn`, `aws-us-gov`, ...)",
         ));
     }
     if let Some(service) = field(2)
-        && (service.is_empty()
-            || !service
-                .chars()
-                .all(|c| lower_alnum(c) || c == '-' || wildcard(c)))
+        && (service.text.is_empty() || !service.all(|c| lower_alnum(c) || c == '-' || wildcard(c)))
     {
         return Some(problem(
-            format!("invalid service `{service}` in ARN"),
+            if service.text.is_empty() {
+                "the ARN has no service".to_string()
+            } else {
+                format!("invalid service `{}` in ARN", service.text)
+            },
             "the service is the lower-case prefix, as in `arn:aws:s3:::my-bucket`",
         ));
     }
     if let Some(region) = field(3)
-        && !region
-            .chars()
-            .all(|c| lower_alnum(c) || c == '-' || wildcard(c))
+        && !region.all(|c| lower_alnum(c) || c == '-' || wildcard(c))
     {
         return Some(problem(
-            format!("invalid region `{region}` in ARN"),
+            format!("invalid region `{}` in ARN", region.text),
             "regions are written like `us-east-1`; leave the field empty for global services",
         ));
     }
     if let Some(account) = field(4)
-        && !valid_account(account)
+        && !valid_account(&account)
     {
         return Some(problem(
-            format!("invalid account `{account}` in ARN"),
+            format!("invalid account `{}` in ARN", account.text),
             "the account is a 12-digit id, empty, or `aws` for AWS managed resources",
         ));
     }
@@ -117,14 +120,81 @@ pub fn check(parts: &[Option<&str>]) -> Option<ArnProblem> {
     None
 }
 
-fn valid_account(account: &str) -> bool {
-    if account.is_empty() || account == "aws" {
-        return true;
+/// The colon-separated fields of an ARN, at most 6 (the resource part keeps its colons).
+/// Colons inside policy variables (`${aws:PrincipalAccount}`) do not separate fields.
+fn split_fields(text: &str) -> Vec<&str> {
+    let mut fields = Vec::with_capacity(6);
+    let mut start = 0;
+    let mut index = 0;
+    let bytes = text.as_bytes();
+    while index < bytes.len() && fields.len() < 5 {
+        if bytes[index..].starts_with(b"${")
+            && let Some(length) = text[index..].find('}')
+        {
+            index += length + 1;
+            continue;
+        }
+        if bytes[index] == b':' {
+            fields.push(&text[start..index]);
+            start = index + 1;
+        }
+        index += 1;
     }
-    if has_wildcard(account) {
-        return account.chars().all(|c| c.is_ascii_digit() || wildcard(c));
+    fields.push(&text[start..]);
+    fields
+}
+
+/// One ARN field as written, and the same without its policy variables, which stand for text
+/// only known at request time (like a wildcard, as far as syntax goes).
+struct Field<'a> {
+    text: &'a str,
+    literal: String,
+    has_variable: bool,
+}
+
+impl<'a> Field<'a> {
+    fn new(text: &'a str) -> Self {
+        let mut literal = String::new();
+        let mut has_variable = false;
+        let mut rest = text;
+        while let Some(start) = rest.find("${") {
+            let Some(length) = rest[start..].find('}') else {
+                break;
+            };
+            literal.push_str(&rest[..start]);
+            // `${*}`, `${?}` and `${$}` are escapes for the literal characters.
+            match &rest[start + 2..start + length] {
+                special @ ("*" | "?" | "$") => literal.push_str(special),
+                _ => has_variable = true,
+            }
+            rest = &rest[start + length + 1..];
+        }
+        literal.push_str(rest);
+        Field {
+            text,
+            literal,
+            has_variable,
+        }
     }
-    account.len() == 12 && account.chars().all(|c| c.is_ascii_digit())
+
+    /// Whether the field may stand for many values, so only its characters can be judged.
+    fn is_open(&self) -> bool {
+        self.has_variable || has_wildcard(&self.literal)
+    }
+
+    fn all(&self, valid: impl Fn(char) -> bool) -> bool {
+        self.literal.chars().all(valid)
+    }
+}
+
+fn valid_account(account: &Field<'_>) -> bool {
+    let literal = account.literal.as_str();
+    if account.is_open() {
+        return account.all(|c| c.is_ascii_digit() || wildcard(c));
+    }
+    literal.is_empty()
+        || literal == "aws"
+        || (literal.len() == 12 && account.all(|c| c.is_ascii_digit()))
 }
 
 fn lower_alnum(c: char) -> bool {
@@ -139,11 +209,28 @@ fn has_wildcard(text: &str) -> bool {
     text.contains(['*', '?'])
 }
 
+/// The text for a message: at most 80 characters, control characters escaped so a stray
+/// newline does not break the line.
 fn truncate(text: &str) -> String {
-    match text.char_indices().nth(80) {
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-        None => text.to_string(),
+    let (shown, cut) = match text.char_indices().nth(80) {
+        Some((cut, _)) => (&text[..cut], true),
+        None => (text, false),
+    };
+    let mut out: String = shown
+        .chars()
+        .flat_map(|c| {
+            let escaped: Vec<char> = if c.is_control() {
+                c.escape_default().collect()
+            } else {
+                vec![c]
+            };
+            escaped
+        })
+        .collect();
+    if cut {
+        out.push('…');
     }
+    out
 }
 
 fn problem(message: String, help: &str) -> ArnProblem {
@@ -176,6 +263,26 @@ mod tests {
         assert!(check(&[None, Some("/*")]).is_none());
         assert!(check(&[Some("arn:"), None]).is_none());
         assert!(check(&[Some("ar"), None]).is_none());
+    }
+
+    #[test]
+    fn policy_variables_are_not_field_separators() {
+        assert!(ok("arn:aws:kms:*:${aws:PrincipalAccount}:key/*"));
+        assert!(ok(
+            "arn:aws:secretsmanager:${aws:RequestedRegion}:${aws:PrincipalAccount}:secret:x"
+        ));
+        assert!(ok("arn:aws:ec2:*::snapshot/${*}"));
+        assert!(ok("arn:aws:s3:::${aws:PrincipalTag/bucket}/*"));
+        assert!(!ok("arn:aws:iam::${aws:PrincipalAccount}"));
+        assert!(!ok("arn:aws:kms:*:${aws:PrincipalAccount}:"));
+        assert!(!ok("arn:aws:iam::${aws:PrincipalAccount}x:role/a"));
+    }
+
+    #[test]
+    fn messages_escape_control_characters() {
+        let problem = check(&[Some("arn:aws:s3:::b\n")]).unwrap();
+        assert!(!problem.message.contains('\n'), "{}", problem.message);
+        assert!(problem.message.contains("\\n"), "{}", problem.message);
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Terminal diagnostics: miette's graphical report with a line-indexed source, so rendering
 //! stays linear in the number of findings.
 
-use super::{Counts, locate};
+use super::{Counts, compact_line, locate};
 use crate::engine::RunOutput;
 use crate::finding::{Finding, Severity};
 use crate::source::{SourceFile, SourceMap};
@@ -44,15 +44,9 @@ pub fn write(
             if handler.render_report(&mut rendered, &diagnostic).is_err() {
                 // A span miette cannot show still deserves its line.
                 let location = locate(&run.sources, finding.primary);
-                rendered = format!(
-                    "{}:{}:{}: {}[{}] {}\n",
-                    location.path,
-                    location.start.line,
-                    location.start.column,
-                    finding.severity.as_str(),
-                    finding.rule,
-                    finding.message
-                );
+                rendered = compact_line(finding, &location)
+                    + "
+";
             }
             out.write_all(rendered.as_bytes())?;
             writeln!(out)?;

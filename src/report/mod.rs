@@ -52,6 +52,20 @@ pub fn display_path(path: &std::path::Path) -> String {
     text.strip_prefix("./").map(str::to_string).unwrap_or(text)
 }
 
+/// `path:line:col: severity[rule-id] message`: the compact format's line, also the fallback
+/// of the human format.
+pub fn compact_line(finding: &Finding, location: &Location) -> String {
+    format!(
+        "{}:{}:{}: {}[{}] {}",
+        location.path,
+        location.start.line,
+        location.start.column,
+        finding.severity.as_str(),
+        finding.rule,
+        finding.message
+    )
+}
+
 /// Counts of findings by severity, for the summary line and exit codes.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Counts {

@@ -4,9 +4,18 @@
 #![allow(dead_code)]
 
 use iamlint::engine::{self, CheckOptions, RuleSelection, RunOutput};
-use iamlint::report::locate;
+use iamlint::report::{compact_line, locate};
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
+
+/// The built binary, run from the repository root, colour decided by the test.
+pub fn iamlint() -> assert_cmd::Command {
+    let mut command = assert_cmd::Command::cargo_bin("iamlint").unwrap();
+    command
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("NO_COLOR");
+    command
+}
 
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -31,17 +40,7 @@ pub fn render(run: &RunOutput) -> String {
     let mut out = String::new();
     for finding in &run.findings {
         let location = locate(&run.sources, finding.primary);
-        writeln!(
-            out,
-            "{}:{}:{}: {}[{}] {}",
-            location.path,
-            location.start.line,
-            location.start.column,
-            finding.severity.as_str(),
-            finding.rule,
-            finding.message
-        )
-        .unwrap();
+        writeln!(out, "{}", compact_line(finding, &location)).unwrap();
         underline(&mut out, run, finding.primary, '^');
         for label in &finding.related {
             let related = locate(&run.sources, label.span);
