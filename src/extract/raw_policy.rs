@@ -67,9 +67,12 @@ fn looks_like_policy(text: &str) -> bool {
 }
 
 fn syntax_error(file: FileId, text: &str, error: &JsonError) -> crate::finding::Finding {
+    // The offending character, but never a line break: underlining one reads as a span into
+    // the next line.
     let end = text[error.offset.min(text.len())..]
         .chars()
         .next()
+        .filter(|c| !matches!(c, '\n' | '\r'))
         .map_or(error.offset, |c| error.offset + c.len_utf8());
     parse_error::finding(
         Span::new(file, error.offset, end),

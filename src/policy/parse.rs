@@ -360,7 +360,18 @@ impl Parser {
                     self.string_item(element, &member.key, &mut items);
                 }
             }
-            _ => self.string_item(value, &member.key, &mut items),
+            ValueKind::String(_) | ValueKind::Template(_) | ValueKind::Unknown(_) => {
+                self.string_item(value, &member.key, &mut items)
+            }
+            _ => self.malformed(
+                value.span,
+                format!(
+                    "`{}` must be a string or an array of strings, found {}",
+                    member.key,
+                    value.type_name()
+                ),
+                None,
+            ),
         }
         Element {
             negated,
@@ -448,7 +459,8 @@ impl Parser {
         self.check_duplicate_keys(blocks);
         let mut conditions = Vec::new();
         for block in blocks {
-            let Some(tests) = self.object(&block.value, "a condition operator's block") else {
+            let Some(tests) = self.object(&block.value, &format!("the `{}` block", block.key))
+            else {
                 continue;
             };
             self.check_duplicate_keys(tests);
@@ -520,7 +532,7 @@ impl Parser {
                         "a statement of a {} policy must name a `Principal`",
                         policy.kind.name()
                     ),
-                    None,
+                    Some("name whom the statement applies to, e.g. `\"Principal\": {\"AWS\": \"arn:aws:iam::123456789012:root\"}`"),
                 );
             }
             let needs_resource = known_identity

@@ -47,13 +47,20 @@ impl Rule for ConditionValueType {
                 };
                 for value in &condition.values {
                     if let Some(expected) = mismatch(operator.family, value) {
+                        let padded = value.as_str().is_some_and(|text| text.trim() != text);
+                        let help = if padded && mismatch(operator.family, &trimmed(value)).is_none()
+                        {
+                            "remove the whitespace around the value".to_string()
+                        } else {
+                            format!("`{}` takes {expected}", operator.base)
+                        };
                         out.push(
                             Self::META
                                 .finding(
                                     value.span,
                                     format!("`{}` cannot match {}", operator.base, describe(value)),
                                 )
-                                .with_help(format!("`{}` takes {expected}", operator.base)),
+                                .with_help(help),
                         );
                     }
                 }
@@ -62,9 +69,18 @@ impl Rule for ConditionValueType {
     }
 }
 
+/// The value with the whitespace around a string removed, to tell whether that is all
+/// that is wrong with it.
+fn trimmed(value: &Value) -> Value {
+    match &value.kind {
+        ValueKind::String(text) => Value::new(value.span, ValueKind::String(text.trim().into())),
+        _ => value.clone(),
+    }
+}
+
 fn describe(value: &Value) -> String {
     match &value.kind {
-        ValueKind::String(text) => format!("`\"{text}\"`"),
+        ValueKind::String(text) => format!("`{text:?}`"),
         ValueKind::Number(text) => format!("`{text}`"),
         ValueKind::Bool(b) => format!("`{b}`"),
         _ => value.type_name().to_string(),

@@ -45,12 +45,15 @@ impl Rule for DuplicateSid {
             .iter()
             .filter_map(|statement| statement.sid)
             .filter_map(|sid| Some((sid.as_str()?, sid)))
+            // An empty `Sid` is no id at all: Terraform's `aws_iam_policy_document` long
+            // rendered `"Sid": ""` for every statement without one, and IAM accepts that.
+            .filter(|(text, _)| !text.is_empty())
             .collect();
         for (index, (text, sid)) in sids.iter().enumerate() {
             if let Some((_, first)) = sids[..index].iter().find(|(other, _)| other == text) {
                 out.push(
                     Self::META
-                        .finding(sid.span, format!("statement id `{text}` is used twice"))
+                        .finding(sid.span, format!("statement id `{text}` is already used"))
                         .with_related(first.span, "first used here")
                         .with_help("give every statement of a policy its own `Sid`"),
                 );

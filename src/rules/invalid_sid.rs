@@ -46,11 +46,9 @@ impl Rule for InvalidSid {
             if text.chars().all(|c| c.is_ascii_alphanumeric()) {
                 continue;
             }
-            let fixed: String = text.chars().filter(char::is_ascii_alphanumeric).collect();
-            let help = if fixed.is_empty() {
-                "use only ASCII letters and digits".to_string()
-            } else {
-                format!("use only ASCII letters and digits, e.g. `{fixed}`")
+            let help = match suggested_sid(text) {
+                Some(fixed) => format!("use only ASCII letters and digits, e.g. `{fixed}`"),
+                None => "use only ASCII letters and digits".to_string(),
             };
             out.push(
                 Self::META
@@ -61,5 +59,42 @@ impl Rule for InvalidSid {
                     .with_help(help),
             );
         }
+    }
+}
+
+/// `read-only access` → `ReadOnlyAccess`: the words joined in PascalCase. `None` when the id
+/// holds letters outside ASCII (dropping them would mangle the words) or nothing usable.
+fn suggested_sid(text: &str) -> Option<String> {
+    if text.chars().any(|c| c.is_alphanumeric() && !c.is_ascii()) {
+        return None;
+    }
+    let fixed: String = text
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .map(|word| {
+            let mut chars = word.chars();
+            let first = chars.next().map(|c| c.to_ascii_uppercase());
+            first.into_iter().chain(chars).collect::<String>()
+        })
+        .collect();
+    (!fixed.is_empty()).then_some(fixed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::suggested_sid;
+
+    #[test]
+    fn suggestions_join_words_in_pascal_case() {
+        assert_eq!(
+            suggested_sid("read-only access").as_deref(),
+            Some("ReadOnlyAccess")
+        );
+        assert_eq!(
+            suggested_sid("Allow_S3_Read").as_deref(),
+            Some("AllowS3Read")
+        );
+        assert_eq!(suggested_sid("--"), None);
+        assert_eq!(suggested_sid("ÉcritureJournaux"), None);
     }
 }

@@ -60,25 +60,30 @@ impl Rule for PassroleUnscoped {
                 .conditions
                 .iter()
                 .any(|c| c.key.eq_ignore_ascii_case("iam:PassedToService"));
-            let mut finding = Self::META
+            let (reach, confidence, help) = if pinned_service {
+                (
+                    "any role",
+                    Confidence::Medium,
+                    "name the roles that may be passed, e.g. `arn:aws:iam::ACCOUNT:role/app-*`",
+                )
+            } else {
+                (
+                    "any role to any service",
+                    Self::META.confidence,
+                    "name the roles that may be passed, and pin the receiving service with an `iam:PassedToService` condition",
+                )
+            };
+            let finding = Self::META
                 .finding(
                     resource.span,
                     format!(
-                        "`{}` allows passing any role to any service",
+                        "`{}` allows passing {reach}",
                         action.as_str().unwrap_or_default()
                     ),
                 )
                 .with_related(action.span, "covers `iam:PassRole`")
-                .with_help(
-                    "name the roles that may be passed, e.g. `arn:aws:iam::ACCOUNT:role/app-*`",
-                );
-            if pinned_service {
-                finding = finding.with_confidence(Confidence::Medium);
-            } else {
-                finding = finding.with_help(
-                    "name the roles that may be passed, and pin the receiving service with an `iam:PassedToService` condition",
-                );
-            }
+                .with_help(help)
+                .with_confidence(confidence);
             out.push(finding);
         }
     }

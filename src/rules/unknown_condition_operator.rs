@@ -4,6 +4,7 @@ use super::{Context, Rule, declare_rule};
 use crate::finding::Finding;
 use crate::policy::operators::{self, OperatorError};
 use crate::suggest::did_you_mean;
+use crate::value::Value;
 
 declare_rule! {
     /// ## What it does
@@ -40,34 +41,44 @@ declare_rule! {
 impl Rule for UnknownConditionOperator {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for statement in &cx.policy.statements {
-            let mut reported = Vec::new();
-            for condition in &statement.conditions {
-                if reported.contains(&condition.operator_span) {
-                    continue;
-                }
+            // Operator blocks are read from the statement itself: an empty or malformed block
+            // holds no condition, but its operator can still be wrong.
+            let blocks = statement.value.get("Condition").and_then(Value::as_object);
+            for block in blocks.unwrap_or_default() {
+                let condition = Operator {
+                    operator: block.key.as_str(),
+                    operator_span: block.key_span,
+                };
                 let Err(error) = operators::parse(condition.operator) else {
                     continue;
                 };
-                reported.push(condition.operator_span);
                 let (message, help) = match error {
                     OperatorError::NullIfExists => (
-                        "`NullIfExists` is not an operator".to_string(),
+                        format!("`{}` is not a condition operator", condition.operator),
                         "`Null` already tests whether the key exists; use `Null`".to_string(),
                     ),
-                    OperatorError::UnknownSetPrefix(prefix) => (
-                        format!("unknown set operator prefix `{prefix}:`"),
-                        suggestion(&prefix, ["ForAllValues", "ForAnyValue"].into_iter())
-                            .unwrap_or_else(|| {
-                                "the prefixes are `ForAllValues:` and `ForAnyValue:`".into()
-                            }),
-                    ),
+                    OperatorError::UnknownSetPrefix(prefix) => {
+                        let rest = &condition.operator[prefix.len() + 1..];
+                        let help = match did_you_mean(&prefix, SET_PREFIXES) {
+                            Some(name) => format!("did you mean `{name}:{rest}`?"),
+                            None => "the prefixes are `ForAllValues:` and `ForAnyValue:`".into(),
+                        };
+                        (format!("unknown set operator prefix `{prefix}:`"), help)
+                    }
                     OperatorError::Unknown(base) => {
-                        let trimmed = base.strip_suffix("IfExists").unwrap_or(&base);
+                        let prefix = &condition.operator[..condition.operator.len() - base.len()];
+                        let candidates = operator_names();
+                        let help = match did_you_mean(&base, candidates.iter().map(String::as_str))
+                        {
+                            Some(name) => format!("did you mean `{prefix}{name}`?"),
+                            None => {
+                                "see the list of condition operators in the rule's documentation"
+                                    .into()
+                            }
+                        };
                         (
                             format!("unknown condition operator `{}`", condition.operator),
-                            suggestion(trimmed, operators::base_names()).unwrap_or_else(|| {
-                                "see the list of condition operators in the rule's documentation".into()
-                            }),
+                            help,
                         )
                     }
                 };
@@ -81,6 +92,20 @@ impl Rule for UnknownConditionOperator {
     }
 }
 
-fn suggestion<'a>(input: &str, candidates: impl Iterator<Item = &'a str>) -> Option<String> {
-    did_you_mean(input, candidates).map(|name| format!("did you mean `{name}`?"))
+const SET_PREFIXES: [&str; 2] = ["ForAllValues", "ForAnyValue"];
+
+/// Every operator name, with and without `IfExists`, for suggestions.
+fn operator_names() -> Vec<String> {
+    operators::base_names()
+        .flat_map(|name| {
+            let if_exists = (name != "Null").then(|| format!("{name}IfExists"));
+            std::iter::once(name.to_string()).chain(if_exists)
+        })
+        .collect()
+}
+
+/// An operator as written in a statement's `Condition` block.
+struct Operator<'a> {
+    operator: &'a str,
+    operator_span: crate::source::Span,
 }
