@@ -264,7 +264,8 @@ fn documents(input: InputArgs, format: ListFormat) -> i32 {
         .iter()
         .map(|document| {
             let location = locate(&run.sources, document.value.span);
-            let mut kind = serde_json::json!(document.kind);
+            // The kind the rules saw: for raw JSON, what the content implies.
+            let mut kind = serde_json::json!(crate::policy::parse(document).kind);
             if let Some(object) = kind.as_object_mut() {
                 object.retain(|_, v| v.as_str().is_none_or(|s| !s.is_empty()));
             }

@@ -289,6 +289,14 @@ fn rules_explain_and_documents() {
     );
     assert_eq!(documents[0]["kind"]["kind"], "unknown");
     assert_eq!(documents[0]["policy"]["Statement"][0]["Action"], "*");
+    let trust: serde_json::Value = serde_json::from_str(&stdout_of(&[
+        "documents",
+        "testdata/cli/trust_policy.json",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    assert_eq!(trust[0]["kind"]["kind"], "trust");
     let text = stdout_of(&["documents", "testdata/cli/wrapped_policy_document.json"]);
     assert!(text.starts_with("# testdata/cli/wrapped_policy_document.json:3:21 testdata/cli/wrapped_policy_document.json (unknown)\n{"), "{text}");
 }
