@@ -1,0 +1,121 @@
+//! IAM wildcard matching (`*` and `?`) and expansion of action patterns into action sets.
+
+use super::{ActionId, ActionSet, Catalog};
+
+/// Whether `text` matches the IAM wildcard `pattern`: `*` matches any run of characters
+/// (including none), `?` exactly one; nothing else is special (IAM has no `[...]` or `{...}`).
+pub fn wildcard_match(pattern: &str, text: &str, ignore_case: bool) -> bool {
+    let p: Vec<char> = pattern.chars().collect();
+    let t: Vec<char> = text.chars().collect();
+    let eq = |a: char, b: char| {
+        if ignore_case {
+            a.eq_ignore_ascii_case(&b)
+        } else {
+            a == b
+        }
+    };
+    // Greedy with one backtrack point: on mismatch, let the last `*` absorb one more char.
+    let (mut pi, mut ti) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while ti < t.len() {
+        match p.get(pi) {
+            Some('*') => {
+                star = Some((pi, ti));
+                pi += 1;
+            }
+            Some(&c) if c == '?' || eq(c, t[ti]) => {
+                pi += 1;
+                ti += 1;
+            }
+            _ => match star {
+                Some((sp, st)) => {
+                    pi = sp + 1;
+                    ti = st + 1;
+                    star = Some((sp, st + 1));
+                }
+                None => return false,
+            },
+        }
+    }
+    p[pi..].iter().all(|c| *c == '*')
+}
+
+pub(crate) fn has_wildcard(s: &str) -> bool {
+    s.contains(['*', '?'])
+}
+
+impl Catalog {
+    /// Every action the IAM action pattern `pattern` matches, ignoring case: `*`, `s3:*`,
+    /// `s3:Get*`, `*:Describe*`, `iam:*Policy*`, `s3:GetObject`. A pattern without a `:`
+    /// (other than `*`) matches nothing, as IAM would reject it.
+    pub fn expand(&self, pattern: &str) -> ActionSet {
+        if !pattern.is_empty() && pattern.chars().all(|c| c == '*') {
+            return self.all_actions();
+        }
+        let Some((svc_pat, act_pat)) = pattern.split_once(':') else {
+            return ActionSet::new();
+        };
+        let mut set = ActionSet::new();
+        let blob = &self.blob;
+        if !has_wildcard(svc_pat) {
+            if let Some(svc) = self.service_index(svc_pat) {
+                self.expand_in(svc, act_pat, &mut set);
+            }
+            return set;
+        }
+        let all_services = svc_pat.chars().all(|c| c == '*');
+        let literal = literal_prefix(act_pat);
+        if all_services && !literal.is_empty() {
+            // `*:Describe*`: the global name index turns this into two binary searches.
+            let range = blob.prefix_range_ci(0..blob.n_actions(), literal.as_bytes(), |i| {
+                blob.action_name(blob.name_index(i))
+            });
+            let exact_tail =
+                act_pat[literal.len()..].chars().all(|c| c == '*') && act_pat.len() > literal.len();
+            for i in range {
+                let id = blob.name_index(i);
+                if exact_tail || wildcard_match(act_pat, blob.action_name(id), true) {
+                    set.insert(ActionId(id as u16));
+                }
+            }
+            return set;
+        }
+        for svc in 0..blob.n_services() {
+            if all_services || wildcard_match(svc_pat, blob.service_prefix(svc), true) {
+                self.expand_in(svc, act_pat, &mut set);
+            }
+        }
+        set
+    }
+
+    fn expand_in(&self, svc: usize, act_pat: &str, set: &mut ActionSet) {
+        let blob = &self.blob;
+        let range = blob.svc_actions(svc);
+        if !act_pat.is_empty() && act_pat.chars().all(|c| c == '*') {
+            set.insert_range(range);
+            return;
+        }
+        if !has_wildcard(act_pat) {
+            if let Some(id) = blob.find_ci(range, act_pat, |i| blob.action_name(i)) {
+                set.insert(ActionId(id as u16));
+            }
+            return;
+        }
+        let literal = literal_prefix(act_pat);
+        let range = if literal.is_empty() {
+            range
+        } else {
+            blob.prefix_range_ci(range, literal.as_bytes(), |i| blob.action_name(i))
+        };
+        for id in range {
+            if wildcard_match(act_pat, blob.action_name(id), true) {
+                set.insert(ActionId(id as u16));
+            }
+        }
+    }
+}
+
+/// The part of a pattern before its first wildcard.
+fn literal_prefix(pattern: &str) -> &str {
+    &pattern[..pattern.find(['*', '?']).unwrap_or(pattern.len())]
+}
