@@ -171,9 +171,11 @@ fn intersects(pat: &[Pat], fmt: &[Fmt]) -> bool {
 impl Catalog {
     /// Whether the resource pattern `pieces` can match at least one resource `action` acts on.
     ///
-    /// `Resource: "*"` always matches. An action without resource types only matches a pattern
-    /// that can be `*` itself. `Match::No` is only given when no value of any hole could match;
-    /// when a hole matters the answer is `Unknown`.
+    /// `Resource: "*"` always matches. For an action without resource types (which the
+    /// reference says takes only `"*"`) any other pattern is `Unknown`: check
+    /// [`Catalog::accepts_only_wildcard_resource`] to report those separately. `Match::No` is
+    /// only given when no value of any hole could match; when a hole matters the answer is
+    /// `Unknown`.
     pub fn match_resource(&'static self, action: ActionId, pieces: &[ArnPiece<'_>]) -> Match {
         if action.index() >= self.action_count() {
             return Match::Unknown;
@@ -181,16 +183,23 @@ impl Catalog {
         let pat = pattern_tokens(pieces);
         let has_hole = pat.contains(&Pat::Hole);
         let info = self.action_info(action);
-        let found = if info.resource_types.is_empty() {
-            intersects(&pat, &[Fmt::Char('*')])
-        } else {
-            info.resource_types.iter().any(|rt| {
-                rt.resource_type
-                    .arn_formats()
-                    .iter()
-                    .any(|f| intersects(&pat, &format_tokens(f)))
-            })
-        };
+        if info.resource_types.is_empty() {
+            // The reference says only `"*"` works, but AWS's own managed policies scope
+            // thousands of such actions to ARNs, and the reference lags behind services that
+            // add resource-level permissions; see `accepts_only_wildcard_resource`.
+            let star = intersects(&pat, &[Fmt::Char('*')]);
+            return if star && !has_hole {
+                Match::Yes
+            } else {
+                Match::Unknown
+            };
+        }
+        let found = info.resource_types.iter().any(|rt| {
+            rt.resource_type
+                .arn_formats()
+                .iter()
+                .any(|f| intersects(&pat, &format_tokens(f)))
+        });
         if found {
             return if has_hole { Match::Unknown } else { Match::Yes };
         }

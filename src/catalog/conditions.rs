@@ -1,5 +1,6 @@
 //! Condition keys (global, per service, templated) and condition operators.
 
+use std::collections::HashMap;
 use std::fmt;
 
 use super::curated::{Curated, curated};
@@ -267,9 +268,15 @@ impl Catalog {
                 scope: KeyScope::Global,
             });
         }
-        let prefix_svc = key.split_once(':').and_then(|(p, _)| self.service_index(p));
-        self.services_of(actions)
-            .chain(prefix_svc)
+        // Services of `actions` first, so the definition that applies wins; then any service
+        // defining the key, so a misplaced key still has a type.
+        let candidates = self.key_services(key);
+        let svc_of_actions = candidates
+            .iter()
+            .copied()
+            .filter(|&svc| actions.intersects_range(self.blob.svc_actions(svc)));
+        svc_of_actions
+            .chain(candidates.iter().copied())
             .find_map(|svc| {
                 self.find_service_key(svc, key)
                     .map(|k| self.key_info(svc, k))
@@ -307,15 +314,53 @@ impl Catalog {
         if find_global(curated(), key).is_some() || self.find_extra_key(key, actions).is_some() {
             return true;
         }
-        self.services_of(actions).any(|svc| {
-            let Some(k) = self.find_service_key(svc, key) else {
-                return false;
-            };
-            let local = k - self.blob.svc_keys(svc).start;
-            actions
-                .iter_range(self.blob.svc_actions(svc))
-                .any(|id| self.action_uses_key(svc, id.index(), local))
-        })
+        let candidates = self.key_services(key).iter().copied();
+        candidates
+            .filter(|&svc| actions.intersects_range(self.blob.svc_actions(svc)))
+            .any(|svc| {
+                let keys = self.blob.svc_keys(svc);
+                self.matching_service_keys(svc, key).any(|k| {
+                    actions
+                        .iter_range(self.blob.svc_actions(svc))
+                        .any(|id| self.action_uses_key(svc, id.index(), k - keys.start))
+                })
+            })
+    }
+
+    /// Services whose key tables may define `key`: those with keys of the same prefix (the
+    /// part before the first `:`), plus those whose key prefixes are themselves templated.
+    fn key_services(&self, key: &str) -> &[usize] {
+        let index = self.key_index.get_or_init(|| {
+            let mut index = KeyIndex::default();
+            for svc in 0..self.blob.n_services() {
+                for k in self.blob.svc_keys(svc) {
+                    let prefix = key_prefix(self.blob.key_name(k));
+                    let list = if format::is_templated_key(prefix) {
+                        &mut index.templated
+                    } else {
+                        index
+                            .by_prefix
+                            .entry(prefix.to_ascii_lowercase())
+                            .or_default()
+                    };
+                    if list.last() != Some(&svc) {
+                        list.push(svc);
+                    }
+                }
+            }
+            for list in index.by_prefix.values_mut() {
+                for svc in &index.templated {
+                    if !list.contains(svc) {
+                        list.push(*svc);
+                    }
+                }
+            }
+            index
+        });
+        match index.by_prefix.get(&key_prefix(key).to_ascii_lowercase()) {
+            Some(list) => list,
+            None => &index.templated,
+        }
     }
 
     fn key_info(&self, svc: usize, k: usize) -> ConditionKeyInfo {
@@ -330,15 +375,24 @@ impl Catalog {
 
     /// Index of the key of service `svc` that `key` names: exact first, then templates.
     pub(crate) fn find_service_key(&self, svc: usize, key: &str) -> Option<usize> {
+        self.matching_service_keys(svc, key).next()
+    }
+
+    /// Every key of service `svc` that `key` names (a service may define both
+    /// `ssm:resourceTag/${TagKey}` and `ssm:resourceTag/tag-key`), exact match first.
+    fn matching_service_keys<'a>(
+        &'a self,
+        svc: usize,
+        key: &'a str,
+    ) -> impl Iterator<Item = usize> + 'a {
         let blob = &self.blob;
         let range = blob.svc_keys(svc);
-        if let Some(k) = blob.find_ci(range.clone(), key, |k| blob.key_name(k)) {
-            return Some(k);
-        }
-        range.into_iter().find(|&k| {
+        let exact = blob.find_ci(range.clone(), key, |k| blob.key_name(k));
+        let templates = range.filter(move |&k| {
             let mut r = blob.key(k);
-            r.byte() & KEY_TEMPLATED != 0 && template_match(r.str(), key)
-        })
+            Some(k) != exact && r.byte() & KEY_TEMPLATED != 0 && template_match(r.str(), key)
+        });
+        exact.into_iter().chain(templates)
     }
 
     /// Whether action `id` of service `svc` lists the service-local key `local` for itself,
@@ -377,6 +431,17 @@ impl Catalog {
     }
 }
 
+/// Which services define keys of each prefix, built on first use (about 0.1 ms).
+#[derive(Debug, Default)]
+pub(crate) struct KeyIndex {
+    by_prefix: HashMap<String, Vec<usize>>,
+    templated: Vec<usize>,
+}
+
+fn key_prefix(key: &str) -> &str {
+    key.split_once(':').map_or("", |(p, _)| p)
+}
+
 pub(crate) fn find_global(c: &'static Curated, key: &str) -> Option<&'static GlobalConditionKey> {
     c.global_keys
         .iter()
@@ -389,30 +454,10 @@ pub(crate) fn find_global(c: &'static Curated, key: &str) -> Option<&'static Glo
 }
 
 /// Whether `key` is an instance of `template`, ignoring ASCII case. Each `${...}` or `<...>`
-/// placeholder stands for one or more characters of any kind (tag keys may contain `/`).
+/// placeholder (or a trailing `/tag-key`) stands for one or more characters of any kind (tag
+/// keys may contain `/`).
 pub(crate) fn template_match(template: &str, key: &str) -> bool {
-    let mut literals = Vec::new();
-    let mut rest = template;
-    loop {
-        let open = match (rest.find("${"), rest.find('<')) {
-            (Some(a), Some(b)) => a.min(b),
-            (a, b) => match a.or(b) {
-                Some(i) => i,
-                None => break,
-            },
-        };
-        let close_char = if rest[open..].starts_with("${") {
-            '}'
-        } else {
-            '>'
-        };
-        let Some(close) = rest[open..].find(close_char) else {
-            break;
-        };
-        literals.push(&rest[..open]);
-        rest = &rest[open + close + 1..];
-    }
-    literals.push(rest);
+    let literals = template_literals(template);
     if literals.len() == 1 {
         return template.eq_ignore_ascii_case(key);
     }
@@ -438,4 +483,35 @@ pub(crate) fn template_match(template: &str, key: &str) -> bool {
         }
     }
     pos < end
+}
+
+/// The fixed parts of a template, one more than it has placeholders.
+fn template_literals(template: &str) -> Vec<&str> {
+    // `secretsmanager:ResourceTag/tag-key` writes the placeholder without brackets.
+    let (mut rest, bare_tail) = match template.strip_suffix("tag-key") {
+        Some(head) if head.ends_with('/') => (head, true),
+        _ => (template, false),
+    };
+    let mut literals = Vec::new();
+    while let Some(open) = [rest.find("${"), rest.find('<')]
+        .into_iter()
+        .flatten()
+        .min()
+    {
+        let close_char = if rest[open..].starts_with("${") {
+            '}'
+        } else {
+            '>'
+        };
+        let Some(close) = rest[open..].find(close_char) else {
+            break;
+        };
+        literals.push(&rest[..open]);
+        rest = &rest[open + close + 1..];
+    }
+    literals.push(rest);
+    if bare_tail {
+        literals.push("");
+    }
+    literals
 }

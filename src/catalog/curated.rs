@@ -13,6 +13,7 @@ const OPERATORS: &str = include_str!("../../action_catalog/condition_operators.t
 const RETIRED: &str = include_str!("../../action_catalog/retired.tsv");
 const SHARED_PREFIXES: &str = include_str!("../../action_catalog/shared_prefixes.tsv");
 const EXTRA_KEYS: &str = include_str!("../../action_catalog/extra_condition_keys.tsv");
+const ALIASES: &str = include_str!("../../action_catalog/action_aliases.tsv");
 
 /// A service or action that has left the Service Authorization Reference.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,6 +48,8 @@ pub(crate) struct Curated {
     pub(crate) operators: Vec<Operator>,
     pub(crate) shared_prefixes: Vec<SharedPrefix>,
     pub(crate) extra_keys: Vec<ExtraKey>,
+    /// (written name, actions that authorize it), from `action_aliases.tsv`.
+    pub(crate) aliases: Vec<(&'static str, Vec<&'static str>)>,
     /// Lines that did not parse, as (file, line number); empty in a healthy build.
     pub(crate) errors: Vec<(&'static str, usize)>,
 }
@@ -157,6 +160,14 @@ fn parse_curated() -> Curated {
                 actions: actions.split(' ').collect(),
             }),
             _ => c.errors.push(("extra_condition_keys.tsv", line)),
+        }
+    }
+    for (line, f) in records(ALIASES) {
+        match f.as_slice() {
+            [written, actions, _reference] => {
+                c.aliases.push((written, actions.split(' ').collect()))
+            }
+            _ => c.errors.push(("action_aliases.tsv", line)),
         }
     }
     for (line, f) in records(SHARED_PREFIXES) {

@@ -74,7 +74,8 @@ pub const ACCESS_LEVEL_NAMES: [&str; 5] =
 /// Flag bit of an action's resource-type entry.
 pub const ON_REQUIRED: u8 = 1;
 
-/// Whether a condition key name contains a placeholder such as `${TagKey}` or `<key>`.
+/// Whether a condition key name contains a placeholder such as `${TagKey}` or `<key>`; a
+/// few services write it `.../tag-key`.
 pub fn is_templated_key(key: &str) -> bool {
-    key.contains("${") || (key.contains('<') && key.contains('>'))
+    key.contains("${") || (key.contains('<') && key.contains('>')) || key.ends_with("/tag-key")
 }

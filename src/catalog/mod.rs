@@ -37,6 +37,7 @@ static BLOB: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/catalog.bin"));
 #[derive(Debug)]
 pub struct Catalog {
     blob: Blob,
+    key_index: OnceLock<conditions::KeyIndex>,
 }
 
 impl Catalog {
@@ -45,6 +46,7 @@ impl Catalog {
         static CATALOG: OnceLock<Catalog> = OnceLock::new();
         CATALOG.get_or_init(|| Catalog {
             blob: Blob::new(BLOB),
+            key_index: OnceLock::new(),
         })
     }
 

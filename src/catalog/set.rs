@@ -198,9 +198,18 @@ impl fmt::Debug for ActionSet {
 
 impl FromIterator<ActionId> for ActionSet {
     fn from_iter<I: IntoIterator<Item = ActionId>>(iter: I) -> ActionSet {
-        let mut set = ActionSet::new();
-        for id in iter {
-            set.insert(id);
+        // Ids may come in any order (the name index is not id order); size the words once
+        // instead of shifting them on every insert below the current start.
+        let ids: Vec<usize> = iter.into_iter().map(ActionId::index).collect();
+        let (Some(&lo), Some(&hi)) = (ids.iter().min(), ids.iter().max()) else {
+            return ActionSet::new();
+        };
+        let mut set = ActionSet {
+            start: lo / 64,
+            words: vec![0; hi / 64 - lo / 64 + 1],
+        };
+        for i in ids {
+            set.words[i / 64 - set.start] |= 1 << (i % 64);
         }
         set
     }

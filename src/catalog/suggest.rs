@@ -64,16 +64,28 @@ impl Catalog {
                 .filter_map(|p| self.service_index(p))
                 .collect(),
         };
+        let query = Query::new(act);
         let mut scored = Vec::new();
+        // An API operation written for the action that authorizes it: s3:ListBuckets.
+        for (written, targets) in &curated().aliases {
+            if written.eq_ignore_ascii_case(name) {
+                scored.extend(
+                    targets
+                        .iter()
+                        .filter_map(|t| self.action(t))
+                        .map(|id| (0, id)),
+                );
+            }
+        }
         for (rank, &s) in services.iter().enumerate() {
             for id in self.blob.svc_actions(s) {
                 let cand = self.blob.action_name(id);
-                if let Some(score) = action_score(act, cand) {
+                if let Some(score) = query.score(cand) {
                     scored.push((score + 10 * rank, ActionId(id as u16)));
                 }
             }
         }
-        if scored.is_empty() {
+        if scored.is_empty() && self.service_index(svc).is_some() {
             // The right action name under the wrong prefix: `ec2:GetObject` -> `s3:GetObject`;
             // prefer prefixes that look like the one written.
             let blob = &self.blob;
@@ -229,30 +241,60 @@ fn singular(w: &str) -> String {
     }
 }
 
-/// Lower is better; `None` when `cand` is not a plausible reading of `query`.
-fn action_score(query: &str, cand: &str) -> Option<usize> {
-    let (q, c) = (query.to_ascii_lowercase(), cand.to_ascii_lowercase());
-    if q == c {
-        return Some(0);
+/// An unknown action name, prepared once for scoring many candidates.
+struct Query {
+    lower: String,
+    words: Vec<String>,
+}
+
+impl Query {
+    fn new(name: &str) -> Query {
+        Query {
+            lower: name.to_ascii_lowercase(),
+            words: words(name),
+        }
     }
-    let (qw, cw) = (words(query), words(cand));
-    if qw == cw {
-        return Some(1); // plural or singular of the same words
+
+    /// Lower is better; `None` when `cand` is not a plausible reading of the query.
+    fn score(&self, cand: &str) -> Option<usize> {
+        if self.lower.eq_ignore_ascii_case(cand) {
+            return Some(0);
+        }
+        let verb = self.words.first().map(String::as_str).unwrap_or("");
+        let cand_verb = words(first_word(cand)).pop().unwrap_or_default();
+        let read_verbs = READ_VERBS.contains(&verb) && READ_VERBS.contains(&cand_verb.as_str());
+        // Word-level habits only apply between names with the same verb or two read verbs;
+        // checking that first keeps the per-candidate cost low.
+        if verb == cand_verb || read_verbs {
+            let cw = words(cand);
+            if cw == self.words {
+                return Some(1); // plural or singular of the same words
+            }
+            if verb == cand_verb && self.words.len() < cw.len() && is_subsequence(&self.words, &cw)
+            {
+                return Some(2 + cw.len() - self.words.len()); // ListBuckets -> ListAllMyBuckets
+            }
+            if read_verbs && self.words.len() > 1 && self.words[1..] == cw[1..] {
+                return Some(3); // another read verb: GetInstances -> DescribeInstances
+            }
+        }
+        let tol = tolerance(self.lower.len());
+        if self.lower.len().abs_diff(cand.len()) > tol {
+            return None;
+        }
+        let d = damerau_levenshtein(&self.lower, &cand.to_ascii_lowercase());
+        (d <= tol).then_some(4 + 2 * d)
     }
-    let same_verb = qw.first() == cw.first();
-    if same_verb && qw.len() < cw.len() && is_subsequence(&qw, &cw) {
-        return Some(2 + cw.len() - qw.len()); // a word left out: ListBuckets -> ListAllMyBuckets
-    }
-    if qw.len() > 1
-        && qw[1..] == cw[1..]
-        && [&qw[0], &cw[0]]
-            .iter()
-            .all(|v| READ_VERBS.contains(&v.as_str()))
-    {
-        return Some(3); // another read verb: GetInstances -> DescribeInstances
-    }
-    let d = damerau_levenshtein(&q, &c);
-    (d <= tolerance(q.len())).then_some(4 + 2 * d)
+}
+
+/// The leading capitalised word of a name: `DescribeInstances` -> `Describe`.
+fn first_word(name: &str) -> &str {
+    let end = name
+        .char_indices()
+        .skip(1)
+        .find(|(_, c)| c.is_ascii_uppercase() || !c.is_ascii_alphanumeric())
+        .map_or(name.len(), |(i, _)| i);
+    &name[..end]
 }
 
 fn is_subsequence(short: &[String], long: &[String]) -> bool {

@@ -38,6 +38,27 @@ fn curated_files_parse_completely() {
         "retired.tsv: {:?}",
         curated::retired().errors
     );
+    for (written, targets) in &c.aliases {
+        assert!(
+            cat().action(written).is_none(),
+            "{written} is an action; drop the alias"
+        );
+        for t in targets {
+            assert!(
+                cat().action(t).is_some(),
+                "alias target {t} is not an action"
+            );
+        }
+    }
+    for extra in &c.extra_keys {
+        for a in &extra.actions {
+            assert!(
+                cat().action(a).is_some(),
+                "{a} of {} is not an action",
+                extra.name
+            );
+        }
+    }
     assert!(c.global_keys.len() >= 60);
     assert!(c.operators.len() >= 27);
     assert!(c.families.len() == 8);
@@ -330,6 +351,14 @@ fn templated_condition_keys() {
     assert!(template_match("a${X}b${Y}c", "a1b2c"));
     assert!(!template_match("a${X}b${Y}c", "abbc"));
     assert!(template_match("plain:Key", "PLAIN:key"));
+    assert!(template_match(
+        "secretsmanager:ResourceTag/tag-key",
+        "secretsmanager:ResourceTag/team"
+    ));
+    assert!(!template_match(
+        "secretsmanager:ResourceTag/tag-key",
+        "secretsmanager:ResourceTag/"
+    ));
 }
 
 #[test]
@@ -419,6 +448,9 @@ fn known_condition_keys_depend_on_actions() {
     assert!(c.is_known_condition_key("iam:PassedToService", &c.expand("iam:PassRole")));
     assert!(c.is_known_condition_key("iam:PassedToService", &c.all_actions()));
     assert!(!c.is_known_condition_key("iam:NoSuchKey", &c.all_actions()));
+    // Secrets Manager's actions use the `.../tag-key` spelling of the placeholder.
+    let get_secret = c.expand("secretsmanager:GetSecretValue");
+    assert!(c.is_known_condition_key("secretsmanager:ResourceTag/owner", &get_secret));
 }
 
 #[test]
@@ -546,10 +578,14 @@ fn wildcard_only_actions() {
     let c = cat();
     let describe = id("ec2:DescribeInstances");
     assert_eq!(c.match_resource_str(describe, "*"), Match::Yes);
+    // The reference says `*` only, but AWS's own policies disagree too often to say No.
     assert_eq!(
         c.match_resource_str(describe, "arn:aws:ec2:*:*:instance/*"),
-        Match::No
+        Match::Unknown
     );
+    assert!(c.accepts_only_wildcard_resource(describe));
+    assert_eq!(c.match_resource_str(describe, "arn:*"), Match::Unknown);
+    assert_eq!(c.match_resource_str(describe, "?"), Match::Yes);
     assert_eq!(
         c.match_resource(describe, &[ArnPiece::Hole]),
         Match::Unknown
@@ -575,12 +611,28 @@ fn suggestions() {
             .map(String::as_str),
         Some("s3:GetObject")
     );
-    assert!(
+    assert_eq!(
         c.suggest_action("s3:ListBuckets")
+            .first()
+            .map(String::as_str),
+        Some("s3:ListAllMyBuckets")
+    );
+    assert_eq!(
+        c.suggest_action("S3:listobjectsv2"),
+        vec!["s3:ListBucket".to_string()]
+    );
+    // Without an alias, words left out still find the longer name.
+    assert!(
+        c.suggest_action("iam:ListPolicyVersion")
+            .contains(&"iam:ListPolicyVersions".to_string())
+    );
+    assert!(
+        c.suggest_action("s3:ListMyBuckets")
             .contains(&"s3:ListAllMyBuckets".to_string()),
         "{:?}",
-        c.suggest_action("s3:ListBuckets")
+        c.suggest_action("s3:ListMyBuckets")
     );
+    assert!(c.suggest_action("madeup:GetObject").is_empty());
     assert_eq!(
         c.suggest_action("s3:GetObjct").first().map(String::as_str),
         Some("s3:GetObject")
@@ -695,5 +747,181 @@ fn nothing_panics_on_odd_input() {
         c.is_retired_action(s);
         c.match_resource_str(id("s3:GetObject"), s);
         c.match_resource(ActionId(u16::MAX), &[ArnPiece::Literal(s), ArnPiece::Hole]);
+    }
+}
+
+/// Runs the catalog over AWS's own managed policies and prints what does not resolve.
+/// `cargo test --lib catalog::tests::managed_policy_corpus -- --ignored --nocapture`;
+/// set IAMLINT_MANAGED_POLICIES to the folder of policy JSON files (default: ../shared/...).
+#[test]
+#[ignore = "needs the managed-policy corpus outside the repository"]
+fn managed_policy_corpus() {
+    use std::collections::{BTreeMap, BTreeSet};
+    let dir = std::env::var("IAMLINT_MANAGED_POLICIES").unwrap_or_else(|_| {
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../shared/data/aws-managed-policies/policies"
+        )
+        .to_string()
+    });
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        eprintln!("skipped: no corpus at {dir}");
+        return;
+    };
+    let c = cat();
+    let as_list = |v: Option<&serde_json::Value>| -> Vec<String> {
+        match v {
+            Some(serde_json::Value::String(s)) => vec![s.clone()],
+            Some(serde_json::Value::Array(a)) => a
+                .iter()
+                .filter_map(|x| x.as_str().map(str::to_string))
+                .collect(),
+            _ => vec![],
+        }
+    };
+    let (mut files, mut literal, mut patterns) = (0, BTreeSet::new(), BTreeSet::new());
+    let mut unknown_keys: BTreeMap<String, usize> = BTreeMap::new();
+    let mut outcomes: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut no_samples: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut no_policies: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut no_statement: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let t0 = std::time::Instant::now();
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let Ok(doc) = serde_json::from_str::<serde_json::Value>(&text) else {
+            continue;
+        };
+        files += 1;
+        let policy = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("")
+            .to_string();
+        let statements = match doc.get("Statement") {
+            Some(serde_json::Value::Array(a)) => a.clone(),
+            Some(s) => vec![s.clone()],
+            None => vec![],
+        };
+        for st in statements {
+            let actions = as_list(st.get("Action"));
+            let not_actions = as_list(st.get("NotAction"));
+            let mut set = ActionSet::new();
+            for a in actions.iter().chain(&not_actions) {
+                if wildcard::has_wildcard(a) {
+                    patterns.insert(a.clone());
+                } else {
+                    literal.insert(a.clone());
+                }
+                set.union_with(&c.expand(a));
+            }
+            if let Some(cond) = st.get("Condition").and_then(|v| v.as_object()) {
+                for keys in cond.values().filter_map(|v| v.as_object()) {
+                    for key in keys.keys() {
+                        if !actions.is_empty() && !c.is_known_condition_key(key, &set) {
+                            *unknown_keys
+                                .entry(format!(
+                                    "{key} ({})",
+                                    actions.join(",").chars().take(60).collect::<String>()
+                                ))
+                                .or_default() += 1;
+                        }
+                    }
+                }
+            }
+            if st.get("Effect").and_then(|e| e.as_str()) != Some("Allow") || actions.is_empty() {
+                continue;
+            }
+            for a in actions.iter().filter(|a| !wildcard::has_wildcard(a)) {
+                let Some(id) = c.action(a) else { continue };
+                let resources = as_list(st.get("Resource"));
+                if !resources.is_empty()
+                    && resources
+                        .iter()
+                        .all(|r| c.match_resource_str(id, r) == Match::No)
+                {
+                    let key = format!("{} on {}", c.qualified_name(id), resources.join(" "));
+                    no_statement.entry(key).or_default().insert(policy.clone());
+                }
+                for r in resources {
+                    let m = c.match_resource_str(id, &r);
+                    *outcomes
+                        .entry(match m {
+                            Match::Yes => "yes",
+                            Match::No => "no",
+                            Match::Unknown => "unknown",
+                        })
+                        .or_default() += 1;
+                    if m == Match::No {
+                        let key = format!("{} on {r}", c.qualified_name(id));
+                        no_policies
+                            .entry(key.clone())
+                            .or_default()
+                            .insert(policy.clone());
+                        let why = if c.accepts_only_wildcard_resource(id) {
+                            "only *"
+                        } else {
+                            "type mismatch"
+                        };
+                        no_samples.entry(why.to_string()).or_default().insert(key);
+                    }
+                }
+            }
+        }
+    }
+    let elapsed = t0.elapsed();
+    let unresolved: Vec<_> = literal.iter().filter(|a| c.action(a).is_none()).collect();
+    let empty_patterns: Vec<_> = patterns.iter().filter(|p| c.expand(p).is_empty()).collect();
+    println!(
+        "policies: {files}, distinct literal actions: {}, distinct patterns: {} ({elapsed:?})",
+        literal.len(),
+        patterns.len()
+    );
+    println!("unresolved literal actions: {}", unresolved.len());
+    for a in &unresolved {
+        let why = if c.is_retired_action(a) {
+            "retired".to_string()
+        } else {
+            format!("unknown; did you mean {:?}", c.suggest_action(a))
+        };
+        println!("  {a}: {why}");
+    }
+    println!("patterns matching nothing: {}", empty_patterns.len());
+    for p in &empty_patterns {
+        println!("  {p}");
+    }
+    println!(
+        "condition keys not known for their statement's actions: {}",
+        unknown_keys.len()
+    );
+    for (k, n) in &unknown_keys {
+        println!("  {k} x{n}");
+    }
+    println!("resource matches (literal action x resource, Allow): {outcomes:?}");
+    println!(
+        "actions matching none of their statement's resources: {}",
+        no_statement.len()
+    );
+    for (k, p) in &no_statement {
+        println!(
+            "    {k}  [{}]",
+            p.iter().take(2).cloned().collect::<Vec<_>>().join(", ")
+        );
+    }
+    for (why, samples) in &no_samples {
+        println!("  No ({why}): {}", samples.len());
+        for s in samples {
+            println!(
+                "    {s}  [{}]",
+                no_policies[s]
+                    .iter()
+                    .take(2)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
     }
 }
