@@ -259,7 +259,8 @@ impl Catalog {
 
     /// The definition of `key` (case-insensitive, templates such as `aws:RequestTag/${TagKey}`
     /// matching `aws:RequestTag/Owner`): a global key, else a key of a service that owns one
-    /// of `actions`, else a key of the service named by the key's prefix.
+    /// of `actions`, else a key any service defines (so a misplaced key still has a type),
+    /// else an extra key (`extra_condition_keys.tsv`) of one of `actions`.
     pub fn condition_key(&self, key: &str, actions: &ActionSet) -> Option<ConditionKeyInfo> {
         if let Some(g) = find_global(curated(), key) {
             return Some(ConditionKeyInfo {
@@ -268,8 +269,7 @@ impl Catalog {
                 scope: KeyScope::Global,
             });
         }
-        // Services of `actions` first, so the definition that applies wins; then any service
-        // defining the key, so a misplaced key still has a type.
+        // Services of `actions` first, so the definition that applies wins.
         let candidates = self.key_services(key);
         let svc_of_actions = candidates
             .iter()
