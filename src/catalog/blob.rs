@@ -71,12 +71,23 @@ impl Blob {
         self.svc_row(svc)[2]..self.svc_row(svc + 1)[2]
     }
 
-    /// The service owning action `id` (a binary search over the service table).
+    /// The service owning action `id`.
     pub(crate) fn service_of_action(&self, id: usize) -> usize {
+        self.service_containing(0, id)
+    }
+
+    /// The service owning resource type `rt`.
+    pub(crate) fn service_of_rtype(&self, rt: usize) -> usize {
+        self.service_containing(1, rt)
+    }
+
+    /// The last service whose range in service-table column `col` starts at or before `i`;
+    /// services with empty ranges start where the next one does, so the owner is the last.
+    fn service_containing(&self, col: usize, i: usize) -> usize {
         let (mut lo, mut hi) = (0, self.n_services());
         while lo + 1 < hi {
             let mid = (lo + hi) / 2;
-            if self.svc_row(mid)[0] <= id {
+            if self.svc_row(mid)[col] <= i {
                 lo = mid;
             } else {
                 hi = mid;

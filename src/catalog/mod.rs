@@ -329,7 +329,7 @@ impl ResourceType {
     /// Condition keys that apply to every action on this resource type.
     pub fn condition_keys(&self) -> Vec<&'static str> {
         let blob = &self.catalog.blob;
-        let svc_keys = blob.svc_keys(self.service_index());
+        let svc_keys = blob.svc_keys(blob.service_of_rtype(self.index));
         let mut r = blob.rtype(self.index);
         r.skip_str();
         let n = r.count();
@@ -337,20 +337,6 @@ impl ResourceType {
         (0..r.count())
             .map(|_| blob.key_name(svc_keys.start + r.varint()))
             .collect()
-    }
-
-    fn service_index(&self) -> usize {
-        let blob = &self.catalog.blob;
-        let (mut lo, mut hi) = (0, blob.n_services());
-        while lo + 1 < hi {
-            let mid = (lo + hi) / 2;
-            if blob.svc_rtypes(mid).start <= self.index {
-                lo = mid;
-            } else {
-                hi = mid;
-            }
-        }
-        lo
     }
 }
 
