@@ -253,6 +253,12 @@ impl Writer {
         self.varint(s.len());
         self.buf.extend_from_slice(s.as_bytes());
     }
+    fn strs(&mut self, list: &[String]) {
+        self.varint(list.len());
+        for s in list {
+            self.str(s);
+        }
+    }
     fn u16(&mut self, v: usize) -> Result<(), String> {
         let v =
             u16::try_from(v).map_err(|_| format!("{v} does not fit the u16 fields of the blob"))?;
@@ -290,6 +296,13 @@ fn encode(services: &[Service], meta: &(String, String)) -> Result<Vec<u8>, Stri
                 .copied()
                 .ok_or_else(|| format!("{}: {what} uses undefined condition key {k}", svc.prefix))
         };
+        let key_list = |w: &mut Writer, keys: &[String], what: &str| -> Result<(), String> {
+            w.varint(keys.len());
+            for k in keys {
+                w.varint(key_ref(k, what)?);
+            }
+            Ok(())
+        };
         let rt_index: HashMap<&str, usize> = svc
             .rtypes
             .iter()
@@ -305,14 +318,12 @@ fn encode(services: &[Service], meta: &(String, String)) -> Result<Vec<u8>, Stri
         for rt in &svc.rtypes {
             rt_offs.push(records.buf.len());
             records.str(&rt.name);
-            records.varint(rt.arns.len());
-            for arn in &rt.arns {
-                records.str(arn);
-            }
-            records.varint(rt.keys.len());
-            for k in &rt.keys {
-                records.varint(key_ref(k, &format!("resource type {}", rt.name))?);
-            }
+            records.strs(&rt.arns);
+            key_list(
+                &mut records,
+                &rt.keys,
+                &format!("resource type {}", rt.name),
+            )?;
         }
         for action in &svc.actions {
             names.push((action.name.to_ascii_lowercase(), act_offs.len()));
@@ -320,14 +331,8 @@ fn encode(services: &[Service], meta: &(String, String)) -> Result<Vec<u8>, Stri
             let what = format!("action {}", action.name);
             records.str(&action.name);
             records.buf.push(action.access);
-            records.varint(action.keys.len());
-            for k in &action.keys {
-                records.varint(key_ref(k, &what)?);
-            }
-            records.varint(action.deps.len());
-            for d in &action.deps {
-                records.str(d);
-            }
+            key_list(&mut records, &action.keys, &what)?;
+            records.strs(&action.deps);
             records.varint(action.on.len());
             for on in &action.on {
                 let rt = rt_index.get(on.rtype.as_str()).ok_or_else(|| {
@@ -340,14 +345,8 @@ fn encode(services: &[Service], meta: &(String, String)) -> Result<Vec<u8>, Stri
                 records
                     .buf
                     .push(if on.required { format::ON_REQUIRED } else { 0 });
-                records.varint(on.keys.len());
-                for k in &on.keys {
-                    records.varint(key_ref(k, &what)?);
-                }
-                records.varint(on.deps.len());
-                for d in &on.deps {
-                    records.str(d);
-                }
+                key_list(&mut records, &on.keys, &what)?;
+                records.strs(&on.deps);
             }
         }
         svc_table.push((act_offs.len(), rt_offs.len(), key_offs.len()));
