@@ -147,3 +147,35 @@ fn templates() {
         }
     );
 }
+
+/// Truncations and single-character insertions of every template never panic the extractor.
+#[test]
+fn mutated_templates_never_panic() {
+    use iamlint::extract::{cloudformation, raw_policy::Intent};
+    use iamlint::source::{FileId, SourceFile};
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/cloudformation");
+    let mut runs = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let boundaries: Vec<usize> = text
+            .char_indices()
+            .map(|(index, _)| index)
+            .step_by((text.len() / 40).max(1))
+            .collect();
+        for &at in &boundaries {
+            let mut variants = vec![text[..at].to_string()];
+            for inserted in [
+                "{", "[", "'", "\"", "!", "&a ", "*a", "|", "\n", "\\", "${", "- ",
+            ] {
+                variants.push(format!("{}{inserted}{}", &text[..at], &text[at..]));
+            }
+            for variant in variants {
+                let source = SourceFile::new(path.clone(), variant);
+                let _ = cloudformation::extract(FileId(0), &source, Intent::Explicit);
+                runs += 1;
+            }
+        }
+    }
+    assert!(runs > 1000);
+}

@@ -638,3 +638,127 @@ fn render_into(node: &Node, out: &mut String, depth: usize) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::cloudformation::tree;
+    use crate::extract::yaml;
+    use crate::source::FileId;
+    use std::collections::HashMap;
+
+    fn lower(text: &str, position: Position) -> Option<Value> {
+        let root = yaml::parse(FileId(0), text, yaml::Limits::default()).unwrap();
+        let node = tree::from_yaml(root.into_iter().next().unwrap());
+        let template = Template {
+            file: FileId(0),
+            text,
+            mappings: None,
+            types: HashMap::from([("Bucket".to_string(), "AWS::S3::Bucket".to_string())]),
+        };
+        Lowerer {
+            template: &template,
+        }
+        .value(node.get("v").unwrap(), position)
+    }
+
+    fn parts(value: &Value) -> Vec<String> {
+        match &value.kind {
+            ValueKind::Template(parts) => parts
+                .iter()
+                .map(|part| match part {
+                    TemplatePart::Literal(text) => text.clone(),
+                    TemplatePart::Hole(unknown) => format!("<{}>", unknown.expression),
+                })
+                .collect(),
+            ValueKind::String(text) => vec![text.clone()],
+            other => vec![format!("{other:?}")],
+        }
+    }
+
+    #[test]
+    fn sub_splits_holes_literals_and_escapes() {
+        let value = lower(
+            "v: !Sub 'arn:${AWS::Partition}:s3:::${Bucket}/${!aws:username}/${ Env }-${'\n",
+            Position::Other,
+        )
+        .unwrap();
+        assert_eq!(
+            parts(&value),
+            [
+                "arn:",
+                "<AWS::Partition>",
+                ":s3:::",
+                "<Bucket>",
+                "/${aws:username}/",
+                "<Env>",
+                "-${"
+            ]
+        );
+        let ValueKind::Template(template) = &value.kind else {
+            panic!()
+        };
+        let TemplatePart::Hole(bucket) = &template[3] else {
+            panic!()
+        };
+        assert_eq!(
+            bucket.reference.as_ref().map(|r| r.resource_type.as_str()),
+            Some("AWS::S3::Bucket")
+        );
+    }
+
+    #[test]
+    fn sub_variables_substitute_literals() {
+        let value = lower(
+            "v: !Sub ['${A}-${B}', {A: literal, B: !GetAtt Bucket.Arn}]\n",
+            Position::Other,
+        )
+        .unwrap();
+        assert_eq!(parts(&value), ["literal-", "<!GetAtt Bucket.Arn>"]);
+    }
+
+    #[test]
+    fn get_att_and_ref_remember_the_resource() {
+        let value = lower("v: !GetAtt Bucket.Arn\n", Position::Other).unwrap();
+        let ValueKind::Unknown(unknown) = value.kind else {
+            panic!()
+        };
+        let reference = unknown.reference.unwrap();
+        assert_eq!(
+            (reference.address.as_str(), reference.attribute.as_str()),
+            ("Bucket", "Arn")
+        );
+        let value = lower("v: !Ref Param\n", Position::Other).unwrap();
+        assert!(matches!(
+            value.kind,
+            ValueKind::Unknown(Unknown {
+                reference: None,
+                ..
+            })
+        ));
+        assert!(lower("v: !Ref AWS::NoValue\n", Position::Other).is_none());
+    }
+
+    #[test]
+    fn if_is_the_union_of_its_branches() {
+        let list = lower("v: !If [C, [a, b], c]\n", Position::List).unwrap();
+        assert_eq!(list.as_array().map(<[Value]>::len), Some(3));
+        let scalar = lower("v: !If [C, Allow, Deny]\n", Position::Other).unwrap();
+        assert!(matches!(scalar.kind, ValueKind::Unknown(_)));
+        let same = lower("v: !If [C, x, x]\n", Position::Other).unwrap();
+        assert_eq!(same.as_str(), Some("x"));
+        let objects = lower(
+            "v: !If [C, {StringEquals: {k: a}}, {StringEquals: {k: b}, Bool: {m: true}}]\n",
+            Position::Condition,
+        )
+        .unwrap();
+        let block = objects.get("StringEquals").unwrap();
+        assert_eq!(
+            block.get("k").unwrap().as_array().map(<[Value]>::len),
+            Some(2)
+        );
+        assert!(objects.get("Bool").is_some());
+        let removed = lower("v: !If [C, !Ref AWS::NoValue, x]\n", Position::Other).unwrap();
+        assert_eq!(removed.as_str(), Some("x"));
+    }
+}

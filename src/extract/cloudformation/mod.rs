@@ -170,7 +170,10 @@ fn is_template(root: &Node) -> bool {
 }
 
 fn syntax_error(file: FileId, text: &str, offset: usize, message: &str) -> Finding {
-    let offset = offset.min(text.len());
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
     let end = text[offset..]
         .chars()
         .next()
@@ -207,6 +210,8 @@ pub struct Resource<'t> {
     pub id_span: Span,
     pub resource_type: &'t str,
     pub properties: Option<&'t Node>,
+    /// The resource's `Condition`, when it exists only under one.
+    pub condition: Option<&'t str>,
 }
 
 /// A document found, before the links between resources are resolved.
@@ -261,6 +266,7 @@ fn run(file: FileId, text: &str, mut root: Node) -> Extraction {
             id_span: entry.key_span,
             resource_type,
             properties,
+            condition: entry.value.get("Condition").and_then(Node::as_str),
         });
     }
     let template = Template {
@@ -300,7 +306,7 @@ fn run(file: FileId, text: &str, mut root: Node) -> Extraction {
         }
     }
     extractor.duplicate_keys(&root);
-    extractor.finish()
+    extractor.finish(&resources)
 }
 
 impl<'t> Extractor<'t> {
@@ -573,7 +579,7 @@ impl<'t> Extractor<'t> {
     }
 
     /// Resolves the links between resources and builds the documents.
-    fn finish(self) -> Extraction {
+    fn finish(self, resources: &[Resource<'_>]) -> Extraction {
         let Extractor {
             template,
             found,
@@ -583,8 +589,18 @@ impl<'t> Extractor<'t> {
             mut diagnostics,
             ..
         } = self;
+        let conditions: HashMap<&str, &str> = resources
+            .iter()
+            .filter_map(|r| Some((r.id, r.condition?)))
+            .collect();
         let mut documents = Vec::with_capacity(found.len());
         for mut found in found {
+            if let Some(condition) = conditions.get(found.owner.as_str()) {
+                found.notes.insert(
+                    0,
+                    format!("created only when condition `{condition}` holds"),
+                );
+            }
             let mut boundary_of = Vec::new();
             let mut attached = false;
             for link in links.iter().filter(|l| l.policy == found.owner) {
