@@ -593,6 +593,20 @@ impl<'t> Extractor<'t> {
             .iter()
             .filter_map(|r| Some((r.id, r.condition?)))
             .collect();
+        // Indexed by name: a large template has thousands of each, and every document
+        // looks its principals up.
+        let mut links_by_policy: HashMap<&str, Vec<&PolicyLink>> = HashMap::new();
+        for link in &links {
+            links_by_policy.entry(&link.policy).or_default().push(link);
+        }
+        let mut profiles_by_role: HashMap<&str, Vec<&Attachment>> = HashMap::new();
+        for (role, profile) in &profiles {
+            profiles_by_role.entry(role).or_default().push(profile);
+        }
+        let mut notes_by_principal: HashMap<&str, Vec<&String>> = HashMap::new();
+        for (principal, note) in &principal_notes {
+            notes_by_principal.entry(principal).or_default().push(note);
+        }
         let mut documents = Vec::with_capacity(found.len());
         for mut found in found {
             if let Some(condition) = conditions.get(found.owner.as_str()) {
@@ -603,7 +617,11 @@ impl<'t> Extractor<'t> {
             }
             let mut boundary_of = Vec::new();
             let mut attached = false;
-            for link in links.iter().filter(|l| l.policy == found.owner) {
+            for link in links_by_policy
+                .get(found.owner.as_str())
+                .into_iter()
+                .flatten()
+            {
                 if link.boundary {
                     boundary_of.push(link.attachment.clone());
                 } else {
@@ -631,18 +649,29 @@ impl<'t> Extractor<'t> {
                     .filter(|a| a.principal_kind == PrincipalKind::Role)
                     .map(|a| a.principal.clone())
                     .collect();
-                for (role, profile) in &profiles {
-                    if roles.contains(role) && !found.attachments.contains(profile) {
-                        found.attachments.push(profile.clone());
+                for role in &roles {
+                    for profile in profiles_by_role.get(role.as_str()).into_iter().flatten() {
+                        if !found.attachments.contains(profile) {
+                            found.attachments.push((*profile).clone());
+                        }
                     }
                 }
             }
-            for (principal, note) in &principal_notes {
-                if found.attachments.iter().any(|a| {
-                    &a.principal == principal && a.principal_kind != PrincipalKind::InstanceProfile
-                }) && !found.notes.contains(note)
+            let principals: Vec<String> = found
+                .attachments
+                .iter()
+                .filter(|a| a.principal_kind != PrincipalKind::InstanceProfile)
+                .map(|a| a.principal.clone())
+                .collect();
+            for principal in &principals {
+                for note in notes_by_principal
+                    .get(principal.as_str())
+                    .into_iter()
+                    .flatten()
                 {
-                    found.notes.push(note.clone());
+                    if !found.notes.contains(note) {
+                        found.notes.push((*note).clone());
+                    }
                 }
             }
             documents.push(PolicyDocument {
