@@ -1,7 +1,8 @@
-//! Snapshot tests of the CloudFormation/SAM extractor: every document found in the templates
-//! under `testdata/cloudformation/`, with its origin, kind, attachments and notes, the
-//! normalised policy, the source text of every leaf value (so an off-by-one span shows), and
-//! the findings of all rules.
+//! Snapshot tests of the CloudFormation/SAM extractor over `testdata/cloudformation/`.
+//!
+//! Every document found, with its origin, kind, attachments and notes, the normalised policy,
+//! the source text of every leaf value (so an off-by-one span shows), and the findings of all
+//! rules.
 
 use iamlint::engine::{self, CheckOptions};
 use iamlint::source::{SourceMap, Span};

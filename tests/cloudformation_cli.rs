@@ -1,5 +1,6 @@
-//! CLI tests of CloudFormation and SAM templates: findings of the foundation rules at the
-//! exact node (also inside `!Sub` JSON strings), and robustness against hostile YAML.
+//! CLI tests of CloudFormation and SAM templates, including hostile YAML.
+//!
+//! Findings of the foundation rules land at the exact node, also inside `!Sub` JSON strings.
 
 use assert_cmd::Command;
 use std::time::{Duration, Instant};

@@ -1,5 +1,7 @@
-//! A small YAML tree builder over saphyr-parser events that keeps byte spans, tags, scalar
-//! styles and duplicate keys, and bounds nesting depth and alias expansion.
+//! A small YAML tree builder over saphyr-parser events that keeps byte spans and tags.
+//!
+//! It also keeps scalar styles and duplicate keys, and bounds nesting depth and alias
+//! expansion.
 //!
 //! saphyr's own `MarkedYaml` loses the span of a tagged scalar and rejects duplicate keys,
 //! both of which a linter needs; its events carry everything, so the tree is built here.

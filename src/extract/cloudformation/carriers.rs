@@ -1,5 +1,6 @@
-//! Which resource properties hold IAM policy documents, and who receives them: the carrier
-//! and grant tables, one line per entry, and the walk that reads them.
+//! Which resource properties hold IAM policy documents, and who receives them.
+//!
+//! The carrier and grant tables are data, one line per entry; the walk below reads them.
 
 use super::Extractor;
 use super::tree::Node;

@@ -1,5 +1,6 @@
-//! `Fn::ForEach` loops of the `AWS::LanguageExtensions` transform, expanded in `Resources`
-//! (and in resource properties) before the resources are read.
+//! `Fn::ForEach` loops of the `AWS::LanguageExtensions` transform, expanded before reading.
+//!
+//! Loops are expanded in `Resources` and in resource properties.
 //!
 //! A loop over a literal list makes one copy of its body per item, with `${Id}` and `&{Id}`
 //! replaced in keys and strings and `!Ref Id` replaced by the item. A loop over a parameter

@@ -1,5 +1,7 @@
-//! Lowering template nodes to the spanned value tree: intrinsic functions become strings,
-//! templates with holes, or unknown values that remember which resource they point at.
+//! Lowering template nodes, intrinsic functions included, to the spanned value tree.
+//!
+//! Intrinsic functions become strings, templates with holes, or unknown values that
+//! remember which resource they point at.
 //!
 //! `Fn::If` is analysed as the union of its branches, so that whatever either branch allows
 //! is checked, without forking documents (which would repeat every finding on shared parts

@@ -1,5 +1,7 @@
-//! CloudFormation and SAM templates, YAML or JSON: every IAM policy document they hold, with
-//! its logical id, attribute path, kind, and the principals it is attached to.
+//! CloudFormation and SAM templates (YAML or JSON): every IAM policy document they hold.
+//!
+//! Each document gets its logical id, attribute path, kind, and the principals it is
+//! attached to.
 
 mod carriers;
 mod foreach;
@@ -716,5 +718,39 @@ impl Extractor<'_> {
             }
             _ => render(node),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run_on(name: &str, text: &str) -> Option<Extraction> {
+        let source = SourceFile::new(name.into(), text.into());
+        extract(FileId(0), &source, Intent::Explicit)
+    }
+
+    #[test]
+    fn files_are_claimed_by_content() {
+        let template = "{\"Resources\": {\"T\": {\"Type\": \"AWS::SNS::Topic\"}}}";
+        // JSON that is not a template is left to the raw-policy extractor.
+        assert!(run_on("policy.json", "{\"Statement\": []}").is_none());
+        assert!(run_on("other.json", "{\"Resources\": \"AWS::x\"}").is_none());
+        assert!(run_on("stack.json", template).is_some());
+        assert!(run_on("stack.template", template).is_some());
+        // YAML is always claimed; what is not a template gives nothing.
+        let skipped = run_on("deploy.yaml", "kind: Deployment\n").unwrap();
+        assert!(skipped.documents.is_empty() && skipped.diagnostics.is_empty());
+        let broken = run_on("values.yaml", "a: [\n").unwrap();
+        assert!(broken.diagnostics.is_empty());
+        assert!(run_on("notes.txt", template).is_none());
+    }
+
+    #[test]
+    fn a_template_among_several_documents_is_read_and_flagged() {
+        let text = "kind: x\n---\nResources:\n  P:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument: {Version: '2012-10-17', Statement: []}\n";
+        let extraction = run_on("multi.yaml", text).unwrap();
+        assert_eq!(extraction.documents.len(), 1);
+        assert_eq!(extraction.diagnostics.len(), 1);
     }
 }

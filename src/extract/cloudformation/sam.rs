@@ -1,6 +1,7 @@
-//! SAM: the execution role SAM creates for a function or state machine, the `Policies` it
-//! gets (inline documents, managed policies, policy templates expanded from SAM's published
-//! definitions), and the resource policy of a SAM API.
+//! SAM: the roles SAM creates for functions and state machines, and what they are given.
+//!
+//! `Policies` may hold inline documents, managed policies, and policy templates, expanded
+//! from SAM's published definitions; a SAM API may have a resource policy.
 
 use super::lower::Position;
 use super::tree::{self, Entry, Node, NodeKind};

@@ -1,5 +1,7 @@
-//! The template as one tree for YAML and JSON sources, with short-form tags (`!Sub`) and long
-//! forms (`{"Fn::Sub": ...}`) normalised to the same intrinsic-function node.
+//! The template as one tree for YAML and JSON sources.
+//!
+//! Short-form tags (`!Sub`) and long forms (`{"Fn::Sub": ...}`) become the same
+//! intrinsic-function node.
 
 use crate::extract::json;
 use crate::extract::yaml::{self, Style};
