@@ -112,6 +112,14 @@ impl Mapped {
         });
     }
 
+    /// A hole with no text of its own in the source (a `!Join` part made by a function),
+    /// written as `${expression}` and pointing at the part.
+    fn push_unknown(&mut self, unknown: Unknown, offset: u32) {
+        let placeholder = format!("${{{}}}", unknown.expression);
+        let offsets = vec![offset; placeholder.len()];
+        self.push_hole(&placeholder, &offsets, unknown);
+    }
+
     fn append(&mut self, other: Mapped) {
         let base = self.text.len();
         self.text.push_str(&other.text);
@@ -236,12 +244,16 @@ impl Lowerer<'_> {
                 reference: None,
             })])
         } else {
-            ValueKind::Unknown(Unknown {
-                expression: format!("!Ref {name}"),
-                reference: self.resource_reference(name, ""),
-            })
+            ValueKind::Unknown(self.ref_unknown(name))
         };
         Some(Value::new(node.span, kind))
+    }
+
+    fn ref_unknown(&self, name: &str) -> Unknown {
+        Unknown {
+            expression: format!("!Ref {name}"),
+            reference: self.resource_reference(name, ""),
+        }
     }
 
     fn resource_reference(&self, id: &str, attribute: &str) -> Option<Reference> {
@@ -401,10 +413,7 @@ impl Lowerer<'_> {
                 }
                 "Ref" => {
                     if let Some(name) = call.arg.as_str() {
-                        return Unknown {
-                            expression: format!("!Ref {name}"),
-                            reference: self.resource_reference(name, ""),
-                        };
+                        return self.ref_unknown(name);
                     }
                 }
                 _ => {}
@@ -549,9 +558,7 @@ impl Lowerer<'_> {
                         match part {
                             TemplatePart::Literal(text) => mapped.push_at(&text, item.span.start),
                             TemplatePart::Hole(unknown) => {
-                                let placeholder = format!("${{{}}}", unknown.expression);
-                                let offsets = vec![item.span.start; placeholder.len()];
-                                mapped.push_hole(&placeholder, &offsets, unknown);
+                                mapped.push_unknown(unknown, item.span.start);
                             }
                         }
                     }
@@ -564,9 +571,7 @@ impl Lowerer<'_> {
                         }) => unknown,
                         _ => self.unknown(item),
                     };
-                    let placeholder = format!("${{{}}}", unknown.expression);
-                    let offsets = vec![item.span.start; placeholder.len()];
-                    mapped.push_hole(&placeholder, &offsets, unknown);
+                    mapped.push_unknown(unknown, item.span.start);
                 }
             }
             mapped.end = item.span.end;

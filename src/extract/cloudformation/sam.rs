@@ -8,6 +8,7 @@ use super::tree::{self, Entry, Node, NodeKind};
 use super::{Extractor, Found, Resource, elements};
 use crate::document::{Attachment, PolicyKind, PrincipalKind};
 use crate::rules::parse_error;
+use crate::source::Span;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -178,21 +179,7 @@ impl Extractor<'_> {
         let span = invocation.key_span;
         let mut statement = tree::from_serde(&definition.statement, span);
         bind_parameters(&mut statement, &definition.parameters, &invocation.value);
-        let document = Node::synthetic(
-            span,
-            NodeKind::Map(vec![
-                Entry {
-                    key: "Version".into(),
-                    key_span: span,
-                    value: Node::synthetic(span, NodeKind::String("2012-10-17".into())),
-                },
-                Entry {
-                    key: "Statement".into(),
-                    key_span: span,
-                    value: statement,
-                },
-            ]),
-        );
+        let document = document_of(span, statement);
         let Some(value) = self.lowerer().value(&document, Position::Document) else {
             return;
         };
@@ -221,22 +208,7 @@ impl Extractor<'_> {
         else {
             return;
         };
-        let span = statements.span;
-        let document = Node::synthetic(
-            span,
-            NodeKind::Map(vec![
-                Entry {
-                    key: "Version".into(),
-                    key_span: span,
-                    value: Node::synthetic(span, NodeKind::String("2012-10-17".into())),
-                },
-                Entry {
-                    key: "Statement".into(),
-                    key_span: span,
-                    value: statements.clone(),
-                },
-            ]),
-        );
+        let document = document_of(statements.span, statements.clone());
         if let Some(value) = self.lowerer().value(&document, Position::Document) {
             self.found.push(Found {
                 owner: resource.id.to_string(),
@@ -250,6 +222,25 @@ impl Extractor<'_> {
             });
         }
     }
+}
+
+/// The policy SAM writes around statements: `{Version, Statement}`, pointing at `span`.
+fn document_of(span: Span, statements: Node) -> Node {
+    Node::synthetic(
+        span,
+        NodeKind::Map(vec![
+            Entry {
+                key: "Version".into(),
+                key_span: span,
+                value: Node::synthetic(span, NodeKind::String("2012-10-17".into())),
+            },
+            Entry {
+                key: "Statement".into(),
+                key_span: span,
+                value: statements,
+            },
+        ]),
+    )
 }
 
 /// Replaces `{"Ref": Parameter}` of a template definition with the value the user passed.
