@@ -2,7 +2,7 @@
 //! collect findings in an order that does not depend on the thread count.
 
 use crate::document::PolicyDocument;
-use crate::extract::{Extraction, raw_policy};
+use crate::extract::{Extraction, cloudformation, raw_policy};
 use crate::finding::Finding;
 use crate::policy;
 use crate::rules::{self, Context, RULES, Rule};
@@ -326,7 +326,12 @@ fn filter(mut result: FileResult, options: &CheckOptions) -> FileResult {
     result
 }
 
+/// CloudFormation first: it claims YAML and `.template` files, and `.json` files whose content
+/// is a template; other JSON is a raw policy.
 fn extract(file: FileId, source: &SourceFile, intent: raw_policy::Intent) -> Extraction {
+    if let Some(extraction) = cloudformation::extract(file, source, intent) {
+        return extraction;
+    }
     raw_policy::extract(file, source, intent)
 }
 

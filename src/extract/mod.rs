@@ -1,7 +1,9 @@
 //! Extractors: find every policy document a file holds and lower it to the spanned value tree.
 
+pub mod cloudformation;
 pub mod json;
 pub mod raw_policy;
+pub mod yaml;
 
 use crate::document::PolicyDocument;
 use crate::finding::Finding;
@@ -48,9 +50,14 @@ pub struct Hole {
 }
 
 /// Whether a file found while walking may hold policies, judged by its name; its content
-/// decides the rest.
+/// decides the rest. `.template` is what many CloudFormation repositories use for YAML or
+/// JSON templates.
 pub fn is_candidate(path: &std::path::Path) -> bool {
     path.extension()
         .and_then(|extension| extension.to_str())
-        .is_some_and(|extension| extension.eq_ignore_ascii_case("json"))
+        .is_some_and(|extension| {
+            ["json", "yaml", "yml", "template"]
+                .iter()
+                .any(|known| extension.eq_ignore_ascii_case(known))
+        })
 }

@@ -1,0 +1,219 @@
+//! Which resource properties hold IAM policy documents, and who receives them.
+//!
+//! The carrier and grant tables are data, one line per entry; the walk below reads them.
+
+use super::Extractor;
+use super::tree::Node;
+use crate::document::PrincipalKind;
+
+/// What kind of policy a carrier property holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Holds {
+    Identity,
+    Trust,
+    Resource,
+    /// `AWS::Organizations::Policy`: the `Type` property decides (SCP, RCP, or not IAM).
+    Organizations,
+}
+
+#[derive(Debug)]
+pub struct Carrier {
+    pub resource_type: &'static str,
+    /// Path from `Properties`; `Name[]` walks every element of a list.
+    pub path: &'static str,
+    pub holds: Holds,
+}
+
+const fn carrier(resource_type: &'static str, path: &'static str, holds: Holds) -> Carrier {
+    Carrier {
+        resource_type,
+        path,
+        holds,
+    }
+}
+
+use Holds::{Identity, Organizations, Resource, Trust};
+
+/// Every property known to hold an IAM policy document. `Statement`s elsewhere (WAFv2 rules,
+/// IoT policies, EventBridge bus policies' single statements) are not IAM documents and are
+/// never read, and `AWS::Lambda::Permission` is a set of properties, not a document.
+#[rustfmt::skip]
+pub const CARRIERS: &[Carrier] = &[
+    carrier("AWS::IAM::Policy",                     "PolicyDocument",                 Identity),
+    carrier("AWS::IAM::ManagedPolicy",              "PolicyDocument",                 Identity),
+    carrier("AWS::IAM::RolePolicy",                 "PolicyDocument",                 Identity),
+    carrier("AWS::IAM::UserPolicy",                 "PolicyDocument",                 Identity),
+    carrier("AWS::IAM::GroupPolicy",                "PolicyDocument",                 Identity),
+    carrier("AWS::IAM::Role",                       "AssumeRolePolicyDocument",       Trust),
+    carrier("AWS::IAM::Role",                       "Policies[].PolicyDocument",      Identity),
+    carrier("AWS::IAM::User",                       "Policies[].PolicyDocument",      Identity),
+    carrier("AWS::IAM::Group",                      "Policies[].PolicyDocument",      Identity),
+    carrier("AWS::SSO::PermissionSet",              "InlinePolicy",                   Identity),
+    carrier("AWS::S3::BucketPolicy",                "PolicyDocument",                 Resource),
+    carrier("AWS::S3::AccessPoint",                 "Policy",                         Resource),
+    carrier("AWS::S3::MultiRegionAccessPointPolicy", "Policy",                        Resource),
+    carrier("AWS::S3ObjectLambda::AccessPointPolicy", "PolicyDocument",               Resource),
+    carrier("AWS::S3Express::BucketPolicy",         "PolicyDocument",                 Resource),
+    carrier("AWS::SQS::QueuePolicy",                "PolicyDocument",                 Resource),
+    carrier("AWS::SQS::QueueInlinePolicy",          "PolicyDocument",                 Resource),
+    carrier("AWS::SNS::TopicPolicy",                "PolicyDocument",                 Resource),
+    carrier("AWS::SNS::TopicInlinePolicy",          "PolicyDocument",                 Resource),
+    carrier("AWS::KMS::Key",                        "KeyPolicy",                      Resource),
+    carrier("AWS::KMS::ReplicaKey",                 "KeyPolicy",                      Resource),
+    carrier("AWS::SecretsManager::ResourcePolicy",  "ResourcePolicy",                 Resource),
+    carrier("AWS::ECR::Repository",                 "RepositoryPolicyText",           Resource),
+    carrier("AWS::ECR::RegistryPolicy",             "PolicyText",                     Resource),
+    carrier("AWS::Logs::ResourcePolicy",            "PolicyDocument",                 Resource),
+    carrier("AWS::OpenSearchService::Domain",       "AccessPolicies",                 Resource),
+    carrier("AWS::Elasticsearch::Domain",           "AccessPolicies",                 Resource),
+    carrier("AWS::ApiGateway::RestApi",             "Policy",                         Resource),
+    carrier("AWS::EFS::FileSystem",                 "FileSystemPolicy",               Resource),
+    carrier("AWS::Backup::BackupVault",             "AccessPolicy",                   Resource),
+    carrier("AWS::EC2::VPCEndpoint",                "PolicyDocument",                 Resource),
+    carrier("AWS::DynamoDB::Table",                 "ResourcePolicy.PolicyDocument",  Resource),
+    carrier("AWS::Kinesis::ResourcePolicy",         "ResourcePolicy",                 Resource),
+    carrier("AWS::CodeArtifact::Domain",            "PermissionsPolicyDocument",      Resource),
+    carrier("AWS::CodeArtifact::Repository",        "PermissionsPolicyDocument",      Resource),
+    carrier("AWS::Organizations::Policy",           "Content",                        Organizations),
+];
+
+/// A property naming the principals that receive a resource's identity policy.
+#[derive(Debug)]
+pub struct Grant {
+    pub resource_type: &'static str,
+    pub property: &'static str,
+    pub principal_kind: PrincipalKind,
+}
+
+const fn grant(
+    resource_type: &'static str,
+    property: &'static str,
+    principal_kind: PrincipalKind,
+) -> Grant {
+    Grant {
+        resource_type,
+        property,
+        principal_kind,
+    }
+}
+
+use PrincipalKind::{Group, Role, User};
+
+/// Each property is a list of names or `!Ref`s, or a single one (`RoleName`).
+#[rustfmt::skip]
+pub const GRANTS: &[Grant] = &[
+    grant("AWS::IAM::Policy",        "Roles",     Role),
+    grant("AWS::IAM::Policy",        "Users",     User),
+    grant("AWS::IAM::Policy",        "Groups",    Group),
+    grant("AWS::IAM::ManagedPolicy", "Roles",     Role),
+    grant("AWS::IAM::ManagedPolicy", "Users",     User),
+    grant("AWS::IAM::ManagedPolicy", "Groups",    Group),
+    grant("AWS::IAM::RolePolicy",    "RoleName",  Role),
+    grant("AWS::IAM::UserPolicy",    "UserName",  User),
+    grant("AWS::IAM::GroupPolicy",   "GroupName", Group),
+];
+
+/// Principals declared by the resource itself: its inline policies and trust policy are its
+/// own, and `ManagedPolicyArns` / `PermissionsBoundary` attach policies to it.
+#[rustfmt::skip]
+pub const PRINCIPALS: &[(&str, PrincipalKind)] = &[
+    ("AWS::IAM::Role",  Role),
+    ("AWS::IAM::User",  User),
+    ("AWS::IAM::Group", Group),
+];
+
+pub fn principal_kind(resource_type: &str) -> Option<PrincipalKind> {
+    PRINCIPALS
+        .iter()
+        .find(|(t, _)| *t == resource_type)
+        .map(|(_, kind)| *kind)
+}
+
+/// The elements of a list property with `Fn::If` branches spliced in and `AWS::NoValue`
+/// dropped, each with its attribute path (`Policies[1]`, `Policies[1].Fn::If[2]`).
+pub fn elements<'n>(list: &'n Node, path: &str) -> Vec<(String, &'n Node)> {
+    let mut out = Vec::new();
+    collect_elements(list, path, &mut out, true);
+    out
+}
+
+fn collect_elements<'n>(node: &'n Node, path: &str, out: &mut Vec<(String, &'n Node)>, top: bool) {
+    if node.is_no_value() {
+        return;
+    }
+    if let Some(call) = node.call()
+        && call.name == "Fn::If"
+        && let Some([_, yes, no]) = call.arg.items()
+    {
+        collect_elements(yes, &format!("{path}.Fn::If[1]"), out, top);
+        collect_elements(no, &format!("{path}.Fn::If[2]"), out, top);
+        return;
+    }
+    match node.items() {
+        Some(items) if top => {
+            for (index, item) in items.iter().enumerate() {
+                collect_elements(item, &format!("{path}[{index}]"), out, false);
+            }
+        }
+        _ => out.push((path.to_string(), node)),
+    }
+}
+
+impl Extractor<'_> {
+    /// Reads one carrier property of one resource.
+    pub fn carrier(&mut self, resource: &super::Resource<'_>, carrier: &Carrier) {
+        let Some(properties) = resource.properties else {
+            return;
+        };
+        let segments: Vec<&str> = carrier.path.split('.').collect();
+        self.walk(
+            resource,
+            carrier,
+            properties,
+            &segments,
+            "Properties".to_string(),
+            Vec::new(),
+        );
+    }
+
+    fn walk(
+        &mut self,
+        resource: &super::Resource<'_>,
+        carrier: &Carrier,
+        node: &Node,
+        segments: &[&str],
+        attribute: String,
+        notes: Vec<String>,
+    ) {
+        let Some((segment, rest)) = segments.split_first() else {
+            self.carrier_document(resource, carrier, node, attribute, notes);
+            return;
+        };
+        match segment.strip_suffix("[]") {
+            Some(name) => {
+                let Some(list) = node.get(name) else {
+                    return;
+                };
+                for (path, element) in elements(list, &format!("{attribute}.{name}")) {
+                    let mut notes = notes.clone();
+                    if let Some(policy_name) = element.get("PolicyName").and_then(Node::as_str) {
+                        notes.push(format!("policy name `{policy_name}`"));
+                    }
+                    self.walk(resource, carrier, element, rest, path, notes);
+                }
+            }
+            None => {
+                if let Some(child) = node.get(segment) {
+                    self.walk(
+                        resource,
+                        carrier,
+                        child,
+                        rest,
+                        format!("{attribute}.{segment}"),
+                        notes,
+                    );
+                }
+            }
+        }
+    }
+}

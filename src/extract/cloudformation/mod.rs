@@ -1,0 +1,756 @@
+//! CloudFormation and SAM templates (YAML or JSON): every IAM policy document they hold.
+//!
+//! Each document gets its logical id, attribute path, kind, and the principals it is
+//! attached to.
+
+mod carriers;
+mod foreach;
+mod lower;
+mod sam;
+pub mod tree;
+
+use self::carriers::{CARRIERS, GRANTS, Holds, elements, principal_kind};
+use self::lower::{Lowerer, Position, render};
+use self::tree::{Node, NodeKind};
+use super::raw_policy::Intent;
+use super::{Extraction, OffsetMap, json, yaml};
+use crate::document::{Attachment, Origin, PolicyDocument, PolicyKind, PrincipalKind};
+use crate::finding::Finding;
+use crate::rules::parse_error;
+use crate::source::{FileId, SourceFile, Span};
+use crate::value::{Value, ValueKind};
+use std::collections::{HashMap, HashSet};
+
+pub use self::sam::SAM_TRANSLATOR_VERSION;
+
+/// How a file is read, from its extension (and first character for `.template`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Format {
+    Yaml,
+    Json,
+}
+
+/// Extracts the policies of a CloudFormation or SAM template. `None` when the file is not
+/// this extractor's business (a `.json` file that is not a template goes to the raw-policy
+/// extractor); `Some` with nothing in it for YAML that is not a template (Kubernetes
+/// manifests, CI configs), which is skipped quietly even when named on the command line,
+/// since pre-commit hooks and editors pass every YAML file they see.
+pub fn extract(file: FileId, source: &SourceFile, _intent: Intent) -> Option<Extraction> {
+    let text = source.text();
+    let extension = source
+        .path()
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)?;
+    let format = match extension.as_str() {
+        "yaml" | "yml" => Format::Yaml,
+        "json" => Format::Json,
+        "template" => {
+            if text
+                .trim_start_matches('\u{feff}')
+                .trim_start()
+                .starts_with('{')
+            {
+                Format::Json
+            } else {
+                Format::Yaml
+            }
+        }
+        _ => return None,
+    };
+    if !mentions_template(text) {
+        return match format {
+            Format::Json if extension == "json" => None,
+            _ => Some(Extraction::default()),
+        };
+    }
+    let mut extraction = Extraction::default();
+    let root = match format {
+        Format::Json => match json::parse_file(file, text) {
+            Ok(Some(value)) => {
+                let root = tree::from_json(value);
+                if !is_template(&root) {
+                    return (extension != "json").then(Extraction::default);
+                }
+                root
+            }
+            Ok(None) => return (extension != "json").then(Extraction::default),
+            Err(error) => {
+                if !strongly_mentions_template(text) {
+                    return (extension != "json").then(Extraction::default);
+                }
+                extraction.diagnostics.push(syntax_error(
+                    file,
+                    text,
+                    error.offset,
+                    &format!("invalid JSON: {}", lowercase_first(&error.message)),
+                ));
+                return Some(extraction);
+            }
+        },
+        Format::Yaml => match yaml::parse(file, text, yaml::Limits::default()) {
+            Ok(documents) => {
+                let count = documents.len();
+                let mut roots = documents.into_iter().map(tree::from_yaml);
+                let Some((index, root)) = roots.by_ref().enumerate().find(|(_, r)| is_template(r))
+                else {
+                    return Some(extraction);
+                };
+                if count > 1 {
+                    extraction.diagnostics.push(parse_error::finding(
+                        Span::new(file, root.span.start as usize, root.span.start as usize + 1),
+                        format!(
+                            "the template is document {} of {count} in this YAML stream; CloudFormation reads a single document",
+                            index + 1
+                        ),
+                    ));
+                }
+                root
+            }
+            Err(error) => {
+                if strongly_mentions_template(text) {
+                    extraction.diagnostics.push(syntax_error(
+                        file,
+                        text,
+                        error.offset,
+                        &format!("invalid YAML: {}", error.message),
+                    ));
+                }
+                return Some(extraction);
+            }
+        },
+    };
+    let mut more = run(file, text, root);
+    extraction.diagnostics.append(&mut more.diagnostics);
+    extraction.documents = more.documents;
+    Some(extraction)
+}
+
+/// A cheap look at the text before parsing: most YAML and JSON in a repository is not a
+/// template, and parsing it all would cost more than everything else.
+fn mentions_template(text: &str) -> bool {
+    text.contains("AWSTemplateFormatVersion")
+        || (text.contains("Resources") && text.contains("AWS::"))
+}
+
+/// Whether a file that does not parse was meant to be a template, so the error is worth
+/// reporting rather than a file of some other tool we know nothing about.
+fn strongly_mentions_template(text: &str) -> bool {
+    text.contains("AWSTemplateFormatVersion")
+        || text.contains("AWS::Serverless-2016-10-31")
+        || [
+            "Type: AWS::",
+            "Type: 'AWS::",
+            "Type: \"AWS::",
+            "\"Type\": \"AWS::",
+            "\"Type\":\"AWS::",
+        ]
+        .iter()
+        .any(|needle| text.contains(needle))
+}
+
+/// A template has a format version, or resources with AWS types.
+fn is_template(root: &Node) -> bool {
+    if root.entries().is_none() {
+        return false;
+    }
+    if root.get("AWSTemplateFormatVersion").is_some() {
+        return true;
+    }
+    root.get("Resources")
+        .and_then(Node::entries)
+        .is_some_and(|resources| {
+            resources.iter().any(|entry| {
+                entry.key.starts_with("Fn::ForEach::")
+                    || entry
+                        .value
+                        .get("Type")
+                        .and_then(Node::as_str)
+                        .is_some_and(|t| t.starts_with("AWS::"))
+            })
+        })
+}
+
+fn syntax_error(file: FileId, text: &str, offset: usize, message: &str) -> Finding {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let end = text[offset..]
+        .chars()
+        .next()
+        .map_or(offset, |c| offset + c.len_utf8());
+    parse_error::finding(Span::new(file, offset, end), message)
+}
+
+fn lowercase_first(message: &str) -> String {
+    let mut chars = message.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// What the lowering needs to know of the whole template.
+pub struct Template<'t> {
+    pub file: FileId,
+    pub text: &'t str,
+    pub mappings: Option<&'t Node>,
+    /// Logical id to resource type, including the roles SAM creates (`MyFunctionRole`).
+    types: HashMap<String, String>,
+}
+
+impl Template<'_> {
+    pub fn resource_type(&self, id: &str) -> Option<&str> {
+        self.types.get(id).map(String::as_str)
+    }
+}
+
+/// One entry of `Resources`.
+pub struct Resource<'t> {
+    pub id: &'t str,
+    pub id_span: Span,
+    pub resource_type: &'t str,
+    pub properties: Option<&'t Node>,
+    /// The resource's `Condition`, when it exists only under one.
+    pub condition: Option<&'t str>,
+}
+
+/// A document found, before the links between resources are resolved.
+struct Found {
+    owner: String,
+    attribute: String,
+    kind: PolicyKind,
+    value: Value,
+    attachments: Vec<Attachment>,
+    notes: Vec<String>,
+}
+
+/// A managed policy of the template attached to a principal elsewhere in it.
+struct PolicyLink {
+    policy: String,
+    attachment: Attachment,
+    boundary: bool,
+}
+
+pub struct Extractor<'t> {
+    template: &'t Template<'t>,
+    found: Vec<Found>,
+    links: Vec<PolicyLink>,
+    /// (role, instance profile attachment)
+    profiles: Vec<(String, Attachment)>,
+    /// Facts about a principal that belong on every document it receives.
+    principal_notes: Vec<(String, String)>,
+    diagnostics: Vec<Finding>,
+    /// Nodes lowered as policy documents: the policy parser reports their duplicate keys.
+    document_spans: HashSet<(u32, u32)>,
+}
+
+fn run(file: FileId, text: &str, mut root: Node) -> Extraction {
+    let mut diagnostics = Vec::new();
+    if text.contains("Fn::ForEach::") {
+        foreach::expand(&mut root, &mut diagnostics);
+    }
+    let resources_node = root.get("Resources");
+    let mut types = HashMap::new();
+    let mut resources = Vec::new();
+    for entry in resources_node.and_then(Node::entries).unwrap_or_default() {
+        let Some(resource_type) = entry.value.get("Type").and_then(Node::as_str) else {
+            continue;
+        };
+        let properties = entry.value.get("Properties");
+        if sam::creates_role(resource_type, properties) {
+            types.insert(sam::role_id(&entry.key), "AWS::IAM::Role".to_string());
+        }
+        types.insert(entry.key.clone(), resource_type.to_string());
+        resources.push(Resource {
+            id: &entry.key,
+            id_span: entry.key_span,
+            resource_type,
+            properties,
+            condition: entry.value.get("Condition").and_then(Node::as_str),
+        });
+    }
+    let template = Template {
+        file,
+        text,
+        mappings: root.get("Mappings"),
+        types,
+    };
+    let mut extractor = Extractor {
+        template: &template,
+        found: Vec::new(),
+        links: Vec::new(),
+        profiles: Vec::new(),
+        principal_notes: Vec::new(),
+        diagnostics,
+        document_spans: HashSet::new(),
+    };
+    for resource in &resources {
+        for carrier in CARRIERS
+            .iter()
+            .filter(|c| c.resource_type == resource.resource_type)
+        {
+            extractor.carrier(resource, carrier);
+        }
+        if let Some(kind) = principal_kind(resource.resource_type)
+            && let Some(properties) = resource.properties
+        {
+            extractor.principal_policies(kind, resource.id, properties);
+        }
+        match resource.resource_type {
+            "AWS::IAM::InstanceProfile" => extractor.instance_profile(resource),
+            "AWS::Serverless::Function" | "AWS::Serverless::StateMachine" => {
+                extractor.sam_function(resource);
+            }
+            "AWS::Serverless::Api" => extractor.sam_api(resource),
+            _ => {}
+        }
+    }
+    extractor.duplicate_keys(&root);
+    extractor.finish(&resources)
+}
+
+impl<'t> Extractor<'t> {
+    fn lowerer(&self) -> Lowerer<'t> {
+        Lowerer {
+            template: self.template,
+        }
+    }
+
+    /// Records every document a carrier property holds.
+    fn carrier_document(
+        &mut self,
+        resource: &Resource<'_>,
+        carrier: &carriers::Carrier,
+        node: &Node,
+        attribute: String,
+        mut notes: Vec<String>,
+    ) {
+        let kind = match carrier.holds {
+            Holds::Identity => PolicyKind::Identity,
+            Holds::Trust => PolicyKind::Trust,
+            Holds::Resource => PolicyKind::Resource {
+                resource_type: resource.resource_type.to_string(),
+            },
+            Holds::Organizations => {
+                let policy_type = resource
+                    .properties
+                    .and_then(|p| p.get("Type"))
+                    .map(|t| t.as_str());
+                match policy_type {
+                    Some(Some("SERVICE_CONTROL_POLICY")) => PolicyKind::ServiceControl,
+                    Some(Some("RESOURCE_CONTROL_POLICY")) => {
+                        notes.push("resource control policy".into());
+                        PolicyKind::Resource {
+                            resource_type: resource.resource_type.to_string(),
+                        }
+                    }
+                    // Tag, backup, AI opt-out and declarative policies are not IAM documents.
+                    Some(Some(_)) => return,
+                    _ => PolicyKind::Unknown,
+                }
+            }
+        };
+        let mut attachments = Vec::new();
+        match (&kind, principal_kind(resource.resource_type)) {
+            (PolicyKind::Identity | PolicyKind::Trust, Some(principal_kind)) => {
+                attachments.push(Attachment {
+                    principal_kind,
+                    principal: resource.id.to_string(),
+                    span: Some(resource.id_span),
+                });
+            }
+            (PolicyKind::Identity, None) => {
+                for grant in GRANTS
+                    .iter()
+                    .filter(|g| g.resource_type == resource.resource_type)
+                {
+                    if let Some(list) = resource.properties.and_then(|p| p.get(grant.property)) {
+                        attachments.extend(self.principals(list, grant.principal_kind));
+                    }
+                }
+            }
+            _ => {}
+        }
+        for (value, attribute) in self.documents(node, attribute) {
+            self.found.push(Found {
+                owner: resource.id.to_string(),
+                attribute,
+                kind: kind.clone(),
+                value,
+                attachments: attachments.clone(),
+                notes: notes.clone(),
+            });
+        }
+    }
+
+    /// The policy documents a property value stands for: one per `Fn::If` branch at the top,
+    /// JSON strings parsed with their offsets mapped back.
+    fn documents(&mut self, node: &Node, attribute: String) -> Vec<(Value, String)> {
+        let mut out = Vec::new();
+        self.collect_documents(node, attribute, &mut out);
+        out
+    }
+
+    fn collect_documents(
+        &mut self,
+        node: &Node,
+        attribute: String,
+        out: &mut Vec<(Value, String)>,
+    ) {
+        if node.is_no_value() {
+            return;
+        }
+        match &node.kind {
+            NodeKind::Null => {}
+            NodeKind::Call(call) if call.name == "Fn::If" => {
+                if let Some([_, yes, no]) = call.arg.items() {
+                    self.collect_documents(yes, format!("{attribute}.Fn::If[1]"), out);
+                    self.collect_documents(no, format!("{attribute}.Fn::If[2]"), out);
+                }
+            }
+            NodeKind::Call(call) if call.name == "Fn::ToJsonString" => {
+                self.collect_documents(&call.arg, attribute, out);
+            }
+            _ if is_string_like(node) => {
+                let Some(mapped) = self.lowerer().mapped(node) else {
+                    return;
+                };
+                if !mapped.text.trim_start().starts_with('{') {
+                    // A string where a policy belongs: the policy parser says what is wrong.
+                    out.push((Value::new(node.span, mapped.into_kind()), attribute));
+                    return;
+                }
+                let table = OffsetMap::Table(mapped.offset_table());
+                match json::parse_embedded(self.template.file, &mapped.text, &table, &mapped.holes)
+                {
+                    Ok(Some(value)) => out.push((value, attribute)),
+                    Ok(None) => {}
+                    Err(error) => self.diagnostics.push(syntax_error(
+                        self.template.file,
+                        self.template.text,
+                        error.offset,
+                        &format!(
+                            "invalid JSON in the policy document: {}",
+                            lowercase_first(&error.message)
+                        ),
+                    )),
+                }
+            }
+            // A whole document known only at deploy time (`!Ref PolicyParameter`): nothing
+            // to check.
+            NodeKind::Call(_) => {}
+            _ => {
+                self.document_spans.insert((node.span.start, node.span.end));
+                if let Some(value) = self.lowerer().value(node, Position::Document) {
+                    out.push((value, attribute));
+                }
+            }
+        }
+    }
+
+    /// Principals named by a `Roles:`-style list or a `RoleName:`-style value: logical ids
+    /// for `!Ref`s to resources, names as written for literals.
+    fn principals(&self, node: &Node, kind: PrincipalKind) -> Vec<Attachment> {
+        let mut out = Vec::new();
+        for (_, element) in elements(node, "") {
+            let principal = match (&element.kind, element.ref_target()) {
+                (_, Some(target)) if self.template.resource_type(target).is_some() => target,
+                (NodeKind::String(name), _) => name.as_str(),
+                _ => continue,
+            };
+            out.push(Attachment {
+                principal_kind: kind,
+                principal: principal.to_string(),
+                span: Some(element.span),
+            });
+        }
+        out
+    }
+
+    /// `ManagedPolicyArns` and `PermissionsBoundary` of a role, user or group (or a SAM
+    /// function's role): links to managed policies of the template, notes for the rest.
+    fn principal_policies(&mut self, kind: PrincipalKind, principal: &str, properties: &Node) {
+        let attachment = |span: Span| Attachment {
+            principal_kind: kind,
+            principal: principal.to_string(),
+            span: Some(span),
+        };
+        if let Some(arns) = properties.get("ManagedPolicyArns") {
+            for (_, element) in elements(arns, "") {
+                match self.managed_policy(element) {
+                    Some(policy) => self.links.push(PolicyLink {
+                        policy,
+                        attachment: attachment(element.span),
+                        boundary: false,
+                    }),
+                    None => self.principal_notes.push((
+                        principal.to_string(),
+                        format!(
+                            "`{principal}` also has managed policy `{}`",
+                            self.describe(element)
+                        ),
+                    )),
+                }
+            }
+        }
+        if let Some(boundary) = properties.get("PermissionsBoundary")
+            && !boundary.is_no_value()
+        {
+            match self.managed_policy(boundary) {
+                Some(policy) => self.links.push(PolicyLink {
+                    policy,
+                    attachment: attachment(boundary.span),
+                    boundary: true,
+                }),
+                None => self.principal_notes.push((
+                    principal.to_string(),
+                    format!(
+                        "`{principal}` has permissions boundary `{}`",
+                        self.describe(boundary)
+                    ),
+                )),
+            }
+        }
+    }
+
+    /// The logical id of a managed policy of this template that a node refers to.
+    fn managed_policy(&self, node: &Node) -> Option<String> {
+        let target = node.ref_target()?;
+        (self.template.resource_type(target) == Some("AWS::IAM::ManagedPolicy"))
+            .then(|| target.to_string())
+    }
+
+    fn instance_profile(&mut self, resource: &Resource<'_>) {
+        let Some(roles) = resource.properties.and_then(|p| p.get("Roles")) else {
+            return;
+        };
+        for attachment in self.principals(roles, PrincipalKind::Role) {
+            self.profiles.push((
+                attachment.principal,
+                Attachment {
+                    principal_kind: PrincipalKind::InstanceProfile,
+                    principal: resource.id.to_string(),
+                    span: attachment.span,
+                },
+            ));
+        }
+    }
+
+    /// Duplicate keys outside policy documents; inside them the policy parser reports them.
+    fn duplicate_keys(&mut self, root: &Node) {
+        let mut stack = vec![root];
+        while let Some(node) = stack.pop() {
+            if self
+                .document_spans
+                .contains(&(node.span.start, node.span.end))
+            {
+                continue;
+            }
+            match &node.kind {
+                NodeKind::Map(entries) => {
+                    let mut seen: HashMap<&str, Span> = HashMap::new();
+                    for entry in entries {
+                        match seen.get(entry.key.as_str()) {
+                            Some(first) if *first != entry.key_span => {
+                                self.diagnostics.push(
+                                    parse_error::finding(
+                                        entry.key_span,
+                                        format!("duplicate key `{}` in the template", entry.key),
+                                    )
+                                    .with_related(*first, "first defined here")
+                                    .with_help(
+                                        "remove or rename one: which one CloudFormation keeps is not defined",
+                                    ),
+                                );
+                            }
+                            Some(_) => {}
+                            None => {
+                                seen.insert(&entry.key, entry.key_span);
+                            }
+                        }
+                        stack.push(&entry.value);
+                    }
+                }
+                NodeKind::Seq(items) => stack.extend(items.iter()),
+                NodeKind::Call(call) => stack.push(&call.arg),
+                _ => {}
+            }
+        }
+    }
+
+    /// Resolves the links between resources and builds the documents.
+    fn finish(self, resources: &[Resource<'_>]) -> Extraction {
+        let Extractor {
+            template,
+            found,
+            links,
+            profiles,
+            principal_notes,
+            mut diagnostics,
+            ..
+        } = self;
+        let conditions: HashMap<&str, &str> = resources
+            .iter()
+            .filter_map(|r| Some((r.id, r.condition?)))
+            .collect();
+        // Indexed by name: a large template has thousands of each, and every document
+        // looks its principals up.
+        let mut links_by_policy: HashMap<&str, Vec<&PolicyLink>> = HashMap::new();
+        for link in &links {
+            links_by_policy.entry(&link.policy).or_default().push(link);
+        }
+        let mut profiles_by_role: HashMap<&str, Vec<&Attachment>> = HashMap::new();
+        for (role, profile) in &profiles {
+            profiles_by_role.entry(role).or_default().push(profile);
+        }
+        let mut notes_by_principal: HashMap<&str, Vec<&String>> = HashMap::new();
+        for (principal, note) in &principal_notes {
+            notes_by_principal.entry(principal).or_default().push(note);
+        }
+        let mut documents = Vec::with_capacity(found.len());
+        for mut found in found {
+            if let Some(condition) = conditions.get(found.owner.as_str()) {
+                found.notes.insert(
+                    0,
+                    format!("created only when condition `{condition}` holds"),
+                );
+            }
+            let mut boundary_of = Vec::new();
+            let mut attached = false;
+            for link in links_by_policy
+                .get(found.owner.as_str())
+                .into_iter()
+                .flatten()
+            {
+                if link.boundary {
+                    boundary_of.push(link.attachment.clone());
+                } else {
+                    attached = true;
+                    found.attachments.push(link.attachment.clone());
+                }
+            }
+            if !boundary_of.is_empty() {
+                if found.kind == PolicyKind::Identity && !attached && found.attachments.is_empty() {
+                    found.kind = PolicyKind::PermissionsBoundary;
+                    found.attachments.extend(boundary_of);
+                } else {
+                    for attachment in boundary_of {
+                        found.notes.push(format!(
+                            "also the permissions boundary of `{}`",
+                            attachment.principal
+                        ));
+                    }
+                }
+            }
+            if found.kind == PolicyKind::Identity {
+                let roles: Vec<String> = found
+                    .attachments
+                    .iter()
+                    .filter(|a| a.principal_kind == PrincipalKind::Role)
+                    .map(|a| a.principal.clone())
+                    .collect();
+                for role in &roles {
+                    for profile in profiles_by_role.get(role.as_str()).into_iter().flatten() {
+                        if !found.attachments.contains(profile) {
+                            found.attachments.push((*profile).clone());
+                        }
+                    }
+                }
+            }
+            let principals: Vec<String> = found
+                .attachments
+                .iter()
+                .filter(|a| a.principal_kind != PrincipalKind::InstanceProfile)
+                .map(|a| a.principal.clone())
+                .collect();
+            for principal in &principals {
+                for note in notes_by_principal
+                    .get(principal.as_str())
+                    .into_iter()
+                    .flatten()
+                {
+                    if !found.notes.contains(note) {
+                        found.notes.push((*note).clone());
+                    }
+                }
+            }
+            documents.push(PolicyDocument {
+                origin: Origin {
+                    file: template.file,
+                    address: Some(found.owner),
+                    attribute: Some(found.attribute),
+                    notes: found.notes,
+                },
+                kind: found.kind,
+                value: found.value,
+                attachments: found.attachments,
+            });
+        }
+        diagnostics.sort_by_key(|d| (d.primary.start, d.primary.end));
+        Extraction {
+            documents,
+            diagnostics,
+        }
+    }
+}
+
+/// A string, `!Sub` or `!Join`: what a policy given as JSON text is written as.
+fn is_string_like(node: &Node) -> bool {
+    match &node.kind {
+        NodeKind::String(_) => true,
+        NodeKind::Call(call) => call.name == "Fn::Sub" || call.name == "Fn::Join",
+        _ => false,
+    }
+}
+
+impl Extractor<'_> {
+    /// A managed policy or boundary as written: the ARN or name, with `${...}` for the parts
+    /// known at deploy time.
+    fn describe(&self, node: &Node) -> String {
+        match self.lowerer().value(node, Position::Other) {
+            Some(value) if value.is_stringish() || matches!(value.kind, ValueKind::Unknown(_)) => {
+                match value.to_json() {
+                    serde_json::Value::String(text) => text,
+                    _ => render(node),
+                }
+            }
+            _ => render(node),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run_on(name: &str, text: &str) -> Option<Extraction> {
+        let source = SourceFile::new(name.into(), text.into());
+        extract(FileId(0), &source, Intent::Explicit)
+    }
+
+    #[test]
+    fn files_are_claimed_by_content() {
+        let template = "{\"Resources\": {\"T\": {\"Type\": \"AWS::SNS::Topic\"}}}";
+        // JSON that is not a template is left to the raw-policy extractor.
+        assert!(run_on("policy.json", "{\"Statement\": []}").is_none());
+        assert!(run_on("other.json", "{\"Resources\": \"AWS::x\"}").is_none());
+        assert!(run_on("stack.json", template).is_some());
+        assert!(run_on("stack.template", template).is_some());
+        // YAML is always claimed; what is not a template gives nothing.
+        let skipped = run_on("deploy.yaml", "kind: Deployment\n").unwrap();
+        assert!(skipped.documents.is_empty() && skipped.diagnostics.is_empty());
+        let broken = run_on("values.yaml", "a: [\n").unwrap();
+        assert!(broken.diagnostics.is_empty());
+        assert!(run_on("notes.txt", template).is_none());
+    }
+
+    #[test]
+    fn a_template_among_several_documents_is_read_and_flagged() {
+        let text = "kind: x\n---\nResources:\n  P:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument: {Version: '2012-10-17', Statement: []}\n";
+        let extraction = run_on("multi.yaml", text).unwrap();
+        assert_eq!(extraction.documents.len(), 1);
+        assert_eq!(extraction.diagnostics.len(), 1);
+    }
+}
