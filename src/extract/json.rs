@@ -59,7 +59,7 @@ pub fn parse_embedded(
     let parsed = jsonc_parser::parse_to_ast(parse_text, &Default::default(), &strict_options())
         .map_err(|error| JsonError {
             offset: map.map(error.range().start),
-            message: error.kind().to_string(),
+            message: lowercase_first(&error.kind().to_string()),
         })?;
     let converter = Converter {
         file,
@@ -68,6 +68,15 @@ pub fn parse_embedded(
         holes,
     };
     Ok(parsed.value.map(|value| converter.convert(&value)))
+}
+
+/// Messages are lower case like every other diagnostic of iamlint.
+fn lowercase_first(message: &str) -> String {
+    let mut chars = message.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }
 
 /// Replaces each hole with filler of the same length that keeps the JSON valid: inside a

@@ -7,6 +7,8 @@ pub mod yaml;
 
 use crate::document::PolicyDocument;
 use crate::finding::Finding;
+use crate::rules::parse_error;
+use crate::source::{FileId, Span};
 use crate::value::Unknown;
 use std::ops::Range;
 
@@ -60,4 +62,24 @@ pub fn is_candidate(path: &std::path::Path) -> bool {
                 .iter()
                 .any(|known| extension.eq_ignore_ascii_case(known))
         })
+}
+
+/// A `parse-error` at a byte offset of `text`: it underlines the offending character, but
+/// never a line break, which would read as a span into the next line.
+pub fn syntax_error(
+    file: FileId,
+    text: &str,
+    offset: usize,
+    message: impl Into<String>,
+) -> Finding {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let end = text[offset..]
+        .chars()
+        .next()
+        .filter(|c| !matches!(c, '\n' | '\r'))
+        .map_or(offset, |c| offset + c.len_utf8());
+    parse_error::finding(Span::new(file, offset, end), message)
 }

@@ -35,7 +35,7 @@ pub fn extract(file: FileId, source: &SourceFile, intent: Intent) -> Extraction 
             if intent == Intent::Explicit || looks_like_policy(text) {
                 extraction
                     .diagnostics
-                    .push(syntax_error(file, text, &error));
+                    .push(json_syntax_error(file, text, &error));
             }
             return extraction;
         }
@@ -56,7 +56,7 @@ pub fn extract(file: FileId, source: &SourceFile, intent: Intent) -> Extraction 
         Ok(None) => {}
         Err(error) => extraction
             .diagnostics
-            .push(syntax_error(file, text, &error)),
+            .push(json_syntax_error(file, text, &error)),
     }
     extraction
 }
@@ -66,26 +66,13 @@ fn looks_like_policy(text: &str) -> bool {
     text.contains("\"Statement\"") || text.contains("\"PolicyDocument\"")
 }
 
-fn syntax_error(file: FileId, text: &str, error: &JsonError) -> crate::finding::Finding {
-    // The offending character, but never a line break: underlining one reads as a span into
-    // the next line.
-    let end = text[error.offset.min(text.len())..]
-        .chars()
-        .next()
-        .filter(|c| !matches!(c, '\n' | '\r'))
-        .map_or(error.offset, |c| error.offset + c.len_utf8());
-    parse_error::finding(
-        Span::new(file, error.offset, end),
-        format!("invalid JSON: {}", lowercase_first(&error.message)),
+fn json_syntax_error(file: FileId, text: &str, error: &JsonError) -> crate::finding::Finding {
+    super::syntax_error(
+        file,
+        text,
+        error.offset,
+        format!("invalid JSON: {}", error.message),
     )
-}
-
-fn lowercase_first(message: &str) -> String {
-    let mut chars = message.chars();
-    match chars.next() {
-        Some(first) => first.to_lowercase().chain(chars).collect(),
-        None => String::new(),
-    }
 }
 
 /// The policy value inside a root, following the wrappers AWS tools write.

@@ -12,6 +12,8 @@ const PARTITIONS: &[&str] = &[
     "aws-eusc",
 ];
 
+const EXECUTE_API_SHORTHAND: &str = "execute-api:/";
+
 /// Why a resource string is not a valid ARN pattern; `None` from [`check`] when it is (or
 /// may be: fields hidden behind an unknown value are never judged).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -42,6 +44,13 @@ pub fn check(parts: &[Option<&str>]) -> Option<ArnProblem> {
             format!("`{}` has whitespace around it", truncate(&known)),
             "remove the whitespace: it becomes part of the ARN",
         ));
+    }
+    // API Gateway resource policies name their own API with this shorthand, which the
+    // service expands to the full `arn:...:execute-api:...` ARN.
+    if known.starts_with(EXECUTE_API_SHORTHAND)
+        || (!complete && EXECUTE_API_SHORTHAND.starts_with(known.as_str()))
+    {
+        return None;
     }
     if !known.starts_with("arn:") {
         if !complete && "arn:".starts_with(known.as_str()) {

@@ -15,6 +15,7 @@ use self::tree::{Node, NodeKind};
 use super::raw_policy::Intent;
 use super::{Extraction, OffsetMap, json, yaml};
 use crate::document::{Attachment, Origin, PolicyDocument, PolicyKind, PrincipalKind};
+use crate::extract::syntax_error;
 use crate::finding::Finding;
 use crate::rules::parse_error;
 use crate::source::{FileId, SourceFile, Span};
@@ -83,7 +84,7 @@ pub fn extract(file: FileId, source: &SourceFile, _intent: Intent) -> Option<Ext
                     file,
                     text,
                     error.offset,
-                    &format!("invalid JSON: {}", lowercase_first(&error.message)),
+                    format!("invalid JSON: {}", error.message),
                 ));
                 return Some(extraction);
             }
@@ -113,7 +114,7 @@ pub fn extract(file: FileId, source: &SourceFile, _intent: Intent) -> Option<Ext
                         file,
                         text,
                         error.offset,
-                        &format!("invalid YAML: {}", error.message),
+                        format!("invalid YAML: {}", error.message),
                     ));
                 }
                 return Some(extraction);
@@ -169,26 +170,6 @@ fn is_template(root: &Node) -> bool {
                         .is_some_and(|t| t.starts_with("AWS::"))
             })
         })
-}
-
-fn syntax_error(file: FileId, text: &str, offset: usize, message: &str) -> Finding {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    let end = text[offset..]
-        .chars()
-        .next()
-        .map_or(offset, |c| offset + c.len_utf8());
-    parse_error::finding(Span::new(file, offset, end), message)
-}
-
-fn lowercase_first(message: &str) -> String {
-    let mut chars = message.chars();
-    match chars.next() {
-        Some(first) => first.to_lowercase().chain(chars).collect(),
-        None => String::new(),
-    }
 }
 
 /// What the lowering needs to know of the whole template.
@@ -431,10 +412,7 @@ impl<'t> Extractor<'t> {
                         self.template.file,
                         self.template.text,
                         error.offset,
-                        &format!(
-                            "invalid JSON in the policy document: {}",
-                            lowercase_first(&error.message)
-                        ),
+                        format!("invalid JSON in the policy document: {}", error.message),
                     )),
                 }
             }
