@@ -40,6 +40,15 @@ pub enum Command {
         /// The rule id, e.g. `passrole-unscoped`.
         rule: String,
     },
+    /// Expand action patterns and show what they grant: access levels, resource types with
+    /// ARN formats, condition keys.
+    Actions {
+        /// Patterns such as `s3:Get*`, `*:Describe*` or `iam:PassRole`.
+        #[arg(required = true)]
+        patterns: Vec<String>,
+        #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+        format: ListFormat,
+    },
     /// Print every policy document found, as iamlint analyses it.
     Documents {
         #[command(flatten)]
@@ -130,6 +139,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Rules { format } => list_rules(format),
         Command::Explain { rule } => explain(&rule),
         Command::Documents { input, format } => documents(input, format),
+        Command::Actions { patterns, format } => actions(&patterns, format),
     }
 }
 
@@ -318,6 +328,23 @@ fn documents(input: InputArgs, format: ListFormat) -> i32 {
         code
     } else {
         exit::ERROR
+    }
+}
+
+fn actions(patterns: &[String], format: ListFormat) -> i32 {
+    let expansions = crate::actions::expand(patterns);
+    let text = match format {
+        ListFormat::Text => crate::actions::to_text(&expansions),
+        ListFormat::Json => {
+            serde_json::to_string_pretty(&crate::actions::to_json(&expansions)).unwrap_or_default()
+                + "\n"
+        }
+    };
+    let code = print_or_pipe(&text);
+    if expansions.iter().any(|e| e.actions.is_empty()) {
+        exit::FINDINGS
+    } else {
+        code
     }
 }
 

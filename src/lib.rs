@@ -1,6 +1,7 @@
 //! iamlint: a static analyzer and linter for AWS IAM policies written in infrastructure as
 //! code. See README.md for the pipeline: discover, extract, parse, rules, report.
 
+pub mod actions;
 pub mod catalog;
 pub mod cli;
 pub mod document;

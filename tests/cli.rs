@@ -477,3 +477,33 @@ mod hostile_input {
         }
     }
 }
+
+#[test]
+fn actions_expands_patterns_from_the_catalog() {
+    let text = stdout_of(&["actions", "iam:Pass*"]);
+    assert!(
+        text.starts_with("iam:Pass*: 1 action\n\niam:PassRole  [Write]\n"),
+        "{text}"
+    );
+    assert!(text.contains(
+        "resource role (required): arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}"
+    ));
+    assert!(text.contains("iam:PassedToService"));
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout_of(&["actions", "s3:Get*", "--format", "json"])).unwrap();
+    let actions = json["patterns"][0]["actions"].as_array().unwrap();
+    assert!(actions.len() > 30);
+    assert!(actions.iter().any(|a| a["action"] == "s3:GetObject"));
+    iamlint()
+        .args(["actions", "s3:ListBuckets"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "did you mean `s3:ListAllMyBuckets`",
+        ));
+    iamlint()
+        .args(["actions", "codestar:*"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("`codestar` is retired"));
+}

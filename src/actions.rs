@@ -1,0 +1,139 @@
+//! `iamlint actions`: what an action pattern grants, from the embedded catalog.
+
+use crate::catalog::{ActionInfo, Catalog};
+use serde_json::json;
+use std::fmt::Write;
+
+/// The expansion of each pattern, or why it expands to nothing.
+pub struct Expansion {
+    pub pattern: String,
+    pub actions: Vec<ActionInfo>,
+    /// Set when nothing matched: a retirement note or did-you-mean suggestions.
+    pub explanation: Option<String>,
+}
+
+pub fn expand(patterns: &[String]) -> Vec<Expansion> {
+    let catalog = Catalog::get();
+    patterns
+        .iter()
+        .map(|pattern| {
+            let actions: Vec<ActionInfo> = catalog
+                .expand(pattern)
+                .iter()
+                .map(|id| catalog.action_info(id))
+                .collect();
+            let explanation = actions
+                .is_empty()
+                .then(|| explain_nothing(catalog, pattern));
+            Expansion {
+                pattern: pattern.clone(),
+                actions,
+                explanation,
+            }
+        })
+        .collect()
+}
+
+fn explain_nothing(catalog: &'static Catalog, pattern: &str) -> String {
+    let prefix = pattern
+        .split_once(':')
+        .map_or(pattern, |(prefix, _)| prefix);
+    if let Some(retired) = catalog
+        .retired_action(pattern)
+        .or_else(|| catalog.retired_service(prefix))
+    {
+        return format!("`{}` is retired: {}", retired.name, retired.note);
+    }
+    let suggestions = if pattern.contains(':') {
+        if catalog.service(prefix).is_none() {
+            catalog.suggest_service(prefix)
+        } else {
+            catalog.suggest_action(pattern)
+        }
+    } else {
+        catalog.suggest_service(pattern)
+    };
+    match suggestions.as_slice() {
+        [] => format!("`{pattern}` matches no action"),
+        _ => format!(
+            "`{pattern}` matches no action; did you mean {}?",
+            suggestions
+                .iter()
+                .take(3)
+                .map(|s| format!("`{s}`"))
+                .collect::<Vec<_>>()
+                .join(" or ")
+        ),
+    }
+}
+
+pub fn to_text(expansions: &[Expansion]) -> String {
+    let mut out = String::new();
+    for expansion in expansions {
+        if let Some(explanation) = &expansion.explanation {
+            writeln!(out, "{}: {explanation}\n", expansion.pattern).ok();
+            continue;
+        }
+        writeln!(
+            out,
+            "{}: {} action{}\n",
+            expansion.pattern,
+            expansion.actions.len(),
+            if expansion.actions.len() == 1 {
+                ""
+            } else {
+                "s"
+            }
+        )
+        .ok();
+        for info in &expansion.actions {
+            writeln!(out, "{}  [{}]", info.qualified_name(), info.access).ok();
+            if info.resource_types.is_empty() {
+                writeln!(out, "  resources: only \"*\"").ok();
+            }
+            for resource in &info.resource_types {
+                writeln!(
+                    out,
+                    "  resource {}{}: {}",
+                    resource.resource_type.name(),
+                    if resource.required { " (required)" } else { "" },
+                    resource.resource_type.arn_formats().join(", ")
+                )
+                .ok();
+            }
+            let mut keys: Vec<&str> = info.condition_keys.clone();
+            for resource in &info.resource_types {
+                keys.extend(resource.condition_keys.iter().copied());
+            }
+            keys.sort_unstable();
+            keys.dedup();
+            if !keys.is_empty() {
+                writeln!(out, "  condition keys: {}", keys.join(", ")).ok();
+            }
+            out.push('\n');
+        }
+    }
+    out
+}
+
+pub fn to_json(expansions: &[Expansion]) -> serde_json::Value {
+    let catalog = Catalog::get();
+    json!({
+        "catalog": {"source": catalog.source_version(), "date": catalog.data_date()},
+        "patterns": expansions.iter().map(|expansion| json!({
+            "pattern": expansion.pattern,
+            "explanation": expansion.explanation,
+            "actions": expansion.actions.iter().map(|info| json!({
+                "action": info.qualified_name(),
+                "access_levels": info.access.iter().map(|l| l.as_str()).collect::<Vec<_>>(),
+                "condition_keys": info.condition_keys,
+                "resource_types": info.resource_types.iter().map(|resource| json!({
+                    "name": resource.resource_type.name(),
+                    "required": resource.required,
+                    "arn_formats": resource.resource_type.arn_formats(),
+                    "condition_keys": resource.condition_keys,
+                })).collect::<Vec<_>>(),
+            })).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+    })
+}
