@@ -1,0 +1,5 @@
+module "reader" {
+  source  = "./modules/bucket_reader"
+  bucket  = "reports"
+  actions = ["s3:*"]
+}
