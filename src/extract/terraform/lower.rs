@@ -23,6 +23,10 @@ use std::sync::Arc;
 /// few; a cycle (which Terraform rejects) must not loop.
 const MAX_DEPTH: usize = 16;
 
+/// References followed for one document: locals that each use another several times grow
+/// exponentially with depth, and hostile input must not hang the run.
+const BUDGET: usize = 20_000;
+
 /// What a carrier attribute holds.
 #[derive(Debug)]
 pub enum Doc {
@@ -65,6 +69,8 @@ pub struct Lowerer<'m, 'a> {
     pub external: Vec<FileId>,
     loaded: HashMap<PathBuf, Option<(FileId, Arc<SourceFile>)>>,
     depth: usize,
+    /// References still allowed for the current document (see [`BUDGET`]).
+    budget: usize,
     /// The variables of the `templatefile()` being read.
     scope: Option<Value>,
 }
@@ -88,8 +94,23 @@ impl<'m, 'a> Lowerer<'m, 'a> {
             external: Vec::new(),
             loaded: HashMap::new(),
             depth: 0,
+            budget: BUDGET,
             scope: None,
         }
+    }
+
+    /// Starts a new document: references are counted per document.
+    pub fn reset_budget(&mut self) {
+        self.budget = BUDGET;
+    }
+
+    /// Whether one more reference may be followed.
+    fn follow_reference(&mut self) -> bool {
+        if self.depth >= MAX_DEPTH || self.budget == 0 {
+            return false;
+        }
+        self.budget -= 1;
+        true
     }
 
     /// The value an attribute stands for.
@@ -137,14 +158,17 @@ impl<'m, 'a> Lowerer<'m, 'a> {
 
     /// The items of a list attribute as written (`[a, b]`, or a local holding one), so each
     /// can be read as a document.
-    pub fn list_items(&self, expr: Expr<'a>) -> Option<Vec<Expr<'a>>> {
+    pub fn list_items(&mut self, expr: Expr<'a>) -> Option<Vec<Expr<'a>>> {
         match expr {
             Expr::Hcl(Expression::Array(array), src) => {
                 Some(array.iter().map(|e| Expr::Hcl(e, src)).collect())
             }
             Expr::Hcl(Expression::Traversal(traversal), _) => match self.resolve(traversal) {
-                Target::Expr(expr, steps) if steps.is_empty() && self.depth < MAX_DEPTH => {
-                    self.list_items(expr)
+                Target::Expr(expr, steps) if steps.is_empty() && self.follow_reference() => {
+                    self.depth += 1;
+                    let items = self.list_items(expr);
+                    self.depth -= 1;
+                    items
                 }
                 _ => None,
             },
@@ -256,7 +280,7 @@ impl<'m, 'a> Lowerer<'m, 'a> {
     fn traversal(&mut self, traversal: &Traversal, src: &Src<'_>, span: Span) -> Value {
         let expression = src.snippet(traversal.span());
         match self.resolve(traversal) {
-            Target::Expr(expr, steps) if self.depth < MAX_DEPTH => {
+            Target::Expr(expr, steps) if self.follow_reference() => {
                 self.depth += 1;
                 let value = self.value(expr, span);
                 self.depth -= 1;
@@ -410,7 +434,7 @@ impl<'m, 'a> Lowerer<'m, 'a> {
             Expression::Parenthesis(inner) => self.hcl_document(inner.inner(), src, span),
             Expression::Traversal(traversal) => match self.resolve(traversal) {
                 Target::DataDocument(address) => Doc::DataSource(address),
-                Target::Expr(expr, steps) if steps.is_empty() && self.depth < MAX_DEPTH => {
+                Target::Expr(expr, steps) if steps.is_empty() && self.follow_reference() => {
                     self.depth += 1;
                     let doc = self.document(expr, span);
                     self.depth -= 1;

@@ -325,6 +325,7 @@ impl<'a> Run<'_, 'a> {
                     .collect(),
             };
             for (attr, attribute) in values {
+                self.lowerer.reset_budget();
                 match self.lowerer.document(attr.value, attr.name_span) {
                     Doc::Value(value) => self.found.push(Found {
                         address: address.clone(),
@@ -469,6 +470,7 @@ impl<'a> Run<'_, 'a> {
     fn data_document(&mut self, block: &'a Block<'a>, name: &str) {
         let address = format!("data.aws_iam_policy_document.{name}");
         let mut stack = vec![address.clone()];
+        self.lowerer.reset_budget();
         let data = self.lowerer.policy_document(block, &mut stack);
         self.claim_external(block.file);
         self.found.push(Found {
@@ -616,6 +618,7 @@ impl<'a> Run<'_, 'a> {
                 attachments: found.attachments,
             });
         }
+        documents.sort_by_key(|d| (d.origin.file, d.value.span.file, d.value.span.start));
         diagnostics.sort_by_key(|d| (d.primary.file, d.primary.start, d.primary.end));
         ModuleExtraction {
             extraction: Extraction {
@@ -634,5 +637,118 @@ fn resource_type_of(kind: PrincipalKind) -> &'static str {
         PrincipalKind::User => "aws_iam_user",
         PrincipalKind::Group => "aws_iam_group",
         PrincipalKind::InstanceProfile => "aws_iam_instance_profile",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn extract(files: &[(&str, &str)]) -> ModuleExtraction {
+        let sources: Vec<(FileId, Arc<SourceFile>)> = files
+            .iter()
+            .enumerate()
+            .map(|(i, (name, text))| {
+                (
+                    FileId(i as u32),
+                    Arc::new(SourceFile::new(PathBuf::from(name), text.to_string())),
+                )
+            })
+            .collect();
+        extract_module(Path::new(""), &sources, &|_| None)
+    }
+
+    fn only_policy(files: &[(&str, &str)]) -> serde_json::Value {
+        let extracted = extract(files);
+        assert!(extracted.extraction.diagnostics.is_empty());
+        assert_eq!(extracted.extraction.documents.len(), 1);
+        extracted.extraction.documents[0].value.to_json()
+    }
+
+    #[test]
+    fn terraform_files_by_name() {
+        assert!(is_terraform(Path::new("a/main.tf")));
+        assert!(is_terraform(Path::new("main.tf.json")));
+        assert!(!is_terraform(Path::new("policy.json")));
+        assert!(!is_terraform(Path::new("tf")));
+    }
+
+    #[test]
+    fn quoted_strings_decode_escapes_and_dollar_dollar() {
+        let policy = only_policy(&[(
+            "main.tf",
+            r#"resource "aws_iam_policy" "p" {
+  policy = "{\"Statement\": [{\"Resource\": \"arn:aws:s3:::b/$${aws:username}/\u00e9\"}]}"
+}"#,
+        )]);
+        assert_eq!(
+            policy["Statement"][0]["Resource"],
+            "arn:aws:s3:::b/${aws:username}/é"
+        );
+    }
+
+    #[test]
+    fn unknown_values_stay_unknown() {
+        let extracted = extract(&[(
+            "main.tf",
+            r#"resource "aws_iam_policy" "p" {
+  policy = jsonencode({ Statement = [{ Action = var.actions, Resource = [for b in var.b : b], Effect = var.ok ? "Allow" : "Deny" }] })
+}"#,
+        )]);
+        let value = &extracted.extraction.documents[0].value;
+        let statement = &value.get("Statement").unwrap().as_array().unwrap()[0];
+        for key in ["Action", "Resource", "Effect"] {
+            assert!(
+                matches!(statement.get(key).unwrap().kind, ValueKind::Unknown(_)),
+                "{key}"
+            );
+        }
+    }
+
+    #[test]
+    fn overrides_replace_statements_by_sid() {
+        let extracted = extract(&[(
+            "main.tf",
+            r#"data "aws_iam_policy_document" "a" {
+  statement {
+    sid     = "A"
+    actions = ["s3:GetObject"]
+  }
+  statement {
+    actions = ["s3:ListBucket"]
+  }
+}
+data "aws_iam_policy_document" "b" {
+  source_policy_documents   = [data.aws_iam_policy_document.a.json]
+  override_policy_documents = [jsonencode({ Statement = [{ Sid = "A", Effect = "Deny", Action = "s3:*" }, { Sid = "C", Effect = "Allow", Action = "sqs:*" }] })]
+  statement {
+    sid     = "B"
+    actions = ["sns:Publish"]
+  }
+}"#,
+        )]);
+        let b = extracted.extraction.documents[1].value.to_json();
+        let sids: Vec<_> = b["Statement"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["Sid"].as_str().unwrap_or("-").to_string())
+            .collect();
+        assert_eq!(sids, ["A", "-", "B", "C"]);
+        assert_eq!(b["Statement"][0]["Effect"], "Deny");
+    }
+
+    #[test]
+    fn a_cycle_of_documents_ends() {
+        let extracted = extract(&[(
+            "main.tf",
+            r#"data "aws_iam_policy_document" "a" {
+  source_policy_documents = [data.aws_iam_policy_document.b.json]
+}
+data "aws_iam_policy_document" "b" {
+  source_policy_documents = [data.aws_iam_policy_document.a.json]
+}"#,
+        )]);
+        assert_eq!(extracted.extraction.documents.len(), 2);
     }
 }

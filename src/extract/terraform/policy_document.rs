@@ -18,12 +18,12 @@ pub struct PolicyDocumentData {
 /// The provider's default when `version` is not set.
 const DEFAULT_VERSION: &str = "2012-10-17";
 
-impl Lowerer<'_, '_> {
+impl<'a> Lowerer<'_, 'a> {
     /// Lowers one data source; `stack` holds the data sources being lowered, so documents
     /// that merge each other in a cycle stop.
     pub fn policy_document(
         &mut self,
-        block: &Block<'_>,
+        block: &Block<'a>,
         stack: &mut Vec<String>,
     ) -> PolicyDocumentData {
         let mut notes = Vec::new();
@@ -84,7 +84,7 @@ impl Lowerer<'_, '_> {
     /// The statements of each document a merging attribute names, in order.
     fn merged_documents(
         &mut self,
-        block: &Block<'_>,
+        block: &Block<'a>,
         name: &str,
         stack: &mut Vec<String>,
         notes: &mut Vec<String>,
@@ -92,10 +92,10 @@ impl Lowerer<'_, '_> {
         let Some(attr) = block.attr(name) else {
             return Vec::new();
         };
-        let items: Vec<Expr<'_>> = if name.ends_with("_json") {
+        let items: Vec<Expr<'a>> = if name.ends_with("_json") {
             vec![attr.value]
         } else {
-            match self.list_items_any(attr.value) {
+            match self.list_items(attr.value) {
                 Some(items) => items,
                 None => {
                     notes.push(format!("`{name}` is only known at deploy time"));
@@ -128,20 +128,7 @@ impl Lowerer<'_, '_> {
         out
     }
 
-    fn list_items_any<'e>(&self, expr: Expr<'e>) -> Option<Vec<Expr<'e>>> {
-        match expr {
-            Expr::Hcl(hcl_edit::expr::Expression::Array(array), src) => {
-                Some(array.iter().map(|e| Expr::Hcl(e, src)).collect())
-            }
-            Expr::Json(value, src) => match &value.kind {
-                ValueKind::Array(items) => Some(items.iter().map(|v| Expr::Json(v, src)).collect()),
-                _ => None,
-            },
-            Expr::Hcl(..) => None,
-        }
-    }
-
-    fn statement(&mut self, block: &Block<'_>) -> Value {
+    fn statement(&mut self, block: &Block<'a>) -> Value {
         let mut members = Vec::new();
         if let Some(attr) = block.attr("sid") {
             members.push(self.member("Sid", attr.name_span, attr.value));
@@ -190,7 +177,7 @@ impl Lowerer<'_, '_> {
     /// provider writes `"*"` for `type = "*"` with `identifiers = ["*"]`.
     fn principals_member(
         &mut self,
-        block: &Block<'_>,
+        block: &Block<'a>,
         attribute: &str,
         key: &str,
     ) -> Option<Member> {
@@ -239,7 +226,7 @@ impl Lowerer<'_, '_> {
     }
 
     /// `condition { test variable values }` blocks as `{"test": {"variable": values}}`.
-    fn conditions_member(&mut self, block: &Block<'_>) -> Option<Member> {
+    fn conditions_member(&mut self, block: &Block<'a>) -> Option<Member> {
         let mut header: Option<Span> = None;
         let mut operators: Vec<Member> = Vec::new();
         for (condition, _) in block.nested("condition") {
