@@ -50,6 +50,8 @@ enum Escapes {
 enum Step {
     Attr(String),
     Index(usize),
+    /// `["key"]`: a map key, or the instance of a `for_each` resource.
+    Key(String),
     /// `[each.key]`, `[*]`: cannot be followed.
     Opaque,
 }
@@ -319,7 +321,7 @@ impl<'m, 'a> Lowerer<'m, 'a> {
                     .as_u64()
                     .and_then(|i| usize::try_from(i).ok())
                     .map_or(Step::Opaque, Step::Index),
-                TraversalOperator::Index(Expression::String(s)) => Step::Attr(s.value().clone()),
+                TraversalOperator::Index(Expression::String(s)) => Step::Key(s.value().clone()),
                 _ => Step::Opaque,
             })
             .collect();
@@ -360,7 +362,7 @@ impl<'m, 'a> Lowerer<'m, 'a> {
     fn attribute_target(&self, address: &str, kind: &str, steps: &[Step]) -> Target<'a> {
         // `[0]` and `["key"]` after the name select an instance of `count`/`for_each`.
         let mut rest = steps;
-        while let Some((Step::Index(_) | Step::Opaque, tail)) = rest.split_first() {
+        while let Some((Step::Index(_) | Step::Key(_) | Step::Opaque, tail)) = rest.split_first() {
             rest = tail;
         }
         let Some((Step::Attr(attribute), after)) = rest.split_first() else {
@@ -755,6 +757,7 @@ fn clone_step(step: &Step) -> Step {
     match step {
         Step::Attr(name) => Step::Attr(name.clone()),
         Step::Index(index) => Step::Index(*index),
+        Step::Key(key) => Step::Key(key.clone()),
         Step::Opaque => Step::Opaque,
     }
 }
@@ -771,7 +774,7 @@ fn single_interpolation(template: &Template) -> Option<&Expression> {
 fn follow(mut value: Value, steps: &[Step]) -> Option<Value> {
     for step in steps {
         value = match (step, value.kind) {
-            (Step::Attr(name), ValueKind::Object(members)) => {
+            (Step::Attr(name) | Step::Key(name), ValueKind::Object(members)) => {
                 members.into_iter().find(|m| &m.key == name)?.value
             }
             (Step::Index(index), ValueKind::Array(items)) => items.into_iter().nth(*index)?,

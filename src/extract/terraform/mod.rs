@@ -250,16 +250,7 @@ impl<'a> Run<'_, 'a> {
 
     fn resource(&mut self, block: &'a Block<'a>, kind: &str, name: &str) {
         let address = format!("{kind}.{name}");
-        let mut notes = Vec::new();
-        if block.attr("count").is_some() {
-            notes.push("`count` is set: analysed once for every instance".to_string());
-        }
-        if block.attr("for_each").is_some() {
-            notes.push(
-                "`for_each` is set: analysed once for every instance, `each` values unknown"
-                    .to_string(),
-            );
-        }
+        let notes = repetition_notes(block);
         let own = principal_kind(kind);
         let mut grants = Vec::new();
         for (_, attribute, principal_kind) in GRANTS.iter().filter(|(t, _, _)| *t == kind) {
@@ -471,7 +462,8 @@ impl<'a> Run<'_, 'a> {
         let address = format!("data.aws_iam_policy_document.{name}");
         let mut stack = vec![address.clone()];
         self.lowerer.reset_budget();
-        let data = self.lowerer.policy_document(block, &mut stack);
+        let mut data = self.lowerer.policy_document(block, &mut stack);
+        data.notes.splice(0..0, repetition_notes(block));
         self.claim_external(block.file);
         self.found.push(Found {
             address,
@@ -628,6 +620,21 @@ impl<'a> Run<'_, 'a> {
             external,
         }
     }
+}
+
+/// What a reader should know about a block with `count` or `for_each`: it is analysed once.
+fn repetition_notes(block: &Block<'_>) -> Vec<String> {
+    let mut notes = Vec::new();
+    if block.attr("count").is_some() {
+        notes.push("`count` is set: analysed once for every instance".to_string());
+    }
+    if block.attr("for_each").is_some() {
+        notes.push(
+            "`for_each` is set: analysed once for every instance, `each` values unknown"
+                .to_string(),
+        );
+    }
+    notes
 }
 
 /// The Terraform type of a principal.
