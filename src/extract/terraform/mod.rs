@@ -152,6 +152,7 @@ pub fn extract_module(
         match (block.ident, block.labels.as_slice()) {
             ("resource", [kind, name]) => run.resource(block, kind, name),
             ("data", ["aws_iam_policy_document", name]) => run.data_document(block, name),
+            ("module", [name]) => run.module_call(block, name),
             _ => {}
         }
     }
@@ -209,6 +210,8 @@ struct Found {
     notes: Vec<String>,
     /// Resources whose attachments apply: the carrier, or every user of a data source.
     owners: Vec<String>,
+    /// Whether a use has decided the kind of a data source.
+    kinded: bool,
 }
 
 /// A carrier whose value is `data.aws_iam_policy_document.x.json`.
@@ -327,6 +330,7 @@ impl<'a> Run<'_, 'a> {
                         attachments: attachments.clone(),
                         notes: notes.clone(),
                         owners: vec![address.clone()],
+                        kinded: true,
                     }),
                     Doc::DataSource(data) => self.uses.push(Use {
                         data,
@@ -458,6 +462,48 @@ impl<'a> Run<'_, 'a> {
         }
     }
 
+    /// Policies passed to a module (`module "p" { policy = <<EOF ... }`, as the
+    /// terraform-aws-modules family takes them): an argument named like a policy whose value
+    /// is a document with `Statement`. What the module does with it is not followed, so the
+    /// kind is unknown.
+    fn module_call(&mut self, block: &'a Block<'a>, name: &str) {
+        let address = format!("module.{name}");
+        let notes = repetition_notes(block);
+        for attr in &block.attrs {
+            let argument = attr.name;
+            if !argument.contains("policy")
+                || argument.ends_with("_arn")
+                || argument.ends_with("_arns")
+            {
+                continue;
+            }
+            self.lowerer.reset_budget();
+            match self.lowerer.document(attr.value, attr.name_span) {
+                Doc::Value(value) if value.get("Statement").is_some() => self.found.push(Found {
+                    address: address.clone(),
+                    attribute: Some(argument.to_string()),
+                    file: block.file,
+                    kind: PolicyKind::Unknown,
+                    value,
+                    attachments: Vec::new(),
+                    notes: notes.clone(),
+                    owners: vec![address.clone()],
+                    kinded: true,
+                }),
+                Doc::DataSource(data) => self.uses.push(Use {
+                    data,
+                    user: format!("{address}.{argument}"),
+                    owner: address.clone(),
+                    kind: PolicyKind::Unknown,
+                    attachments: Vec::new(),
+                    notes: notes.clone(),
+                }),
+                _ => {}
+            }
+            self.claim_external(block.file);
+        }
+    }
+
     fn data_document(&mut self, block: &'a Block<'a>, name: &str) {
         let address = format!("data.aws_iam_policy_document.{name}");
         let mut stack = vec![address.clone()];
@@ -474,6 +520,7 @@ impl<'a> Run<'_, 'a> {
             attachments: Vec::new(),
             notes: data.notes,
             owners: Vec::new(),
+            kinded: false,
         });
     }
 
@@ -500,8 +547,11 @@ impl<'a> Run<'_, 'a> {
                 continue;
             };
             let target = &mut found[i];
-            if target.owners.is_empty() {
+            // A use whose kind is not known (an argument of a module) says nothing either way.
+            if used.kind == PolicyKind::Unknown {
+            } else if !target.kinded {
                 target.kind = used.kind.clone();
+                target.kinded = true;
             } else if target.kind != used.kind && target.kind != PolicyKind::Unknown {
                 target.kind = PolicyKind::Unknown;
                 target
