@@ -169,8 +169,13 @@ impl<'a> Lowerer<'_, 'a> {
         Member {
             key: key.into(),
             key_span,
-            value: self.value(expr, key_span),
+            value: strings(self.value(expr, key_span)),
         }
+    }
+
+    /// An attribute of a block, as the provider's string-typed schema reads it.
+    fn string_attr(&mut self, block: &Block<'a>, name: &str) -> Option<Value> {
+        self.attr_value(block, name).map(strings)
     }
 
     /// `principals { type = "AWS" identifiers = [...] }` blocks as `{"AWS": [...]}`; the
@@ -185,9 +190,9 @@ impl<'a> Lowerer<'_, 'a> {
         let mut by_type: Vec<Member> = Vec::new();
         for (principal, _) in block.nested(attribute) {
             header.get_or_insert(principal.header);
-            let kind = self.attr_value(principal, "type")?;
+            let kind = self.string_attr(principal, "type")?;
             let identifiers = self
-                .attr_value(principal, "identifiers")
+                .string_attr(principal, "identifiers")
                 .unwrap_or_else(|| Value::new(principal.header, ValueKind::Array(Vec::new())));
             let name = match &kind.kind {
                 ValueKind::String(name) => name.clone(),
@@ -232,13 +237,13 @@ impl<'a> Lowerer<'_, 'a> {
         for (condition, _) in block.nested("condition") {
             header.get_or_insert(condition.header);
             let (Some(test), Some(variable)) = (
-                self.attr_value(condition, "test"),
-                self.attr_value(condition, "variable"),
+                self.string_attr(condition, "test"),
+                self.string_attr(condition, "variable"),
             ) else {
                 continue;
             };
             let values = self
-                .attr_value(condition, "values")
+                .string_attr(condition, "values")
                 .unwrap_or_else(|| Value::new(condition.header, ValueKind::Array(Vec::new())));
             let key_of = |value: &Value| match &value.kind {
                 ValueKind::String(text) => text.clone(),
@@ -270,6 +275,18 @@ impl<'a> Lowerer<'_, 'a> {
             value: Value::new(header, ValueKind::Object(operators)),
         })
     }
+}
+
+/// The provider's schema types `actions`, `values`, `identifiers` and the rest as strings, so
+/// `values = [true]` is rendered `"true"`.
+fn strings(value: Value) -> Value {
+    let kind = match value.kind {
+        ValueKind::Bool(b) => ValueKind::String(b.to_string()),
+        ValueKind::Number(n) => ValueKind::String(n),
+        ValueKind::Array(items) => ValueKind::Array(items.into_iter().map(strings).collect()),
+        other => other,
+    };
+    Value::new(value.span, kind)
 }
 
 fn statements_of(document: Value) -> Vec<Value> {
