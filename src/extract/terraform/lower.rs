@@ -59,6 +59,8 @@ enum Step {
 /// Where a reference leads.
 enum Target<'a> {
     Expr(Expr<'a>, Vec<Step>),
+    /// `var.x` of a child module, given by its caller.
+    Value(Value, Vec<Step>),
     DataDocument(String),
     Unknown(Option<Reference>),
 }
@@ -75,6 +77,11 @@ pub struct Lowerer<'m, 'a> {
     budget: usize,
     /// The variables of the `templatefile()` being read.
     scope: Option<Value>,
+    /// A child module's variables as its caller sets them, and their defaults.
+    pub inputs: HashMap<String, Value>,
+    pub defaults: HashMap<String, Value>,
+    /// Whether a caller's input was read since [`Lowerer::take_input_used`].
+    input_used: std::cell::Cell<bool>,
 }
 
 fn unknown(span: Span, expression: String, reference: Option<Reference>) -> Value {
@@ -98,7 +105,15 @@ impl<'m, 'a> Lowerer<'m, 'a> {
             depth: 0,
             budget: BUDGET,
             scope: None,
+            inputs: HashMap::new(),
+            defaults: HashMap::new(),
+            input_used: std::cell::Cell::new(false),
         }
+    }
+
+    /// Whether the document lowered since the last call read a variable its caller set.
+    pub fn take_input_used(&self) -> bool {
+        self.input_used.replace(false)
     }
 
     /// Starts a new document: references are counted per document.
@@ -297,6 +312,9 @@ impl<'m, 'a> Lowerer<'m, 'a> {
                     attribute: "json".into(),
                 }),
             ),
+            Target::Value(value, steps) => {
+                follow(value, &steps).unwrap_or_else(|| unknown(span, expression, None))
+            }
             Target::Unknown(reference) => unknown(span, expression, reference),
             Target::Expr(..) => unknown(span, expression, None),
         }
@@ -343,9 +361,21 @@ impl<'m, 'a> Lowerer<'m, 'a> {
                 let address = format!("data.{kind}.{name}");
                 self.attribute_target(&address, kind, &steps[2..])
             }
-            "var" | "each" | "count" | "path" | "module" | "terraform" | "self" => {
-                Target::Unknown(None)
-            }
+            "var" => match steps.split_first() {
+                Some((Step::Attr(name), rest)) => {
+                    let rest: Vec<Step> = rest.iter().map(clone_step).collect();
+                    if let Some(value) = self.inputs.get(name.as_str()) {
+                        self.input_used.set(true);
+                        Target::Value(value.clone(), rest)
+                    } else if let Some(value) = self.defaults.get(name.as_str()) {
+                        Target::Value(value.clone(), rest)
+                    } else {
+                        Target::Unknown(None)
+                    }
+                }
+                _ => Target::Unknown(None),
+            },
+            "each" | "count" | "path" | "module" | "terraform" | "self" => Target::Unknown(None),
             kind => {
                 let Some(Step::Attr(name)) = steps.first() else {
                     return Target::Unknown(None);
@@ -675,7 +705,7 @@ impl<'m, 'a> Lowerer<'m, 'a> {
         })
     }
 
-    fn load(&mut self, path: &Path) -> Option<(FileId, Arc<SourceFile>)> {
+    pub fn load(&mut self, path: &Path) -> Option<(FileId, Arc<SourceFile>)> {
         let clean: PathBuf = path
             .components()
             .filter(|c| !matches!(c, std::path::Component::CurDir))

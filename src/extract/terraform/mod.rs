@@ -111,6 +111,31 @@ pub fn extract_module(
     files: &[(FileId, Arc<SourceFile>)],
     read: &ReadFile<'_>,
 ) -> ModuleExtraction {
+    extract_with(dir, files, read, None)
+}
+
+/// What a caller gives a local child module: its variables, lowered where the caller writes
+/// them.
+struct Inputs {
+    values: HashMap<String, Value>,
+}
+
+/// Module arguments that are not variables of the child.
+const META_ARGUMENTS: &[&str] = &[
+    "source",
+    "version",
+    "count",
+    "for_each",
+    "providers",
+    "depends_on",
+];
+
+fn extract_with(
+    dir: &Path,
+    files: &[(FileId, Arc<SourceFile>)],
+    read: &ReadFile<'_>,
+    inputs: Option<Inputs>,
+) -> ModuleExtraction {
     let mut diagnostics = Vec::new();
     let srcs: Vec<Src<'_>> = files
         .iter()
@@ -139,6 +164,7 @@ pub fn extract_module(
         }
     }
     let module = Module::index(dir, &blocks);
+    let child = inputs.is_some();
     let mut run = Run {
         lowerer: Lowerer::new(&module, read),
         found: Vec::new(),
@@ -147,16 +173,34 @@ pub fn extract_module(
         profiles: Vec::new(),
         principal_notes: Vec::new(),
         external: Vec::new(),
+        child,
+        called: Vec::new(),
     };
+    if let Some(inputs) = inputs {
+        for block in &blocks {
+            if let ("variable", [name]) = (block.ident, block.labels.as_slice())
+                && !inputs.values.contains_key(*name)
+                && let Some(default) = run.lowerer.attr_value(block, "default")
+            {
+                run.lowerer.defaults.insert(name.to_string(), default);
+            }
+        }
+        run.lowerer.inputs = inputs.values;
+    }
     for block in &blocks {
         match (block.ident, block.labels.as_slice()) {
             ("resource", [kind, name]) => run.resource(block, kind, name),
             ("data", ["aws_iam_policy_document", name]) => run.data_document(block, name),
-            ("module", [name]) => run.module_call(block, name),
+            ("module", [name]) if !child => run.module_call(block, name),
             _ => {}
         }
     }
-    run.finish(diagnostics)
+    let mut extracted = run.finish(diagnostics);
+    if child {
+        // The child's own problems are reported when it is checked on its own.
+        extracted.extraction.diagnostics.clear();
+    }
+    extracted
 }
 
 enum Parsed {
@@ -242,9 +286,20 @@ struct Run<'m, 'a> {
     /// Facts about a principal that belong on every document it receives.
     principal_notes: Vec<(String, String)>,
     external: Vec<(FileId, FileId)>,
+    /// Analysing a child module with its caller's inputs: only documents that read an input
+    /// are kept (the others are the same as when the child is checked on its own).
+    child: bool,
+    /// Documents of local child modules, analysed with the inputs of their callers.
+    called: Vec<PolicyDocument>,
 }
 
 impl<'a> Run<'_, 'a> {
+    /// Whether a document just lowered belongs in this run's output.
+    fn keep(&mut self) -> bool {
+        let used = self.lowerer.take_input_used();
+        !self.child || used
+    }
+
     fn claim_external(&mut self, owner: FileId) {
         for file in self.lowerer.external.drain(..) {
             self.external.push((file, owner));
@@ -320,7 +375,13 @@ impl<'a> Run<'_, 'a> {
             };
             for (attr, attribute) in values {
                 self.lowerer.reset_budget();
-                match self.lowerer.document(attr.value, attr.name_span) {
+                self.lowerer.take_input_used();
+                let doc = self.lowerer.document(attr.value, attr.name_span);
+                // A data source decides for itself whether it read an input.
+                if !self.keep() && !matches!(doc, Doc::DataSource(_)) {
+                    continue;
+                }
+                match doc {
                     Doc::Value(value) => self.found.push(Found {
                         address: address.clone(),
                         attribute: Some(attribute),
@@ -502,13 +563,80 @@ impl<'a> Run<'_, 'a> {
             }
             self.claim_external(block.file);
         }
+        self.call_local_module(block, &address);
+    }
+
+    /// A child module in this repository (`source = "./modules/x"`), analysed again with the
+    /// values this call gives its variables; its documents are named `module.x.<address>`.
+    fn call_local_module(&mut self, block: &'a Block<'a>, address: &str) {
+        let Some(source) = block
+            .attr("source")
+            .map(|attr| self.lowerer.value(attr.value, attr.name_span))
+            .and_then(|v| v.as_str().map(str::to_string))
+        else {
+            return;
+        };
+        if !(source.starts_with("./") || source.starts_with("../")) {
+            return;
+        }
+        let dir = self.lowerer.module.dir.join(&source);
+        let mut values = HashMap::new();
+        for attr in &block.attrs {
+            if !META_ARGUMENTS.contains(&attr.name) {
+                self.lowerer.reset_budget();
+                let value = self.lowerer.value(attr.value, attr.name_span);
+                values.insert(attr.name.to_string(), value);
+            }
+        }
+        let listed = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir.as_path()
+        };
+        let mut paths: Vec<PathBuf> = std::fs::read_dir(listed)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter(|entry| entry.file_type().is_ok_and(|t| t.is_file()))
+            .map(|entry| dir.join(entry.file_name()))
+            .filter(|path| is_terraform(path))
+            .collect();
+        paths.sort();
+        let files: Vec<(FileId, Arc<SourceFile>)> = paths
+            .iter()
+            .filter_map(|path| self.lowerer.load(path))
+            .collect();
+        self.claim_external(block.file);
+        if files.is_empty() {
+            return;
+        }
+        let inputs = Inputs { values };
+        let child = extract_with(&dir, &files, self.lowerer.read, Some(inputs));
+        for (file, _) in child.external {
+            self.external.push((file, block.file));
+        }
+        for mut document in child.extraction.documents {
+            document.origin.address = document
+                .origin
+                .address
+                .map(|inner| format!("{address}.{inner}"));
+            document
+                .origin
+                .notes
+                .insert(0, format!("analysed with the inputs of `{address}`"));
+            self.called.push(document);
+        }
     }
 
     fn data_document(&mut self, block: &'a Block<'a>, name: &str) {
         let address = format!("data.aws_iam_policy_document.{name}");
         let mut stack = vec![address.clone()];
         self.lowerer.reset_budget();
+        self.lowerer.take_input_used();
         let mut data = self.lowerer.policy_document(block, &mut stack);
+        if !self.keep() {
+            return;
+        }
         data.notes.splice(0..0, repetition_notes(block));
         self.claim_external(block.file);
         self.found.push(Found {
@@ -534,6 +662,8 @@ impl<'a> Run<'_, 'a> {
             profiles,
             principal_notes,
             external,
+            called,
+            ..
         } = self;
         diagnostics.extend(lowerer.diagnostics);
         let index: HashMap<String, usize> = found
@@ -661,6 +791,7 @@ impl<'a> Run<'_, 'a> {
             });
         }
         documents.sort_by_key(|d| (d.origin.file, d.value.span.file, d.value.span.start));
+        documents.extend(called);
         diagnostics.sort_by_key(|d| (d.primary.file, d.primary.start, d.primary.end));
         ModuleExtraction {
             extraction: Extraction {
