@@ -97,7 +97,12 @@ impl Catalog {
                 let id = blob.name_index(i);
                 if blob.action_name(id).eq_ignore_ascii_case(act) {
                     let prefix = blob.service_prefix(blob.service_of_action(id));
-                    scored.push((damerau_levenshtein(&svc, prefix), ActionId(id as u16)));
+                    let d = damerau_levenshtein(&svc, prefix);
+                    // `payments:GetAccountBalance` is not `mechanicalturk:GetAccountBalance`:
+                    // only a prefix that could be a slip of the keyboard is worth a guess.
+                    if d <= tolerance(svc.len()).max(3) {
+                        scored.push((d, ActionId(id as u16)));
+                    }
                 }
             }
         }
