@@ -202,6 +202,20 @@ impl Catalog {
     /// only given when no value of any hole could match; when a hole matters the answer is
     /// `Unknown`.
     pub fn match_resource(&'static self, action: ActionId, pieces: &[ArnPiece<'_>]) -> Match {
+        match self.match_resource_once(action, pieces) {
+            Match::No => match aliased_service(pieces) {
+                Some(first) => {
+                    let mut renamed = pieces.to_vec();
+                    renamed[0] = ArnPiece::Literal(&first);
+                    self.match_resource_once(action, &renamed)
+                }
+                None => Match::No,
+            },
+            answer => answer,
+        }
+    }
+
+    fn match_resource_once(&'static self, action: ActionId, pieces: &[ArnPiece<'_>]) -> Match {
         if action.index() >= self.action_count() {
             return Match::Unknown;
         }
@@ -239,11 +253,6 @@ impl Catalog {
             })
         {
             return Match::Unknown;
-        }
-        if let Some(first) = aliased_service(pieces) {
-            let mut renamed = pieces.to_vec();
-            renamed[0] = ArnPiece::Literal(&first);
-            return self.match_resource(action, &renamed);
         }
         Match::No
     }

@@ -833,6 +833,11 @@ fn nothing_panics_on_odd_input() {
         "${}",
         "<",
         "s3:*?*?*?*",
+        "arn:aws:codeconnections",
+        "arn:aws:codeconnections:",
+        "arn:\u{0}:codeconnections:ß:ü:*",
+        "ForAllValues:",
+        "IfExists",
     ];
     let all = c.all_actions();
     for s in inputs {
@@ -844,6 +849,9 @@ fn nothing_panics_on_odd_input() {
         c.condition_key(s, &all);
         c.is_known_condition_key(s, &all);
         c.parse_condition_operator(s);
+        let _ = c.parse_operator(s);
+        c.match_resource_any(&all, &[ArnPiece::Literal(s)]);
+        c.match_resource_any(&c.expand("s3:*"), &[ArnPiece::Literal(s), ArnPiece::Hole]);
         c.is_retired_action(s);
         c.match_resource_str(id("s3:GetObject"), s);
         c.match_resource(ActionId(u16::MAX), &[ArnPiece::Literal(s), ArnPiece::Hole]);
