@@ -292,6 +292,34 @@ impl Catalog {
         }
     }
 
+    /// The ARN service names (`s3`, `sns`, ...) in the formats of the resource types that any of
+    /// `actions` takes, sorted: which services' ARNs the catalog can judge for them.
+    pub fn resource_arn_services(
+        &'static self,
+        actions: &crate::catalog::ActionSet,
+    ) -> Vec<&'static str> {
+        let mut rtypes = Vec::new();
+        for id in actions.intersection(self.resource_scoped_actions()).iter() {
+            self.action_rtype_indices(id, &mut rtypes);
+        }
+        rtypes.sort_unstable();
+        rtypes.dedup();
+        let mut services: Vec<&'static str> = rtypes
+            .into_iter()
+            .flat_map(|index| {
+                ResourceType {
+                    catalog: self,
+                    index,
+                }
+                .arn_formats()
+            })
+            .filter_map(|format| format.split(':').nth(2))
+            .collect();
+        services.sort_unstable();
+        services.dedup();
+        services
+    }
+
     fn match_scoped(
         &'static self,
         actions: &crate::catalog::ActionSet,

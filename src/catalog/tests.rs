@@ -694,6 +694,11 @@ fn renamed_services_answer_to_both_arn_names() {
         c.match_resource_any(&with_list_all, &[ArnPiece::Literal("*")]),
         Match::Yes
     );
+    let add_channel: ActionSet = [id("devops-guru:AddNotificationChannel")]
+        .into_iter()
+        .collect();
+    assert_eq!(c.resource_arn_services(&add_channel), vec!["sns"]);
+    assert_eq!(c.resource_arn_services(&with_list_all), vec!["s3"]);
     assert!(c.resource_scoped_actions().contains(id("s3:GetObject")));
     assert!(
         !c.resource_scoped_actions()

@@ -2,7 +2,7 @@
 
 use super::{Context, Rule, declare_rule};
 use crate::catalog::{ActionId, ActionSet, ArnPiece, Catalog, Match};
-use crate::finding::{Confidence, Finding};
+use crate::finding::Finding;
 use crate::policy::arn;
 
 declare_rule! {
@@ -11,11 +11,14 @@ declare_rule! {
     /// statement, by the resource types and ARN formats of the Service Authorization
     /// Reference: `s3:GetObject` on `arn:aws:s3:::bucket` (a bucket, where objects are
     /// `arn:aws:s3:::bucket/*`), `s3:ListBucket` on `arn:aws:s3:::bucket/*` (objects, where
-    /// the action takes the bucket), `dynamodb:Query` on a table's stream ARN. Only statements
+    /// the action takes the bucket), `iam:PassRole` on a user instead of a role. Only statements
     /// whose every action is known are judged; an ARN that fits one action's resource types
     /// is fine even if it fits no other's, parts only known at deploy time may hold anything,
     /// and actions that only take `"*"` never make an ARN wrong (the reference lags behind
-    /// the services there). ARNs that are not valid at all are `invalid-arn`'s; `*` and
+    /// the services there). An ARN of a service that none of the actions' resource types
+    /// belongs to is not judged either: where actions reach into other services (a session
+    /// on an EKS cluster), the reference is least complete. ARNs that are not valid at all
+    /// are `invalid-arn`'s; `*` and
     /// shorthands such as API Gateway's `execute-api:/*` are not judged.
     ///
     /// ## Why is this bad?
@@ -69,20 +72,23 @@ impl Rule for ResourceTypeMismatch {
                 if catalog.match_resource_any(set, &pieces) != Match::No {
                     continue;
                 }
+                // An ARN of a service none of the actions' resource types belongs to is where
+                // the reference lags most (`ssm:StartSession` on an EKS cluster, a Redshift
+                // restore from a Redshift Serverless snapshot): the catalog cannot judge it.
+                let known: String = parts.iter().map(|p| p.unwrap_or("\0")).collect();
+                let Some(arn_service) = known.split(':').nth(2).filter(|s| !s.contains('\0'))
+                else {
+                    continue;
+                };
+                if !catalog
+                    .resource_arn_services(set)
+                    .iter()
+                    .any(|s| s.eq_ignore_ascii_case(arn_service))
+                {
+                    continue;
+                }
                 let json = resource.to_json();
                 let text = json.as_str().unwrap_or_default();
-                // The reference lags most where an action reaches into another service
-                // (a Redshift restore from a Redshift Serverless snapshot).
-                let known: String = parts.iter().map(|p| p.unwrap_or("\0")).collect();
-                let arn_service = known.split(':').nth(2).filter(|s| !s.contains('\0'));
-                let same_service = arn_service
-                    .and_then(|s| catalog.service(s))
-                    .is_some_and(|s| set.intersects(&s.actions()));
-                let confidence = if same_service {
-                    Confidence::High
-                } else {
-                    Confidence::Medium
-                };
                 out.push(
                     Self::META
                         .finding(
@@ -91,8 +97,7 @@ impl Rule for ResourceTypeMismatch {
                                 "`{text}` is not a resource that any action of this statement acts on"
                             ),
                         )
-                        .with_help(expected(catalog, set, text))
-                        .with_confidence(confidence),
+                        .with_help(expected(catalog, set, text)),
                 );
             }
         }
