@@ -272,7 +272,7 @@ impl Catalog {
         let pat = pattern_tokens(pieces);
         let has_hole = pat.contains(&Pat::Hole);
         let open = if has_hole { Match::Unknown } else { Match::Yes };
-        let scoped = actions.intersection(self.resource_scoped_actions());
+        let scoped = self.resource_scoped(actions);
         let unscoped = scoped.len() < actions.len();
         if unscoped && intersects(&pat, &[Fmt::Char('*')]) {
             // Actions without resource types answer like `match_resource` does for them.
@@ -299,7 +299,7 @@ impl Catalog {
         actions: &crate::catalog::ActionSet,
     ) -> Vec<&'static str> {
         let mut rtypes = Vec::new();
-        for id in actions.intersection(self.resource_scoped_actions()).iter() {
+        for id in self.resource_scoped(actions).iter() {
             self.action_rtype_indices(id, &mut rtypes);
         }
         rtypes.sort_unstable();

@@ -185,6 +185,19 @@ impl Catalog {
         })
     }
 
+    /// The actions of `actions` that support resource-level permissions. Small sets are
+    /// tested one by one, so a one-file run never pays for the whole catalog; large ones use
+    /// [`Catalog::resource_scoped_actions`], computed once.
+    pub fn resource_scoped(&self, actions: &ActionSet) -> ActionSet {
+        if actions.len() > 2000 {
+            return actions.intersection(self.resource_scoped_actions());
+        }
+        actions
+            .iter()
+            .filter(|&id| !self.accepts_only_wildcard_resource(id))
+            .collect()
+    }
+
     /// Global indices of the resource types action `id` takes, without building its info.
     pub(crate) fn action_rtype_indices(&self, id: ActionId, out: &mut Vec<usize>) {
         let blob = &self.blob;

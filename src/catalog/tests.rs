@@ -699,6 +699,13 @@ fn renamed_services_answer_to_both_arn_names() {
         .collect();
     assert_eq!(c.resource_arn_services(&add_channel), vec!["sns"]);
     assert_eq!(c.resource_arn_services(&with_list_all), vec!["s3"]);
+    let s3 = c.expand("s3:*");
+    assert_eq!(
+        c.resource_scoped(&s3),
+        s3.intersection(c.resource_scoped_actions())
+    );
+    let all = c.all_actions();
+    assert_eq!(c.resource_scoped(&all), *c.resource_scoped_actions());
     assert!(c.resource_scoped_actions().contains(id("s3:GetObject")));
     assert!(
         !c.resource_scoped_actions()

@@ -72,9 +72,7 @@ impl Rule for WildcardResource {
             {
                 continue;
             }
-            let mut scopable = actions
-                .union
-                .intersection(catalog.resource_scoped_actions());
+            let mut scopable = catalog.resource_scoped(&actions.union);
             if let Some(id) = pass_role {
                 scopable.remove(id);
             }
