@@ -543,10 +543,7 @@ fn extract(file: FileId, source: &SourceFile, intent: raw_policy::Intent) -> Ext
 /// Parses one document and runs the rules on it.
 pub fn check_document(document: &PolicyDocument, rules: &[&dyn Rule], out: &mut Vec<Finding>) {
     let policy = policy::parse(document);
-    let cx = Context {
-        document,
-        policy: &policy,
-    };
+    let cx = Context::new(document, &policy);
     let origin: Option<Arc<str>> = document.origin.label().map(Arc::from);
     let start = out.len();
     for rule in rules {

@@ -1,11 +1,10 @@
 //! The typed policy model that rules read, borrowed from the spanned value tree.
 
+pub mod actions;
 pub mod arn;
-pub mod operators;
 mod parse;
-pub mod wildcard;
 
-pub use parse::parse;
+pub use parse::{parse, well_formed_action};
 
 use crate::document::PolicyKind;
 use crate::finding::Label;

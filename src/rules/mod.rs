@@ -2,12 +2,16 @@
 
 use crate::document::PolicyDocument;
 use crate::finding::{Category, Confidence, Finding, Severity};
-use crate::policy::Policy;
+use crate::policy::actions::StatementActions;
+use crate::policy::{Policy, Statement};
 use crate::source::Span;
+use std::cell::OnceCell;
 
+pub mod action_pattern_matches_nothing;
 pub mod admin_access;
 pub mod allow_with_not_action;
 pub mod allow_with_not_resource;
+pub mod condition_type_mismatch;
 pub mod condition_value_type;
 pub mod duplicate_sid;
 pub mod invalid_arn;
@@ -18,8 +22,14 @@ pub mod missing_version;
 pub mod parse_error;
 pub mod passrole_unscoped;
 pub mod policy_variable_needs_version;
+pub mod redundant_action;
+pub mod resource_type_mismatch;
+pub mod unknown_action;
+pub mod unknown_condition_key;
 pub mod unknown_condition_operator;
 pub mod unknown_policy_element;
+pub mod unknown_service;
+pub mod wildcard_resource;
 
 /// Where the generated rule reference lives; SARIF `helpUri` and the terminal link to it.
 pub const DOCS_BASE_URL: &str = "https://github.com/iamlint/iamlint/blob/main/rules/";
@@ -70,6 +80,30 @@ impl RuleMeta {
 pub struct Context<'a> {
     pub document: &'a PolicyDocument,
     pub policy: &'a Policy<'a>,
+    /// Catalog expansions of each statement's actions, shared by every rule that needs them.
+    actions: OnceCell<Vec<StatementActions<'a>>>,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(document: &'a PolicyDocument, policy: &'a Policy<'a>) -> Context<'a> {
+        Context {
+            document,
+            policy,
+            actions: OnceCell::new(),
+        }
+    }
+
+    /// The statements with their actions resolved against the catalog, expanded on first use.
+    pub fn statements(&self) -> impl Iterator<Item = (&Statement<'a>, &StatementActions<'a>)> {
+        let actions = self.actions.get_or_init(|| {
+            self.policy
+                .statements
+                .iter()
+                .map(StatementActions::of)
+                .collect()
+        });
+        self.policy.statements.iter().zip(actions)
+    }
 }
 
 pub trait Meta {
@@ -130,10 +164,18 @@ pub static RULES: &[&dyn Rule] = &[
     &invalid_arn::InvalidArn,
     &unknown_condition_operator::UnknownConditionOperator,
     &condition_value_type::ConditionValueType,
+    &unknown_service::UnknownService,
+    &unknown_action::UnknownAction,
+    &action_pattern_matches_nothing::ActionPatternMatchesNothing,
+    &unknown_condition_key::UnknownConditionKey,
+    &condition_type_mismatch::ConditionTypeMismatch,
+    &resource_type_mismatch::ResourceTypeMismatch,
     &admin_access::AdminAccess,
     &allow_with_not_action::AllowWithNotAction,
     &allow_with_not_resource::AllowWithNotResource,
     &passrole_unscoped::PassroleUnscoped,
+    &wildcard_resource::WildcardResource,
+    &redundant_action::RedundantAction,
 ];
 
 pub fn find(id: &str) -> Option<&'static dyn Rule> {

@@ -1,8 +1,8 @@
 //! `passrole-unscoped`: `iam:PassRole` allowed on every role.
 
 use super::{Context, Rule, declare_rule};
+use crate::catalog::wildcard_match;
 use crate::finding::{Confidence, Finding};
-use crate::policy::wildcard;
 
 declare_rule! {
     /// ## What it does
@@ -45,7 +45,7 @@ impl Rule for PassroleUnscoped {
             let Some(action) = statement.actions().iter().find(|action| {
                 action
                     .as_str()
-                    .is_some_and(|pattern| wildcard::matches(pattern, "iam:PassRole", true))
+                    .is_some_and(|pattern| wildcard_match(pattern, "iam:PassRole", true))
             }) else {
                 continue;
             };
