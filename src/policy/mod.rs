@@ -1,6 +1,7 @@
 //! The typed policy model that rules read, borrowed from the spanned value tree.
 
 pub mod arn;
+pub mod effective;
 pub mod operators;
 mod parse;
 pub mod wildcard;
