@@ -9,6 +9,8 @@ pub mod admin_access;
 pub mod allow_with_not_action;
 pub mod allow_with_not_resource;
 pub mod condition_value_type;
+pub mod credentials_exposure;
+pub mod data_exfiltration;
 pub mod duplicate_sid;
 pub mod invalid_arn;
 pub mod invalid_sid;
@@ -17,9 +19,13 @@ pub mod malformed_policy;
 pub mod missing_version;
 pub mod parse_error;
 pub mod passrole_unscoped;
+pub mod permissions_management;
 pub mod policy_variable_needs_version;
+pub mod resource_exposure;
 pub mod unknown_condition_operator;
 pub mod unknown_policy_element;
+pub mod wildcard_action;
+pub mod write_without_constraints;
 
 /// Where the generated rule reference lives; SARIF `helpUri` and the terminal link to it.
 pub const DOCS_BASE_URL: &str = "https://github.com/iamlint/iamlint/blob/main/rules/";
@@ -134,6 +140,12 @@ pub static RULES: &[&dyn Rule] = &[
     &allow_with_not_action::AllowWithNotAction,
     &allow_with_not_resource::AllowWithNotResource,
     &passrole_unscoped::PassroleUnscoped,
+    &wildcard_action::WildcardAction,
+    &permissions_management::PermissionsManagement,
+    &credentials_exposure::CredentialsExposure,
+    &resource_exposure::ResourceExposure,
+    &data_exfiltration::DataExfiltration,
+    &write_without_constraints::WriteWithoutConstraints,
 ];
 
 pub fn find(id: &str) -> Option<&'static dyn Rule> {
