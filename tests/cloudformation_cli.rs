@@ -48,6 +48,7 @@ fn findings_point_into_sub_json_and_yaml_nodes() {
     testdata/cloudformation/iam-roles.yaml:87:13: error[resource-exposure] `NotAction` allows rewriting resource policies or sharing on every resource: `acm-pca:CreatePermission`, `acm-pca:DeletePermission`, `acm-pca:DeletePolicy` and 289 more
     testdata/cloudformation/iam-roles.yaml:101:21: error[admin-access] this statement allows every action on every resource
     testdata/cloudformation/iam-roles.yaml:102:23: error[passrole-unscoped] `*` allows passing any role to any service
+    testdata/cloudformation/json-strings.yaml:53:56: error[public-resource-policy] anyone can use this statement
     testdata/cloudformation/json-strings.yaml:89:80: error[parse-error] invalid JSON in the policy document: trailing commas are not allowed
     testdata/cloudformation/json-strings.yaml:101:73: error[passrole-unscoped] `iam:PassRole` allows passing any role to any service
     ");

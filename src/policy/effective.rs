@@ -69,11 +69,7 @@ impl ConditionClass {
             .strip_prefix("forallvalues:")
             .or_else(|| operator.strip_prefix("foranyvalue:"))
             .unwrap_or(&operator);
-        if operator.starts_with("date")
-            || operator == "null"
-            || operator == "bool" && !key.starts_with("aws:viaawsservice")
-            || WEAK_KEYS.contains(&key.as_str())
-        {
+        if operator.starts_with("date") || operator == "null" || WEAK_KEYS.contains(&key.as_str()) {
             return ConditionClass::Weak;
         }
         let all_wildcards = !condition.values.is_empty()

@@ -4,6 +4,7 @@ pub mod arn;
 pub mod effective;
 pub mod operators;
 mod parse;
+pub mod principals;
 pub mod sensitive;
 pub mod wildcard;
 

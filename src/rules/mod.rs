@@ -21,7 +21,13 @@ pub mod parse_error;
 pub mod passrole_unscoped;
 pub mod permissions_management;
 pub mod policy_variable_needs_version;
+pub mod public_resource_policy;
 pub mod resource_exposure;
+pub mod resource_policy_wildcard_action;
+pub mod trust_account_root;
+pub mod trust_any_principal;
+pub mod trust_cross_account_without_external_id;
+pub mod trust_oidc_unscoped;
 pub mod unknown_condition_operator;
 pub mod unknown_policy_element;
 pub mod wildcard_action;
@@ -146,6 +152,12 @@ pub static RULES: &[&dyn Rule] = &[
     &resource_exposure::ResourceExposure,
     &data_exfiltration::DataExfiltration,
     &write_without_constraints::WriteWithoutConstraints,
+    &trust_any_principal::TrustAnyPrincipal,
+    &trust_oidc_unscoped::TrustOidcUnscoped,
+    &trust_cross_account_without_external_id::TrustCrossAccountWithoutExternalId,
+    &trust_account_root::TrustAccountRoot,
+    &public_resource_policy::PublicResourcePolicy,
+    &resource_policy_wildcard_action::ResourcePolicyWildcardAction,
 ];
 
 pub fn find(id: &str) -> Option<&'static dyn Rule> {
