@@ -2,6 +2,7 @@
 
 pub mod arn;
 pub mod effective;
+pub mod escalation;
 pub mod operators;
 mod parse;
 pub mod principals;

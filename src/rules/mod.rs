@@ -21,9 +21,11 @@ pub mod parse_error;
 pub mod passrole_unscoped;
 pub mod permissions_management;
 pub mod policy_variable_needs_version;
+pub mod privilege_escalation;
 pub mod public_resource_policy;
 pub mod resource_exposure;
 pub mod resource_policy_wildcard_action;
+pub mod tag_condition_bypass;
 pub mod trust_account_root;
 pub mod trust_any_principal;
 pub mod trust_cross_account_without_external_id;
@@ -152,6 +154,8 @@ pub static RULES: &[&dyn Rule] = &[
     &resource_exposure::ResourceExposure,
     &data_exfiltration::DataExfiltration,
     &write_without_constraints::WriteWithoutConstraints,
+    &privilege_escalation::PrivilegeEscalation,
+    &tag_condition_bypass::TagConditionBypass,
     &trust_any_principal::TrustAnyPrincipal,
     &trust_oidc_unscoped::TrustOidcUnscoped,
     &trust_cross_account_without_external_id::TrustCrossAccountWithoutExternalId,
