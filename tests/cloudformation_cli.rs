@@ -42,11 +42,6 @@ fn findings_point_into_sub_json_and_yaml_nodes() {
     testdata/cloudformation/cdk-app.template.json:75:20: error[passrole-unscoped] `iam:PassRole` allows passing any role to any service
     testdata/cloudformation/iam-roles.yaml:51:27: warning[write-without-constraints] `cloudwatch:PutMetricData` allows writing on every resource
     testdata/cloudformation/iam-roles.yaml:87:13: warning[allow-with-not-action] `Allow` with `NotAction` allows every action except the ones listed
-    testdata/cloudformation/iam-roles.yaml:87:13: error[credentials-exposure] `NotAction` allows creating or returning credentials on every resource: `codeartifact:GetAuthorizationToken`, `cognito-identity:GetOpenIdTokenForDeveloperIdentity`, `connect:GetFederationToken` and 11 more
-    testdata/cloudformation/iam-roles.yaml:87:13: warning[data-exfiltration] `NotAction` allows reading data or secrets on every resource: `codecommit:GitPull`, `dynamodb:BatchGetItem`, `dynamodb:ExportTableToPointInTime` and 18 more
-    testdata/cloudformation/iam-roles.yaml:87:13: error[permissions-management] `NotAction` allows managing identities and their permissions on every resource: `organizations:AttachPolicy`, `organizations:DetachPolicy`, `organizations:PutResourcePolicy` and 8 more
-    testdata/cloudformation/iam-roles.yaml:87:13: error[privilege-escalation] `NotAction` allows privilege escalation: replace the code of a Lambda function that has a privileged role (`lambda:UpdateFunctionCode`); 6 more paths: glue-update-dev-endpoint, ssm-send-command, ssm-start-session, ...
-    testdata/cloudformation/iam-roles.yaml:87:13: error[resource-exposure] `NotAction` allows rewriting resource policies or sharing on every resource: `acm-pca:CreatePermission`, `acm-pca:DeletePermission`, `acm-pca:DeletePolicy` and 289 more
     testdata/cloudformation/iam-roles.yaml:101:21: error[admin-access] this statement allows every action on every resource
     testdata/cloudformation/iam-roles.yaml:102:23: error[passrole-unscoped] `*` allows passing any role to any service
     testdata/cloudformation/json-strings.yaml:53:56: error[public-resource-policy] anyone can use this statement

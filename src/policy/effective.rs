@@ -222,6 +222,15 @@ pub struct Grant<'a, 'v> {
     pub denied_by: Vec<&'a Statement<'v>>,
 }
 
+/// Whether a policy grants permissions to whoever holds it: identity policies and raw
+/// documents do; boundaries and SCPs only cap, trust and resource policies grant to others.
+pub fn grants_to_holder(policy: &Policy<'_>) -> bool {
+    matches!(
+        policy.kind,
+        crate::document::PolicyKind::Identity | crate::document::PolicyKind::Unknown
+    )
+}
+
 /// One grant that allows an action, with what makes it so.
 #[derive(Clone, Copy, Debug)]
 pub struct Hit<'g, 'a, 'v> {

@@ -106,7 +106,7 @@ pub struct BroadEntry {
 /// them are skipped, actions that only accept `"*"` are left out (there is nothing narrower
 /// to write), and so is `*` on `*`, which `admin-access` reports.
 pub fn broad_entries(policy: &Policy<'_>, select: impl Fn(ActionId) -> bool) -> Vec<BroadEntry> {
-    if !policy.is_identity_like() {
+    if !super::effective::grants_to_holder(policy) {
         return Vec::new();
     }
     let catalog = Catalog::get();

@@ -3,7 +3,7 @@
 use super::{Context, Rule, declare_rule};
 use crate::catalog::Catalog;
 use crate::finding::{Category, Confidence, Finding, Severity};
-use crate::policy::effective::{ConditionClass, Effective, Hit, Reach};
+use crate::policy::effective::{ConditionClass, Effective, Hit, Reach, grants_to_holder};
 
 declare_rule! {
     /// ## What it does
@@ -47,7 +47,7 @@ declare_rule! {
 
 impl Rule for PassroleUnscoped {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        if !cx.policy.is_identity_like() {
+        if !grants_to_holder(cx.policy) {
             return;
         }
         let Some(pass_role) = Catalog::get().action("iam:PassRole") else {

@@ -4,7 +4,7 @@ use super::{Context, Rule, declare_rule};
 use crate::catalog::Catalog;
 use crate::finding::Finding;
 use crate::policy::Policy;
-use crate::policy::effective::{Effective, Reach};
+use crate::policy::effective::{Effective, Reach, grants_to_holder};
 use crate::policy::escalation::{self, PathMatch};
 use crate::source::Span;
 
@@ -67,7 +67,7 @@ declare_rule! {
 
 impl Rule for PrivilegeEscalation {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        if !cx.policy.is_identity_like() {
+        if !grants_to_holder(cx.policy) {
             return;
         }
         let effective = Effective::of(cx.policy);

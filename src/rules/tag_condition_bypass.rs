@@ -4,7 +4,7 @@ use super::{Context, Rule, declare_rule};
 use crate::catalog::{AccessLevel, ActionId, ActionSet, Catalog, wildcard_match};
 use crate::finding::{Confidence, Finding};
 use crate::policy::Policy;
-use crate::policy::effective::{ConditionClass, Effective, Hit, Reach};
+use crate::policy::effective::{ConditionClass, Effective, Hit, Reach, grants_to_holder};
 use crate::source::Span;
 
 declare_rule! {
@@ -52,7 +52,7 @@ declare_rule! {
 
 impl Rule for TagConditionBypass {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        if !cx.policy.is_identity_like() {
+        if !grants_to_holder(cx.policy) {
             return;
         }
         let effective = Effective::of(cx.policy);

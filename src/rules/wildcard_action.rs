@@ -3,7 +3,7 @@
 use super::{Context, Rule, declare_rule};
 use crate::catalog::Catalog;
 use crate::finding::Finding;
-use crate::policy::effective::Effective;
+use crate::policy::effective::{Effective, grants_to_holder};
 
 declare_rule! {
     /// ## What it does
@@ -41,7 +41,7 @@ declare_rule! {
 
 impl Rule for WildcardAction {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        if !cx.policy.is_identity_like() {
+        if !grants_to_holder(cx.policy) {
             return;
         }
         let catalog = Catalog::get();
