@@ -6,6 +6,7 @@ use crate::document::{PolicyDocument, PolicyKind, PrincipalKind};
 use crate::finding::Finding;
 use crate::policy::{self, Policy};
 use crate::rules::{privilege_escalation, tag_condition_bypass};
+use rayon::prelude::*;
 use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -22,8 +23,8 @@ type Key = (PathBuf, PrincipalKind, String);
 /// others come from the per-document pass).
 pub fn check(
     documents: &[PolicyDocument],
-    path_of: &dyn Fn(&PolicyDocument) -> PathBuf,
-    enabled: &dyn Fn(&str) -> bool,
+    path_of: &(dyn Fn(&PolicyDocument) -> PathBuf + Sync),
+    enabled: &(dyn Fn(&str) -> bool + Sync),
 ) -> Vec<Finding> {
     let mut by_principal: BTreeMap<Key, Vec<usize>> = BTreeMap::new();
     for (index, document) in documents.iter().enumerate() {
@@ -59,16 +60,41 @@ pub fn check(
             }
         }
     }
+    let groups: Vec<(Key, Vec<usize>)> = by_principal.into_iter().collect();
+    let found: Vec<Vec<Finding>> = groups
+        .par_iter()
+        .map(|((_, kind, name), indices)| {
+            check_one(documents, path_of, enabled, *kind, name, indices)
+        })
+        .collect();
+    // Principals sharing the same policies find the same paths: keep one of each.
     let mut out = Vec::new();
     let mut seen = HashSet::new();
-    for ((_, kind, name), indices) in by_principal {
+    for finding in found.into_iter().flatten() {
+        if seen.insert((finding.rule, finding.primary, finding.message.clone())) {
+            out.push(finding);
+        }
+    }
+    out
+}
+
+fn check_one(
+    documents: &[PolicyDocument],
+    path_of: &(dyn Fn(&PolicyDocument) -> PathBuf + Sync),
+    enabled: &(dyn Fn(&str) -> bool + Sync),
+    kind: PrincipalKind,
+    name: &str,
+    indices: &[usize],
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    {
         let granting: Vec<usize> = indices
             .iter()
             .copied()
             .filter(|&i| documents[i].kind != PolicyKind::PermissionsBoundary)
             .collect();
         if granting.len() < 2 {
-            continue;
+            return out;
         }
         let parsed: Vec<(usize, Policy<'_>)> = indices
             .iter()
@@ -114,9 +140,7 @@ pub fn check(
                     && finding.primary.end <= d.value.span.end
             });
             finding.origin = home.and_then(|d| d.origin.label()).map(Arc::from);
-            if seen.insert((finding.rule, finding.primary, finding.message.clone())) {
-                out.push(finding);
-            }
+            out.push(finding);
         }
     }
     out

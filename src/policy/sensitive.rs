@@ -93,6 +93,8 @@ impl Lists {
 /// An action entry that allows some selected actions on every resource.
 #[derive(Debug)]
 pub struct BroadEntry {
+    /// The statement holding the entry.
+    pub statement: Span,
     pub action_span: Span,
     /// The entry as written (`NotAction` for that form).
     pub action_text: String,
@@ -164,6 +166,7 @@ pub fn broad_entries(policy: &Policy<'_>, select: impl Fn(ActionId) -> bool) -> 
             }
             if let Some(resource_span) = resource {
                 out.push(BroadEntry {
+                    statement: grant.statement.value.span,
                     action_span: span,
                     action_text: text,
                     resource_span,

@@ -3,7 +3,8 @@
 use super::{Context, Rule, declare_rule};
 use crate::catalog::{AccessLevel, ActionId, Catalog};
 use crate::finding::Finding;
-use crate::policy::sensitive::{broad_entries, lists};
+use crate::policy::sensitive::{BroadEntry, broad_entries, lists, name_list};
+use crate::source::Span;
 
 declare_rule! {
     /// ## What it does
@@ -12,7 +13,8 @@ declare_rule! {
     /// `"*"` are left out (there is nothing narrower to write), and so are actions that
     /// `permissions-management`, `credentials-exposure`, `resource-exposure` and
     /// `passrole-unscoped` report; service-wide wildcards (`s3:*`) and `NotAction` are left to
-    /// `wildcard-action` and `allow-with-not-action`.
+    /// `wildcard-action` and `allow-with-not-action`. One finding per statement, at its first
+    /// write action entry.
     ///
     /// ## Why is this bad?
     /// Write on everything means delete, overwrite and reconfigure on every resource of the
@@ -42,6 +44,9 @@ declare_rule! {
 
 impl Rule for WriteWithoutConstraints {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        // One finding per statement: policies list dozens of write actions on `"*"`, and one
+        // line per action would bury the other rules.
+        let mut statements: Vec<(Span, Vec<BroadEntry>)> = Vec::new();
         for entry in broad_entries(cx.policy, is_plain_write) {
             // The catch-all: entries that already say "everything" are reported by
             // `wildcard-action` and `allow-with-not-action`.
@@ -52,16 +57,33 @@ impl Rule for WriteWithoutConstraints {
             if service_wide || entry.action_text == "NotAction" {
                 continue;
             }
-            out.push(
-                Self::META
-                    .finding(
-                        entry.action_span,
-                        entry.message("writing"),
-                    )
-                    .with_related(entry.resource_span, "on every resource")
-                    .with_help("name the resources, or add a condition (tags, `aws:ResourceAccount`) that limits them")
-                    .with_confidence(entry.confidence),
-            );
+            match statements.iter_mut().find(|(s, _)| *s == entry.statement) {
+                Some((_, entries)) => entries.push(entry),
+                None => statements.push((entry.statement, vec![entry])),
+            }
+        }
+        for (_, entries) in statements {
+            let Some(first) = entries.first() else {
+                continue;
+            };
+            let actions: Vec<_> = entries
+                .iter()
+                .flat_map(|e| e.actions.iter().copied())
+                .collect();
+            let message = if entries.len() == 1 {
+                first.message("writing")
+            } else {
+                format!(
+                    "{} write actions are allowed on every resource: {}",
+                    actions.len(),
+                    name_list(&actions, 3)
+                )
+            };
+            out.push(Self::META
+                .finding(first.action_span, message)
+                .with_related(first.resource_span, "on every resource")
+                .with_help("name the resources, or add a condition (tags, `aws:ResourceAccount`) that limits them")
+                .with_confidence(first.confidence));
         }
     }
 }
