@@ -33,8 +33,12 @@ declare_rule! {
     /// `iam:PassedToService` pin only blocks paths through other services; a date condition
     /// blocks nothing). The finding points at the most specific enabling action; the other
     /// actions of the path are related labels. Paths that need several policies attached to
-    /// the same principal are reported too, with labels in every file involved. `*` on `*`
-    /// is left to `admin-access`.
+    /// the same principal are reported too, with labels in every file involved, and so are
+    /// assume-role hops: a principal allowed `sts:AssumeRole` on a role of the same code base
+    /// whose trust policy names it (or its account) inherits that role, so reaching an
+    /// administrator role or a role that can escalate is reported at the `sts:AssumeRole`
+    /// entry, with the trust and the role's enabling action as related labels. `*` on `*` is
+    /// left to `admin-access`.
     ///
     /// ## Why is this bad?
     /// A principal that can escalate is an administrator with extra steps: whatever the rest
