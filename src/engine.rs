@@ -5,6 +5,7 @@ use crate::document::PolicyDocument;
 use crate::extract::{Extraction, cloudformation, raw_policy, terraform};
 use crate::finding::Finding;
 use crate::policy;
+use crate::principal;
 use crate::rules::{self, Context, RULES, Rule};
 use crate::source::{FileId, SourceFile, SourceMap};
 use rayon::prelude::*;
@@ -198,6 +199,20 @@ pub fn run(options: &CheckOptions) -> RunOutput {
         output.skipped.extend(result.skipped);
     }
     output.errors = errors;
+    if principal::RULES
+        .iter()
+        .any(|id| options.rules.is_enabled(id))
+    {
+        let sources = &output.sources;
+        let path_of = |d: &PolicyDocument| sources.get(d.origin.file).path().to_path_buf();
+        let found = principal::check(&output.documents, &path_of, &|id| {
+            options.rules.is_enabled(id)
+        });
+        output.findings.extend(found);
+    }
+    if !options.keep_documents {
+        output.documents.clear();
+    }
     sort_findings(&output.sources, &mut output.findings);
     dedup_findings(&output.sources, &mut output.findings);
     output
@@ -391,7 +406,8 @@ fn process_loaded(
     for document in extraction.documents {
         result.documents_analyzed += 1;
         check_document(&document, rules, &mut result.findings);
-        if options.keep_documents {
+        // Attached documents also feed the per-principal pass after every file is read.
+        if options.keep_documents || !document.attachments.is_empty() {
             result.documents.push(document);
         }
     }

@@ -2,7 +2,11 @@
 
 pub mod actions;
 pub mod arn;
+pub mod effective;
+pub mod escalation;
 mod parse;
+pub mod principals;
+pub mod sensitive;
 
 pub use parse::{parse, well_formed_action};
 

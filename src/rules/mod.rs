@@ -13,6 +13,8 @@ pub mod allow_with_not_action;
 pub mod allow_with_not_resource;
 pub mod condition_type_mismatch;
 pub mod condition_value_type;
+pub mod credentials_exposure;
+pub mod data_exfiltration;
 pub mod duplicate_sid;
 pub mod invalid_arn;
 pub mod invalid_sid;
@@ -21,15 +23,27 @@ pub mod malformed_policy;
 pub mod missing_version;
 pub mod parse_error;
 pub mod passrole_unscoped;
+pub mod permissions_management;
 pub mod policy_variable_needs_version;
+pub mod privilege_escalation;
+pub mod public_resource_policy;
 pub mod redundant_action;
+pub mod resource_exposure;
+pub mod resource_policy_wildcard_action;
 pub mod resource_type_mismatch;
+pub mod tag_condition_bypass;
+pub mod trust_account_root;
+pub mod trust_any_principal;
+pub mod trust_cross_account_without_external_id;
+pub mod trust_oidc_unscoped;
 pub mod unknown_action;
 pub mod unknown_condition_key;
 pub mod unknown_condition_operator;
 pub mod unknown_policy_element;
 pub mod unknown_service;
+pub mod wildcard_action;
 pub mod wildcard_resource;
+pub mod write_without_constraints;
 
 /// Where the generated rule reference lives; SARIF `helpUri` and the terminal link to it.
 pub const DOCS_BASE_URL: &str = "https://github.com/iamlint/iamlint/blob/main/rules/";
@@ -176,6 +190,20 @@ pub static RULES: &[&dyn Rule] = &[
     &passrole_unscoped::PassroleUnscoped,
     &wildcard_resource::WildcardResource,
     &redundant_action::RedundantAction,
+    &wildcard_action::WildcardAction,
+    &permissions_management::PermissionsManagement,
+    &credentials_exposure::CredentialsExposure,
+    &resource_exposure::ResourceExposure,
+    &data_exfiltration::DataExfiltration,
+    &write_without_constraints::WriteWithoutConstraints,
+    &privilege_escalation::PrivilegeEscalation,
+    &tag_condition_bypass::TagConditionBypass,
+    &trust_any_principal::TrustAnyPrincipal,
+    &trust_oidc_unscoped::TrustOidcUnscoped,
+    &trust_cross_account_without_external_id::TrustCrossAccountWithoutExternalId,
+    &trust_account_root::TrustAccountRoot,
+    &public_resource_policy::PublicResourcePolicy,
+    &resource_policy_wildcard_action::ResourcePolicyWildcardAction,
 ];
 
 pub fn find(id: &str) -> Option<&'static dyn Rule> {
