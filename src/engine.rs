@@ -1,14 +1,16 @@
 //! The check pipeline: discover files, extract documents, parse policies, run rules, and
 //! collect findings in an order that does not depend on the thread count.
 
+use crate::config::{Config, RuleSetting, Settings};
 use crate::document::PolicyDocument;
 use crate::extract::{Extraction, cloudformation, raw_policy};
 use crate::finding::Finding;
 use crate::policy;
 use crate::rules::{self, Context, RULES, Rule};
-use crate::source::{FileId, SourceFile, SourceMap};
+use crate::source::{FileId, SourceFile, SourceMap, Span};
+use crate::suppress::{self, Suppressed, Suppression};
 use rayon::prelude::*;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -33,6 +35,21 @@ pub struct CheckOptions {
     pub max_file_size: u64,
     /// Keep every document in the output (for `iamlint documents`).
     pub keep_documents: bool,
+    /// `iamlint.toml`, or the defaults.
+    pub config: Arc<Config>,
+    /// Ignore every suppression (and report nothing about them).
+    pub no_suppressions: bool,
+}
+
+impl CheckOptions {
+    /// Whether a rule runs: `--select` and `--ignore` first, then `[rules]` of the
+    /// configuration (a rule named by `--select` runs even when the configuration turns it
+    /// off).
+    pub fn rule_enabled(&self, id: &str) -> bool {
+        self.rules.is_enabled(id)
+            && (self.rules.select.iter().any(|s| s == id)
+                || self.config.rules.get(id) != Some(&RuleSetting::Off))
+    }
 }
 
 impl Default for CheckOptions {
@@ -44,6 +61,8 @@ impl Default for CheckOptions {
             rules: RuleSelection::default(),
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             keep_documents: false,
+            config: Arc::default(),
+            no_suppressions: false,
         }
     }
 }
@@ -91,6 +110,10 @@ pub struct RunOutput {
     pub sources: SourceMap,
     /// Sorted by path, offset and rule id.
     pub findings: Vec<Finding>,
+    /// Findings kept out by a suppression, in the same order.
+    pub suppressed: Vec<Suppressed>,
+    /// How many findings the baseline accepted (set by the caller that applies one).
+    pub baselined: usize,
     pub documents: Vec<PolicyDocument>,
     pub errors: Vec<RunError>,
     pub skipped: Vec<Skipped>,
@@ -109,6 +132,9 @@ enum Input {
 #[derive(Default)]
 struct FileResult {
     findings: Vec<Finding>,
+    suppressions: Vec<Suppression>,
+    /// Statement ids and spans, for `[[ignore]]` entries that name a `Sid`.
+    sids: Vec<(String, Span)>,
     documents: Vec<PolicyDocument>,
     documents_analyzed: usize,
     scanned: bool,
@@ -118,7 +144,12 @@ struct FileResult {
 
 pub fn run(options: &CheckOptions) -> RunOutput {
     let mut output = RunOutput::default();
-    let (inputs, mut errors) = discover(&options.paths, options.stdin_filename.as_deref());
+    let (inputs, mut errors, skipped) = discover(
+        &options.paths,
+        options.stdin_filename.as_deref(),
+        &options.config,
+    );
+    output.skipped = skipped;
     let stdin_text = if inputs.iter().any(|i| matches!(i, Input::Stdin { .. })) {
         let mut bytes = Vec::new();
         match std::io::stdin()
@@ -140,7 +171,7 @@ pub fn run(options: &CheckOptions) -> RunOutput {
     let enabled: Vec<&dyn Rule> = RULES
         .iter()
         .copied()
-        .filter(|rule| options.rules.is_enabled(rule.meta().id))
+        .filter(|rule| options.rule_enabled(rule.meta().id))
         .collect();
     let sources = &output.sources;
     let process = |input: &Input| -> FileResult {
@@ -166,15 +197,43 @@ pub fn run(options: &CheckOptions) -> RunOutput {
         },
         None => inputs.par_iter().map(process).collect(),
     };
+    let mut suppressions = Vec::new();
+    let mut sids: HashMap<FileId, Vec<(String, Span)>> = HashMap::new();
     for result in results {
         output.files_scanned += usize::from(result.scanned);
         output.documents_analyzed += result.documents_analyzed;
         output.findings.extend(result.findings);
+        suppressions.extend(result.suppressions);
+        for (sid, span) in result.sids {
+            sids.entry(span.file).or_default().push((sid, span));
+        }
         output.documents.extend(result.documents);
         errors.extend(result.error);
         output.skipped.extend(result.skipped);
     }
     output.errors = errors;
+    if !options.no_suppressions {
+        let enabled = |id: &str| options.rule_enabled(id);
+        output.suppressed = suppress::apply(
+            &output.sources,
+            &mut output.findings,
+            &suppressions,
+            &suppress::Applying {
+                config: &options.config,
+                enabled: &enabled,
+                sids: &sids,
+            },
+        );
+    }
+    for finding in output
+        .findings
+        .iter_mut()
+        .chain(output.suppressed.iter_mut().map(|s| &mut s.finding))
+    {
+        if let Some(severity) = options.config.severity(finding.rule) {
+            finding.severity = severity;
+        }
+    }
     sort_findings(&output.sources, &mut output.findings);
     output
 }
@@ -295,6 +354,11 @@ fn process_loaded(
         scanned: true,
         ..FileResult::default()
     };
+    if !options.no_suppressions {
+        let directives = suppress::scan_comments(file, &source);
+        result.suppressions = directives.suppressions;
+        result.findings.extend(directives.findings);
+    }
     if binary || invalid_utf8_at.is_some() {
         let (offset, message) = match invalid_utf8_at {
             _ if binary => (0, "binary file: expected a text policy document"),
@@ -309,9 +373,22 @@ fn process_loaded(
     }
     let extraction = extract(file, &source, intent);
     result.findings.extend(extraction.diagnostics);
+    if !options.no_suppressions {
+        result.suppressions.extend(extraction.suppressions);
+    }
+    let want_sids =
+        !options.no_suppressions && options.config.ignores.iter().any(|i| i.sid.is_some());
     for document in extraction.documents {
         result.documents_analyzed += 1;
-        check_document(&document, rules, &mut result.findings);
+        check_document(
+            &document,
+            rules,
+            &options.config.settings,
+            &mut result.findings,
+        );
+        if want_sids {
+            result.sids.extend(statement_sids(&document));
+        }
         if options.keep_documents {
             result.documents.push(document);
         }
@@ -320,9 +397,10 @@ fn process_loaded(
 }
 
 fn filter(mut result: FileResult, options: &CheckOptions) -> FileResult {
-    result
-        .findings
-        .retain(|finding| options.rules.is_enabled(finding.rule));
+    result.findings.retain(|finding| {
+        options.rule_enabled(finding.rule)
+            && !(options.no_suppressions && rules::SUPPRESSION_RULES.contains(&finding.rule))
+    });
     result
 }
 
@@ -336,11 +414,17 @@ fn extract(file: FileId, source: &SourceFile, intent: raw_policy::Intent) -> Ext
 }
 
 /// Parses one document and runs the rules on it.
-pub fn check_document(document: &PolicyDocument, rules: &[&dyn Rule], out: &mut Vec<Finding>) {
+pub fn check_document(
+    document: &PolicyDocument,
+    rules: &[&dyn Rule],
+    settings: &Settings,
+    out: &mut Vec<Finding>,
+) {
     let policy = policy::parse(document);
     let cx = Context {
         document,
         policy: &policy,
+        settings,
     };
     let origin: Option<Arc<str>> = document.origin.label().map(Arc::from);
     let start = out.len();
@@ -352,20 +436,48 @@ pub fn check_document(document: &PolicyDocument, rules: &[&dyn Rule], out: &mut 
     }
 }
 
-/// Every input under the given paths, sorted, with the paths that do not exist as errors.
-fn discover(paths: &[PathBuf], stdin_filename: Option<&str>) -> (Vec<Input>, Vec<RunError>) {
+/// The `Sid` of every statement of a document that has one, with the statement's span.
+fn statement_sids(document: &PolicyDocument) -> Vec<(String, Span)> {
+    policy::parse(document)
+        .statements
+        .iter()
+        .filter_map(|s| Some((s.sid?.as_str()?.to_string(), s.value.span)))
+        .collect()
+}
+
+/// Every input under the given paths, sorted, with the paths that do not exist as errors and
+/// the files `exclude` skips.
+fn discover(
+    paths: &[PathBuf],
+    stdin_filename: Option<&str>,
+    config: &Arc<Config>,
+) -> (Vec<Input>, Vec<RunError>, Vec<Skipped>) {
     let mut inputs = Vec::new();
     let mut errors = Vec::new();
+    let mut skipped = Vec::new();
     let mut walked = BTreeSet::new();
+    let excluded = |path: &Path, skipped: &mut Vec<Skipped>| {
+        let hit = config.is_excluded(path);
+        if hit {
+            skipped.push(Skipped {
+                path: display(path),
+                reason: "excluded by the configuration".into(),
+            });
+        }
+        hit
+    };
     for path in paths {
         if path.as_os_str() == "-" {
-            inputs.push(Input::Stdin {
-                name: PathBuf::from(stdin_filename.unwrap_or("<stdin>")),
-            });
+            let name = PathBuf::from(stdin_filename.unwrap_or("<stdin>"));
+            if stdin_filename.is_none() || !excluded(&name, &mut skipped) {
+                inputs.push(Input::Stdin { name });
+            }
             continue;
         }
         match std::fs::metadata(path) {
-            Ok(metadata) if metadata.is_dir() => walk(path, &mut walked, &mut errors),
+            // Excluded paths are skipped even when named: pre-commit and editors name files.
+            _ if excluded(path, &mut skipped) => {}
+            Ok(metadata) if metadata.is_dir() => walk(path, config, &mut walked, &mut errors),
             Ok(metadata) if metadata.is_file() => inputs.push(Input::File {
                 path: clean(path),
                 explicit: true,
@@ -385,7 +497,7 @@ fn discover(paths: &[PathBuf], stdin_filename: Option<&str>) -> (Vec<Input>, Vec
         path,
         explicit: false,
     }));
-    (inputs, errors)
+    (inputs, errors, skipped)
 }
 
 /// `./a/b.json` is reported as `a/b.json`.
@@ -394,14 +506,21 @@ fn clean(path: &Path) -> PathBuf {
         .map_or_else(|_| path.to_path_buf(), Path::to_path_buf)
 }
 
-fn walk(root: &Path, found: &mut BTreeSet<PathBuf>, errors: &mut Vec<RunError>) {
+fn walk(
+    root: &Path,
+    config: &Arc<Config>,
+    found: &mut BTreeSet<PathBuf>,
+    errors: &mut Vec<RunError>,
+) {
+    let config = Arc::clone(config);
     let collected = Mutex::new(Vec::new());
     let walk_errors = Mutex::new(Vec::new());
     ignore::WalkBuilder::new(root)
         .require_git(false)
-        .filter_entry(|entry| {
-            !(entry.file_type().is_some_and(|t| t.is_dir())
-                && SKIPPED_DIRECTORIES.iter().any(|d| entry.file_name() == *d))
+        .filter_entry(move |entry| {
+            let skipped_directory = entry.file_type().is_some_and(|t| t.is_dir())
+                && SKIPPED_DIRECTORIES.iter().any(|d| entry.file_name() == *d);
+            !skipped_directory && !config.is_excluded(entry.path())
         })
         .build_parallel()
         .run(|| {

@@ -1,5 +1,6 @@
 //! The rule registry, the metadata every rule declares, and the context rules read.
 
+use crate::config::Settings;
 use crate::document::PolicyDocument;
 use crate::finding::{Category, Confidence, Finding, Severity};
 use crate::policy::Policy;
@@ -10,8 +11,10 @@ pub mod allow_with_not_action;
 pub mod allow_with_not_resource;
 pub mod condition_value_type;
 pub mod duplicate_sid;
+pub mod forbidden_action;
 pub mod invalid_arn;
 pub mod invalid_sid;
+pub mod invalid_suppression;
 pub mod invalid_version;
 pub mod malformed_policy;
 pub mod missing_version;
@@ -20,6 +23,8 @@ pub mod passrole_unscoped;
 pub mod policy_variable_needs_version;
 pub mod unknown_condition_operator;
 pub mod unknown_policy_element;
+pub mod unknown_rule_in_suppression;
+pub mod unused_suppression;
 
 /// Where the generated rule reference lives; SARIF `helpUri` and the terminal link to it.
 pub const DOCS_BASE_URL: &str = "https://github.com/iamlint/iamlint/blob/main/rules/";
@@ -66,10 +71,12 @@ impl RuleMeta {
     }
 }
 
-/// What a rule sees: one document and its parsed policy.
+/// What a rule sees: one document, its parsed policy, and the configuration rules read
+/// (trust allow-lists, forbidden actions).
 pub struct Context<'a> {
     pub document: &'a PolicyDocument,
     pub policy: &'a Policy<'a>,
+    pub settings: &'a Settings,
 }
 
 pub trait Meta {
@@ -134,6 +141,17 @@ pub static RULES: &[&dyn Rule] = &[
     &allow_with_not_action::AllowWithNotAction,
     &allow_with_not_resource::AllowWithNotResource,
     &passrole_unscoped::PassroleUnscoped,
+    &forbidden_action::ForbiddenAction,
+    &unused_suppression::UnusedSuppression,
+    &unknown_rule_in_suppression::UnknownRuleInSuppression,
+    &invalid_suppression::InvalidSuppression,
+];
+
+/// Rules the engine reports about suppressions themselves, after applying them.
+pub const SUPPRESSION_RULES: &[&str] = &[
+    "unused-suppression",
+    "unknown-rule-in-suppression",
+    "invalid-suppression",
 ];
 
 pub fn find(id: &str) -> Option<&'static dyn Rule> {
