@@ -509,11 +509,16 @@ fn find_file(paths: &[PathBuf], stdin_filename: Option<&str>) -> Option<PathBuf>
             Some(current) => common_ancestor(&current, &dir),
         });
     }
-    let start = common.unwrap_or(cwd);
+    let start = common.unwrap_or_else(|| cwd.clone());
     for dir in start.ancestors() {
         let candidate = dir.join(FILE_NAME);
         if candidate.is_file() {
-            return Some(candidate);
+            // Shown relative to the working directory when it is below it.
+            return Some(
+                candidate
+                    .strip_prefix(&cwd)
+                    .map_or_else(|_| candidate.clone(), Path::to_path_buf),
+            );
         }
         if dir.join(".git").exists() {
             break;

@@ -509,9 +509,19 @@ pub fn apply(
         kept.push(finding);
     }
     *findings = kept;
+    // In a file that does not parse, every suppression would look unused.
+    let unparsed: std::collections::HashSet<FileId> = findings
+        .iter()
+        .chain(suppressed.iter().map(|s| &s.finding))
+        .filter(|f| f.rule == rules::parse_error::ParseError::META.id)
+        .map(|f| f.primary.file)
+        .collect();
     if (applying.enabled)(unused_suppression::UnusedSuppression::META.id) {
         for (suppression, used) in suppressions.iter().zip(&used) {
-            if !used && (applying.enabled)(suppression.rule) {
+            if !used
+                && (applying.enabled)(suppression.rule)
+                && !unparsed.contains(&suppression.scope.file)
+            {
                 findings.push(unused_suppression::finding(
                     suppression.at,
                     suppression.rule,
