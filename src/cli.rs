@@ -136,6 +136,10 @@ pub struct CheckArgs {
     /// Ignore every suppression comment, `Metadata` entry and `[[ignore]]` entry.
     #[arg(long)]
     pub no_suppressions: bool,
+    /// Skip named files that hold no policy (package.json, Kubernetes YAML) quietly, as when
+    /// walking a directory, instead of reporting them: for pre-commit hooks and editors.
+    #[arg(long)]
+    pub skip_unrecognized: bool,
     /// Report only findings that are not in this baseline file.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
@@ -183,6 +187,7 @@ fn options(
         keep_documents,
         config: Arc::new(config),
         no_suppressions: false,
+        skip_unrecognized: false,
     }
 }
 
@@ -221,6 +226,7 @@ fn check(args: CheckArgs) -> i32 {
     let fail_on = args.fail_on.or(config.fail_on).unwrap_or(FailOn::Warning);
     let mut options = options(args.input, config, selection, false);
     options.no_suppressions = args.no_suppressions;
+    options.skip_unrecognized = args.skip_unrecognized;
     let mut run = engine::run(&options);
     if let Some(path) = &args.write_baseline {
         if let Err(error) = std::fs::write(path, baseline::render(&run)) {

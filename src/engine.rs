@@ -39,6 +39,9 @@ pub struct CheckOptions {
     pub config: Arc<Config>,
     /// Ignore every suppression (and report nothing about them).
     pub no_suppressions: bool,
+    /// Treat files named on the command line like files found by walking: those that hold
+    /// no policy are skipped quietly (what a pre-commit hook or an editor on save wants).
+    pub skip_unrecognized: bool,
 }
 
 impl CheckOptions {
@@ -63,6 +66,7 @@ impl Default for CheckOptions {
             keep_documents: false,
             config: Arc::default(),
             no_suppressions: false,
+            skip_unrecognized: false,
         }
     }
 }
@@ -144,11 +148,7 @@ struct FileResult {
 
 pub fn run(options: &CheckOptions) -> RunOutput {
     let mut output = RunOutput::default();
-    let (inputs, mut errors, skipped) = discover(
-        &options.paths,
-        options.stdin_filename.as_deref(),
-        &options.config,
-    );
+    let (inputs, mut errors, skipped) = discover(options);
     output.skipped = skipped;
     let stdin_text = if inputs.iter().any(|i| matches!(i, Input::Stdin { .. })) {
         let mut bytes = Vec::new();
@@ -447,11 +447,9 @@ fn statement_sids(document: &PolicyDocument) -> Vec<(String, Span)> {
 
 /// Every input under the given paths, sorted, with the paths that do not exist as errors and
 /// the files `exclude` skips.
-fn discover(
-    paths: &[PathBuf],
-    stdin_filename: Option<&str>,
-    config: &Arc<Config>,
-) -> (Vec<Input>, Vec<RunError>, Vec<Skipped>) {
+fn discover(options: &CheckOptions) -> (Vec<Input>, Vec<RunError>, Vec<Skipped>) {
+    let stdin_filename = options.stdin_filename.as_deref();
+    let config = &options.config;
     let mut inputs = Vec::new();
     let mut errors = Vec::new();
     let mut skipped = Vec::new();
@@ -466,7 +464,7 @@ fn discover(
         }
         hit
     };
-    for path in paths {
+    for path in &options.paths {
         if path.as_os_str() == "-" {
             let name = PathBuf::from(stdin_filename.unwrap_or("<stdin>"));
             if stdin_filename.is_none() || !excluded(&name, &mut skipped) {
@@ -478,10 +476,15 @@ fn discover(
             // Excluded paths are skipped even when named: pre-commit and editors name files.
             _ if excluded(path, &mut skipped) => {}
             Ok(metadata) if metadata.is_dir() => walk(path, config, &mut walked, &mut errors),
-            Ok(metadata) if metadata.is_file() => inputs.push(Input::File {
-                path: clean(path),
-                explicit: true,
-            }),
+            Ok(metadata) if metadata.is_file() => {
+                if options.skip_unrecognized && !crate::extract::is_candidate(path) {
+                    continue;
+                }
+                inputs.push(Input::File {
+                    path: clean(path),
+                    explicit: !options.skip_unrecognized,
+                });
+            }
             // Reading a FIFO or a device could block forever; `-` is the way to pipe input.
             Ok(_) => errors.push(RunError {
                 path: display(path),

@@ -564,3 +564,164 @@ fn hcl_comments_suppress_terraform_findings() {
         "{report}"
     );
 }
+
+/// A string value at `path` (mapping keys, or `[i]` for sequence items) of a YAML file.
+fn yaml_lookup<'a>(
+    node: &'a iamlint::extract::yaml::Node,
+    path: &[&str],
+) -> &'a iamlint::extract::yaml::Node {
+    use iamlint::extract::yaml::{Kind, scalar_text};
+    let mut node = node;
+    for key in path {
+        node = match (
+            &node.kind,
+            key.strip_prefix('[').and_then(|k| k.strip_suffix(']')),
+        ) {
+            (Kind::Sequence(items), Some(index)) => &items[index.parse::<usize>().unwrap()],
+            (Kind::Mapping(entries), None) => {
+                &entries
+                    .iter()
+                    .find(|(k, _)| scalar_text(k) == Some(key))
+                    .unwrap_or_else(|| panic!("no key {key}"))
+                    .1
+            }
+            _ => panic!("cannot follow {key}"),
+        };
+    }
+    node
+}
+
+fn yaml_file(name: &str) -> iamlint::extract::yaml::Node {
+    let text = std::fs::read_to_string(support::root().join(name)).unwrap();
+    let mut documents = iamlint::extract::yaml::parse(
+        iamlint::source::FileId(0),
+        &text,
+        iamlint::extract::yaml::Limits::default(),
+    )
+    .unwrap();
+    documents.remove(0)
+}
+
+/// The composite action's check step, run as GitHub would, with the built binary on PATH.
+#[test]
+fn the_github_action_writes_sarif_and_fails_on_the_threshold() {
+    use iamlint::extract::yaml::scalar_text;
+    let action = yaml_file("action.yml");
+    assert_eq!(
+        scalar_text(yaml_lookup(&action, &["runs", "using"])),
+        Some("composite")
+    );
+    for input in ["paths", "format", "fail-on", "sarif-file"] {
+        yaml_lookup(&action, &["inputs", input, "description"]);
+    }
+    let step = yaml_lookup(&action, &["runs", "steps", "[1]"]);
+    assert_eq!(scalar_text(yaml_lookup(step, &["id"])), Some("check"));
+    let script = scalar_text(yaml_lookup(step, &["run"]))
+        .unwrap()
+        .to_string();
+    let binary = assert_cmd::cargo::cargo_bin("iamlint");
+    let path = format!(
+        "{}:{}",
+        binary.parent().unwrap().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let dir = repo(&[
+        ("policies/deployer.json", PASSROLE),
+        ("policies/reader.json", NO_VERSION),
+        ("docs/not scanned.json", PASSROLE),
+    ]);
+    let run = |paths: &str, fail_on: &str, sarif: &str| {
+        let outputs = dir.path().join("github_output");
+        let _ = std::fs::remove_file(&outputs);
+        let output = std::process::Command::new("bash")
+            .arg("-c")
+            .arg(&script)
+            .current_dir(dir.path())
+            .env("PATH", &path)
+            .env("GITHUB_OUTPUT", &outputs)
+            .env("INPUT_PATHS", paths)
+            .env("INPUT_FORMAT", "github")
+            .env("INPUT_FAIL_ON", fail_on)
+            .env("INPUT_SARIF_FILE", sarif)
+            .env("INPUT_ARGS", "")
+            .output()
+            .unwrap();
+        (
+            output.status.code().unwrap(),
+            String::from_utf8(output.stdout).unwrap(),
+            std::fs::read_to_string(&outputs).unwrap_or_default(),
+        )
+    };
+    let (code, log, outputs) = run(
+        "policies/deployer.json\npolicies/reader.json",
+        "",
+        "out.sarif",
+    );
+    assert_eq!(code, 1, "{log}");
+    assert!(
+        log.contains("::error file=policies/deployer.json,line=4"),
+        "{log}"
+    );
+    assert_eq!(outputs, "sarif-file=out.sarif\n");
+    let sarif: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("out.sarif")).unwrap())
+            .unwrap();
+    assert!(sarif_schema().is_valid(&sarif));
+    assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 2);
+    // Only the warning is left below an `error` threshold.
+    assert_eq!(run("policies/reader.json", "error", "").0, 0);
+    // A path that cannot be read fails even while writing SARIF.
+    assert_eq!(run("missing.json", "never", "out.sarif").0, 2);
+}
+
+#[test]
+fn pre_commit_hook_and_example_workflow_are_what_the_tools_expect() {
+    use iamlint::extract::yaml::{Kind, scalar_text};
+    let hooks = yaml_file(".pre-commit-hooks.yaml");
+    let hook = yaml_lookup(&hooks, &["[0]"]);
+    assert_eq!(scalar_text(yaml_lookup(hook, &["id"])), Some("iamlint"));
+    assert_eq!(scalar_text(yaml_lookup(hook, &["language"])), Some("rust"));
+    let entry = scalar_text(yaml_lookup(hook, &["entry"])).unwrap();
+    // pre-commit appends the staged file names: the entry must not name a path itself.
+    assert_eq!(entry, "iamlint check --skip-unrecognized");
+    let Kind::Sequence(types) = &yaml_lookup(hook, &["types_or"]).kind else {
+        panic!("types_or is not a list");
+    };
+    let types: Vec<_> = types.iter().filter_map(scalar_text).collect();
+    assert_eq!(types, ["terraform", "json", "yaml"]);
+    let workflow = yaml_file(".github/workflows/iamlint-example.yml");
+    let steps = yaml_lookup(&workflow, &["jobs", "iamlint", "steps"]);
+    let Kind::Sequence(steps) = &steps.kind else {
+        panic!("steps is not a list");
+    };
+    let uses: Vec<_> = steps
+        .iter()
+        .map(|step| scalar_text(yaml_lookup(step, &["uses"])).unwrap())
+        .collect();
+    assert!(
+        uses.contains(&"github/codeql-action/upload-sarif@v3"),
+        "{uses:?}"
+    );
+    assert!(uses.contains(&"iamlint/iamlint@main"), "{uses:?}");
+    // The project's own CI is still there.
+    assert!(support::root().join(".github/workflows/ci.yml").is_file());
+}
+
+#[test]
+fn skip_unrecognized_passes_over_files_that_hold_no_policy() {
+    iamlint_in(&support::root())
+        .args([
+            "check",
+            "--skip-unrecognized",
+            "testdata/cli/package.json",
+            "Cargo.toml",
+            "testdata/cli/clean.json",
+        ])
+        .assert()
+        .code(0)
+        .stdout("no findings (2 files scanned, 1 policy document analyzed)\n");
+    iamlint_in(&support::root())
+        .args(["check", "testdata/cli/package.json"])
+        .assert()
+        .code(1);
+}
