@@ -181,7 +181,9 @@ pub fn run(options: &CheckOptions) -> RunOutput {
                 Some(bytes) if bytes.len() as u64 > options.max_file_size => {
                     Loaded::Error(too_large(name, bytes.len() as u64, options.max_file_size))
                 }
-                Some(bytes) => Loaded::Bytes(name.clone(), bytes.clone(), true),
+                Some(bytes) => {
+                    Loaded::Bytes(name.clone(), bytes.clone(), !options.skip_unrecognized)
+                }
                 None => Loaded::Nothing,
             },
         };
@@ -467,7 +469,10 @@ fn discover(options: &CheckOptions) -> (Vec<Input>, Vec<RunError>, Vec<Skipped>)
     for path in &options.paths {
         if path.as_os_str() == "-" {
             let name = PathBuf::from(stdin_filename.unwrap_or("<stdin>"));
-            if stdin_filename.is_none() || !excluded(&name, &mut skipped) {
+            let unrecognized = options.skip_unrecognized
+                && stdin_filename.is_some()
+                && !crate::extract::is_candidate(&name);
+            if stdin_filename.is_none() || !(unrecognized || excluded(&name, &mut skipped)) {
                 inputs.push(Input::Stdin { name });
             }
             continue;

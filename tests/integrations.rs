@@ -724,4 +724,19 @@ fn skip_unrecognized_passes_over_files_that_hold_no_policy() {
         .args(["check", "testdata/cli/package.json"])
         .assert()
         .code(1);
+    // The same for an editor's buffer.
+    iamlint_in(&support::root())
+        .args([
+            "check",
+            "-f",
+            "compact",
+            "--skip-unrecognized",
+            "--stdin-filename",
+            "package.json",
+            "-",
+        ])
+        .write_stdin("{\"name\": \"web\"}")
+        .assert()
+        .code(0)
+        .stdout("");
 }
