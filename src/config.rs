@@ -464,9 +464,14 @@ impl Config {
 
 /// IAM-free globs: `*` stays within a directory, `**` crosses them, as in `.gitignore`.
 fn glob(pattern: &str) -> Result<Glob, globset::Error> {
-    GlobBuilder::new(pattern.trim_start_matches("./"))
-        .literal_separator(true)
-        .build()
+    // `dir/` means the directory, as in `.gitignore`; its files are excluded through it.
+    let pattern = pattern.trim_start_matches("./");
+    let pattern = if pattern.len() > 1 {
+        pattern.trim_end_matches('/')
+    } else {
+        pattern
+    };
+    GlobBuilder::new(pattern).literal_separator(true).build()
 }
 
 /// serde's "unknown field `x`, expected one of ..." with a did-you-mean.
@@ -667,6 +672,9 @@ mod tests {
         assert!(config.is_excluded(Path::new("vendor/a/b.json")));
         assert!(config.is_excluded(Path::new("x/y.generated.json")));
         assert!(!config.is_excluded(Path::new("policies/vendor.json")));
+        let directory = parse("exclude = [\"./examples/\"]\n").unwrap();
+        assert!(directory.is_excluded(Path::new("examples/a.json")));
+        assert!(!directory.is_excluded(Path::new("src/examples.json")));
         let trust = &config.settings.trust;
         assert!(trust.is_allowed_oidc_subject("repo:org/app:ref:refs/heads/main"));
         assert!(!trust.is_allowed_oidc_subject("repo:org/app:pull_request"));

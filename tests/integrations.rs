@@ -246,6 +246,21 @@ fn every_suppression_form_is_applied_counted_and_listed() {
     ] {
         assert!(shown.contains(line), "missing {line}\n{shown}");
     }
+    let human = iamlint_in(dir.path())
+        .args(["check", "--show-suppressed", "stack.yaml"])
+        .output()
+        .unwrap();
+    let human = String::from_utf8(human.stdout).unwrap();
+    assert!(
+        human.contains("suppressed (metadata): stack.yaml:17:23: error[passrole-unscoped] `*` allows passing any role to any service\n  reason: the break-glass role may pass any role\n"),
+        "{human}"
+    );
+    // Suppressions of rules that did not run are not judged.
+    let (selected, _) = compact(
+        dir.path(),
+        &["--select", "admin-access,unused-suppression", "stack.yaml"],
+    );
+    assert_eq!(selected, "");
     let report = json(dir.path(), &["--show-suppressed", "."]);
     assert_eq!(report["summary"]["suppressed"], 4);
     let kinds: Vec<&str> = report["suppressed"]
@@ -739,4 +754,55 @@ fn skip_unrecognized_passes_over_files_that_hold_no_policy() {
         .assert()
         .code(0)
         .stdout("");
+}
+
+/// The Vim `errorformat` documented in README.md reads the compact format (when Vim is here).
+#[test]
+fn the_readme_vim_errorformat_reads_compact_output() {
+    let readme = std::fs::read_to_string(support::root().join("README.md")).unwrap();
+    let efm = readme
+        .lines()
+        .find_map(|line| line.strip_prefix("set errorformat="))
+        .expect("README.md documents a Vim errorformat");
+    if std::process::Command::new("vim")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("note: vim is not installed; the errorformat is not checked");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("report.txt");
+    let result = dir.path().join("quickfix.txt");
+    let output = support::iamlint()
+        .args(["check", "-f", "compact", "testdata/examples"])
+        .output()
+        .unwrap();
+    std::fs::write(&report, &output.stdout).unwrap();
+    let status = std::process::Command::new("vim")
+        .args(["-Nu", "NONE", "-n", "-es"])
+        .arg("-c")
+        .arg(format!("set errorformat={efm}"))
+        .arg("-c")
+        .arg(format!("cgetfile {}", report.display()))
+        .arg("-c")
+        .arg(format!(
+            "call writefile(map(getqflist(), {{_, e -> join([bufname(e.bufnr), e.lnum, e.col, e.type, e.valid, e.text], '|')}}), '{}')",
+            result.display()
+        ))
+        .arg("-c")
+        .arg("qa!")
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let entries = std::fs::read_to_string(&result).unwrap();
+    assert_eq!(
+        entries.lines().nth(1),
+        Some(
+            "testdata/examples/ci-user-policy.json|14|19|e|1|[passrole-unscoped] `iam:PassRole` allows passing any role to any service"
+        ),
+        "{entries}"
+    );
+    assert_eq!(entries.lines().count(), 3, "{entries}");
 }
