@@ -345,8 +345,9 @@ impl Config {
             config.settings.trust.allowed_accounts.push(id.clone());
         }
         config.settings.trust.allowed_oidc_subjects = raw.trust.allowed_oidc_subjects;
-        let catalog = Catalog::get();
         for list in raw.forbidden_actions {
+            // Decoded only when a list needs it: a one-file pre-commit run pays for nothing else.
+            let catalog = Catalog::get();
             let span = list.span();
             let list = list.into_inner();
             if list.actions.is_empty() {

@@ -255,6 +255,11 @@ fn every_suppression_form_is_applied_counted_and_listed() {
         human.contains("suppressed (metadata): stack.yaml:17:23: error[passrole-unscoped] `*` allows passing any role to any service\n  reason: the break-glass role may pass any role\n"),
         "{human}"
     );
+    // The terminal links each finding to its page of the rule reference.
+    assert!(
+        human.contains("error[passrole-unscoped] (https://github.com/iamlint/iamlint/blob/main/rules/passrole-unscoped.md)"),
+        "{human}"
+    );
     // Suppressions of rules that did not run are not judged.
     let (selected, _) = compact(
         dir.path(),
