@@ -650,6 +650,9 @@ fn the_github_action_writes_sarif_and_fails_on_the_threshold() {
     for input in ["paths", "format", "fail-on", "sarif-file"] {
         yaml_lookup(&action, &["inputs", input, "description"]);
     }
+    let install = scalar_text(yaml_lookup(&action, &["runs", "steps", "[0]", "run"]))
+        .unwrap()
+        .to_string();
     let step = yaml_lookup(&action, &["runs", "steps", "[1]"]);
     assert_eq!(scalar_text(yaml_lookup(step, &["id"])), Some("check"));
     let script = scalar_text(yaml_lookup(step, &["run"]))
@@ -666,6 +669,19 @@ fn the_github_action_writes_sarif_and_fails_on_the_threshold() {
         ("policies/reader.json", NO_VERSION),
         ("docs/not scanned.json", PASSROLE),
     ]);
+    // An iamlint on PATH is not rebuilt.
+    let installed = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(&install)
+        .env("PATH", &path)
+        .output()
+        .unwrap();
+    assert!(installed.status.success());
+    assert!(
+        String::from_utf8(installed.stdout)
+            .unwrap()
+            .starts_with("using iamlint ")
+    );
     let run = |paths: &str, fail_on: &str, sarif: &str| {
         let outputs = dir.path().join("github_output");
         let _ = std::fs::remove_file(&outputs);
