@@ -1,13 +1,15 @@
 //! The check pipeline: discover files, extract documents, parse policies, run rules, and
 //! collect findings in an order that does not depend on the thread count.
 
+use crate::config::{Config, RuleSetting, Settings};
 use crate::document::PolicyDocument;
 use crate::extract::{Extraction, cloudformation, raw_policy, terraform};
 use crate::finding::Finding;
 use crate::policy;
 use crate::principal;
 use crate::rules::{self, Context, RULES, Rule};
-use crate::source::{FileId, SourceFile, SourceMap};
+use crate::source::{FileId, SourceFile, SourceMap, Span};
+use crate::suppress::{self, Suppressed, Suppression};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io::Read;
@@ -34,6 +36,29 @@ pub struct CheckOptions {
     pub max_file_size: u64,
     /// Keep every document in the output (for `iamlint documents`).
     pub keep_documents: bool,
+    /// `iamlint.toml`, or the defaults.
+    pub config: Arc<Config>,
+    /// Ignore every suppression (and report nothing about them).
+    pub no_suppressions: bool,
+    /// Treat files named on the command line like files found by walking: those that hold
+    /// no policy are skipped quietly (what a pre-commit hook or an editor on save wants).
+    pub skip_unrecognized: bool,
+}
+
+impl CheckOptions {
+    /// Whether a rule runs: `--select` and `--ignore` first, then `[rules]` of the
+    /// configuration (a rule named by `--select` runs even when the configuration turns it
+    /// off).
+    /// Whether an `[[ignore]]` entry names a `Sid`, so statements' ids must be collected.
+    fn needs_statement_sids(&self) -> bool {
+        !self.no_suppressions && self.config.ignores.iter().any(|i| i.sid.is_some())
+    }
+
+    pub fn rule_enabled(&self, id: &str) -> bool {
+        self.rules.is_enabled(id)
+            && (self.rules.select.iter().any(|s| s == id)
+                || self.config.rules.get(id) != Some(&RuleSetting::Off))
+    }
 }
 
 impl Default for CheckOptions {
@@ -45,6 +70,9 @@ impl Default for CheckOptions {
             rules: RuleSelection::default(),
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             keep_documents: false,
+            config: Arc::default(),
+            no_suppressions: false,
+            skip_unrecognized: false,
         }
     }
 }
@@ -92,6 +120,10 @@ pub struct RunOutput {
     pub sources: SourceMap,
     /// Sorted by path, offset and rule id.
     pub findings: Vec<Finding>,
+    /// Findings kept out by a suppression, in the same order.
+    pub suppressed: Vec<Suppressed>,
+    /// How many findings the baseline accepted (set by the caller that applies one).
+    pub baselined: usize,
     pub documents: Vec<PolicyDocument>,
     pub errors: Vec<RunError>,
     pub skipped: Vec<Skipped>,
@@ -129,6 +161,9 @@ struct ModuleFile {
 #[derive(Default)]
 struct FileResult {
     findings: Vec<Finding>,
+    suppressions: Vec<Suppression>,
+    /// Statement ids and spans, for `[[ignore]]` entries that name a `Sid`.
+    sids: Vec<(String, Span)>,
     documents: Vec<PolicyDocument>,
     documents_analyzed: usize,
     scanned: usize,
@@ -138,7 +173,8 @@ struct FileResult {
 
 pub fn run(options: &CheckOptions) -> RunOutput {
     let mut output = RunOutput::default();
-    let (inputs, mut errors) = discover(&options.paths, options.stdin_filename.as_deref());
+    let (inputs, mut errors, skipped) = discover(options);
+    output.skipped = skipped;
     let inputs = group_terraform(inputs);
     let stdin_text = if inputs.iter().any(|i| matches!(i, Input::Stdin { .. })) {
         let mut bytes = Vec::new();
@@ -161,7 +197,7 @@ pub fn run(options: &CheckOptions) -> RunOutput {
     let enabled: Vec<&dyn Rule> = RULES
         .iter()
         .copied()
-        .filter(|rule| options.rules.is_enabled(rule.meta().id))
+        .filter(|rule| options.rule_enabled(rule.meta().id))
         .collect();
     let sources = &output.sources;
     let process = |input: &Input| -> FileResult {
@@ -171,7 +207,9 @@ pub fn run(options: &CheckOptions) -> RunOutput {
                 Some(bytes) if bytes.len() as u64 > options.max_file_size => {
                     Loaded::Error(too_large(name, bytes.len() as u64, options.max_file_size))
                 }
-                Some(bytes) => Loaded::Bytes(name.clone(), bytes.clone(), true),
+                Some(bytes) => {
+                    Loaded::Bytes(name.clone(), bytes.clone(), !options.skip_unrecognized)
+                }
                 None => Loaded::Nothing,
             },
             Input::Module { dir, files } => {
@@ -190,25 +228,48 @@ pub fn run(options: &CheckOptions) -> RunOutput {
         },
         None => inputs.par_iter().map(process).collect(),
     };
+    let mut suppressions = Vec::new();
+    let mut sids: HashMap<FileId, Vec<(String, Span)>> = HashMap::new();
     for result in results {
         output.files_scanned += result.scanned;
         output.documents_analyzed += result.documents_analyzed;
         output.findings.extend(result.findings);
+        suppressions.extend(result.suppressions);
+        for (sid, span) in result.sids {
+            sids.entry(span.file).or_default().push((sid, span));
+        }
         output.documents.extend(result.documents);
         errors.extend(result.errors);
         output.skipped.extend(result.skipped);
     }
     output.errors = errors;
-    if principal::RULES
-        .iter()
-        .any(|id| options.rules.is_enabled(id))
-    {
+    if principal::RULES.iter().any(|id| options.rule_enabled(id)) {
         let sources = &output.sources;
         let path_of = |d: &PolicyDocument| sources.get(d.origin.file).path().to_path_buf();
-        let found = principal::check(&output.documents, &path_of, &|id| {
-            options.rules.is_enabled(id)
-        });
+        let found = principal::check(&output.documents, &path_of, &|id| options.rule_enabled(id));
         output.findings.extend(found);
+    }
+    if !options.no_suppressions {
+        let enabled = |id: &str| options.rule_enabled(id);
+        output.suppressed = suppress::apply(
+            &output.sources,
+            &mut output.findings,
+            &suppressions,
+            &suppress::Applying {
+                config: &options.config,
+                enabled: &enabled,
+                sids: &sids,
+            },
+        );
+    }
+    for finding in output
+        .findings
+        .iter_mut()
+        .chain(output.suppressed.iter_mut().map(|s| &mut s.finding))
+    {
+        if let Some(severity) = options.config.severity(finding.rule) {
+            finding.severity = severity;
+        }
     }
     if !options.keep_documents {
         output.documents.clear();
@@ -391,6 +452,7 @@ fn process_loaded(
         scanned: 1,
         ..FileResult::default()
     };
+    scan_suppression_comments(file, &source, options, &mut result);
     let extraction = if terraform::is_terraform(source.path()) {
         let dir = source
             .path()
@@ -403,9 +465,21 @@ fn process_loaded(
         extract(file, &source, intent)
     };
     result.findings.extend(extraction.diagnostics);
+    if !options.no_suppressions {
+        result.suppressions.extend(extraction.suppressions);
+    }
+    let want_sids = options.needs_statement_sids();
     for document in extraction.documents {
         result.documents_analyzed += 1;
-        check_document(&document, rules, &mut result.findings);
+        check_document(
+            &document,
+            rules,
+            &options.config.settings,
+            &mut result.findings,
+        );
+        if want_sids {
+            result.sids.extend(statement_sids(&document));
+        }
         // Attached documents also feed the per-principal pass after every file is read.
         if options.keep_documents || !document.attachments.is_empty() {
             result.documents.push(document);
@@ -433,6 +507,7 @@ fn process_module(
                 if entry.requested {
                     requested.insert(file);
                     result.scanned += 1;
+                    scan_suppression_comments(file, &source, options, &mut result);
                 }
                 texts.push((file, source));
             }
@@ -462,16 +537,24 @@ fn process_module(
             .into_iter()
             .filter(|d| reported(d.primary.file)),
     );
+    if !options.no_suppressions {
+        result.suppressions.extend(extraction.suppressions);
+    }
+    let want_sids = options.needs_statement_sids();
     let mut findings = Vec::new();
     for document in extraction.documents {
         findings.clear();
-        check_document(&document, rules, &mut findings);
+        check_document(&document, rules, &options.config.settings, &mut findings);
         result
             .findings
             .extend(findings.drain(..).filter(|f| reported(f.primary.file)));
         if reported(document.origin.file) {
             result.documents_analyzed += 1;
-            if options.keep_documents {
+            if want_sids {
+                result.sids.extend(statement_sids(&document));
+            }
+            // Attached documents also feed the per-principal pass after every file is read.
+            if options.keep_documents || !document.attachments.is_empty() {
                 result.documents.push(document);
             }
         }
@@ -540,10 +623,25 @@ fn group_terraform(inputs: Vec<Input>) -> Vec<Input> {
     out
 }
 
+/// Collects the `# iamlint: ignore[...]` comments of a file the user asked about.
+fn scan_suppression_comments(
+    file: FileId,
+    source: &SourceFile,
+    options: &CheckOptions,
+    result: &mut FileResult,
+) {
+    if !options.no_suppressions {
+        let directives = suppress::scan_comments(file, source);
+        result.suppressions.extend(directives.suppressions);
+        result.findings.extend(directives.findings);
+    }
+}
+
 fn filter(mut result: FileResult, options: &CheckOptions) -> FileResult {
-    result
-        .findings
-        .retain(|finding| options.rules.is_enabled(finding.rule));
+    result.findings.retain(|finding| {
+        options.rule_enabled(finding.rule)
+            && !(options.no_suppressions && rules::SUPPRESSION_RULES.contains(&finding.rule))
+    });
     result
 }
 
@@ -557,9 +655,14 @@ fn extract(file: FileId, source: &SourceFile, intent: raw_policy::Intent) -> Ext
 }
 
 /// Parses one document and runs the rules on it.
-pub fn check_document(document: &PolicyDocument, rules: &[&dyn Rule], out: &mut Vec<Finding>) {
+pub fn check_document(
+    document: &PolicyDocument,
+    rules: &[&dyn Rule],
+    settings: &Settings,
+    out: &mut Vec<Finding>,
+) {
     let policy = policy::parse(document);
-    let cx = Context::new(document, &policy);
+    let cx = Context::new(document, &policy, settings);
     let origin: Option<Arc<str>> = document.origin.label().map(Arc::from);
     let start = out.len();
     for rule in rules {
@@ -570,24 +673,58 @@ pub fn check_document(document: &PolicyDocument, rules: &[&dyn Rule], out: &mut 
     }
 }
 
-/// Every input under the given paths, sorted, with the paths that do not exist as errors.
-fn discover(paths: &[PathBuf], stdin_filename: Option<&str>) -> (Vec<Input>, Vec<RunError>) {
+/// The `Sid` of every statement of a document that has one, with the statement's span.
+fn statement_sids(document: &PolicyDocument) -> Vec<(String, Span)> {
+    policy::parse(document)
+        .statements
+        .iter()
+        .filter_map(|s| Some((s.sid?.as_str()?.to_string(), s.value.span)))
+        .collect()
+}
+
+/// Every input under the given paths, sorted, with the paths that do not exist as errors and
+/// the files `exclude` skips.
+fn discover(options: &CheckOptions) -> (Vec<Input>, Vec<RunError>, Vec<Skipped>) {
+    let stdin_filename = options.stdin_filename.as_deref();
+    let config = &options.config;
     let mut inputs = Vec::new();
     let mut errors = Vec::new();
+    let mut skipped = Vec::new();
     let mut walked = BTreeSet::new();
-    for path in paths {
-        if path.as_os_str() == "-" {
-            inputs.push(Input::Stdin {
-                name: PathBuf::from(stdin_filename.unwrap_or("<stdin>")),
+    let excluded = |path: &Path, skipped: &mut Vec<Skipped>| {
+        let hit = config.is_excluded(path);
+        if hit {
+            skipped.push(Skipped {
+                path: display(path),
+                reason: "excluded by the configuration".into(),
             });
+        }
+        hit
+    };
+    for path in &options.paths {
+        if path.as_os_str() == "-" {
+            let name = PathBuf::from(stdin_filename.unwrap_or("<stdin>"));
+            let unrecognized = options.skip_unrecognized
+                && stdin_filename.is_some()
+                && !crate::extract::is_candidate(&name);
+            if stdin_filename.is_none() || !(unrecognized || excluded(&name, &mut skipped)) {
+                inputs.push(Input::Stdin { name });
+            }
             continue;
         }
         match std::fs::metadata(path) {
-            Ok(metadata) if metadata.is_dir() => walk(path, &mut walked, &mut errors),
-            Ok(metadata) if metadata.is_file() => inputs.push(Input::File {
-                path: clean(path),
-                explicit: true,
-            }),
+            // Excluded paths are skipped even when named: pre-commit and editors name files.
+            _ if excluded(path, &mut skipped) => {}
+            Ok(metadata) if metadata.is_dir() => walk(path, config, &mut walked, &mut errors),
+            Ok(metadata) if metadata.is_file() => {
+                if options.skip_unrecognized && !crate::extract::is_candidate(path) {
+                    continue;
+                }
+                inputs.push(Input::File {
+                    path: clean(path),
+                    explicit: !options.skip_unrecognized,
+                });
+            }
             // Reading a FIFO or a device could block forever; `-` is the way to pipe input.
             Ok(_) => errors.push(RunError {
                 path: display(path),
@@ -603,7 +740,7 @@ fn discover(paths: &[PathBuf], stdin_filename: Option<&str>) -> (Vec<Input>, Vec
         path,
         explicit: false,
     }));
-    (inputs, errors)
+    (inputs, errors, skipped)
 }
 
 /// `./a/b.json` is reported as `a/b.json`.
@@ -612,14 +749,21 @@ fn clean(path: &Path) -> PathBuf {
         .map_or_else(|_| path.to_path_buf(), Path::to_path_buf)
 }
 
-fn walk(root: &Path, found: &mut BTreeSet<PathBuf>, errors: &mut Vec<RunError>) {
+fn walk(
+    root: &Path,
+    config: &Arc<Config>,
+    found: &mut BTreeSet<PathBuf>,
+    errors: &mut Vec<RunError>,
+) {
+    let config = Arc::clone(config);
     let collected = Mutex::new(Vec::new());
     let walk_errors = Mutex::new(Vec::new());
     ignore::WalkBuilder::new(root)
         .require_git(false)
-        .filter_entry(|entry| {
-            !(entry.file_type().is_some_and(|t| t.is_dir())
-                && SKIPPED_DIRECTORIES.iter().any(|d| entry.file_name() == *d))
+        .filter_entry(move |entry| {
+            let skipped_directory = entry.file_type().is_some_and(|t| t.is_dir())
+                && SKIPPED_DIRECTORIES.iter().any(|d| entry.file_name() == *d);
+            !skipped_directory && !config.is_excluded(entry.path())
         })
         .build_parallel()
         .run(|| {

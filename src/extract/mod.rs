@@ -20,6 +20,9 @@ use std::ops::Range;
 pub struct Extraction {
     pub documents: Vec<PolicyDocument>,
     pub diagnostics: Vec<Finding>,
+    /// Suppressions written in the format's own structure (CloudFormation `Metadata`);
+    /// comments are scanned by the engine for every format.
+    pub suppressions: Vec<crate::suppress::Suppression>,
 }
 
 /// How offsets in a text handed to a parser map back to the file it was written in. Text

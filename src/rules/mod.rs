@@ -1,5 +1,6 @@
 //! The rule registry, the metadata every rule declares, and the context rules read.
 
+use crate::config::Settings;
 use crate::document::PolicyDocument;
 use crate::finding::{Category, Confidence, Finding, Severity};
 use crate::policy::actions::StatementActions;
@@ -16,8 +17,10 @@ pub mod condition_value_type;
 pub mod credentials_exposure;
 pub mod data_exfiltration;
 pub mod duplicate_sid;
+pub mod forbidden_action;
 pub mod invalid_arn;
 pub mod invalid_sid;
+pub mod invalid_suppression;
 pub mod invalid_version;
 pub mod malformed_policy;
 pub mod missing_version;
@@ -40,7 +43,9 @@ pub mod unknown_action;
 pub mod unknown_condition_key;
 pub mod unknown_condition_operator;
 pub mod unknown_policy_element;
+pub mod unknown_rule_in_suppression;
 pub mod unknown_service;
+pub mod unused_suppression;
 pub mod wildcard_action;
 pub mod wildcard_resource;
 pub mod write_without_constraints;
@@ -90,20 +95,27 @@ impl RuleMeta {
     }
 }
 
-/// What a rule sees: one document and its parsed policy.
+/// What a rule sees: one document, its parsed policy, and the configuration rules read
+/// (trust allow-lists, forbidden actions).
 pub struct Context<'a> {
     pub document: &'a PolicyDocument,
     pub policy: &'a Policy<'a>,
     /// Catalog expansions of each statement's actions, shared by every rule that needs them.
     actions: OnceCell<Vec<StatementActions<'a>>>,
+    pub settings: &'a Settings,
 }
 
 impl<'a> Context<'a> {
-    pub fn new(document: &'a PolicyDocument, policy: &'a Policy<'a>) -> Context<'a> {
+    pub fn new(
+        document: &'a PolicyDocument,
+        policy: &'a Policy<'a>,
+        settings: &'a Settings,
+    ) -> Context<'a> {
         Context {
             document,
             policy,
             actions: OnceCell::new(),
+            settings,
         }
     }
 
@@ -204,6 +216,17 @@ pub static RULES: &[&dyn Rule] = &[
     &trust_account_root::TrustAccountRoot,
     &public_resource_policy::PublicResourcePolicy,
     &resource_policy_wildcard_action::ResourcePolicyWildcardAction,
+    &forbidden_action::ForbiddenAction,
+    &unused_suppression::UnusedSuppression,
+    &unknown_rule_in_suppression::UnknownRuleInSuppression,
+    &invalid_suppression::InvalidSuppression,
+];
+
+/// Rules the engine reports about suppressions themselves, after applying them.
+pub const SUPPRESSION_RULES: &[&str] = &[
+    "unused-suppression",
+    "unknown-rule-in-suppression",
+    "invalid-suppression",
 ];
 
 pub fn find(id: &str) -> Option<&'static dyn Rule> {

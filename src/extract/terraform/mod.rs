@@ -797,6 +797,7 @@ impl<'a> Run<'_, 'a> {
             extraction: Extraction {
                 documents,
                 diagnostics,
+                ..Extraction::default()
             },
             external,
         }
