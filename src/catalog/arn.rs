@@ -193,6 +193,62 @@ fn aliased_service(pieces: &[ArnPiece<'_>]) -> Option<String> {
     Some(format!("{arn}:{partition}:{alias}:{tail}"))
 }
 
+/// The resource formats of a set of actions, ready to test resource patterns against; see
+/// [`Catalog::resource_matcher`].
+#[derive(Debug, Clone)]
+pub struct ResourceMatcher {
+    valid: bool,
+    any_scoped: bool,
+    /// Some action takes no resource types (only `"*"`).
+    unscoped: bool,
+    formats: Vec<Vec<Fmt>>,
+    shared_formats: Vec<Vec<Fmt>>,
+}
+
+impl ResourceMatcher {
+    /// See [`Catalog::match_resource_any`].
+    pub fn matches(&self, pieces: &[ArnPiece<'_>]) -> Match {
+        if !self.valid {
+            return Match::Unknown;
+        }
+        let pat = pattern_tokens(pieces);
+        let open = if pat.contains(&Pat::Hole) {
+            Match::Unknown
+        } else {
+            Match::Yes
+        };
+        if self.unscoped && intersects(&pat, &[Fmt::Char('*')]) {
+            // Actions without resource types answer like `match_resource` does for them.
+            return open;
+        }
+        let mut answer = self.match_scoped(&pat, open);
+        if answer == Match::No
+            && let Some(first) = aliased_service(pieces)
+        {
+            let mut renamed = pieces.to_vec();
+            renamed[0] = ArnPiece::Literal(&first);
+            answer = self.match_scoped(&pattern_tokens(&renamed), open);
+        }
+        match answer {
+            Match::No if self.unscoped => Match::Unknown,
+            answer => answer,
+        }
+    }
+
+    fn match_scoped(&self, pat: &[Pat], open: Match) -> Match {
+        if !self.any_scoped {
+            return Match::Unknown;
+        }
+        if self.formats.iter().any(|f| intersects(pat, f)) {
+            return open;
+        }
+        if self.shared_formats.iter().any(|f| intersects(pat, f)) {
+            return Match::Unknown;
+        }
+        Match::No
+    }
+}
+
 impl Catalog {
     /// Whether the resource pattern `pieces` can match at least one resource `action` acts on.
     ///
@@ -259,36 +315,61 @@ impl Catalog {
 
     /// Whether the resource pattern can match a resource of at least one of `actions`: `Yes`
     /// when one action answers `Yes` in [`Catalog::match_resource`], `No` when every one
-    /// answers `No`, else `Unknown`. Each distinct resource type is tried once, so a statement
-    /// of `s3:*` costs what its few resource types cost, not what its actions do.
+    /// answers `No`, else `Unknown`. To test many resources against one statement, build a
+    /// [`ResourceMatcher`] once with [`Catalog::resource_matcher`].
     pub fn match_resource_any(
         &'static self,
         actions: &crate::catalog::ActionSet,
         pieces: &[ArnPiece<'_>],
     ) -> Match {
-        if actions.is_empty() || actions.intersects_range(self.action_count()..usize::MAX) {
-            return Match::Unknown;
+        self.resource_matcher(actions).matches(pieces)
+    }
+
+    /// The resource types of `actions`, read and tokenised once: each distinct resource type
+    /// is tried once per resource, so a statement of `s3:*` costs what its few resource types
+    /// cost, not what its actions do.
+    pub fn resource_matcher(&'static self, actions: &crate::catalog::ActionSet) -> ResourceMatcher {
+        let valid =
+            !actions.is_empty() && !actions.intersects_range(self.action_count()..usize::MAX);
+        let scoped = if valid {
+            self.resource_scoped(actions)
+        } else {
+            crate::catalog::ActionSet::new()
+        };
+        let tokens = |rt: usize| -> Vec<Vec<Fmt>> {
+            ResourceType {
+                catalog: self,
+                index: rt,
+            }
+            .arn_formats()
+            .iter()
+            .map(|f| format_tokens(f))
+            .collect()
+        };
+        let mut rtypes = Vec::new();
+        for id in scoped.iter() {
+            self.action_rtype_indices(id, &mut rtypes);
         }
-        let pat = pattern_tokens(pieces);
-        let has_hole = pat.contains(&Pat::Hole);
-        let open = if has_hole { Match::Unknown } else { Match::Yes };
-        let scoped = self.resource_scoped(actions);
-        let unscoped = scoped.len() < actions.len();
-        if unscoped && intersects(&pat, &[Fmt::Char('*')]) {
-            // Actions without resource types answer like `match_resource` does for them.
-            return open;
-        }
-        let mut scoped_answer = self.match_scoped(&scoped, &pat, open);
-        if scoped_answer == Match::No
-            && let Some(first) = aliased_service(pieces)
-        {
-            let mut renamed = pieces.to_vec();
-            renamed[0] = ArnPiece::Literal(&first);
-            scoped_answer = self.match_scoped(&scoped, &pattern_tokens(&renamed), open);
-        }
-        match scoped_answer {
-            Match::No if unscoped => Match::Unknown,
-            answer => answer,
+        rtypes.sort_unstable();
+        rtypes.dedup();
+        let formats = rtypes.into_iter().flat_map(tokens).collect();
+        // Where several reference pages share a prefix, an action's resource-type list may
+        // lack the other page's types; an ARN that fits any type of the prefix stays open.
+        let shared_formats = self
+            .services_of(&scoped)
+            .filter(|&svc| {
+                let prefix = self.blob.service_prefix(svc);
+                curated().shared_prefixes.iter().any(|s| s.prefix == prefix)
+            })
+            .flat_map(|svc| self.blob.svc_rtypes(svc))
+            .flat_map(tokens)
+            .collect();
+        ResourceMatcher {
+            valid,
+            any_scoped: !scoped.is_empty(),
+            unscoped: scoped.len() < actions.len(),
+            formats,
+            shared_formats,
         }
     }
 
@@ -318,41 +399,6 @@ impl Catalog {
         services.sort_unstable();
         services.dedup();
         services
-    }
-
-    fn match_scoped(
-        &'static self,
-        actions: &crate::catalog::ActionSet,
-        pat: &[Pat],
-        open: Match,
-    ) -> Match {
-        if actions.is_empty() {
-            return Match::Unknown;
-        }
-        let mut rtypes = Vec::new();
-        for id in actions.iter() {
-            self.action_rtype_indices(id, &mut rtypes);
-        }
-        rtypes.sort_unstable();
-        rtypes.dedup();
-        let fits = |rt: usize| {
-            ResourceType {
-                catalog: self,
-                index: rt,
-            }
-            .arn_formats()
-            .iter()
-            .any(|f| intersects(pat, &format_tokens(f)))
-        };
-        if rtypes.iter().any(|&rt| fits(rt)) {
-            return open;
-        }
-        let shared = self.services_of(actions).any(|svc| {
-            let prefix = self.blob.service_prefix(svc);
-            curated().shared_prefixes.iter().any(|s| s.prefix == prefix)
-                && self.blob.svc_rtypes(svc).any(fits)
-        });
-        if shared { Match::Unknown } else { Match::No }
     }
 
     /// [`Catalog::match_resource`] for a resource written as plain text.

@@ -22,7 +22,7 @@ use std::sync::OnceLock;
 
 use blob::Blob;
 
-pub use arn::{ArnPiece, Match};
+pub use arn::{ArnPiece, Match, ResourceMatcher};
 pub use conditions::{
     ConditionKeyInfo, ConditionKeyType, ConditionOperator, GlobalConditionKey, KeyScope, KeyTypes,
     Operator, OperatorError, OperatorFamily, SetQualifier,

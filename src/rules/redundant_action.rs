@@ -3,6 +3,8 @@
 use super::{Context, Rule, declare_rule};
 use crate::finding::{Confidence, Finding};
 use crate::policy::actions::ActionEntry;
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 declare_rule! {
     /// ## What it does
@@ -48,13 +50,18 @@ impl Rule for RedundantAction {
                 .iter()
                 .filter(|e| e.has_wildcard() && !e.actions.is_empty())
                 .collect();
+            let mut first_seen: HashMap<String, usize> = HashMap::new();
             for (i, entry) in entries.iter().enumerate() {
                 let Some(pattern) = entry.pattern.filter(|_| !entry.generated) else {
                     continue;
                 };
-                let twin = entries[..i]
-                    .iter()
-                    .find(|e| e.pattern.is_some_and(|p| p.eq_ignore_ascii_case(pattern)));
+                let twin = match first_seen.entry(pattern.to_ascii_lowercase()) {
+                    Entry::Occupied(first) => Some(&entries[*first.get()]),
+                    Entry::Vacant(slot) => {
+                        slot.insert(i);
+                        None
+                    }
+                };
                 if let Some(first) = twin {
                     out.push(
                         Self::META
