@@ -13,6 +13,7 @@
 
 use super::curated::curated;
 use super::{ActionId, Catalog, ResourceType};
+use std::sync::OnceLock;
 
 /// One piece of a resource pattern as written in a policy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,13 +45,16 @@ enum Pat {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Fmt {
+pub(crate) enum Fmt {
     Char(char),
     /// Any run of characters (possibly none); `true` when they cannot include `/` or `:`.
     Var(bool),
     /// Exactly one character; `true` when it cannot be `/` or `:`.
     One(bool),
 }
+
+/// One ARN format of the catalog, tokenised for [`intersects`].
+pub(crate) type FormatTokens = Vec<Fmt>;
 
 /// Placeholders whose values are one ARN field or one S3 name, so cannot hold `/` or `:`.
 const SEGMENT_VARS: [&str; 5] = [
@@ -197,12 +201,15 @@ fn aliased_service(pieces: &[ArnPiece<'_>]) -> Option<String> {
 /// [`Catalog::resource_matcher`].
 #[derive(Debug, Clone)]
 pub struct ResourceMatcher {
+    catalog: &'static Catalog,
     valid: bool,
     any_scoped: bool,
     /// Some action takes no resource types (only `"*"`).
     unscoped: bool,
-    formats: Vec<Vec<Fmt>>,
-    shared_formats: Vec<Vec<Fmt>>,
+    /// Resource types of the actions.
+    formats: Vec<usize>,
+    /// Every resource type of the actions' services whose prefix several pages share.
+    shared_formats: Vec<usize>,
 }
 
 impl ResourceMatcher {
@@ -239,10 +246,16 @@ impl ResourceMatcher {
         if !self.any_scoped {
             return Match::Unknown;
         }
-        if self.formats.iter().any(|f| intersects(pat, f)) {
+        let fits = |rt: &usize| {
+            self.catalog
+                .rtype_format_tokens(*rt)
+                .iter()
+                .any(|f| intersects(pat, f))
+        };
+        if self.formats.iter().any(fits) {
             return open;
         }
-        if self.shared_formats.iter().any(|f| intersects(pat, f)) {
+        if self.shared_formats.iter().any(fits) {
             return Match::Unknown;
         }
         Match::No
@@ -336,23 +349,13 @@ impl Catalog {
         } else {
             crate::catalog::ActionSet::new()
         };
-        let tokens = |rt: usize| -> Vec<Vec<Fmt>> {
-            ResourceType {
-                catalog: self,
-                index: rt,
-            }
-            .arn_formats()
-            .iter()
-            .map(|f| format_tokens(f))
-            .collect()
-        };
         let mut rtypes = Vec::new();
         for id in scoped.iter() {
             self.action_rtype_indices(id, &mut rtypes);
         }
         rtypes.sort_unstable();
         rtypes.dedup();
-        let formats = rtypes.into_iter().flat_map(tokens).collect();
+        let formats = rtypes;
         // Where several reference pages share a prefix, an action's resource-type list may
         // lack the other page's types; an ARN that fits any type of the prefix stays open.
         let shared_formats = self
@@ -362,15 +365,39 @@ impl Catalog {
                 curated().shared_prefixes.iter().any(|s| s.prefix == prefix)
             })
             .flat_map(|svc| self.blob.svc_rtypes(svc))
-            .flat_map(tokens)
             .collect();
         ResourceMatcher {
+            catalog: self,
             valid,
             any_scoped: !scoped.is_empty(),
             unscoped: scoped.len() < actions.len(),
             formats,
             shared_formats,
         }
+    }
+
+    /// The tokenised ARN formats of resource type `rt`, computed on first use.
+    fn rtype_format_tokens(&'static self, rt: usize) -> &'static [FormatTokens] {
+        let n = self
+            .blob
+            .svc_rtypes(self.service_count().saturating_sub(1))
+            .end;
+        let cache = self
+            .format_tokens
+            .get_or_init(|| (0..n).map(|_| OnceLock::new()).collect());
+        let Some(slot) = cache.get(rt) else {
+            return &[];
+        };
+        slot.get_or_init(|| {
+            ResourceType {
+                catalog: self,
+                index: rt,
+            }
+            .arn_formats()
+            .iter()
+            .map(|f| format_tokens(f))
+            .collect()
+        })
     }
 
     /// The ARN service names (`s3`, `sns`, ...) in the formats of the resource types that any of
