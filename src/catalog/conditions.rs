@@ -497,23 +497,55 @@ fn key_prefix(key: &str) -> &str {
 }
 
 pub(crate) fn find_global(c: &'static Curated, key: &str) -> Option<&'static GlobalConditionKey> {
-    c.global_keys
-        .iter()
-        .find(|g| g.name.eq_ignore_ascii_case(key))
+    // Looked up for every condition by several rules: index the names once.
+    struct Index {
+        exact: HashMap<String, usize>,
+        templated: Vec<(usize, Vec<&'static str>)>,
+    }
+    static INDEX: std::sync::OnceLock<Index> = std::sync::OnceLock::new();
+    let index = INDEX.get_or_init(|| Index {
+        exact: c
+            .global_keys
+            .iter()
+            .enumerate()
+            .rev()
+            .map(|(i, g)| (g.name.to_ascii_lowercase(), i))
+            .collect(),
+        templated: c
+            .global_keys
+            .iter()
+            .enumerate()
+            .filter(|(_, g)| format::is_templated_key(g.name))
+            .map(|(i, g)| (i, template_literals(g.name)))
+            .collect(),
+    });
+    let exact = if key.bytes().any(|b| b.is_ascii_uppercase()) {
+        index.exact.get(&key.to_ascii_lowercase())
+    } else {
+        index.exact.get(key)
+    };
+    exact
         .or_else(|| {
-            c.global_keys
+            index
+                .templated
                 .iter()
-                .find(|g| format::is_templated_key(g.name) && template_match(g.name, key))
+                .find(|(_, literals)| literals_match(literals, key))
+                .map(|(i, _)| i)
         })
+        .and_then(|&i| c.global_keys.get(i))
 }
 
 /// Whether `key` is an instance of `template`, ignoring ASCII case. Each `${...}` or `<...>`
 /// placeholder (or a trailing `/tag-key`) stands for one or more characters of any kind (tag
 /// keys may contain `/`).
 pub(crate) fn template_match(template: &str, key: &str) -> bool {
-    let literals = template_literals(template);
+    literals_match(&template_literals(template), key)
+}
+
+/// [`template_match`] with the template already split into its fixed parts.
+fn literals_match(literals: &[&str], key: &str) -> bool {
     if literals.len() == 1 {
-        return template.eq_ignore_ascii_case(key);
+        return literals[0].eq_ignore_ascii_case(key);
     }
     let (first, last) = (literals[0], literals[literals.len() - 1]);
     let key_b = key.as_bytes();

@@ -3,6 +3,31 @@
 use super::{Statement, well_formed_action};
 use crate::catalog::{ActionSet, Catalog};
 use crate::value::Value;
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+/// Patterns expanded by this thread, kept because the same actions recur across a repository's
+/// policies (a binary search over service and action names costs more than a hash lookup).
+/// Bounded, so that hostile input cannot grow it without limit.
+const EXPANSION_MEMO_LIMIT: usize = 50_000;
+
+thread_local! {
+    static EXPANSIONS: RefCell<HashMap<String, ActionSet>> = RefCell::new(HashMap::new());
+}
+
+fn expand(catalog: &Catalog, pattern: &str) -> ActionSet {
+    EXPANSIONS.with(|memo| {
+        if let Some(set) = memo.borrow().get(pattern) {
+            return set.clone();
+        }
+        let set = catalog.expand(pattern);
+        let mut memo = memo.borrow_mut();
+        if memo.len() < EXPANSION_MEMO_LIMIT {
+            memo.insert(pattern.to_string(), set.clone());
+        }
+        set
+    })
+}
 
 /// One entry of `Action` or `NotAction`.
 #[derive(Debug)]
@@ -49,7 +74,7 @@ impl<'v> StatementActions<'v> {
             .iter()
             .map(|&value| {
                 let pattern = value.as_str().filter(|text| well_formed_action(text));
-                let actions = pattern.map(|p| catalog.expand(p)).unwrap_or_default();
+                let actions = pattern.map(|p| expand(catalog, p)).unwrap_or_default();
                 complete &= !actions.is_empty();
                 union.union_with(&actions);
                 ActionEntry {
