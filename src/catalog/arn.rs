@@ -130,6 +130,44 @@ fn format_tokens(format: &str) -> Vec<Fmt> {
     out
 }
 
+/// The service field of a pattern when it is written out (`arn:aws:s3:::x` gives `s3`), to
+/// skip formats of other services before the full intersection.
+fn literal_service(pat: &[Pat]) -> Option<String> {
+    let mut fields = 0;
+    let mut service = String::new();
+    for p in pat {
+        match p {
+            Pat::Char(':') if fields == 2 => return Some(service),
+            Pat::Char(':') => fields += 1,
+            Pat::Char(c) if fields == 2 => service.push(c.to_ascii_lowercase()),
+            Pat::Char(_) => {}
+            // A wildcard or hole before the end of the service field could be anything.
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// Whether a format's service field can be `service` (formats write it out, except for
+/// the odd placeholder, which can be anything).
+fn same_service(service: &str, format: &[Fmt]) -> bool {
+    let mut fields = 0;
+    let mut chars = service.chars();
+    for f in format {
+        match f {
+            Fmt::Char(':') if fields == 2 => return chars.next().is_none(),
+            Fmt::Char(':') => fields += 1,
+            Fmt::Char(c) if fields == 2 && chars.next() != Some(c.to_ascii_lowercase()) => {
+                return false;
+            }
+            Fmt::Char(_) => {}
+            _ if fields == 2 => return true,
+            _ => {}
+        }
+    }
+    true
+}
+
 /// Whether some string is accepted by both the pattern and the format.
 fn intersects(pat: &[Pat], fmt: &[Fmt]) -> bool {
     let (n, m) = (pat.len(), fmt.len());
@@ -246,13 +284,15 @@ impl ResourceMatcher {
         if !self.any_scoped {
             return Match::Unknown;
         }
+        let service = literal_service(pat);
         let fits = |rt: &usize| {
             self.catalog
                 .rtype_format_tokens(*rt)
                 .iter()
+                .filter(|f| service.as_deref().is_none_or(|s| same_service(s, f)))
                 .any(|f| intersects(pat, f))
         };
-        if self.formats.iter().any(fits) {
+        if self.formats.iter().any(&fits) {
             return open;
         }
         if self.shared_formats.iter().any(fits) {

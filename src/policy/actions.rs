@@ -12,15 +12,16 @@ use std::collections::HashMap;
 const EXPANSION_MEMO_LIMIT: usize = 50_000;
 
 thread_local! {
-    static EXPANSIONS: RefCell<HashMap<String, ActionSet>> = RefCell::new(HashMap::new());
+    static EXPANSIONS: RefCell<HashMap<String, Option<ActionSet>>> = RefCell::new(HashMap::new());
 }
 
-fn expand(catalog: &Catalog, pattern: &str) -> ActionSet {
+/// What `pattern` grants, or `None` when it is not a well-formed action pattern.
+fn expand(catalog: &Catalog, pattern: &str) -> Option<ActionSet> {
     EXPANSIONS.with(|memo| {
         if let Some(set) = memo.borrow().get(pattern) {
             return set.clone();
         }
-        let set = catalog.expand(pattern);
+        let set = well_formed_action(pattern).then(|| catalog.expand(pattern));
         let mut memo = memo.borrow_mut();
         if memo.len() < EXPANSION_MEMO_LIMIT {
             memo.insert(pattern.to_string(), set.clone());
@@ -73,8 +74,11 @@ impl<'v> StatementActions<'v> {
             .items
             .iter()
             .map(|&value| {
-                let pattern = value.as_str().filter(|text| well_formed_action(text));
-                let actions = pattern.map(|p| expand(catalog, p)).unwrap_or_default();
+                let (pattern, actions) =
+                    match value.as_str().map(|text| (text, expand(catalog, text))) {
+                        Some((text, Some(actions))) => (Some(text), actions),
+                        _ => (None, ActionSet::new()),
+                    };
                 complete &= !actions.is_empty();
                 union.union_with(&actions);
                 ActionEntry {

@@ -46,10 +46,20 @@ impl Rule for RedundantAction {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for (_, actions) in cx.statements() {
             let entries = &actions.entries;
-            let wildcards: Vec<&ActionEntry<'_>> = entries
+            // A pattern can only be covered by one of its own service or one whose service
+            // part is itself a wildcard: grouping keeps statements of thousands of entries
+            // (AWS's read-only policies) from comparing every pair.
+            let mut by_service: HashMap<String, Vec<&ActionEntry<'_>>> = HashMap::new();
+            let mut any_service: Vec<&ActionEntry<'_>> = Vec::new();
+            for e in entries
                 .iter()
                 .filter(|e| e.has_wildcard() && !e.actions.is_empty())
-                .collect();
+            {
+                match service_of(e) {
+                    Some(service) => by_service.entry(service).or_default().push(e),
+                    None => any_service.push(e),
+                }
+            }
             let mut first_seen: HashMap<String, usize> = HashMap::new();
             for (i, entry) in entries.iter().enumerate() {
                 let Some(pattern) = entry.pattern.filter(|_| !entry.generated) else {
@@ -91,8 +101,12 @@ impl Rule for RedundantAction {
                         }
                     }
                 };
-                let Some(cover) = wildcards
+                let same_service = service_of(entry)
+                    .and_then(|service| by_service.get(&service))
+                    .map_or(&[][..], Vec::as_slice);
+                let Some(cover) = same_service
                     .iter()
+                    .chain(&any_service)
                     .copied()
                     .filter(covers)
                     .max_by_key(|other| other.actions.len())
@@ -114,6 +128,12 @@ impl Rule for RedundantAction {
             }
         }
     }
+}
+
+/// The lower-case service part of an entry's pattern, `None` when it has a wildcard.
+fn service_of(entry: &ActionEntry<'_>) -> Option<String> {
+    let (service, _) = entry.pattern?.split_once(':')?;
+    (!service.contains(['*', '?'])).then(|| service.to_ascii_lowercase())
 }
 
 /// Whether every name `inner` can match, `outer` matches too, whatever actions AWS adds: an
