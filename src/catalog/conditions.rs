@@ -5,7 +5,7 @@ use std::fmt;
 
 use super::curated::{Curated, curated};
 use super::format::{self, KEY_TEMPLATED};
-use super::{ActionSet, Catalog};
+use super::{ActionId, ActionSet, Catalog};
 
 /// The type of a condition key, as the Service Authorization Reference names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -340,21 +340,36 @@ impl Catalog {
 
     /// A key of `extra_condition_keys.tsv` that `key` names and that applies to `actions`.
     fn find_extra_key(&self, key: &str, actions: &ActionSet) -> Option<ConditionKeyInfo> {
-        curated().extra_keys.iter().find_map(|extra| {
-            let action = extra
-                .actions
+        // The extra keys' actions, looked up once: this runs for every condition key.
+        static IDS: std::sync::OnceLock<Vec<Vec<ActionId>>> = std::sync::OnceLock::new();
+        let ids = IDS.get_or_init(|| {
+            curated()
+                .extra_keys
                 .iter()
-                .filter_map(|a| self.action(a))
-                .find(|a| actions.contains(*a))?;
-            template_match(extra.name, key).then(|| ConditionKeyInfo {
-                name: extra.name,
-                types: extra.types,
-                scope: KeyScope::Service(
-                    self.blob
-                        .service_prefix(self.blob.service_of_action(action.index())),
-                ),
+                .map(|extra| {
+                    extra
+                        .actions
+                        .iter()
+                        .filter_map(|a| self.action(a))
+                        .collect()
+                })
+                .collect()
+        });
+        curated()
+            .extra_keys
+            .iter()
+            .zip(ids)
+            .find_map(|(extra, ids)| {
+                let action = ids.iter().copied().find(|a| actions.contains(*a))?;
+                template_match(extra.name, key).then(|| ConditionKeyInfo {
+                    name: extra.name,
+                    types: extra.types,
+                    scope: KeyScope::Service(
+                        self.blob
+                            .service_prefix(self.blob.service_of_action(action.index())),
+                    ),
+                })
             })
-        })
     }
 
     /// The type to check operators against; see [`Catalog::condition_key`].

@@ -164,7 +164,12 @@ impl ActionSet {
     }
 
     pub fn intersects(&self, other: &ActionSet) -> bool {
-        !self.intersection(other).is_empty()
+        self.words.iter().enumerate().any(|(i, &word)| {
+            (self.start + i)
+                .checked_sub(other.start)
+                .and_then(|j| other.words.get(j))
+                .is_some_and(|theirs| word & theirs != 0)
+        })
     }
 
     /// Makes room for words `first..=last`.

@@ -1,10 +1,10 @@
 //! `redundant-action`: an action entry that another entry of the same statement already covers.
 
 use super::{Context, Rule, declare_rule};
+use crate::catalog::ActionId;
 use crate::finding::{Confidence, Finding};
 use crate::policy::actions::ActionEntry;
 use std::collections::HashMap;
-use std::collections::hash_map::Entry;
 
 declare_rule! {
     /// ## What it does
@@ -61,17 +61,20 @@ impl Rule for RedundantAction {
                 }
             }
             let mut first_seen: HashMap<String, usize> = HashMap::new();
+            let mut first_id: HashMap<ActionId, usize> = HashMap::new();
             for (i, entry) in entries.iter().enumerate() {
                 let Some(pattern) = entry.pattern.filter(|_| !entry.generated) else {
                     continue;
                 };
-                let twin = match first_seen.entry(pattern.to_ascii_lowercase()) {
-                    Entry::Occupied(first) => Some(&entries[*first.get()]),
-                    Entry::Vacant(slot) => {
-                        slot.insert(i);
-                        None
-                    }
+                // Known actions are told apart by id; only other spellings need a string key.
+                let single_id = (!entry.has_wildcard() && entry.actions.len() == 1)
+                    .then(|| entry.actions.iter().next())
+                    .flatten();
+                let first = match single_id {
+                    Some(id) => *first_id.entry(id).or_insert(i),
+                    None => *first_seen.entry(pattern.to_ascii_lowercase()).or_insert(i),
                 };
+                let twin = (first != i).then(|| &entries[first]);
                 if let Some(first) = twin {
                     out.push(
                         Self::META
@@ -84,9 +87,7 @@ impl Rule for RedundantAction {
                 if entry.actions.is_empty() {
                     continue;
                 }
-                let single = (!entry.has_wildcard() && entry.actions.len() == 1)
-                    .then(|| entry.actions.iter().next())
-                    .flatten();
+                let single = single_id;
                 let covers = |other: &&ActionEntry<'_>| {
                     if std::ptr::eq(*other, entry) || other.pattern == entry.pattern {
                         return false;
@@ -101,9 +102,13 @@ impl Rule for RedundantAction {
                         }
                     }
                 };
-                let same_service = service_of(entry)
-                    .and_then(|service| by_service.get(&service))
-                    .map_or(&[][..], Vec::as_slice);
+                let same_service = if by_service.is_empty() {
+                    &[][..]
+                } else {
+                    service_of(entry)
+                        .and_then(|service| by_service.get(&service))
+                        .map_or(&[][..], Vec::as_slice)
+                };
                 let Some(cover) = same_service
                     .iter()
                     .chain(&any_service)
