@@ -192,7 +192,7 @@ fn memo(cache: &'static Memo, name: &str, compute: impl FnOnce() -> Vec<String>)
     let answer = compute();
     let mut guard = lock();
     let map = guard.get_or_insert_with(HashMap::new);
-    if map.len() < MEMO_LIMIT {
+    if map.len() < MEMO_LIMIT && name.len() <= 128 {
         map.insert(key, answer.clone());
     }
     answer

@@ -6,9 +6,10 @@ use crate::value::Value;
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-/// Patterns expanded by this thread, kept because the same actions recur across a repository's
-/// policies (a binary search over service and action names costs more than a hash lookup).
-/// Bounded, so that hostile input cannot grow it without limit.
+/// Action names (not wildcards) resolved by this thread, kept because the same actions recur
+/// across a repository's policies (a binary search over service and action names costs more
+/// than a hash lookup). Each answer is one word of bits at most; the count is bounded, so
+/// hostile input cannot grow it without limit. Wildcards expand to prefix ranges, cheaply.
 const EXPANSION_MEMO_LIMIT: usize = 50_000;
 
 thread_local! {
@@ -23,7 +24,10 @@ fn expand(catalog: &Catalog, pattern: &str) -> Option<ActionSet> {
         }
         let set = well_formed_action(pattern).then(|| catalog.expand(pattern));
         let mut memo = memo.borrow_mut();
-        if memo.len() < EXPANSION_MEMO_LIMIT {
+        if memo.len() < EXPANSION_MEMO_LIMIT
+            && pattern.len() <= 128
+            && !pattern.contains(['*', '?'])
+        {
             memo.insert(pattern.to_string(), set.clone());
         }
         set
