@@ -3,8 +3,8 @@
 use super::{Context, Rule, declare_rule};
 use crate::catalog::{AccessLevel, ActionSet, Catalog, wildcard_match};
 use crate::finding::{Confidence, Finding};
-use crate::policy::Policy;
 use crate::policy::effective::{ConditionClass, Effective, Hit, Reach, grants_to_holder};
+use crate::policy::{Policy, Statement, wildcard};
 use crate::source::Span;
 use std::sync::OnceLock;
 
@@ -16,7 +16,8 @@ declare_rule! {
     /// condition on the same service, or an `aws:PrincipalTag/K` condition when the principal
     /// can tag itself. The tagging statement is safe when a condition stops it from setting
     /// that tag: `aws:TagKeys` or `aws:RequestTag/...` that leave `K` out, `ec2:CreateAction`
-    /// (tags only while creating), or a resource-tag condition of its own. The finding points
+    /// (tags only while creating), or a resource-tag condition of its own; tagging resources of
+    /// another type (`image/*` when the gate guards `snapshot/*`) is no bypass. The finding points
     /// at the tagging action; the gate and the gated action are related labels, in whatever
     /// policy of the same principal they are.
     ///
@@ -100,6 +101,10 @@ fn check_effective(
                 let Some(confidence) = tagger_strength(&hit, &gate) else {
                     continue;
                 };
+                let gate_statement = effective.grants[gate.grant].statement;
+                if !resources_overlap(hit.grant.statement, gate_statement) {
+                    continue;
+                }
                 let (gate_policy, tag_policy) =
                     (effective.grants[gate.grant].policy, hit.grant.policy);
                 if !keep(gate_policy, tag_policy) {
@@ -225,6 +230,30 @@ fn all_tag_adding() -> &'static ActionSet {
                         .any(|p| name.starts_with(p))
             })
             .collect()
+    })
+}
+
+/// Whether the tagging statement can reach the gated statement's resources: `image/*`
+/// tags no snapshot. Anything not written literally may overlap.
+fn resources_overlap(tagger: &Statement<'_>, gated: &Statement<'_>) -> bool {
+    let literal = |s: &Statement<'_>| -> Option<Vec<String>> {
+        let resource = s.resource.as_ref()?;
+        if resource.negated {
+            return None;
+        }
+        resource
+            .items
+            .iter()
+            .map(|v| v.as_str().filter(|t| *t != "*").map(str::to_string))
+            .collect()
+    };
+    let (Some(tagger), Some(gated)) = (literal(tagger), literal(gated)) else {
+        return true;
+    };
+    tagger.iter().any(|t| {
+        gated
+            .iter()
+            .any(|g| wildcard::matches(t, g, false) || wildcard::matches(g, t, false))
     })
 }
 
