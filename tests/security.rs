@@ -19,6 +19,7 @@ const SECURITY_RULES: &[&str] = &[
     "trust-account-root",
     "public-resource-policy",
     "resource-policy-wildcard-action",
+    "confused-deputy",
 ];
 
 /// One snapshot per code base (a directory: Terraform modules span files).

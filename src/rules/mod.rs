@@ -9,6 +9,7 @@ pub mod admin_access;
 pub mod allow_with_not_action;
 pub mod allow_with_not_resource;
 pub mod condition_value_type;
+pub mod confused_deputy;
 pub mod credentials_exposure;
 pub mod data_exfiltration;
 pub mod duplicate_sid;
@@ -162,6 +163,7 @@ pub static RULES: &[&dyn Rule] = &[
     &trust_account_root::TrustAccountRoot,
     &public_resource_policy::PublicResourcePolicy,
     &resource_policy_wildcard_action::ResourcePolicyWildcardAction,
+    &confused_deputy::ConfusedDeputy,
 ];
 
 pub fn find(id: &str) -> Option<&'static dyn Rule> {
