@@ -1,12 +1,16 @@
 //! Command-line interface: the commands, their options, and exit codes.
 
+use crate::baseline::{self, Baseline};
+use crate::config::{self, Config};
 use crate::engine::{self, CheckOptions, RuleSelection, RunOutput};
-use crate::finding::Severity;
 use crate::report::{self, Format, HumanOptions, display_path, locate};
 use crate::rules::{self, RULES};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
+use std::sync::Arc;
+
+pub use crate::config::FailOn;
 
 /// Exit codes, as documented in README.md.
 pub mod exit {
@@ -56,6 +60,15 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = ListFormat::Text)]
         format: ListFormat,
     },
+    /// Write a commented default `iamlint.toml`.
+    Init {
+        /// Where to write it.
+        #[arg(default_value = config::FILE_NAME)]
+        path: PathBuf,
+        /// Replace an existing file.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -69,27 +82,6 @@ pub enum ColorChoice {
     Auto,
     Always,
     Never,
-}
-
-/// The severity at or above which findings fail the run.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum FailOn {
-    Error,
-    Warning,
-    Info,
-    /// Never fail because of findings (errors reading files still exit 2).
-    Never,
-}
-
-impl FailOn {
-    fn fails(self, severity: Severity) -> bool {
-        match self {
-            FailOn::Error => severity >= Severity::Error,
-            FailOn::Warning => severity >= Severity::Warning,
-            FailOn::Info => true,
-            FailOn::Never => false,
-        }
-    }
 }
 
 #[derive(Debug, Args)]
@@ -106,6 +98,12 @@ pub struct InputArgs {
     /// Files larger than this many bytes are not read.
     #[arg(long, value_name = "BYTES", default_value_t = engine::DEFAULT_MAX_FILE_SIZE)]
     pub max_file_size: u64,
+    /// Use this configuration file instead of looking for `iamlint.toml`.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Use no configuration file.
+    #[arg(long)]
+    pub no_config: bool,
 }
 
 #[derive(Debug, Args)]
@@ -117,9 +115,10 @@ pub struct CheckArgs {
     /// Write the report to this file instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Exit with 1 when a finding is at or above this severity.
-    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
-    pub fail_on: FailOn,
+    /// Exit with 1 when a finding is at or above this severity [default: `fail-on` of the
+    /// configuration, else warning].
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
     /// Run only these rules (comma-separated or repeated).
     #[arg(long, value_delimiter = ',', value_name = "RULE")]
     pub select: Vec<String>,
@@ -131,6 +130,23 @@ pub struct CheckArgs {
     pub quiet: bool,
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Also list the findings that suppressions kept out, with their reasons.
+    #[arg(long)]
+    pub show_suppressed: bool,
+    /// Ignore every suppression comment, `Metadata` entry and `[[ignore]]` entry.
+    #[arg(long)]
+    pub no_suppressions: bool,
+    /// Skip named files that hold no policy (package.json, Kubernetes YAML) quietly, as when
+    /// walking a directory, instead of reporting them: for pre-commit hooks and editors.
+    #[arg(long)]
+    pub skip_unrecognized: bool,
+    /// Report only findings that are not in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record the findings of this run in a baseline file (the run then exits 0 unless a
+    /// path could not be read).
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+    pub write_baseline: Option<PathBuf>,
 }
 
 pub fn run(cli: Cli) -> i32 {
@@ -140,10 +156,28 @@ pub fn run(cli: Cli) -> i32 {
         Command::Explain { rule } => explain(&rule),
         Command::Documents { input, format } => documents(input, format),
         Command::Actions { patterns, format } => actions(&patterns, format),
+        Command::Init { path, force } => init(&path, force),
     }
 }
 
-fn options(input: InputArgs, rules: RuleSelection, keep_documents: bool) -> CheckOptions {
+/// The configuration a run uses: `--config`, none with `--no-config`, else the nearest
+/// `iamlint.toml`.
+fn load_config(input: &InputArgs) -> Result<Config, config::ConfigError> {
+    if input.no_config {
+        Ok(Config::none())
+    } else if let Some(path) = &input.config {
+        Config::load(path)
+    } else {
+        Config::discover(&input.paths, input.stdin_filename.as_deref())
+    }
+}
+
+fn options(
+    input: InputArgs,
+    config: Config,
+    rules: RuleSelection,
+    keep_documents: bool,
+) -> CheckOptions {
     CheckOptions {
         paths: input.paths,
         stdin_filename: input.stdin_filename,
@@ -151,6 +185,9 @@ fn options(input: InputArgs, rules: RuleSelection, keep_documents: bool) -> Chec
         rules,
         max_file_size: input.max_file_size,
         keep_documents,
+        config: Arc::new(config),
+        no_suppressions: false,
+        skip_unrecognized: false,
     }
 }
 
@@ -169,7 +206,45 @@ fn check(args: CheckArgs) -> i32 {
         }
         return exit::ERROR;
     }
-    let run = engine::run(&options(args.input, selection, false));
+    let config = match load_config(&args.input) {
+        Ok(config) => config,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return exit::ERROR;
+        }
+    };
+    let baseline = match &args.baseline {
+        Some(path) => match Baseline::load(path) {
+            Ok(baseline) => Some(baseline),
+            Err(error) => {
+                eprintln!("error: {error}");
+                return exit::ERROR;
+            }
+        },
+        None => None,
+    };
+    let fail_on = args.fail_on.or(config.fail_on).unwrap_or(FailOn::Warning);
+    let mut options = options(args.input, config, selection, false);
+    options.no_suppressions = args.no_suppressions;
+    options.skip_unrecognized = args.skip_unrecognized;
+    let mut run = engine::run(&options);
+    if let Some(path) = &args.write_baseline {
+        if let Err(error) = std::fs::write(path, baseline::render(&run)) {
+            eprintln!(
+                "error: cannot write the baseline {}: {error}",
+                display_path(path)
+            );
+            return exit::ERROR;
+        }
+        eprintln!(
+            "wrote {} finding(s) to the baseline {}",
+            run.findings.len(),
+            display_path(path)
+        );
+    }
+    if let Some(baseline) = &baseline {
+        run.baselined = baseline.apply(&mut run);
+    }
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let color = match args.color {
         ColorChoice::Always => true,
@@ -182,6 +257,7 @@ fn check(args: CheckArgs) -> i32 {
         color,
         quiet: args.quiet,
         width: None,
+        show_suppressed: args.show_suppressed,
     };
     let written = match &args.output {
         Some(path) => std::fs::File::create(path).and_then(|file| {
@@ -205,7 +281,34 @@ fn check(args: CheckArgs) -> i32 {
     if args.output.is_some() && args.format != Format::Human {
         eprintln!("{}", report::summary_line(&run));
     }
-    exit_code(&run, args.fail_on)
+    if args.write_baseline.is_some() {
+        return if run.errors.is_empty() {
+            exit::OK
+        } else {
+            exit::ERROR
+        };
+    }
+    exit_code(&run, fail_on)
+}
+
+fn init(path: &std::path::Path, force: bool) -> i32 {
+    if path.exists() && !force {
+        eprintln!(
+            "error: {} already exists (use --force to replace it)",
+            display_path(path)
+        );
+        return exit::ERROR;
+    }
+    match std::fs::write(path, config::default_file()) {
+        Ok(()) => {
+            eprintln!("wrote {}", display_path(path));
+            exit::OK
+        }
+        Err(error) => {
+            eprintln!("error: cannot write {}: {error}", display_path(path));
+            exit::ERROR
+        }
+    }
 }
 
 fn exit_code(run: &RunOutput, fail_on: FailOn) -> i32 {
@@ -268,7 +371,14 @@ fn explain(id: &str) -> i32 {
 }
 
 fn documents(input: InputArgs, format: ListFormat) -> i32 {
-    let run = engine::run(&options(input, RuleSelection::default(), true));
+    let config = match load_config(&input) {
+        Ok(config) => config,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return exit::ERROR;
+        }
+    };
+    let run = engine::run(&options(input, config, RuleSelection::default(), true));
     let entries: Vec<serde_json::Value> = run
         .documents
         .iter()

@@ -1,15 +1,17 @@
 //! The check pipeline: discover files, extract documents, parse policies, run rules, and
 //! collect findings in an order that does not depend on the thread count.
 
+use crate::config::{Config, RuleSetting, Settings};
 use crate::document::PolicyDocument;
-use crate::extract::{Extraction, cloudformation, raw_policy};
+use crate::extract::{Extraction, cloudformation, raw_policy, terraform};
 use crate::finding::Finding;
 use crate::policy;
 use crate::principal;
 use crate::rules::{self, Context, RULES, Rule};
-use crate::source::{FileId, SourceFile, SourceMap};
+use crate::source::{FileId, SourceFile, SourceMap, Span};
+use crate::suppress::{self, Suppressed, Suppression};
 use rayon::prelude::*;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -34,6 +36,29 @@ pub struct CheckOptions {
     pub max_file_size: u64,
     /// Keep every document in the output (for `iamlint documents`).
     pub keep_documents: bool,
+    /// `iamlint.toml`, or the defaults.
+    pub config: Arc<Config>,
+    /// Ignore every suppression (and report nothing about them).
+    pub no_suppressions: bool,
+    /// Treat files named on the command line like files found by walking: those that hold
+    /// no policy are skipped quietly (what a pre-commit hook or an editor on save wants).
+    pub skip_unrecognized: bool,
+}
+
+impl CheckOptions {
+    /// Whether a rule runs: `--select` and `--ignore` first, then `[rules]` of the
+    /// configuration (a rule named by `--select` runs even when the configuration turns it
+    /// off).
+    /// Whether an `[[ignore]]` entry names a `Sid`, so statements' ids must be collected.
+    fn needs_statement_sids(&self) -> bool {
+        !self.no_suppressions && self.config.ignores.iter().any(|i| i.sid.is_some())
+    }
+
+    pub fn rule_enabled(&self, id: &str) -> bool {
+        self.rules.is_enabled(id)
+            && (self.rules.select.iter().any(|s| s == id)
+                || self.config.rules.get(id) != Some(&RuleSetting::Off))
+    }
 }
 
 impl Default for CheckOptions {
@@ -45,6 +70,9 @@ impl Default for CheckOptions {
             rules: RuleSelection::default(),
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             keep_documents: false,
+            config: Arc::default(),
+            no_suppressions: false,
+            skip_unrecognized: false,
         }
     }
 }
@@ -92,6 +120,10 @@ pub struct RunOutput {
     pub sources: SourceMap,
     /// Sorted by path, offset and rule id.
     pub findings: Vec<Finding>,
+    /// Findings kept out by a suppression, in the same order.
+    pub suppressed: Vec<Suppressed>,
+    /// How many findings the baseline accepted (set by the caller that applies one).
+    pub baselined: usize,
     pub documents: Vec<PolicyDocument>,
     pub errors: Vec<RunError>,
     pub skipped: Vec<Skipped>,
@@ -102,24 +134,48 @@ pub struct RunOutput {
 /// One thing to read: a file on disk, or standard input under a name.
 #[derive(Clone, Debug)]
 enum Input {
-    File { path: PathBuf, explicit: bool },
-    Stdin { name: PathBuf },
+    File {
+        path: PathBuf,
+        explicit: bool,
+    },
+    Stdin {
+        name: PathBuf,
+    },
+    /// The Terraform files of one directory, read together so references resolve across
+    /// them; findings are reported only in the files asked for.
+    Module {
+        dir: PathBuf,
+        files: Vec<ModuleFile>,
+    },
+}
+
+#[derive(Clone, Debug)]
+struct ModuleFile {
+    path: PathBuf,
+    explicit: bool,
+    /// Named or walked, rather than a sibling read only to resolve references.
+    requested: bool,
 }
 
 /// What processing one input produced, merged in input order afterwards.
 #[derive(Default)]
 struct FileResult {
     findings: Vec<Finding>,
+    suppressions: Vec<Suppression>,
+    /// Statement ids and spans, for `[[ignore]]` entries that name a `Sid`.
+    sids: Vec<(String, Span)>,
     documents: Vec<PolicyDocument>,
     documents_analyzed: usize,
-    scanned: bool,
-    error: Option<RunError>,
-    skipped: Option<Skipped>,
+    scanned: usize,
+    errors: Vec<RunError>,
+    skipped: Vec<Skipped>,
 }
 
 pub fn run(options: &CheckOptions) -> RunOutput {
     let mut output = RunOutput::default();
-    let (inputs, mut errors) = discover(&options.paths, options.stdin_filename.as_deref());
+    let (inputs, mut errors, skipped) = discover(options);
+    output.skipped = skipped;
+    let inputs = group_terraform(inputs);
     let stdin_text = if inputs.iter().any(|i| matches!(i, Input::Stdin { .. })) {
         let mut bytes = Vec::new();
         match std::io::stdin()
@@ -141,7 +197,7 @@ pub fn run(options: &CheckOptions) -> RunOutput {
     let enabled: Vec<&dyn Rule> = RULES
         .iter()
         .copied()
-        .filter(|rule| options.rules.is_enabled(rule.meta().id))
+        .filter(|rule| options.rule_enabled(rule.meta().id))
         .collect();
     let sources = &output.sources;
     let process = |input: &Input| -> FileResult {
@@ -151,9 +207,14 @@ pub fn run(options: &CheckOptions) -> RunOutput {
                 Some(bytes) if bytes.len() as u64 > options.max_file_size => {
                     Loaded::Error(too_large(name, bytes.len() as u64, options.max_file_size))
                 }
-                Some(bytes) => Loaded::Bytes(name.clone(), bytes.clone(), true),
+                Some(bytes) => {
+                    Loaded::Bytes(name.clone(), bytes.clone(), !options.skip_unrecognized)
+                }
                 None => Loaded::Nothing,
             },
+            Input::Module { dir, files } => {
+                return process_module(dir, files, sources, &enabled, options);
+            }
         };
         process_loaded(loaded, sources, &enabled, options)
     };
@@ -167,31 +228,68 @@ pub fn run(options: &CheckOptions) -> RunOutput {
         },
         None => inputs.par_iter().map(process).collect(),
     };
+    let mut suppressions = Vec::new();
+    let mut sids: HashMap<FileId, Vec<(String, Span)>> = HashMap::new();
     for result in results {
-        output.files_scanned += usize::from(result.scanned);
+        output.files_scanned += result.scanned;
         output.documents_analyzed += result.documents_analyzed;
         output.findings.extend(result.findings);
+        suppressions.extend(result.suppressions);
+        for (sid, span) in result.sids {
+            sids.entry(span.file).or_default().push((sid, span));
+        }
         output.documents.extend(result.documents);
-        errors.extend(result.error);
+        errors.extend(result.errors);
         output.skipped.extend(result.skipped);
     }
     output.errors = errors;
-    if principal::RULES
-        .iter()
-        .any(|id| options.rules.is_enabled(id))
-    {
+    if principal::RULES.iter().any(|id| options.rule_enabled(id)) {
         let sources = &output.sources;
         let path_of = |d: &PolicyDocument| sources.get(d.origin.file).path().to_path_buf();
-        let found = principal::check(&output.documents, &path_of, &|id| {
-            options.rules.is_enabled(id)
-        });
+        let found = principal::check(&output.documents, &path_of, &|id| options.rule_enabled(id));
         output.findings.extend(found);
+    }
+    if !options.no_suppressions {
+        let enabled = |id: &str| options.rule_enabled(id);
+        output.suppressed = suppress::apply(
+            &output.sources,
+            &mut output.findings,
+            &suppressions,
+            &suppress::Applying {
+                config: &options.config,
+                enabled: &enabled,
+                sids: &sids,
+            },
+        );
+    }
+    for finding in output
+        .findings
+        .iter_mut()
+        .chain(output.suppressed.iter_mut().map(|s| &mut s.finding))
+    {
+        if let Some(severity) = options.config.severity(finding.rule) {
+            finding.severity = severity;
+        }
     }
     if !options.keep_documents {
         output.documents.clear();
     }
     sort_findings(&output.sources, &mut output.findings);
+    dedup_findings(&output.sources, &mut output.findings);
     output
+}
+
+/// The same finding reached twice (a policy file read by a Terraform `file()` call and also
+/// found as a raw policy; a local used by two resources) is reported once.
+fn dedup_findings(sources: &SourceMap, findings: &mut Vec<Finding>) {
+    findings.dedup_by(|a, b| {
+        a.rule == b.rule
+            && a.primary.start == b.primary.start
+            && a.primary.end == b.primary.end
+            && a.message == b.message
+            && (a.primary.file == b.primary.file
+                || sources.get(a.primary.file).path() == sources.get(b.primary.file).path())
+    });
 }
 
 fn sort_findings(sources: &SourceMap, findings: &mut [Finding]) {
@@ -261,27 +359,28 @@ fn read_file(path: &Path, explicit: bool, max_file_size: u64) -> Loaded {
     }
 }
 
-fn process_loaded(
-    loaded: Loaded,
-    sources: &SourceMap,
-    rules: &[&dyn Rule],
-    options: &CheckOptions,
-) -> FileResult {
+/// A file read as text and added to the source map, or what to report instead.
+enum Admitted {
+    Text(FileId, Arc<SourceFile>, raw_policy::Intent),
+    Done(FileResult),
+}
+
+fn admit(loaded: Loaded, sources: &SourceMap) -> Admitted {
     let (path, bytes, explicit) = match loaded {
         Loaded::Bytes(path, bytes, explicit) => (path, bytes, explicit),
         Loaded::Error(error) => {
-            return FileResult {
-                error: Some(error),
+            return Admitted::Done(FileResult {
+                errors: vec![error],
                 ..FileResult::default()
-            };
+            });
         }
         Loaded::Skipped(skipped) => {
-            return FileResult {
-                skipped: Some(skipped),
+            return Admitted::Done(FileResult {
+                skipped: vec![skipped],
                 ..FileResult::default()
-            };
+            });
         }
-        Loaded::Nothing => return FileResult::default(),
+        Loaded::Nothing => return Admitted::Done(FileResult::default()),
     };
     let intent = if explicit {
         raw_policy::Intent::Explicit
@@ -302,31 +401,85 @@ fn process_loaded(
     if (binary || invalid_utf8_at.is_some()) && intent == raw_policy::Intent::Discovered {
         // Not text: only worth a word when it still looks like it was meant to be a policy.
         if binary || !text.contains("\"Statement\"") {
-            return FileResult::default();
+            return Admitted::Done(FileResult::default());
         }
     }
     let (file, source) = sources.add(path, text);
-    let mut result = FileResult {
-        scanned: true,
-        ..FileResult::default()
-    };
     if binary || invalid_utf8_at.is_some() {
         let (offset, message) = match invalid_utf8_at {
             _ if binary => (0, "binary file: expected a text policy document"),
             Some(offset) => (offset, "the file is not valid UTF-8"),
             None => (0, "the file is not valid UTF-8"),
         };
-        result.findings.push(rules::parse_error::finding(
-            crate::source::Span::new(file, offset, offset),
-            message,
-        ));
-        return filter(result, options);
+        return Admitted::Done(FileResult {
+            scanned: 1,
+            findings: vec![rules::parse_error::finding(
+                crate::source::Span::new(file, offset, offset),
+                message,
+            )],
+            ..FileResult::default()
+        });
     }
-    let extraction = extract(file, &source, intent);
+    Admitted::Text(file, source, intent)
+}
+
+/// Reads a file a Terraform module refers to (`file("policy.json")`).
+fn read_referenced(
+    path: &Path,
+    sources: &SourceMap,
+    max_file_size: u64,
+) -> Option<(FileId, Arc<SourceFile>)> {
+    match read_file(path, false, max_file_size) {
+        Loaded::Bytes(path, bytes, _) => {
+            let text = String::from_utf8(bytes).ok()?;
+            Some(sources.add(path, text))
+        }
+        _ => None,
+    }
+}
+
+fn process_loaded(
+    loaded: Loaded,
+    sources: &SourceMap,
+    rules: &[&dyn Rule],
+    options: &CheckOptions,
+) -> FileResult {
+    let (file, source, intent) = match admit(loaded, sources) {
+        Admitted::Text(file, source, intent) => (file, source, intent),
+        Admitted::Done(result) => return filter(result, options),
+    };
+    let mut result = FileResult {
+        scanned: 1,
+        ..FileResult::default()
+    };
+    scan_suppression_comments(file, &source, options, &mut result);
+    let extraction = if terraform::is_terraform(source.path()) {
+        let dir = source
+            .path()
+            .parent()
+            .unwrap_or(Path::new(""))
+            .to_path_buf();
+        let read = |path: &Path| read_referenced(path, sources, options.max_file_size);
+        terraform::extract_module(&dir, &[(file, Arc::clone(&source))], &read).extraction
+    } else {
+        extract(file, &source, intent)
+    };
     result.findings.extend(extraction.diagnostics);
+    if !options.no_suppressions {
+        result.suppressions.extend(extraction.suppressions);
+    }
+    let want_sids = options.needs_statement_sids();
     for document in extraction.documents {
         result.documents_analyzed += 1;
-        check_document(&document, rules, &mut result.findings);
+        check_document(
+            &document,
+            rules,
+            &options.config.settings,
+            &mut result.findings,
+        );
+        if want_sids {
+            result.sids.extend(statement_sids(&document));
+        }
         // Attached documents also feed the per-principal pass after every file is read.
         if options.keep_documents || !document.attachments.is_empty() {
             result.documents.push(document);
@@ -335,10 +488,160 @@ fn process_loaded(
     filter(result, options)
 }
 
+/// One Terraform module: its files are extracted together, and only findings in files that
+/// were asked for (or in files they read with `file()`) are kept.
+fn process_module(
+    dir: &Path,
+    files: &[ModuleFile],
+    sources: &SourceMap,
+    rules: &[&dyn Rule],
+    options: &CheckOptions,
+) -> FileResult {
+    let mut result = FileResult::default();
+    let mut texts = Vec::new();
+    let mut requested = HashSet::new();
+    for entry in files {
+        let loaded = read_file(&entry.path, entry.explicit, options.max_file_size);
+        match admit(loaded, sources) {
+            Admitted::Text(file, source, _) => {
+                if entry.requested {
+                    requested.insert(file);
+                    result.scanned += 1;
+                    scan_suppression_comments(file, &source, options, &mut result);
+                }
+                texts.push((file, source));
+            }
+            // A sibling read only for references is none of the user's business.
+            Admitted::Done(_) if !entry.requested => {}
+            Admitted::Done(done) => {
+                result.scanned += done.scanned;
+                result.findings.extend(done.findings);
+                result.errors.extend(done.errors);
+                result.skipped.extend(done.skipped);
+            }
+        }
+    }
+    if texts.is_empty() {
+        return filter(result, options);
+    }
+    let read = |path: &Path| read_referenced(path, sources, options.max_file_size);
+    let extracted = terraform::extract_module(dir, &texts, &read);
+    let owners: HashMap<FileId, FileId> = extracted.external.into_iter().collect();
+    let reported = |file: FileId| {
+        requested.contains(&file) || owners.get(&file).is_some_and(|o| requested.contains(o))
+    };
+    let extraction = extracted.extraction;
+    result.findings.extend(
+        extraction
+            .diagnostics
+            .into_iter()
+            .filter(|d| reported(d.primary.file)),
+    );
+    if !options.no_suppressions {
+        result.suppressions.extend(extraction.suppressions);
+    }
+    let want_sids = options.needs_statement_sids();
+    let mut findings = Vec::new();
+    for document in extraction.documents {
+        findings.clear();
+        check_document(&document, rules, &options.config.settings, &mut findings);
+        result
+            .findings
+            .extend(findings.drain(..).filter(|f| reported(f.primary.file)));
+        if reported(document.origin.file) {
+            result.documents_analyzed += 1;
+            if want_sids {
+                result.sids.extend(statement_sids(&document));
+            }
+            // Attached documents also feed the per-principal pass after every file is read.
+            if options.keep_documents || !document.attachments.is_empty() {
+                result.documents.push(document);
+            }
+        }
+    }
+    filter(result, options)
+}
+
+/// Gathers the Terraform files of each directory into one module input. A directory walked
+/// brings all its files; a file named alone brings its siblings, read only for references.
+fn group_terraform(inputs: Vec<Input>) -> Vec<Input> {
+    let mut out = Vec::new();
+    let mut modules: BTreeMap<PathBuf, BTreeMap<PathBuf, bool>> = BTreeMap::new();
+    for input in inputs {
+        match input {
+            Input::File { path, explicit } if terraform::is_terraform(&path) => {
+                let dir = path.parent().unwrap_or(Path::new("")).to_path_buf();
+                *modules
+                    .entry(dir)
+                    .or_default()
+                    .entry(path)
+                    .or_insert(explicit) |= explicit;
+            }
+            other => out.push(other),
+        }
+    }
+    for (dir, members) in modules {
+        let walked = members.values().any(|explicit| !explicit);
+        let mut files: Vec<ModuleFile> = members
+            .iter()
+            .map(|(path, explicit)| ModuleFile {
+                path: path.clone(),
+                explicit: *explicit,
+                requested: true,
+            })
+            .collect();
+        if !walked {
+            let listed = if dir.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                dir.as_path()
+            };
+            let mut siblings: Vec<PathBuf> = std::fs::read_dir(listed)
+                .into_iter()
+                .flatten()
+                .flatten()
+                .filter(|entry| entry.file_type().is_ok_and(|t| t.is_file()))
+                .map(|entry| dir.join(entry.file_name()))
+                .filter(|path| {
+                    terraform::is_terraform(path)
+                        && !members.contains_key(path)
+                        && !path
+                            .file_name()
+                            .and_then(|n| n.to_str())
+                            .is_some_and(|n| n.starts_with('.'))
+                })
+                .collect();
+            siblings.sort();
+            files.extend(siblings.into_iter().map(|path| ModuleFile {
+                path,
+                explicit: false,
+                requested: false,
+            }));
+        }
+        out.push(Input::Module { dir, files });
+    }
+    out
+}
+
+/// Collects the `# iamlint: ignore[...]` comments of a file the user asked about.
+fn scan_suppression_comments(
+    file: FileId,
+    source: &SourceFile,
+    options: &CheckOptions,
+    result: &mut FileResult,
+) {
+    if !options.no_suppressions {
+        let directives = suppress::scan_comments(file, source);
+        result.suppressions.extend(directives.suppressions);
+        result.findings.extend(directives.findings);
+    }
+}
+
 fn filter(mut result: FileResult, options: &CheckOptions) -> FileResult {
-    result
-        .findings
-        .retain(|finding| options.rules.is_enabled(finding.rule));
+    result.findings.retain(|finding| {
+        options.rule_enabled(finding.rule)
+            && !(options.no_suppressions && rules::SUPPRESSION_RULES.contains(&finding.rule))
+    });
     result
 }
 
@@ -352,12 +655,14 @@ fn extract(file: FileId, source: &SourceFile, intent: raw_policy::Intent) -> Ext
 }
 
 /// Parses one document and runs the rules on it.
-pub fn check_document(document: &PolicyDocument, rules: &[&dyn Rule], out: &mut Vec<Finding>) {
+pub fn check_document(
+    document: &PolicyDocument,
+    rules: &[&dyn Rule],
+    settings: &Settings,
+    out: &mut Vec<Finding>,
+) {
     let policy = policy::parse(document);
-    let cx = Context {
-        document,
-        policy: &policy,
-    };
+    let cx = Context::new(document, &policy, settings);
     let origin: Option<Arc<str>> = document.origin.label().map(Arc::from);
     let start = out.len();
     for rule in rules {
@@ -368,24 +673,58 @@ pub fn check_document(document: &PolicyDocument, rules: &[&dyn Rule], out: &mut 
     }
 }
 
-/// Every input under the given paths, sorted, with the paths that do not exist as errors.
-fn discover(paths: &[PathBuf], stdin_filename: Option<&str>) -> (Vec<Input>, Vec<RunError>) {
+/// The `Sid` of every statement of a document that has one, with the statement's span.
+fn statement_sids(document: &PolicyDocument) -> Vec<(String, Span)> {
+    policy::parse(document)
+        .statements
+        .iter()
+        .filter_map(|s| Some((s.sid?.as_str()?.to_string(), s.value.span)))
+        .collect()
+}
+
+/// Every input under the given paths, sorted, with the paths that do not exist as errors and
+/// the files `exclude` skips.
+fn discover(options: &CheckOptions) -> (Vec<Input>, Vec<RunError>, Vec<Skipped>) {
+    let stdin_filename = options.stdin_filename.as_deref();
+    let config = &options.config;
     let mut inputs = Vec::new();
     let mut errors = Vec::new();
+    let mut skipped = Vec::new();
     let mut walked = BTreeSet::new();
-    for path in paths {
-        if path.as_os_str() == "-" {
-            inputs.push(Input::Stdin {
-                name: PathBuf::from(stdin_filename.unwrap_or("<stdin>")),
+    let excluded = |path: &Path, skipped: &mut Vec<Skipped>| {
+        let hit = config.is_excluded(path);
+        if hit {
+            skipped.push(Skipped {
+                path: display(path),
+                reason: "excluded by the configuration".into(),
             });
+        }
+        hit
+    };
+    for path in &options.paths {
+        if path.as_os_str() == "-" {
+            let name = PathBuf::from(stdin_filename.unwrap_or("<stdin>"));
+            let unrecognized = options.skip_unrecognized
+                && stdin_filename.is_some()
+                && !crate::extract::is_candidate(&name);
+            if stdin_filename.is_none() || !(unrecognized || excluded(&name, &mut skipped)) {
+                inputs.push(Input::Stdin { name });
+            }
             continue;
         }
         match std::fs::metadata(path) {
-            Ok(metadata) if metadata.is_dir() => walk(path, &mut walked, &mut errors),
-            Ok(metadata) if metadata.is_file() => inputs.push(Input::File {
-                path: clean(path),
-                explicit: true,
-            }),
+            // Excluded paths are skipped even when named: pre-commit and editors name files.
+            _ if excluded(path, &mut skipped) => {}
+            Ok(metadata) if metadata.is_dir() => walk(path, config, &mut walked, &mut errors),
+            Ok(metadata) if metadata.is_file() => {
+                if options.skip_unrecognized && !crate::extract::is_candidate(path) {
+                    continue;
+                }
+                inputs.push(Input::File {
+                    path: clean(path),
+                    explicit: !options.skip_unrecognized,
+                });
+            }
             // Reading a FIFO or a device could block forever; `-` is the way to pipe input.
             Ok(_) => errors.push(RunError {
                 path: display(path),
@@ -401,7 +740,7 @@ fn discover(paths: &[PathBuf], stdin_filename: Option<&str>) -> (Vec<Input>, Vec
         path,
         explicit: false,
     }));
-    (inputs, errors)
+    (inputs, errors, skipped)
 }
 
 /// `./a/b.json` is reported as `a/b.json`.
@@ -410,14 +749,21 @@ fn clean(path: &Path) -> PathBuf {
         .map_or_else(|_| path.to_path_buf(), Path::to_path_buf)
 }
 
-fn walk(root: &Path, found: &mut BTreeSet<PathBuf>, errors: &mut Vec<RunError>) {
+fn walk(
+    root: &Path,
+    config: &Arc<Config>,
+    found: &mut BTreeSet<PathBuf>,
+    errors: &mut Vec<RunError>,
+) {
+    let config = Arc::clone(config);
     let collected = Mutex::new(Vec::new());
     let walk_errors = Mutex::new(Vec::new());
     ignore::WalkBuilder::new(root)
         .require_git(false)
-        .filter_entry(|entry| {
-            !(entry.file_type().is_some_and(|t| t.is_dir())
-                && SKIPPED_DIRECTORIES.iter().any(|d| entry.file_name() == *d))
+        .filter_entry(move |entry| {
+            let skipped_directory = entry.file_type().is_some_and(|t| t.is_dir())
+                && SKIPPED_DIRECTORIES.iter().any(|d| entry.file_name() == *d);
+            !skipped_directory && !config.is_excluded(entry.path())
         })
         .build_parallel()
         .run(|| {

@@ -2,8 +2,10 @@
 //! code. See README.md for the pipeline: discover, extract, parse, rules, report.
 
 pub mod actions;
+pub mod baseline;
 pub mod catalog;
 pub mod cli;
+pub mod config;
 pub mod document;
 pub mod engine;
 pub mod extract;
@@ -14,4 +16,5 @@ pub mod report;
 pub mod rules;
 pub mod source;
 pub mod suggest;
+pub mod suppress;
 pub mod value;

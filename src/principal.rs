@@ -2,13 +2,13 @@
 //! together, so that `iam:PassRole` in one policy and `lambda:CreateFunction` in another is
 //! one escalation.
 
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, wildcard_match};
 use crate::document::{PolicyDocument, PolicyKind, PrincipalKind};
 use crate::finding::{Confidence, Finding};
 use crate::policy::effective::{Effective, Reach};
 use crate::policy::escalation;
 use crate::policy::principals::{PrincipalType, principals};
-use crate::policy::{self, Policy, wildcard};
+use crate::policy::{self, Policy};
 use crate::rules::{privilege_escalation, tag_condition_bypass};
 use crate::source::Span;
 use crate::value::{TemplatePart, Value, ValueKind};
@@ -333,7 +333,7 @@ fn trusted_by(
         for statement in policy.statements.iter().filter(|s| s.is_allow()) {
             let assumes = statement.actions().iter().any(|a| {
                 a.as_str()
-                    .is_some_and(|p| wildcard::matches(p, "sts:AssumeRole", true))
+                    .is_some_and(|p| wildcard_match(p, "sts:AssumeRole", true))
             });
             if !assumes {
                 continue;

@@ -2,7 +2,9 @@
 
 pub mod cloudformation;
 pub mod json;
+pub mod mapped;
 pub mod raw_policy;
+pub mod terraform;
 pub mod yaml;
 
 use crate::document::PolicyDocument;
@@ -18,6 +20,9 @@ use std::ops::Range;
 pub struct Extraction {
     pub documents: Vec<PolicyDocument>,
     pub diagnostics: Vec<Finding>,
+    /// Suppressions written in the format's own structure (CloudFormation `Metadata`);
+    /// comments are scanned by the engine for every format.
+    pub suppressions: Vec<crate::suppress::Suppression>,
 }
 
 /// How offsets in a text handed to a parser map back to the file it was written in. Text
@@ -53,12 +58,12 @@ pub struct Hole {
 
 /// Whether a file found while walking may hold policies, judged by its name; its content
 /// decides the rest. `.template` is what many CloudFormation repositories use for YAML or
-/// JSON templates.
+/// JSON templates; `.tf` and `.tf.json` are Terraform.
 pub fn is_candidate(path: &std::path::Path) -> bool {
     path.extension()
         .and_then(|extension| extension.to_str())
         .is_some_and(|extension| {
-            ["json", "yaml", "yml", "template"]
+            ["json", "yaml", "yml", "template", "tf"]
                 .iter()
                 .any(|known| extension.eq_ignore_ascii_case(known))
         })

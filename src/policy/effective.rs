@@ -472,7 +472,7 @@ fn deny_covers(deny: &Statement<'_>, allow: &Statement<'_>) -> bool {
             item.as_str().is_some_and(|text| {
                 patterns
                     .iter()
-                    .any(|p| super::wildcard::matches(p, text, false))
+                    .any(|p| crate::catalog::wildcard_match(p, text, false))
             })
         })
 }

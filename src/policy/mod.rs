@@ -1,15 +1,14 @@
 //! The typed policy model that rules read, borrowed from the spanned value tree.
 
+pub mod actions;
 pub mod arn;
 pub mod effective;
 pub mod escalation;
-pub mod operators;
 mod parse;
 pub mod principals;
 pub mod sensitive;
-pub mod wildcard;
 
-pub use parse::parse;
+pub use parse::{parse, well_formed_action};
 
 use crate::document::PolicyKind;
 use crate::finding::Label;

@@ -3,10 +3,31 @@
 use super::{compact_line, locate};
 use crate::engine::RunOutput;
 
-pub fn write(run: &RunOutput, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+pub fn write(
+    run: &RunOutput,
+    show_suppressed: bool,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     for finding in &run.findings {
         let location = locate(&run.sources, finding.primary);
         writeln!(out, "{}", compact_line(finding, &location))?;
+    }
+    if show_suppressed {
+        // `suppressed` in place of the severity, so editors and grep tell them apart.
+        for suppressed in &run.suppressed {
+            let finding = &suppressed.finding;
+            let location = locate(&run.sources, finding.primary);
+            writeln!(
+                out,
+                "{}:{}:{}: suppressed[{}] {} (reason: {})",
+                location.path,
+                location.start.line,
+                location.start.column,
+                finding.rule,
+                finding.message,
+                suppressed.reason
+            )?;
+        }
     }
     for error in &run.errors {
         writeln!(out, "{}:1:1: error[io-error] {}", error.path, error.message)?;

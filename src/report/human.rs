@@ -19,6 +19,8 @@ pub struct HumanOptions {
     pub quiet: bool,
     /// Terminal width; defaults to 100 columns when unknown.
     pub width: Option<usize>,
+    /// Also list suppressed findings with their reasons (read by every format).
+    pub show_suppressed: bool,
 }
 
 pub fn write(
@@ -54,6 +56,21 @@ pub fn write(
         for error in &run.errors {
             writeln!(out, "error: {}: {}", error.path, error.message)?;
         }
+        if options.show_suppressed {
+            for suppressed in &run.suppressed {
+                let location = locate(&run.sources, suppressed.finding.primary);
+                writeln!(
+                    out,
+                    "suppressed ({}): {}\n  reason: {}",
+                    suppressed.kind.as_str(),
+                    compact_line(&suppressed.finding, &location),
+                    suppressed.reason
+                )?;
+            }
+            if !run.suppressed.is_empty() {
+                writeln!(out)?;
+            }
+        }
     }
     writeln!(out, "{}", summary(run))
 }
@@ -81,6 +98,12 @@ pub fn summary(run: &RunOutput) -> String {
         plural(run.files_scanned, "file"),
         plural(run.documents_analyzed, "policy document"),
     );
+    if !run.suppressed.is_empty() {
+        line.push_str(&format!(", {} suppressed", run.suppressed.len()));
+    }
+    if run.baselined > 0 {
+        line.push_str(&format!(", {} in the baseline", run.baselined));
+    }
     if !run.errors.is_empty() {
         line.push_str(&format!(
             ", {}",
@@ -222,6 +245,11 @@ impl Diagnostic for FindingDiagnostic<'_> {
             Severity::Warning => miette::Severity::Warning,
             Severity::Info => miette::Severity::Advice,
         })
+    }
+
+    fn url<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        crate::rules::find(self.finding.rule)
+            .map(|rule| Box::new(rule.meta().url()) as Box<dyn fmt::Display>)
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {

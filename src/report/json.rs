@@ -2,6 +2,7 @@
 
 use super::{Counts, fingerprint, locate};
 use crate::engine::{RunError, RunOutput, Skipped};
+use crate::finding::Finding;
 use serde::Serialize;
 
 /// Bumped on any change that could break a consumer; additions keep the version.
@@ -15,6 +16,9 @@ struct Report<'a> {
     documents_analyzed: usize,
     summary: Summary,
     findings: Vec<JsonFinding<'a>>,
+    /// Only with `--show-suppressed`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppressed: Option<Vec<JsonFinding<'a>>>,
     errors: &'a [RunError],
     skipped: &'a [Skipped],
 }
@@ -30,6 +34,8 @@ struct Summary {
     error: usize,
     warning: usize,
     info: usize,
+    suppressed: usize,
+    baselined: usize,
 }
 
 #[derive(Serialize)]
@@ -48,6 +54,14 @@ struct JsonFinding<'a> {
     origin: String,
     fingerprint: String,
     related: Vec<JsonLabel<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppression: Option<JsonSuppression<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonSuppression<'a> {
+    kind: &'a str,
+    reason: &'a str,
 }
 
 #[derive(Serialize)]
@@ -60,48 +74,30 @@ struct JsonLabel<'a> {
     end_column: usize,
 }
 
-pub fn write(run: &RunOutput, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+pub fn write(
+    run: &RunOutput,
+    show_suppressed: bool,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let counts = Counts::of(&run.findings);
     let findings = run
         .findings
         .iter()
-        .map(|finding| {
-            let location = locate(&run.sources, finding.primary);
-            JsonFinding {
-                rule: finding.rule,
-                severity: finding.severity.as_str(),
-                confidence: finding.confidence.as_str(),
-                category: finding.category.as_str(),
-                message: &finding.message,
-                help: finding.help.as_deref(),
-                origin: finding
-                    .origin
-                    .as_deref()
-                    .map_or_else(|| location.path.clone(), str::to_string),
-                fingerprint: fingerprint(finding, &location),
-                line: location.start.line,
-                column: location.start.column,
-                end_line: location.end.line,
-                end_column: location.end.column,
-                related: finding
-                    .related
-                    .iter()
-                    .map(|label| {
-                        let related = locate(&run.sources, label.span);
-                        JsonLabel {
-                            message: &label.message,
-                            path: related.path,
-                            line: related.start.line,
-                            column: related.start.column,
-                            end_line: related.end.line,
-                            end_column: related.end.column,
-                        }
-                    })
-                    .collect(),
-                path: location.path,
-            }
-        })
+        .map(|finding| json_finding(run, finding))
         .collect();
+    let suppressed = show_suppressed.then(|| {
+        run.suppressed
+            .iter()
+            .map(|suppressed| {
+                let mut finding = json_finding(run, &suppressed.finding);
+                finding.suppression = Some(JsonSuppression {
+                    kind: suppressed.kind.as_str(),
+                    reason: &suppressed.reason,
+                });
+                finding
+            })
+            .collect()
+    });
     let report = Report {
         version: SCHEMA_VERSION,
         tool: Tool {
@@ -114,11 +110,52 @@ pub fn write(run: &RunOutput, out: &mut dyn std::io::Write) -> std::io::Result<(
             error: counts.error,
             warning: counts.warning,
             info: counts.info,
+            suppressed: run.suppressed.len(),
+            baselined: run.baselined,
         },
         findings,
+        suppressed,
         errors: &run.errors,
         skipped: &run.skipped,
     };
     serde_json::to_writer_pretty(&mut *out, &report)?;
     writeln!(out)
+}
+
+fn json_finding<'a>(run: &'a RunOutput, finding: &'a Finding) -> JsonFinding<'a> {
+    let location = locate(&run.sources, finding.primary);
+    JsonFinding {
+        rule: finding.rule,
+        severity: finding.severity.as_str(),
+        confidence: finding.confidence.as_str(),
+        category: finding.category.as_str(),
+        message: &finding.message,
+        help: finding.help.as_deref(),
+        origin: finding
+            .origin
+            .as_deref()
+            .map_or_else(|| location.path.clone(), str::to_string),
+        fingerprint: fingerprint(finding, &location),
+        line: location.start.line,
+        column: location.start.column,
+        end_line: location.end.line,
+        end_column: location.end.column,
+        related: finding
+            .related
+            .iter()
+            .map(|label| {
+                let related = locate(&run.sources, label.span);
+                JsonLabel {
+                    message: &label.message,
+                    path: related.path,
+                    line: related.start.line,
+                    column: related.start.column,
+                    end_line: related.end.line,
+                    end_column: related.end.column,
+                }
+            })
+            .collect(),
+        path: location.path,
+        suppression: None,
+    }
 }

@@ -101,9 +101,9 @@ pub fn write(
 ) -> std::io::Result<()> {
     match format {
         Format::Human => human::write(run, human, out),
-        Format::Compact => compact::write(run, out),
-        Format::Json => json::write(run, out),
-        Format::Sarif => sarif::write(run, out),
+        Format::Compact => compact::write(run, human.show_suppressed, out),
+        Format::Json => json::write(run, human.show_suppressed, out),
+        Format::Sarif => sarif::write(run, human.show_suppressed, out),
         Format::Github => github::write(run, out),
     }
 }

@@ -4,6 +4,7 @@ use super::{Location, fingerprint, locate};
 use crate::engine::RunOutput;
 use crate::finding::{Category, Severity};
 use crate::rules::RULES;
+use crate::suppress::SuppressionKind;
 use serde::Serialize;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -88,6 +89,15 @@ struct SarifResult {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     related_locations: Vec<SarifLocation>,
     partial_fingerprints: Fingerprints,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    suppressions: Vec<SarifSuppression>,
+}
+
+#[derive(Serialize)]
+struct SarifSuppression {
+    /// `inSource` for comments and template metadata, `external` for the configuration.
+    kind: &'static str,
+    justification: String,
 }
 
 #[derive(Serialize)]
@@ -210,7 +220,11 @@ fn physical(location: &Location) -> PhysicalLocation {
     }
 }
 
-pub fn write(run: &RunOutput, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+pub fn write(
+    run: &RunOutput,
+    show_suppressed: bool,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let rules = RULES
         .iter()
         .map(|rule| {
@@ -245,10 +259,29 @@ pub fn write(run: &RunOutput, out: &mut dyn std::io::Write) -> std::io::Result<(
             }
         })
         .collect();
+    let suppressed = run
+        .suppressed
+        .iter()
+        .filter(|_| show_suppressed)
+        .map(|suppressed| {
+            let kind = match suppressed.kind {
+                SuppressionKind::Config => "external",
+                SuppressionKind::Comment | SuppressionKind::Metadata => "inSource",
+            };
+            (
+                &suppressed.finding,
+                Some(SarifSuppression {
+                    kind,
+                    justification: suppressed.reason.clone(),
+                }),
+            )
+        });
     let results = run
         .findings
         .iter()
-        .map(|finding| {
+        .map(|finding| (finding, None))
+        .chain(suppressed)
+        .map(|(finding, suppression)| {
             let location = locate(&run.sources, finding.primary);
             let mut text = finding.message.clone();
             if let Some(help) = &finding.help {
@@ -266,6 +299,7 @@ pub fn write(run: &RunOutput, out: &mut dyn std::io::Write) -> std::io::Result<(
                 partial_fingerprints: Fingerprints {
                     iamlint: fingerprint(finding, &location),
                 },
+                suppressions: suppression.into_iter().collect(),
                 locations: vec![SarifLocation {
                     id: None,
                     physical_location: physical(&location),

@@ -4,7 +4,7 @@ use super::{Context, Rule, declare_rule};
 use crate::catalog::{AccessLevel, ActionSet, Catalog, wildcard_match};
 use crate::finding::{Confidence, Finding};
 use crate::policy::effective::{ConditionClass, Effective, Hit, Reach, grants_to_holder};
-use crate::policy::{Policy, Statement, wildcard};
+use crate::policy::{Policy, Statement};
 use crate::source::Span;
 use std::sync::OnceLock;
 
@@ -253,7 +253,7 @@ fn resources_overlap(tagger: &Statement<'_>, gated: &Statement<'_>) -> bool {
     tagger.iter().any(|t| {
         gated
             .iter()
-            .any(|g| wildcard::matches(t, g, false) || wildcard::matches(g, t, false))
+            .any(|g| wildcard_match(t, g, false) || wildcard_match(g, t, false))
     })
 }
 

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod documents;
+
 use iamlint::engine::{self, CheckOptions, RuleSelection, RunOutput};
 use iamlint::report::{compact_line, locate};
 use std::fmt::Write;
@@ -21,8 +23,10 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Runs the engine on `paths` with only `rules` enabled (all when empty).
+/// Runs the engine on `paths` with only `rules` enabled (all when empty), with the
+/// `iamlint.toml` the CLI would find for them (a rule's fixture directory may hold one).
 pub fn check(paths: &[PathBuf], rules: &[&str]) -> RunOutput {
+    let config = iamlint::config::Config::discover(paths, None).unwrap();
     engine::run(&CheckOptions {
         paths: paths.to_vec(),
         jobs: Some(1),
@@ -30,6 +34,7 @@ pub fn check(paths: &[PathBuf], rules: &[&str]) -> RunOutput {
             select: rules.iter().map(|r| r.to_string()).collect(),
             ignore: Vec::new(),
         },
+        config: std::sync::Arc::new(config),
         ..CheckOptions::default()
     })
 }

@@ -17,8 +17,9 @@ use super::{Extraction, OffsetMap, json, yaml};
 use crate::document::{Attachment, Origin, PolicyDocument, PolicyKind, PrincipalKind};
 use crate::extract::syntax_error;
 use crate::finding::Finding;
-use crate::rules::parse_error;
+use crate::rules::{invalid_suppression, parse_error};
 use crate::source::{FileId, SourceFile, Span};
+use crate::suppress::{Directives, SuppressionKind};
 use crate::value::{Value, ValueKind};
 use std::collections::{HashMap, HashSet};
 
@@ -124,6 +125,7 @@ pub fn extract(file: FileId, source: &SourceFile, _intent: Intent) -> Option<Ext
     let mut more = run(file, text, root);
     extraction.diagnostics.append(&mut more.diagnostics);
     extraction.documents = more.documents;
+    extraction.suppressions = more.suppressions;
     Some(extraction)
 }
 
@@ -235,7 +237,9 @@ fn run(file: FileId, text: &str, mut root: Node) -> Extraction {
     let resources_node = root.get("Resources");
     let mut types = HashMap::new();
     let mut resources = Vec::new();
+    let mut directives = Directives::default();
     for entry in resources_node.and_then(Node::entries).unwrap_or_default() {
+        metadata_suppressions(entry, &mut directives);
         let Some(resource_type) = entry.value.get("Type").and_then(Node::as_str) else {
             continue;
         };
@@ -289,7 +293,54 @@ fn run(file: FileId, text: &str, mut root: Node) -> Extraction {
         }
     }
     extractor.duplicate_keys(&root);
-    extractor.finish(&resources)
+    let mut extraction = extractor.finish(&resources);
+    extraction.suppressions = directives.suppressions;
+    extraction.diagnostics.extend(directives.findings);
+    extraction
+        .diagnostics
+        .sort_by_key(|d| (d.primary.start, d.primary.end));
+    extraction
+}
+
+/// A resource's `Metadata: {iamlint: {ignore: [{rule: ..., reason: ...}]}}`: each entry
+/// suppresses its rule over the whole resource.
+fn metadata_suppressions(resource: &tree::Entry, directives: &mut Directives) {
+    let Some(ignore) = resource
+        .value
+        .get("Metadata")
+        .and_then(|m| m.get("iamlint"))
+        .and_then(|m| m.get("ignore"))
+    else {
+        return;
+    };
+    let scope = resource.key_span.to(resource.value.span);
+    let Some(items) = ignore.items() else {
+        directives.findings.push(invalid_suppression::finding(
+            ignore.span,
+            "`Metadata.iamlint.ignore` must be a list of `{rule: ..., reason: ...}`",
+        ));
+        return;
+    };
+    for item in items {
+        let rule = item.get("rule");
+        match (
+            rule.and_then(Node::as_str),
+            item.get("reason").and_then(Node::as_str),
+        ) {
+            (Some(name), Some(reason)) if !reason.trim().is_empty() => {
+                let at = rule.map_or(item.span, |r| r.span);
+                directives.add(SuppressionKind::Metadata, name, at, reason.trim(), scope);
+            }
+            (Some(name), _) => directives.findings.push(invalid_suppression::finding(
+                rule.map_or(item.span, |r| r.span),
+                format!("the suppression of `{name}` has no reason; add `reason: ...` saying why"),
+            )),
+            (None, _) => directives.findings.push(invalid_suppression::finding(
+                item.span,
+                "an ignore entry needs `rule` and `reason`",
+            )),
+        }
+    }
 }
 
 impl<'t> Extractor<'t> {
@@ -670,6 +721,7 @@ impl<'t> Extractor<'t> {
         Extraction {
             documents,
             diagnostics,
+            suppressions: Vec::new(),
         }
     }
 }

@@ -1,0 +1,97 @@
+//! Baselines: the findings of a run recorded by fingerprint (the SARIF
+//! `partialFingerprints` value), so that later runs report only new ones.
+
+use crate::engine::RunOutput;
+use crate::report::{display_path, fingerprint, locate};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::path::Path;
+
+/// Bumped if the file's meaning changes; fingerprints carry their own version (`iamlint/v1`).
+const VERSION: u32 = 1;
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BaselineFile {
+    version: u32,
+    /// Rule, path and message are for the reader of a diff; only the fingerprint is matched.
+    findings: Vec<Entry>,
+}
+
+#[derive(Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(deny_unknown_fields)]
+struct Entry {
+    path: String,
+    rule: String,
+    fingerprint: String,
+    message: String,
+}
+
+/// Fingerprints of accepted findings, with how many findings share each.
+#[derive(Debug, Default)]
+pub struct Baseline {
+    counts: HashMap<String, usize>,
+}
+
+/// The findings of `run` as a baseline file, sorted so that it diffs well.
+pub fn render(run: &RunOutput) -> String {
+    let mut findings: Vec<Entry> = run
+        .findings
+        .iter()
+        .map(|finding| {
+            let location = locate(&run.sources, finding.primary);
+            Entry {
+                fingerprint: fingerprint(finding, &location),
+                rule: finding.rule.to_string(),
+                message: finding.message.clone(),
+                path: location.path,
+            }
+        })
+        .collect();
+    findings.sort();
+    let file = BaselineFile {
+        version: VERSION,
+        findings,
+    };
+    serde_json::to_string_pretty(&file).unwrap_or_default() + "\n"
+}
+
+impl Baseline {
+    pub fn load(path: &Path) -> Result<Baseline, String> {
+        let shown = display_path(path);
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read the baseline {shown}: {e}"))?;
+        let file: BaselineFile = serde_json::from_str(&text)
+            .map_err(|e| format!("{shown} is not an iamlint baseline: {e}"))?;
+        if file.version != VERSION {
+            return Err(format!(
+                "{shown} is a baseline of version {}; this iamlint reads version {VERSION}",
+                file.version
+            ));
+        }
+        let mut counts = HashMap::new();
+        for entry in file.findings {
+            *counts.entry(entry.fingerprint).or_insert(0) += 1;
+        }
+        Ok(Baseline { counts })
+    }
+
+    /// Removes the findings the baseline accepts (each entry accepts one finding) and
+    /// returns how many.
+    pub fn apply(&self, run: &mut RunOutput) -> usize {
+        let mut remaining = self.counts.clone();
+        let before = run.findings.len();
+        let sources = &run.sources;
+        run.findings.retain(|finding| {
+            let location = locate(sources, finding.primary);
+            match remaining.get_mut(&fingerprint(finding, &location)) {
+                Some(count) if *count > 0 => {
+                    *count -= 1;
+                    false
+                }
+                _ => true,
+            }
+        });
+        before - run.findings.len()
+    }
+}

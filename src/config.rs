@@ -1,0 +1,683 @@
+//! `iamlint.toml`: found by walking up from the scanned paths (or named with `--config`),
+//! read strictly: an unknown key, rule id or value is an error with a did-you-mean.
+
+use crate::catalog::{ActionSet, Catalog};
+use crate::finding::Severity;
+use crate::rules;
+use crate::source::SourceFile;
+use crate::suggest::did_you_mean;
+use globset::{Glob, GlobBuilder, GlobMatcher, GlobSet, GlobSetBuilder};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+/// The name looked for in the scanned directory and its parents.
+pub const FILE_NAME: &str = "iamlint.toml";
+
+/// The severity at or above which findings fail the run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Info,
+    /// Never fail because of findings (errors reading files still exit 2).
+    Never,
+}
+
+impl FailOn {
+    pub fn fails(self, severity: Severity) -> bool {
+        match self {
+            FailOn::Error => severity >= Severity::Error,
+            FailOn::Warning => severity >= Severity::Warning,
+            FailOn::Info => true,
+            FailOn::Never => false,
+        }
+    }
+
+    fn parse(text: &str) -> Option<FailOn> {
+        Some(match text {
+            "error" => FailOn::Error,
+            "warning" => FailOn::Warning,
+            "info" => FailOn::Info,
+            "never" => FailOn::Never,
+            _ => return None,
+        })
+    }
+}
+
+/// What the `[rules]` table says of one rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RuleSetting {
+    Off,
+    /// On, at its default severity.
+    On,
+    Severity(Severity),
+}
+
+/// The configuration of one run. `Config::default()` is what applies without a file.
+#[derive(Clone, Debug, Default)]
+pub struct Config {
+    /// The file it was read from, with its text (findings about `[[ignore]]` entries point
+    /// into it).
+    pub file: Option<(PathBuf, String)>,
+    /// Absolute directory the file is in: `exclude` and `[[ignore]]` paths are relative to it.
+    pub root: PathBuf,
+    pub fail_on: Option<FailOn>,
+    pub rules: BTreeMap<&'static str, RuleSetting>,
+    pub exclude: Vec<String>,
+    exclude_set: GlobSet,
+    /// What rules read: trust allow-lists and forbidden actions.
+    pub settings: Settings,
+    pub ignores: Vec<ConfigIgnore>,
+}
+
+/// Configuration that rules read through their context.
+#[derive(Clone, Debug, Default)]
+pub struct Settings {
+    pub trust: TrustSettings,
+    pub forbidden_actions: Vec<ForbiddenList>,
+}
+
+/// Who may be trusted without a finding, for the trust-policy rules.
+#[derive(Clone, Debug, Default)]
+pub struct TrustSettings {
+    /// 12-digit AWS account ids outside this code base that roles may trust.
+    pub allowed_accounts: Vec<String>,
+    /// OIDC `sub` values (IAM wildcards `*` and `?` allowed) that roles may trust, such as
+    /// `repo:my-org/deploy:ref:refs/heads/main`.
+    pub allowed_oidc_subjects: Vec<String>,
+}
+
+impl TrustSettings {
+    pub fn is_allowed_account(&self, account: &str) -> bool {
+        self.allowed_accounts.iter().any(|a| a == account)
+    }
+
+    /// Whether every value `subject` can take is allowed: a configured pattern covers it
+    /// (the subject itself may be a pattern, which must then be matched literally or by a
+    /// broader configured pattern).
+    pub fn is_allowed_oidc_subject(&self, subject: &str) -> bool {
+        self.allowed_oidc_subjects
+            .iter()
+            .any(|pattern| crate::catalog::wildcard_match(pattern, subject, false))
+    }
+}
+
+/// One `[[forbidden-actions]]` list: actions no `Allow` may grant.
+#[derive(Clone, Debug)]
+pub struct ForbiddenList {
+    /// The patterns as written (`iam:CreateAccessKey`, `kms:Delete*`).
+    pub actions: Vec<String>,
+    /// Why, shown with every finding.
+    pub reason: Option<String>,
+    /// Every catalog action the patterns cover.
+    pub set: ActionSet,
+}
+
+/// One `[[ignore]]` entry: findings of `rule` in files matching `path` (and in the statement
+/// with `sid`, when given) are suppressed.
+#[derive(Clone, Debug)]
+pub struct ConfigIgnore {
+    pub path: String,
+    matcher: GlobMatcher,
+    pub rule: &'static str,
+    pub sid: Option<String>,
+    pub reason: String,
+    /// Byte range of the entry in the configuration file.
+    pub span: Range<usize>,
+}
+
+impl ConfigIgnore {
+    /// Whether `path` (absolute, or relative to the working directory) matches `path`.
+    pub fn matches_path(&self, config: &Config, path: &Path) -> bool {
+        config
+            .relative(path)
+            .is_some_and(|relative| self.matcher.is_match(relative))
+    }
+}
+
+/// A configuration that cannot be used: where, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigError {
+    pub path: PathBuf,
+    /// 1-based line and column, when the problem has a place in the file.
+    pub position: Option<(usize, usize)>,
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let path = crate::report::display_path(&self.path);
+        match self.position {
+            Some((line, column)) => write!(f, "{path}:{line}:{column}: {}", self.message),
+            None => write!(f, "{path}: {}", self.message),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawConfig {
+    fail_on: Option<Spanned<String>>,
+    #[serde(default)]
+    exclude: Vec<Spanned<String>>,
+    #[serde(default)]
+    rules: BTreeMap<Spanned<String>, Spanned<String>>,
+    #[serde(default)]
+    trust: RawTrust,
+    #[serde(default)]
+    forbidden_actions: Vec<Spanned<RawForbidden>>,
+    #[serde(default)]
+    ignore: Vec<Spanned<RawIgnore>>,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawTrust {
+    #[serde(default)]
+    allowed_accounts: Vec<Spanned<String>>,
+    #[serde(default)]
+    allowed_oidc_subjects: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawForbidden {
+    actions: Vec<Spanned<String>>,
+    reason: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawIgnore {
+    path: Spanned<String>,
+    rule: Spanned<String>,
+    sid: Option<String>,
+    reason: Option<String>,
+}
+
+/// Every key of every table, for did-you-mean on unknown ones.
+const KNOWN_KEYS: &[&str] = &[
+    "fail-on",
+    "exclude",
+    "rules",
+    "trust",
+    "forbidden-actions",
+    "ignore",
+    "allowed-accounts",
+    "allowed-oidc-subjects",
+    "actions",
+    "reason",
+    "path",
+    "rule",
+    "sid",
+];
+
+impl Config {
+    /// No configuration file: the defaults, relative to the working directory.
+    pub fn none() -> Config {
+        Config {
+            root: std::path::absolute(".").unwrap_or_default(),
+            ..Config::default()
+        }
+    }
+
+    /// Finds the configuration for a run: the nearest `iamlint.toml` in the directory that
+    /// holds all `paths` or one of its parents, stopping at the root of the repository (a
+    /// directory with `.git`). Standard input (`-`) counts as `stdin_filename`, or the working
+    /// directory.
+    pub fn discover(
+        paths: &[PathBuf],
+        stdin_filename: Option<&str>,
+    ) -> Result<Config, ConfigError> {
+        match find_file(paths, stdin_filename) {
+            Some(path) => Config::load(&path),
+            None => Ok(Config::none()),
+        }
+    }
+
+    /// Reads and checks one configuration file.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|error| ConfigError {
+            path: path.to_path_buf(),
+            position: None,
+            message: format!("cannot read the configuration: {error}"),
+        })?;
+        Config::parse(path, text)
+    }
+
+    /// Parses configuration text that was read from `path`.
+    pub fn parse(path: &Path, text: String) -> Result<Config, ConfigError> {
+        let source = SourceFile::new(path.to_path_buf(), text);
+        let error = |span: Option<Range<usize>>, message: String| {
+            let position = span.map(|span| {
+                let at = source.line_col(span.start);
+                (at.line, at.column)
+            });
+            ConfigError {
+                path: path.to_path_buf(),
+                position,
+                message,
+            }
+        };
+        let raw: RawConfig = toml::from_str(source.text())
+            .map_err(|e| error(e.span(), explain_toml_error(e.message())))?;
+        let root = path
+            .parent()
+            .map(|p| {
+                if p.as_os_str().is_empty() {
+                    Path::new(".")
+                } else {
+                    p
+                }
+            })
+            .map(|p| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()))
+            .unwrap_or_default();
+        let mut config = Config {
+            root,
+            ..Config::default()
+        };
+        if let Some(fail_on) = raw.fail_on {
+            config.fail_on = Some(FailOn::parse(fail_on.get_ref()).ok_or_else(|| {
+                error(
+                    Some(fail_on.span()),
+                    format!(
+                        "`fail-on` is `{}`; expected `error`, `warning`, `info` or `never`",
+                        fail_on.get_ref()
+                    ),
+                )
+            })?);
+        }
+        for (id, setting) in raw.rules {
+            let Some(rule) = rules::find(id.get_ref()) else {
+                let hint = did_you_mean(id.get_ref(), rules::ids())
+                    .map(|s| format!(" (did you mean `{s}`?)"))
+                    .unwrap_or_default();
+                return Err(error(
+                    Some(id.span()),
+                    format!("unknown rule `{}` in [rules]{hint}", id.get_ref()),
+                ));
+            };
+            let value = match setting.get_ref().as_str() {
+                "off" => RuleSetting::Off,
+                "on" => RuleSetting::On,
+                "error" => RuleSetting::Severity(Severity::Error),
+                "warning" => RuleSetting::Severity(Severity::Warning),
+                "info" => RuleSetting::Severity(Severity::Info),
+                other => {
+                    return Err(error(
+                        Some(setting.span()),
+                        format!(
+                            "`{other}` for rule `{}`; expected `off`, `on`, `error`, `warning` or `info`",
+                            id.get_ref()
+                        ),
+                    ));
+                }
+            };
+            config.rules.insert(rule.meta().id, value);
+        }
+        let mut excludes = GlobSetBuilder::new();
+        for pattern in &raw.exclude {
+            excludes.add(glob(pattern.get_ref()).map_err(|e| {
+                error(
+                    Some(pattern.span()),
+                    format!("invalid glob `{}` in `exclude`: {e}", pattern.get_ref()),
+                )
+            })?);
+            config.exclude.push(pattern.get_ref().clone());
+        }
+        config.exclude_set = excludes
+            .build()
+            .map_err(|e| error(None, format!("invalid `exclude`: {e}")))?;
+        for account in &raw.trust.allowed_accounts {
+            let id = account.get_ref();
+            if id.len() != 12 || !id.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(error(
+                    Some(account.span()),
+                    format!("`{id}` in `allowed-accounts` is not a 12-digit AWS account id"),
+                ));
+            }
+            config.settings.trust.allowed_accounts.push(id.clone());
+        }
+        config.settings.trust.allowed_oidc_subjects = raw.trust.allowed_oidc_subjects;
+        for list in raw.forbidden_actions {
+            // Decoded only when a list needs it: a one-file pre-commit run pays for nothing else.
+            let catalog = Catalog::get();
+            let span = list.span();
+            let list = list.into_inner();
+            if list.actions.is_empty() {
+                return Err(error(
+                    Some(span),
+                    "a `[[forbidden-actions]]` list has no `actions`".into(),
+                ));
+            }
+            let mut set = ActionSet::new();
+            for pattern in &list.actions {
+                let expanded = catalog.expand(pattern.get_ref());
+                if expanded.is_empty() {
+                    let explanation =
+                        crate::actions::expand(std::slice::from_ref(pattern.get_ref()))
+                            .into_iter()
+                            .find_map(|e| e.explanation)
+                            .unwrap_or_else(|| {
+                                format!("`{}` matches no action", pattern.get_ref())
+                            });
+                    return Err(error(
+                        Some(pattern.span()),
+                        format!("in `forbidden-actions`: {explanation}"),
+                    ));
+                }
+                set.union_with(&expanded);
+            }
+            config.settings.forbidden_actions.push(ForbiddenList {
+                actions: list.actions.into_iter().map(Spanned::into_inner).collect(),
+                reason: list.reason,
+                set,
+            });
+        }
+        for entry in raw.ignore {
+            let span = entry.span();
+            let entry = entry.into_inner();
+            let Some(rule) = rules::find(entry.rule.get_ref()) else {
+                let hint = did_you_mean(entry.rule.get_ref(), rules::ids())
+                    .map(|s| format!(" (did you mean `{s}`?)"))
+                    .unwrap_or_default();
+                return Err(error(
+                    Some(entry.rule.span()),
+                    format!(
+                        "unknown rule `{}` in [[ignore]]{hint}",
+                        entry.rule.get_ref()
+                    ),
+                ));
+            };
+            let reason = entry.reason.unwrap_or_default().trim().to_string();
+            if reason.is_empty() {
+                return Err(error(
+                    Some(span),
+                    "an [[ignore]] entry needs a `reason`: say why the finding is accepted".into(),
+                ));
+            }
+            let matcher = glob(entry.path.get_ref())
+                .map_err(|e| {
+                    error(
+                        Some(entry.path.span()),
+                        format!("invalid glob `{}`: {e}", entry.path.get_ref()),
+                    )
+                })?
+                .compile_matcher();
+            config.ignores.push(ConfigIgnore {
+                path: entry.path.into_inner(),
+                matcher,
+                rule: rule.meta().id,
+                sid: entry.sid,
+                reason,
+                span,
+            });
+        }
+        config.file = Some((path.to_path_buf(), source.text().to_string()));
+        Ok(config)
+    }
+
+    /// `path` relative to the configuration's directory, or `None` outside it.
+    pub fn relative(&self, path: &Path) -> Option<PathBuf> {
+        let absolute = std::path::absolute(path).ok()?;
+        absolute
+            .strip_prefix(&self.root)
+            .ok()
+            .map(Path::to_path_buf)
+    }
+
+    /// Whether `exclude` covers the path or one of its directories.
+    pub fn is_excluded(&self, path: &Path) -> bool {
+        if self.exclude.is_empty() {
+            return false;
+        }
+        let Some(relative) = self.relative(path) else {
+            return false;
+        };
+        relative
+            .ancestors()
+            .filter(|a| !a.as_os_str().is_empty())
+            .any(|a| self.exclude_set.is_match(a))
+    }
+
+    /// The severity a rule's findings get, after `[rules]`.
+    pub fn severity(&self, rule: &str) -> Option<Severity> {
+        match self.rules.get(rule) {
+            Some(RuleSetting::Severity(severity)) => Some(*severity),
+            _ => None,
+        }
+    }
+
+    /// Rules turned off by `[rules]`.
+    pub fn disabled_rules(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.rules
+            .iter()
+            .filter(|(_, setting)| **setting == RuleSetting::Off)
+            .map(|(id, _)| *id)
+    }
+}
+
+/// IAM-free globs: `*` stays within a directory, `**` crosses them, as in `.gitignore`.
+fn glob(pattern: &str) -> Result<Glob, globset::Error> {
+    // `dir/` means the directory, as in `.gitignore`; its files are excluded through it.
+    let pattern = pattern.trim_start_matches("./");
+    let pattern = if pattern.len() > 1 {
+        pattern.trim_end_matches('/')
+    } else {
+        pattern
+    };
+    GlobBuilder::new(pattern).literal_separator(true).build()
+}
+
+/// serde's "unknown field `x`, expected one of ..." with a did-you-mean.
+fn explain_toml_error(message: &str) -> String {
+    let message = message.trim();
+    if let Some(rest) = message.strip_prefix("unknown field `")
+        && let Some((name, _)) = rest.split_once('`')
+    {
+        let hint = did_you_mean(name, KNOWN_KEYS.iter().copied())
+            .map(|s| format!(" (did you mean `{s}`?)"))
+            .unwrap_or_default();
+        return format!(
+            "unknown key `{name}`{hint}; `iamlint init` writes every key with comments"
+        );
+    }
+    message.to_string()
+}
+
+/// The nearest configuration file above the scanned paths.
+fn find_file(paths: &[PathBuf], stdin_filename: Option<&str>) -> Option<PathBuf> {
+    let cwd = std::path::absolute(".").ok()?;
+    let mut common: Option<PathBuf> = None;
+    for path in paths {
+        let path = if path.as_os_str() == "-" {
+            match stdin_filename {
+                Some(name) => Path::new(name).to_path_buf(),
+                None => cwd.join("-"),
+            }
+        } else {
+            path.clone()
+        };
+        let absolute = std::path::absolute(&path).unwrap_or(path);
+        let dir = if absolute.is_dir() {
+            absolute
+        } else {
+            absolute.parent().map(Path::to_path_buf).unwrap_or_default()
+        };
+        common = Some(match common {
+            None => dir,
+            Some(current) => common_ancestor(&current, &dir),
+        });
+    }
+    let start = common.unwrap_or_else(|| cwd.clone());
+    for dir in start.ancestors() {
+        let candidate = dir.join(FILE_NAME);
+        if candidate.is_file() {
+            // Shown relative to the working directory when it is below it.
+            return Some(
+                candidate
+                    .strip_prefix(&cwd)
+                    .map_or_else(|_| candidate.clone(), Path::to_path_buf),
+            );
+        }
+        if dir.join(".git").exists() {
+            break;
+        }
+    }
+    None
+}
+
+fn common_ancestor(a: &Path, b: &Path) -> PathBuf {
+    a.components()
+        .zip(b.components())
+        .take_while(|(x, y)| x == y)
+        .map(|(x, _)| x)
+        .collect()
+}
+
+/// The commented default written by `iamlint init`: every key, with its default.
+pub fn default_file() -> String {
+    let mut out = String::from(
+        "# iamlint configuration. iamlint uses the nearest iamlint.toml in the scanned directory\n\
+         # or its parents (up to the repository root), or the file given with --config.\n\
+         # Every key is optional; an unknown key is an error.\n\
+         \n\
+         # Exit with 1 when a finding is at or above this severity: error, warning, info, never.\n\
+         # --fail-on overrides it.\n\
+         # fail-on = \"warning\"\n\
+         \n\
+         # Paths not checked, relative to this file (`*` within a directory, `**` across them),\n\
+         # even when named on the command line (pre-commit and editors name files).\n\
+         # exclude = [\"vendor/**\", \"examples/\"]\n\
+         \n\
+         # Rules: \"off\", \"on\", or a severity (\"error\", \"warning\", \"info\") that replaces the\n\
+         # rule's default. --select and --ignore on the command line come on top.\n\
+         [rules]\n",
+    );
+    for rule in rules::RULES {
+        let meta = rule.meta();
+        out.push_str(&format!("# {} = \"{}\"\n", meta.id, meta.severity.as_str()));
+    }
+    out.push_str(
+        "\n\
+         # Who roles may trust without a finding from the trust rules.\n\
+         [trust]\n\
+         # 12-digit account ids of other accounts that may assume roles defined here.\n\
+         # allowed-accounts = [\"123456789012\"]\n\
+         # OIDC subjects (`token.actions.githubusercontent.com:sub` and the like) that may\n\
+         # assume roles; `*` and `?` are wildcards.\n\
+         # allowed-oidc-subjects = [\"repo:my-org/my-repo:ref:refs/heads/main\"]\n\
+         \n\
+         # Actions no Allow statement may grant, checked by the `forbidden-action` rule.\n\
+         # Patterns expand against the action catalog (`iamlint actions 'kms:Delete*'`).\n\
+         # [[forbidden-actions]]\n\
+         # actions = [\"iam:CreateAccessKey\", \"kms:ScheduleKeyDeletion\"]\n\
+         # reason = \"long-lived keys and key deletion go through the platform team\"\n\
+         \n\
+         # Suppress a rule's findings in files matching `path` (the way to suppress in raw JSON,\n\
+         # which has no comments), optionally only in the statement with this `Sid`.\n\
+         # A reason is required; unused entries are reported by `unused-suppression`.\n\
+         # [[ignore]]\n\
+         # path = \"policies/break-glass.json\"\n\
+         # rule = \"admin-access\"\n\
+         # sid = \"BreakGlass\"\n\
+         # reason = \"emergency access, reviewed quarterly\"\n",
+    );
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, ConfigError> {
+        Config::parse(Path::new("iamlint.toml"), text.to_string())
+    }
+
+    fn error_of(text: &str) -> String {
+        parse(text).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn the_default_file_parses_and_names_every_rule() {
+        let text = default_file();
+        let config = parse(&text).unwrap();
+        assert!(config.rules.is_empty() && config.ignores.is_empty());
+        for id in rules::ids() {
+            assert!(text.contains(&format!("# {id} = ")), "{id} missing");
+        }
+        // Uncommented, every example is valid too.
+        let uncommented: String = text
+            .lines()
+            .map(|line| match line.strip_prefix("# ") {
+                Some(rest) if rest.contains(" = ") || rest.starts_with("[[") => rest,
+                _ => line,
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        let config = parse(&uncommented).unwrap();
+        assert_eq!(config.fail_on, Some(FailOn::Warning));
+        assert_eq!(config.ignores.len(), 1);
+        assert_eq!(config.settings.forbidden_actions.len(), 1);
+        assert_eq!(config.settings.trust.allowed_accounts, ["123456789012"]);
+    }
+
+    #[test]
+    fn unknown_keys_are_errors_with_a_suggestion() {
+        assert_eq!(
+            error_of("fial-on = \"error\"\n"),
+            "iamlint.toml:1:1: unknown key `fial-on` (did you mean `fail-on`?); `iamlint init` writes every key with comments"
+        );
+        assert!(error_of("[trust]\nallowed-account = []\n").contains(
+            "iamlint.toml:2:1: unknown key `allowed-account` (did you mean `allowed-accounts`?)"
+        ),);
+        assert_eq!(
+            error_of("[rules]\npassrole-unscopd = \"off\"\n"),
+            "iamlint.toml:2:1: unknown rule `passrole-unscopd` in [rules] (did you mean `passrole-unscoped`?)"
+        );
+        assert!(
+            error_of("[rules]\nadmin-access = \"of\"\n").starts_with("iamlint.toml:2:16: `of`")
+        );
+        assert!(error_of("fail-on = \"sometimes\"\n").contains("expected `error`"));
+        assert!(error_of("[trust]\nallowed-accounts = [\"12345\"]\n").contains("12-digit"));
+        assert!(
+            error_of("[[forbidden-actions]]\nactions = [\"iam:CreatAccessKey\"]\n")
+                .contains("did you mean")
+        );
+        assert!(
+            error_of("[[ignore]]\npath = \"a.json\"\nrule = \"admin-access\"\n")
+                .contains("needs a `reason`")
+        );
+        assert!(error_of("exclude = 3\n").starts_with("iamlint.toml:1:11:"));
+    }
+
+    #[test]
+    fn settings_excludes_and_severities() {
+        let config = parse(
+            "exclude = [\"vendor\", \"**/*.generated.json\"]\n\
+             [rules]\nmissing-version = \"off\"\nadmin-access = \"warning\"\n\
+             [trust]\nallowed-oidc-subjects = [\"repo:org/*:ref:refs/heads/main\"]\n",
+        )
+        .unwrap();
+        assert_eq!(
+            config.disabled_rules().collect::<Vec<_>>(),
+            ["missing-version"]
+        );
+        assert_eq!(config.severity("admin-access"), Some(Severity::Warning));
+        assert!(config.is_excluded(Path::new("vendor/a/b.json")));
+        assert!(config.is_excluded(Path::new("x/y.generated.json")));
+        assert!(!config.is_excluded(Path::new("policies/vendor.json")));
+        let directory = parse("exclude = [\"./examples/\"]\n").unwrap();
+        assert!(directory.is_excluded(Path::new("examples/a.json")));
+        assert!(!directory.is_excluded(Path::new("src/examples.json")));
+        let trust = &config.settings.trust;
+        assert!(trust.is_allowed_oidc_subject("repo:org/app:ref:refs/heads/main"));
+        assert!(!trust.is_allowed_oidc_subject("repo:org/app:pull_request"));
+    }
+}

@@ -1,0 +1,47 @@
+//! `invalid-suppression`: a suppression that cannot be used as written.
+
+use super::{Context, Rule, declare_rule};
+use crate::finding::Finding;
+use crate::source::Span;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports an `iamlint:` comment that is not `iamlint: ignore[rule-id, ...] reason`, and
+    /// a suppression without a reason (a comment with nothing after `]`, a CloudFormation
+    /// `Metadata` ignore entry without `reason`). Such a suppression suppresses nothing.
+    ///
+    /// ## Why is this bad?
+    /// Suppressions are accepted risks; the reason is what a reviewer or auditor reads to
+    /// know why. A suppression that does not parse leaves the finding in place while its
+    /// author thinks it is handled.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// Action: "*"  # iamlint: ignore[admin-access]
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// Action: "*"  # iamlint: ignore[admin-access] break-glass role, reviewed by security
+    /// ```
+    ///
+    /// ## References
+    /// - [README: Suppressions](https://github.com/iamlint/iamlint#suppressions)
+    pub struct InvalidSuppression {
+        id: "invalid-suppression",
+        category: Correctness,
+        severity: Warning,
+        confidence: High,
+        summary: "A suppression is malformed or has no reason",
+    }
+}
+
+pub fn finding(span: Span, message: impl Into<String>) -> Finding {
+    InvalidSuppression::META.finding(span, message).with_help(
+        "write `iamlint: ignore[rule-id] reason`, the reason saying why the finding is accepted",
+    )
+}
+
+impl Rule for InvalidSuppression {
+    fn check(&self, _cx: &Context<'_>, _out: &mut Vec<Finding>) {}
+}

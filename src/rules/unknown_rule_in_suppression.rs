@@ -1,0 +1,53 @@
+//! `unknown-rule-in-suppression`: a suppression names a rule that does not exist.
+
+use super::{Context, Rule, declare_rule};
+use crate::finding::Finding;
+use crate::source::Span;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a rule id in an `iamlint: ignore[...]` comment or a CloudFormation `Metadata`
+    /// ignore entry that is not an iamlint rule, with the closest id when there is one.
+    /// (Unknown rules in `iamlint.toml` are configuration errors.)
+    ///
+    /// ## Why is this bad?
+    /// The suppression does nothing: the finding it was meant to accept is still reported,
+    /// or, worse, the reader believes a risk was reviewed when the id is a typo.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// Action: "*"  # iamlint: ignore[admin-acess] break-glass role
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// Action: "*"  # iamlint: ignore[admin-access] break-glass role
+    /// ```
+    ///
+    /// ## References
+    /// - [README: Suppressions](https://github.com/iamlint/iamlint#suppressions)
+    /// - [The rule reference](README.md)
+    pub struct UnknownRuleInSuppression {
+        id: "unknown-rule-in-suppression",
+        category: Correctness,
+        severity: Warning,
+        confidence: High,
+        summary: "A suppression names a rule that does not exist",
+    }
+}
+
+pub fn finding(span: Span, name: &str) -> Finding {
+    let hint = crate::suggest::did_you_mean(name, super::ids())
+        .map(|s| format!(" (did you mean `{s}`?)"))
+        .unwrap_or_default();
+    UnknownRuleInSuppression::META
+        .finding(
+            span,
+            format!("unknown rule `{name}` in a suppression{hint}"),
+        )
+        .with_help("`iamlint rules` lists every rule id")
+}
+
+impl Rule for UnknownRuleInSuppression {
+    fn check(&self, _cx: &Context<'_>, _out: &mut Vec<Finding>) {}
+}
