@@ -99,6 +99,7 @@ pub fn check(
     out
 }
 
+/// The principal-wide rules for one principal with several granting policies.
 fn check_one(
     documents: &[PolicyDocument],
     path_of: &(dyn Fn(&PolicyDocument) -> PathBuf + Sync),
@@ -108,56 +109,54 @@ fn check_one(
     indices: &[usize],
 ) -> Vec<Finding> {
     let mut out = Vec::new();
-    {
-        let granting: Vec<usize> = indices
-            .iter()
-            .copied()
-            .filter(|&i| documents[i].kind != PolicyKind::PermissionsBoundary)
-            .collect();
-        if granting.len() < 2 {
-            return out;
-        }
-        let parsed: Vec<(usize, Policy<'_>)> = indices
-            .iter()
-            .map(|&i| (i, policy::parse(&documents[i])))
-            .collect();
-        let policies: Vec<&Policy<'_>> = parsed
-            .iter()
-            .filter(|(i, _)| documents[*i].kind != PolicyKind::PermissionsBoundary)
-            .map(|(_, p)| p)
-            .collect();
-        let boundaries: Vec<&Policy<'_>> = parsed
-            .iter()
-            .filter(|(i, _)| documents[*i].kind == PolicyKind::PermissionsBoundary)
-            .map(|(_, p)| p)
-            .collect();
-        let origin_of = |policy: usize| -> Option<String> {
-            let document = &documents[*granting.get(policy)?];
-            document
-                .origin
-                .label()
-                .or_else(|| Some(path_of(document).display().to_string()))
-        };
-        let mut found = Vec::new();
-        if enabled("privilege-escalation") {
-            privilege_escalation::check_principal(&policies, &boundaries, &origin_of, &mut found);
-        }
-        if enabled("tag-condition-bypass") {
-            tag_condition_bypass::check_principal(&policies, &boundaries, &origin_of, &mut found);
-        }
-        let kind = kind_name(kind);
-        for mut finding in found {
-            finding
-                .message
-                .push_str(&format!(", across the policies of {kind} `{name}`"));
-            let home = granting.iter().map(|&i| &documents[i]).find(|d| {
-                d.value.span.file == finding.primary.file
-                    && d.value.span.start <= finding.primary.start
-                    && finding.primary.end <= d.value.span.end
-            });
-            finding.origin = home.and_then(|d| d.origin.label()).map(Arc::from);
-            out.push(finding);
-        }
+    let granting: Vec<usize> = indices
+        .iter()
+        .copied()
+        .filter(|&i| documents[i].kind != PolicyKind::PermissionsBoundary)
+        .collect();
+    if granting.len() < 2 {
+        return out;
+    }
+    let parsed: Vec<(usize, Policy<'_>)> = indices
+        .iter()
+        .map(|&i| (i, policy::parse(&documents[i])))
+        .collect();
+    let policies: Vec<&Policy<'_>> = parsed
+        .iter()
+        .filter(|(i, _)| documents[*i].kind != PolicyKind::PermissionsBoundary)
+        .map(|(_, p)| p)
+        .collect();
+    let boundaries: Vec<&Policy<'_>> = parsed
+        .iter()
+        .filter(|(i, _)| documents[*i].kind == PolicyKind::PermissionsBoundary)
+        .map(|(_, p)| p)
+        .collect();
+    let origin_of = |policy: usize| -> Option<String> {
+        let document = &documents[*granting.get(policy)?];
+        document
+            .origin
+            .label()
+            .or_else(|| Some(path_of(document).display().to_string()))
+    };
+    let mut found = Vec::new();
+    if enabled("privilege-escalation") {
+        privilege_escalation::check_principal(&policies, &boundaries, &origin_of, &mut found);
+    }
+    if enabled("tag-condition-bypass") {
+        tag_condition_bypass::check_principal(&policies, &boundaries, &origin_of, &mut found);
+    }
+    let kind = kind_name(kind);
+    for mut finding in found {
+        finding
+            .message
+            .push_str(&format!(", across the policies of {kind} `{name}`"));
+        let home = granting.iter().map(|&i| &documents[i]).find(|d| {
+            d.value.span.file == finding.primary.file
+                && d.value.span.start <= finding.primary.start
+                && finding.primary.end <= d.value.span.end
+        });
+        finding.origin = home.and_then(|d| d.origin.label()).map(Arc::from);
+        out.push(finding);
     }
     out
 }

@@ -19,6 +19,7 @@ const SECURITY_RULES: &[&str] = &[
     "trust-account-root",
     "public-resource-policy",
     "resource-policy-wildcard-action",
+    "confused-deputy",
 ];
 
 /// One snapshot per code base (a directory: Terraform modules span files).
@@ -36,4 +37,23 @@ fn code_bases() {
         let run = support::check(&[dir], SECURITY_RULES);
         insta::assert_snapshot!(name, support::render(&run));
     }
+}
+
+/// CloudFormation logical ids belong to their template: two stacks' `BuildRole` are two roles.
+#[test]
+fn logical_ids_do_not_join_across_templates() {
+    std::env::set_current_dir(support::root()).unwrap();
+    let run = support::check(
+        &["testdata/security/separate-templates".into()],
+        &["privilege-escalation"],
+    );
+    assert!(run.findings.is_empty(), "{}", support::render(&run));
+    let merged = support::check(
+        &["testdata/security/cloudformation/platform.yaml".into()],
+        &["privilege-escalation"],
+    );
+    assert!(
+        support::render(&merged).contains("across the policies of role `CiRole`"),
+        "the same paths within one template are one role"
+    );
 }

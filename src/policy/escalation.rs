@@ -15,6 +15,8 @@ pub struct Path {
     pub summary: String,
     /// Every action the path needs, resolved against the catalog.
     pub requires: Vec<ActionId>,
+    /// The service prefixes of `requires`, for `iam:PassedToService` pins.
+    pub services: Vec<String>,
 }
 
 #[derive(Debug, Default)]
@@ -64,11 +66,17 @@ pub fn paths() -> &'static Paths {
                 out.errors.push(format!("path `{id}`"));
                 continue;
             }
+            let services = names
+                .iter()
+                .filter_map(|n| n.split(':').next())
+                .map(str::to_ascii_lowercase)
+                .collect();
             out.paths.push(Path {
                 id,
                 family: text("family"),
                 summary: text("summary"),
                 requires,
+                services,
             });
         }
         out
@@ -111,12 +119,6 @@ pub fn find<'g, 'a, 'v>(effective: &'g Effective<'a, 'v>) -> Vec<PathMatch<'stat
     let pass_role = Catalog::get().action("iam:PassRole");
     let mut out = Vec::new();
     for path in &paths().paths {
-        let services: Vec<String> = path
-            .requires
-            .iter()
-            .map(|id| Catalog::get().qualified_name(*id))
-            .filter_map(|n| n.split(':').next().map(str::to_string))
-            .collect();
         let mut hits = Vec::with_capacity(path.requires.len());
         let mut confidence = if path.family == "existing-resource" {
             // Only an escalation when a more privileged resource already exists.
@@ -128,7 +130,10 @@ pub fn find<'g, 'a, 'v>(effective: &'g Effective<'a, 'v>) -> Vec<PathMatch<'stat
             let best = effective
                 .hits(action)
                 .filter_map(|hit| {
-                    Some((hit, strength(&hit, Some(action) == pass_role, &services)?))
+                    Some((
+                        hit,
+                        strength(&hit, Some(action) == pass_role, &path.services)?,
+                    ))
                 })
                 .max_by_key(|(hit, c)| (*c, hit.reach));
             let Some((hit, c)) = best else {

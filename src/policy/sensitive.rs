@@ -115,9 +115,13 @@ pub fn broad_entries(policy: &Policy<'_>, select: impl Fn(ActionId) -> bool) -> 
     let effective = Effective::of(policy);
     let mut out = Vec::new();
     for grant in &effective.grants {
-        let Some(confidence) = grant.guards.confidence() else {
+        let Some(mut confidence) = grant.guards.confidence() else {
             continue;
         };
+        if grant.is_not_action() && grant.unknown_actions {
+            // A deploy-time entry of `NotAction` may exclude what we count as allowed.
+            confidence = confidence.min(Confidence::Medium);
+        }
         let Some((max_reach, _)) = grant.max_reach() else {
             continue;
         };

@@ -14,6 +14,7 @@ pub mod allow_with_not_action;
 pub mod allow_with_not_resource;
 pub mod condition_type_mismatch;
 pub mod condition_value_type;
+pub mod confused_deputy;
 pub mod credentials_exposure;
 pub mod data_exfiltration;
 pub mod duplicate_sid;
@@ -216,6 +217,7 @@ pub static RULES: &[&dyn Rule] = &[
     &trust_account_root::TrustAccountRoot,
     &public_resource_policy::PublicResourcePolicy,
     &resource_policy_wildcard_action::ResourcePolicyWildcardAction,
+    &confused_deputy::ConfusedDeputy,
     &forbidden_action::ForbiddenAction,
     &unused_suppression::UnusedSuppression,
     &unknown_rule_in_suppression::UnknownRuleInSuppression,

@@ -172,6 +172,17 @@ pub fn check_principal(
 ) {
     let effective = Effective::new(policies, boundaries);
     let matches = escalation::find(&effective);
-    // Paths within one document were reported with that document.
-    report(&matches, |m| m.policies().len() > 1, origin_of, out);
+    // Paths that one document allows on its own were reported with that document, even when
+    // the best grants found here come from several.
+    let mut alone = std::collections::HashSet::new();
+    for policy in policies {
+        let single = Effective::of(policy);
+        alone.extend(escalation::find(&single).iter().map(|m| m.path.id.as_str()));
+    }
+    report(
+        &matches,
+        |m| m.policies().len() > 1 && !alone.contains(m.path.id.as_str()),
+        origin_of,
+        out,
+    );
 }

@@ -1,11 +1,12 @@
 //! `tag-condition-bypass`: access gated on a tag that the same principal can set.
 
 use super::{Context, Rule, declare_rule};
-use crate::catalog::{AccessLevel, ActionId, ActionSet, Catalog, wildcard_match};
+use crate::catalog::{AccessLevel, ActionSet, Catalog, wildcard_match};
 use crate::finding::{Confidence, Finding};
-use crate::policy::Policy;
 use crate::policy::effective::{ConditionClass, Effective, Hit, Reach, grants_to_holder};
+use crate::policy::{Policy, Statement};
 use crate::source::Span;
+use std::sync::OnceLock;
 
 declare_rule! {
     /// ## What it does
@@ -15,7 +16,8 @@ declare_rule! {
     /// condition on the same service, or an `aws:PrincipalTag/K` condition when the principal
     /// can tag itself. The tagging statement is safe when a condition stops it from setting
     /// that tag: `aws:TagKeys` or `aws:RequestTag/...` that leave `K` out, `ec2:CreateAction`
-    /// (tags only while creating), or a resource-tag condition of its own. The finding points
+    /// (tags only while creating), or a resource-tag condition of its own; tagging resources of
+    /// another type (`image/*` when the gate guards `snapshot/*`) is no bypass. The finding points
     /// at the tagging action; the gate and the gated action are related labels, in whatever
     /// policy of the same principal they are.
     ///
@@ -99,6 +101,10 @@ fn check_effective(
                 let Some(confidence) = tagger_strength(&hit, &gate) else {
                     continue;
                 };
+                let gate_statement = effective.grants[gate.grant].statement;
+                if !resources_overlap(hit.grant.statement, gate_statement) {
+                    continue;
+                }
                 let (gate_policy, tag_policy) =
                     (effective.grants[gate.grant].policy, hit.grant.policy);
                 if !keep(gate_policy, tag_policy) {
@@ -169,14 +175,11 @@ fn gates<'a>(effective: &'a Effective<'_, '_>) -> Vec<Gate<'a>> {
             let services: Vec<String> = if principal_tag {
                 vec!["iam".to_string()]
             } else if condition_service.eq_ignore_ascii_case("aws") {
-                let mut services: Vec<String> = grant
-                    .actions
-                    .iter()
-                    .map(|id| catalog.qualified_name(id))
-                    .filter_map(|n| n.split(':').next().map(str::to_string))
-                    .collect();
-                services.dedup();
-                services
+                catalog
+                    .services_of(&grant.actions)
+                    .filter_map(|index| catalog.services().nth(index))
+                    .map(|service| service.prefix().to_string())
+                    .collect()
             } else {
                 vec![condition_service.to_ascii_lowercase()]
             };
@@ -201,24 +204,57 @@ fn tagging_actions(catalog: &'static Catalog, gate: &Gate<'_>) -> ActionSet {
         let Some(info) = catalog.service(service) else {
             continue;
         };
-        for id in info.actions().iter() {
+        for id in info.actions().intersection(all_tag_adding()).iter() {
             if gate.principal_tag && !matches!(catalog.action_name(id), "TagRole" | "TagUser") {
                 continue;
             }
-            if is_tag_adding(catalog, id) {
-                set.insert(id);
-            }
+            set.insert(id);
         }
     }
     set
 }
 
-fn is_tag_adding(catalog: &Catalog, id: ActionId) -> bool {
-    let name = catalog.action_name(id);
-    catalog.access_levels(id).contains(AccessLevel::Tagging)
-        && !["Untag", "Delete", "Remove"]
+/// Every action that adds tags, computed once: gates are many, the catalog is large.
+fn all_tag_adding() -> &'static ActionSet {
+    static SET: OnceLock<ActionSet> = OnceLock::new();
+    SET.get_or_init(|| {
+        let catalog = Catalog::get();
+        catalog
+            .all_actions()
             .iter()
-            .any(|p| name.starts_with(p))
+            .filter(|&id| {
+                let name = catalog.action_name(id);
+                catalog.access_levels(id).contains(AccessLevel::Tagging)
+                    && !["Untag", "Delete", "Remove"]
+                        .iter()
+                        .any(|p| name.starts_with(p))
+            })
+            .collect()
+    })
+}
+
+/// Whether the tagging statement can reach the gated statement's resources: `image/*`
+/// tags no snapshot. Anything not written literally may overlap.
+fn resources_overlap(tagger: &Statement<'_>, gated: &Statement<'_>) -> bool {
+    let literal = |s: &Statement<'_>| -> Option<Vec<String>> {
+        let resource = s.resource.as_ref()?;
+        if resource.negated {
+            return None;
+        }
+        resource
+            .items
+            .iter()
+            .map(|v| v.as_str().filter(|t| *t != "*").map(str::to_string))
+            .collect()
+    };
+    let (Some(tagger), Some(gated)) = (literal(tagger), literal(gated)) else {
+        return true;
+    };
+    tagger.iter().any(|t| {
+        gated
+            .iter()
+            .any(|g| wildcard_match(t, g, false) || wildcard_match(g, t, false))
+    })
 }
 
 /// Whether the tagging grant can set the gate's key, and how sure that is.
