@@ -3,14 +3,14 @@
 
 use crate::config::{Config, RuleSetting, Settings};
 use crate::document::PolicyDocument;
-use crate::extract::{Extraction, cloudformation, raw_policy};
+use crate::extract::{Extraction, cloudformation, raw_policy, terraform};
 use crate::finding::Finding;
 use crate::policy;
 use crate::rules::{self, Context, RULES, Rule};
 use crate::source::{FileId, SourceFile, SourceMap, Span};
 use crate::suppress::{self, Suppressed, Suppression};
 use rayon::prelude::*;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -41,6 +41,7 @@ pub struct CheckOptions {
     pub no_suppressions: bool,
     /// Treat files named on the command line like files found by walking: those that hold
     /// no policy are skipped quietly (what a pre-commit hook or an editor on save wants).
+    /// They are still named: a Terraform file's module is read with it.
     pub skip_unrecognized: bool,
 }
 
@@ -128,8 +129,27 @@ pub struct RunOutput {
 /// One thing to read: a file on disk, or standard input under a name.
 #[derive(Clone, Debug)]
 enum Input {
-    File { path: PathBuf, explicit: bool },
-    Stdin { name: PathBuf },
+    File {
+        path: PathBuf,
+        explicit: bool,
+    },
+    Stdin {
+        name: PathBuf,
+    },
+    /// The Terraform files of one directory, read together so references resolve across
+    /// them; findings are reported only in the files asked for.
+    Module {
+        dir: PathBuf,
+        files: Vec<ModuleFile>,
+    },
+}
+
+#[derive(Clone, Debug)]
+struct ModuleFile {
+    path: PathBuf,
+    explicit: bool,
+    /// Named or walked, rather than a sibling read only to resolve references.
+    requested: bool,
 }
 
 /// What processing one input produced, merged in input order afterwards.
@@ -141,15 +161,16 @@ struct FileResult {
     sids: Vec<(String, Span)>,
     documents: Vec<PolicyDocument>,
     documents_analyzed: usize,
-    scanned: bool,
-    error: Option<RunError>,
-    skipped: Option<Skipped>,
+    scanned: usize,
+    errors: Vec<RunError>,
+    skipped: Vec<Skipped>,
 }
 
 pub fn run(options: &CheckOptions) -> RunOutput {
     let mut output = RunOutput::default();
     let (inputs, mut errors, skipped) = discover(options);
     output.skipped = skipped;
+    let inputs = group_terraform(inputs);
     let stdin_text = if inputs.iter().any(|i| matches!(i, Input::Stdin { .. })) {
         let mut bytes = Vec::new();
         match std::io::stdin()
@@ -176,7 +197,11 @@ pub fn run(options: &CheckOptions) -> RunOutput {
     let sources = &output.sources;
     let process = |input: &Input| -> FileResult {
         let loaded = match input {
-            Input::File { path, explicit } => read_file(path, *explicit, options.max_file_size),
+            Input::File { path, explicit } => read_file(
+                path,
+                *explicit && !options.skip_unrecognized,
+                options.max_file_size,
+            ),
             Input::Stdin { name } => match &stdin_text {
                 Some(bytes) if bytes.len() as u64 > options.max_file_size => {
                     Loaded::Error(too_large(name, bytes.len() as u64, options.max_file_size))
@@ -186,6 +211,9 @@ pub fn run(options: &CheckOptions) -> RunOutput {
                 }
                 None => Loaded::Nothing,
             },
+            Input::Module { dir, files } => {
+                return process_module(dir, files, sources, &enabled, options);
+            }
         };
         process_loaded(loaded, sources, &enabled, options)
     };
@@ -202,7 +230,7 @@ pub fn run(options: &CheckOptions) -> RunOutput {
     let mut suppressions = Vec::new();
     let mut sids: HashMap<FileId, Vec<(String, Span)>> = HashMap::new();
     for result in results {
-        output.files_scanned += usize::from(result.scanned);
+        output.files_scanned += result.scanned;
         output.documents_analyzed += result.documents_analyzed;
         output.findings.extend(result.findings);
         suppressions.extend(result.suppressions);
@@ -210,7 +238,7 @@ pub fn run(options: &CheckOptions) -> RunOutput {
             sids.entry(span.file).or_default().push((sid, span));
         }
         output.documents.extend(result.documents);
-        errors.extend(result.error);
+        errors.extend(result.errors);
         output.skipped.extend(result.skipped);
     }
     output.errors = errors;
@@ -237,7 +265,21 @@ pub fn run(options: &CheckOptions) -> RunOutput {
         }
     }
     sort_findings(&output.sources, &mut output.findings);
+    dedup_findings(&output.sources, &mut output.findings);
     output
+}
+
+/// The same finding reached twice (a policy file read by a Terraform `file()` call and also
+/// found as a raw policy; a local used by two resources) is reported once.
+fn dedup_findings(sources: &SourceMap, findings: &mut Vec<Finding>) {
+    findings.dedup_by(|a, b| {
+        a.rule == b.rule
+            && a.primary.start == b.primary.start
+            && a.primary.end == b.primary.end
+            && a.message == b.message
+            && (a.primary.file == b.primary.file
+                || sources.get(a.primary.file).path() == sources.get(b.primary.file).path())
+    });
 }
 
 fn sort_findings(sources: &SourceMap, findings: &mut [Finding]) {
@@ -307,27 +349,28 @@ fn read_file(path: &Path, explicit: bool, max_file_size: u64) -> Loaded {
     }
 }
 
-fn process_loaded(
-    loaded: Loaded,
-    sources: &SourceMap,
-    rules: &[&dyn Rule],
-    options: &CheckOptions,
-) -> FileResult {
+/// A file read as text and added to the source map, or what to report instead.
+enum Admitted {
+    Text(FileId, Arc<SourceFile>, raw_policy::Intent),
+    Done(FileResult),
+}
+
+fn admit(loaded: Loaded, sources: &SourceMap) -> Admitted {
     let (path, bytes, explicit) = match loaded {
         Loaded::Bytes(path, bytes, explicit) => (path, bytes, explicit),
         Loaded::Error(error) => {
-            return FileResult {
-                error: Some(error),
+            return Admitted::Done(FileResult {
+                errors: vec![error],
                 ..FileResult::default()
-            };
+            });
         }
         Loaded::Skipped(skipped) => {
-            return FileResult {
-                skipped: Some(skipped),
+            return Admitted::Done(FileResult {
+                skipped: vec![skipped],
                 ..FileResult::default()
-            };
+            });
         }
-        Loaded::Nothing => return FileResult::default(),
+        Loaded::Nothing => return Admitted::Done(FileResult::default()),
     };
     let intent = if explicit {
         raw_policy::Intent::Explicit
@@ -348,38 +391,74 @@ fn process_loaded(
     if (binary || invalid_utf8_at.is_some()) && intent == raw_policy::Intent::Discovered {
         // Not text: only worth a word when it still looks like it was meant to be a policy.
         if binary || !text.contains("\"Statement\"") {
-            return FileResult::default();
+            return Admitted::Done(FileResult::default());
         }
     }
     let (file, source) = sources.add(path, text);
-    let mut result = FileResult {
-        scanned: true,
-        ..FileResult::default()
-    };
-    if !options.no_suppressions {
-        let directives = suppress::scan_comments(file, &source);
-        result.suppressions = directives.suppressions;
-        result.findings.extend(directives.findings);
-    }
     if binary || invalid_utf8_at.is_some() {
         let (offset, message) = match invalid_utf8_at {
             _ if binary => (0, "binary file: expected a text policy document"),
             Some(offset) => (offset, "the file is not valid UTF-8"),
             None => (0, "the file is not valid UTF-8"),
         };
-        result.findings.push(rules::parse_error::finding(
-            crate::source::Span::new(file, offset, offset),
-            message,
-        ));
-        return filter(result, options);
+        return Admitted::Done(FileResult {
+            scanned: 1,
+            findings: vec![rules::parse_error::finding(
+                crate::source::Span::new(file, offset, offset),
+                message,
+            )],
+            ..FileResult::default()
+        });
     }
-    let extraction = extract(file, &source, intent);
+    Admitted::Text(file, source, intent)
+}
+
+/// Reads a file a Terraform module refers to (`file("policy.json")`).
+fn read_referenced(
+    path: &Path,
+    sources: &SourceMap,
+    max_file_size: u64,
+) -> Option<(FileId, Arc<SourceFile>)> {
+    match read_file(path, false, max_file_size) {
+        Loaded::Bytes(path, bytes, _) => {
+            let text = String::from_utf8(bytes).ok()?;
+            Some(sources.add(path, text))
+        }
+        _ => None,
+    }
+}
+
+fn process_loaded(
+    loaded: Loaded,
+    sources: &SourceMap,
+    rules: &[&dyn Rule],
+    options: &CheckOptions,
+) -> FileResult {
+    let (file, source, intent) = match admit(loaded, sources) {
+        Admitted::Text(file, source, intent) => (file, source, intent),
+        Admitted::Done(result) => return filter(result, options),
+    };
+    let mut result = FileResult {
+        scanned: 1,
+        ..FileResult::default()
+    };
+    scan_suppressions(file, &source, options, &mut result);
+    let extraction = if terraform::is_terraform(source.path()) {
+        let dir = source
+            .path()
+            .parent()
+            .unwrap_or(Path::new(""))
+            .to_path_buf();
+        let read = |path: &Path| read_referenced(path, sources, options.max_file_size);
+        terraform::extract_module(&dir, &[(file, Arc::clone(&source))], &read).extraction
+    } else {
+        extract(file, &source, intent)
+    };
     result.findings.extend(extraction.diagnostics);
     if !options.no_suppressions {
         result.suppressions.extend(extraction.suppressions);
     }
-    let want_sids =
-        !options.no_suppressions && options.config.ignores.iter().any(|i| i.sid.is_some());
+    let want_sids = wants_sids(options);
     for document in extraction.documents {
         result.documents_analyzed += 1;
         check_document(
@@ -396,6 +475,144 @@ fn process_loaded(
         }
     }
     filter(result, options)
+}
+
+/// One Terraform module: its files are extracted together, and only findings in files that
+/// were asked for (or in files they read with `file()`) are kept.
+fn process_module(
+    dir: &Path,
+    files: &[ModuleFile],
+    sources: &SourceMap,
+    rules: &[&dyn Rule],
+    options: &CheckOptions,
+) -> FileResult {
+    let mut result = FileResult::default();
+    let mut texts = Vec::new();
+    let mut requested = HashSet::new();
+    for entry in files {
+        let loaded = read_file(
+            &entry.path,
+            entry.explicit && !options.skip_unrecognized,
+            options.max_file_size,
+        );
+        match admit(loaded, sources) {
+            Admitted::Text(file, source, _) => {
+                if entry.requested {
+                    requested.insert(file);
+                    result.scanned += 1;
+                    scan_suppressions(file, &source, options, &mut result);
+                }
+                texts.push((file, source));
+            }
+            // A sibling read only for references is none of the user's business.
+            Admitted::Done(_) if !entry.requested => {}
+            Admitted::Done(done) => {
+                result.scanned += done.scanned;
+                result.findings.extend(done.findings);
+                result.errors.extend(done.errors);
+                result.skipped.extend(done.skipped);
+            }
+        }
+    }
+    if texts.is_empty() {
+        return filter(result, options);
+    }
+    let read = |path: &Path| read_referenced(path, sources, options.max_file_size);
+    let extracted = terraform::extract_module(dir, &texts, &read);
+    let owners: HashMap<FileId, FileId> = extracted.external.into_iter().collect();
+    let reported = |file: FileId| {
+        requested.contains(&file) || owners.get(&file).is_some_and(|o| requested.contains(o))
+    };
+    let extraction = extracted.extraction;
+    result.findings.extend(
+        extraction
+            .diagnostics
+            .into_iter()
+            .filter(|d| reported(d.primary.file)),
+    );
+    if !options.no_suppressions {
+        result.suppressions.extend(extraction.suppressions);
+    }
+    let want_sids = wants_sids(options);
+    let mut findings = Vec::new();
+    for document in extraction.documents {
+        findings.clear();
+        check_document(&document, rules, &options.config.settings, &mut findings);
+        result
+            .findings
+            .extend(findings.drain(..).filter(|f| reported(f.primary.file)));
+        if want_sids {
+            result.sids.extend(statement_sids(&document));
+        }
+        if reported(document.origin.file) {
+            result.documents_analyzed += 1;
+            if options.keep_documents {
+                result.documents.push(document);
+            }
+        }
+    }
+    filter(result, options)
+}
+
+/// Gathers the Terraform files of each directory into one module input. A directory walked
+/// brings all its files; a file named alone brings its siblings, read only for references.
+fn group_terraform(inputs: Vec<Input>) -> Vec<Input> {
+    let mut out = Vec::new();
+    let mut modules: BTreeMap<PathBuf, BTreeMap<PathBuf, bool>> = BTreeMap::new();
+    for input in inputs {
+        match input {
+            Input::File { path, explicit } if terraform::is_terraform(&path) => {
+                let dir = path.parent().unwrap_or(Path::new("")).to_path_buf();
+                *modules
+                    .entry(dir)
+                    .or_default()
+                    .entry(path)
+                    .or_insert(explicit) |= explicit;
+            }
+            other => out.push(other),
+        }
+    }
+    for (dir, members) in modules {
+        let walked = members.values().any(|explicit| !explicit);
+        let mut files: Vec<ModuleFile> = members
+            .iter()
+            .map(|(path, explicit)| ModuleFile {
+                path: path.clone(),
+                explicit: *explicit,
+                requested: true,
+            })
+            .collect();
+        if !walked {
+            let listed = if dir.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                dir.as_path()
+            };
+            let mut siblings: Vec<PathBuf> = std::fs::read_dir(listed)
+                .into_iter()
+                .flatten()
+                .flatten()
+                .filter(|entry| entry.file_type().is_ok_and(|t| t.is_file()))
+                .map(|entry| dir.join(entry.file_name()))
+                .filter(|path| {
+                    terraform::is_terraform(path)
+                        && !members.contains_key(path)
+                        && !path
+                            .file_name()
+                            .and_then(|n| n.to_str())
+                            .is_some_and(|n| n.starts_with('.'))
+                })
+                .collect();
+            siblings.sort();
+            files.extend(siblings.into_iter().map(|path| ModuleFile {
+                path,
+                explicit: false,
+                requested: false,
+            }));
+        }
+        out.push(Input::Module { dir, files });
+    }
+    out
 }
 
 fn filter(mut result: FileResult, options: &CheckOptions) -> FileResult {
@@ -436,6 +653,25 @@ pub fn check_document(
     for finding in &mut out[start..] {
         finding.origin.clone_from(&origin);
     }
+}
+
+/// Suppression comments of a file that was asked for.
+fn scan_suppressions(
+    file: FileId,
+    source: &SourceFile,
+    options: &CheckOptions,
+    result: &mut FileResult,
+) {
+    if !options.no_suppressions {
+        let directives = suppress::scan_comments(file, source);
+        result.suppressions.extend(directives.suppressions);
+        result.findings.extend(directives.findings);
+    }
+}
+
+/// Whether an `[[ignore]]` entry names a `Sid`, so statement ids must be collected.
+fn wants_sids(options: &CheckOptions) -> bool {
+    !options.no_suppressions && options.config.ignores.iter().any(|i| i.sid.is_some())
 }
 
 /// The `Sid` of every statement of a document that has one, with the statement's span.
@@ -487,7 +723,7 @@ fn discover(options: &CheckOptions) -> (Vec<Input>, Vec<RunError>, Vec<Skipped>)
                 }
                 inputs.push(Input::File {
                     path: clean(path),
-                    explicit: !options.skip_unrecognized,
+                    explicit: true,
                 });
             }
             // Reading a FIFO or a device could block forever; `-` is the way to pipe input.

@@ -2,7 +2,9 @@
 
 pub mod cloudformation;
 pub mod json;
+pub mod mapped;
 pub mod raw_policy;
+pub mod terraform;
 pub mod yaml;
 
 use crate::document::PolicyDocument;
@@ -56,12 +58,12 @@ pub struct Hole {
 
 /// Whether a file found while walking may hold policies, judged by its name; its content
 /// decides the rest. `.template` is what many CloudFormation repositories use for YAML or
-/// JSON templates.
+/// JSON templates; `.tf` and `.tf.json` are Terraform.
 pub fn is_candidate(path: &std::path::Path) -> bool {
     path.extension()
         .and_then(|extension| extension.to_str())
         .is_some_and(|extension| {
-            ["json", "yaml", "yml", "template"]
+            ["json", "yaml", "yml", "template", "tf"]
                 .iter()
                 .any(|known| extension.eq_ignore_ascii_case(known))
         })

@@ -49,6 +49,11 @@ impl Rule for UnknownConditionOperator {
                     operator: block.key.as_str(),
                     operator_span: block.key_span,
                 };
+                // An operator written as a Terraform variable (`test = var.test`) is only
+                // known at deploy time: nothing to say about it.
+                if condition.operator.contains("${") {
+                    continue;
+                }
                 let Err(error) = operators::parse(condition.operator) else {
                     continue;
                 };

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod documents;
+
 use iamlint::engine::{self, CheckOptions, RuleSelection, RunOutput};
 use iamlint::report::{compact_line, locate};
 use std::fmt::Write;

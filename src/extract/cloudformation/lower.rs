@@ -18,7 +18,7 @@
 
 use super::Template;
 use super::tree::{Call, Node, NodeKind};
-use crate::extract::Hole;
+use crate::extract::mapped::Mapped;
 use crate::value::{Member, Reference, TemplatePart, Unknown, Value, ValueKind};
 
 /// Pseudo parameters whose value is a string known only at deploy time.
@@ -74,90 +74,6 @@ impl Position {
             (Position::ConditionBlock, _) => Position::List,
             _ => Position::Other,
         }
-    }
-}
-
-/// A string assembled from pieces of the file (`!Sub`, `!Join`), with the file offset of every
-/// byte and the parts only known at deploy time: what JSON embedded in it needs to be parsed
-/// with its spans mapped back, and what a template value is made of.
-#[derive(Debug, Default)]
-pub struct Mapped {
-    pub text: String,
-    /// File offset of every byte of `text`.
-    offsets: Vec<u32>,
-    /// File offset of the end.
-    end: u32,
-    pub holes: Vec<Hole>,
-}
-
-impl Mapped {
-    fn push(&mut self, text: &str, offsets: &[u32]) {
-        self.text.push_str(text);
-        self.offsets.extend_from_slice(offsets);
-        // Offsets tables come from the same string, so the lengths agree; guard anyway.
-        self.offsets.resize(self.text.len(), self.end);
-    }
-
-    fn push_at(&mut self, text: &str, offset: u32) {
-        self.text.push_str(text);
-        self.offsets.resize(self.text.len(), offset);
-    }
-
-    fn push_hole(&mut self, placeholder: &str, offsets: &[u32], unknown: Unknown) {
-        let start = self.text.len();
-        self.push(placeholder, offsets);
-        self.holes.push(Hole {
-            range: start..self.text.len(),
-            unknown,
-        });
-    }
-
-    /// A hole with no text of its own in the source (a `!Join` part made by a function),
-    /// written as `${expression}` and pointing at the part.
-    fn push_unknown(&mut self, unknown: Unknown, offset: u32) {
-        let placeholder = format!("${{{}}}", unknown.expression);
-        let offsets = vec![offset; placeholder.len()];
-        self.push_hole(&placeholder, &offsets, unknown);
-    }
-
-    fn append(&mut self, other: Mapped) {
-        let base = self.text.len();
-        self.text.push_str(&other.text);
-        self.offsets.extend(other.offsets);
-        self.holes.extend(other.holes.into_iter().map(|hole| Hole {
-            range: hole.range.start + base..hole.range.end + base,
-            unknown: hole.unknown,
-        }));
-        self.end = other.end;
-    }
-
-    /// The offset map `json::parse_embedded` takes.
-    pub fn offset_table(&self) -> Vec<u32> {
-        let mut table = self.offsets.clone();
-        table.push(self.end);
-        table
-    }
-
-    /// A plain string, or a template whose holes are the unknown parts.
-    pub fn into_kind(self) -> ValueKind {
-        if self.holes.is_empty() {
-            return ValueKind::String(self.text);
-        }
-        let mut parts = Vec::new();
-        let mut cursor = 0;
-        for hole in self.holes {
-            if hole.range.start > cursor {
-                parts.push(TemplatePart::Literal(
-                    self.text[cursor..hole.range.start].to_string(),
-                ));
-            }
-            parts.push(TemplatePart::Hole(hole.unknown));
-            cursor = hole.range.end;
-        }
-        if cursor < self.text.len() {
-            parts.push(TemplatePart::Literal(self.text[cursor..].to_string()));
-        }
-        ValueKind::Template(parts)
     }
 }
 

@@ -1,0 +1,126 @@
+//! Which Terraform resource attributes hold IAM policy documents, and who receives them.
+//!
+//! The tables are data, one line per entry: adding a carrier is one line.
+
+use crate::document::PrincipalKind;
+
+/// What kind of policy a carrier attribute holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Holds {
+    Identity,
+    Trust,
+    Resource,
+    /// `aws_organizations_policy`: its `type` decides (SCP by default, RCP, or not IAM).
+    Organizations,
+}
+
+#[derive(Debug)]
+pub struct Carrier {
+    pub resource_type: &'static str,
+    /// The attribute, or `block.attribute` for an attribute of a nested block.
+    pub attribute: &'static str,
+    pub holds: Holds,
+}
+
+const fn carrier(resource_type: &'static str, attribute: &'static str, holds: Holds) -> Carrier {
+    Carrier {
+        resource_type,
+        attribute,
+        holds,
+    }
+}
+
+use Holds::{Identity, Organizations, Resource, Trust};
+
+/// Every attribute known to hold an IAM policy document. `aws_lambda_permission` and
+/// `aws_lambda_layer_version_permission` are sets of arguments, not documents; Google, Azure
+/// and Alibaba IAM resources are not AWS IAM and are never read.
+#[rustfmt::skip]
+pub const CARRIERS: &[Carrier] = &[
+    carrier("aws_iam_policy",                            "policy",                Identity),
+    carrier("aws_iam_role_policy",                       "policy",                Identity),
+    carrier("aws_iam_user_policy",                       "policy",                Identity),
+    carrier("aws_iam_group_policy",                      "policy",                Identity),
+    carrier("aws_iam_role",                              "inline_policy.policy",  Identity),
+    carrier("aws_iam_role",                              "assume_role_policy",    Trust),
+    carrier("aws_ssoadmin_permission_set_inline_policy", "inline_policy",         Identity),
+    carrier("aws_organizations_policy",                  "content",               Organizations),
+    carrier("aws_s3_bucket_policy",                      "policy",                Resource),
+    carrier("aws_s3_bucket",                             "policy",                Resource),
+    carrier("aws_s3_access_point",                       "policy",                Resource),
+    carrier("aws_s3control_access_point_policy",         "policy",                Resource),
+    carrier("aws_s3control_bucket_policy",               "policy",                Resource),
+    carrier("aws_sqs_queue_policy",                      "policy",                Resource),
+    carrier("aws_sqs_queue",                             "policy",                Resource),
+    carrier("aws_sns_topic_policy",                      "policy",                Resource),
+    carrier("aws_sns_topic",                             "policy",                Resource),
+    carrier("aws_kms_key",                               "policy",                Resource),
+    carrier("aws_kms_key_policy",                        "policy",                Resource),
+    carrier("aws_kms_replica_key",                       "policy",                Resource),
+    carrier("aws_ecr_repository_policy",                 "policy",                Resource),
+    carrier("aws_ecr_registry_policy",                   "policy",                Resource),
+    carrier("aws_ecrpublic_repository_policy",           "policy",                Resource),
+    carrier("aws_secretsmanager_secret_policy",          "policy",                Resource),
+    carrier("aws_secretsmanager_secret",                 "policy",                Resource),
+    carrier("aws_cloudwatch_log_resource_policy",        "policy_document",       Resource),
+    carrier("aws_opensearch_domain_policy",              "access_policies",       Resource),
+    carrier("aws_opensearch_domain",                     "access_policies",       Resource),
+    carrier("aws_elasticsearch_domain_policy",           "access_policies",       Resource),
+    carrier("aws_elasticsearch_domain",                  "access_policies",       Resource),
+    carrier("aws_api_gateway_rest_api_policy",           "policy",                Resource),
+    carrier("aws_api_gateway_rest_api",                  "policy",                Resource),
+    carrier("aws_efs_file_system_policy",                "policy",                Resource),
+    carrier("aws_backup_vault_policy",                   "policy",                Resource),
+    carrier("aws_glacier_vault",                         "access_policy",         Resource),
+    carrier("aws_vpc_endpoint",                          "policy",                Resource),
+    carrier("aws_vpc_endpoint_policy",                   "policy",                Resource),
+    carrier("aws_dynamodb_resource_policy",              "policy",                Resource),
+    carrier("aws_kinesis_resource_policy",               "policy",                Resource),
+    carrier("aws_codeartifact_domain_permissions_policy",     "policy_document",  Resource),
+    carrier("aws_codeartifact_repository_permissions_policy", "policy_document",  Resource),
+];
+
+/// An attribute naming the principal that receives a resource's inline identity policy.
+#[rustfmt::skip]
+pub const GRANTS: &[(&str, &str, PrincipalKind)] = &[
+    ("aws_iam_role_policy",  "role",  PrincipalKind::Role),
+    ("aws_iam_user_policy",  "user",  PrincipalKind::User),
+    ("aws_iam_group_policy", "group", PrincipalKind::Group),
+];
+
+/// Resources attaching a managed policy (`policy_arn`) to principals: (type, attribute naming
+/// the principal or a list of them, kind).
+#[rustfmt::skip]
+pub const ATTACHMENTS: &[(&str, &str, PrincipalKind)] = &[
+    ("aws_iam_role_policy_attachment",  "role",   PrincipalKind::Role),
+    ("aws_iam_user_policy_attachment",  "user",   PrincipalKind::User),
+    ("aws_iam_group_policy_attachment", "group",  PrincipalKind::Group),
+    ("aws_iam_policy_attachment",       "roles",  PrincipalKind::Role),
+    ("aws_iam_policy_attachment",       "users",  PrincipalKind::User),
+    ("aws_iam_policy_attachment",       "groups", PrincipalKind::Group),
+];
+
+/// Principals declared by a resource: their inline and trust policies are their own, and
+/// `managed_policy_arns` / `permissions_boundary` attach policies to them.
+#[rustfmt::skip]
+pub const PRINCIPALS: &[(&str, PrincipalKind)] = &[
+    ("aws_iam_role",  PrincipalKind::Role),
+    ("aws_iam_user",  PrincipalKind::User),
+    ("aws_iam_group", PrincipalKind::Group),
+];
+
+/// Resources that run with an instance profile: (type, attribute or `block.attribute`).
+#[rustfmt::skip]
+pub const PROFILE_USERS: &[(&str, &str)] = &[
+    ("aws_instance",        "iam_instance_profile"),
+    ("aws_launch_template", "iam_instance_profile.name"),
+    ("aws_launch_template", "iam_instance_profile.arn"),
+    ("aws_launch_configuration", "iam_instance_profile"),
+];
+
+pub fn principal_kind(resource_type: &str) -> Option<PrincipalKind> {
+    PRINCIPALS
+        .iter()
+        .find(|(t, _)| *t == resource_type)
+        .map(|(_, kind)| *kind)
+}

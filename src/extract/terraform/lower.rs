@@ -1,0 +1,876 @@
+//! Lowering Terraform expressions to the spanned value tree: literals, `jsonencode` objects,
+//! templates with holes, heredoc and quoted JSON, `file()` and `templatefile()`, and
+//! references to locals, resources and data sources of the same module.
+//!
+//! What only `terraform apply` knows (`var.x`, computed attributes, `for` expressions,
+//! conditionals, most functions) is `Unknown`, never `"*"`.
+
+use super::body::{Block, Expr, Src};
+use super::{Module, ReadFile};
+use crate::extract::mapped::Mapped;
+use crate::extract::{OffsetMap, json, syntax_error};
+use crate::finding::Finding;
+use crate::source::{FileId, SourceFile, Span};
+use crate::value::{Member, Reference, TemplatePart, Unknown, Value, ValueKind};
+use hcl_edit::expr::{Expression, FuncCall, ObjectKey, Traversal, TraversalOperator};
+use hcl_edit::prelude::Span as _;
+use hcl_edit::template::{Element, Template};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// References followed through locals and attributes before giving up: real modules chain a
+/// few; a cycle (which Terraform rejects) must not loop.
+const MAX_DEPTH: usize = 16;
+
+/// References followed for one document: locals that each use another several times grow
+/// exponentially with depth, and hostile input must not hang the run.
+const BUDGET: usize = 20_000;
+
+/// What a carrier attribute holds.
+#[derive(Debug)]
+pub enum Doc {
+    Value(Value),
+    /// `data.aws_iam_policy_document.<name>.json`: the data source's address.
+    DataSource(String),
+    /// Only known at deploy time, or not a policy.
+    Nothing,
+}
+
+/// How a template literal is escaped: a quoted string has backslash escapes, a heredoc, a
+/// template file or a decoded `.tf.json` string only `$${` and `%%{`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Escapes {
+    Quoted,
+    Template,
+}
+
+/// One step of a reference after its target (`.name`, `[0]`).
+#[derive(Debug)]
+enum Step {
+    Attr(String),
+    Index(usize),
+    /// `["key"]`: a map key, or the instance of a `for_each` resource.
+    Key(String),
+    /// `[each.key]`, `[*]`: cannot be followed.
+    Opaque,
+}
+
+/// Where a reference leads.
+enum Target<'a> {
+    Expr(Expr<'a>, Vec<Step>),
+    /// `var.x` of a child module, given by its caller.
+    Value(Value, Vec<Step>),
+    DataDocument(String),
+    Unknown(Option<Reference>),
+}
+
+pub struct Lowerer<'m, 'a> {
+    pub module: &'m Module<'a>,
+    pub read: &'m ReadFile<'m>,
+    pub diagnostics: Vec<Finding>,
+    /// Files read by `file()` and `templatefile()`.
+    pub external: Vec<FileId>,
+    loaded: HashMap<PathBuf, Option<(FileId, Arc<SourceFile>)>>,
+    depth: usize,
+    /// References still allowed for the current document (see [`BUDGET`]).
+    budget: usize,
+    /// The variables of the `templatefile()` being read.
+    scope: Option<Value>,
+    /// A child module's variables as its caller sets them, and their defaults.
+    pub inputs: HashMap<String, Value>,
+    pub defaults: HashMap<String, Value>,
+    /// Whether a caller's input was read since [`Lowerer::take_input_used`].
+    input_used: std::cell::Cell<bool>,
+}
+
+fn unknown(span: Span, expression: String, reference: Option<Reference>) -> Value {
+    Value::new(
+        span,
+        ValueKind::Unknown(Unknown {
+            expression,
+            reference,
+        }),
+    )
+}
+
+impl<'m, 'a> Lowerer<'m, 'a> {
+    pub fn new(module: &'m Module<'a>, read: &'m ReadFile<'m>) -> Self {
+        Lowerer {
+            module,
+            read,
+            diagnostics: Vec::new(),
+            external: Vec::new(),
+            loaded: HashMap::new(),
+            depth: 0,
+            budget: BUDGET,
+            scope: None,
+            inputs: HashMap::new(),
+            defaults: HashMap::new(),
+            input_used: std::cell::Cell::new(false),
+        }
+    }
+
+    /// Whether the document lowered since the last call read a variable its caller set.
+    pub fn take_input_used(&self) -> bool {
+        self.input_used.replace(false)
+    }
+
+    /// Starts a new document: references are counted per document.
+    pub fn reset_budget(&mut self) {
+        self.budget = BUDGET;
+    }
+
+    /// Whether one more reference may be followed.
+    fn follow_reference(&mut self) -> bool {
+        if self.depth >= MAX_DEPTH || self.budget == 0 {
+            return false;
+        }
+        self.budget -= 1;
+        true
+    }
+
+    /// The value an attribute stands for.
+    pub fn value(&mut self, expr: Expr<'_>, fallback: Span) -> Value {
+        match expr {
+            Expr::Hcl(e, src) => self.hcl(e, src, fallback),
+            Expr::Json(v, src) => self.json_value(v, src),
+        }
+    }
+
+    /// The policy document a carrier attribute holds.
+    pub fn document(&mut self, expr: Expr<'_>, fallback: Span) -> Doc {
+        match expr {
+            Expr::Hcl(e, src) => self.hcl_document(e, src, fallback),
+            Expr::Json(v, src) => match &v.kind {
+                ValueKind::String(text) if text.contains("${") || text.contains("%{") => self
+                    .with_json_template(v, src, |this, template, tsrc| {
+                        if let Some(inner) = single_interpolation(template) {
+                            return this.hcl_document(inner, tsrc, v.span);
+                        }
+                        let (mapped, directive) =
+                            this.template(template, tsrc, Escapes::Template, v.span);
+                        this.json_document(mapped, directive, tsrc, v.span)
+                    })
+                    .unwrap_or(Doc::Nothing),
+                ValueKind::String(_) => {
+                    let literal = &src.file_text[v.span.range()];
+                    match json::decode_string_literal(literal, v.span.start as usize) {
+                        Some((text, table)) => {
+                            let end = table.last().copied().unwrap_or(v.span.end);
+                            let mut mapped = Mapped {
+                                end,
+                                ..Mapped::default()
+                            };
+                            mapped.push(&text, &table[..table.len().saturating_sub(1)]);
+                            self.json_document(mapped, false, src, v.span)
+                        }
+                        None => Doc::Nothing,
+                    }
+                }
+                _ => Doc::Nothing,
+            },
+        }
+    }
+
+    /// The items of a list attribute as written (`[a, b]`, or a local holding one), so each
+    /// can be read as a document.
+    pub fn list_items(&mut self, expr: Expr<'a>) -> Option<Vec<Expr<'a>>> {
+        match expr {
+            Expr::Hcl(Expression::Array(array), src) => {
+                Some(array.iter().map(|e| Expr::Hcl(e, src)).collect())
+            }
+            Expr::Hcl(Expression::Traversal(traversal), _) => match self.resolve(traversal) {
+                Target::Expr(expr, steps) if steps.is_empty() && self.follow_reference() => {
+                    self.depth += 1;
+                    let items = self.list_items(expr);
+                    self.depth -= 1;
+                    items
+                }
+                _ => None,
+            },
+            Expr::Json(value, src) => match &value.kind {
+                ValueKind::Array(items) => Some(items.iter().map(|v| Expr::Json(v, src)).collect()),
+                _ => None,
+            },
+            Expr::Hcl(..) => None,
+        }
+    }
+
+    fn hcl(&mut self, e: &Expression, src: &Src<'_>, fallback: Span) -> Value {
+        let span = src.span(e.span(), fallback);
+        let kind = match e {
+            Expression::Null(_) => ValueKind::Null,
+            Expression::Bool(b) => ValueKind::Bool(*b.value()),
+            Expression::Number(n) => ValueKind::Number(
+                src.text
+                    .get(e.span().unwrap_or_default())
+                    .map_or_else(|| n.value().to_string(), str::to_string),
+            ),
+            Expression::String(s) => ValueKind::String(s.value().clone()),
+            Expression::Array(array) => {
+                ValueKind::Array(array.iter().map(|item| self.hcl(item, src, span)).collect())
+            }
+            Expression::Object(object) => ValueKind::Object(
+                object
+                    .iter()
+                    .map(|(key, value)| {
+                        let key_span = src.span(key.span(), span);
+                        let key = match key {
+                            ObjectKey::Ident(ident) => ident.as_str().to_string(),
+                            ObjectKey::Expression(Expression::String(s)) => s.value().clone(),
+                            ObjectKey::Expression(other) => {
+                                match self.hcl(other, src, key_span).kind {
+                                    ValueKind::String(text) => text,
+                                    _ => format!("${{{}}}", src.snippet(other.span())),
+                                }
+                            }
+                        };
+                        Member {
+                            key,
+                            key_span,
+                            value: self.hcl(value.expr(), src, key_span),
+                        }
+                    })
+                    .collect(),
+            ),
+            Expression::StringTemplate(template) => {
+                if let Some(inner) = single_interpolation(template) {
+                    return self.hcl(inner, src, span);
+                }
+                let (mapped, _) = self.template(template, src, Escapes::Quoted, span);
+                mapped.into_kind()
+            }
+            Expression::HeredocTemplate(heredoc) => {
+                let (mapped, _) = self.template(&heredoc.template, src, Escapes::Template, span);
+                mapped.into_kind()
+            }
+            Expression::Parenthesis(inner) => return self.hcl(inner.inner(), src, span),
+            Expression::Traversal(traversal) => return self.traversal(traversal, src, span),
+            Expression::Variable(name) => {
+                if let Some(value) = self.scope.as_ref().and_then(|s| s.get(name.as_str())) {
+                    return value.clone();
+                }
+                return unknown(span, src.snippet(e.span()), None);
+            }
+            Expression::FuncCall(call) => return self.call(call, src, span),
+            _ => return unknown(span, src.snippet(e.span()), None),
+        };
+        Value::new(span, kind)
+    }
+
+    /// Functions whose result is still a list of what they were given; the rest are unknown.
+    fn call(&mut self, call: &FuncCall, src: &Src<'_>, span: Span) -> Value {
+        let name = call.name.name.as_str();
+        let whole = || unknown(span, src.snippet(call.span()), None);
+        if call.name.is_namespaced() {
+            return whole();
+        }
+        match name {
+            "tolist" | "toset" if call.args.len() == 1 => {
+                let arg = call.args.iter().next();
+                arg.map_or_else(whole, |arg| self.hcl(arg, src, span))
+            }
+            "concat" | "flatten" => {
+                let mut items = Vec::new();
+                for arg in call.args.iter() {
+                    let value = self.hcl(arg, src, span);
+                    match value.kind {
+                        ValueKind::Array(mut more) if name == "concat" => items.append(&mut more),
+                        ValueKind::Array(more) => {
+                            for item in more {
+                                match item.kind {
+                                    ValueKind::Array(mut inner) => items.append(&mut inner),
+                                    _ => items.push(item),
+                                }
+                            }
+                        }
+                        _ => return whole(),
+                    }
+                }
+                Value::new(span, ValueKind::Array(items))
+            }
+            _ => whole(),
+        }
+    }
+
+    fn traversal(&mut self, traversal: &Traversal, src: &Src<'_>, span: Span) -> Value {
+        let expression = src.snippet(traversal.span());
+        match self.resolve(traversal) {
+            Target::Expr(expr, steps) if self.follow_reference() => {
+                self.depth += 1;
+                let value = self.value(expr, span);
+                self.depth -= 1;
+                follow(value, &steps).unwrap_or_else(|| unknown(span, expression, None))
+            }
+            Target::DataDocument(address) => unknown(
+                span,
+                expression,
+                Some(Reference {
+                    address,
+                    resource_type: "aws_iam_policy_document".into(),
+                    attribute: "json".into(),
+                }),
+            ),
+            Target::Value(value, steps) => {
+                follow(value, &steps).unwrap_or_else(|| unknown(span, expression, None))
+            }
+            Target::Unknown(reference) => unknown(span, expression, reference),
+            Target::Expr(..) => unknown(span, expression, None),
+        }
+    }
+
+    /// Where a reference leads: a local or an attribute written in this module, a policy
+    /// document data source, or something only known at deploy time.
+    fn resolve(&self, traversal: &Traversal) -> Target<'a> {
+        let Some(root) = traversal.expr.as_variable() else {
+            return Target::Unknown(None);
+        };
+        let steps: Vec<Step> = traversal
+            .operators
+            .iter()
+            .map(|op| match op.value() {
+                TraversalOperator::GetAttr(name) => Step::Attr(name.as_str().to_string()),
+                TraversalOperator::LegacyIndex(index) => {
+                    Step::Index(usize::try_from(*index.value()).unwrap_or(usize::MAX))
+                }
+                TraversalOperator::Index(Expression::Number(n)) => n
+                    .value()
+                    .as_u64()
+                    .and_then(|i| usize::try_from(i).ok())
+                    .map_or(Step::Opaque, Step::Index),
+                TraversalOperator::Index(Expression::String(s)) => Step::Key(s.value().clone()),
+                _ => Step::Opaque,
+            })
+            .collect();
+        let root = root.as_str();
+        match root {
+            "local" => match steps.split_first() {
+                Some((Step::Attr(name), rest)) => match self.module.locals.get(name.as_str()) {
+                    Some(attr) => Target::Expr(attr.value, rest.iter().map(clone_step).collect()),
+                    None => Target::Unknown(None),
+                },
+                _ => Target::Unknown(None),
+            },
+            "data" => {
+                let (Some(Step::Attr(kind)), Some(Step::Attr(name))) =
+                    (steps.first(), steps.get(1))
+                else {
+                    return Target::Unknown(None);
+                };
+                let address = format!("data.{kind}.{name}");
+                self.attribute_target(&address, kind, &steps[2..])
+            }
+            "var" => match steps.split_first() {
+                Some((Step::Attr(name), rest)) => {
+                    let rest: Vec<Step> = rest.iter().map(clone_step).collect();
+                    if let Some(value) = self.inputs.get(name.as_str()) {
+                        self.input_used.set(true);
+                        Target::Value(value.clone(), rest)
+                    } else if let Some(value) = self.defaults.get(name.as_str()) {
+                        Target::Value(value.clone(), rest)
+                    } else {
+                        Target::Unknown(None)
+                    }
+                }
+                _ => Target::Unknown(None),
+            },
+            "each" | "count" | "path" | "module" | "terraform" | "self" => Target::Unknown(None),
+            kind => {
+                let Some(Step::Attr(name)) = steps.first() else {
+                    return Target::Unknown(None);
+                };
+                let address = format!("{kind}.{name}");
+                if !self.module.resources.contains_key(&address) {
+                    return Target::Unknown(None);
+                }
+                self.attribute_target(&address, kind, &steps[1..])
+            }
+        }
+    }
+
+    fn attribute_target(&self, address: &str, kind: &str, steps: &[Step]) -> Target<'a> {
+        // `[0]` and `["key"]` after the name select an instance of `count`/`for_each`.
+        let mut rest = steps;
+        while let Some((Step::Index(_) | Step::Key(_) | Step::Opaque, tail)) = rest.split_first() {
+            rest = tail;
+        }
+        let Some((Step::Attr(attribute), after)) = rest.split_first() else {
+            return Target::Unknown(None);
+        };
+        if kind == "aws_iam_policy_document"
+            && matches!(attribute.as_str(), "json" | "minified_json")
+        {
+            return if self.module.data.contains_key(address) {
+                Target::DataDocument(address.to_string())
+            } else {
+                Target::Unknown(None)
+            };
+        }
+        let block = if address.starts_with("data.") {
+            self.module.data.get(address)
+        } else {
+            self.module.resources.get(address)
+        };
+        match block.and_then(|b| b.attr(attribute)) {
+            Some(attr) => Target::Expr(attr.value, after.iter().map(clone_step).collect()),
+            None => Target::Unknown(block.map(|_| Reference {
+                address: address.to_string(),
+                resource_type: kind.to_string(),
+                attribute: attribute.clone(),
+            })),
+        }
+    }
+
+    fn hcl_document(&mut self, e: &Expression, src: &Src<'_>, fallback: Span) -> Doc {
+        let span = src.span(e.span(), fallback);
+        match e {
+            Expression::FuncCall(call) if !call.name.is_namespaced() => {
+                match call.name.name.as_str() {
+                    "jsonencode" => match call.args.iter().next() {
+                        Some(arg) => {
+                            let value = self.hcl(arg, src, span);
+                            match value.kind {
+                                ValueKind::Unknown(_) => Doc::Nothing,
+                                _ => Doc::Value(value),
+                            }
+                        }
+                        None => Doc::Nothing,
+                    },
+                    "file" | "templatefile" => self.file_document(call, src, span),
+                    _ => Doc::Nothing,
+                }
+            }
+            Expression::String(_) => {
+                let range = e.span().unwrap_or_default();
+                let inner = range.start + 1..range.end.saturating_sub(1).max(range.start + 1);
+                let mut mapped = Mapped {
+                    end: src.map.map(inner.end) as u32,
+                    ..Mapped::default()
+                };
+                push_literal(&mut mapped, src, inner, Escapes::Quoted);
+                self.json_document(mapped, false, src, span)
+            }
+            Expression::StringTemplate(template) => {
+                if let Some(inner) = single_interpolation(template) {
+                    return self.hcl_document(inner, src, span);
+                }
+                let (mapped, directive) = self.template(template, src, Escapes::Quoted, span);
+                self.json_document(mapped, directive, src, span)
+            }
+            Expression::HeredocTemplate(heredoc) => {
+                let (mapped, directive) =
+                    self.template(&heredoc.template, src, Escapes::Template, span);
+                self.json_document(mapped, directive, src, span)
+            }
+            Expression::Parenthesis(inner) => self.hcl_document(inner.inner(), src, span),
+            Expression::Traversal(traversal) => match self.resolve(traversal) {
+                Target::DataDocument(address) => Doc::DataSource(address),
+                Target::Expr(expr, steps) if steps.is_empty() && self.follow_reference() => {
+                    self.depth += 1;
+                    let doc = self.document(expr, span);
+                    self.depth -= 1;
+                    doc
+                }
+                _ => Doc::Nothing,
+            },
+            _ => Doc::Nothing,
+        }
+    }
+
+    /// JSON text with holes: the document, a string where a document belongs (the policy
+    /// parser says what is wrong), or a `parse-error` unless template directives may have
+    /// built the JSON.
+    fn json_document(&mut self, mapped: Mapped, directive: bool, src: &Src<'_>, span: Span) -> Doc {
+        if !mapped.text.trim_start().starts_with('{') {
+            if mapped.text.trim().is_empty() || !mapped.holes.is_empty() {
+                return Doc::Nothing;
+            }
+            return Doc::Value(Value::new(span, mapped.into_kind()));
+        }
+        let table = OffsetMap::Table(mapped.offset_table());
+        match json::parse_embedded(src.file, &mapped.text, &table, &mapped.holes) {
+            Ok(Some(value)) => Doc::Value(value),
+            Ok(None) => Doc::Nothing,
+            Err(_) if directive => Doc::Nothing,
+            Err(error) => {
+                self.diagnostics.push(syntax_error(
+                    src.file,
+                    src.file_text,
+                    error.offset,
+                    format!("invalid JSON in the policy document: {}", error.message),
+                ));
+                Doc::Nothing
+            }
+        }
+    }
+
+    /// A template as text with file offsets: literals decoded, interpolations that resolve
+    /// to a known string spliced in, the rest holes. Also says whether it has directives.
+    fn template(
+        &mut self,
+        template: &Template,
+        src: &Src<'_>,
+        escapes: Escapes,
+        span: Span,
+    ) -> (Mapped, bool) {
+        let mut mapped = Mapped {
+            end: span.end,
+            ..Mapped::default()
+        };
+        let mut directive = false;
+        for element in template.iter() {
+            let range = element.span().unwrap_or_default();
+            match element {
+                Element::Literal(_) => push_literal(&mut mapped, src, range.clone(), escapes),
+                Element::Interpolation(interpolation) => {
+                    let at = src.map.map(range.start) as u32;
+                    let value = self.hcl(&interpolation.expr, src, span);
+                    match value.kind {
+                        ValueKind::String(text) => mapped.push_at(&text, at),
+                        ValueKind::Number(text) => mapped.push_at(&text, at),
+                        ValueKind::Bool(b) => mapped.push_at(if b { "true" } else { "false" }, at),
+                        ValueKind::Template(parts) => {
+                            for part in parts {
+                                match part {
+                                    TemplatePart::Literal(text) => mapped.push_at(&text, at),
+                                    TemplatePart::Hole(unknown) => mapped.push_unknown(unknown, at),
+                                }
+                            }
+                        }
+                        ValueKind::Unknown(unknown) => {
+                            push_raw_hole(&mut mapped, src, range, unknown)
+                        }
+                        _ => push_raw_hole(
+                            &mut mapped,
+                            src,
+                            range.clone(),
+                            Unknown {
+                                expression: src.snippet(interpolation.expr.span()),
+                                reference: None,
+                            },
+                        ),
+                    }
+                }
+                Element::Directive(_) => {
+                    directive = true;
+                    let expression = src.snippet(Some(range.clone()));
+                    push_raw_hole(
+                        &mut mapped,
+                        src,
+                        range,
+                        Unknown {
+                            expression,
+                            reference: None,
+                        },
+                    );
+                }
+            }
+            mapped.end = src.map.map(element.span().unwrap_or_default().end) as u32;
+        }
+        (mapped, directive)
+    }
+
+    /// A `.tf.json` string is a template: decode it, parse the template, and lower it with
+    /// offsets mapped through the JSON escapes.
+    fn with_json_template<R>(
+        &mut self,
+        value: &Value,
+        src: &Src<'_>,
+        f: impl FnOnce(&mut Self, &Template, &Src<'_>) -> R,
+    ) -> Option<R> {
+        let literal = src.file_text.get(value.span.range())?;
+        let (text, table) = json::decode_string_literal(literal, value.span.start as usize)?;
+        let template = hcl_edit::parser::parse_template(&text).ok()?;
+        let tsrc = Src {
+            file: src.file,
+            file_text: src.file_text,
+            text: &text,
+            map: OffsetMap::Table(table),
+        };
+        Some(f(self, &template, &tsrc))
+    }
+
+    fn json_value(&mut self, value: &Value, src: &Src<'_>) -> Value {
+        match &value.kind {
+            ValueKind::String(text) if text.contains("${") || text.contains("%{") => self
+                .with_json_template(value, src, |this, template, tsrc| {
+                    if let Some(inner) = single_interpolation(template) {
+                        return this.hcl(inner, tsrc, value.span);
+                    }
+                    let (mapped, _) = this.template(template, tsrc, Escapes::Template, value.span);
+                    Value::new(value.span, mapped.into_kind())
+                })
+                .unwrap_or_else(|| value.clone()),
+            ValueKind::Array(items) => Value::new(
+                value.span,
+                ValueKind::Array(items.iter().map(|v| self.json_value(v, src)).collect()),
+            ),
+            ValueKind::Object(members) => Value::new(
+                value.span,
+                ValueKind::Object(
+                    members
+                        .iter()
+                        .map(|m| Member {
+                            key: m.key.clone(),
+                            key_span: m.key_span,
+                            value: self.json_value(&m.value, src),
+                        })
+                        .collect(),
+                ),
+            ),
+            _ => value.clone(),
+        }
+    }
+
+    /// `file("${path.module}/policy.json")` and `templatefile(path, vars)`: the file is read
+    /// relative to the module, and spans point into it.
+    fn file_document(&mut self, call: &FuncCall, src: &Src<'_>, span: Span) -> Doc {
+        let mut args = call.args.iter();
+        let Some(path) = args.next().and_then(|arg| self.file_path(arg, src, span)) else {
+            return Doc::Nothing;
+        };
+        let Some((file, source)) = self.load(&path) else {
+            return Doc::Nothing;
+        };
+        let text = source.text();
+        if call.name.name.as_str() == "file" {
+            return match json::parse_file(file, text) {
+                Ok(Some(value)) => Doc::Value(value),
+                Ok(None) => Doc::Nothing,
+                Err(error) => {
+                    self.diagnostics.push(syntax_error(
+                        file,
+                        text,
+                        error.offset,
+                        format!("invalid JSON in the policy document: {}", error.message),
+                    ));
+                    Doc::Nothing
+                }
+            };
+        }
+        let vars = args.next().map(|arg| self.hcl(arg, src, span));
+        let Ok(template) = hcl_edit::parser::parse_template(text) else {
+            return Doc::Nothing;
+        };
+        let tsrc = Src {
+            file,
+            file_text: text,
+            text,
+            map: OffsetMap::Shift(0),
+        };
+        let outer = std::mem::replace(&mut self.scope, vars);
+        let whole = Span::new(file, 0, text.len());
+        let (mapped, directive) = self.template(&template, &tsrc, Escapes::Template, whole);
+        self.scope = outer;
+        self.json_document(mapped, directive, &tsrc, whole)
+    }
+
+    /// The path a `file()` argument names, when it is known: `path.module`, `path.root` and
+    /// `path.cwd` are the module's directory (the usual layout), other references unknown.
+    fn file_path(&mut self, arg: &Expression, src: &Src<'_>, span: Span) -> Option<PathBuf> {
+        let mut text = String::new();
+        let elements: Vec<&Element> = match arg {
+            Expression::String(s) => {
+                text.push_str(s.value());
+                Vec::new()
+            }
+            Expression::StringTemplate(template) => template.iter().collect(),
+            _ => return None,
+        };
+        for element in elements {
+            match element {
+                Element::Literal(literal) => text.push_str(literal.value()),
+                Element::Interpolation(interpolation) => {
+                    let is_path = interpolation.expr.as_traversal().is_some_and(|t| {
+                        t.expr.as_variable().is_some_and(|v| v.as_str() == "path")
+                    });
+                    if is_path && text.is_empty() {
+                        text.push('.');
+                        continue;
+                    }
+                    match self.hcl(&interpolation.expr, src, span).kind {
+                        ValueKind::String(part) => text.push_str(&part),
+                        _ => return None,
+                    }
+                }
+                Element::Directive(_) => return None,
+            }
+        }
+        let relative = Path::new(&text);
+        Some(if relative.is_absolute() {
+            relative.to_path_buf()
+        } else {
+            self.module.dir.join(relative)
+        })
+    }
+
+    pub fn load(&mut self, path: &Path) -> Option<(FileId, Arc<SourceFile>)> {
+        let clean: PathBuf = path
+            .components()
+            .filter(|c| !matches!(c, std::path::Component::CurDir))
+            .collect();
+        if let Some(loaded) = self.loaded.get(&clean) {
+            return loaded.clone();
+        }
+        let loaded = (self.read)(&clean);
+        if let Some((file, _)) = &loaded {
+            self.external.push(*file);
+        }
+        self.loaded.insert(clean, loaded.clone());
+        loaded
+    }
+
+    /// The address of the resource of type `kind` an attribute names
+    /// (`aws_iam_role.ci.name` → `aws_iam_role.ci`, or `"ci"` when a role of the module has
+    /// that literal name), or the name as written.
+    pub fn principal(
+        &mut self,
+        expr: Expr<'_>,
+        fallback: Span,
+        kind: &str,
+    ) -> Option<(String, Span)> {
+        if let Expr::Hcl(Expression::Traversal(traversal), src) = expr
+            && traversal
+                .expr
+                .as_variable()
+                .is_some_and(|v| v.as_str() == kind)
+            && let Some(op) = traversal.operators.first()
+            && let TraversalOperator::GetAttr(name) = op.value()
+        {
+            let address = format!("{kind}.{}", name.as_str());
+            if self.module.resources.contains_key(&address) {
+                return Some((address, src.span(traversal.span(), fallback)));
+            }
+        }
+        let value = self.value(expr, fallback);
+        let named = match &value.kind {
+            ValueKind::String(name) => self
+                .module
+                .names
+                .get(&(kind.to_string(), name.clone()))
+                .cloned()
+                .unwrap_or_else(|| name.clone()),
+            ValueKind::Unknown(Unknown {
+                reference: Some(reference),
+                ..
+            }) if reference.resource_type == kind => reference.address.clone(),
+            _ => return None,
+        };
+        Some((named, value.span))
+    }
+
+    /// Items of a list attribute as principals.
+    pub fn principals(
+        &mut self,
+        expr: Expr<'a>,
+        fallback: Span,
+        kind: &str,
+    ) -> Vec<(String, Span)> {
+        match self.list_items(expr) {
+            Some(items) => items
+                .into_iter()
+                .filter_map(|item| self.principal(item, fallback, kind))
+                .collect(),
+            None => self.principal(expr, fallback, kind).into_iter().collect(),
+        }
+    }
+
+    /// Lowers a data source's block attribute by name, if present.
+    pub fn attr_value(&mut self, block: &Block<'_>, name: &str) -> Option<Value> {
+        let attr = block.attr(name)?;
+        Some(self.value(attr.value, attr.name_span))
+    }
+}
+
+fn clone_step(step: &Step) -> Step {
+    match step {
+        Step::Attr(name) => Step::Attr(name.clone()),
+        Step::Index(index) => Step::Index(*index),
+        Step::Key(key) => Step::Key(key.clone()),
+        Step::Opaque => Step::Opaque,
+    }
+}
+
+/// `"${expr}"` is the value of `expr` itself, not a string made of it.
+fn single_interpolation(template: &Template) -> Option<&Expression> {
+    match template.iter().collect::<Vec<_>>().as_slice() {
+        [Element::Interpolation(interpolation)] => Some(&interpolation.expr),
+        _ => None,
+    }
+}
+
+/// Walks `.name` and `[0]` into a value known in the module.
+fn follow(mut value: Value, steps: &[Step]) -> Option<Value> {
+    for step in steps {
+        value = match (step, value.kind) {
+            (Step::Attr(name) | Step::Key(name), ValueKind::Object(members)) => {
+                members.into_iter().find(|m| &m.key == name)?.value
+            }
+            (Step::Index(index), ValueKind::Array(items)) => items.into_iter().nth(*index)?,
+            _ => return None,
+        };
+    }
+    Some(value)
+}
+
+/// The raw text of an interpolation as the placeholder of a hole, so JSON around it keeps
+/// its offsets.
+fn push_raw_hole(
+    mapped: &mut Mapped,
+    src: &Src<'_>,
+    range: std::ops::Range<usize>,
+    unknown: Unknown,
+) {
+    let raw = src.text.get(range.clone()).unwrap_or("${}");
+    let offsets: Vec<u32> = (range.start..range.start + raw.len())
+        .map(|i| src.map.map(i) as u32)
+        .collect();
+    mapped.push_hole(raw, &offsets, unknown);
+}
+
+/// Decodes a template literal, recording the file offset of every decoded byte.
+fn push_literal(
+    mapped: &mut Mapped,
+    src: &Src<'_>,
+    range: std::ops::Range<usize>,
+    escapes: Escapes,
+) {
+    let Some(raw) = src.text.get(range.clone()) else {
+        return;
+    };
+    let mut chars = raw.char_indices().peekable();
+    let mut buffer = [0u8; 4];
+    while let Some((index, ch)) = chars.next() {
+        let at = src.map.map(range.start + index) as u32;
+        let rest = &raw[index..];
+        let decoded: Option<char> = if rest.starts_with("$${") || rest.starts_with("%%{") {
+            chars.next();
+            Some(ch)
+        } else if ch == '\\' && escapes == Escapes::Quoted {
+            match chars.next().map(|(_, c)| c) {
+                Some('n') => Some('\n'),
+                Some('r') => Some('\r'),
+                Some('t') => Some('\t'),
+                Some('"') => Some('"'),
+                Some('\\') => Some('\\'),
+                Some(c @ ('u' | 'U')) => {
+                    let digits = if c == 'u' { 4 } else { 8 };
+                    let hex: String = (0..digits)
+                        .filter_map(|_| chars.next().map(|(_, c)| c))
+                        .collect();
+                    u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32)
+                }
+                Some(other) => Some(other),
+                None => None,
+            }
+        } else {
+            Some(ch)
+        };
+        if let Some(decoded) = decoded {
+            let text = decoded.encode_utf8(&mut buffer);
+            let offsets = vec![at; text.len()];
+            mapped.push(text, &offsets);
+        }
+    }
+}

@@ -1,0 +1,943 @@
+//! Terraform modules (`.tf` and `.tf.json`): every IAM policy document they write, with its
+//! address, kind and the principals it is attached to.
+//!
+//! A module is a directory: all its files are read together, so `local.x` and
+//! `data.aws_iam_policy_document.x.json` resolve across files. Child modules
+//! (`module "x" { source = "./modules/x" }`) are analysed on their own when their directory
+//! is checked; values passed to them are not followed.
+
+mod body;
+mod carriers;
+mod lower;
+mod policy_document;
+
+use self::body::{Attr, Block, Expr, Src};
+use self::carriers::{ATTACHMENTS, CARRIERS, GRANTS, Holds, PROFILE_USERS, principal_kind};
+use self::lower::{Doc, Lowerer};
+use super::{Extraction, OffsetMap, json, syntax_error};
+use crate::document::{Attachment, Origin, PolicyDocument, PolicyKind, PrincipalKind};
+use crate::source::{FileId, SourceFile, Span};
+use crate::value::{Unknown, Value, ValueKind};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Reads a file a module refers to (`file("policy.json")`) into the run's source map.
+pub type ReadFile<'r> = dyn Fn(&Path) -> Option<(FileId, Arc<SourceFile>)> + 'r;
+
+/// Whether a path is a Terraform file (`.tf` or `.tf.json`).
+pub fn is_terraform(path: &Path) -> bool {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    let lower = name.to_ascii_lowercase();
+    lower.ends_with(".tf") || lower.ends_with(".tf.json")
+}
+
+/// What the extractor found in a module.
+#[derive(Debug, Default)]
+pub struct ModuleExtraction {
+    pub extraction: Extraction,
+    /// Files read through `file()`/`templatefile()`, each with the module file that read it.
+    pub external: Vec<(FileId, FileId)>,
+}
+
+/// Everything of the module a reference can lead to.
+pub struct Module<'a> {
+    pub dir: PathBuf,
+    pub locals: HashMap<&'a str, &'a Attr<'a>>,
+    /// `aws_iam_role.ci`
+    pub resources: HashMap<String, &'a Block<'a>>,
+    /// `data.aws_iam_policy_document.x`
+    pub data: HashMap<String, &'a Block<'a>>,
+    /// The literal `name` of roles, users, groups, policies and instance profiles, so a
+    /// principal named by string is still recognised as the resource.
+    pub names: HashMap<(String, String), String>,
+}
+
+/// Types whose literal `name` identifies them in attachments.
+const NAMED: &[&str] = &[
+    "aws_iam_role",
+    "aws_iam_user",
+    "aws_iam_group",
+    "aws_iam_policy",
+    "aws_iam_instance_profile",
+];
+
+impl<'a> Module<'a> {
+    fn index(dir: &Path, blocks: &'a [Block<'a>]) -> Self {
+        let mut module = Module {
+            dir: dir.to_path_buf(),
+            locals: HashMap::new(),
+            resources: HashMap::new(),
+            data: HashMap::new(),
+            names: HashMap::new(),
+        };
+        for block in blocks {
+            match (block.ident, block.labels.as_slice()) {
+                ("locals", _) => {
+                    for attr in &block.attrs {
+                        module.locals.insert(attr.name, attr);
+                    }
+                }
+                ("resource", [kind, name]) => {
+                    let address = format!("{kind}.{name}");
+                    if NAMED.contains(kind)
+                        && let Some(Attr {
+                            value: Expr::Hcl(hcl_edit::expr::Expression::String(literal), _),
+                            ..
+                        }) = block.attr("name")
+                    {
+                        module
+                            .names
+                            .insert((kind.to_string(), literal.value().clone()), address.clone());
+                    }
+                    module.resources.insert(address, block);
+                }
+                ("data", [kind, name]) => {
+                    module.data.insert(format!("data.{kind}.{name}"), block);
+                }
+                _ => {}
+            }
+        }
+        module
+    }
+}
+
+/// Extracts the policies of one module from its files (`files` are the module's `.tf` and
+/// `.tf.json` files, already in the source map).
+pub fn extract_module(
+    dir: &Path,
+    files: &[(FileId, Arc<SourceFile>)],
+    read: &ReadFile<'_>,
+) -> ModuleExtraction {
+    extract_with(dir, files, read, None)
+}
+
+/// What a caller gives a local child module: its variables, lowered where the caller writes
+/// them.
+struct Inputs {
+    values: HashMap<String, Value>,
+}
+
+/// Module arguments that are not variables of the child.
+const META_ARGUMENTS: &[&str] = &[
+    "source",
+    "version",
+    "count",
+    "for_each",
+    "providers",
+    "depends_on",
+];
+
+fn extract_with(
+    dir: &Path,
+    files: &[(FileId, Arc<SourceFile>)],
+    read: &ReadFile<'_>,
+    inputs: Option<Inputs>,
+) -> ModuleExtraction {
+    let mut diagnostics = Vec::new();
+    let srcs: Vec<Src<'_>> = files
+        .iter()
+        .map(|(file, source)| {
+            let text = source.text();
+            let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
+            Src {
+                file: *file,
+                file_text: text,
+                text: &text[bom..],
+                map: OffsetMap::Shift(bom),
+            }
+        })
+        .collect();
+    let parsed: Vec<Parsed> = srcs
+        .iter()
+        .zip(files)
+        .map(|(src, (_, source))| parse(src, source.path(), &mut diagnostics))
+        .collect();
+    let mut blocks = Vec::new();
+    for (src, parsed) in srcs.iter().zip(&parsed) {
+        match parsed {
+            Parsed::Hcl(body) => blocks.extend(body::from_hcl(body, src)),
+            Parsed::Json(root) => blocks.extend(body::from_json(root, src)),
+            Parsed::Nothing => {}
+        }
+    }
+    let module = Module::index(dir, &blocks);
+    let child = inputs.is_some();
+    let mut run = Run {
+        lowerer: Lowerer::new(&module, read),
+        found: Vec::new(),
+        uses: Vec::new(),
+        links: Vec::new(),
+        profiles: Vec::new(),
+        principal_notes: Vec::new(),
+        external: Vec::new(),
+        child,
+        called: Vec::new(),
+    };
+    if let Some(inputs) = inputs {
+        for block in &blocks {
+            if let ("variable", [name]) = (block.ident, block.labels.as_slice())
+                && !inputs.values.contains_key(*name)
+                && let Some(default) = run.lowerer.attr_value(block, "default")
+            {
+                run.lowerer.defaults.insert(name.to_string(), default);
+            }
+        }
+        run.lowerer.inputs = inputs.values;
+    }
+    for block in &blocks {
+        match (block.ident, block.labels.as_slice()) {
+            ("resource", [kind, name]) => run.resource(block, kind, name),
+            ("data", ["aws_iam_policy_document", name]) => run.data_document(block, name),
+            ("module", [name]) if !child => run.module_call(block, name),
+            _ => {}
+        }
+    }
+    let mut extracted = run.finish(diagnostics);
+    if child {
+        // The child's own problems are reported when it is checked on its own.
+        extracted.extraction.diagnostics.clear();
+    }
+    extracted
+}
+
+enum Parsed {
+    Hcl(hcl_edit::structure::Body),
+    Json(Value),
+    Nothing,
+}
+
+fn parse(src: &Src<'_>, path: &Path, diagnostics: &mut Vec<crate::finding::Finding>) -> Parsed {
+    let is_json = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.to_ascii_lowercase().ends_with(".json"));
+    if is_json {
+        return match json::parse_file(src.file, src.file_text) {
+            Ok(Some(root)) => Parsed::Json(root),
+            Ok(None) => Parsed::Nothing,
+            Err(error) => {
+                diagnostics.push(syntax_error(
+                    src.file,
+                    src.file_text,
+                    error.offset,
+                    format!("invalid JSON: {}", error.message),
+                ));
+                Parsed::Nothing
+            }
+        };
+    }
+    match hcl_edit::parser::parse_body(src.text) {
+        Ok(body) => Parsed::Hcl(body),
+        Err(error) => {
+            diagnostics.push(syntax_error(
+                src.file,
+                src.file_text,
+                src.map.map(error.location().offset()),
+                format!("invalid HCL: {}", error.message()),
+            ));
+            Parsed::Nothing
+        }
+    }
+}
+
+/// A document found, before the links between resources are resolved.
+struct Found {
+    address: String,
+    attribute: Option<String>,
+    file: FileId,
+    kind: PolicyKind,
+    value: Value,
+    attachments: Vec<Attachment>,
+    notes: Vec<String>,
+    /// Resources whose attachments apply: the carrier, or every user of a data source.
+    owners: Vec<String>,
+    /// Whether a use has decided the kind of a data source.
+    kinded: bool,
+}
+
+/// A carrier whose value is `data.aws_iam_policy_document.x.json`.
+struct Use {
+    data: String,
+    /// `aws_iam_policy.p.policy`
+    user: String,
+    owner: String,
+    kind: PolicyKind,
+    attachments: Vec<Attachment>,
+    notes: Vec<String>,
+}
+
+/// A managed policy of the module attached to a principal.
+struct Link {
+    policy: String,
+    attachment: Attachment,
+    boundary: bool,
+}
+
+struct Run<'m, 'a> {
+    lowerer: Lowerer<'m, 'a>,
+    found: Vec<Found>,
+    uses: Vec<Use>,
+    links: Vec<Link>,
+    /// (role, instance profile attachment)
+    profiles: Vec<(String, Attachment)>,
+    /// Facts about a principal that belong on every document it receives.
+    principal_notes: Vec<(String, String)>,
+    external: Vec<(FileId, FileId)>,
+    /// Analysing a child module with its caller's inputs: only documents that read an input
+    /// are kept (the others are the same as when the child is checked on its own).
+    child: bool,
+    /// Documents of local child modules, analysed with the inputs of their callers.
+    called: Vec<PolicyDocument>,
+}
+
+impl<'a> Run<'_, 'a> {
+    /// Whether a document just lowered belongs in this run's output.
+    fn keep(&mut self) -> bool {
+        let used = self.lowerer.take_input_used();
+        !self.child || used
+    }
+
+    fn claim_external(&mut self, owner: FileId) {
+        for file in self.lowerer.external.drain(..) {
+            self.external.push((file, owner));
+        }
+    }
+
+    fn resource(&mut self, block: &'a Block<'a>, kind: &str, name: &str) {
+        let address = format!("{kind}.{name}");
+        let notes = repetition_notes(block);
+        let own = principal_kind(kind);
+        let mut grants = Vec::new();
+        for (_, attribute, principal_kind) in GRANTS.iter().filter(|(t, _, _)| *t == kind) {
+            if let Some(attr) = block.attr(attribute)
+                && let Some((principal, span)) = self.lowerer.principal(
+                    attr.value,
+                    attr.name_span,
+                    resource_type_of(*principal_kind),
+                )
+            {
+                grants.push(Attachment {
+                    principal_kind: *principal_kind,
+                    principal,
+                    span: Some(span),
+                });
+            }
+        }
+        for carrier in CARRIERS.iter().filter(|c| c.resource_type == kind) {
+            let policy_kind = match carrier.holds {
+                Holds::Identity => PolicyKind::Identity,
+                Holds::Trust => PolicyKind::Trust,
+                Holds::Resource => PolicyKind::Resource {
+                    resource_type: kind.to_string(),
+                },
+                Holds::Organizations => {
+                    match self.lowerer.attr_value(block, "type").map(|v| v.kind) {
+                        None => PolicyKind::ServiceControl,
+                        Some(ValueKind::String(t)) if t == "SERVICE_CONTROL_POLICY" => {
+                            PolicyKind::ServiceControl
+                        }
+                        Some(ValueKind::String(t)) if t == "RESOURCE_CONTROL_POLICY" => {
+                            PolicyKind::Resource {
+                                resource_type: kind.to_string(),
+                            }
+                        }
+                        // Tag, backup, AI opt-out and declarative policies are not IAM.
+                        Some(ValueKind::String(_)) => continue,
+                        Some(_) => PolicyKind::Unknown,
+                    }
+                }
+            };
+            let attachments = match (&policy_kind, own) {
+                (PolicyKind::Identity | PolicyKind::Trust, Some(principal_kind)) => {
+                    vec![Attachment {
+                        principal_kind,
+                        principal: address.clone(),
+                        span: Some(block.header),
+                    }]
+                }
+                (PolicyKind::Identity, None) => grants.clone(),
+                _ => Vec::new(),
+            };
+            let values: Vec<(&Attr<'a>, String)> = match carrier.attribute.split_once('.') {
+                Some((nested, attribute)) => block
+                    .nested(nested)
+                    .filter_map(|(b, _)| b.attr(attribute))
+                    .map(|attr| (attr, carrier.attribute.to_string()))
+                    .collect(),
+                None => block
+                    .attr(carrier.attribute)
+                    .map(|attr| (attr, carrier.attribute.to_string()))
+                    .into_iter()
+                    .collect(),
+            };
+            for (attr, attribute) in values {
+                self.lowerer.reset_budget();
+                self.lowerer.take_input_used();
+                let doc = self.lowerer.document(attr.value, attr.name_span);
+                // A data source decides for itself whether it read an input.
+                if !self.keep() && !matches!(doc, Doc::DataSource(_)) {
+                    continue;
+                }
+                match doc {
+                    Doc::Value(value) => self.found.push(Found {
+                        address: address.clone(),
+                        attribute: Some(attribute),
+                        file: block.file,
+                        kind: policy_kind.clone(),
+                        value,
+                        attachments: attachments.clone(),
+                        notes: notes.clone(),
+                        owners: vec![address.clone()],
+                        kinded: true,
+                    }),
+                    Doc::DataSource(data) => self.uses.push(Use {
+                        data,
+                        user: format!("{address}.{attribute}"),
+                        owner: address.clone(),
+                        kind: policy_kind.clone(),
+                        attachments: attachments.clone(),
+                        notes: notes.clone(),
+                    }),
+                    Doc::Nothing => {}
+                }
+                self.claim_external(block.file);
+            }
+        }
+        if let Some(principal_kind) = own {
+            self.principal_policies(block, &address, principal_kind);
+        }
+        for (_, attribute, principal_kind) in ATTACHMENTS.iter().filter(|(t, _, _)| *t == kind) {
+            let (Some(attr), Some(policy)) = (block.attr(attribute), block.attr("policy_arn"))
+            else {
+                continue;
+            };
+            let policy = self.lowerer.value(policy.value, policy.name_span);
+            let principals = self.lowerer.principals(
+                attr.value,
+                attr.name_span,
+                resource_type_of(*principal_kind),
+            );
+            for (principal, span) in principals {
+                self.attach(&policy, principal, *principal_kind, span, false);
+            }
+        }
+        if kind == "aws_iam_instance_profile"
+            && let Some(attr) = block.attr("role")
+            && let Some((role, span)) =
+                self.lowerer
+                    .principal(attr.value, attr.name_span, "aws_iam_role")
+        {
+            self.profiles.push((
+                role,
+                Attachment {
+                    principal_kind: PrincipalKind::InstanceProfile,
+                    principal: address.clone(),
+                    span: Some(span),
+                },
+            ));
+        }
+        for (_, path) in PROFILE_USERS.iter().filter(|(t, _)| *t == kind) {
+            let attr = match path.split_once('.') {
+                Some((nested, attribute)) => {
+                    block.nested(nested).find_map(|(b, _)| b.attr(attribute))
+                }
+                None => block.attr(path),
+            };
+            if let Some(attr) = attr
+                && let Some((profile, _)) =
+                    self.lowerer
+                        .principal(attr.value, attr.name_span, "aws_iam_instance_profile")
+            {
+                self.principal_notes.push((
+                    profile.clone(),
+                    format!("`{profile}` is used by `{address}`"),
+                ));
+            }
+        }
+    }
+
+    /// `managed_policy_arns` and `permissions_boundary` of a role, user or group.
+    fn principal_policies(&mut self, block: &'a Block<'a>, address: &str, kind: PrincipalKind) {
+        if let Some(attr) = block.attr("managed_policy_arns") {
+            let items = self.lowerer.list_items(attr.value).unwrap_or_default();
+            for item in items {
+                let policy = self.lowerer.value(item, attr.name_span);
+                let span = policy.span;
+                self.attach(&policy, address.to_string(), kind, span, false);
+            }
+        }
+        if let Some(attr) = block.attr("permissions_boundary") {
+            let policy = self.lowerer.value(attr.value, attr.name_span);
+            let span = policy.span;
+            self.attach(&policy, address.to_string(), kind, span, true);
+        }
+    }
+
+    /// Links a managed policy of the module to a principal, or notes the policy by ARN.
+    fn attach(
+        &mut self,
+        policy: &Value,
+        principal: String,
+        principal_kind: PrincipalKind,
+        span: Span,
+        boundary: bool,
+    ) {
+        let in_module = match &policy.kind {
+            ValueKind::Unknown(Unknown {
+                reference: Some(reference),
+                ..
+            }) if reference.resource_type == "aws_iam_policy" => Some(reference.address.clone()),
+            ValueKind::String(name) => self
+                .lowerer
+                .module
+                .names
+                .get(&("aws_iam_policy".to_string(), name.clone()))
+                .cloned(),
+            _ => None,
+        };
+        match in_module {
+            Some(address) => self.links.push(Link {
+                policy: address,
+                attachment: Attachment {
+                    principal_kind,
+                    principal,
+                    span: Some(span),
+                },
+                boundary,
+            }),
+            None => {
+                let written = match policy.to_json() {
+                    serde_json::Value::String(text) => text,
+                    other => other.to_string(),
+                };
+                let note = if boundary {
+                    format!("`{principal}` has permissions boundary `{written}`")
+                } else {
+                    format!("`{principal}` also has managed policy `{written}`")
+                };
+                self.principal_notes.push((principal, note));
+            }
+        }
+    }
+
+    /// Policies passed to a module (`module "p" { policy = <<EOF ... }`, as the
+    /// terraform-aws-modules family takes them): an argument named like a policy whose value
+    /// is a document with `Statement`. What the module does with it is not followed, so the
+    /// kind is unknown.
+    fn module_call(&mut self, block: &'a Block<'a>, name: &str) {
+        let address = format!("module.{name}");
+        let notes = repetition_notes(block);
+        for attr in &block.attrs {
+            let argument = attr.name;
+            if !argument.contains("policy")
+                || argument.ends_with("_arn")
+                || argument.ends_with("_arns")
+            {
+                continue;
+            }
+            self.lowerer.reset_budget();
+            match self.lowerer.document(attr.value, attr.name_span) {
+                Doc::Value(value) if value.get("Statement").is_some() => self.found.push(Found {
+                    address: address.clone(),
+                    attribute: Some(argument.to_string()),
+                    file: block.file,
+                    kind: PolicyKind::Unknown,
+                    value,
+                    attachments: Vec::new(),
+                    notes: notes.clone(),
+                    owners: vec![address.clone()],
+                    kinded: true,
+                }),
+                Doc::DataSource(data) => self.uses.push(Use {
+                    data,
+                    user: format!("{address}.{argument}"),
+                    owner: address.clone(),
+                    kind: PolicyKind::Unknown,
+                    attachments: Vec::new(),
+                    notes: notes.clone(),
+                }),
+                _ => {}
+            }
+            self.claim_external(block.file);
+        }
+        self.call_local_module(block, &address);
+    }
+
+    /// A child module in this repository (`source = "./modules/x"`), analysed again with the
+    /// values this call gives its variables; its documents are named `module.x.<address>`.
+    fn call_local_module(&mut self, block: &'a Block<'a>, address: &str) {
+        let Some(source) = block
+            .attr("source")
+            .map(|attr| self.lowerer.value(attr.value, attr.name_span))
+            .and_then(|v| v.as_str().map(str::to_string))
+        else {
+            return;
+        };
+        if !(source.starts_with("./") || source.starts_with("../")) {
+            return;
+        }
+        let dir = self.lowerer.module.dir.join(&source);
+        let mut values = HashMap::new();
+        for attr in &block.attrs {
+            if !META_ARGUMENTS.contains(&attr.name) {
+                self.lowerer.reset_budget();
+                let value = self.lowerer.value(attr.value, attr.name_span);
+                values.insert(attr.name.to_string(), value);
+            }
+        }
+        let listed = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir.as_path()
+        };
+        let mut paths: Vec<PathBuf> = std::fs::read_dir(listed)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter(|entry| entry.file_type().is_ok_and(|t| t.is_file()))
+            .map(|entry| dir.join(entry.file_name()))
+            .filter(|path| is_terraform(path))
+            .collect();
+        paths.sort();
+        let files: Vec<(FileId, Arc<SourceFile>)> = paths
+            .iter()
+            .filter_map(|path| self.lowerer.load(path))
+            .collect();
+        self.claim_external(block.file);
+        if files.is_empty() {
+            return;
+        }
+        let inputs = Inputs { values };
+        let child = extract_with(&dir, &files, self.lowerer.read, Some(inputs));
+        for (file, _) in child.external {
+            self.external.push((file, block.file));
+        }
+        for mut document in child.extraction.documents {
+            document.origin.address = document
+                .origin
+                .address
+                .map(|inner| format!("{address}.{inner}"));
+            document
+                .origin
+                .notes
+                .insert(0, format!("analysed with the inputs of `{address}`"));
+            self.called.push(document);
+        }
+    }
+
+    fn data_document(&mut self, block: &'a Block<'a>, name: &str) {
+        let address = format!("data.aws_iam_policy_document.{name}");
+        let mut stack = vec![address.clone()];
+        self.lowerer.reset_budget();
+        self.lowerer.take_input_used();
+        let mut data = self.lowerer.policy_document(block, &mut stack);
+        if !self.keep() {
+            return;
+        }
+        data.notes.splice(0..0, repetition_notes(block));
+        self.claim_external(block.file);
+        self.found.push(Found {
+            address,
+            attribute: None,
+            file: block.file,
+            kind: PolicyKind::Unknown,
+            value: data.value,
+            attachments: Vec::new(),
+            notes: data.notes,
+            owners: Vec::new(),
+            kinded: false,
+        });
+    }
+
+    /// Resolves data source uses and the links between resources, and builds the documents.
+    fn finish(self, mut diagnostics: Vec<crate::finding::Finding>) -> ModuleExtraction {
+        let Run {
+            lowerer,
+            mut found,
+            uses,
+            links,
+            profiles,
+            principal_notes,
+            external,
+            called,
+            ..
+        } = self;
+        diagnostics.extend(lowerer.diagnostics);
+        let index: HashMap<String, usize> = found
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.attribute.is_none())
+            .map(|(i, f)| (f.address.clone(), i))
+            .collect();
+        for used in uses {
+            let Some(&i) = index.get(&used.data) else {
+                continue;
+            };
+            let target = &mut found[i];
+            // A use whose kind is not known (an argument of a module) says nothing either way.
+            if used.kind == PolicyKind::Unknown {
+            } else if !target.kinded {
+                target.kind = used.kind.clone();
+                target.kinded = true;
+            } else if target.kind != used.kind && target.kind != PolicyKind::Unknown {
+                target.kind = PolicyKind::Unknown;
+                target
+                    .notes
+                    .push("used as more than one kind of policy".into());
+            }
+            target.notes.push(format!("used by `{}`", used.user));
+            for note in used.notes {
+                let note = format!("`{}`: {note}", used.owner);
+                if !target.notes.contains(&note) {
+                    target.notes.push(note);
+                }
+            }
+            for attachment in used.attachments {
+                if !target.attachments.contains(&attachment) {
+                    target.attachments.push(attachment);
+                }
+            }
+            if !target.owners.contains(&used.owner) {
+                target.owners.push(used.owner);
+            }
+        }
+        let mut links_by_policy: HashMap<&str, Vec<&Link>> = HashMap::new();
+        for link in &links {
+            links_by_policy.entry(&link.policy).or_default().push(link);
+        }
+        let mut profiles_by_role: HashMap<&str, Vec<&Attachment>> = HashMap::new();
+        for (role, profile) in &profiles {
+            profiles_by_role.entry(role).or_default().push(profile);
+        }
+        let mut notes_by_principal: HashMap<&str, Vec<&String>> = HashMap::new();
+        for (principal, note) in &principal_notes {
+            notes_by_principal.entry(principal).or_default().push(note);
+        }
+        let mut documents = Vec::with_capacity(found.len());
+        for mut found in found {
+            let mut boundary_of = Vec::new();
+            let mut attached = false;
+            for owner in &found.owners {
+                for link in links_by_policy.get(owner.as_str()).into_iter().flatten() {
+                    if link.boundary {
+                        boundary_of.push(link.attachment.clone());
+                    } else if !found.attachments.contains(&link.attachment) {
+                        attached = true;
+                        found.attachments.push(link.attachment.clone());
+                    }
+                }
+            }
+            if !boundary_of.is_empty() {
+                if found.kind == PolicyKind::Identity && !attached && found.attachments.is_empty() {
+                    found.kind = PolicyKind::PermissionsBoundary;
+                    found.attachments.extend(boundary_of);
+                } else {
+                    for attachment in boundary_of {
+                        found.notes.push(format!(
+                            "also the permissions boundary of `{}`",
+                            attachment.principal
+                        ));
+                    }
+                }
+            }
+            let mut profile_attachments = Vec::new();
+            if found.kind == PolicyKind::Identity {
+                for attachment in &found.attachments {
+                    if attachment.principal_kind == PrincipalKind::Role {
+                        for profile in profiles_by_role
+                            .get(attachment.principal.as_str())
+                            .into_iter()
+                            .flatten()
+                        {
+                            profile_attachments.push((*profile).clone());
+                        }
+                    }
+                }
+            }
+            for profile in profile_attachments {
+                if !found.attachments.contains(&profile) {
+                    found.attachments.push(profile);
+                }
+            }
+            let principals: Vec<String> = found
+                .attachments
+                .iter()
+                .map(|a| a.principal.clone())
+                .collect();
+            for principal in &principals {
+                for note in notes_by_principal
+                    .get(principal.as_str())
+                    .into_iter()
+                    .flatten()
+                {
+                    if !found.notes.contains(note) {
+                        found.notes.push((*note).clone());
+                    }
+                }
+            }
+            documents.push(PolicyDocument {
+                origin: Origin {
+                    file: found.file,
+                    address: Some(found.address),
+                    attribute: found.attribute,
+                    notes: found.notes,
+                },
+                kind: found.kind,
+                value: found.value,
+                attachments: found.attachments,
+            });
+        }
+        documents.sort_by_key(|d| (d.origin.file, d.value.span.file, d.value.span.start));
+        documents.extend(called);
+        diagnostics.sort_by_key(|d| (d.primary.file, d.primary.start, d.primary.end));
+        ModuleExtraction {
+            extraction: Extraction {
+                documents,
+                diagnostics,
+                ..Extraction::default()
+            },
+            external,
+        }
+    }
+}
+
+/// What a reader should know about a block with `count` or `for_each`: it is analysed once.
+fn repetition_notes(block: &Block<'_>) -> Vec<String> {
+    let mut notes = Vec::new();
+    if block.attr("count").is_some() {
+        notes.push("`count` is set: analysed once for every instance".to_string());
+    }
+    if block.attr("for_each").is_some() {
+        notes.push(
+            "`for_each` is set: analysed once for every instance, `each` values unknown"
+                .to_string(),
+        );
+    }
+    notes
+}
+
+/// The Terraform type of a principal.
+fn resource_type_of(kind: PrincipalKind) -> &'static str {
+    match kind {
+        PrincipalKind::Role => "aws_iam_role",
+        PrincipalKind::User => "aws_iam_user",
+        PrincipalKind::Group => "aws_iam_group",
+        PrincipalKind::InstanceProfile => "aws_iam_instance_profile",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn extract(files: &[(&str, &str)]) -> ModuleExtraction {
+        let sources: Vec<(FileId, Arc<SourceFile>)> = files
+            .iter()
+            .enumerate()
+            .map(|(i, (name, text))| {
+                (
+                    FileId(i as u32),
+                    Arc::new(SourceFile::new(PathBuf::from(name), text.to_string())),
+                )
+            })
+            .collect();
+        extract_module(Path::new(""), &sources, &|_| None)
+    }
+
+    fn only_policy(files: &[(&str, &str)]) -> serde_json::Value {
+        let extracted = extract(files);
+        assert!(extracted.extraction.diagnostics.is_empty());
+        assert_eq!(extracted.extraction.documents.len(), 1);
+        extracted.extraction.documents[0].value.to_json()
+    }
+
+    #[test]
+    fn terraform_files_by_name() {
+        assert!(is_terraform(Path::new("a/main.tf")));
+        assert!(is_terraform(Path::new("main.tf.json")));
+        assert!(!is_terraform(Path::new("policy.json")));
+        assert!(!is_terraform(Path::new("tf")));
+    }
+
+    #[test]
+    fn quoted_strings_decode_escapes_and_dollar_dollar() {
+        let policy = only_policy(&[(
+            "main.tf",
+            r#"resource "aws_iam_policy" "p" {
+  policy = "{\"Statement\": [{\"Resource\": \"arn:aws:s3:::b/$${aws:username}/\u00e9\"}]}"
+}"#,
+        )]);
+        assert_eq!(
+            policy["Statement"][0]["Resource"],
+            "arn:aws:s3:::b/${aws:username}/é"
+        );
+    }
+
+    #[test]
+    fn unknown_values_stay_unknown() {
+        let extracted = extract(&[(
+            "main.tf",
+            r#"resource "aws_iam_policy" "p" {
+  policy = jsonencode({ Statement = [{ Action = var.actions, Resource = [for b in var.b : b], Effect = var.ok ? "Allow" : "Deny" }] })
+}"#,
+        )]);
+        let value = &extracted.extraction.documents[0].value;
+        let statement = &value.get("Statement").unwrap().as_array().unwrap()[0];
+        for key in ["Action", "Resource", "Effect"] {
+            assert!(
+                matches!(statement.get(key).unwrap().kind, ValueKind::Unknown(_)),
+                "{key}"
+            );
+        }
+    }
+
+    #[test]
+    fn overrides_replace_statements_by_sid() {
+        let extracted = extract(&[(
+            "main.tf",
+            r#"data "aws_iam_policy_document" "a" {
+  statement {
+    sid     = "A"
+    actions = ["s3:GetObject"]
+  }
+  statement {
+    actions = ["s3:ListBucket"]
+  }
+}
+data "aws_iam_policy_document" "b" {
+  source_policy_documents   = [data.aws_iam_policy_document.a.json]
+  override_policy_documents = [jsonencode({ Statement = [{ Sid = "A", Effect = "Deny", Action = "s3:*" }, { Sid = "C", Effect = "Allow", Action = "sqs:*" }] })]
+  statement {
+    sid     = "B"
+    actions = ["sns:Publish"]
+  }
+}"#,
+        )]);
+        let b = extracted.extraction.documents[1].value.to_json();
+        let sids: Vec<_> = b["Statement"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["Sid"].as_str().unwrap_or("-").to_string())
+            .collect();
+        assert_eq!(sids, ["A", "-", "B", "C"]);
+        assert_eq!(b["Statement"][0]["Effect"], "Deny");
+    }
+
+    #[test]
+    fn a_cycle_of_documents_ends() {
+        let extracted = extract(&[(
+            "main.tf",
+            r#"data "aws_iam_policy_document" "a" {
+  source_policy_documents = [data.aws_iam_policy_document.b.json]
+}
+data "aws_iam_policy_document" "b" {
+  source_policy_documents = [data.aws_iam_policy_document.a.json]
+}"#,
+        )]);
+        assert_eq!(extracted.extraction.documents.len(), 2);
+    }
+}
