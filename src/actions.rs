@@ -57,12 +57,7 @@ fn explain_nothing(catalog: &'static Catalog, pattern: &str) -> String {
         [] => format!("`{pattern}` matches no action"),
         _ => format!(
             "`{pattern}` matches no action; did you mean {}?",
-            suggestions
-                .iter()
-                .take(3)
-                .map(|s| format!("`{s}`"))
-                .collect::<Vec<_>>()
-                .join(" or ")
+            crate::suggest::either(&suggestions[..suggestions.len().min(3)])
         ),
     }
 }

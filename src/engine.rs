@@ -6,6 +6,7 @@ use crate::document::PolicyDocument;
 use crate::extract::{Extraction, cloudformation, raw_policy, terraform};
 use crate::finding::Finding;
 use crate::policy;
+use crate::principal;
 use crate::rules::{self, Context, RULES, Rule};
 use crate::source::{FileId, SourceFile, SourceMap, Span};
 use crate::suppress::{self, Suppressed, Suppression};
@@ -46,6 +47,11 @@ pub struct CheckOptions {
 }
 
 impl CheckOptions {
+    /// Whether an `[[ignore]]` entry names a `Sid`, so statements' ids must be collected.
+    fn needs_statement_sids(&self) -> bool {
+        !self.no_suppressions && self.config.ignores.iter().any(|i| i.sid.is_some())
+    }
+
     /// Whether a rule runs: `--select` and `--ignore` first, then `[rules]` of the
     /// configuration (a rule named by `--select` runs even when the configuration turns it
     /// off).
@@ -242,6 +248,12 @@ pub fn run(options: &CheckOptions) -> RunOutput {
         output.skipped.extend(result.skipped);
     }
     output.errors = errors;
+    if principal::RULES.iter().any(|id| options.rule_enabled(id)) {
+        let sources = &output.sources;
+        let path_of = |d: &PolicyDocument| sources.get(d.origin.file).path().to_path_buf();
+        let found = principal::check(&output.documents, &path_of, &|id| options.rule_enabled(id));
+        output.findings.extend(found);
+    }
     if !options.no_suppressions {
         let enabled = |id: &str| options.rule_enabled(id);
         output.suppressed = suppress::apply(
@@ -263,6 +275,9 @@ pub fn run(options: &CheckOptions) -> RunOutput {
         if let Some(severity) = options.config.severity(finding.rule) {
             finding.severity = severity;
         }
+    }
+    if !options.keep_documents {
+        output.documents.clear();
     }
     sort_findings(&output.sources, &mut output.findings);
     dedup_findings(&output.sources, &mut output.findings);
@@ -442,7 +457,7 @@ fn process_loaded(
         scanned: 1,
         ..FileResult::default()
     };
-    scan_suppressions(file, &source, options, &mut result);
+    scan_suppression_comments(file, &source, options, &mut result);
     let extraction = if terraform::is_terraform(source.path()) {
         let dir = source
             .path()
@@ -458,7 +473,7 @@ fn process_loaded(
     if !options.no_suppressions {
         result.suppressions.extend(extraction.suppressions);
     }
-    let want_sids = wants_sids(options);
+    let want_sids = options.needs_statement_sids();
     for document in extraction.documents {
         result.documents_analyzed += 1;
         check_document(
@@ -470,7 +485,8 @@ fn process_loaded(
         if want_sids {
             result.sids.extend(statement_sids(&document));
         }
-        if options.keep_documents {
+        // Attached documents also feed the per-principal pass after every file is read.
+        if options.keep_documents || !document.attachments.is_empty() {
             result.documents.push(document);
         }
     }
@@ -500,7 +516,7 @@ fn process_module(
                 if entry.requested {
                     requested.insert(file);
                     result.scanned += 1;
-                    scan_suppressions(file, &source, options, &mut result);
+                    scan_suppression_comments(file, &source, options, &mut result);
                 }
                 texts.push((file, source));
             }
@@ -533,7 +549,7 @@ fn process_module(
     if !options.no_suppressions {
         result.suppressions.extend(extraction.suppressions);
     }
-    let want_sids = wants_sids(options);
+    let want_sids = options.needs_statement_sids();
     let mut findings = Vec::new();
     for document in extraction.documents {
         findings.clear();
@@ -541,12 +557,13 @@ fn process_module(
         result
             .findings
             .extend(findings.drain(..).filter(|f| reported(f.primary.file)));
-        if want_sids {
-            result.sids.extend(statement_sids(&document));
-        }
         if reported(document.origin.file) {
             result.documents_analyzed += 1;
-            if options.keep_documents {
+            if want_sids {
+                result.sids.extend(statement_sids(&document));
+            }
+            // Attached documents also feed the per-principal pass after every file is read.
+            if options.keep_documents || !document.attachments.is_empty() {
                 result.documents.push(document);
             }
         }
@@ -615,6 +632,20 @@ fn group_terraform(inputs: Vec<Input>) -> Vec<Input> {
     out
 }
 
+/// Collects the `# iamlint: ignore[...]` comments of a file the user asked about.
+fn scan_suppression_comments(
+    file: FileId,
+    source: &SourceFile,
+    options: &CheckOptions,
+    result: &mut FileResult,
+) {
+    if !options.no_suppressions {
+        let directives = suppress::scan_comments(file, source);
+        result.suppressions.extend(directives.suppressions);
+        result.findings.extend(directives.findings);
+    }
+}
+
 fn filter(mut result: FileResult, options: &CheckOptions) -> FileResult {
     result.findings.retain(|finding| {
         options.rule_enabled(finding.rule)
@@ -640,11 +671,7 @@ pub fn check_document(
     out: &mut Vec<Finding>,
 ) {
     let policy = policy::parse(document);
-    let cx = Context {
-        document,
-        policy: &policy,
-        settings,
-    };
+    let cx = Context::new(document, &policy, settings);
     let origin: Option<Arc<str>> = document.origin.label().map(Arc::from);
     let start = out.len();
     for rule in rules {
@@ -653,25 +680,6 @@ pub fn check_document(
     for finding in &mut out[start..] {
         finding.origin.clone_from(&origin);
     }
-}
-
-/// Suppression comments of a file that was asked for.
-fn scan_suppressions(
-    file: FileId,
-    source: &SourceFile,
-    options: &CheckOptions,
-    result: &mut FileResult,
-) {
-    if !options.no_suppressions {
-        let directives = suppress::scan_comments(file, source);
-        result.suppressions.extend(directives.suppressions);
-        result.findings.extend(directives.findings);
-    }
-}
-
-/// Whether an `[[ignore]]` entry names a `Sid`, so statement ids must be collected.
-fn wants_sids(options: &CheckOptions) -> bool {
-    !options.no_suppressions && options.config.ignores.iter().any(|i| i.sid.is_some())
 }
 
 /// The `Sid` of every statement of a document that has one, with the statement's span.

@@ -96,6 +96,12 @@ impl Finding {
         self
     }
 
+    /// A finding less (or more) severe than its rule's default, for a milder form of it.
+    pub fn with_severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
+    }
+
     pub fn with_confidence(mut self, confidence: Confidence) -> Self {
         self.confidence = confidence;
         self

@@ -11,6 +11,7 @@ pub mod engine;
 pub mod extract;
 pub mod finding;
 pub mod policy;
+pub mod principal;
 pub mod report;
 pub mod rules;
 pub mod source;

@@ -18,6 +18,16 @@ pub fn did_you_mean<'a>(
         .map(|(_, candidate)| candidate)
 }
 
+/// `` `a` ``, `` `a` or `b` ``, `` `a`, `b` or `c` ``: names for a "did you mean" line.
+pub fn either(names: &[String]) -> String {
+    let quoted: Vec<String> = names.iter().map(|name| format!("`{name}`")).collect();
+    match quoted.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+    }
+}
+
 fn max_distance(length: usize) -> usize {
     match length {
         0..=3 => 1,

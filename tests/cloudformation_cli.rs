@@ -40,9 +40,12 @@ fn findings_point_into_sub_json_and_yaml_nodes() {
     assert_eq!(code, 1);
     insta::assert_snapshot!(stdout, @r"
     testdata/cloudformation/cdk-app.template.json:75:20: error[passrole-unscoped] `iam:PassRole` allows passing any role to any service
+    testdata/cloudformation/iam-roles.yaml:51:27: warning[write-without-constraints] `cloudwatch:PutMetricData` allows writing on every resource
+    testdata/cloudformation/iam-roles.yaml:52:29: warning[wildcard-resource] `cloudwatch:PutMetricData` can be scoped to resources, but is granted on every resource
     testdata/cloudformation/iam-roles.yaml:87:13: warning[allow-with-not-action] `Allow` with `NotAction` allows every action except the ones listed
     testdata/cloudformation/iam-roles.yaml:101:21: error[admin-access] this statement allows every action on every resource
     testdata/cloudformation/iam-roles.yaml:102:23: error[passrole-unscoped] `*` allows passing any role to any service
+    testdata/cloudformation/json-strings.yaml:53:56: error[public-resource-policy] anyone can use this statement
     testdata/cloudformation/json-strings.yaml:89:80: error[parse-error] invalid JSON in the policy document: trailing commas are not allowed
     testdata/cloudformation/json-strings.yaml:101:73: error[passrole-unscoped] `iam:PassRole` allows passing any role to any service
     ");

@@ -12,7 +12,7 @@
 // tell `bucket` from `bucket/*`, and keeps `role/path/to/role` (`${RoleNameWithPath}`) a match.
 
 use super::curated::curated;
-use super::{ActionId, Catalog};
+use super::{ActionId, Catalog, ResourceType};
 
 /// One piece of a resource pattern as written in a policy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -168,6 +168,31 @@ fn intersects(pat: &[Pat], fmt: &[Fmt]) -> bool {
     false
 }
 
+/// The first piece of the pattern with its ARN service name swapped for its alias
+/// (`codeconnections` for `codestar-connections` and back), when it has one.
+fn aliased_service(pieces: &[ArnPiece<'_>]) -> Option<String> {
+    let Some(ArnPiece::Literal(first)) = pieces.first() else {
+        return None;
+    };
+    let mut fields = first.splitn(4, ':');
+    let (arn, partition, service, tail) = (
+        fields.next()?,
+        fields.next()?,
+        fields.next()?,
+        fields.next()?,
+    );
+    let alias = curated().arn_service_aliases.iter().find_map(|&(a, b)| {
+        if a == service {
+            Some(b)
+        } else if b == service {
+            Some(a)
+        } else {
+            None
+        }
+    })?;
+    Some(format!("{arn}:{partition}:{alias}:{tail}"))
+}
+
 impl Catalog {
     /// Whether the resource pattern `pieces` can match at least one resource `action` acts on.
     ///
@@ -177,6 +202,20 @@ impl Catalog {
     /// only given when no value of any hole could match; when a hole matters the answer is
     /// `Unknown`.
     pub fn match_resource(&'static self, action: ActionId, pieces: &[ArnPiece<'_>]) -> Match {
+        match self.match_resource_once(action, pieces) {
+            Match::No => match aliased_service(pieces) {
+                Some(first) => {
+                    let mut renamed = pieces.to_vec();
+                    renamed[0] = ArnPiece::Literal(&first);
+                    self.match_resource_once(action, &renamed)
+                }
+                None => Match::No,
+            },
+            answer => answer,
+        }
+    }
+
+    fn match_resource_once(&'static self, action: ActionId, pieces: &[ArnPiece<'_>]) -> Match {
         if action.index() >= self.action_count() {
             return Match::Unknown;
         }
@@ -216,6 +255,104 @@ impl Catalog {
             return Match::Unknown;
         }
         Match::No
+    }
+
+    /// Whether the resource pattern can match a resource of at least one of `actions`: `Yes`
+    /// when one action answers `Yes` in [`Catalog::match_resource`], `No` when every one
+    /// answers `No`, else `Unknown`. Each distinct resource type is tried once, so a statement
+    /// of `s3:*` costs what its few resource types cost, not what its actions do.
+    pub fn match_resource_any(
+        &'static self,
+        actions: &crate::catalog::ActionSet,
+        pieces: &[ArnPiece<'_>],
+    ) -> Match {
+        if actions.is_empty() || actions.intersects_range(self.action_count()..usize::MAX) {
+            return Match::Unknown;
+        }
+        let pat = pattern_tokens(pieces);
+        let has_hole = pat.contains(&Pat::Hole);
+        let open = if has_hole { Match::Unknown } else { Match::Yes };
+        let scoped = self.resource_scoped(actions);
+        let unscoped = scoped.len() < actions.len();
+        if unscoped && intersects(&pat, &[Fmt::Char('*')]) {
+            // Actions without resource types answer like `match_resource` does for them.
+            return open;
+        }
+        let mut scoped_answer = self.match_scoped(&scoped, &pat, open);
+        if scoped_answer == Match::No
+            && let Some(first) = aliased_service(pieces)
+        {
+            let mut renamed = pieces.to_vec();
+            renamed[0] = ArnPiece::Literal(&first);
+            scoped_answer = self.match_scoped(&scoped, &pattern_tokens(&renamed), open);
+        }
+        match scoped_answer {
+            Match::No if unscoped => Match::Unknown,
+            answer => answer,
+        }
+    }
+
+    /// The ARN service names (`s3`, `sns`, ...) in the formats of the resource types that any of
+    /// `actions` takes, sorted: which services' ARNs the catalog can judge for them.
+    pub fn resource_arn_services(
+        &'static self,
+        actions: &crate::catalog::ActionSet,
+    ) -> Vec<&'static str> {
+        let mut rtypes = Vec::new();
+        for id in self.resource_scoped(actions).iter() {
+            self.action_rtype_indices(id, &mut rtypes);
+        }
+        rtypes.sort_unstable();
+        rtypes.dedup();
+        let mut services: Vec<&'static str> = rtypes
+            .into_iter()
+            .flat_map(|index| {
+                ResourceType {
+                    catalog: self,
+                    index,
+                }
+                .arn_formats()
+            })
+            .filter_map(|format| format.split(':').nth(2))
+            .collect();
+        services.sort_unstable();
+        services.dedup();
+        services
+    }
+
+    fn match_scoped(
+        &'static self,
+        actions: &crate::catalog::ActionSet,
+        pat: &[Pat],
+        open: Match,
+    ) -> Match {
+        if actions.is_empty() {
+            return Match::Unknown;
+        }
+        let mut rtypes = Vec::new();
+        for id in actions.iter() {
+            self.action_rtype_indices(id, &mut rtypes);
+        }
+        rtypes.sort_unstable();
+        rtypes.dedup();
+        let fits = |rt: usize| {
+            ResourceType {
+                catalog: self,
+                index: rt,
+            }
+            .arn_formats()
+            .iter()
+            .any(|f| intersects(pat, &format_tokens(f)))
+        };
+        if rtypes.iter().any(|&rt| fits(rt)) {
+            return open;
+        }
+        let shared = self.services_of(actions).any(|svc| {
+            let prefix = self.blob.service_prefix(svc);
+            curated().shared_prefixes.iter().any(|s| s.prefix == prefix)
+                && self.blob.svc_rtypes(svc).any(fits)
+        });
+        if shared { Match::Unknown } else { Match::No }
     }
 
     /// [`Catalog::match_resource`] for a resource written as plain text.

@@ -218,6 +218,32 @@ pub struct ConditionOperator {
     pub if_exists: bool,
 }
 
+/// The canonical spelling, e.g. `ForAnyValue:StringLikeIfExists`.
+impl fmt::Display for ConditionOperator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.qualifier {
+            Some(SetQualifier::ForAllValues) => f.write_str("ForAllValues:")?,
+            Some(SetQualifier::ForAnyValue) => f.write_str("ForAnyValue:")?,
+            None => {}
+        }
+        f.write_str(self.operator.name)?;
+        if self.if_exists {
+            f.write_str("IfExists")?;
+        }
+        Ok(())
+    }
+}
+
+/// Why an operator name is not valid.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum OperatorError {
+    /// A set prefix other than `ForAllValues:`/`ForAnyValue:`, as written.
+    UnknownSetPrefix(String),
+    /// The operator after any set prefix, as written.
+    Unknown(String),
+    NullIfExists,
+}
+
 impl Catalog {
     pub fn global_condition_keys(&self) -> &'static [GlobalConditionKey] {
         &curated().global_keys
@@ -231,26 +257,54 @@ impl Catalog {
         &curated().operators
     }
 
-    /// Parses an operator with its optional set qualifier and `IfExists` suffix. Names are
-    /// matched exactly, as IAM does; `Null` has no `IfExists` form.
+    /// Parses an operator with its optional set qualifier and `IfExists` suffix, spelled
+    /// exactly as AWS documents it; `Null` has no `IfExists` form.
     pub fn parse_condition_operator(&self, s: &str) -> Option<ConditionOperator> {
-        let (qualifier, rest) = if let Some(rest) = s.strip_prefix("ForAllValues:") {
-            (Some(SetQualifier::ForAllValues), rest)
-        } else if let Some(rest) = s.strip_prefix("ForAnyValue:") {
-            (Some(SetQualifier::ForAnyValue), rest)
-        } else {
-            (None, s)
+        let op = self.parse_operator(s).ok()?;
+        (op.to_string() == s).then_some(op)
+    }
+
+    /// Parses an operator without regard to case (the reading iamlint's rules share), and
+    /// says what is wrong with one that does not parse.
+    pub fn parse_operator(&self, s: &str) -> Result<ConditionOperator, OperatorError> {
+        let (qualifier, rest) = match s.split_once(':') {
+            Some((prefix, rest)) => {
+                let qualifier = if prefix.eq_ignore_ascii_case("ForAllValues") {
+                    SetQualifier::ForAllValues
+                } else if prefix.eq_ignore_ascii_case("ForAnyValue") {
+                    SetQualifier::ForAnyValue
+                } else {
+                    return Err(OperatorError::UnknownSetPrefix(prefix.to_string()));
+                };
+                (Some(qualifier), rest)
+            }
+            None => (None, s),
         };
-        let find = |name: &str| curated().operators.iter().find(|o| o.name == name).copied();
+        let find = |name: &str| {
+            curated()
+                .operators
+                .iter()
+                .find(|o| o.name.eq_ignore_ascii_case(name))
+                .copied()
+        };
         if let Some(operator) = find(rest) {
-            return Some(ConditionOperator {
+            return Ok(ConditionOperator {
                 qualifier,
                 operator,
                 if_exists: false,
             });
         }
-        let operator = find(rest.strip_suffix("IfExists")?).filter(|o| o.name != "Null")?;
-        Some(ConditionOperator {
+        let operator = rest
+            .len()
+            .checked_sub("IfExists".len())
+            .filter(|&cut| rest.is_char_boundary(cut))
+            .filter(|&cut| rest[cut..].eq_ignore_ascii_case("IfExists"))
+            .and_then(|cut| find(&rest[..cut]))
+            .ok_or_else(|| OperatorError::Unknown(rest.to_string()))?;
+        if operator.name == "Null" {
+            return Err(OperatorError::NullIfExists);
+        }
+        Ok(ConditionOperator {
             qualifier,
             operator,
             if_exists: true,

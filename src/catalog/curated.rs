@@ -1,5 +1,5 @@
 //! The hand-maintained data files of `action_catalog/`: global condition keys, condition
-//! operators, retired names and shared service prefixes.
+//! operators, retired names, shared service prefixes and ARN service aliases.
 //
 // These files are small, so they are embedded as text and parsed on first use (microseconds);
 // a unit test checks that every line parses, so a bad edit fails CI instead of vanishing.
@@ -14,6 +14,7 @@ const RETIRED: &str = include_str!("../../action_catalog/retired.tsv");
 const SHARED_PREFIXES: &str = include_str!("../../action_catalog/shared_prefixes.tsv");
 const EXTRA_KEYS: &str = include_str!("../../action_catalog/extra_condition_keys.tsv");
 const ALIASES: &str = include_str!("../../action_catalog/action_aliases.tsv");
+const ARN_SERVICE_ALIASES: &str = include_str!("../../action_catalog/arn_service_aliases.tsv");
 
 /// A service or action that has left the Service Authorization Reference.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,6 +51,8 @@ pub(crate) struct Curated {
     pub(crate) extra_keys: Vec<ExtraKey>,
     /// (written name, actions that authorize it), from `action_aliases.tsv`.
     pub(crate) aliases: Vec<(&'static str, Vec<&'static str>)>,
+    /// Pairs of ARN service names for the same resources, from `arn_service_aliases.tsv`.
+    pub(crate) arn_service_aliases: Vec<(&'static str, &'static str)>,
     /// Lines that did not parse, as (file, line number); empty in a healthy build.
     pub(crate) errors: Vec<(&'static str, usize)>,
 }
@@ -168,6 +171,12 @@ fn parse_curated() -> Curated {
                 c.aliases.push((written, actions.split(' ').collect()))
             }
             _ => c.errors.push(("action_aliases.tsv", line)),
+        }
+    }
+    for (line, f) in records(ARN_SERVICE_ALIASES) {
+        match f.as_slice() {
+            [service, alias, _evidence] => c.arn_service_aliases.push((service, alias)),
+            _ => c.errors.push(("arn_service_aliases.tsv", line)),
         }
     }
     for (line, f) in records(SHARED_PREFIXES) {

@@ -25,7 +25,7 @@ use blob::Blob;
 pub use arn::{ArnPiece, Match};
 pub use conditions::{
     ConditionKeyInfo, ConditionKeyType, ConditionOperator, GlobalConditionKey, KeyScope, KeyTypes,
-    Operator, OperatorFamily, SetQualifier,
+    Operator, OperatorError, OperatorFamily, SetQualifier,
 };
 pub use curated::{Retired, SharedPrefix};
 pub use set::{ActionId, ActionSet};
@@ -38,6 +38,7 @@ static BLOB: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/catalog.bin"));
 pub struct Catalog {
     blob: Blob,
     key_index: OnceLock<conditions::KeyIndex>,
+    scoped: OnceLock<ActionSet>,
 }
 
 impl Catalog {
@@ -47,6 +48,7 @@ impl Catalog {
         CATALOG.get_or_init(|| Catalog {
             blob: Blob::new(BLOB),
             key_index: OnceLock::new(),
+            scoped: OnceLock::new(),
         })
     }
 
@@ -170,6 +172,51 @@ impl Catalog {
         let n = r.count();
         r.skip_strs(n);
         r.count() == 0
+    }
+
+    /// Every action that supports resource-level permissions (the complement of those that
+    /// only accept `"*"`), computed on first use so rules test whole sets with bit operations.
+    pub fn resource_scoped_actions(&self) -> &ActionSet {
+        self.scoped.get_or_init(|| {
+            (0..self.action_count())
+                .map(to_id)
+                .filter(|&id| !self.accepts_only_wildcard_resource(id))
+                .collect()
+        })
+    }
+
+    /// The actions of `actions` that support resource-level permissions. Small sets are
+    /// tested one by one, so a one-file run never pays for the whole catalog; large ones use
+    /// [`Catalog::resource_scoped_actions`], computed once.
+    pub fn resource_scoped(&self, actions: &ActionSet) -> ActionSet {
+        if actions.len() > 2000 {
+            return actions.intersection(self.resource_scoped_actions());
+        }
+        actions
+            .iter()
+            .filter(|&id| !self.accepts_only_wildcard_resource(id))
+            .collect()
+    }
+
+    /// Global indices of the resource types action `id` takes, without building its info.
+    pub(crate) fn action_rtype_indices(&self, id: ActionId, out: &mut Vec<usize>) {
+        let blob = &self.blob;
+        let rtypes = blob.svc_rtypes(blob.service_of_action(id.index()));
+        let mut r = blob.action(id.index());
+        r.skip_str();
+        r.byte();
+        let n = r.count();
+        r.skip_varints(n);
+        let n = r.count();
+        r.skip_strs(n);
+        for _ in 0..r.count() {
+            out.push(rtypes.start + r.varint());
+            r.byte();
+            let n = r.count();
+            r.skip_varints(n);
+            let n = r.count();
+            r.skip_strs(n);
+        }
     }
 
     /// The retired-services entry for `prefix`, ignoring case.

@@ -27,17 +27,18 @@ impl Catalog {
             return vec![];
         }
         let mut scored: Vec<(usize, &'static str)> = Vec::new();
-        for svc in self.services() {
-            let p = svc.prefix();
+        for names in service_names(self) {
+            let p = names.prefix;
             let score = if p == query {
                 continue;
-            } else if alnum(p) == loose {
+            } else if names.loose == loose {
                 0
-            } else if product_name(svc.name()) == loose || acronym(svc.name()) == loose {
+            } else if names.product == loose || names.acronym == loose {
                 1
-            } else if loose.len() >= 3 && acronym(svc.name()).starts_with(&loose) {
+            } else if loose.len() >= 3 && names.acronym.starts_with(&loose) {
                 2 // `elb` for Elastic Load Balancing V2 (`elbv2`)
-            } else if loose.len() >= 3 && (p.starts_with(&query) || alnum(p).starts_with(&loose)) {
+            } else if loose.len() >= 3 && (p.starts_with(&query) || names.loose.starts_with(&loose))
+            {
                 3 + p.len() - query.len()
             } else {
                 let d = damerau_levenshtein(&query, p);
@@ -97,7 +98,12 @@ impl Catalog {
                 let id = blob.name_index(i);
                 if blob.action_name(id).eq_ignore_ascii_case(act) {
                     let prefix = blob.service_prefix(blob.service_of_action(id));
-                    scored.push((damerau_levenshtein(&svc, prefix), ActionId(id as u16)));
+                    let d = damerau_levenshtein(&svc, prefix);
+                    // `payments:GetAccountBalance` is not `mechanicalturk:GetAccountBalance`:
+                    // only a prefix that could be a slip of the keyboard is worth a guess.
+                    if d <= tolerance(svc.len()).max(3) {
+                        scored.push((d, ActionId(id as u16)));
+                    }
                 }
             }
         }
@@ -149,6 +155,32 @@ impl Catalog {
         }
         out
     }
+}
+
+/// The forms of a service's names that suggestions compare with.
+struct ServiceNames {
+    prefix: &'static str,
+    /// The prefix without punctuation: `acmpca` for `acm-pca`.
+    loose: String,
+    product: String,
+    acronym: String,
+}
+
+/// Every service's names, normalised once per process: a run with many unknown services
+/// would otherwise rebuild them for every suggestion.
+fn service_names(catalog: &'static Catalog) -> &'static [ServiceNames] {
+    static NAMES: std::sync::OnceLock<Vec<ServiceNames>> = std::sync::OnceLock::new();
+    NAMES.get_or_init(|| {
+        catalog
+            .services()
+            .map(|svc| ServiceNames {
+                prefix: svc.prefix(),
+                loose: alnum(svc.prefix()),
+                product: product_name(svc.name()),
+                acronym: acronym(svc.name()),
+            })
+            .collect()
+    })
 }
 
 fn best(mut scored: Vec<(usize, &'static str)>) -> Vec<String> {

@@ -315,6 +315,22 @@ fn wildcard_matching() {
     assert!(!wildcard_match("a?c", "ac", false));
     assert!(wildcard_match("**", "", false));
     assert!(wildcard_match("[a]", "[a]", false));
+    assert!(wildcard_match("iam:Pass*", "iam:PassRole", true));
+    assert!(wildcard_match("IAM:passrole", "iam:PassRole", true));
+    assert!(!wildcard_match("IAM:passrole", "iam:PassRole", false));
+    assert!(wildcard_match("*", "", true));
+    assert!(wildcard_match("*:*", "s3:GetObject", true));
+    assert!(wildcard_match(
+        "arn:aws:s3:::b/*",
+        "arn:aws:s3:::b/x/y",
+        false
+    ));
+    assert!(!wildcard_match("[ab]", "a", false));
+    assert!(wildcard_match(
+        "*a*a*a*a*b",
+        &"a".repeat(40).replace("aaaa", "aaab"),
+        false
+    ));
 }
 
 #[test]
@@ -488,6 +504,27 @@ fn operators() {
             .unwrap()
             .if_exists
     );
+    // Rules read operators without regard to case, and learn why one does not parse.
+    let op = c.parse_operator("ForAnyValue:StringLikeIfExists").unwrap();
+    assert_eq!(op.operator.name, "StringLike");
+    assert!(op.if_exists);
+    assert_eq!(op.qualifier, Some(SetQualifier::ForAnyValue));
+    assert_eq!(
+        c.parse_operator("NullIfExists"),
+        Err(OperatorError::NullIfExists)
+    );
+    assert!(matches!(
+        c.parse_operator("StringEqual"),
+        Err(OperatorError::Unknown(_))
+    ));
+    assert!(matches!(
+        c.parse_operator("ForSomeValues:StringLike"),
+        Err(OperatorError::UnknownSetPrefix(_))
+    ));
+    assert_eq!(
+        c.parse_operator("stringequals").unwrap().operator.name,
+        "StringEquals"
+    );
     assert_eq!(c.operators().len(), 27);
     assert!(c.operator_families().iter().any(|f| f.name == "Arn"));
     assert!(
@@ -603,6 +640,80 @@ fn shared_prefix_matching_stays_open() {
 }
 
 #[test]
+fn renamed_services_answer_to_both_arn_names() {
+    let c = cat();
+    let old_name = "arn:aws:codestar-connections:us-east-1:123456789012:connection/abc";
+    let new_name = "arn:aws:codeconnections:us-east-1:123456789012:connection/abc";
+    for action in [
+        "codestar-connections:UseConnection",
+        "codeconnections:UseConnection",
+    ] {
+        assert_eq!(
+            c.match_resource_str(id(action), old_name),
+            Match::Yes,
+            "{action}"
+        );
+        assert_eq!(
+            c.match_resource_str(id(action), new_name),
+            Match::Yes,
+            "{action}"
+        );
+        let set: ActionSet = [id(action)].into_iter().collect();
+        assert_eq!(
+            c.match_resource_any(&set, &[ArnPiece::Literal(new_name)]),
+            Match::Yes
+        );
+        assert_eq!(
+            c.match_resource_any(&set, &[ArnPiece::Literal(old_name)]),
+            Match::Yes
+        );
+    }
+    let set: ActionSet = [id("s3:GetObject"), id("s3:ListBucket")]
+        .into_iter()
+        .collect();
+    let any = |r: &str| c.match_resource_any(&set, &[ArnPiece::Literal(r)]);
+    assert_eq!(any("arn:aws:s3:::b"), Match::Yes);
+    assert_eq!(any("arn:aws:s3:::b/*"), Match::Yes);
+    assert_eq!(any("arn:aws:sqs:*:*:q"), Match::No);
+    assert_eq!(
+        c.match_resource_any(&set, &[ArnPiece::Literal("arn:aws:sqs:"), ArnPiece::Hole]),
+        Match::No
+    );
+    assert_eq!(
+        c.match_resource_any(&set, &[ArnPiece::Literal("arn:aws:s3:::"), ArnPiece::Hole]),
+        Match::Unknown
+    );
+    let with_list_all: ActionSet = [id("s3:GetObject"), id("s3:ListAllMyBuckets")]
+        .into_iter()
+        .collect();
+    assert_eq!(
+        c.match_resource_any(&with_list_all, &[ArnPiece::Literal("arn:aws:sqs:*:*:q")]),
+        Match::Unknown
+    );
+    assert_eq!(
+        c.match_resource_any(&with_list_all, &[ArnPiece::Literal("*")]),
+        Match::Yes
+    );
+    let add_channel: ActionSet = [id("devops-guru:AddNotificationChannel")]
+        .into_iter()
+        .collect();
+    assert_eq!(c.resource_arn_services(&add_channel), vec!["sns"]);
+    assert_eq!(c.resource_arn_services(&with_list_all), vec!["s3"]);
+    let s3 = c.expand("s3:*");
+    assert_eq!(
+        c.resource_scoped(&s3),
+        s3.intersection(c.resource_scoped_actions())
+    );
+    let all = c.all_actions();
+    assert_eq!(c.resource_scoped(&all), *c.resource_scoped_actions());
+    assert!(c.resource_scoped_actions().contains(id("s3:GetObject")));
+    assert!(
+        !c.resource_scoped_actions()
+            .contains(id("s3:ListAllMyBuckets"))
+    );
+}
+
+#[test]
 fn suggestions() {
     let c = cat();
     assert_eq!(
@@ -653,6 +764,7 @@ fn suggestions() {
             .map(String::as_str),
         Some("s3:GetObject")
     );
+    assert!(c.suggest_action("payments:GetAccountBalance").is_empty());
     assert!(c.suggest_action("s3:Zzzzzzzzzzzzzzzz").is_empty());
     assert!(c.suggest_action("nonsense").is_empty());
     assert!(c.suggest_action("").is_empty());
@@ -733,6 +845,11 @@ fn nothing_panics_on_odd_input() {
         "${}",
         "<",
         "s3:*?*?*?*",
+        "arn:aws:codeconnections",
+        "arn:aws:codeconnections:",
+        "arn:\u{0}:codeconnections:ß:ü:*",
+        "ForAllValues:",
+        "IfExists",
     ];
     let all = c.all_actions();
     for s in inputs {
@@ -744,6 +861,9 @@ fn nothing_panics_on_odd_input() {
         c.condition_key(s, &all);
         c.is_known_condition_key(s, &all);
         c.parse_condition_operator(s);
+        let _ = c.parse_operator(s);
+        c.match_resource_any(&all, &[ArnPiece::Literal(s)]);
+        c.match_resource_any(&c.expand("s3:*"), &[ArnPiece::Literal(s), ArnPiece::Hole]);
         c.is_retired_action(s);
         c.match_resource_str(id("s3:GetObject"), s);
         c.match_resource(ActionId(u16::MAX), &[ArnPiece::Literal(s), ArnPiece::Hole]);

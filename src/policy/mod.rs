@@ -1,11 +1,14 @@
 //! The typed policy model that rules read, borrowed from the spanned value tree.
 
+pub mod actions;
 pub mod arn;
-pub mod operators;
+pub mod effective;
+pub mod escalation;
 mod parse;
-pub mod wildcard;
+pub mod principals;
+pub mod sensitive;
 
-pub use parse::parse;
+pub use parse::{parse, well_formed_action};
 
 use crate::document::PolicyKind;
 use crate::finding::Label;

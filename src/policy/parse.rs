@@ -556,20 +556,7 @@ impl Parser {
         if text == "*" {
             return;
         }
-        let well_formed = match text.split_once(':') {
-            Some((service, name)) => {
-                !service.is_empty()
-                    && !name.is_empty()
-                    && service
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '*' | '?'))
-                    && name
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '*' | '?'))
-            }
-            None => false,
-        };
-        if !well_formed {
+        if !well_formed_action(text) {
             let help = if text.trim() != text {
                 "remove the surrounding whitespace".to_string()
             } else {
@@ -581,6 +568,27 @@ impl Parser {
                 Some(&help),
             );
         }
+    }
+}
+
+/// Whether `text` is `*` or `service:Action` in the characters IAM allows (wildcards
+/// included); anything else is reported by `malformed-policy`, so other rules skip it.
+pub fn well_formed_action(text: &str) -> bool {
+    if text == "*" {
+        return true;
+    }
+    match text.split_once(':') {
+        Some((service, name)) => {
+            !service.is_empty()
+                && !name.is_empty()
+                && service
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '*' | '?'))
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '*' | '?'))
+        }
+        None => false,
     }
 }
 

@@ -1,8 +1,9 @@
 //! `condition-value-type`: condition values that can never match their operator.
 
+use super::condition_type_mismatch::{Fit, judge};
 use super::{Context, Rule, declare_rule};
+use crate::catalog::Catalog;
 use crate::finding::Finding;
-use crate::policy::operators::{self, OperatorFamily};
 use crate::value::{Value, ValueKind};
 
 declare_rule! {
@@ -11,7 +12,9 @@ declare_rule! {
     /// anything but `true`/`false`, `Numeric*` with non-numbers, `Date*` with values that are
     /// neither ISO 8601 dates nor epoch seconds, `IpAddress`/`NotIpAddress` with invalid
     /// addresses or CIDR blocks, and `BinaryEquals` with values that are not base64.
-    /// Values containing policy variables or unknown parts are not judged.
+    /// Values containing policy variables or unknown parts are not judged, nor are the values
+    /// of an operator that does not fit its key's type (`condition-type-mismatch` reports
+    /// the operator).
     ///
     /// ## Why is this bad?
     /// The test never matches. On an `Allow` the permission silently does nothing; on a
@@ -40,25 +43,33 @@ declare_rule! {
 
 impl Rule for ConditionValueType {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        for statement in &cx.policy.statements {
+        let catalog = Catalog::get();
+        for (statement, actions) in cx.statements() {
             for condition in &statement.conditions {
-                let Ok(operator) = operators::parse(condition.operator) else {
+                let Ok(operator) = catalog.parse_operator(condition.operator) else {
                     continue;
                 };
+                // An operator of the wrong family for the key is the mistake to report, not
+                // each value it then fails to read.
+                if judge(catalog, &operator, condition.key, &actions.union)
+                    .is_some_and(|(fit, _)| fit == Fit::Mismatch)
+                {
+                    continue;
+                }
+                let (family, base) = (operator.operator.family().name, operator.operator.name);
                 for value in &condition.values {
-                    if let Some(expected) = mismatch(operator.family, value) {
+                    if let Some(expected) = mismatch(family, value) {
                         let padded = value.as_str().is_some_and(|text| text.trim() != text);
-                        let help = if padded && mismatch(operator.family, &trimmed(value)).is_none()
-                        {
+                        let help = if padded && mismatch(family, &trimmed(value)).is_none() {
                             "remove the whitespace around the value".to_string()
                         } else {
-                            format!("`{}` takes {expected}", operator.base)
+                            format!("`{base}` takes {expected}")
                         };
                         out.push(
                             Self::META
                                 .finding(
                                     value.span,
-                                    format!("`{}` cannot match {}", operator.base, describe(value)),
+                                    format!("`{base}` cannot match {}", describe(value)),
                                 )
                                 .with_help(help),
                         );
@@ -87,8 +98,9 @@ fn describe(value: &Value) -> String {
     }
 }
 
-/// What the operator expects, when `value` is not it.
-fn mismatch(family: OperatorFamily, value: &Value) -> Option<&'static str> {
+/// What an operator of `family` (a family name of `condition_operators.tsv`) expects, when
+/// `value` is not it.
+fn mismatch(family: &str, value: &Value) -> Option<&'static str> {
     let text = match &value.kind {
         ValueKind::String(text) if text.contains("${") => return None,
         ValueKind::String(text) => text.as_str(),
@@ -100,21 +112,22 @@ fn mismatch(family: OperatorFamily, value: &Value) -> Option<&'static str> {
     };
     let is_bool = matches!(value.kind, ValueKind::Bool(_));
     let (valid, expected) = match family {
-        OperatorFamily::String | OperatorFamily::Arn => (true, ""),
-        OperatorFamily::Bool | OperatorFamily::Null => (
+        "Bool" | "Null" => (
             text.eq_ignore_ascii_case("true") || text.eq_ignore_ascii_case("false"),
             "`true` or `false`",
         ),
-        OperatorFamily::Numeric => (!is_bool && is_number(text), "numbers"),
-        OperatorFamily::Date => (
+        "Numeric" => (!is_bool && is_number(text), "numbers"),
+        "Date" => (
             !is_bool && (is_epoch(text) || is_iso_date(text)),
             "ISO 8601 dates (`2026-01-31T00:00:00Z`) or epoch seconds",
         ),
-        OperatorFamily::IpAddress => (
+        "IpAddress" => (
             !is_bool && is_ip_or_cidr(text),
             "IPv4 or IPv6 addresses or CIDR blocks (`203.0.113.0/24`)",
         ),
-        OperatorFamily::Binary => (!is_bool && is_base64(text), "base64-encoded values"),
+        "Binary" => (!is_bool && is_base64(text), "base64-encoded values"),
+        // String and Arn compare any text.
+        _ => (true, ""),
     };
     (!valid).then_some(expected)
 }

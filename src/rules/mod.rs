@@ -3,13 +3,19 @@
 use crate::config::Settings;
 use crate::document::PolicyDocument;
 use crate::finding::{Category, Confidence, Finding, Severity};
-use crate::policy::Policy;
+use crate::policy::actions::StatementActions;
+use crate::policy::{Policy, Statement};
 use crate::source::Span;
+use std::cell::OnceCell;
 
+pub mod action_pattern_matches_nothing;
 pub mod admin_access;
 pub mod allow_with_not_action;
 pub mod allow_with_not_resource;
+pub mod condition_type_mismatch;
 pub mod condition_value_type;
+pub mod credentials_exposure;
+pub mod data_exfiltration;
 pub mod duplicate_sid;
 pub mod forbidden_action;
 pub mod invalid_arn;
@@ -20,11 +26,29 @@ pub mod malformed_policy;
 pub mod missing_version;
 pub mod parse_error;
 pub mod passrole_unscoped;
+pub mod permissions_management;
 pub mod policy_variable_needs_version;
+pub mod privilege_escalation;
+pub mod public_resource_policy;
+pub mod redundant_action;
+pub mod resource_exposure;
+pub mod resource_policy_wildcard_action;
+pub mod resource_type_mismatch;
+pub mod tag_condition_bypass;
+pub mod trust_account_root;
+pub mod trust_any_principal;
+pub mod trust_cross_account_without_external_id;
+pub mod trust_oidc_unscoped;
+pub mod unknown_action;
+pub mod unknown_condition_key;
 pub mod unknown_condition_operator;
 pub mod unknown_policy_element;
 pub mod unknown_rule_in_suppression;
+pub mod unknown_service;
 pub mod unused_suppression;
+pub mod wildcard_action;
+pub mod wildcard_resource;
+pub mod write_without_constraints;
 
 /// Where the generated rule reference lives; SARIF `helpUri` and the terminal link to it.
 pub const DOCS_BASE_URL: &str = "https://github.com/iamlint/iamlint/blob/main/rules/";
@@ -76,7 +100,36 @@ impl RuleMeta {
 pub struct Context<'a> {
     pub document: &'a PolicyDocument,
     pub policy: &'a Policy<'a>,
+    /// Catalog expansions of each statement's actions, shared by every rule that needs them.
+    actions: OnceCell<Vec<StatementActions<'a>>>,
     pub settings: &'a Settings,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(
+        document: &'a PolicyDocument,
+        policy: &'a Policy<'a>,
+        settings: &'a Settings,
+    ) -> Context<'a> {
+        Context {
+            document,
+            policy,
+            actions: OnceCell::new(),
+            settings,
+        }
+    }
+
+    /// The statements with their actions resolved against the catalog, expanded on first use.
+    pub fn statements(&self) -> impl Iterator<Item = (&Statement<'a>, &StatementActions<'a>)> {
+        let actions = self.actions.get_or_init(|| {
+            self.policy
+                .statements
+                .iter()
+                .map(StatementActions::of)
+                .collect()
+        });
+        self.policy.statements.iter().zip(actions)
+    }
 }
 
 pub trait Meta {
@@ -137,10 +190,32 @@ pub static RULES: &[&dyn Rule] = &[
     &invalid_arn::InvalidArn,
     &unknown_condition_operator::UnknownConditionOperator,
     &condition_value_type::ConditionValueType,
+    &unknown_service::UnknownService,
+    &unknown_action::UnknownAction,
+    &action_pattern_matches_nothing::ActionPatternMatchesNothing,
+    &unknown_condition_key::UnknownConditionKey,
+    &condition_type_mismatch::ConditionTypeMismatch,
+    &resource_type_mismatch::ResourceTypeMismatch,
     &admin_access::AdminAccess,
     &allow_with_not_action::AllowWithNotAction,
     &allow_with_not_resource::AllowWithNotResource,
     &passrole_unscoped::PassroleUnscoped,
+    &wildcard_resource::WildcardResource,
+    &redundant_action::RedundantAction,
+    &wildcard_action::WildcardAction,
+    &permissions_management::PermissionsManagement,
+    &credentials_exposure::CredentialsExposure,
+    &resource_exposure::ResourceExposure,
+    &data_exfiltration::DataExfiltration,
+    &write_without_constraints::WriteWithoutConstraints,
+    &privilege_escalation::PrivilegeEscalation,
+    &tag_condition_bypass::TagConditionBypass,
+    &trust_any_principal::TrustAnyPrincipal,
+    &trust_oidc_unscoped::TrustOidcUnscoped,
+    &trust_cross_account_without_external_id::TrustCrossAccountWithoutExternalId,
+    &trust_account_root::TrustAccountRoot,
+    &public_resource_policy::PublicResourcePolicy,
+    &resource_policy_wildcard_action::ResourcePolicyWildcardAction,
     &forbidden_action::ForbiddenAction,
     &unused_suppression::UnusedSuppression,
     &unknown_rule_in_suppression::UnknownRuleInSuppression,

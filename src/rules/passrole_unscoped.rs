@@ -1,13 +1,19 @@
 //! `passrole-unscoped`: `iam:PassRole` allowed on every role.
 
 use super::{Context, Rule, declare_rule};
-use crate::finding::{Confidence, Finding};
-use crate::policy::wildcard;
+use crate::catalog::Catalog;
+use crate::finding::{Category, Confidence, Finding, Severity};
+use crate::policy::effective::{ConditionClass, Effective, Hit, Reach, grants_to_holder};
 
 declare_rule! {
     /// ## What it does
     /// Reports an `Allow` statement whose actions cover `iam:PassRole` (`iam:PassRole`,
-    /// `iam:Pass*`, `iam:*`, `*`) with `Resource: "*"`. The finding points at the `"*"`.
+    /// `iam:Pass*`, `iam:*`, `*`, `NotAction`) on every role: `"*"`, a role wildcard that is
+    /// as good as `"*"` (`arn:aws:iam::123456789012:role/*`), or `NotResource`. The finding
+    /// points at the resource; an unconditional `Deny` of `iam:PassRole` silences it. A role
+    /// pattern such as `role/app-*` without an `iam:PassedToService` condition gets an
+    /// info-level suggestion to pin the receiving service. Roles only known at deploy time
+    /// (`var.role_arn`) and roles of the same code base (`!GetAtt Role.Arn`) stay quiet.
     ///
     /// ## Why is this bad?
     /// Passing a role to a service (EC2, Lambda, Glue, CloudFormation, ECS...) lets that
@@ -41,50 +47,93 @@ declare_rule! {
 
 impl Rule for PassroleUnscoped {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        for statement in cx.policy.statements.iter().filter(|s| s.is_allow()) {
-            let Some(action) = statement.actions().iter().find(|action| {
-                action
-                    .as_str()
-                    .is_some_and(|pattern| wildcard::matches(pattern, "iam:PassRole", true))
-            }) else {
+        if !grants_to_holder(cx.policy) {
+            return;
+        }
+        let Some(pass_role) = Catalog::get().action("iam:PassRole") else {
+            return;
+        };
+        let effective = Effective::of(cx.policy);
+        for hit in effective.hits(pass_role) {
+            let guards = &hit.grant.guards;
+            let pinned_service = guards.has(ConditionClass::PassedToService);
+            // Only a test on the role itself (its tags, its path) limits which role moves.
+            let mut confidence = Self::META.confidence;
+            let mut limited = false;
+            for (class, _) in &guards.tests {
+                match class {
+                    ConditionClass::Weak | ConditionClass::PassedToService => {}
+                    ConditionClass::ResourceTag => limited = true,
+                    _ => confidence = Confidence::Low,
+                }
+            }
+            if limited {
                 continue;
-            };
-            let Some(resource) = statement
-                .resources()
-                .iter()
-                .find(|r| r.as_str() == Some("*"))
-            else {
-                continue;
-            };
-            let pinned_service = statement
-                .conditions
-                .iter()
-                .any(|c| c.key.eq_ignore_ascii_case("iam:PassedToService"));
-            let (reach, confidence, help) = if pinned_service {
-                (
+            }
+            let (reach, confidence, help) = match (hit.reach, pinned_service) {
+                (Reach::Scoped | Reach::Unknown, _) => {
+                    if let Some(finding) = suggestion(&hit, pinned_service) {
+                        out.push(finding);
+                    }
+                    continue;
+                }
+                (_, true) => (
                     "any role",
-                    Confidence::Medium,
+                    confidence.min(Confidence::Medium),
                     "name the roles that may be passed, e.g. `arn:aws:iam::ACCOUNT:role/app-*`",
+                ),
+                (_, false) => (
+                    "any role to any service",
+                    confidence,
+                    "name the roles that may be passed, and pin the receiving service with an `iam:PassedToService` condition",
+                ),
+            };
+            let message = if hit.grant.is_not_resource() {
+                format!(
+                    "`{}` with `NotResource` allows passing {reach} but the ones listed",
+                    hit.action_text
+                )
+            } else if hit.reach == Reach::Wildcard {
+                format!(
+                    "`{}` on a role wildcard allows passing {reach}",
+                    hit.action_text
                 )
             } else {
-                (
-                    "any role to any service",
-                    Self::META.confidence,
-                    "name the roles that may be passed, and pin the receiving service with an `iam:PassedToService` condition",
-                )
+                format!("`{}` allows passing {reach}", hit.action_text)
             };
-            let finding = Self::META
-                .finding(
-                    resource.span,
-                    format!(
-                        "`{}` allows passing {reach}",
-                        action.as_str().unwrap_or_default()
-                    ),
-                )
-                .with_related(action.span, "covers `iam:PassRole`")
-                .with_help(help)
-                .with_confidence(confidence);
-            out.push(finding);
+            out.push(
+                Self::META
+                    .finding(hit.resource_span, message)
+                    .with_related(hit.action_span, "covers `iam:PassRole`")
+                    .with_help(help)
+                    .with_confidence(confidence),
+            );
         }
     }
+}
+
+/// A role pattern (`role/app-*`) passed to any service: a suggestion, not an error.
+fn suggestion(hit: &Hit<'_, '_, '_>, pinned_service: bool) -> Option<Finding> {
+    if pinned_service || hit.reach != Reach::Scoped {
+        return None;
+    }
+    let resources = hit.grant.statement.resources();
+    let pattern = resources.iter().find(|r| {
+        r.as_str()
+            .is_some_and(|s| s.contains('*') && s.contains(":role/"))
+    })?;
+    let mut finding = PassroleUnscoped::META
+        .finding(
+            pattern.span,
+            format!(
+                "`{}` on a role pattern does not pin the receiving service",
+                hit.action_text
+            ),
+        )
+        .with_related(hit.action_span, "covers `iam:PassRole`")
+        .with_help("add a `StringEquals` condition on `iam:PassedToService` naming the service")
+        .with_confidence(Confidence::Medium);
+    finding.severity = Severity::Info;
+    finding.category = Category::Suggestion;
+    Some(finding)
 }

@@ -1,8 +1,8 @@
 //! `unknown-condition-operator`: a condition operator IAM does not know.
 
 use super::{Context, Rule, declare_rule};
+use crate::catalog::{Catalog, OperatorError};
 use crate::finding::Finding;
-use crate::policy::operators::{self, OperatorError};
 use crate::suggest::did_you_mean;
 use crate::value::Value;
 
@@ -54,7 +54,7 @@ impl Rule for UnknownConditionOperator {
                 if condition.operator.contains("${") {
                     continue;
                 }
-                let Err(error) = operators::parse(condition.operator) else {
+                let Err(error) = Catalog::get().parse_operator(condition.operator) else {
                     continue;
                 };
                 let (message, help) = match error {
@@ -101,7 +101,10 @@ const SET_PREFIXES: [&str; 2] = ["ForAllValues", "ForAnyValue"];
 
 /// Every operator name, with and without `IfExists`, for suggestions.
 fn operator_names() -> Vec<String> {
-    operators::base_names()
+    Catalog::get()
+        .operators()
+        .iter()
+        .map(|operator| operator.name)
         .flat_map(|name| {
             let if_exists = (name != "Null").then(|| format!("{name}IfExists"));
             std::iter::once(name.to_string()).chain(if_exists)

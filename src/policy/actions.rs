@@ -1,0 +1,76 @@
+//! A statement's `Action`/`NotAction` entries resolved against the action catalog.
+
+use super::{Statement, well_formed_action};
+use crate::catalog::{ActionSet, Catalog};
+use crate::value::Value;
+
+/// One entry of `Action` or `NotAction`.
+#[derive(Debug)]
+pub struct ActionEntry<'v> {
+    pub value: &'v Value,
+    /// The pattern when it is a fully known, well-formed string.
+    pub pattern: Option<&'v str>,
+    /// What the pattern grants today; empty for unknown values and names the catalog lacks.
+    pub actions: ActionSet,
+    /// Written by a tool, not by the user: a SAM policy template's actions all point at the
+    /// template's name, as its statement does. Rules about how names are spelled skip these.
+    pub generated: bool,
+}
+
+impl ActionEntry<'_> {
+    pub fn has_wildcard(&self) -> bool {
+        self.pattern.is_some_and(|p| p.contains(['*', '?']))
+    }
+}
+
+/// The entries of a statement's `Action` or `NotAction`, each expanded once.
+#[derive(Debug, Default)]
+pub struct StatementActions<'v> {
+    /// True for `NotAction`.
+    pub negated: bool,
+    pub entries: Vec<ActionEntry<'v>>,
+    /// Every action the entries name.
+    pub union: ActionSet,
+    /// Every entry is a known pattern that names at least one action, so the union is exactly
+    /// what the element says (rules that reason about "all the statement's actions" need this).
+    pub complete: bool,
+}
+
+impl<'v> StatementActions<'v> {
+    pub fn of(statement: &Statement<'v>) -> StatementActions<'v> {
+        let Some(element) = &statement.action else {
+            return StatementActions::default();
+        };
+        let catalog = Catalog::get();
+        let mut union = ActionSet::new();
+        let mut complete = !element.items.is_empty();
+        let entries = element
+            .items
+            .iter()
+            .map(|&value| {
+                let pattern = value.as_str().filter(|text| well_formed_action(text));
+                let actions = pattern.map(|p| catalog.expand(p)).unwrap_or_default();
+                complete &= !actions.is_empty();
+                union.union_with(&actions);
+                ActionEntry {
+                    value,
+                    pattern,
+                    actions,
+                    generated: value.span == statement.value.span,
+                }
+            })
+            .collect();
+        StatementActions {
+            negated: element.negated,
+            entries,
+            union,
+            complete,
+        }
+    }
+
+    /// The actions of an `Action` element whose every entry is known; `None` for `NotAction`,
+    /// a missing element, or an entry that is unknown or names nothing.
+    pub fn exact(&self) -> Option<&ActionSet> {
+        (!self.negated && self.complete).then_some(&self.union)
+    }
+}

@@ -1,0 +1,201 @@
+//! Privilege-escalation paths (`rules/privilege_escalation.json`) matched against effective
+//! permissions, for one document or for everything attached to one principal.
+
+use super::effective::{ConditionClass, Effective, Hit, Reach};
+use crate::catalog::{ActionId, Catalog};
+use crate::finding::Confidence;
+use std::sync::OnceLock;
+
+const DATA: &str = include_str!("../../rules/privilege_escalation.json");
+
+#[derive(Debug)]
+pub struct Path {
+    pub id: String,
+    pub family: String,
+    pub summary: String,
+    /// Every action the path needs, resolved against the catalog.
+    pub requires: Vec<ActionId>,
+}
+
+#[derive(Debug, Default)]
+pub struct Paths {
+    pub paths: Vec<Path>,
+    /// Entries or action names that did not resolve (a unit test keeps it empty).
+    pub errors: Vec<String>,
+}
+
+pub fn paths() -> &'static Paths {
+    static PATHS: OnceLock<Paths> = OnceLock::new();
+    PATHS.get_or_init(|| {
+        let catalog = Catalog::get();
+        let mut out = Paths::default();
+        let Ok(json) = serde_json::from_str::<serde_json::Value>(DATA) else {
+            out.errors.push("rules/privilege_escalation.json".into());
+            return out;
+        };
+        for entry in json
+            .get("paths")
+            .and_then(|p| p.as_array())
+            .into_iter()
+            .flatten()
+        {
+            let text = |key: &str| {
+                entry
+                    .get(key)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_string()
+            };
+            let id = text("id");
+            let names: Vec<&str> = entry
+                .get("requires")
+                .and_then(|r| r.as_array())
+                .into_iter()
+                .flatten()
+                .filter_map(|n| n.as_str())
+                .collect();
+            let requires: Vec<ActionId> = names.iter().filter_map(|n| catalog.action(n)).collect();
+            let has_source = entry
+                .get("source")
+                .and_then(|s| s.as_array())
+                .is_some_and(|s| !s.is_empty());
+            if id.is_empty() || requires.is_empty() || requires.len() != names.len() || !has_source
+            {
+                out.errors.push(format!("path `{id}`"));
+                continue;
+            }
+            out.paths.push(Path {
+                id,
+                family: text("family"),
+                summary: text("summary"),
+                requires,
+            });
+        }
+        out
+    })
+}
+
+/// A path that the permissions allow, with the grant of each action it needs.
+#[derive(Debug)]
+pub struct PathMatch<'p, 'g, 'a, 'v> {
+    pub path: &'p Path,
+    /// One hit per required action, in the order of `requires`.
+    pub hits: Vec<Hit<'g, 'a, 'v>>,
+    pub confidence: Confidence,
+}
+
+impl PathMatch<'_, '_, '_, '_> {
+    /// The hit the finding points at: the most specific enabling action, i.e. the first one
+    /// that is not `iam:PassRole` (the service action is what turns a passable role into
+    /// code running as it).
+    pub fn primary(&self) -> usize {
+        let pass_role = Catalog::get().action("iam:PassRole");
+        self.path
+            .requires
+            .iter()
+            .position(|id| Some(*id) != pass_role)
+            .unwrap_or(0)
+    }
+
+    /// The distinct policies involved.
+    pub fn policies(&self) -> Vec<usize> {
+        let mut policies: Vec<usize> = self.hits.iter().map(|h| h.grant.policy).collect();
+        policies.sort_unstable();
+        policies.dedup();
+        policies
+    }
+}
+
+/// Every path the view allows.
+pub fn find<'g, 'a, 'v>(effective: &'g Effective<'a, 'v>) -> Vec<PathMatch<'static, 'g, 'a, 'v>> {
+    let pass_role = Catalog::get().action("iam:PassRole");
+    let mut out = Vec::new();
+    for path in &paths().paths {
+        let services: Vec<String> = path
+            .requires
+            .iter()
+            .map(|id| Catalog::get().qualified_name(*id))
+            .filter_map(|n| n.split(':').next().map(str::to_string))
+            .collect();
+        let mut hits = Vec::with_capacity(path.requires.len());
+        let mut confidence = if path.family == "existing-resource" {
+            // Only an escalation when a more privileged resource already exists.
+            Confidence::Medium
+        } else {
+            Confidence::High
+        };
+        for &action in &path.requires {
+            let best = effective
+                .hits(action)
+                .filter_map(|hit| {
+                    Some((hit, strength(&hit, Some(action) == pass_role, &services)?))
+                })
+                .max_by_key(|(hit, c)| (*c, hit.reach));
+            let Some((hit, c)) = best else {
+                break;
+            };
+            confidence = confidence.min(c);
+            hits.push(hit);
+        }
+        if hits.len() == path.requires.len() {
+            out.push(PathMatch {
+                path,
+                hits,
+                confidence,
+            });
+        }
+    }
+    out
+}
+
+/// How far one grant of a needed action can be trusted to work for an attacker, or `None`
+/// when its resources or conditions block the path.
+fn strength(hit: &Hit<'_, '_, '_>, is_pass_role: bool, services: &[String]) -> Option<Confidence> {
+    let mut confidence = match hit.reach {
+        Reach::Everything | Reach::Wildcard => Confidence::High,
+        Reach::Unknown => Confidence::Low,
+        // A named policy, role or function: escalation only if that one resource is
+        // privileged, which the code does not show.
+        Reach::Scoped => return None,
+    };
+    for (class, condition) in &hit.grant.guards.tests {
+        match class {
+            ConditionClass::Weak => {}
+            // Pinning the receiving service only blocks paths through other services.
+            ConditionClass::PassedToService if is_pass_role => {
+                let pinned_here = condition.values.iter().any(|v| match v.as_str() {
+                    Some(service) => services.iter().any(|s| {
+                        service
+                            .split('.')
+                            .next()
+                            .is_some_and(|p| p.starts_with(s.as_str()))
+                    }),
+                    None => true,
+                });
+                if !pinned_here {
+                    return None;
+                }
+            }
+            ConditionClass::Other | ConditionClass::PrincipalTag => {
+                confidence = confidence.min(Confidence::Low);
+            }
+            _ => return None,
+        }
+    }
+    if hit.grant.unknown_actions {
+        confidence = confidence.min(Confidence::Medium);
+    }
+    Some(confidence)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_path_resolves_and_names_a_source() {
+        let paths = paths();
+        assert!(paths.errors.is_empty(), "{:?}", paths.errors);
+        assert!(paths.paths.len() >= 30);
+    }
+}

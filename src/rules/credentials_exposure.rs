@@ -1,0 +1,59 @@
+//! `credentials-exposure`: an action that creates or returns credentials is allowed on every resource.
+
+use super::{Context, Rule, declare_rule};
+use crate::finding::Finding;
+use crate::policy::sensitive::{broad_entries, lists};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports an `Allow` statement that grants an action creating or returning credentials
+    /// (`iam:CreateAccessKey`, `iam:CreateLoginProfile`, `sts:GetFederationToken`,
+    /// `redshift:GetClusterCredentials`...) on every resource (`"*"`, `user/*`, `NotResource`).
+    /// The list lives in `rules/sensitive_actions.json`; statements whose conditions limit
+    /// them, and actions that only accept `"*"`, are left alone. The finding points at the
+    /// action entry; the resource is a related label.
+    ///
+    /// ## Why is this bad?
+    /// Credentials outlive the session that made them. `iam:CreateAccessKey` on every user
+    /// lets the holder mint a long-lived key for any user, including administrators, and keep
+    /// access after their own key is revoked.
+    ///
+    /// ## Example
+    /// ```json
+    /// {"Effect": "Allow", "Action": "iam:CreateAccessKey", "Resource": "*"}
+    /// ```
+    ///
+    /// ## Use instead
+    /// Let users manage only their own credentials:
+    /// ```json
+    /// {"Effect": "Allow", "Action": "iam:CreateAccessKey", "Resource": "arn:aws:iam::123456789012:user/${aws:username}"}
+    /// ```
+    ///
+    /// ## References
+    /// - [Managing access keys for IAM users](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html)
+    /// - [Cloudsplaining: credentials exposure](https://github.com/salesforce/cloudsplaining)
+    pub struct CredentialsExposure {
+        id: "credentials-exposure",
+        category: Security,
+        severity: Error,
+        confidence: High,
+        summary: "An action that creates or returns credentials is allowed on every resource",
+    }
+}
+
+impl Rule for CredentialsExposure {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        for entry in broad_entries(cx.policy, |id| lists().credentials_exposure.contains(id)) {
+            out.push(
+                Self::META
+                    .finding(
+                        entry.action_span,
+                        entry.message("creating or returning credentials"),
+                    )
+                    .with_related(entry.resource_span, "on every resource")
+                    .with_help("name the users or resources, e.g. `user/${aws:username}` for a user's own credentials")
+                    .with_confidence(entry.confidence),
+            );
+        }
+    }
+}

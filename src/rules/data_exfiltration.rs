@@ -1,0 +1,54 @@
+//! `data-exfiltration`: an action that reads stored data or secrets is allowed on every resource.
+
+use super::{Context, Rule, declare_rule};
+use crate::finding::Finding;
+use crate::policy::sensitive::{broad_entries, lists};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports an `Allow` statement that grants an action reading stored data or secrets
+    /// (`s3:GetObject`, `secretsmanager:GetSecretValue`, `ssm:GetParameter*`, `kms:Decrypt`,
+    /// `dynamodb:Scan`...) on every resource. The list lives in
+    /// `rules/sensitive_actions.json`; statements whose conditions limit them are left alone.
+    ///
+    /// ## Why is this bad?
+    /// Every bucket, secret and parameter of the account, now and in the future, becomes
+    /// readable through this principal. A compromised workload then leaks far more than the
+    /// data it works with.
+    ///
+    /// ## Example
+    /// ```json
+    /// {"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": "*"}
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```json
+    /// {"Effect": "Allow", "Action": "secretsmanager:GetSecretValue",
+    ///  "Resource": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:app/db-*"}
+    /// ```
+    ///
+    /// ## References
+    /// - [Security best practices in IAM: grant least privilege](https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege)
+    /// - [Cloudsplaining: data exfiltration](https://github.com/salesforce/cloudsplaining)
+    pub struct DataExfiltration {
+        id: "data-exfiltration",
+        category: Security,
+        severity: Warning,
+        confidence: High,
+        summary: "An action that reads stored data or secrets is allowed on every resource",
+    }
+}
+
+impl Rule for DataExfiltration {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        for entry in broad_entries(cx.policy, |id| lists().data_exfiltration.contains(id)) {
+            out.push(
+                Self::META
+                    .finding(entry.action_span, entry.message("reading data or secrets"))
+                    .with_related(entry.resource_span, "on every resource")
+                    .with_help("name the buckets, secrets, parameters or keys the workload reads")
+                    .with_confidence(entry.confidence),
+            );
+        }
+    }
+}

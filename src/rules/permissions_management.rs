@@ -1,0 +1,58 @@
+//! `permissions-management`: an identity or policy management action is allowed on every resource.
+
+use super::{Context, Rule, declare_rule};
+use crate::finding::Finding;
+use crate::policy::sensitive::{broad_entries, lists};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports an `Allow` statement that grants, on every resource, an action of an identity
+    /// service (IAM, IAM Identity Center, Organizations, STS) that the catalog files under
+    /// "Permissions management": `iam:AttachRolePolicy`, `iam:PutUserPolicy`,
+    /// `iam:CreatePolicyVersion`, `organizations:AttachPolicy`... Credential actions belong
+    /// to `credentials-exposure` and resource policies to `resource-exposure`.
+    ///
+    /// ## Why is this bad?
+    /// Changing who may do what is the one permission that grants all others. On every role
+    /// and policy, the holder can attach `AdministratorAccess` to themselves.
+    ///
+    /// ## Example
+    /// ```json
+    /// {"Effect": "Allow", "Action": "iam:AttachRolePolicy", "Resource": "*"}
+    /// ```
+    ///
+    /// ## Use instead
+    /// Name the roles, and cap what may be attached:
+    /// ```json
+    /// {"Effect": "Allow", "Action": "iam:AttachRolePolicy", "Resource": "arn:aws:iam::123456789012:role/app/*",
+    ///  "Condition": {"ArnEquals": {"iam:PolicyARN": "arn:aws:iam::123456789012:policy/app-read"}}}
+    /// ```
+    ///
+    /// ## References
+    /// - [Access levels in policy summaries](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_understand-policy-summary-access-level-summaries.html)
+    /// - [Permissions boundaries for IAM entities](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html)
+    pub struct PermissionsManagement {
+        id: "permissions-management",
+        category: Security,
+        severity: Error,
+        confidence: High,
+        summary: "An identity or policy management action is allowed on every resource",
+    }
+}
+
+impl Rule for PermissionsManagement {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        for entry in broad_entries(cx.policy, |id| lists().is_permissions_management(id)) {
+            out.push(
+                Self::META
+                    .finding(
+                        entry.action_span,
+                        entry.message("managing identities and their permissions"),
+                    )
+                    .with_related(entry.resource_span, "on every resource")
+                    .with_help("name the roles, users and policies, and cap them with conditions such as `iam:PolicyARN` or `iam:PermissionsBoundary`")
+                    .with_confidence(entry.confidence),
+            );
+        }
+    }
+}

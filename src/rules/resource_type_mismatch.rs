@@ -1,0 +1,149 @@
+//! `resource-type-mismatch`: a resource ARN that none of the statement's actions acts on.
+
+use super::{Context, Rule, declare_rule};
+use crate::catalog::{ActionId, ActionSet, ArnPiece, Catalog, Match};
+use crate::finding::Finding;
+use crate::policy::arn;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a `Resource` entry that cannot match a resource of any action of its
+    /// statement, by the resource types and ARN formats of the Service Authorization
+    /// Reference: `s3:GetObject` on `arn:aws:s3:::bucket` (a bucket, where objects are
+    /// `arn:aws:s3:::bucket/*`), `s3:ListBucket` on `arn:aws:s3:::bucket/*` (objects, where
+    /// the action takes the bucket), `iam:PassRole` on a user instead of a role. Only statements
+    /// whose every action is known are judged; an ARN that fits one action's resource types
+    /// is fine even if it fits no other's, parts only known at deploy time may hold anything,
+    /// and actions that only take `"*"` never make an ARN wrong (the reference lags behind
+    /// the services there). An ARN of a service that none of the actions' resource types
+    /// belongs to is not judged either: where actions reach into other services (a session
+    /// on an EKS cluster), the reference is least complete. ARNs that are not valid at all
+    /// are `invalid-arn`'s; `*` and
+    /// shorthands such as API Gateway's `execute-api:/*` are not judged.
+    ///
+    /// ## Why is this bad?
+    /// IAM compares the ARN of the resource a request touches with the pattern; a pattern no
+    /// such ARN can match grants nothing. The classic case is the S3 bucket/object split: the
+    /// policy looks right, and every `GetObject` fails with `AccessDenied`.
+    ///
+    /// ## Example
+    /// ```json
+    /// {"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"], "Resource": "arn:aws:s3:::reports"}
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```json
+    /// {"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"], "Resource": "arn:aws:s3:::reports/*"}
+    /// ```
+    ///
+    /// ## References
+    /// - [Service Authorization Reference: resource types](https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html)
+    /// - [Amazon S3 policy resources](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-arn-format.html)
+    pub struct ResourceTypeMismatch {
+        id: "resource-type-mismatch",
+        category: Correctness,
+        severity: Error,
+        confidence: High,
+        summary: "A resource ARN that none of the statement's actions acts on",
+    }
+}
+
+impl Rule for ResourceTypeMismatch {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let catalog = Catalog::get();
+        for (statement, actions) in cx.statements() {
+            let Some(set) = actions.exact() else {
+                continue;
+            };
+            for resource in statement.resources() {
+                let parts = resource.template_parts();
+                // Only ARNs: `*`, and shorthands such as API Gateway's `execute-api:/*`, name
+                // resources in ways the ARN formats do not describe.
+                let is_arn = parts
+                    .first()
+                    .is_some_and(|p| p.is_some_and(|p| p.starts_with("arn:")));
+                if !is_arn || arn::check(&parts).is_some() {
+                    continue;
+                }
+                let pieces: Vec<ArnPiece<'_>> = parts
+                    .iter()
+                    .map(|part| part.map_or(ArnPiece::Hole, ArnPiece::Literal))
+                    .collect();
+                if catalog.match_resource_any(set, &pieces) != Match::No {
+                    continue;
+                }
+                // An ARN of a service none of the actions' resource types belongs to is where
+                // the reference lags most (`ssm:StartSession` on an EKS cluster, a Redshift
+                // restore from a Redshift Serverless snapshot): the catalog cannot judge it.
+                let known: String = parts.iter().map(|p| p.unwrap_or("\0")).collect();
+                let Some(arn_service) = known.split(':').nth(2).filter(|s| !s.contains('\0'))
+                else {
+                    continue;
+                };
+                if !catalog
+                    .resource_arn_services(set)
+                    .iter()
+                    .any(|s| s.eq_ignore_ascii_case(arn_service))
+                {
+                    continue;
+                }
+                let json = resource.to_json();
+                let text = json.as_str().unwrap_or_default();
+                out.push(
+                    Self::META
+                        .finding(
+                            resource.span,
+                            format!(
+                                "`{text}` is not a resource that any action of this statement acts on"
+                            ),
+                        )
+                        .with_help(expected(catalog, set, text)),
+                );
+            }
+        }
+    }
+}
+
+/// What the statement's actions act on: the two ARN formats closest to what was written,
+/// each with an action that takes it.
+fn expected(catalog: &'static Catalog, set: &ActionSet, written: &str) -> String {
+    let mut candidates: Vec<(usize, &str, ActionId)> = Vec::new();
+    for id in set.iter().take(50) {
+        for rt in catalog.action_info(id).resource_types {
+            for format in rt.resource_type.arn_formats() {
+                if !candidates.iter().any(|(_, f, _)| *f == format) {
+                    let distance = strsim::damerau_levenshtein(written, &skeleton(format));
+                    candidates.push((distance, format, id));
+                }
+            }
+        }
+    }
+    candidates.sort_by_key(|(distance, format, _)| (*distance, format.len()));
+    match candidates.as_slice() {
+        [] => String::new(),
+        [(_, a, x), (_, b, y), ..] if x == y => {
+            format!("`{}` acts on `{a}` or `{b}`", catalog.qualified_name(*x))
+        }
+        [(_, a, x), rest @ ..] => {
+            let mut help = format!("`{}` acts on `{a}`", catalog.qualified_name(*x));
+            if let Some((_, b, y)) = rest.first() {
+                help.push_str(&format!("; `{}` on `{b}`", catalog.qualified_name(*y)));
+            }
+            help
+        }
+    }
+}
+
+/// A format with its placeholders left out, to compare with what was written.
+fn skeleton(format: &str) -> String {
+    let mut out = String::new();
+    let mut rest = format;
+    while let Some(open) = rest.find("${") {
+        out.push_str(&rest[..open]);
+        rest = rest[open..]
+            .find('}')
+            .map_or("", |close| &rest[open + close + 1..]);
+    }
+    out.push_str(rest);
+    out
+}

@@ -1,0 +1,259 @@
+//! `tag-condition-bypass`: access gated on a tag that the same principal can set.
+
+use super::{Context, Rule, declare_rule};
+use crate::catalog::{AccessLevel, ActionId, ActionSet, Catalog, wildcard_match};
+use crate::finding::{Confidence, Finding};
+use crate::policy::Policy;
+use crate::policy::effective::{ConditionClass, Effective, Hit, Reach, grants_to_holder};
+use crate::source::Span;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a tagging permission (`ec2:CreateTags`, `*:TagResource`, `iam:TagRole`,
+    /// `iam:TagUser`, ...) that lets a principal set a tag which another of its statements
+    /// uses as a gate: a `aws:ResourceTag/K` (or `ec2:ResourceTag/K`, `iam:ResourceTag/K`...)
+    /// condition on the same service, or an `aws:PrincipalTag/K` condition when the principal
+    /// can tag itself. The tagging statement is safe when a condition stops it from setting
+    /// that tag: `aws:TagKeys` or `aws:RequestTag/...` that leave `K` out, `ec2:CreateAction`
+    /// (tags only while creating), or a resource-tag condition of its own. The finding points
+    /// at the tagging action; the gate and the gated action are related labels, in whatever
+    /// policy of the same principal they are.
+    ///
+    /// ## Why is this bad?
+    /// A tag gate is only as strong as the permission to write the tag. With `ec2:CreateTags`
+    /// on `*`, a `ec2:ResourceTag/team = web` condition on `ec2:TerminateInstances` guards
+    /// nothing: the holder tags any instance `team=web` and terminates it.
+    ///
+    /// ## Example
+    /// ```json
+    /// [{"Effect": "Allow", "Action": "ec2:TerminateInstances", "Resource": "*",
+    ///   "Condition": {"StringEquals": {"ec2:ResourceTag/team": "web"}}},
+    ///  {"Effect": "Allow", "Action": "ec2:CreateTags", "Resource": "*"}]
+    /// ```
+    ///
+    /// ## Use instead
+    /// Allow tagging only at creation, or never of the gate's key:
+    /// ```json
+    /// {"Effect": "Allow", "Action": "ec2:CreateTags", "Resource": "*",
+    ///  "Condition": {"StringEquals": {"ec2:CreateAction": "RunInstances"}}}
+    /// ```
+    ///
+    /// ## References
+    /// - [Controlling access to AWS resources using tags](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_tags.html)
+    /// - [Grant permission to tag resources during creation](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/supported-iam-actions-tagging.html)
+    pub struct TagConditionBypass {
+        id: "tag-condition-bypass",
+        category: Security,
+        severity: Error,
+        confidence: High,
+        summary: "Access is gated on a tag that the same principal can set",
+    }
+}
+
+impl Rule for TagConditionBypass {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        if !grants_to_holder(cx.policy) {
+            return;
+        }
+        let effective = Effective::of(cx.policy);
+        check_effective(&effective, &|_, _| true, &|_| None, out);
+    }
+}
+
+/// The principal-wide check: only pairs that span two policies (the others were reported
+/// with their document).
+pub fn check_principal(
+    policies: &[&Policy<'_>],
+    boundaries: &[&Policy<'_>],
+    origin_of: &dyn Fn(usize) -> Option<String>,
+    out: &mut Vec<Finding>,
+) {
+    let effective = Effective::new(policies, boundaries);
+    check_effective(&effective, &|gate, tagger| gate != tagger, origin_of, out);
+}
+
+/// A tag gate: a statement allowed only when a tag has a value.
+struct Gate<'a> {
+    grant: usize,
+    key: String,
+    key_span: Span,
+    /// The gated actions' services (the condition's own service for `ec2:ResourceTag/K`).
+    services: Vec<String>,
+    principal_tag: bool,
+    gated_text: &'a str,
+    gated_span: Span,
+}
+
+fn check_effective(
+    effective: &Effective<'_, '_>,
+    keep: &dyn Fn(usize, usize) -> bool,
+    origin_of: &dyn Fn(usize) -> Option<String>,
+    out: &mut Vec<Finding>,
+) {
+    let catalog = Catalog::get();
+    let mut reported: Vec<(Span, String)> = Vec::new();
+    for gate in gates(effective) {
+        let taggers = tagging_actions(catalog, &gate);
+        for tagger in taggers.iter() {
+            for hit in effective.hits(tagger) {
+                let Some(confidence) = tagger_strength(&hit, &gate) else {
+                    continue;
+                };
+                let (gate_policy, tag_policy) =
+                    (effective.grants[gate.grant].policy, hit.grant.policy);
+                if !keep(gate_policy, tag_policy) {
+                    continue;
+                }
+                let id = (hit.action_span, gate.key.to_ascii_lowercase());
+                if reported.contains(&id) {
+                    continue;
+                }
+                reported.push(id);
+                let origin = |label: String| match origin_of(gate_policy) {
+                    Some(origin) if gate_policy != tag_policy => {
+                        format!("{label} (in `{origin}`)")
+                    }
+                    _ => label,
+                };
+                let (what, help) = if gate.principal_tag {
+                    (
+                        format!(
+                            "`{}` lets the principal set its own tag `{}`, which gates `{}`",
+                            hit.action_text, gate.key, gate.gated_text
+                        ),
+                        "do not let principals tag themselves with the keys their access depends on: add an `aws:TagKeys` condition that leaves them out",
+                    )
+                } else {
+                    (
+                        format!(
+                            "`{}` lets the principal set the tag `{}` that gates `{}`",
+                            hit.action_text, gate.key, gate.gated_text
+                        ),
+                        "restrict tagging with `ec2:CreateAction` (tags only at creation) or an `aws:TagKeys` condition that leaves the gate's key out",
+                    )
+                };
+                out.push(
+                    TagConditionBypass::META
+                        .finding(hit.action_span, what)
+                        .with_related(gate.key_span, origin(format!("gate on tag `{}`", gate.key)))
+                        .with_related(gate.gated_span, origin("gated action".to_string()))
+                        .with_help(help)
+                        .with_confidence(confidence),
+                );
+            }
+        }
+    }
+}
+
+fn gates<'a>(effective: &'a Effective<'_, '_>) -> Vec<Gate<'a>> {
+    let catalog = Catalog::get();
+    let mut out = Vec::new();
+    for (index, grant) in effective.grants.iter().enumerate() {
+        let Some((gated_span, gated_text)) = grant
+            .entries()
+            .next()
+            .map(|(_, v)| (v.span, v.as_str().unwrap_or_default()))
+        else {
+            continue;
+        };
+        for (class, condition) in &grant.guards.tests {
+            let principal_tag = match class {
+                ConditionClass::ResourceTag => false,
+                ConditionClass::PrincipalTag => true,
+                _ => continue,
+            };
+            let Some((prefix, key)) = condition.key.split_once('/') else {
+                continue;
+            };
+            let condition_service = prefix.split(':').next().unwrap_or_default();
+            let services: Vec<String> = if principal_tag {
+                vec!["iam".to_string()]
+            } else if condition_service.eq_ignore_ascii_case("aws") {
+                let mut services: Vec<String> = grant
+                    .actions
+                    .iter()
+                    .map(|id| catalog.qualified_name(id))
+                    .filter_map(|n| n.split(':').next().map(str::to_string))
+                    .collect();
+                services.dedup();
+                services
+            } else {
+                vec![condition_service.to_ascii_lowercase()]
+            };
+            out.push(Gate {
+                grant: index,
+                key: key.to_string(),
+                key_span: condition.key_span,
+                services,
+                principal_tag,
+                gated_text,
+                gated_span,
+            });
+        }
+    }
+    out
+}
+
+/// Actions that add tags in the gate's services: `Tagging` access level, not removal.
+fn tagging_actions(catalog: &'static Catalog, gate: &Gate<'_>) -> ActionSet {
+    let mut set = ActionSet::new();
+    for service in &gate.services {
+        let Some(info) = catalog.service(service) else {
+            continue;
+        };
+        for id in info.actions().iter() {
+            if gate.principal_tag && !matches!(catalog.action_name(id), "TagRole" | "TagUser") {
+                continue;
+            }
+            if is_tag_adding(catalog, id) {
+                set.insert(id);
+            }
+        }
+    }
+    set
+}
+
+fn is_tag_adding(catalog: &Catalog, id: ActionId) -> bool {
+    let name = catalog.action_name(id);
+    catalog.access_levels(id).contains(AccessLevel::Tagging)
+        && !["Untag", "Delete", "Remove"]
+            .iter()
+            .any(|p| name.starts_with(p))
+}
+
+/// Whether the tagging grant can set the gate's key, and how sure that is.
+fn tagger_strength(hit: &Hit<'_, '_, '_>, gate: &Gate<'_>) -> Option<Confidence> {
+    let self_reference = gate.principal_tag
+        && hit
+            .grant
+            .statement
+            .resources()
+            .iter()
+            .any(|r| r.as_str().is_some_and(|s| s.contains("${aws:username}")));
+    let mut confidence = match hit.reach {
+        Reach::Everything | Reach::Wildcard => Confidence::High,
+        Reach::Scoped if self_reference => Confidence::High,
+        Reach::Unknown => Confidence::Low,
+        Reach::Scoped => return None,
+    };
+    for (class, condition) in &hit.grant.guards.tests {
+        match class {
+            ConditionClass::Weak => {}
+            ConditionClass::TagGuard => {
+                // `aws:TagKeys` that admits the gate's key still lets it be written.
+                let admits_key = condition.key.eq_ignore_ascii_case("aws:TagKeys")
+                    && condition.values.iter().any(|v| {
+                        v.as_str()
+                            .is_some_and(|k| wildcard_match(k, &gate.key, true))
+                    });
+                if !admits_key {
+                    return None;
+                }
+                confidence = confidence.min(Confidence::Medium);
+            }
+            ConditionClass::Other => confidence = confidence.min(Confidence::Low),
+            _ => return None,
+        }
+    }
+    Some(confidence)
+}

@@ -1,0 +1,62 @@
+//! `trust-account-root`: a trust policy that trusts every principal of an account.
+
+use super::{Context, Rule, declare_rule};
+use crate::document::PolicyKind;
+use crate::finding::Finding;
+use crate::policy::principals::{pinned, principals};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports, as information, a role trust policy that names an account root
+    /// (`arn:aws:iam::123456789012:root` or `123456789012`) as its principal without a
+    /// condition that narrows it (`aws:PrincipalArn`, `aws:PrincipalTag/...`).
+    ///
+    /// ## Why is this bad?
+    /// The root ARN does not mean the root user: it delegates to the whole account. Every
+    /// user and role there whose identity policy allows `sts:AssumeRole` on this role (or on
+    /// `*`) can assume it, including ones created later. That is often intended; when it is
+    /// not, the role is one `Resource: "*"` away from everyone in the account.
+    ///
+    /// ## Example
+    /// ```json
+    /// {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "sts:AssumeRole"}
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```json
+    /// {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:role/deployer"}, "Action": "sts:AssumeRole"}
+    /// ```
+    ///
+    /// ## References
+    /// - [Specifying a principal: AWS account principals](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-accounts)
+    pub struct TrustAccountRoot {
+        id: "trust-account-root",
+        category: Security,
+        severity: Info,
+        confidence: High,
+        summary: "The role trusts every principal of an account",
+    }
+}
+
+impl Rule for TrustAccountRoot {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        if cx.policy.kind != PolicyKind::Trust {
+            return;
+        }
+        for statement in cx.policy.statements.iter().filter(|s| s.is_allow()) {
+            if pinned(statement) != Some(false) {
+                continue;
+            }
+            for principal in principals(statement).iter().filter(|p| p.is_account_root()) {
+                out.push(
+                    Self::META
+                        .finding(
+                            principal.value.span,
+                            "every user and role of this account whose policies allow it can assume this role",
+                        )
+                        .with_help("name the roles that should assume it, or add an `aws:PrincipalArn` condition"),
+                );
+            }
+        }
+    }
+}

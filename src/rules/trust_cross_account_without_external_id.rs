@@ -1,0 +1,67 @@
+//! `trust-cross-account-without-external-id`: another account trusted without `sts:ExternalId`.
+
+use super::{Context, Rule, declare_rule};
+use crate::document::PolicyKind;
+use crate::finding::Finding;
+use crate::policy::principals::{pinned, principals};
+
+declare_rule! {
+    /// ## What it does
+    /// Suggests an `sts:ExternalId` condition on a role trust policy statement that names a
+    /// literal account (`123456789012`, `arn:aws:iam::123456789012:root`, a role or user of
+    /// it) with no condition pinning the caller. Accounts written as deploy-time values
+    /// (`${AWS::AccountId}`) are taken to be your own and left alone.
+    ///
+    /// ## Why is this bad?
+    /// A role for a third party (a SaaS vendor, a monitoring service) is open to the
+    /// confused-deputy problem: another customer of the vendor who learns the role's ARN can
+    /// ask the vendor to use it. An external id the vendor issues per customer closes that.
+    ///
+    /// ## Example
+    /// ```json
+    /// {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::999988887777:root"}, "Action": "sts:AssumeRole"}
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```json
+    /// {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::999988887777:root"}, "Action": "sts:AssumeRole",
+    ///  "Condition": {"StringEquals": {"sts:ExternalId": "c0ffee-customer-42"}}}
+    /// ```
+    ///
+    /// ## References
+    /// - [The confused deputy problem](https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html)
+    /// - [Access to AWS accounts owned by third parties](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_common-scenarios_third-party.html)
+    pub struct TrustCrossAccountWithoutExternalId {
+        id: "trust-cross-account-without-external-id",
+        category: Suggestion,
+        severity: Info,
+        confidence: Medium,
+        summary: "Another account is trusted without an `sts:ExternalId` condition",
+    }
+}
+
+impl Rule for TrustCrossAccountWithoutExternalId {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        if cx.policy.kind != PolicyKind::Trust {
+            return;
+        }
+        for statement in cx.policy.statements.iter().filter(|s| s.is_allow()) {
+            if pinned(statement) != Some(false) {
+                continue;
+            }
+            for principal in principals(statement) {
+                let Some(account) = principal.literal_account() else {
+                    continue;
+                };
+                out.push(
+                    Self::META
+                        .finding(
+                            principal.value.span,
+                            format!("account `{account}` is trusted without an `sts:ExternalId` condition"),
+                        )
+                        .with_help("when the account belongs to a third party, require the external id it gives you with `StringEquals` on `sts:ExternalId`"),
+                );
+            }
+        }
+    }
+}

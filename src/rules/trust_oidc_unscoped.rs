@@ -1,0 +1,156 @@
+//! `trust-oidc-unscoped`: a web-identity trust that admits any repository, project or pod.
+
+use super::{Context, Rule, declare_rule};
+use crate::document::PolicyKind;
+use crate::finding::Finding;
+use crate::policy::principals::{PrincipalType, principals, template_text};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a role trust policy that trusts a shared OIDC provider without pinning the
+    /// subject: GitHub Actions (`token.actions.githubusercontent.com`), GitLab
+    /// (`gitlab.com`), Terraform Cloud (`app.terraform.io`) and EKS service accounts
+    /// (`oidc.eks.<region>.amazonaws.com/id/...`). It fires when the statement has no
+    /// `<provider>:sub` condition, or when the subject pattern admits any repository, project,
+    /// organisation or service account (`*`, `repo:*`, `project_path:*`,
+    /// `organization:*`, `system:serviceaccount:*`). The provider is recognised from the
+    /// `Federated` ARN or from the condition keys.
+    ///
+    /// ## Why is this bad?
+    /// These providers sign tokens for every customer. With only an `:aud` check, any GitHub
+    /// repository in the world (or any pod of the cluster) can assume the role: attackers scan
+    /// for such roles.
+    ///
+    /// ## Example
+    /// ```json
+    /// {"Effect": "Allow", "Action": "sts:AssumeRoleWithWebIdentity",
+    ///  "Principal": {"Federated": "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"},
+    ///  "Condition": {"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}}}
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```json
+    /// {"Effect": "Allow", "Action": "sts:AssumeRoleWithWebIdentity",
+    ///  "Principal": {"Federated": "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"},
+    ///  "Condition": {"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+    ///                                 "token.actions.githubusercontent.com:sub": "repo:acme/app:ref:refs/heads/main"}}}
+    /// ```
+    ///
+    /// ## References
+    /// - [Configuring OpenID Connect in Amazon Web Services (GitHub)](https://docs.github.com/en/actions/deployment/security-hardening-your-deployments/configuring-openid-connect-in-amazon-web-services)
+    /// - [Creating a role for web identity federation](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-idp_oidc.html)
+    /// - [IAM roles for service accounts](https://docs.aws.amazon.com/eks/latest/userguide/iam-roles-for-service-accounts.html)
+    pub struct TrustOidcUnscoped {
+        id: "trust-oidc-unscoped",
+        category: Security,
+        severity: Error,
+        confidence: High,
+        summary: "A shared OIDC provider is trusted without pinning the subject",
+    }
+}
+
+/// A shared provider: how to recognise it, what it is called, and subject patterns that
+/// admit every customer.
+struct Provider {
+    host: &'static str,
+    name: &'static str,
+    open_subjects: &'static [&'static str],
+}
+
+const PROVIDERS: &[Provider] = &[
+    Provider {
+        host: "token.actions.githubusercontent.com",
+        name: "GitHub Actions workflow",
+        open_subjects: &["repo:*"],
+    },
+    Provider {
+        host: "gitlab.com",
+        name: "GitLab CI job",
+        open_subjects: &["project_path:*"],
+    },
+    Provider {
+        host: "app.terraform.io",
+        name: "Terraform Cloud workspace",
+        open_subjects: &["organization:*"],
+    },
+    Provider {
+        host: "oidc.eks.",
+        name: "service account of the cluster",
+        open_subjects: &["system:serviceaccount:*"],
+    },
+];
+
+fn provider_of(text: &str) -> Option<&'static Provider> {
+    let host = text.rsplit("oidc-provider/").next().unwrap_or(text);
+    PROVIDERS.iter().find(|p| host.starts_with(p.host))
+}
+
+impl Rule for TrustOidcUnscoped {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        if cx.policy.kind != PolicyKind::Trust {
+            return;
+        }
+        for statement in cx.policy.statements.iter().filter(|s| s.is_allow()) {
+            let federated = principals(statement)
+                .into_iter()
+                .find(|p| p.kind == PrincipalType::Federated);
+            let Some(federated) = federated else {
+                continue;
+            };
+            let from_principal = template_text(federated.value).and_then(|t| provider_of(&t));
+            let from_keys = statement.conditions.iter().find_map(|c| {
+                let (host, _) = c.key.rsplit_once(':')?;
+                provider_of(host)
+            });
+            let Some(provider) = from_principal.or(from_keys) else {
+                continue;
+            };
+            let subjects: Vec<_> = statement
+                .conditions
+                .iter()
+                .filter(|c| {
+                    c.key.to_ascii_lowercase().ends_with(":sub")
+                        && !c.operator.to_ascii_lowercase().contains("not")
+                })
+                .collect();
+            if subjects.is_empty() {
+                out.push(
+                    Self::META
+                        .finding(
+                            federated.value.span,
+                            format!(
+                                "any {} can assume this role: no `:sub` condition",
+                                provider.name
+                            ),
+                        )
+                        .with_help("add a `StringEquals` (or `StringLike`) condition on the provider's `:sub` naming your repository, project or service account"),
+                );
+                continue;
+            }
+            for condition in subjects {
+                let Some(open) = condition.values.iter().find(|v| {
+                    v.as_str().is_some_and(|s| {
+                        s.chars().all(|c| c == '*') || provider.open_subjects.contains(&s)
+                    })
+                }) else {
+                    continue;
+                };
+                out.push(
+                    Self::META
+                        .finding(
+                            open.span,
+                            format!(
+                                "`{}` admits any {}",
+                                open.as_str().unwrap_or_default(),
+                                provider.name
+                            ),
+                        )
+                        .with_related(federated.value.span, "trusted provider")
+                        .with_help(
+                            "name your own repository, project or service account in the pattern",
+                        ),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,82 @@
+//! `unknown-action`: an action name that the service does not have.
+
+use super::{Context, Rule, declare_rule};
+use crate::catalog::Catalog;
+use crate::finding::Finding;
+use crate::suggest::either;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports an `Action` or `NotAction` entry without wildcards whose service exists but
+    /// has no action of that name: a typo (`s3:GetObjcet`), a plural (`s3:GetObjects`), an
+    /// API operation written for the action that authorizes it (`s3:ListBuckets` for
+    /// `s3:ListAllMyBuckets`, `s3:ListObjectsV2` for `s3:ListBucket`), or an action AWS has
+    /// retired, which the message says. Case does not matter (`s3:getobject` is fine), as in
+    /// IAM. Services that do not exist are `unknown-service`'s.
+    ///
+    /// ## Why is this bad?
+    /// IAM accepts the policy, but the entry grants (or denies) nothing: the call the author
+    /// meant to allow fails with `AccessDenied`, or a `Deny` meant to block it does not.
+    ///
+    /// ## Example
+    /// ```json
+    /// {"Effect": "Allow", "Action": ["s3:ListBuckets", "s3:GetObjects"], "Resource": "*"}
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```json
+    /// {"Effect": "Allow", "Action": ["s3:ListAllMyBuckets", "s3:GetObject"], "Resource": "*"}
+    /// ```
+    ///
+    /// ## References
+    /// - [Service Authorization Reference](https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html)
+    /// - [Actions, resources, and condition keys for Amazon S3](https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html)
+    pub struct UnknownAction {
+        id: "unknown-action",
+        category: Correctness,
+        severity: Error,
+        confidence: High,
+        summary: "An action that its service does not have",
+    }
+}
+
+impl Rule for UnknownAction {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let catalog = Catalog::get();
+        for (_, actions) in cx.statements() {
+            for entry in &actions.entries {
+                let Some(name) = entry.pattern.filter(|_| !entry.generated) else {
+                    continue;
+                };
+                let Some((service, _)) = name.split_once(':') else {
+                    continue;
+                };
+                if entry.has_wildcard()
+                    || !entry.actions.is_empty()
+                    || catalog.service(service).is_none()
+                {
+                    continue;
+                }
+                let finding = if let Some(retired) = catalog.retired_action(name) {
+                    Self::META
+                        .finding(entry.value.span, format!("`{name}` is a retired action"))
+                        .with_help(format!(
+                            "`{}` is gone from the Service Authorization Reference ({}); remove the entry",
+                            retired.name, retired.note
+                        ))
+                } else {
+                    let suggestions = catalog.suggest_action(name);
+                    let help = if suggestions.is_empty() {
+                        format!("`iamlint actions '{service}:*'` lists the actions of `{service}`")
+                    } else {
+                        format!("did you mean {}?", either(&suggestions))
+                    };
+                    Self::META
+                        .finding(entry.value.span, format!("unknown action `{name}`"))
+                        .with_help(help)
+                };
+                out.push(finding);
+            }
+        }
+    }
+}

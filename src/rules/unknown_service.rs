@@ -1,0 +1,96 @@
+//! `unknown-service`: an action whose service prefix AWS does not have.
+
+use super::{Context, Rule, declare_rule};
+use crate::catalog::Catalog;
+use crate::finding::Finding;
+use crate::suggest::either;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports an `Action` or `NotAction` entry whose service prefix (the part before the
+    /// `:`) is not a service of the Service Authorization Reference: a typo (`s4:GetObject`),
+    /// a product name instead of the prefix (`stepfunctions:StartExecution` for
+    /// `states:StartExecution`), or a service AWS has retired (`codestar`, `iotevents`),
+    /// which the message says. Prefixes compare without regard to case, as IAM does.
+    ///
+    /// ## Why is this bad?
+    /// The entry grants (or denies) nothing. The permission the author meant is missing, and
+    /// a `Deny` that was supposed to protect something does not.
+    ///
+    /// ## Example
+    /// ```json
+    /// {"Effect": "Allow", "Action": "stepfunctions:StartExecution", "Resource": "*"}
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```json
+    /// {"Effect": "Allow", "Action": "states:StartExecution", "Resource": "*"}
+    /// ```
+    ///
+    /// ## References
+    /// - [Service Authorization Reference](https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html)
+    /// - [IAM JSON policy elements: Action](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html)
+    pub struct UnknownService {
+        id: "unknown-service",
+        category: Correctness,
+        severity: Error,
+        confidence: High,
+        summary: "An action names a service prefix that AWS does not have",
+    }
+}
+
+impl Rule for UnknownService {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let catalog = Catalog::get();
+        for (_, actions) in cx.statements() {
+            for entry in &actions.entries {
+                let Some(pattern) = entry.pattern.filter(|_| !entry.generated) else {
+                    continue;
+                };
+                let Some((service, _)) = pattern.split_once(':') else {
+                    continue;
+                };
+                if service.contains(['*', '?']) || catalog.service(service).is_some() {
+                    continue;
+                }
+                let finding = if let Some(retired) = catalog.retired_service(service) {
+                    Self::META
+                        .finding(
+                            entry.value.span,
+                            format!("`{service}` is a retired AWS service"),
+                        )
+                        .with_help(format!(
+                            "`{}` is gone from the Service Authorization Reference ({}); remove the entry",
+                            retired.name, retired.note
+                        ))
+                } else {
+                    let mut suggestions = if entry.has_wildcard() {
+                        Vec::new()
+                    } else {
+                        catalog.suggest_action(pattern)
+                    };
+                    if suggestions.is_empty() {
+                        let action = &pattern[service.len()..];
+                        suggestions = catalog
+                            .suggest_service(service)
+                            .into_iter()
+                            .map(|prefix| format!("{prefix}{action}"))
+                            .collect();
+                    }
+                    let help = if suggestions.is_empty() {
+                        "use the service prefix of the Service Authorization Reference, e.g. `s3` or `states`; `iamlint actions` lists what a pattern grants".to_string()
+                    } else {
+                        format!("did you mean {}?", either(&suggestions))
+                    };
+                    Self::META
+                        .finding(
+                            entry.value.span,
+                            format!("unknown service prefix `{service}`"),
+                        )
+                        .with_help(help)
+                };
+                out.push(finding);
+            }
+        }
+    }
+}

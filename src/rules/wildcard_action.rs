@@ -1,0 +1,103 @@
+//! `wildcard-action`: a service-wide action wildcard (`iam:*`, `s3:*`) on every resource.
+
+use super::{Context, Rule, declare_rule};
+use crate::catalog::Catalog;
+use crate::finding::Finding;
+use crate::policy::effective::{Effective, grants_to_holder};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports an action entry of an `Allow` statement that names every action of a service
+    /// (`iam:*`, `s3:*`, `ec2:*`) or every service (`*:Get*`, `s*:*`), when the statement's
+    /// resources reach every resource of that service (`"*"`, `arn:aws:s3:::*`,
+    /// `NotResource`) and no condition limits it. `*` on `*` is left to `admin-access`.
+    ///
+    /// ## Why is this bad?
+    /// A service-wide wildcard grants actions nobody reviewed, including the ones AWS adds
+    /// next year. `s3:*` is not "use S3": it is also `s3:PutBucketPolicy` (make a bucket
+    /// public) and `s3:DeleteBucket`. `iam:*` is administrator access in all but name.
+    ///
+    /// ## Example
+    /// ```json
+    /// {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```json
+    /// {"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"], "Resource": "arn:aws:s3:::build-artifacts/*"}
+    /// ```
+    ///
+    /// ## References
+    /// - [Security best practices in IAM: grant least privilege](https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege)
+    /// - [IAM JSON policy elements: Action](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html)
+    pub struct WildcardAction {
+        id: "wildcard-action",
+        category: Security,
+        severity: Warning,
+        confidence: High,
+        summary: "A service-wide action wildcard is allowed on every resource",
+    }
+}
+
+impl Rule for WildcardAction {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        if !grants_to_holder(cx.policy) {
+            return;
+        }
+        let catalog = Catalog::get();
+        let effective = Effective::of(cx.policy);
+        for grant in &effective.grants {
+            let Some(confidence) = grant.guards.confidence() else {
+                continue;
+            };
+            for (set, value) in grant.entries() {
+                let Some(text) = value.as_str() else {
+                    continue;
+                };
+                let Some((service, action)) = text.split_once(':') else {
+                    continue;
+                };
+                let service_wide = action.chars().all(|c| c == '*');
+                let cross_service = service.contains(['*', '?']);
+                if !(service_wide || cross_service) || (service == "*" && service_wide) {
+                    continue;
+                }
+                let allowed = set.intersection(&grant.actions);
+                let Some((reach, resource)) = allowed
+                    .iter()
+                    .filter_map(|id| grant.reach_for(id))
+                    .max_by_key(|(reach, _)| *reach)
+                else {
+                    continue;
+                };
+                if !reach.is_broad() {
+                    continue;
+                }
+                let services = {
+                    let mut prefixes: Vec<String> = allowed
+                        .iter()
+                        .map(|id| catalog.qualified_name(id))
+                        .filter_map(|n| n.split(':').next().map(str::to_string))
+                        .collect();
+                    prefixes.dedup();
+                    prefixes.len()
+                };
+                let what = if services > 1 {
+                    format!("{} actions of {services} services", allowed.len())
+                } else {
+                    format!("all {} actions of `{service}`", allowed.len())
+                };
+                out.push(
+                    Self::META
+                        .finding(
+                            value.span,
+                            format!("`{text}` allows {what} on every resource"),
+                        )
+                        .with_related(resource, "on every resource")
+                        .with_help("list the actions the principal calls instead of a wildcard")
+                        .with_confidence(confidence),
+                );
+            }
+        }
+    }
+}

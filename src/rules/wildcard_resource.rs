@@ -1,0 +1,157 @@
+//! `wildcard-resource`: `Resource: "*"` for actions that can be scoped to resources.
+
+use super::{Context, Rule, declare_rule};
+use crate::catalog::{ActionId, ActionSet, Catalog};
+use crate::finding::{Confidence, Finding};
+
+/// How many actions the message names before "and N more".
+const NAMED: usize = 3;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports an `Allow` statement with `Resource: "*"` whose actions support
+    /// resource-level permissions, naming a few of them and the ARN format to write instead.
+    /// Statements whose actions all take only `"*"` (`ec2:DescribeInstances`,
+    /// `s3:ListAllMyBuckets`, `sts:GetCallerIdentity`) are left alone: there is nothing to
+    /// scope. `Action: "*"` is `admin-access`'s and `iam:PassRole` is `passrole-unscoped`'s;
+    /// a condition on the statement lowers the confidence, as it may scope by tag. Resource
+    /// policies (bucket, key, queue policies) are not judged: there `*` means the resource
+    /// the policy is attached to.
+    ///
+    /// ## Why is this bad?
+    /// The principal can act on every resource of that type in the account, present and
+    /// future: every bucket, every table, every secret, when it needed one. A leaked key or a
+    /// compromised workload then reaches far beyond what it was for.
+    ///
+    /// ## Example
+    /// ```json
+    /// {"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"], "Resource": "*"}
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```json
+    /// {"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"], "Resource": "arn:aws:s3:::build-artifacts/*"}
+    /// ```
+    ///
+    /// ## References
+    /// - [Security best practices in IAM: grant least privilege](https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege)
+    /// - [Service Authorization Reference: resource types](https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html)
+    pub struct WildcardResource {
+        id: "wildcard-resource",
+        category: Security,
+        severity: Warning,
+        confidence: High,
+        summary: "`Resource: \"*\"` for actions that can be scoped to resources",
+    }
+}
+
+impl Rule for WildcardResource {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let catalog = Catalog::get();
+        // In a resource policy `*` is the resource the policy is attached to (a KMS key
+        // policy must say `*`): only policies that grant to principals name resources.
+        if !cx.policy.is_identity_like() {
+            return;
+        }
+        let pass_role = catalog.action("iam:PassRole");
+        for (statement, actions) in cx.statements() {
+            if !statement.is_allow() || actions.negated {
+                continue;
+            }
+            let Some(star) = statement
+                .resources()
+                .iter()
+                .find(|r| r.as_str() == Some("*"))
+            else {
+                continue;
+            };
+            if actions
+                .entries
+                .iter()
+                .any(|e| matches!(e.pattern, Some("*" | "*:*")))
+            {
+                continue;
+            }
+            let mut scopable = catalog.resource_scoped(&actions.union);
+            if let Some(id) = pass_role {
+                scopable.remove(id);
+            }
+            if scopable.is_empty() {
+                continue;
+            }
+            // Name actions in the order they are written, so the message reads like the policy.
+            let mut named: ActionSet = ActionSet::new();
+            let mut names: Vec<String> = Vec::new();
+            let mut finding_related = Vec::new();
+            for entry in &actions.entries {
+                let mine = entry.actions.intersection(&scopable);
+                if mine.is_empty() {
+                    continue;
+                }
+                if finding_related.len() < NAMED {
+                    finding_related.push(entry);
+                }
+                for id in mine.iter() {
+                    if names.len() < NAMED && !named.contains(id) {
+                        named.insert(id);
+                        names.push(catalog.qualified_name(id));
+                    }
+                }
+            }
+            let named_first = names.first().and_then(|n| catalog.action(n));
+            let total = scopable.len();
+            let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+            let list = if total > names.len() {
+                format!("{} and {} more", quoted.join(", "), total - names.len())
+            } else {
+                match quoted.split_last() {
+                    Some((last, rest)) if !rest.is_empty() => {
+                        format!("{} and {last}", rest.join(", "))
+                    }
+                    _ => quoted.join(""),
+                }
+            };
+            let message = if total == 1 {
+                format!("{list} can be scoped to resources, but is granted on every resource")
+            } else {
+                format!("{list} can be scoped to resources, but are granted on every resource")
+            };
+            let mut finding = Self::META
+                .finding(star.span, message)
+                .with_help(help(catalog, named_first));
+            for entry in finding_related {
+                finding = finding.with_related(entry.value.span, "takes resource ARNs");
+            }
+            if !statement.conditions.is_empty() {
+                finding = finding.with_confidence(Confidence::Medium);
+            }
+            out.push(finding);
+        }
+    }
+}
+
+/// The ARN format to write for the first named action: a required resource type's, else the
+/// shortest (`bucket/object` rather than the access point form).
+fn help(catalog: &'static Catalog, first: Option<ActionId>) -> String {
+    let Some(id) = first else {
+        return "name the resources instead of `*`".to_string();
+    };
+    let info = catalog.action_info(id);
+    let required = info.resource_types.iter().filter(|rt| rt.required);
+    let candidates = if info.resource_types.iter().any(|rt| rt.required) {
+        required.collect::<Vec<_>>()
+    } else {
+        info.resource_types.iter().collect()
+    };
+    let format = candidates
+        .iter()
+        .flat_map(|rt| rt.resource_type.arn_formats())
+        .min_by_key(|f| f.len());
+    match format {
+        Some(format) => format!(
+            "name the resources instead of `*`; `{}` takes `{format}`",
+            info.qualified_name()
+        ),
+        None => "name the resources instead of `*`".to_string(),
+    }
+}

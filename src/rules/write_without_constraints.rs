@@ -1,0 +1,103 @@
+//! `write-without-constraints`: write actions are allowed on every resource without a condition.
+
+use super::{Context, Rule, declare_rule};
+use crate::catalog::{AccessLevel, ActionId, Catalog};
+use crate::finding::Finding;
+use crate::policy::sensitive::{BroadEntry, broad_entries, lists, name_list};
+use crate::source::Span;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports an `Allow` statement that grants actions of the catalog's "Write" access level
+    /// on every resource without a condition that limits them. Actions that only accept
+    /// `"*"` are left out (there is nothing narrower to write), and so are actions that
+    /// `permissions-management`, `credentials-exposure`, `resource-exposure` and
+    /// `passrole-unscoped` report; service-wide wildcards (`s3:*`) and `NotAction` are left to
+    /// `wildcard-action` and `allow-with-not-action`. One finding per statement, at its first
+    /// write action entry.
+    ///
+    /// ## Why is this bad?
+    /// Write on everything means delete, overwrite and reconfigure on every resource of the
+    /// service, including the ones other teams and other workloads depend on.
+    ///
+    /// ## Example
+    /// ```json
+    /// {"Effect": "Allow", "Action": ["dynamodb:PutItem", "dynamodb:DeleteTable"], "Resource": "*"}
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```json
+    /// {"Effect": "Allow", "Action": "dynamodb:PutItem", "Resource": "arn:aws:dynamodb:eu-west-1:123456789012:table/orders"}
+    /// ```
+    ///
+    /// ## References
+    /// - [Access levels in policy summaries](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_understand-policy-summary-access-level-summaries.html)
+    /// - [Security best practices in IAM: grant least privilege](https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege)
+    pub struct WriteWithoutConstraints {
+        id: "write-without-constraints",
+        category: Security,
+        severity: Warning,
+        confidence: High,
+        summary: "Write actions are allowed on every resource without a condition",
+    }
+}
+
+impl Rule for WriteWithoutConstraints {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        // One finding per statement: policies list dozens of write actions on `"*"`, and one
+        // line per action would bury the other rules.
+        let mut statements: Vec<(Span, Vec<BroadEntry>)> = Vec::new();
+        for entry in broad_entries(cx.policy, is_plain_write) {
+            // The catch-all: entries that already say "everything" are reported by
+            // `wildcard-action` and `allow-with-not-action`.
+            let service_wide = entry
+                .action_text
+                .split_once(':')
+                .is_some_and(|(_, action)| action.chars().all(|c| c == '*'));
+            if service_wide || entry.action_text == "NotAction" {
+                continue;
+            }
+            match statements.iter_mut().find(|(s, _)| *s == entry.statement) {
+                Some((_, entries)) => entries.push(entry),
+                None => statements.push((entry.statement, vec![entry])),
+            }
+        }
+        for (_, entries) in statements {
+            let Some(first) = entries.first() else {
+                continue;
+            };
+            let actions: Vec<_> = entries
+                .iter()
+                .flat_map(|e| e.actions.iter().copied())
+                .collect();
+            let message = if entries.len() == 1 {
+                first.message("writing")
+            } else {
+                format!(
+                    "{} write actions are allowed on every resource: {}",
+                    actions.len(),
+                    name_list(&actions, 3)
+                )
+            };
+            out.push(Self::META
+                .finding(first.action_span, message)
+                .with_related(first.resource_span, "on every resource")
+                .with_help("name the resources, or add a condition (tags, `aws:ResourceAccount`) that limits them")
+                .with_confidence(first.confidence));
+        }
+    }
+}
+
+/// Write actions not reported by a more specific rule (`passrole-unscoped` owns PassRole).
+fn is_plain_write(id: ActionId) -> bool {
+    let catalog = Catalog::get();
+    if catalog.action("iam:PassRole") == Some(id) {
+        return false;
+    }
+    let levels = catalog.access_levels(id);
+    let l = lists();
+    levels.contains(AccessLevel::Write)
+        && !levels.contains(AccessLevel::PermissionsManagement)
+        && !l.credentials_exposure.contains(id)
+        && !l.resource_exposure.contains(id)
+}
