@@ -163,6 +163,9 @@ struct ModuleFile {
 struct FileResult {
     findings: Vec<Finding>,
     suppressions: Vec<Suppression>,
+    /// Files whose findings are reported (not siblings read only for references): what
+    /// `[[ignore]]` entries are judged on.
+    checked: Vec<FileId>,
     /// Statement ids and spans, for `[[ignore]]` entries that name a `Sid`.
     sids: Vec<(String, Span)>,
     documents: Vec<PolicyDocument>,
@@ -234,12 +237,14 @@ pub fn run(options: &CheckOptions) -> RunOutput {
         None => inputs.par_iter().map(process).collect(),
     };
     let mut suppressions = Vec::new();
+    let mut checked = HashSet::new();
     let mut sids: HashMap<FileId, Vec<(String, Span)>> = HashMap::new();
     for result in results {
         output.files_scanned += result.scanned;
         output.documents_analyzed += result.documents_analyzed;
         output.findings.extend(result.findings);
         suppressions.extend(result.suppressions);
+        checked.extend(result.checked);
         for (sid, span) in result.sids {
             sids.entry(span.file).or_default().push((sid, span));
         }
@@ -264,6 +269,7 @@ pub fn run(options: &CheckOptions) -> RunOutput {
                 config: &options.config,
                 enabled: &enabled,
                 sids: &sids,
+                checked: &checked,
             },
         );
     }
@@ -455,6 +461,7 @@ fn process_loaded(
     };
     let mut result = FileResult {
         scanned: 1,
+        checked: vec![file],
         ..FileResult::default()
     };
     scan_suppression_comments(file, &source, options, &mut result);
@@ -539,6 +546,10 @@ fn process_module(
     let reported = |file: FileId| {
         requested.contains(&file) || owners.get(&file).is_some_and(|o| requested.contains(o))
     };
+    result.checked.extend(requested.iter().copied());
+    result
+        .checked
+        .extend(owners.keys().copied().filter(|&file| reported(file)));
     let extraction = extracted.extraction;
     result.findings.extend(
         extraction

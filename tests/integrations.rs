@@ -858,6 +858,15 @@ fn a_hook_run_on_one_terraform_file_resolves_its_module() {
             "locals {\n  pass = \"iam:PassRole\"\n}\n",
         ),
         ("infra/terraform.tfvars", "region = \"eu-west-1\"\n"),
+        (
+            "infra/deployer.tf",
+            "resource \"aws_iam_policy\" \"deployer\" {\n  policy = jsonencode({\n    Version   = \"2012-10-17\"\n    Statement = [{ Effect = \"Allow\", Action = \"iam:PassRole\", Resource = \"*\" }]\n  })\n}\n",
+        ),
+        // About a sibling that is read, not checked: not judged unused in this run.
+        (
+            "iamlint.toml",
+            "[[ignore]]\npath = \"infra/deployer.tf\"\nrule = \"passrole-unscoped\"\nreason = \"deploys its own roles\"\n",
+        ),
         ("other/bad.json", PASSROLE),
     ]);
     iamlint_in(dir.path())
