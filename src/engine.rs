@@ -259,6 +259,9 @@ pub fn run(options: &CheckOptions) -> RunOutput {
         let found = principal::check(&output.documents, &path_of, &|id| options.rule_enabled(id));
         output.findings.extend(found);
     }
+    // Duplicates go first, so a suppressed finding is counted once.
+    sort_findings(&output.sources, &mut output.findings);
+    dedup_findings(&output.sources, &mut output.findings);
     if !options.no_suppressions {
         let enabled = |id: &str| options.rule_enabled(id);
         output.suppressed = suppress::apply(
@@ -285,8 +288,8 @@ pub fn run(options: &CheckOptions) -> RunOutput {
     if !options.keep_documents {
         output.documents.clear();
     }
+    // Findings about suppressions were added at the end.
     sort_findings(&output.sources, &mut output.findings);
-    dedup_findings(&output.sources, &mut output.findings);
     output
 }
 

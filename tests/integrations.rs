@@ -878,3 +878,17 @@ fn a_hook_run_on_one_terraform_file_resolves_its_module() {
             "infra/main.tf:4:70: error[passrole-unscoped] `iam:PassRole` allows passing any role to any service\n",
         );
 }
+
+/// A statement in a `local` used by two policies is one finding, so one suppression counts once.
+#[test]
+fn a_finding_reached_twice_is_suppressed_once() {
+    let dir = repo(&[(
+        "main.tf",
+        "locals {\n  # iamlint: ignore[passrole-unscoped] shared statement, reviewed\n  statement = { Effect = \"Allow\", Action = \"iam:PassRole\", Resource = \"*\" }\n}\nresource \"aws_iam_policy\" \"a\" {\n  policy = jsonencode({ Version = \"2012-10-17\", Statement = [local.statement] })\n}\nresource \"aws_iam_policy\" \"b\" {\n  policy = jsonencode({ Version = \"2012-10-17\", Statement = [local.statement] })\n}\n",
+    )]);
+    iamlint_in(dir.path())
+        .args(["check", "-q", "--select", RULES, "main.tf"])
+        .assert()
+        .code(0)
+        .stdout("no findings (1 file scanned, 2 policy documents analyzed, 1 suppressed)\n");
+}
