@@ -13,6 +13,7 @@
 
 use super::curated::curated;
 use super::{ActionId, Catalog, ResourceType};
+use std::sync::OnceLock;
 
 /// One piece of a resource pattern as written in a policy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,13 +45,16 @@ enum Pat {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Fmt {
+pub(crate) enum Fmt {
     Char(char),
     /// Any run of characters (possibly none); `true` when they cannot include `/` or `:`.
     Var(bool),
     /// Exactly one character; `true` when it cannot be `/` or `:`.
     One(bool),
 }
+
+/// One ARN format of the catalog, tokenised for [`intersects`].
+pub(crate) type FormatTokens = Vec<Fmt>;
 
 /// Placeholders whose values are one ARN field or one S3 name, so cannot hold `/` or `:`.
 const SEGMENT_VARS: [&str; 5] = [
@@ -126,6 +130,44 @@ fn format_tokens(format: &str) -> Vec<Fmt> {
     out
 }
 
+/// The service field of a pattern when it is written out (`arn:aws:s3:::x` gives `s3`), to
+/// skip formats of other services before the full intersection.
+fn literal_service(pat: &[Pat]) -> Option<String> {
+    let mut fields = 0;
+    let mut service = String::new();
+    for p in pat {
+        match p {
+            Pat::Char(':') if fields == 2 => return Some(service),
+            Pat::Char(':') => fields += 1,
+            Pat::Char(c) if fields == 2 => service.push(c.to_ascii_lowercase()),
+            Pat::Char(_) => {}
+            // A wildcard or hole before the end of the service field could be anything.
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// Whether a format's service field can be `service` (formats write it out, except for
+/// the odd placeholder, which can be anything).
+fn same_service(service: &str, format: &[Fmt]) -> bool {
+    let mut fields = 0;
+    let mut chars = service.chars();
+    for f in format {
+        match f {
+            Fmt::Char(':') if fields == 2 => return chars.next().is_none(),
+            Fmt::Char(':') => fields += 1,
+            Fmt::Char(c) if fields == 2 && chars.next() != Some(c.to_ascii_lowercase()) => {
+                return false;
+            }
+            Fmt::Char(_) => {}
+            _ if fields == 2 => return true,
+            _ => {}
+        }
+    }
+    true
+}
+
 /// Whether some string is accepted by both the pattern and the format.
 fn intersects(pat: &[Pat], fmt: &[Fmt]) -> bool {
     let (n, m) = (pat.len(), fmt.len());
@@ -191,6 +233,73 @@ fn aliased_service(pieces: &[ArnPiece<'_>]) -> Option<String> {
         }
     })?;
     Some(format!("{arn}:{partition}:{alias}:{tail}"))
+}
+
+/// The resource formats of a set of actions, ready to test resource patterns against; see
+/// [`Catalog::resource_matcher`].
+#[derive(Debug, Clone)]
+pub struct ResourceMatcher {
+    catalog: &'static Catalog,
+    valid: bool,
+    any_scoped: bool,
+    /// Some action takes no resource types (only `"*"`).
+    unscoped: bool,
+    /// Resource types of the actions.
+    formats: Vec<usize>,
+    /// Every resource type of the actions' services whose prefix several pages share.
+    shared_formats: Vec<usize>,
+}
+
+impl ResourceMatcher {
+    /// See [`Catalog::match_resource_any`].
+    pub fn matches(&self, pieces: &[ArnPiece<'_>]) -> Match {
+        if !self.valid {
+            return Match::Unknown;
+        }
+        let pat = pattern_tokens(pieces);
+        let open = if pat.contains(&Pat::Hole) {
+            Match::Unknown
+        } else {
+            Match::Yes
+        };
+        if self.unscoped && intersects(&pat, &[Fmt::Char('*')]) {
+            // Actions without resource types answer like `match_resource` does for them.
+            return open;
+        }
+        let mut answer = self.match_scoped(&pat, open);
+        if answer == Match::No
+            && let Some(first) = aliased_service(pieces)
+        {
+            let mut renamed = pieces.to_vec();
+            renamed[0] = ArnPiece::Literal(&first);
+            answer = self.match_scoped(&pattern_tokens(&renamed), open);
+        }
+        match answer {
+            Match::No if self.unscoped => Match::Unknown,
+            answer => answer,
+        }
+    }
+
+    fn match_scoped(&self, pat: &[Pat], open: Match) -> Match {
+        if !self.any_scoped {
+            return Match::Unknown;
+        }
+        let service = literal_service(pat);
+        let fits = |rt: &usize| {
+            self.catalog
+                .rtype_format_tokens(*rt)
+                .iter()
+                .filter(|f| service.as_deref().is_none_or(|s| same_service(s, f)))
+                .any(|f| intersects(pat, f))
+        };
+        if self.formats.iter().any(&fits) {
+            return open;
+        }
+        if self.shared_formats.iter().any(fits) {
+            return Match::Unknown;
+        }
+        Match::No
+    }
 }
 
 impl Catalog {
@@ -259,37 +368,76 @@ impl Catalog {
 
     /// Whether the resource pattern can match a resource of at least one of `actions`: `Yes`
     /// when one action answers `Yes` in [`Catalog::match_resource`], `No` when every one
-    /// answers `No`, else `Unknown`. Each distinct resource type is tried once, so a statement
-    /// of `s3:*` costs what its few resource types cost, not what its actions do.
+    /// answers `No`, else `Unknown`. To test many resources against one statement, build a
+    /// [`ResourceMatcher`] once with [`Catalog::resource_matcher`].
     pub fn match_resource_any(
         &'static self,
         actions: &crate::catalog::ActionSet,
         pieces: &[ArnPiece<'_>],
     ) -> Match {
-        if actions.is_empty() || actions.intersects_range(self.action_count()..usize::MAX) {
-            return Match::Unknown;
+        self.resource_matcher(actions).matches(pieces)
+    }
+
+    /// The resource types of `actions`, read and tokenised once: each distinct resource type
+    /// is tried once per resource, so a statement of `s3:*` costs what its few resource types
+    /// cost, not what its actions do.
+    pub fn resource_matcher(&'static self, actions: &crate::catalog::ActionSet) -> ResourceMatcher {
+        let valid =
+            !actions.is_empty() && !actions.intersects_range(self.action_count()..usize::MAX);
+        let scoped = if valid {
+            self.resource_scoped(actions)
+        } else {
+            crate::catalog::ActionSet::new()
+        };
+        let mut rtypes = Vec::new();
+        for id in scoped.iter() {
+            self.action_rtype_indices(id, &mut rtypes);
         }
-        let pat = pattern_tokens(pieces);
-        let has_hole = pat.contains(&Pat::Hole);
-        let open = if has_hole { Match::Unknown } else { Match::Yes };
-        let scoped = self.resource_scoped(actions);
-        let unscoped = scoped.len() < actions.len();
-        if unscoped && intersects(&pat, &[Fmt::Char('*')]) {
-            // Actions without resource types answer like `match_resource` does for them.
-            return open;
+        rtypes.sort_unstable();
+        rtypes.dedup();
+        let formats = rtypes;
+        // Where several reference pages share a prefix, an action's resource-type list may
+        // lack the other page's types; an ARN that fits any type of the prefix stays open.
+        let shared_formats = self
+            .services_of(&scoped)
+            .filter(|&svc| {
+                let prefix = self.blob.service_prefix(svc);
+                curated().shared_prefixes.iter().any(|s| s.prefix == prefix)
+            })
+            .flat_map(|svc| self.blob.svc_rtypes(svc))
+            .collect();
+        ResourceMatcher {
+            catalog: self,
+            valid,
+            any_scoped: !scoped.is_empty(),
+            unscoped: scoped.len() < actions.len(),
+            formats,
+            shared_formats,
         }
-        let mut scoped_answer = self.match_scoped(&scoped, &pat, open);
-        if scoped_answer == Match::No
-            && let Some(first) = aliased_service(pieces)
-        {
-            let mut renamed = pieces.to_vec();
-            renamed[0] = ArnPiece::Literal(&first);
-            scoped_answer = self.match_scoped(&scoped, &pattern_tokens(&renamed), open);
-        }
-        match scoped_answer {
-            Match::No if unscoped => Match::Unknown,
-            answer => answer,
-        }
+    }
+
+    /// The tokenised ARN formats of resource type `rt`, computed on first use.
+    fn rtype_format_tokens(&'static self, rt: usize) -> &'static [FormatTokens] {
+        let n = self
+            .blob
+            .svc_rtypes(self.service_count().saturating_sub(1))
+            .end;
+        let cache = self
+            .format_tokens
+            .get_or_init(|| (0..n).map(|_| OnceLock::new()).collect());
+        let Some(slot) = cache.get(rt) else {
+            return &[];
+        };
+        slot.get_or_init(|| {
+            ResourceType {
+                catalog: self,
+                index: rt,
+            }
+            .arn_formats()
+            .iter()
+            .map(|f| format_tokens(f))
+            .collect()
+        })
     }
 
     /// The ARN service names (`s3`, `sns`, ...) in the formats of the resource types that any of
@@ -318,41 +466,6 @@ impl Catalog {
         services.sort_unstable();
         services.dedup();
         services
-    }
-
-    fn match_scoped(
-        &'static self,
-        actions: &crate::catalog::ActionSet,
-        pat: &[Pat],
-        open: Match,
-    ) -> Match {
-        if actions.is_empty() {
-            return Match::Unknown;
-        }
-        let mut rtypes = Vec::new();
-        for id in actions.iter() {
-            self.action_rtype_indices(id, &mut rtypes);
-        }
-        rtypes.sort_unstable();
-        rtypes.dedup();
-        let fits = |rt: usize| {
-            ResourceType {
-                catalog: self,
-                index: rt,
-            }
-            .arn_formats()
-            .iter()
-            .any(|f| intersects(pat, &format_tokens(f)))
-        };
-        if rtypes.iter().any(|&rt| fits(rt)) {
-            return open;
-        }
-        let shared = self.services_of(actions).any(|svc| {
-            let prefix = self.blob.service_prefix(svc);
-            curated().shared_prefixes.iter().any(|s| s.prefix == prefix)
-                && self.blob.svc_rtypes(svc).any(fits)
-        });
-        if shared { Match::Unknown } else { Match::No }
     }
 
     /// [`Catalog::match_resource`] for a resource written as plain text.

@@ -5,7 +5,7 @@ use std::fmt;
 
 use super::curated::{Curated, curated};
 use super::format::{self, KEY_TEMPLATED};
-use super::{ActionSet, Catalog};
+use super::{ActionId, ActionSet, Catalog};
 
 /// The type of a condition key, as the Service Authorization Reference names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -340,21 +340,36 @@ impl Catalog {
 
     /// A key of `extra_condition_keys.tsv` that `key` names and that applies to `actions`.
     fn find_extra_key(&self, key: &str, actions: &ActionSet) -> Option<ConditionKeyInfo> {
-        curated().extra_keys.iter().find_map(|extra| {
-            let action = extra
-                .actions
+        // The extra keys' actions, looked up once: this runs for every condition key.
+        static IDS: std::sync::OnceLock<Vec<Vec<ActionId>>> = std::sync::OnceLock::new();
+        let ids = IDS.get_or_init(|| {
+            curated()
+                .extra_keys
                 .iter()
-                .filter_map(|a| self.action(a))
-                .find(|a| actions.contains(*a))?;
-            template_match(extra.name, key).then(|| ConditionKeyInfo {
-                name: extra.name,
-                types: extra.types,
-                scope: KeyScope::Service(
-                    self.blob
-                        .service_prefix(self.blob.service_of_action(action.index())),
-                ),
+                .map(|extra| {
+                    extra
+                        .actions
+                        .iter()
+                        .filter_map(|a| self.action(a))
+                        .collect()
+                })
+                .collect()
+        });
+        curated()
+            .extra_keys
+            .iter()
+            .zip(ids)
+            .find_map(|(extra, ids)| {
+                let action = ids.iter().copied().find(|a| actions.contains(*a))?;
+                template_match(extra.name, key).then(|| ConditionKeyInfo {
+                    name: extra.name,
+                    types: extra.types,
+                    scope: KeyScope::Service(
+                        self.blob
+                            .service_prefix(self.blob.service_of_action(action.index())),
+                    ),
+                })
             })
-        })
     }
 
     /// The type to check operators against; see [`Catalog::condition_key`].
@@ -497,23 +512,55 @@ fn key_prefix(key: &str) -> &str {
 }
 
 pub(crate) fn find_global(c: &'static Curated, key: &str) -> Option<&'static GlobalConditionKey> {
-    c.global_keys
-        .iter()
-        .find(|g| g.name.eq_ignore_ascii_case(key))
+    // Looked up for every condition by several rules: index the names once.
+    struct Index {
+        exact: HashMap<String, usize>,
+        templated: Vec<(usize, Vec<&'static str>)>,
+    }
+    static INDEX: std::sync::OnceLock<Index> = std::sync::OnceLock::new();
+    let index = INDEX.get_or_init(|| Index {
+        exact: c
+            .global_keys
+            .iter()
+            .enumerate()
+            .rev()
+            .map(|(i, g)| (g.name.to_ascii_lowercase(), i))
+            .collect(),
+        templated: c
+            .global_keys
+            .iter()
+            .enumerate()
+            .filter(|(_, g)| format::is_templated_key(g.name))
+            .map(|(i, g)| (i, template_literals(g.name)))
+            .collect(),
+    });
+    let exact = if key.bytes().any(|b| b.is_ascii_uppercase()) {
+        index.exact.get(&key.to_ascii_lowercase())
+    } else {
+        index.exact.get(key)
+    };
+    exact
         .or_else(|| {
-            c.global_keys
+            index
+                .templated
                 .iter()
-                .find(|g| format::is_templated_key(g.name) && template_match(g.name, key))
+                .find(|(_, literals)| literals_match(literals, key))
+                .map(|(i, _)| i)
         })
+        .and_then(|&i| c.global_keys.get(i))
 }
 
 /// Whether `key` is an instance of `template`, ignoring ASCII case. Each `${...}` or `<...>`
 /// placeholder (or a trailing `/tag-key`) stands for one or more characters of any kind (tag
 /// keys may contain `/`).
 pub(crate) fn template_match(template: &str, key: &str) -> bool {
-    let literals = template_literals(template);
+    literals_match(&template_literals(template), key)
+}
+
+/// [`template_match`] with the template already split into its fixed parts.
+fn literals_match(literals: &[&str], key: &str) -> bool {
     if literals.len() == 1 {
-        return template.eq_ignore_ascii_case(key);
+        return literals[0].eq_ignore_ascii_case(key);
     }
     let (first, last) = (literals[0], literals[literals.len() - 1]);
     let key_b = key.as_bytes();

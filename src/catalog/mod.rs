@@ -22,7 +22,7 @@ use std::sync::OnceLock;
 
 use blob::Blob;
 
-pub use arn::{ArnPiece, Match};
+pub use arn::{ArnPiece, Match, ResourceMatcher};
 pub use conditions::{
     ConditionKeyInfo, ConditionKeyType, ConditionOperator, GlobalConditionKey, KeyScope, KeyTypes,
     Operator, OperatorError, OperatorFamily, SetQualifier,
@@ -39,6 +39,8 @@ pub struct Catalog {
     blob: Blob,
     key_index: OnceLock<conditions::KeyIndex>,
     scoped: OnceLock<ActionSet>,
+    /// Tokenised ARN formats per resource type, filled as rules need them.
+    format_tokens: OnceLock<Vec<OnceLock<Vec<arn::FormatTokens>>>>,
 }
 
 impl Catalog {
@@ -49,6 +51,7 @@ impl Catalog {
             blob: Blob::new(BLOB),
             key_index: OnceLock::new(),
             scoped: OnceLock::new(),
+            format_tokens: OnceLock::new(),
         })
     }
 

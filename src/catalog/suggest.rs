@@ -6,6 +6,9 @@
 // its prefix (`stepfunctions` for `states`, `elb` for `elasticloadbalancing`). Each habit is a
 // scoring rule below; edit distance is the fallback.
 
+use std::collections::HashMap;
+use std::sync::Mutex;
+
 use strsim::damerau_levenshtein;
 
 use super::conditions::find_global;
@@ -21,6 +24,12 @@ const READ_VERBS: [&str; 5] = ["get", "describe", "list", "read", "fetch"];
 impl Catalog {
     /// Likely intended services for an unknown service prefix, best first.
     pub fn suggest_service(&'static self, prefix: &str) -> Vec<String> {
+        memo(&SERVICE_MEMO, prefix, || {
+            self.suggest_service_uncached(prefix)
+        })
+    }
+
+    fn suggest_service_uncached(&'static self, prefix: &str) -> Vec<String> {
         let query = prefix.to_ascii_lowercase();
         let loose = alnum(&query);
         if loose.is_empty() {
@@ -54,6 +63,10 @@ impl Catalog {
 
     /// Likely intended actions for an unknown `service:Action`, best first, canonical casing.
     pub fn suggest_action(&'static self, name: &str) -> Vec<String> {
+        memo(&ACTION_MEMO, name, || self.suggest_action_uncached(name))
+    }
+
+    fn suggest_action_uncached(&'static self, name: &str) -> Vec<String> {
         let Some((svc, act)) = name.split_once(':') else {
             return vec![];
         };
@@ -155,6 +168,34 @@ impl Catalog {
         }
         out
     }
+}
+
+type Memo = Mutex<Option<HashMap<String, Vec<String>>>>;
+
+/// Suggestions already computed in this process: the same unknown names recur across the
+/// files of a repository, and each search scores hundreds of candidates.
+static SERVICE_MEMO: Memo = Mutex::new(None);
+static ACTION_MEMO: Memo = Mutex::new(None);
+
+/// At most this many answers are remembered per kind, so hostile input cannot grow it.
+const MEMO_LIMIT: usize = 4096;
+
+fn memo(cache: &'static Memo, name: &str, compute: impl FnOnce() -> Vec<String>) -> Vec<String> {
+    // Exact spelling: word boundaries come from case, so `ListBuckets` and `listbuckets`
+    // may be read differently.
+    let key = name.to_string();
+    let lock = || cache.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(hit) = lock().as_ref().and_then(|m| m.get(&key)) {
+        return hit.clone();
+    }
+    // Computed without the lock held: another thread may do the same work, never wait on it.
+    let answer = compute();
+    let mut guard = lock();
+    let map = guard.get_or_insert_with(HashMap::new);
+    if map.len() < MEMO_LIMIT && name.len() <= 128 {
+        map.insert(key, answer.clone());
+    }
+    answer
 }
 
 /// The forms of a service's names that suggestions compare with.

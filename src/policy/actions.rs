@@ -3,6 +3,36 @@
 use super::{Statement, well_formed_action};
 use crate::catalog::{ActionSet, Catalog};
 use crate::value::Value;
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+/// Action names (not wildcards) resolved by this thread, kept because the same actions recur
+/// across a repository's policies (a binary search over service and action names costs more
+/// than a hash lookup). Each answer is one word of bits at most; the count is bounded, so
+/// hostile input cannot grow it without limit. Wildcards expand to prefix ranges, cheaply.
+const EXPANSION_MEMO_LIMIT: usize = 50_000;
+
+thread_local! {
+    static EXPANSIONS: RefCell<HashMap<String, Option<ActionSet>>> = RefCell::new(HashMap::new());
+}
+
+/// What `pattern` grants, or `None` when it is not a well-formed action pattern.
+fn expand(catalog: &Catalog, pattern: &str) -> Option<ActionSet> {
+    EXPANSIONS.with(|memo| {
+        if let Some(set) = memo.borrow().get(pattern) {
+            return set.clone();
+        }
+        let set = well_formed_action(pattern).then(|| catalog.expand(pattern));
+        let mut memo = memo.borrow_mut();
+        if memo.len() < EXPANSION_MEMO_LIMIT
+            && pattern.len() <= 128
+            && !pattern.contains(['*', '?'])
+        {
+            memo.insert(pattern.to_string(), set.clone());
+        }
+        set
+    })
+}
 
 /// One entry of `Action` or `NotAction`.
 #[derive(Debug)]
@@ -48,8 +78,11 @@ impl<'v> StatementActions<'v> {
             .items
             .iter()
             .map(|&value| {
-                let pattern = value.as_str().filter(|text| well_formed_action(text));
-                let actions = pattern.map(|p| catalog.expand(p)).unwrap_or_default();
+                let (pattern, actions) =
+                    match value.as_str().map(|text| (text, expand(catalog, text))) {
+                        Some((text, Some(actions))) => (Some(text), actions),
+                        _ => (None, ActionSet::new()),
+                    };
                 complete &= !actions.is_empty();
                 union.union_with(&actions);
                 ActionEntry {

@@ -1,8 +1,10 @@
 //! `redundant-action`: an action entry that another entry of the same statement already covers.
 
 use super::{Context, Rule, declare_rule};
+use crate::catalog::ActionId;
 use crate::finding::{Confidence, Finding};
 use crate::policy::actions::ActionEntry;
+use std::collections::HashMap;
 
 declare_rule! {
     /// ## What it does
@@ -44,17 +46,35 @@ impl Rule for RedundantAction {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for (_, actions) in cx.statements() {
             let entries = &actions.entries;
-            let wildcards: Vec<&ActionEntry<'_>> = entries
+            // A pattern can only be covered by one of its own service or one whose service
+            // part is itself a wildcard: grouping keeps statements of thousands of entries
+            // (AWS's read-only policies) from comparing every pair.
+            let mut by_service: HashMap<String, Vec<&ActionEntry<'_>>> = HashMap::new();
+            let mut any_service: Vec<&ActionEntry<'_>> = Vec::new();
+            for e in entries
                 .iter()
                 .filter(|e| e.has_wildcard() && !e.actions.is_empty())
-                .collect();
+            {
+                match service_of(e) {
+                    Some(service) => by_service.entry(service).or_default().push(e),
+                    None => any_service.push(e),
+                }
+            }
+            let mut first_seen: HashMap<String, usize> = HashMap::new();
+            let mut first_id: HashMap<ActionId, usize> = HashMap::new();
             for (i, entry) in entries.iter().enumerate() {
                 let Some(pattern) = entry.pattern.filter(|_| !entry.generated) else {
                     continue;
                 };
-                let twin = entries[..i]
-                    .iter()
-                    .find(|e| e.pattern.is_some_and(|p| p.eq_ignore_ascii_case(pattern)));
+                // Known actions are told apart by id; only other spellings need a string key.
+                let single_id = (!entry.has_wildcard() && entry.actions.len() == 1)
+                    .then(|| entry.actions.iter().next())
+                    .flatten();
+                let first = match single_id {
+                    Some(id) => *first_id.entry(id).or_insert(i),
+                    None => *first_seen.entry(pattern.to_ascii_lowercase()).or_insert(i),
+                };
+                let twin = (first != i).then(|| &entries[first]);
                 if let Some(first) = twin {
                     out.push(
                         Self::META
@@ -67,9 +87,7 @@ impl Rule for RedundantAction {
                 if entry.actions.is_empty() {
                     continue;
                 }
-                let single = (!entry.has_wildcard() && entry.actions.len() == 1)
-                    .then(|| entry.actions.iter().next())
-                    .flatten();
+                let single = single_id;
                 let covers = |other: &&ActionEntry<'_>| {
                     if std::ptr::eq(*other, entry) || other.pattern == entry.pattern {
                         return false;
@@ -84,8 +102,16 @@ impl Rule for RedundantAction {
                         }
                     }
                 };
-                let Some(cover) = wildcards
+                let same_service = if by_service.is_empty() {
+                    &[][..]
+                } else {
+                    service_of(entry)
+                        .and_then(|service| by_service.get(&service))
+                        .map_or(&[][..], Vec::as_slice)
+                };
+                let Some(cover) = same_service
                     .iter()
+                    .chain(&any_service)
                     .copied()
                     .filter(covers)
                     .max_by_key(|other| other.actions.len())
@@ -107,6 +133,12 @@ impl Rule for RedundantAction {
             }
         }
     }
+}
+
+/// The lower-case service part of an entry's pattern, `None` when it has a wildcard.
+fn service_of(entry: &ActionEntry<'_>) -> Option<String> {
+    let (service, _) = entry.pattern?.split_once(':')?;
+    (!service.contains(['*', '?'])).then(|| service.to_ascii_lowercase())
 }
 
 /// Whether every name `inner` can match, `outer` matches too, whatever actions AWS adds: an

@@ -55,6 +55,7 @@ impl Rule for ResourceTypeMismatch {
             let Some(set) = actions.exact() else {
                 continue;
             };
+            let mut matcher = None;
             for resource in statement.resources() {
                 let parts = resource.template_parts();
                 // Only ARNs: `*`, and shorthands such as API Gateway's `execute-api:/*`, name
@@ -69,7 +70,8 @@ impl Rule for ResourceTypeMismatch {
                     .iter()
                     .map(|part| part.map_or(ArnPiece::Hole, ArnPiece::Literal))
                     .collect();
-                if catalog.match_resource_any(set, &pieces) != Match::No {
+                let matcher = matcher.get_or_insert_with(|| catalog.resource_matcher(set));
+                if matcher.matches(&pieces) != Match::No {
                     continue;
                 }
                 // An ARN of a service none of the actions' resource types belongs to is where

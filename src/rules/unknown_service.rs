@@ -44,6 +44,10 @@ impl Rule for UnknownService {
         let catalog = Catalog::get();
         for (_, actions) in cx.statements() {
             for entry in &actions.entries {
+                // An entry that names actions has a known service; most do.
+                if !entry.actions.is_empty() {
+                    continue;
+                }
                 let Some(pattern) = entry.pattern.filter(|_| !entry.generated) else {
                     continue;
                 };

@@ -84,10 +84,13 @@ impl Rule for WildcardResource {
             let mut names: Vec<String> = Vec::new();
             let mut finding_related = Vec::new();
             for entry in &actions.entries {
-                let mine = entry.actions.intersection(&scopable);
-                if mine.is_empty() {
+                if names.len() == NAMED && finding_related.len() == NAMED {
+                    break;
+                }
+                if !entry.actions.intersects(&scopable) {
                     continue;
                 }
+                let mine = entry.actions.intersection(&scopable);
                 if finding_related.len() < NAMED {
                     finding_related.push(entry);
                 }
