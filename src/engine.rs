@@ -42,18 +42,19 @@ pub struct CheckOptions {
     pub no_suppressions: bool,
     /// Treat files named on the command line like files found by walking: those that hold
     /// no policy are skipped quietly (what a pre-commit hook or an editor on save wants).
+    /// They are still named: a Terraform file's module is read with it.
     pub skip_unrecognized: bool,
 }
 
 impl CheckOptions {
-    /// Whether a rule runs: `--select` and `--ignore` first, then `[rules]` of the
-    /// configuration (a rule named by `--select` runs even when the configuration turns it
-    /// off).
     /// Whether an `[[ignore]]` entry names a `Sid`, so statements' ids must be collected.
     fn needs_statement_sids(&self) -> bool {
         !self.no_suppressions && self.config.ignores.iter().any(|i| i.sid.is_some())
     }
 
+    /// Whether a rule runs: `--select` and `--ignore` first, then `[rules]` of the
+    /// configuration (a rule named by `--select` runs even when the configuration turns it
+    /// off).
     pub fn rule_enabled(&self, id: &str) -> bool {
         self.rules.is_enabled(id)
             && (self.rules.select.iter().any(|s| s == id)
@@ -162,6 +163,9 @@ struct ModuleFile {
 struct FileResult {
     findings: Vec<Finding>,
     suppressions: Vec<Suppression>,
+    /// Files whose findings are reported (not siblings read only for references): what
+    /// `[[ignore]]` entries are judged on.
+    checked: Vec<FileId>,
     /// Statement ids and spans, for `[[ignore]]` entries that name a `Sid`.
     sids: Vec<(String, Span)>,
     documents: Vec<PolicyDocument>,
@@ -202,7 +206,11 @@ pub fn run(options: &CheckOptions) -> RunOutput {
     let sources = &output.sources;
     let process = |input: &Input| -> FileResult {
         let loaded = match input {
-            Input::File { path, explicit } => read_file(path, *explicit, options.max_file_size),
+            Input::File { path, explicit } => read_file(
+                path,
+                *explicit && !options.skip_unrecognized,
+                options.max_file_size,
+            ),
             Input::Stdin { name } => match &stdin_text {
                 Some(bytes) if bytes.len() as u64 > options.max_file_size => {
                     Loaded::Error(too_large(name, bytes.len() as u64, options.max_file_size))
@@ -229,12 +237,14 @@ pub fn run(options: &CheckOptions) -> RunOutput {
         None => inputs.par_iter().map(process).collect(),
     };
     let mut suppressions = Vec::new();
+    let mut checked = HashSet::new();
     let mut sids: HashMap<FileId, Vec<(String, Span)>> = HashMap::new();
     for result in results {
         output.files_scanned += result.scanned;
         output.documents_analyzed += result.documents_analyzed;
         output.findings.extend(result.findings);
         suppressions.extend(result.suppressions);
+        checked.extend(result.checked);
         for (sid, span) in result.sids {
             sids.entry(span.file).or_default().push((sid, span));
         }
@@ -249,6 +259,9 @@ pub fn run(options: &CheckOptions) -> RunOutput {
         let found = principal::check(&output.documents, &path_of, &|id| options.rule_enabled(id));
         output.findings.extend(found);
     }
+    // Duplicates go first, so a suppressed finding is counted once.
+    sort_findings(&output.sources, &mut output.findings);
+    dedup_findings(&output.sources, &mut output.findings);
     if !options.no_suppressions {
         let enabled = |id: &str| options.rule_enabled(id);
         output.suppressed = suppress::apply(
@@ -259,6 +272,7 @@ pub fn run(options: &CheckOptions) -> RunOutput {
                 config: &options.config,
                 enabled: &enabled,
                 sids: &sids,
+                checked: &checked,
             },
         );
     }
@@ -274,8 +288,8 @@ pub fn run(options: &CheckOptions) -> RunOutput {
     if !options.keep_documents {
         output.documents.clear();
     }
+    // Findings about suppressions were added at the end.
     sort_findings(&output.sources, &mut output.findings);
-    dedup_findings(&output.sources, &mut output.findings);
     output
 }
 
@@ -450,6 +464,7 @@ fn process_loaded(
     };
     let mut result = FileResult {
         scanned: 1,
+        checked: vec![file],
         ..FileResult::default()
     };
     scan_suppression_comments(file, &source, options, &mut result);
@@ -501,7 +516,11 @@ fn process_module(
     let mut texts = Vec::new();
     let mut requested = HashSet::new();
     for entry in files {
-        let loaded = read_file(&entry.path, entry.explicit, options.max_file_size);
+        let loaded = read_file(
+            &entry.path,
+            entry.explicit && !options.skip_unrecognized,
+            options.max_file_size,
+        );
         match admit(loaded, sources) {
             Admitted::Text(file, source, _) => {
                 if entry.requested {
@@ -530,6 +549,10 @@ fn process_module(
     let reported = |file: FileId| {
         requested.contains(&file) || owners.get(&file).is_some_and(|o| requested.contains(o))
     };
+    result.checked.extend(requested.iter().copied());
+    result
+        .checked
+        .extend(owners.keys().copied().filter(|&file| reported(file)));
     let extraction = extracted.extraction;
     result.findings.extend(
         extraction
@@ -722,7 +745,7 @@ fn discover(options: &CheckOptions) -> (Vec<Input>, Vec<RunError>, Vec<Skipped>)
                 }
                 inputs.push(Input::File {
                     path: clean(path),
-                    explicit: !options.skip_unrecognized,
+                    explicit: true,
                 });
             }
             // Reading a FIFO or a device could block forever; `-` is the way to pipe input.

@@ -172,12 +172,6 @@ impl SourceMap {
         Arc::clone(&files[id.0 as usize])
     }
 
-    /// The file with this id, if the run has read that many.
-    pub fn try_get(&self, id: FileId) -> Option<Arc<SourceFile>> {
-        let files = self.files.read().unwrap_or_else(|e| e.into_inner());
-        files.get(id.0 as usize).map(Arc::clone)
-    }
-
     pub fn find(&self, path: &Path) -> Option<FileId> {
         let files = self.files.read().unwrap_or_else(|e| e.into_inner());
         files

@@ -425,6 +425,9 @@ pub struct Applying<'a> {
     /// Rule ids that ran: a suppression of a rule that did not run is not "unused".
     pub enabled: &'a dyn Fn(&str) -> bool,
     pub sids: &'a HashMap<FileId, Vec<(String, Span)>>,
+    /// Files whose findings are reported: an `[[ignore]]` entry is judged unused only when
+    /// one of them matches its path.
+    pub checked: &'a std::collections::HashSet<FileId>,
 }
 
 /// Moves suppressed findings out of `findings`, and reports suppressions that suppress
@@ -449,7 +452,7 @@ pub fn apply(
     let mut ignore_files: HashMap<FileId, Vec<usize>> = HashMap::new();
     let mut ignore_seen_file = vec![false; ignores.len()];
     if !ignores.is_empty() {
-        for file in scanned_files(sources) {
+        for &file in applying.checked {
             let path = sources.get(file).path().to_path_buf();
             let matching: Vec<usize> = ignores
                 .iter()
@@ -550,17 +553,6 @@ pub fn apply(
         }
     }
     suppressed
-}
-
-/// Files read during the run (the configuration file is added later, if at all).
-fn scanned_files(sources: &SourceMap) -> Vec<FileId> {
-    let mut files = Vec::new();
-    let mut index = 0u32;
-    while sources.try_get(FileId(index)).is_some() {
-        files.push(FileId(index));
-        index += 1;
-    }
-    files
 }
 
 fn config_file(sources: &SourceMap, path: &std::path::Path, text: &str) -> FileId {

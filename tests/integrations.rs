@@ -552,9 +552,8 @@ fn editors_lint_an_unsaved_buffer_with_its_configuration_and_comments() {
         .stdout(predicate::str::contains("info[passrole-unscoped]"));
 }
 
-/// The Terraform fixture: comments on a resource header, on a line, and `//` comments. Until
-/// the Terraform extractor reads `.tf` files this test checks nothing but says so; it then
-/// starts to check by itself.
+/// The Terraform fixture: a comment above a resource, a trailing `//` comment, and a comment
+/// on a resource header.
 #[test]
 fn hcl_comments_suppress_terraform_findings() {
     let path = PathBuf::from("testdata/suppressions/terraform/main.tf");
@@ -566,10 +565,7 @@ fn hcl_comments_suppress_terraform_findings() {
             .unwrap();
         serde_json::from_slice(&output.stdout).unwrap()
     };
-    if report["documents_analyzed"] == 0 {
-        eprintln!("note: no Terraform extractor yet; HCL suppressions are covered by unit tests");
-        return;
-    }
+    assert_eq!(report["documents_analyzed"], 3, "{report}");
     // Only the rules of the suppressions: rules added later may have more to say.
     let rules = |key: &str| -> Vec<(String, u64)> {
         report[key]
@@ -846,4 +842,53 @@ fn the_readme_vim_errorformat_reads_compact_output() {
         "{entries}"
     );
     assert_eq!(entries.lines().count(), 3, "{entries}");
+}
+
+/// What pre-commit does with a Terraform change: one file named, its module read with it so
+/// that references resolve, nothing else scanned.
+#[test]
+fn a_hook_run_on_one_terraform_file_resolves_its_module() {
+    let dir = repo(&[
+        (
+            "infra/main.tf",
+            "resource \"aws_iam_policy\" \"ci\" {\n  policy = jsonencode({\n    Version   = \"2012-10-17\"\n    Statement = [{ Effect = \"Allow\", Action = local.pass, Resource = \"*\" }]\n  })\n}\n",
+        ),
+        (
+            "infra/locals.tf",
+            "locals {\n  pass = \"iam:PassRole\"\n}\n",
+        ),
+        ("infra/terraform.tfvars", "region = \"eu-west-1\"\n"),
+        (
+            "infra/deployer.tf",
+            "resource \"aws_iam_policy\" \"deployer\" {\n  policy = jsonencode({\n    Version   = \"2012-10-17\"\n    Statement = [{ Effect = \"Allow\", Action = \"iam:PassRole\", Resource = \"*\" }]\n  })\n}\n",
+        ),
+        // About a sibling that is read, not checked: not judged unused in this run.
+        (
+            "iamlint.toml",
+            "[[ignore]]\npath = \"infra/deployer.tf\"\nrule = \"passrole-unscoped\"\nreason = \"deploys its own roles\"\n",
+        ),
+        ("other/bad.json", PASSROLE),
+    ]);
+    iamlint_in(dir.path())
+        .args(["check", "-f", "compact", "--skip-unrecognized", "--select", RULES])
+        .args(["infra/main.tf", "infra/terraform.tfvars"])
+        .assert()
+        .code(1)
+        .stdout(
+            "infra/main.tf:4:70: error[passrole-unscoped] `iam:PassRole` allows passing any role to any service\n",
+        );
+}
+
+/// A statement in a `local` used by two policies is one finding, so one suppression counts once.
+#[test]
+fn a_finding_reached_twice_is_suppressed_once() {
+    let dir = repo(&[(
+        "main.tf",
+        "locals {\n  # iamlint: ignore[passrole-unscoped] shared statement, reviewed\n  statement = { Effect = \"Allow\", Action = \"iam:PassRole\", Resource = \"*\" }\n}\nresource \"aws_iam_policy\" \"a\" {\n  policy = jsonencode({ Version = \"2012-10-17\", Statement = [local.statement] })\n}\nresource \"aws_iam_policy\" \"b\" {\n  policy = jsonencode({ Version = \"2012-10-17\", Statement = [local.statement] })\n}\n",
+    )]);
+    iamlint_in(dir.path())
+        .args(["check", "-q", "--select", RULES, "main.tf"])
+        .assert()
+        .code(0)
+        .stdout("no findings (1 file scanned, 2 policy documents analyzed, 1 suppressed)\n");
 }
