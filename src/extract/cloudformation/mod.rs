@@ -220,8 +220,9 @@ pub struct Extractor<'t> {
     template: &'t Template<'t>,
     found: Vec<Found>,
     links: Vec<PolicyLink>,
-    /// (role, instance profile attachment)
-    profiles: Vec<(String, Attachment)>,
+    /// Principals that receive every identity policy of another one: (the role, one of its
+    /// instance profiles), (the group, one of its users).
+    inherited: Vec<((PrincipalKind, String), Attachment)>,
     /// Facts about a principal that belong on every document it receives.
     principal_notes: Vec<(String, String)>,
     diagnostics: Vec<Finding>,
@@ -266,7 +267,7 @@ fn run(file: FileId, text: &str, mut root: Node) -> Extraction {
         template: &template,
         found: Vec::new(),
         links: Vec::new(),
-        profiles: Vec::new(),
+        inherited: Vec::new(),
         principal_notes: Vec::new(),
         diagnostics,
         document_spans: HashSet::new(),
@@ -285,6 +286,10 @@ fn run(file: FileId, text: &str, mut root: Node) -> Extraction {
         }
         match resource.resource_type {
             "AWS::IAM::InstanceProfile" => extractor.instance_profile(resource),
+            "AWS::IAM::User" => extractor.group_members(resource, "Groups", None),
+            "AWS::IAM::UserToGroupAddition" => {
+                extractor.group_members(resource, "GroupName", Some("Users"));
+            }
             "AWS::Serverless::Function" | "AWS::Serverless::StateMachine" => {
                 extractor.sam_function(resource);
             }
@@ -556,14 +561,44 @@ impl<'t> Extractor<'t> {
             return;
         };
         for attachment in self.principals(roles, PrincipalKind::Role) {
-            self.profiles.push((
-                attachment.principal,
+            self.inherited.push((
+                (PrincipalKind::Role, attachment.principal),
                 Attachment {
                     principal_kind: PrincipalKind::InstanceProfile,
                     principal: resource.id.to_string(),
                     span: attachment.span,
                 },
             ));
+        }
+    }
+
+    /// A user's `Groups`, or a `UserToGroupAddition`'s `GroupName` and `Users`: the users
+    /// receive every identity policy of the groups.
+    fn group_members(&mut self, resource: &Resource<'_>, groups: &str, users: Option<&str>) {
+        let Some(properties) = resource.properties else {
+            return;
+        };
+        let Some(groups) = properties.get(groups) else {
+            return;
+        };
+        let users = match users {
+            Some(key) => match properties.get(key) {
+                Some(users) => self.principals(users, PrincipalKind::User),
+                None => return,
+            },
+            None => vec![Attachment {
+                principal_kind: PrincipalKind::User,
+                principal: resource.id.to_string(),
+                span: Some(resource.id_span),
+            }],
+        };
+        for group in self.principals(groups, PrincipalKind::Group) {
+            for user in &users {
+                self.inherited.push((
+                    (PrincipalKind::Group, group.principal.clone()),
+                    user.clone(),
+                ));
+            }
         }
     }
 
@@ -615,7 +650,7 @@ impl<'t> Extractor<'t> {
             template,
             found,
             links,
-            profiles,
+            inherited,
             principal_notes,
             mut diagnostics,
             ..
@@ -630,9 +665,12 @@ impl<'t> Extractor<'t> {
         for link in &links {
             links_by_policy.entry(&link.policy).or_default().push(link);
         }
-        let mut profiles_by_role: HashMap<&str, Vec<&Attachment>> = HashMap::new();
-        for (role, profile) in &profiles {
-            profiles_by_role.entry(role).or_default().push(profile);
+        let mut inherited_by: HashMap<(PrincipalKind, &str), Vec<&Attachment>> = HashMap::new();
+        for ((kind, principal), heir) in &inherited {
+            inherited_by
+                .entry((*kind, principal.as_str()))
+                .or_default()
+                .push(heir);
         }
         let mut notes_by_principal: HashMap<&str, Vec<&String>> = HashMap::new();
         for (principal, note) in &principal_notes {
@@ -674,17 +712,18 @@ impl<'t> Extractor<'t> {
                 }
             }
             if found.kind == PolicyKind::Identity {
-                let roles: Vec<String> = found
+                let heirs: Vec<Attachment> = found
                     .attachments
                     .iter()
-                    .filter(|a| a.principal_kind == PrincipalKind::Role)
-                    .map(|a| a.principal.clone())
+                    .flat_map(|a| {
+                        let key = (a.principal_kind, a.principal.as_str());
+                        inherited_by.get(&key).into_iter().flatten()
+                    })
+                    .map(|heir| (*heir).clone())
                     .collect();
-                for role in &roles {
-                    for profile in profiles_by_role.get(role.as_str()).into_iter().flatten() {
-                        if !found.attachments.contains(profile) {
-                            found.attachments.push((*profile).clone());
-                        }
+                for heir in heirs {
+                    if !found.attachments.contains(&heir) {
+                        found.attachments.push(heir);
                     }
                 }
             }

@@ -109,10 +109,18 @@ pub const PRINCIPALS: &[(&str, PrincipalKind)] = &[
     ("aws_iam_group", PrincipalKind::Group),
 ];
 
+/// Resources that put users in groups: (type, the group attribute, the users attribute). A
+/// user receives every identity policy of its groups.
+#[rustfmt::skip]
+pub const GROUP_MEMBERSHIPS: &[(&str, &str, &str)] = &[
+    ("aws_iam_user_group_membership", "groups", "user"),
+    ("aws_iam_group_membership",      "group",  "users"),
+];
+
 /// Resources that run with an instance profile: (type, attribute or `block.attribute`).
 #[rustfmt::skip]
 pub const PROFILE_USERS: &[(&str, &str)] = &[
-    ("aws_instance",        "iam_instance_profile"),
+    ("aws_instance", "iam_instance_profile"),
     ("aws_launch_template", "iam_instance_profile.name"),
     ("aws_launch_template", "iam_instance_profile.arn"),
     ("aws_launch_configuration", "iam_instance_profile"),

@@ -12,7 +12,9 @@ mod lower;
 mod policy_document;
 
 use self::body::{Attr, Block, Expr, Src};
-use self::carriers::{ATTACHMENTS, CARRIERS, GRANTS, Holds, PROFILE_USERS, principal_kind};
+use self::carriers::{
+    ATTACHMENTS, CARRIERS, GRANTS, GROUP_MEMBERSHIPS, Holds, PROFILE_USERS, principal_kind,
+};
 use self::lower::{Doc, Lowerer};
 use super::{Extraction, OffsetMap, json, syntax_error};
 use crate::document::{Attachment, Origin, PolicyDocument, PolicyKind, PrincipalKind};
@@ -170,7 +172,7 @@ fn extract_with(
         found: Vec::new(),
         uses: Vec::new(),
         links: Vec::new(),
-        profiles: Vec::new(),
+        inherited: Vec::new(),
         principal_notes: Vec::new(),
         external: Vec::new(),
         child,
@@ -281,8 +283,9 @@ struct Run<'m, 'a> {
     found: Vec<Found>,
     uses: Vec<Use>,
     links: Vec<Link>,
-    /// (role, instance profile attachment)
-    profiles: Vec<(String, Attachment)>,
+    /// Principals that receive every identity policy of another one: (the role, one of its
+    /// instance profiles), (the group, one of its users).
+    inherited: Vec<((PrincipalKind, String), Attachment)>,
     /// Facts about a principal that belong on every document it receives.
     principal_notes: Vec<(String, String)>,
     external: Vec<(FileId, FileId)>,
@@ -430,14 +433,41 @@ impl<'a> Run<'_, 'a> {
                 self.lowerer
                     .principal(attr.value, attr.name_span, "aws_iam_role")
         {
-            self.profiles.push((
-                role,
+            self.inherited.push((
+                (PrincipalKind::Role, role),
                 Attachment {
                     principal_kind: PrincipalKind::InstanceProfile,
                     principal: address.clone(),
                     span: Some(span),
                 },
             ));
+        }
+        for (_, group_attribute, users_attribute) in
+            GROUP_MEMBERSHIPS.iter().filter(|(t, _, _)| *t == kind)
+        {
+            let (Some(group), Some(users)) =
+                (block.attr(group_attribute), block.attr(users_attribute))
+            else {
+                continue;
+            };
+            let groups = self
+                .lowerer
+                .principals(group.value, group.name_span, "aws_iam_group");
+            let users = self
+                .lowerer
+                .principals(users.value, users.name_span, "aws_iam_user");
+            for (group, _) in &groups {
+                for (user, span) in &users {
+                    self.inherited.push((
+                        (PrincipalKind::Group, group.clone()),
+                        Attachment {
+                            principal_kind: PrincipalKind::User,
+                            principal: user.clone(),
+                            span: Some(*span),
+                        },
+                    ));
+                }
+            }
         }
         for (_, path) in PROFILE_USERS.iter().filter(|(t, _)| *t == kind) {
             let attr = match path.split_once('.') {
@@ -659,7 +689,7 @@ impl<'a> Run<'_, 'a> {
             mut found,
             uses,
             links,
-            profiles,
+            inherited,
             principal_notes,
             external,
             called,
@@ -708,9 +738,12 @@ impl<'a> Run<'_, 'a> {
         for link in &links {
             links_by_policy.entry(&link.policy).or_default().push(link);
         }
-        let mut profiles_by_role: HashMap<&str, Vec<&Attachment>> = HashMap::new();
-        for (role, profile) in &profiles {
-            profiles_by_role.entry(role).or_default().push(profile);
+        let mut inherited_by: HashMap<(PrincipalKind, &str), Vec<&Attachment>> = HashMap::new();
+        for ((kind, principal), heir) in &inherited {
+            inherited_by
+                .entry((*kind, principal.as_str()))
+                .or_default()
+                .push(heir);
         }
         let mut notes_by_principal: HashMap<&str, Vec<&String>> = HashMap::new();
         for (principal, note) in &principal_notes {
@@ -743,23 +776,22 @@ impl<'a> Run<'_, 'a> {
                     }
                 }
             }
-            let mut profile_attachments = Vec::new();
+            let mut heirs = Vec::new();
             if found.kind == PolicyKind::Identity {
                 for attachment in &found.attachments {
-                    if attachment.principal_kind == PrincipalKind::Role {
-                        for profile in profiles_by_role
-                            .get(attachment.principal.as_str())
+                    let key = (attachment.principal_kind, attachment.principal.as_str());
+                    heirs.extend(
+                        inherited_by
+                            .get(&key)
                             .into_iter()
                             .flatten()
-                        {
-                            profile_attachments.push((*profile).clone());
-                        }
-                    }
+                            .map(|h| (*h).clone()),
+                    );
                 }
             }
-            for profile in profile_attachments {
-                if !found.attachments.contains(&profile) {
-                    found.attachments.push(profile);
+            for heir in heirs {
+                if !found.attachments.contains(&heir) {
+                    found.attachments.push(heir);
                 }
             }
             let principals: Vec<String> = found
