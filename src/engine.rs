@@ -685,7 +685,7 @@ pub fn check_document(
     out: &mut Vec<Finding>,
 ) {
     let policy = policy::parse(document);
-    let cx = Context::new(document, &policy, settings);
+    let cx = Context::new(document, &policy, settings, rules);
     let origin: Option<Arc<str>> = document.origin.label().map(Arc::from);
     let start = out.len();
     for rule in rules {

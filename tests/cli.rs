@@ -108,8 +108,35 @@ fn select_and_ignore() {
         "--ignore",
         "passrole-unscoped,invalid-sid",
     ]);
-    assert_eq!(without.lines().count(), 1, "{without}");
+    // With `passrole-unscoped` off, `iam:PassRole` on `"*"` is `wildcard-resource`'s again.
+    assert_eq!(without.lines().count(), 2, "{without}");
+    assert!(without.contains("warning[wildcard-resource] `iam:PassRole`"));
     assert!(without.contains("unknown-condition-operator"));
+}
+
+#[test]
+fn wildcard_resource_leaves_writes_to_write_without_constraints_unless_it_is_off() {
+    let fixture =
+        "testdata/rules/wildcard-resource/pass_write_left_to_write_without_constraints.json";
+    let default = stdout_of(&["check", fixture, "-f", "compact", "--fail-on", "never"]);
+    assert!(default.contains("[write-without-constraints]"), "{default}");
+    assert!(!default.contains("[wildcard-resource]"), "{default}");
+    let ignored = stdout_of(&[
+        "check",
+        fixture,
+        "-f",
+        "compact",
+        "--fail-on",
+        "never",
+        "--ignore",
+        "write-without-constraints",
+    ]);
+    assert_eq!(
+        ignored,
+        format!(
+            "{fixture}:4:81: warning[wildcard-resource] `s3:PutObject` can be scoped to resources, but is granted on every resource\n"
+        )
+    );
 }
 
 #[test]

@@ -43,7 +43,6 @@ fn findings_point_into_sub_json_and_yaml_nodes() {
     testdata/cloudformation/cdk-app.template.json:144:116: warning[confused-deputy] `delivery.logs.amazonaws.com` may act here for any account: no `aws:SourceArn` or `aws:SourceAccount` condition
     testdata/cloudformation/cdk-app.template.json:152:110: warning[confused-deputy] `es.amazonaws.com` may act here for any account: no `aws:SourceArn` or `aws:SourceAccount` condition
     testdata/cloudformation/iam-roles.yaml:51:27: warning[write-without-constraints] `cloudwatch:PutMetricData` allows writing on every resource
-    testdata/cloudformation/iam-roles.yaml:52:29: warning[wildcard-resource] `cloudwatch:PutMetricData` can be scoped to resources, but is granted on every resource
     testdata/cloudformation/iam-roles.yaml:87:13: warning[allow-with-not-action] `Allow` with `NotAction` allows every action except the ones listed
     testdata/cloudformation/iam-roles.yaml:101:21: error[admin-access] this statement allows every action on every resource
     testdata/cloudformation/iam-roles.yaml:102:23: error[passrole-unscoped] `*` allows passing any role to any service

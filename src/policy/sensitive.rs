@@ -1,9 +1,11 @@
 //! The sensitive-action lists of `rules/sensitive_actions.json`, and the search the
 //! access-level security rules share: which action entries allow a kind of action on every
-//! resource, without a condition that limits them.
+//! resource, without a condition that limits them. It is also the one place that says which
+//! actions each security rule reports, so that one action on one statement is reported by
+//! the most specific rule only ([`claimed`]).
 
 use super::Policy;
-use super::effective::{Effective, Reach};
+use super::effective::{Effective, Reach, grants_to_holder};
 use crate::catalog::{AccessLevel, ActionId, ActionSet, Catalog};
 use crate::finding::Confidence;
 use crate::source::Span;
@@ -103,66 +105,122 @@ pub struct BroadEntry {
     pub confidence: Confidence,
 }
 
-/// Entries of `policy`'s `Allow` statements that allow actions chosen by `select` on every
-/// resource (`"*"`, a type-wide wildcard, `NotResource`). Statements whose conditions limit
-/// them are skipped, actions that only accept `"*"` are left out (there is nothing narrower
-/// to write), and so is `*` on `*`, which `admin-access` reports.
-pub fn broad_entries(policy: &Policy<'_>, select: impl Fn(ActionId) -> bool) -> Vec<BroadEntry> {
-    if !super::effective::grants_to_holder(policy) {
+/// The access-level rules that report [`broad_entries`], each with the actions it selects.
+/// The lists do not overlap, so an action is reported by one of them at most.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    CredentialsExposure,
+    DataExfiltration,
+    PermissionsManagement,
+    ResourceExposure,
+    WriteWithoutConstraints,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 5] = [
+        Kind::CredentialsExposure,
+        Kind::DataExfiltration,
+        Kind::PermissionsManagement,
+        Kind::ResourceExposure,
+        Kind::WriteWithoutConstraints,
+    ];
+
+    /// The id of the rule that reports this kind.
+    pub fn rule(self) -> &'static str {
+        match self {
+            Kind::CredentialsExposure => "credentials-exposure",
+            Kind::DataExfiltration => "data-exfiltration",
+            Kind::PermissionsManagement => "permissions-management",
+            Kind::ResourceExposure => "resource-exposure",
+            Kind::WriteWithoutConstraints => "write-without-constraints",
+        }
+    }
+
+    pub fn selects(self, id: ActionId) -> bool {
+        let l = lists();
+        match self {
+            Kind::CredentialsExposure => l.credentials_exposure.contains(id),
+            Kind::DataExfiltration => l.data_exfiltration.contains(id),
+            Kind::PermissionsManagement => l.is_permissions_management(id),
+            Kind::ResourceExposure => l.is_resource_exposure(id),
+            Kind::WriteWithoutConstraints => is_plain_write(id),
+        }
+    }
+}
+
+/// Write actions no more specific rule reports: the sensitive lists and permissions
+/// management have their own rules, and `passrole-unscoped` owns `iam:PassRole`.
+fn is_plain_write(id: ActionId) -> bool {
+    let catalog = Catalog::get();
+    if catalog.action("iam:PassRole") == Some(id) {
+        return false;
+    }
+    let levels = catalog.access_levels(id);
+    let l = lists();
+    levels.contains(AccessLevel::Write)
+        && !levels.contains(AccessLevel::PermissionsManagement)
+        && !l.credentials_exposure.contains(id)
+        && !l.resource_exposure.contains(id)
+}
+
+/// `*` or `*:*`: every action, which `admin-access` reports.
+pub fn is_every_action(text: &str) -> bool {
+    matches!(text, "*" | "*:*")
+}
+
+/// An entry naming every action of a service (`s3:*`) or of several services (`*:Get*`),
+/// which `wildcard-action` reports; `*` itself is [`is_every_action`].
+pub fn is_wildcard_entry(text: &str) -> bool {
+    let Some((service, action)) = text.split_once(':') else {
+        return false;
+    };
+    let service_wide = action.chars().all(|c| c == '*');
+    let cross_service = service.contains(['*', '?']);
+    (service_wide || cross_service) && !(service == "*" && service_wide)
+}
+
+/// Entries of `policy`'s `Allow` statements that allow actions of `kind` on every resource
+/// (`"*"`, a type-wide wildcard, `NotResource`). Statements whose conditions limit them are
+/// skipped, and actions that only accept `"*"` are left out (there is nothing narrower to
+/// write). Entries that already say "everything" are left to the rule that reports them, so
+/// one fix is not reported five times: `*` to `admin-access`, `s3:*` to `wildcard-action`,
+/// `NotAction` to `allow-with-not-action`.
+pub fn broad_entries(policy: &Policy<'_>, kind: Kind) -> Vec<BroadEntry> {
+    if !grants_to_holder(policy) {
         return Vec::new();
     }
     let catalog = Catalog::get();
     let effective = Effective::of(policy);
     let mut out = Vec::new();
     for grant in &effective.grants {
-        let Some(mut confidence) = grant.guards.confidence() else {
+        if grant.is_not_action() {
+            continue;
+        }
+        let Some(confidence) = grant.guards.confidence() else {
             continue;
         };
-        if grant.is_not_action() && grant.unknown_actions {
-            // A deploy-time entry of `NotAction` may exclude what we count as allowed.
-            confidence = confidence.min(Confidence::Medium);
-        }
         let Some((max_reach, _)) = grant.max_reach() else {
             continue;
         };
         if !max_reach.is_broad() {
             continue;
         }
-        let entries: Vec<(Span, String, ActionSet)> = if grant.is_not_action() {
-            match &grant.statement.action {
-                Some(element) => vec![(
-                    element.key_span,
-                    "NotAction".to_string(),
-                    grant.actions.clone(),
-                )],
-                None => Vec::new(),
+        for (set, value) in grant.entries() {
+            let text = value.as_str().unwrap_or_default();
+            if is_wildcard_entry(text) {
+                continue;
             }
-        } else {
-            grant
-                .entries()
-                .map(|(set, value)| {
-                    (
-                        value.span,
-                        value.as_str().unwrap_or_default().to_string(),
-                        set.intersection(&grant.actions),
-                    )
-                })
-                .collect()
-        };
-        for (span, text, set) in entries {
             let mut actions = Vec::new();
             let mut resource = None;
-            for id in set.iter() {
-                if !select(id) || catalog.accepts_only_wildcard_resource(id) {
+            for id in set.intersection(&grant.actions).iter() {
+                if !kind.selects(id) || catalog.accepts_only_wildcard_resource(id) {
                     continue;
                 }
                 let Some((reach, resource_span)) = grant.reach_for(id) else {
                     continue;
                 };
-                if !reach.is_broad() {
-                    continue;
-                }
-                if reach == Reach::Everything && matches!(text.as_str(), "*" | "*:*") {
+                // `*` on a narrower wildcard (`arn:aws:s3:::*`) is not `admin-access`'s.
+                if !reach.is_broad() || (reach == Reach::Everything && is_every_action(text)) {
                     continue;
                 }
                 resource.get_or_insert(resource_span);
@@ -171,12 +229,120 @@ pub fn broad_entries(policy: &Policy<'_>, select: impl Fn(ActionId) -> bool) -> 
             if let Some(resource_span) = resource {
                 out.push(BroadEntry {
                     statement: grant.statement.value.span,
-                    action_span: span,
-                    action_text: text,
+                    action_span: value.span,
+                    action_text: text.to_string(),
                     resource_span,
                     actions,
                     confidence,
                 });
+            }
+        }
+    }
+    out
+}
+
+/// A service-wide or cross-service wildcard entry allowed on every resource.
+#[derive(Debug)]
+pub struct WildcardEntry {
+    pub statement: Span,
+    pub action_span: Span,
+    pub action_text: String,
+    /// What the entry allows, after `Deny`.
+    pub allowed: ActionSet,
+    pub resource_span: Span,
+    pub confidence: Confidence,
+}
+
+/// The entries `wildcard-action` reports: [`is_wildcard_entry`] ones of `Allow` statements
+/// whose resources reach every resource of the service, with no condition that limits them.
+pub fn wildcard_entries(policy: &Policy<'_>) -> Vec<WildcardEntry> {
+    if !grants_to_holder(policy) {
+        return Vec::new();
+    }
+    let effective = Effective::of(policy);
+    let mut out = Vec::new();
+    for grant in &effective.grants {
+        let Some(confidence) = grant.guards.confidence() else {
+            continue;
+        };
+        for (set, value) in grant.entries() {
+            let Some(text) = value.as_str().filter(|t| is_wildcard_entry(t)) else {
+                continue;
+            };
+            let allowed = set.intersection(&grant.actions);
+            let Some((reach, resource_span)) = allowed
+                .iter()
+                .filter_map(|id| grant.reach_for(id))
+                .max_by_key(|(reach, _)| *reach)
+            else {
+                continue;
+            };
+            if reach.is_broad() {
+                out.push(WildcardEntry {
+                    statement: grant.statement.value.span,
+                    action_span: value.span,
+                    action_text: text.to_string(),
+                    allowed,
+                    resource_span,
+                    confidence,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The actions of each `Allow` statement of `policy` that an enabled security rule already
+/// reports as allowed on every resource, by statement span: what `wildcard-resource` leaves
+/// out, so that it only names what no more specific rule does. Rules the user turned off
+/// claim nothing, and their actions come back to `wildcard-resource`.
+pub fn claimed(policy: &Policy<'_>, enabled: &dyn Fn(&str) -> bool) -> Vec<(Span, ActionSet)> {
+    let catalog = Catalog::get();
+    let mut out: Vec<(Span, ActionSet)> = Vec::new();
+    let mut claim = |statement: Span, actions: &ActionSet| match out
+        .iter_mut()
+        .find(|(s, _)| *s == statement)
+    {
+        Some((_, set)) => set.union_with(actions),
+        None => out.push((statement, actions.clone())),
+    };
+    for kind in Kind::ALL.into_iter().filter(|k| enabled(k.rule())) {
+        for entry in broad_entries(policy, kind) {
+            let mut set = ActionSet::new();
+            for id in entry.actions {
+                set.insert(id);
+            }
+            claim(entry.statement, &set);
+        }
+    }
+    if enabled("wildcard-action") {
+        for entry in wildcard_entries(policy) {
+            claim(entry.statement, &entry.allowed);
+        }
+    }
+    // `passrole-unscoped` judges every `iam:PassRole`, whatever its resource and conditions
+    // (a tag on the role limits it, a role pattern gets a suggestion), so it is always its.
+    if enabled("passrole-unscoped")
+        && let Some(pass_role) = catalog.action("iam:PassRole")
+    {
+        let mut set = ActionSet::new();
+        set.insert(pass_role);
+        for statement in policy.statements.iter().filter(|s| s.is_allow()) {
+            claim(statement.value.span, &set);
+        }
+    }
+    if enabled("admin-access") {
+        for statement in policy.statements.iter().filter(|s| s.is_allow()) {
+            let every = statement
+                .actions()
+                .iter()
+                .any(|a| a.as_str().is_some_and(is_every_action));
+            let on_everything = statement
+                .resources()
+                .iter()
+                .any(|r| r.as_str() == Some("*"));
+            if every && on_everything {
+                claim(statement.value.span, &catalog.all_actions());
             }
         }
     }

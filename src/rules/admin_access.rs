@@ -2,6 +2,7 @@
 
 use super::{Context, Rule, declare_rule};
 use crate::finding::{Confidence, Finding};
+use crate::policy::sensitive::is_every_action;
 
 declare_rule! {
     /// ## What it does
@@ -45,7 +46,7 @@ impl Rule for AdminAccess {
             let Some(action) = statement
                 .actions()
                 .iter()
-                .find(|a| matches!(a.as_str(), Some("*" | "*:*")))
+                .find(|a| a.as_str().is_some_and(is_every_action))
             else {
                 continue;
             };

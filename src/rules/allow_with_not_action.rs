@@ -5,7 +5,10 @@ use crate::finding::{Confidence, Finding};
 
 declare_rule! {
     /// ## What it does
-    /// Reports an `Allow` statement that uses `NotAction`.
+    /// Reports an `Allow` statement that uses `NotAction`. The sensitive-action rules
+    /// (`credentials-exposure`, `data-exfiltration`, `permissions-management`,
+    /// `resource-exposure`, `write-without-constraints`) leave such a statement to this rule;
+    /// `privilege-escalation` still reports the concrete paths it opens.
     ///
     /// ## Why is this bad?
     /// `Allow` with `NotAction` grants every action of every AWS service except the ones

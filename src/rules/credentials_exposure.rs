@@ -2,7 +2,7 @@
 
 use super::{Context, Rule, declare_rule};
 use crate::finding::Finding;
-use crate::policy::sensitive::{broad_entries, lists};
+use crate::policy::sensitive::{Kind, broad_entries};
 
 declare_rule! {
     /// ## What it does
@@ -12,6 +12,9 @@ declare_rule! {
     /// The list lives in `rules/sensitive_actions.json`; statements whose conditions limit
     /// them, and actions that only accept `"*"`, are left alone. The finding points at the
     /// action entry; the resource is a related label.
+    ///
+    /// Entries that already say "everything" are left to the rule that reports them: `*` to
+    /// `admin-access`, `s3:*` to `wildcard-action`, `NotAction` to `allow-with-not-action`.
     ///
     /// ## Why is this bad?
     /// Credentials outlive the session that made them. `iam:CreateAccessKey` on every user
@@ -43,7 +46,7 @@ declare_rule! {
 
 impl Rule for CredentialsExposure {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        for entry in broad_entries(cx.policy, |id| lists().credentials_exposure.contains(id)) {
+        for entry in broad_entries(cx.policy, Kind::CredentialsExposure) {
             out.push(
                 Self::META
                     .finding(

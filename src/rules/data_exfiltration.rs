@@ -2,7 +2,7 @@
 
 use super::{Context, Rule, declare_rule};
 use crate::finding::Finding;
-use crate::policy::sensitive::{broad_entries, lists};
+use crate::policy::sensitive::{Kind, broad_entries};
 
 declare_rule! {
     /// ## What it does
@@ -10,6 +10,9 @@ declare_rule! {
     /// (`s3:GetObject`, `secretsmanager:GetSecretValue`, `ssm:GetParameter*`, `kms:Decrypt`,
     /// `dynamodb:Scan`...) on every resource. The list lives in
     /// `rules/sensitive_actions.json`; statements whose conditions limit them are left alone.
+    ///
+    /// Entries that already say "everything" are left to the rule that reports them: `*` to
+    /// `admin-access`, `s3:*` to `wildcard-action`, `NotAction` to `allow-with-not-action`.
     ///
     /// ## Why is this bad?
     /// Every bucket, secret and parameter of the account, now and in the future, becomes
@@ -41,7 +44,7 @@ declare_rule! {
 
 impl Rule for DataExfiltration {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        for entry in broad_entries(cx.policy, |id| lists().data_exfiltration.contains(id)) {
+        for entry in broad_entries(cx.policy, Kind::DataExfiltration) {
             out.push(
                 Self::META
                     .finding(entry.action_span, entry.message("reading data or secrets"))

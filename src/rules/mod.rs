@@ -96,14 +96,16 @@ impl RuleMeta {
     }
 }
 
-/// What a rule sees: one document, its parsed policy, and the configuration rules read
-/// (trust allow-lists, forbidden actions).
+/// What a rule sees: one document, its parsed policy, the configuration rules read
+/// (trust allow-lists, forbidden actions), and which rules run.
 pub struct Context<'a> {
     pub document: &'a PolicyDocument,
     pub policy: &'a Policy<'a>,
     /// Catalog expansions of each statement's actions, shared by every rule that needs them.
     actions: OnceCell<Vec<StatementActions<'a>>>,
     pub settings: &'a Settings,
+    /// The rules that run on this document; a catch-all rule leaves to them what they report.
+    rules: &'a [&'a dyn Rule],
 }
 
 impl<'a> Context<'a> {
@@ -111,13 +113,21 @@ impl<'a> Context<'a> {
         document: &'a PolicyDocument,
         policy: &'a Policy<'a>,
         settings: &'a Settings,
+        rules: &'a [&'a dyn Rule],
     ) -> Context<'a> {
         Context {
             document,
             policy,
             actions: OnceCell::new(),
             settings,
+            rules,
         }
+    }
+
+    /// Whether the rule `id` runs on this document (after `--select`, `--ignore` and the
+    /// configuration).
+    pub fn is_enabled(&self, id: &str) -> bool {
+        self.rules.iter().any(|rule| rule.meta().id == id)
     }
 
     /// The statements with their actions resolved against the catalog, expanded on first use.

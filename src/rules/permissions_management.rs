@@ -2,7 +2,7 @@
 
 use super::{Context, Rule, declare_rule};
 use crate::finding::Finding;
-use crate::policy::sensitive::{broad_entries, lists};
+use crate::policy::sensitive::{Kind, broad_entries};
 
 declare_rule! {
     /// ## What it does
@@ -11,6 +11,9 @@ declare_rule! {
     /// "Permissions management": `iam:AttachRolePolicy`, `iam:PutUserPolicy`,
     /// `iam:CreatePolicyVersion`, `organizations:AttachPolicy`... Credential actions belong
     /// to `credentials-exposure` and resource policies to `resource-exposure`.
+    ///
+    /// Entries that already say "everything" are left to the rule that reports them: `*` to
+    /// `admin-access`, `s3:*` to `wildcard-action`, `NotAction` to `allow-with-not-action`.
     ///
     /// ## Why is this bad?
     /// Changing who may do what is the one permission that grants all others. On every role
@@ -42,7 +45,7 @@ declare_rule! {
 
 impl Rule for PermissionsManagement {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        for entry in broad_entries(cx.policy, |id| lists().is_permissions_management(id)) {
+        for entry in broad_entries(cx.policy, Kind::PermissionsManagement) {
             out.push(
                 Self::META
                     .finding(

@@ -2,7 +2,7 @@
 
 use super::{Context, Rule, declare_rule};
 use crate::finding::Finding;
-use crate::policy::sensitive::{broad_entries, lists};
+use crate::policy::sensitive::{Kind, broad_entries};
 
 declare_rule! {
     /// ## What it does
@@ -11,6 +11,9 @@ declare_rule! {
     /// `lambda:AddPermission`, `ec2:ModifySnapshotAttribute`, `ram:CreateResourceShare`...,
     /// plus every action outside the identity services that the catalog files under
     /// "Permissions management". The list lives in `rules/sensitive_actions.json`.
+    ///
+    /// Entries that already say "everything" are left to the rule that reports them: `*` to
+    /// `admin-access`, `s3:*` to `wildcard-action`, `NotAction` to `allow-with-not-action`.
     ///
     /// ## Why is this bad?
     /// Whoever can rewrite a bucket policy or a key policy can share the resource with any
@@ -41,7 +44,7 @@ declare_rule! {
 
 impl Rule for ResourceExposure {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        for entry in broad_entries(cx.policy, |id| lists().is_resource_exposure(id)) {
+        for entry in broad_entries(cx.policy, Kind::ResourceExposure) {
             out.push(
                 Self::META
                     .finding(

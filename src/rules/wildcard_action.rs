@@ -3,14 +3,17 @@
 use super::{Context, Rule, declare_rule};
 use crate::catalog::Catalog;
 use crate::finding::Finding;
-use crate::policy::effective::{Effective, grants_to_holder};
+use crate::policy::sensitive::wildcard_entries;
 
 declare_rule! {
     /// ## What it does
     /// Reports an action entry of an `Allow` statement that names every action of a service
     /// (`iam:*`, `s3:*`, `ec2:*`) or every service (`*:Get*`, `s*:*`), when the statement's
     /// resources reach every resource of that service (`"*"`, `arn:aws:s3:::*`,
-    /// `NotResource`) and no condition limits it. `*` on `*` is left to `admin-access`.
+    /// `NotResource`) and no condition limits it. `*` on `*` is left to `admin-access`. The
+    /// sensitive-action rules and `wildcard-resource` leave such an entry to this rule; only
+    /// `privilege-escalation` and `passrole-unscoped` report alongside, as they name a
+    /// concrete path.
     ///
     /// ## Why is this bad?
     /// A service-wide wildcard grants actions nobody reviewed, including the ones AWS adds
@@ -41,63 +44,33 @@ declare_rule! {
 
 impl Rule for WildcardAction {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        if !grants_to_holder(cx.policy) {
-            return;
-        }
         let catalog = Catalog::get();
-        let effective = Effective::of(cx.policy);
-        for grant in &effective.grants {
-            let Some(confidence) = grant.guards.confidence() else {
-                continue;
+        for entry in wildcard_entries(cx.policy) {
+            let text = &entry.action_text;
+            let service = text.split_once(':').map_or("", |(service, _)| service);
+            let mut prefixes: Vec<String> = entry
+                .allowed
+                .iter()
+                .map(|id| catalog.qualified_name(id))
+                .filter_map(|n| n.split(':').next().map(str::to_string))
+                .collect();
+            prefixes.dedup();
+            let services = prefixes.len();
+            let what = if services > 1 {
+                format!("{} actions of {services} services", entry.allowed.len())
+            } else {
+                format!("all {} actions of `{service}`", entry.allowed.len())
             };
-            for (set, value) in grant.entries() {
-                let Some(text) = value.as_str() else {
-                    continue;
-                };
-                let Some((service, action)) = text.split_once(':') else {
-                    continue;
-                };
-                let service_wide = action.chars().all(|c| c == '*');
-                let cross_service = service.contains(['*', '?']);
-                if !(service_wide || cross_service) || (service == "*" && service_wide) {
-                    continue;
-                }
-                let allowed = set.intersection(&grant.actions);
-                let Some((reach, resource)) = allowed
-                    .iter()
-                    .filter_map(|id| grant.reach_for(id))
-                    .max_by_key(|(reach, _)| *reach)
-                else {
-                    continue;
-                };
-                if !reach.is_broad() {
-                    continue;
-                }
-                let services = {
-                    let mut prefixes: Vec<String> = allowed
-                        .iter()
-                        .map(|id| catalog.qualified_name(id))
-                        .filter_map(|n| n.split(':').next().map(str::to_string))
-                        .collect();
-                    prefixes.dedup();
-                    prefixes.len()
-                };
-                let what = if services > 1 {
-                    format!("{} actions of {services} services", allowed.len())
-                } else {
-                    format!("all {} actions of `{service}`", allowed.len())
-                };
-                out.push(
-                    Self::META
-                        .finding(
-                            value.span,
-                            format!("`{text}` allows {what} on every resource"),
-                        )
-                        .with_related(resource, "on every resource")
-                        .with_help("list the actions the principal calls instead of a wildcard")
-                        .with_confidence(confidence),
-                );
-            }
+            out.push(
+                Self::META
+                    .finding(
+                        entry.action_span,
+                        format!("`{text}` allows {what} on every resource"),
+                    )
+                    .with_related(entry.resource_span, "on every resource")
+                    .with_help("list the actions the principal calls instead of a wildcard")
+                    .with_confidence(entry.confidence),
+            );
         }
     }
 }

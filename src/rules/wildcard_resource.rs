@@ -3,6 +3,7 @@
 use super::{Context, Rule, declare_rule};
 use crate::catalog::{ActionId, ActionSet, Catalog};
 use crate::finding::{Confidence, Finding};
+use crate::policy::sensitive::claimed;
 
 /// How many actions the message names before "and N more".
 const NAMED: usize = 3;
@@ -13,8 +14,12 @@ declare_rule! {
     /// resource-level permissions, naming a few of them and the ARN format to write instead.
     /// Statements whose actions all take only `"*"` (`ec2:DescribeInstances`,
     /// `s3:ListAllMyBuckets`, `sts:GetCallerIdentity`) are left alone: there is nothing to
-    /// scope. `Action: "*"` is `admin-access`'s and `iam:PassRole` is `passrole-unscoped`'s;
-    /// a condition on the statement lowers the confidence, as it may scope by tag. Resource
+    /// scope. It is the catch-all: actions an enabled, more specific rule reports on the
+    /// statement are left to it (`Action: "*"` to `admin-access`, `s3:*` to `wildcard-action`,
+    /// `iam:PassRole` to `passrole-unscoped`, writes to `write-without-constraints`, sensitive
+    /// actions to `data-exfiltration`, `credentials-exposure`, `permissions-management` and
+    /// `resource-exposure`); with that rule turned off, they are named here again. A condition
+    /// on the statement lowers the confidence, as it may scope by tag. Resource
     /// policies (bucket, key, queue policies) are not judged: there `*` means the resource
     /// the policy is attached to.
     ///
@@ -53,7 +58,8 @@ impl Rule for WildcardResource {
         if !cx.policy.is_identity_like() {
             return;
         }
-        let pass_role = catalog.action("iam:PassRole");
+        // What the more specific security rules report is theirs; only the rest is named here.
+        let claimed = claimed(cx.policy, &|id| cx.is_enabled(id));
         for (statement, actions) in cx.statements() {
             if !statement.is_allow() || actions.negated {
                 continue;
@@ -65,16 +71,9 @@ impl Rule for WildcardResource {
             else {
                 continue;
             };
-            if actions
-                .entries
-                .iter()
-                .any(|e| matches!(e.pattern, Some("*" | "*:*")))
-            {
-                continue;
-            }
             let mut scopable = catalog.resource_scoped(&actions.union);
-            if let Some(id) = pass_role {
-                scopable.remove(id);
+            if let Some((_, taken)) = claimed.iter().find(|(s, _)| *s == statement.value.span) {
+                scopable = scopable.difference(taken);
             }
             if scopable.is_empty() {
                 continue;

@@ -1,9 +1,8 @@
 //! `write-without-constraints`: write actions are allowed on every resource without a condition.
 
 use super::{Context, Rule, declare_rule};
-use crate::catalog::{AccessLevel, ActionId, Catalog};
 use crate::finding::Finding;
-use crate::policy::sensitive::{BroadEntry, broad_entries, lists, name_list};
+use crate::policy::sensitive::{BroadEntry, Kind, broad_entries, name_list};
 use crate::source::Span;
 
 declare_rule! {
@@ -12,9 +11,10 @@ declare_rule! {
     /// on every resource without a condition that limits them. Actions that only accept
     /// `"*"` are left out (there is nothing narrower to write), and so are actions that
     /// `permissions-management`, `credentials-exposure`, `resource-exposure` and
-    /// `passrole-unscoped` report; service-wide wildcards (`s3:*`) and `NotAction` are left to
-    /// `wildcard-action` and `allow-with-not-action`. One finding per statement, at its first
-    /// write action entry.
+    /// `passrole-unscoped` report; service-wide wildcards (`s3:*`), `*` and `NotAction` are left
+    /// to `wildcard-action`, `admin-access` and `allow-with-not-action`. One finding per
+    /// statement, at its first write action entry; `wildcard-resource` does not name these
+    /// actions again.
     ///
     /// ## Why is this bad?
     /// Write on everything means delete, overwrite and reconfigure on every resource of the
@@ -47,16 +47,7 @@ impl Rule for WriteWithoutConstraints {
         // One finding per statement: policies list dozens of write actions on `"*"`, and one
         // line per action would bury the other rules.
         let mut statements: Vec<(Span, Vec<BroadEntry>)> = Vec::new();
-        for entry in broad_entries(cx.policy, is_plain_write) {
-            // The catch-all: entries that already say "everything" are reported by
-            // `wildcard-action` and `allow-with-not-action`.
-            let service_wide = entry
-                .action_text
-                .split_once(':')
-                .is_some_and(|(_, action)| action.chars().all(|c| c == '*'));
-            if service_wide || entry.action_text == "NotAction" {
-                continue;
-            }
+        for entry in broad_entries(cx.policy, Kind::WriteWithoutConstraints) {
             match statements.iter_mut().find(|(s, _)| *s == entry.statement) {
                 Some((_, entries)) => entries.push(entry),
                 None => statements.push((entry.statement, vec![entry])),
@@ -86,18 +77,4 @@ impl Rule for WriteWithoutConstraints {
                 .with_confidence(first.confidence));
         }
     }
-}
-
-/// Write actions not reported by a more specific rule (`passrole-unscoped` owns PassRole).
-fn is_plain_write(id: ActionId) -> bool {
-    let catalog = Catalog::get();
-    if catalog.action("iam:PassRole") == Some(id) {
-        return false;
-    }
-    let levels = catalog.access_levels(id);
-    let l = lists();
-    levels.contains(AccessLevel::Write)
-        && !levels.contains(AccessLevel::PermissionsManagement)
-        && !l.credentials_exposure.contains(id)
-        && !l.resource_exposure.contains(id)
 }
