@@ -35,6 +35,7 @@ pub mod redundant_action;
 pub mod resource_exposure;
 pub mod resource_policy_wildcard_action;
 pub mod resource_type_mismatch;
+pub mod s3_cross_account_object_access;
 pub mod tag_condition_bypass;
 pub mod trust_account_root;
 pub mod trust_any_principal;
@@ -227,6 +228,7 @@ pub static RULES: &[&dyn Rule] = &[
     &trust_account_root::TrustAccountRoot,
     &public_resource_policy::PublicResourcePolicy,
     &resource_policy_wildcard_action::ResourcePolicyWildcardAction,
+    &s3_cross_account_object_access::S3CrossAccountObjectAccess,
     &confused_deputy::ConfusedDeputy,
     &forbidden_action::ForbiddenAction,
     &unused_suppression::UnusedSuppression,

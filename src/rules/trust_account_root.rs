@@ -9,7 +9,9 @@ declare_rule! {
     /// ## What it does
     /// Reports, as information, a role trust policy that names an account root
     /// (`arn:aws:iam::123456789012:root` or `123456789012`) as its principal without a
-    /// condition that narrows it (`aws:PrincipalArn`, `aws:PrincipalTag/...`).
+    /// condition that narrows it (`aws:PrincipalArn`, `aws:PrincipalTag/...`). Accounts listed
+    /// in `[trust] allowed-accounts` of `iamlint.toml` are accepted; an account written as a
+    /// deploy-time value (`${AWS::AccountId}`) is never on that list.
     ///
     /// ## Why is this bad?
     /// The root ARN does not mean the root user: it delegates to the whole account. Every
@@ -47,7 +49,13 @@ impl Rule for TrustAccountRoot {
             if pinned(statement) != Some(false) {
                 continue;
             }
-            for principal in principals(statement).iter().filter(|p| p.is_account_root()) {
+            let allowed = |account: Option<&str>| {
+                account.is_some_and(|a| cx.settings.trust.is_allowed_account(a))
+            };
+            for principal in principals(statement)
+                .iter()
+                .filter(|p| p.is_account_root() && !allowed(p.literal_account()))
+            {
                 out.push(
                     Self::META
                         .finding(

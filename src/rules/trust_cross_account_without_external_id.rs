@@ -10,7 +10,8 @@ declare_rule! {
     /// Suggests an `sts:ExternalId` condition on a role trust policy statement that names a
     /// literal account (`123456789012`, `arn:aws:iam::123456789012:root`, a role or user of
     /// it) with no condition pinning the caller. Accounts written as deploy-time values
-    /// (`${AWS::AccountId}`) are taken to be your own and left alone.
+    /// (`${AWS::AccountId}`) are taken to be your own and left alone, and so are the accounts
+    /// listed in `[trust] allowed-accounts` of `iamlint.toml`.
     ///
     /// ## Why is this bad?
     /// A role for a third party (a SaaS vendor, a monitoring service) is open to the
@@ -53,6 +54,9 @@ impl Rule for TrustCrossAccountWithoutExternalId {
                 let Some(account) = principal.literal_account() else {
                     continue;
                 };
+                if cx.settings.trust.is_allowed_account(account) {
+                    continue;
+                }
                 out.push(
                     Self::META
                         .finding(

@@ -16,6 +16,12 @@ declare_rule! {
     /// `organization:*`, `system:serviceaccount:*`). The provider is recognised from the
     /// `Federated` ARN or from the condition keys.
     ///
+    /// `[trust] allowed-oidc-subjects` of `iamlint.toml` lists the subjects roles may trust
+    /// (`repo:my-org/*`, `repo:my-org/deploy:ref:refs/heads/main`; `*` and `?` are wildcards).
+    /// A subject a listed pattern covers is accepted, even an open one; when the list is not
+    /// empty, a subject it does not cover is reported too. Subjects that are deploy-time values
+    /// are not judged.
+    ///
     /// ## Why is this bad?
     /// These providers sign tokens for every customer. With only an `:aud` check, any GitHub
     /// repository in the world (or any pod of the cluster) can assume the role: attackers scan
@@ -127,29 +133,36 @@ impl Rule for TrustOidcUnscoped {
                 );
                 continue;
             }
-            for condition in subjects {
-                let Some(open) = condition.values.iter().find(|v| {
-                    v.as_str().is_some_and(|s| {
-                        s.chars().all(|c| c == '*') || provider.open_subjects.contains(&s)
-                    })
-                }) else {
+            let trust = &cx.settings.trust;
+            for value in subjects.iter().flat_map(|c| c.values.iter()) {
+                let Some(subject) = value.as_str() else {
                     continue;
                 };
-                out.push(
+                if trust.is_allowed_oidc_subject(subject) {
+                    continue;
+                }
+                let open =
+                    subject.chars().all(|c| c == '*') || provider.open_subjects.contains(&subject);
+                let finding = if open {
                     Self::META
                         .finding(
-                            open.span,
-                            format!(
-                                "`{}` admits any {}",
-                                open.as_str().unwrap_or_default(),
-                                provider.name
-                            ),
+                            value.span,
+                            format!("`{subject}` admits any {}", provider.name),
                         )
-                        .with_related(federated.value.span, "trusted provider")
                         .with_help(
                             "name your own repository, project or service account in the pattern",
-                        ),
-                );
+                        )
+                } else if !trust.allowed_oidc_subjects.is_empty() {
+                    Self::META
+                        .finding(
+                            value.span,
+                            format!("`{subject}` is not among the `[trust] allowed-oidc-subjects` of iamlint.toml"),
+                        )
+                        .with_help("trust only the listed subjects, or add this one to the list")
+                } else {
+                    continue;
+                };
+                out.push(finding.with_related(federated.value.span, "trusted provider"));
             }
         }
     }

@@ -1,0 +1,11 @@
+resource "aws_iam_role" "tooling" {
+  name = "tooling-access"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { AWS = ["arn:aws:iam::444455556666:root", "arn:aws:iam::777788889999:root"] }
+      Action    = "sts:AssumeRole"
+    }]
+  })
+}
