@@ -137,6 +137,25 @@ fn wildcard_resource_leaves_writes_to_write_without_constraints_unless_it_is_off
             "{fixture}:4:81: warning[wildcard-resource] `s3:PutObject` can be scoped to resources, but is granted on every resource\n"
         )
     );
+    // Turned off in the configuration, the same.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(fixture, dir.path().join("policy.json")).unwrap();
+    std::fs::write(
+        dir.path().join("iamlint.toml"),
+        "[rules]\nwrite-without-constraints = \"off\"\n",
+    )
+    .unwrap();
+    let off = iamlint()
+        .args(["check", "-f", "compact", "--fail-on", "never"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let off = String::from_utf8(off.stdout).unwrap();
+    assert!(
+        off.contains("warning[wildcard-resource] `s3:PutObject`"),
+        "{off}"
+    );
+    assert!(!off.contains("[write-without-constraints]"), "{off}");
 }
 
 #[test]
