@@ -15,7 +15,10 @@ use self::body::{Attr, Block, Expr, Src};
 use self::carriers::{ATTACHMENTS, CARRIERS, GRANTS, Holds, PROFILE_USERS, principal_kind};
 use self::lower::{Doc, Lowerer};
 use super::{Extraction, OffsetMap, json, syntax_error};
-use crate::document::{Attachment, Origin, PolicyDocument, PolicyKind, PrincipalKind};
+use crate::document::{
+    Attachment, ManagedAttachment, Origin, PolicyDocument, PolicyKind, PrincipalKind,
+};
+use crate::policy::managed;
 use crate::source::{FileId, SourceFile, Span};
 use crate::value::{Unknown, Value, ValueKind};
 use std::collections::HashMap;
@@ -172,6 +175,7 @@ fn extract_with(
         links: Vec::new(),
         profiles: Vec::new(),
         principal_notes: Vec::new(),
+        managed: Vec::new(),
         external: Vec::new(),
         child,
         called: Vec::new(),
@@ -285,6 +289,8 @@ struct Run<'m, 'a> {
     profiles: Vec<(String, Attachment)>,
     /// Facts about a principal that belong on every document it receives.
     principal_notes: Vec<(String, String)>,
+    /// AWS managed policies of the built-in table attached to principals by ARN.
+    managed: Vec<ManagedAttachment>,
     external: Vec<(FileId, FileId)>,
     /// Analysing a child module with its caller's inputs: only documents that read an input
     /// are kept (the others are the same as when the child is checked on its own).
@@ -509,6 +515,11 @@ impl<'a> Run<'_, 'a> {
                 boundary,
             }),
             None => {
+                if !boundary
+                    && let Some(managed) = managed::attachment(principal_kind, &principal, policy)
+                {
+                    self.managed.push(managed);
+                }
                 let written = match policy.to_json() {
                     serde_json::Value::String(text) => text,
                     other => other.to_string(),
@@ -661,6 +672,7 @@ impl<'a> Run<'_, 'a> {
             links,
             profiles,
             principal_notes,
+            managed,
             external,
             called,
             ..
@@ -716,6 +728,7 @@ impl<'a> Run<'_, 'a> {
         for (principal, note) in &principal_notes {
             notes_by_principal.entry(principal).or_default().push(note);
         }
+        let managed_by_principal = managed::by_principal(&managed);
         let mut documents = Vec::with_capacity(found.len());
         for mut found in found {
             let mut boundary_of = Vec::new();
@@ -787,6 +800,7 @@ impl<'a> Run<'_, 'a> {
                 },
                 kind: found.kind,
                 value: found.value,
+                managed: managed::of(&managed_by_principal, &principals),
                 attachments: found.attachments,
             });
         }
