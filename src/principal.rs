@@ -158,14 +158,19 @@ fn check_one(
     }
     let kind = kind_name(kind);
     for mut finding in found {
-        finding
-            .message
-            .push_str(&format!(", across the policies of {kind} `{name}`"));
         let home = granting.iter().map(|&i| &documents[i]).find(|d| {
             d.value.span.file == finding.primary.file
                 && d.value.span.start <= finding.primary.start
                 && finding.primary.end <= d.value.span.end
         });
+        if let Some(policy) = home.and_then(|d| managed::name_of(d)) {
+            finding
+                .message
+                .push_str(&format!(" (from AWS managed policy `{policy}`)"));
+        }
+        finding
+            .message
+            .push_str(&format!(", across the policies of {kind} `{name}`"));
         finding.origin = home.and_then(|d| d.origin.label()).map(Arc::from);
         out.push(finding);
     }

@@ -90,6 +90,19 @@ pub fn document(attachment: &ManagedAttachment) -> Option<PolicyDocument> {
     })
 }
 
+/// The table name of a document made by [`document`], `None` for every other document.
+pub fn name_of(document: &PolicyDocument) -> Option<&str> {
+    if document.origin.attribute.is_some() {
+        return None;
+    }
+    let name = document
+        .origin
+        .address
+        .as_deref()?
+        .strip_prefix("arn:aws:iam::aws:policy/")?;
+    table().contains_key(name).then_some(name)
+}
+
 /// The attachments indexed by principal name, for [`of`].
 pub fn by_principal(managed: &[ManagedAttachment]) -> HashMap<&str, Vec<&ManagedAttachment>> {
     let mut map: HashMap<&str, Vec<&ManagedAttachment>> = HashMap::new();
