@@ -568,7 +568,8 @@ pub fn default_file() -> String {
         "\n\
          # Who roles may trust without a finding from the trust rules.\n\
          [trust]\n\
-         # 12-digit account ids of other accounts that may assume roles defined here.\n\
+         # 12-digit account ids of other accounts that may assume roles defined here, or\n\
+         # get object access in bucket policies here (s3-cross-account-object-access).\n\
          # allowed-accounts = [\"123456789012\"]\n\
          # OIDC subjects (`token.actions.githubusercontent.com:sub` and the like) that may\n\
          # assume roles; `*` and `?` are wildcards.\n\

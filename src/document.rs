@@ -12,6 +12,9 @@ pub struct PolicyDocument {
     /// The policy object itself (the value holding `Statement`).
     pub value: Value,
     pub attachments: Vec<Attachment>,
+    /// AWS managed policies of the built-in table (`crate::policy::managed`) attached by ARN
+    /// to the principals this document is attached to, for the per-principal pass.
+    pub managed: Vec<ManagedAttachment>,
 }
 
 /// Where a document came from, stable across runs so it can name findings and fingerprints.
@@ -106,4 +109,15 @@ pub struct Attachment {
     /// Where the attachment is written (the attachment resource, the `Roles:` entry).
     #[serde(skip)]
     pub span: Option<Span>,
+}
+
+/// An AWS managed policy attached by ARN that the built-in table resolves.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ManagedAttachment {
+    pub principal_kind: PrincipalKind,
+    pub principal: String,
+    /// The policy's name in the table (`AdministratorAccess`).
+    pub name: String,
+    /// The ARN as written.
+    pub span: Span,
 }

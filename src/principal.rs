@@ -6,9 +6,9 @@ use crate::catalog::{Catalog, wildcard_match};
 use crate::document::{PolicyDocument, PolicyKind, PrincipalKind};
 use crate::finding::{Confidence, Finding};
 use crate::policy::effective::{Effective, Reach};
-use crate::policy::escalation;
 use crate::policy::principals::{PrincipalType, principals};
 use crate::policy::{self, Policy};
+use crate::policy::{escalation, managed};
 use crate::rules::{privilege_escalation, tag_condition_bypass};
 use crate::source::Span;
 use crate::value::{TemplatePart, Value, ValueKind};
@@ -32,6 +32,17 @@ pub fn check(
     path_of: &(dyn Fn(&PolicyDocument) -> PathBuf + Sync),
     enabled: &(dyn Fn(&str) -> bool + Sync),
 ) -> Vec<Finding> {
+    // AWS managed policies attached by ARN join their principals as documents of their own,
+    // whose values all sit on the ARN as written.
+    let mut seen = HashSet::new();
+    let builtin: Vec<PolicyDocument> = documents
+        .iter()
+        .flat_map(|d| &d.managed)
+        .filter(|m| seen.insert((m.principal_kind, &m.principal, &m.name, m.span)))
+        .filter_map(managed::document)
+        .collect();
+    let documents: Vec<&PolicyDocument> = documents.iter().chain(&builtin).collect();
+    let documents = documents.as_slice();
     let mut by_principal: BTreeMap<Key, Vec<usize>> = BTreeMap::new();
     let mut trusts: BTreeMap<Key, Vec<usize>> = BTreeMap::new();
     for (index, document) in documents.iter().enumerate() {
@@ -101,7 +112,7 @@ pub fn check(
 
 /// The principal-wide rules for one principal with several granting policies.
 fn check_one(
-    documents: &[PolicyDocument],
+    documents: &[&PolicyDocument],
     path_of: &(dyn Fn(&PolicyDocument) -> PathBuf + Sync),
     enabled: &(dyn Fn(&str) -> bool + Sync),
     kind: PrincipalKind,
@@ -119,7 +130,7 @@ fn check_one(
     }
     let parsed: Vec<(usize, Policy<'_>)> = indices
         .iter()
-        .map(|&i| (i, policy::parse(&documents[i])))
+        .map(|&i| (i, policy::parse(documents[i])))
         .collect();
     let policies: Vec<&Policy<'_>> = parsed
         .iter()
@@ -147,14 +158,19 @@ fn check_one(
     }
     let kind = kind_name(kind);
     for mut finding in found {
-        finding
-            .message
-            .push_str(&format!(", across the policies of {kind} `{name}`"));
         let home = granting.iter().map(|&i| &documents[i]).find(|d| {
             d.value.span.file == finding.primary.file
                 && d.value.span.start <= finding.primary.start
                 && finding.primary.end <= d.value.span.end
         });
+        if let Some(policy) = home.and_then(|d| managed::name_of(d)) {
+            finding
+                .message
+                .push_str(&format!(" (from AWS managed policy `{policy}`)"));
+        }
+        finding
+            .message
+            .push_str(&format!(", across the policies of {kind} `{name}`"));
         finding.origin = home.and_then(|d| d.origin.label()).map(Arc::from);
         out.push(finding);
     }
@@ -177,7 +193,7 @@ struct Chains {
 
 impl Chains {
     fn new(
-        documents: &[PolicyDocument],
+        documents: &[&PolicyDocument],
         groups: &[(Key, Vec<usize>)],
         trusts: BTreeMap<Key, Vec<usize>>,
     ) -> Chains {
@@ -201,7 +217,7 @@ impl Chains {
     /// and whose trust policy lets it.
     fn check(
         &self,
-        documents: &[PolicyDocument],
+        documents: &[&PolicyDocument],
         (scope, kind, name): &Key,
         indices: &[usize],
         out: &mut Vec<Finding>,
@@ -215,7 +231,7 @@ impl Chains {
         let parsed: Vec<Policy<'_>> = indices
             .iter()
             .filter(|&&i| documents[i].kind != PolicyKind::PermissionsBoundary)
-            .map(|&i| policy::parse(&documents[i]))
+            .map(|&i| policy::parse(documents[i]))
             .collect();
         let policies: Vec<&Policy<'_>> = parsed.iter().collect();
         let effective = Effective::new(&policies, &[]);
@@ -262,13 +278,13 @@ impl Chains {
 }
 
 /// Whether a role's own policies make it an administrator or let it escalate.
-fn danger(documents: &[PolicyDocument], indices: &[usize]) -> Option<Danger> {
+fn danger(documents: &[&PolicyDocument], indices: &[usize]) -> Option<Danger> {
     let parsed: Vec<(bool, Policy<'_>)> = indices
         .iter()
         .map(|&i| {
             (
                 documents[i].kind == PolicyKind::PermissionsBoundary,
-                policy::parse(&documents[i]),
+                policy::parse(documents[i]),
             )
         })
         .collect();
@@ -323,13 +339,13 @@ fn references(value: &Value, address: &str) -> bool {
 /// Whether one of the trust documents lets `principal` assume the role: by reference (high),
 /// or through its account's root (medium: the account's policies decide).
 fn trusted_by(
-    documents: &[PolicyDocument],
+    documents: &[&PolicyDocument],
     trust: &[usize],
     principal: &str,
 ) -> Option<(Span, Confidence)> {
     let mut best: Option<(Span, Confidence)> = None;
     for &index in trust {
-        let policy = policy::parse(&documents[index]);
+        let policy = policy::parse(documents[index]);
         for statement in policy.statements.iter().filter(|s| s.is_allow()) {
             let assumes = statement.actions().iter().any(|a| {
                 a.as_str()

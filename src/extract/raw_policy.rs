@@ -46,6 +46,7 @@ pub fn extract(file: FileId, source: &SourceFile, intent: Intent) -> Extraction 
             kind: PolicyKind::Unknown,
             value,
             attachments: Vec::new(),
+            managed: Vec::new(),
         }),
         Ok(None) if intent == Intent::Explicit => {
             extraction.diagnostics.push(parse_error::finding(

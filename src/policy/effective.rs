@@ -585,6 +585,7 @@ mod tests {
             kind: PolicyKind::Identity,
             value,
             attachments: Vec::new(),
+            managed: Vec::new(),
         }
     }
 

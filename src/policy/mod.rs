@@ -4,6 +4,7 @@ pub mod actions;
 pub mod arn;
 pub mod effective;
 pub mod escalation;
+pub mod managed;
 mod parse;
 pub mod principals;
 pub mod sensitive;

@@ -14,9 +14,12 @@ use self::lower::{Lowerer, Position, render};
 use self::tree::{Node, NodeKind};
 use super::raw_policy::Intent;
 use super::{Extraction, OffsetMap, json, yaml};
-use crate::document::{Attachment, Origin, PolicyDocument, PolicyKind, PrincipalKind};
+use crate::document::{
+    Attachment, ManagedAttachment, Origin, PolicyDocument, PolicyKind, PrincipalKind,
+};
 use crate::extract::syntax_error;
 use crate::finding::Finding;
+use crate::policy::managed;
 use crate::rules::{invalid_suppression, parse_error};
 use crate::source::{FileId, SourceFile, Span};
 use crate::suppress::{Directives, SuppressionKind};
@@ -225,6 +228,8 @@ pub struct Extractor<'t> {
     inherited: Vec<((PrincipalKind, String), Attachment)>,
     /// Facts about a principal that belong on every document it receives.
     principal_notes: Vec<(String, String)>,
+    /// AWS managed policies of the built-in table attached to principals by ARN.
+    managed: Vec<ManagedAttachment>,
     diagnostics: Vec<Finding>,
     /// Nodes lowered as policy documents: the policy parser reports their duplicate keys.
     document_spans: HashSet<(u32, u32)>,
@@ -269,6 +274,7 @@ fn run(file: FileId, text: &str, mut root: Node) -> Extraction {
         links: Vec::new(),
         inherited: Vec::new(),
         principal_notes: Vec::new(),
+        managed: Vec::new(),
         diagnostics,
         document_spans: HashSet::new(),
     };
@@ -519,13 +525,20 @@ impl<'t> Extractor<'t> {
                         attachment: attachment(element.span),
                         boundary: false,
                     }),
-                    None => self.principal_notes.push((
-                        principal.to_string(),
-                        format!(
-                            "`{principal}` also has managed policy `{}`",
-                            self.describe(element)
-                        ),
-                    )),
+                    None => {
+                        if let Some(value) = self.lowerer().value(element, Position::Other)
+                            && let Some(managed) = managed::attachment(kind, principal, &value)
+                        {
+                            self.managed.push(managed);
+                        }
+                        self.principal_notes.push((
+                            principal.to_string(),
+                            format!(
+                                "`{principal}` also has managed policy `{}`",
+                                self.describe(element)
+                            ),
+                        ));
+                    }
                 }
             }
         }
@@ -652,6 +665,7 @@ impl<'t> Extractor<'t> {
             links,
             inherited,
             principal_notes,
+            managed,
             mut diagnostics,
             ..
         } = self;
@@ -676,6 +690,7 @@ impl<'t> Extractor<'t> {
         for (principal, note) in &principal_notes {
             notes_by_principal.entry(principal).or_default().push(note);
         }
+        let managed_by_principal = managed::by_principal(&managed);
         let mut documents = Vec::with_capacity(found.len());
         for mut found in found {
             if let Some(condition) = conditions.get(found.owner.as_str()) {
@@ -753,6 +768,7 @@ impl<'t> Extractor<'t> {
                 },
                 kind: found.kind,
                 value: found.value,
+                managed: managed::of(&managed_by_principal, &principals),
                 attachments: found.attachments,
             });
         }

@@ -17,7 +17,10 @@ use self::carriers::{
 };
 use self::lower::{Doc, Lowerer};
 use super::{Extraction, OffsetMap, json, syntax_error};
-use crate::document::{Attachment, Origin, PolicyDocument, PolicyKind, PrincipalKind};
+use crate::document::{
+    Attachment, ManagedAttachment, Origin, PolicyDocument, PolicyKind, PrincipalKind,
+};
+use crate::policy::managed;
 use crate::source::{FileId, SourceFile, Span};
 use crate::value::{Unknown, Value, ValueKind};
 use std::collections::HashMap;
@@ -174,6 +177,7 @@ fn extract_with(
         links: Vec::new(),
         inherited: Vec::new(),
         principal_notes: Vec::new(),
+        managed: Vec::new(),
         external: Vec::new(),
         child,
         called: Vec::new(),
@@ -288,6 +292,8 @@ struct Run<'m, 'a> {
     inherited: Vec<((PrincipalKind, String), Attachment)>,
     /// Facts about a principal that belong on every document it receives.
     principal_notes: Vec<(String, String)>,
+    /// AWS managed policies of the built-in table attached to principals by ARN.
+    managed: Vec<ManagedAttachment>,
     external: Vec<(FileId, FileId)>,
     /// Analysing a child module with its caller's inputs: only documents that read an input
     /// are kept (the others are the same as when the child is checked on its own).
@@ -539,6 +545,11 @@ impl<'a> Run<'_, 'a> {
                 boundary,
             }),
             None => {
+                if !boundary
+                    && let Some(managed) = managed::attachment(principal_kind, &principal, policy)
+                {
+                    self.managed.push(managed);
+                }
                 let written = match policy.to_json() {
                     serde_json::Value::String(text) => text,
                     other => other.to_string(),
@@ -691,6 +702,7 @@ impl<'a> Run<'_, 'a> {
             links,
             inherited,
             principal_notes,
+            managed,
             external,
             called,
             ..
@@ -749,6 +761,7 @@ impl<'a> Run<'_, 'a> {
         for (principal, note) in &principal_notes {
             notes_by_principal.entry(principal).or_default().push(note);
         }
+        let managed_by_principal = managed::by_principal(&managed);
         let mut documents = Vec::with_capacity(found.len());
         for mut found in found {
             let mut boundary_of = Vec::new();
@@ -819,6 +832,7 @@ impl<'a> Run<'_, 'a> {
                 },
                 kind: found.kind,
                 value: found.value,
+                managed: managed::of(&managed_by_principal, &principals),
                 attachments: found.attachments,
             });
         }
