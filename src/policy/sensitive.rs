@@ -151,8 +151,10 @@ impl Kind {
 /// Write actions no more specific rule reports: the sensitive lists and permissions
 /// management have their own rules, and `passrole-unscoped` owns `iam:PassRole`.
 fn is_plain_write(id: ActionId) -> bool {
+    static PASS_ROLE: OnceLock<Option<ActionId>> = OnceLock::new();
     let catalog = Catalog::get();
-    if catalog.action("iam:PassRole") == Some(id) {
+    // Looked up once: this runs for every action a statement expands to.
+    if *PASS_ROLE.get_or_init(|| catalog.action("iam:PassRole")) == Some(id) {
         return false;
     }
     let levels = catalog.access_levels(id);
@@ -185,12 +187,15 @@ pub fn is_wildcard_entry(text: &str) -> bool {
 /// write). Entries that already say "everything" are left to the rule that reports them, so
 /// one fix is not reported five times: `*` to `admin-access`, `s3:*` to `wildcard-action`,
 /// `NotAction` to `allow-with-not-action`.
-pub fn broad_entries(policy: &Policy<'_>, kind: Kind) -> Vec<BroadEntry> {
+pub fn broad_entries(
+    policy: &Policy<'_>,
+    effective: &Effective<'_, '_>,
+    kind: Kind,
+) -> Vec<BroadEntry> {
     if !grants_to_holder(policy) {
         return Vec::new();
     }
     let catalog = Catalog::get();
-    let effective = Effective::of(policy);
     let mut out = Vec::new();
     for grant in &effective.grants {
         if grant.is_not_action() {
@@ -255,11 +260,10 @@ pub struct WildcardEntry {
 
 /// The entries `wildcard-action` reports: [`is_wildcard_entry`] ones of `Allow` statements
 /// whose resources reach every resource of the service, with no condition that limits them.
-pub fn wildcard_entries(policy: &Policy<'_>) -> Vec<WildcardEntry> {
+pub fn wildcard_entries(policy: &Policy<'_>, effective: &Effective<'_, '_>) -> Vec<WildcardEntry> {
     if !grants_to_holder(policy) {
         return Vec::new();
     }
-    let effective = Effective::of(policy);
     let mut out = Vec::new();
     for grant in &effective.grants {
         let Some(confidence) = grant.guards.confidence() else {
@@ -296,7 +300,11 @@ pub fn wildcard_entries(policy: &Policy<'_>) -> Vec<WildcardEntry> {
 /// reports as allowed on every resource, by statement span: what `wildcard-resource` leaves
 /// out, so that it only names what no more specific rule does. Rules the user turned off
 /// claim nothing, and their actions come back to `wildcard-resource`.
-pub fn claimed(policy: &Policy<'_>, enabled: &dyn Fn(&str) -> bool) -> Vec<(Span, ActionSet)> {
+pub fn claimed(
+    policy: &Policy<'_>,
+    effective: &Effective<'_, '_>,
+    enabled: &dyn Fn(&str) -> bool,
+) -> Vec<(Span, ActionSet)> {
     let catalog = Catalog::get();
     let mut out: Vec<(Span, ActionSet)> = Vec::new();
     let mut claim = |statement: Span, actions: &ActionSet| match out
@@ -307,7 +315,7 @@ pub fn claimed(policy: &Policy<'_>, enabled: &dyn Fn(&str) -> bool) -> Vec<(Span
         None => out.push((statement, actions.clone())),
     };
     for kind in Kind::ALL.into_iter().filter(|k| enabled(k.rule())) {
-        for entry in broad_entries(policy, kind) {
+        for entry in broad_entries(policy, effective, kind) {
             let mut set = ActionSet::new();
             for id in entry.actions {
                 set.insert(id);
@@ -316,7 +324,7 @@ pub fn claimed(policy: &Policy<'_>, enabled: &dyn Fn(&str) -> bool) -> Vec<(Span
         }
     }
     if enabled("wildcard-action") {
-        for entry in wildcard_entries(policy) {
+        for entry in wildcard_entries(policy, effective) {
             claim(entry.statement, &entry.allowed);
         }
     }

@@ -46,7 +46,7 @@ declare_rule! {
 
 impl Rule for CredentialsExposure {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        for entry in broad_entries(cx.policy, Kind::CredentialsExposure) {
+        for entry in broad_entries(cx.policy, cx.effective(), Kind::CredentialsExposure) {
             out.push(
                 Self::META
                     .finding(

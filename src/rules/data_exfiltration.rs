@@ -44,7 +44,7 @@ declare_rule! {
 
 impl Rule for DataExfiltration {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        for entry in broad_entries(cx.policy, Kind::DataExfiltration) {
+        for entry in broad_entries(cx.policy, cx.effective(), Kind::DataExfiltration) {
             out.push(
                 Self::META
                     .finding(entry.action_span, entry.message("reading data or secrets"))

@@ -4,6 +4,7 @@ use crate::config::Settings;
 use crate::document::PolicyDocument;
 use crate::finding::{Category, Confidence, Finding, Severity};
 use crate::policy::actions::StatementActions;
+use crate::policy::effective::Effective;
 use crate::policy::{Policy, Statement};
 use crate::source::Span;
 use std::cell::OnceCell;
@@ -104,6 +105,8 @@ pub struct Context<'a> {
     pub policy: &'a Policy<'a>,
     /// Catalog expansions of each statement's actions, shared by every rule that needs them.
     actions: OnceCell<Vec<StatementActions<'a>>>,
+    /// What the policy really allows, computed once for the security rules that read it.
+    effective: OnceCell<Effective<'a, 'a>>,
     pub settings: &'a Settings,
     /// The rules that run on this document; a catch-all rule leaves to them what they report.
     rules: &'a [&'a dyn Rule],
@@ -120,6 +123,7 @@ impl<'a> Context<'a> {
             document,
             policy,
             actions: OnceCell::new(),
+            effective: OnceCell::new(),
             settings,
             rules,
         }
@@ -129,6 +133,11 @@ impl<'a> Context<'a> {
     /// configuration).
     pub fn is_enabled(&self, id: &str) -> bool {
         self.rules.iter().any(|rule| rule.meta().id == id)
+    }
+
+    /// The policy's effective permissions, computed on first use.
+    pub fn effective(&self) -> &Effective<'a, 'a> {
+        self.effective.get_or_init(|| Effective::of(self.policy))
     }
 
     /// The statements with their actions resolved against the catalog, expanded on first use.

@@ -3,7 +3,7 @@
 use super::{Context, Rule, declare_rule};
 use crate::catalog::Catalog;
 use crate::finding::{Category, Confidence, Finding, Severity};
-use crate::policy::effective::{ConditionClass, Effective, Hit, Reach, grants_to_holder};
+use crate::policy::effective::{ConditionClass, Hit, Reach, grants_to_holder};
 
 declare_rule! {
     /// ## What it does
@@ -53,7 +53,7 @@ impl Rule for PassroleUnscoped {
         let Some(pass_role) = Catalog::get().action("iam:PassRole") else {
             return;
         };
-        let effective = Effective::of(cx.policy);
+        let effective = cx.effective();
         for hit in effective.hits(pass_role) {
             let guards = &hit.grant.guards;
             let pinned_service = guards.has(ConditionClass::PassedToService);

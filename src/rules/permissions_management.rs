@@ -45,7 +45,7 @@ declare_rule! {
 
 impl Rule for PermissionsManagement {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        for entry in broad_entries(cx.policy, Kind::PermissionsManagement) {
+        for entry in broad_entries(cx.policy, cx.effective(), Kind::PermissionsManagement) {
             out.push(
                 Self::META
                     .finding(

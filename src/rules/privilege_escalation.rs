@@ -74,8 +74,8 @@ impl Rule for PrivilegeEscalation {
         if !grants_to_holder(cx.policy) {
             return;
         }
-        let effective = Effective::of(cx.policy);
-        let matches = escalation::find(&effective);
+        let effective = cx.effective();
+        let matches = escalation::find(effective);
         report(&matches, |_| true, &|_| None, out);
     }
 }

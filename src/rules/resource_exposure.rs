@@ -44,7 +44,7 @@ declare_rule! {
 
 impl Rule for ResourceExposure {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        for entry in broad_entries(cx.policy, Kind::ResourceExposure) {
+        for entry in broad_entries(cx.policy, cx.effective(), Kind::ResourceExposure) {
             out.push(
                 Self::META
                     .finding(

@@ -5,7 +5,6 @@ use super::{Context, Rule, declare_rule};
 use crate::catalog::{ActionSet, Catalog};
 use crate::document::PolicyKind;
 use crate::finding::Finding;
-use crate::policy::effective::Effective;
 use crate::policy::principals::{pinned, principals};
 use std::sync::OnceLock;
 
@@ -98,7 +97,7 @@ impl Rule for S3CrossAccountObjectAccess {
             return;
         }
         let catalog = Catalog::get();
-        let effective = Effective::of(cx.policy);
+        let effective = cx.effective();
         for grant in &effective.grants {
             if pinned(grant.statement) != Some(false) {
                 continue;

@@ -57,8 +57,8 @@ impl Rule for TagConditionBypass {
         if !grants_to_holder(cx.policy) {
             return;
         }
-        let effective = Effective::of(cx.policy);
-        check_effective(&effective, &|_, _| true, &|_| None, out);
+        let effective = cx.effective();
+        check_effective(effective, &|_, _| true, &|_| None, out);
     }
 }
 

@@ -45,7 +45,7 @@ declare_rule! {
 impl Rule for WildcardAction {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let catalog = Catalog::get();
-        for entry in wildcard_entries(cx.policy) {
+        for entry in wildcard_entries(cx.policy, cx.effective()) {
             let text = &entry.action_text;
             let service = text.split_once(':').map_or("", |(service, _)| service);
             let mut prefixes: Vec<String> = entry

@@ -47,7 +47,7 @@ impl Rule for WriteWithoutConstraints {
         // One finding per statement: policies list dozens of write actions on `"*"`, and one
         // line per action would bury the other rules.
         let mut statements: Vec<(Span, Vec<BroadEntry>)> = Vec::new();
-        for entry in broad_entries(cx.policy, Kind::WriteWithoutConstraints) {
+        for entry in broad_entries(cx.policy, cx.effective(), Kind::WriteWithoutConstraints) {
             match statements.iter_mut().find(|(s, _)| *s == entry.statement) {
                 Some((_, entries)) => entries.push(entry),
                 None => statements.push((entry.statement, vec![entry])),
