@@ -7,11 +7,12 @@ pub mod raw_policy;
 pub mod terraform;
 pub mod yaml;
 
-use crate::document::PolicyDocument;
+use crate::document::{Attachment, PolicyDocument, PrincipalKind};
 use crate::finding::Finding;
 use crate::rules::parse_error;
 use crate::source::{FileId, Span};
 use crate::value::Unknown;
+use std::collections::HashMap;
 use std::ops::Range;
 
 /// What one extractor found in one file (or module): documents, and diagnostics for what it
@@ -67,6 +68,41 @@ pub fn is_candidate(path: &std::path::Path) -> bool {
                 .iter()
                 .any(|known| extension.eq_ignore_ascii_case(known))
         })
+}
+
+/// Principals that receive every identity policy of another one: the instance profiles of a
+/// role, the users of a group. Both extractors record them while reading and apply them to
+/// each identity document once every resource is known.
+#[derive(Debug, Default)]
+pub struct Heirs {
+    by_principal: HashMap<(PrincipalKind, String), Vec<Attachment>>,
+}
+
+impl Heirs {
+    pub fn add(&mut self, kind: PrincipalKind, principal: String, heir: Attachment) {
+        self.by_principal
+            .entry((kind, principal))
+            .or_default()
+            .push(heir);
+    }
+
+    /// Adds to `attachments` the heirs of every principal in it.
+    pub fn extend(&self, attachments: &mut Vec<Attachment>) {
+        let heirs: Vec<Attachment> = attachments
+            .iter()
+            .filter_map(|a| {
+                self.by_principal
+                    .get(&(a.principal_kind, a.principal.clone()))
+            })
+            .flatten()
+            .cloned()
+            .collect();
+        for heir in heirs {
+            if !attachments.contains(&heir) {
+                attachments.push(heir);
+            }
+        }
+    }
 }
 
 /// A `parse-error` at a byte offset of `text`: it underlines the offending character, but

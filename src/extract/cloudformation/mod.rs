@@ -13,7 +13,7 @@ use self::carriers::{CARRIERS, GRANTS, Holds, elements, principal_kind};
 use self::lower::{Lowerer, Position, render};
 use self::tree::{Node, NodeKind};
 use super::raw_policy::Intent;
-use super::{Extraction, OffsetMap, json, yaml};
+use super::{Extraction, Heirs, OffsetMap, json, yaml};
 use crate::document::{
     Attachment, ManagedAttachment, Origin, PolicyDocument, PolicyKind, PrincipalKind,
 };
@@ -225,7 +225,7 @@ pub struct Extractor<'t> {
     links: Vec<PolicyLink>,
     /// Principals that receive every identity policy of another one: (the role, one of its
     /// instance profiles), (the group, one of its users).
-    inherited: Vec<((PrincipalKind, String), Attachment)>,
+    inherited: Heirs,
     /// Facts about a principal that belong on every document it receives.
     principal_notes: Vec<(String, String)>,
     /// AWS managed policies of the built-in table attached to principals by ARN.
@@ -272,7 +272,7 @@ fn run(file: FileId, text: &str, mut root: Node) -> Extraction {
         template: &template,
         found: Vec::new(),
         links: Vec::new(),
-        inherited: Vec::new(),
+        inherited: Heirs::default(),
         principal_notes: Vec::new(),
         managed: Vec::new(),
         diagnostics,
@@ -574,14 +574,15 @@ impl<'t> Extractor<'t> {
             return;
         };
         for attachment in self.principals(roles, PrincipalKind::Role) {
-            self.inherited.push((
-                (PrincipalKind::Role, attachment.principal),
+            self.inherited.add(
+                PrincipalKind::Role,
+                attachment.principal,
                 Attachment {
                     principal_kind: PrincipalKind::InstanceProfile,
                     principal: resource.id.to_string(),
                     span: attachment.span,
                 },
-            ));
+            );
         }
     }
 
@@ -607,10 +608,8 @@ impl<'t> Extractor<'t> {
         };
         for group in self.principals(groups, PrincipalKind::Group) {
             for user in &users {
-                self.inherited.push((
-                    (PrincipalKind::Group, group.principal.clone()),
-                    user.clone(),
-                ));
+                self.inherited
+                    .add(PrincipalKind::Group, group.principal.clone(), user.clone());
             }
         }
     }
@@ -679,13 +678,6 @@ impl<'t> Extractor<'t> {
         for link in &links {
             links_by_policy.entry(&link.policy).or_default().push(link);
         }
-        let mut inherited_by: HashMap<(PrincipalKind, &str), Vec<&Attachment>> = HashMap::new();
-        for ((kind, principal), heir) in &inherited {
-            inherited_by
-                .entry((*kind, principal.as_str()))
-                .or_default()
-                .push(heir);
-        }
         let mut notes_by_principal: HashMap<&str, Vec<&String>> = HashMap::new();
         for (principal, note) in &principal_notes {
             notes_by_principal.entry(principal).or_default().push(note);
@@ -727,20 +719,7 @@ impl<'t> Extractor<'t> {
                 }
             }
             if found.kind == PolicyKind::Identity {
-                let heirs: Vec<Attachment> = found
-                    .attachments
-                    .iter()
-                    .flat_map(|a| {
-                        let key = (a.principal_kind, a.principal.as_str());
-                        inherited_by.get(&key).into_iter().flatten()
-                    })
-                    .map(|heir| (*heir).clone())
-                    .collect();
-                for heir in heirs {
-                    if !found.attachments.contains(&heir) {
-                        found.attachments.push(heir);
-                    }
-                }
+                inherited.extend(&mut found.attachments);
             }
             let principals: Vec<String> = found
                 .attachments

@@ -16,7 +16,7 @@ use self::carriers::{
     ATTACHMENTS, CARRIERS, GRANTS, GROUP_MEMBERSHIPS, Holds, PROFILE_USERS, principal_kind,
 };
 use self::lower::{Doc, Lowerer};
-use super::{Extraction, OffsetMap, json, syntax_error};
+use super::{Extraction, Heirs, OffsetMap, json, syntax_error};
 use crate::document::{
     Attachment, ManagedAttachment, Origin, PolicyDocument, PolicyKind, PrincipalKind,
 };
@@ -175,7 +175,7 @@ fn extract_with(
         found: Vec::new(),
         uses: Vec::new(),
         links: Vec::new(),
-        inherited: Vec::new(),
+        inherited: Heirs::default(),
         principal_notes: Vec::new(),
         managed: Vec::new(),
         external: Vec::new(),
@@ -289,7 +289,7 @@ struct Run<'m, 'a> {
     links: Vec<Link>,
     /// Principals that receive every identity policy of another one: (the role, one of its
     /// instance profiles), (the group, one of its users).
-    inherited: Vec<((PrincipalKind, String), Attachment)>,
+    inherited: Heirs,
     /// Facts about a principal that belong on every document it receives.
     principal_notes: Vec<(String, String)>,
     /// AWS managed policies of the built-in table attached to principals by ARN.
@@ -439,14 +439,15 @@ impl<'a> Run<'_, 'a> {
                 self.lowerer
                     .principal(attr.value, attr.name_span, "aws_iam_role")
         {
-            self.inherited.push((
-                (PrincipalKind::Role, role),
+            self.inherited.add(
+                PrincipalKind::Role,
+                role,
                 Attachment {
                     principal_kind: PrincipalKind::InstanceProfile,
                     principal: address.clone(),
                     span: Some(span),
                 },
-            ));
+            );
         }
         for (_, group_attribute, users_attribute) in
             GROUP_MEMBERSHIPS.iter().filter(|(t, _, _)| *t == kind)
@@ -464,14 +465,15 @@ impl<'a> Run<'_, 'a> {
                 .principals(users.value, users.name_span, "aws_iam_user");
             for (group, _) in &groups {
                 for (user, span) in &users {
-                    self.inherited.push((
-                        (PrincipalKind::Group, group.clone()),
+                    self.inherited.add(
+                        PrincipalKind::Group,
+                        group.clone(),
                         Attachment {
                             principal_kind: PrincipalKind::User,
                             principal: user.clone(),
                             span: Some(*span),
                         },
-                    ));
+                    );
                 }
             }
         }
@@ -750,13 +752,6 @@ impl<'a> Run<'_, 'a> {
         for link in &links {
             links_by_policy.entry(&link.policy).or_default().push(link);
         }
-        let mut inherited_by: HashMap<(PrincipalKind, &str), Vec<&Attachment>> = HashMap::new();
-        for ((kind, principal), heir) in &inherited {
-            inherited_by
-                .entry((*kind, principal.as_str()))
-                .or_default()
-                .push(heir);
-        }
         let mut notes_by_principal: HashMap<&str, Vec<&String>> = HashMap::new();
         for (principal, note) in &principal_notes {
             notes_by_principal.entry(principal).or_default().push(note);
@@ -789,23 +784,8 @@ impl<'a> Run<'_, 'a> {
                     }
                 }
             }
-            let mut heirs = Vec::new();
             if found.kind == PolicyKind::Identity {
-                for attachment in &found.attachments {
-                    let key = (attachment.principal_kind, attachment.principal.as_str());
-                    heirs.extend(
-                        inherited_by
-                            .get(&key)
-                            .into_iter()
-                            .flatten()
-                            .map(|h| (*h).clone()),
-                    );
-                }
-            }
-            for heir in heirs {
-                if !found.attachments.contains(&heir) {
-                    found.attachments.push(heir);
-                }
+                inherited.extend(&mut found.attachments);
             }
             let principals: Vec<String> = found
                 .attachments
