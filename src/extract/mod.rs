@@ -7,7 +7,7 @@ pub mod raw_policy;
 pub mod terraform;
 pub mod yaml;
 
-use crate::document::{Attachment, PolicyDocument, PrincipalKind};
+use crate::document::{Attachment, PolicyDocument, PolicyKind, PrincipalKind};
 use crate::finding::Finding;
 use crate::rules::parse_error;
 use crate::source::{FileId, Span};
@@ -101,6 +101,41 @@ impl Heirs {
             if !attachments.contains(&heir) {
                 attachments.push(heir);
             }
+        }
+    }
+}
+
+/// Applies the links that point at one policy: the principals it is attached to, and those
+/// whose permissions boundary it is. A policy used only as a boundary becomes a
+/// `permissions-boundary` document; one that also grants notes the boundary use.
+pub fn apply_links<'l>(
+    kind: &mut PolicyKind,
+    attachments: &mut Vec<Attachment>,
+    notes: &mut Vec<String>,
+    links: impl IntoIterator<Item = (&'l Attachment, bool)>,
+) {
+    let mut boundary_of = Vec::new();
+    let mut attached = false;
+    for (attachment, boundary) in links {
+        if boundary {
+            boundary_of.push(attachment.clone());
+        } else if !attachments.contains(attachment) {
+            attached = true;
+            attachments.push(attachment.clone());
+        }
+    }
+    if boundary_of.is_empty() {
+        return;
+    }
+    if *kind == PolicyKind::Identity && !attached && attachments.is_empty() {
+        *kind = PolicyKind::PermissionsBoundary;
+        attachments.extend(boundary_of);
+    } else {
+        for attachment in boundary_of {
+            notes.push(format!(
+                "also the permissions boundary of `{}`",
+                attachment.principal
+            ));
         }
     }
 }

@@ -13,7 +13,7 @@ use self::carriers::{CARRIERS, GRANTS, Holds, elements, principal_kind};
 use self::lower::{Lowerer, Position, render};
 use self::tree::{Node, NodeKind};
 use super::raw_policy::Intent;
-use super::{Extraction, Heirs, OffsetMap, json, yaml};
+use super::{Extraction, Heirs, OffsetMap, apply_links, json, yaml};
 use crate::document::{
     Attachment, ManagedAttachment, Origin, PolicyDocument, PolicyKind, PrincipalKind,
 };
@@ -691,33 +691,17 @@ impl<'t> Extractor<'t> {
                     format!("created only when condition `{condition}` holds"),
                 );
             }
-            let mut boundary_of = Vec::new();
-            let mut attached = false;
-            for link in links_by_policy
+            let links = links_by_policy
                 .get(found.owner.as_str())
                 .into_iter()
                 .flatten()
-            {
-                if link.boundary {
-                    boundary_of.push(link.attachment.clone());
-                } else {
-                    attached = true;
-                    found.attachments.push(link.attachment.clone());
-                }
-            }
-            if !boundary_of.is_empty() {
-                if found.kind == PolicyKind::Identity && !attached && found.attachments.is_empty() {
-                    found.kind = PolicyKind::PermissionsBoundary;
-                    found.attachments.extend(boundary_of);
-                } else {
-                    for attachment in boundary_of {
-                        found.notes.push(format!(
-                            "also the permissions boundary of `{}`",
-                            attachment.principal
-                        ));
-                    }
-                }
-            }
+                .map(|link| (&link.attachment, link.boundary));
+            apply_links(
+                &mut found.kind,
+                &mut found.attachments,
+                &mut found.notes,
+                links,
+            );
             if found.kind == PolicyKind::Identity {
                 inherited.extend(&mut found.attachments);
             }

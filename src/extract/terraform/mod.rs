@@ -16,7 +16,7 @@ use self::carriers::{
     ATTACHMENTS, CARRIERS, GRANTS, GROUP_MEMBERSHIPS, Holds, PROFILE_USERS, principal_kind,
 };
 use self::lower::{Doc, Lowerer};
-use super::{Extraction, Heirs, OffsetMap, json, syntax_error};
+use super::{Extraction, Heirs, OffsetMap, apply_links, json, syntax_error};
 use crate::document::{
     Attachment, ManagedAttachment, Origin, PolicyDocument, PolicyKind, PrincipalKind,
 };
@@ -759,31 +759,17 @@ impl<'a> Run<'_, 'a> {
         let managed_by_principal = managed::by_principal(&managed);
         let mut documents = Vec::with_capacity(found.len());
         for mut found in found {
-            let mut boundary_of = Vec::new();
-            let mut attached = false;
-            for owner in &found.owners {
-                for link in links_by_policy.get(owner.as_str()).into_iter().flatten() {
-                    if link.boundary {
-                        boundary_of.push(link.attachment.clone());
-                    } else if !found.attachments.contains(&link.attachment) {
-                        attached = true;
-                        found.attachments.push(link.attachment.clone());
-                    }
-                }
-            }
-            if !boundary_of.is_empty() {
-                if found.kind == PolicyKind::Identity && !attached && found.attachments.is_empty() {
-                    found.kind = PolicyKind::PermissionsBoundary;
-                    found.attachments.extend(boundary_of);
-                } else {
-                    for attachment in boundary_of {
-                        found.notes.push(format!(
-                            "also the permissions boundary of `{}`",
-                            attachment.principal
-                        ));
-                    }
-                }
-            }
+            let links = found
+                .owners
+                .iter()
+                .flat_map(|owner| links_by_policy.get(owner.as_str()).into_iter().flatten())
+                .map(|link| (&link.attachment, link.boundary));
+            apply_links(
+                &mut found.kind,
+                &mut found.attachments,
+                &mut found.notes,
+                links,
+            );
             if found.kind == PolicyKind::Identity {
                 inherited.extend(&mut found.attachments);
             }
