@@ -105,6 +105,40 @@ impl Heirs {
     }
 }
 
+/// Facts recorded about principals (an AWS managed policy attached by ARN, a boundary outside
+/// the code, who uses an instance profile), indexed by principal so that every document the
+/// principal receives carries them.
+pub struct PrincipalNotes<'n> {
+    by_principal: HashMap<&'n str, Vec<&'n String>>,
+}
+
+impl<'n> PrincipalNotes<'n> {
+    /// `notes` holds (principal, note) pairs in the order they were found.
+    pub fn index(notes: &'n [(String, String)]) -> Self {
+        let mut by_principal: HashMap<&str, Vec<&String>> = HashMap::new();
+        for (principal, note) in notes {
+            by_principal.entry(principal).or_default().push(note);
+        }
+        PrincipalNotes { by_principal }
+    }
+
+    /// Adds to `notes` what is recorded about `principals`, each note once.
+    pub fn copy_to(&self, principals: &[String], notes: &mut Vec<String>) {
+        for principal in principals {
+            for note in self
+                .by_principal
+                .get(principal.as_str())
+                .into_iter()
+                .flatten()
+            {
+                if !notes.contains(note) {
+                    notes.push((*note).clone());
+                }
+            }
+        }
+    }
+}
+
 /// Applies the links that point at one policy: the principals it is attached to, and those
 /// whose permissions boundary it is. A policy used only as a boundary becomes a
 /// `permissions-boundary` document; one that also grants notes the boundary use.

@@ -13,7 +13,7 @@ use self::carriers::{CARRIERS, GRANTS, Holds, elements, principal_kind};
 use self::lower::{Lowerer, Position, render};
 use self::tree::{Node, NodeKind};
 use super::raw_policy::Intent;
-use super::{Extraction, Heirs, OffsetMap, apply_links, json, yaml};
+use super::{Extraction, Heirs, OffsetMap, PrincipalNotes, apply_links, json, yaml};
 use crate::document::{
     Attachment, ManagedAttachment, Origin, PolicyDocument, PolicyKind, PrincipalKind,
 };
@@ -678,10 +678,7 @@ impl<'t> Extractor<'t> {
         for link in &links {
             links_by_policy.entry(&link.policy).or_default().push(link);
         }
-        let mut notes_by_principal: HashMap<&str, Vec<&String>> = HashMap::new();
-        for (principal, note) in &principal_notes {
-            notes_by_principal.entry(principal).or_default().push(note);
-        }
+        let notes_by_principal = PrincipalNotes::index(&principal_notes);
         let managed_by_principal = managed::by_principal(&managed);
         let mut documents = Vec::with_capacity(found.len());
         for mut found in found {
@@ -711,17 +708,7 @@ impl<'t> Extractor<'t> {
                 .filter(|a| a.principal_kind != PrincipalKind::InstanceProfile)
                 .map(|a| a.principal.clone())
                 .collect();
-            for principal in &principals {
-                for note in notes_by_principal
-                    .get(principal.as_str())
-                    .into_iter()
-                    .flatten()
-                {
-                    if !found.notes.contains(note) {
-                        found.notes.push((*note).clone());
-                    }
-                }
-            }
+            notes_by_principal.copy_to(&principals, &mut found.notes);
             documents.push(PolicyDocument {
                 origin: Origin {
                     file: template.file,

@@ -16,7 +16,7 @@ use self::carriers::{
     ATTACHMENTS, CARRIERS, GRANTS, GROUP_MEMBERSHIPS, Holds, PROFILE_USERS, principal_kind,
 };
 use self::lower::{Doc, Lowerer};
-use super::{Extraction, Heirs, OffsetMap, apply_links, json, syntax_error};
+use super::{Extraction, Heirs, OffsetMap, PrincipalNotes, apply_links, json, syntax_error};
 use crate::document::{
     Attachment, ManagedAttachment, Origin, PolicyDocument, PolicyKind, PrincipalKind,
 };
@@ -752,10 +752,7 @@ impl<'a> Run<'_, 'a> {
         for link in &links {
             links_by_policy.entry(&link.policy).or_default().push(link);
         }
-        let mut notes_by_principal: HashMap<&str, Vec<&String>> = HashMap::new();
-        for (principal, note) in &principal_notes {
-            notes_by_principal.entry(principal).or_default().push(note);
-        }
+        let notes_by_principal = PrincipalNotes::index(&principal_notes);
         let managed_by_principal = managed::by_principal(&managed);
         let mut documents = Vec::with_capacity(found.len());
         for mut found in found {
@@ -778,17 +775,7 @@ impl<'a> Run<'_, 'a> {
                 .iter()
                 .map(|a| a.principal.clone())
                 .collect();
-            for principal in &principals {
-                for note in notes_by_principal
-                    .get(principal.as_str())
-                    .into_iter()
-                    .flatten()
-                {
-                    if !found.notes.contains(note) {
-                        found.notes.push((*note).clone());
-                    }
-                }
-            }
+            notes_by_principal.copy_to(&principals, &mut found.notes);
             documents.push(PolicyDocument {
                 origin: Origin {
                     file: found.file,
