@@ -3,6 +3,7 @@
 
 use super::Statement;
 use super::effective::{ConditionClass, Guards};
+use crate::finding::Confidence;
 use crate::value::{TemplatePart, Value, ValueKind};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -121,4 +122,14 @@ pub fn pinned(statement: &Statement<'_>) -> Option<bool> {
         return None;
     }
     Some(false)
+}
+
+/// The confidence of a finding about who may use `statement`: none when its conditions pin the
+/// caller, low when a condition may or may not.
+pub fn unpinned_confidence(statement: &Statement<'_>) -> Option<Confidence> {
+    match pinned(statement) {
+        Some(true) => None,
+        Some(false) => Some(Confidence::High),
+        None => Some(Confidence::Low),
+    }
 }

@@ -2,8 +2,8 @@
 
 use super::{Context, Rule, declare_rule};
 use crate::document::PolicyKind;
-use crate::finding::{Confidence, Finding};
-use crate::policy::principals::{pinned, principals};
+use crate::finding::Finding;
+use crate::policy::principals::{principals, unpinned_confidence};
 
 declare_rule! {
     /// ## What it does
@@ -45,10 +45,8 @@ impl Rule for TrustAnyPrincipal {
             return;
         }
         for statement in cx.policy.statements.iter().filter(|s| s.is_allow()) {
-            let confidence = match pinned(statement) {
-                Some(true) => continue,
-                Some(false) => Confidence::High,
-                None => Confidence::Low,
+            let Some(confidence) = unpinned_confidence(statement) else {
+                continue;
             };
             for principal in principals(statement).iter().filter(|p| p.is_anyone()) {
                 let mut finding = Self::META
