@@ -176,11 +176,25 @@ struct FileResult {
 }
 
 pub fn run(options: &CheckOptions) -> RunOutput {
+    run_reading_stdin(options, None)
+}
+
+/// A run whose `-` path reads the given bytes instead of standard input: the whole pipeline
+/// on text held in memory (what the fuzz targets drive).
+pub fn run_with_stdin(options: &CheckOptions, stdin: Vec<u8>) -> RunOutput {
+    run_reading_stdin(options, Some(stdin))
+}
+
+fn run_reading_stdin(options: &CheckOptions, given_stdin: Option<Vec<u8>>) -> RunOutput {
     let mut output = RunOutput::default();
     let (inputs, mut errors, skipped) = discover(options);
     output.skipped = skipped;
     let inputs = group_terraform(inputs);
-    let stdin_text = if inputs.iter().any(|i| matches!(i, Input::Stdin { .. })) {
+    let stdin_text = if !inputs.iter().any(|i| matches!(i, Input::Stdin { .. })) {
+        None
+    } else if given_stdin.is_some() {
+        given_stdin
+    } else {
         let mut bytes = Vec::new();
         match std::io::stdin()
             .take(options.max_file_size + 1)
@@ -195,8 +209,6 @@ pub fn run(options: &CheckOptions) -> RunOutput {
                 None
             }
         }
-    } else {
-        None
     };
     let enabled: Vec<&dyn Rule> = RULES
         .iter()
