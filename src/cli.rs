@@ -95,9 +95,10 @@ pub struct InputArgs {
     /// Number of threads (default: one per core).
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
-    /// Files larger than this many bytes are not read.
-    #[arg(long, value_name = "BYTES", default_value_t = engine::DEFAULT_MAX_FILE_SIZE)]
-    pub max_file_size: u64,
+    /// Files larger than this many bytes are not read [default: `max-file-size` of the
+    /// configuration's `[limits]`, else 16 MiB].
+    #[arg(long, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_file_size: Option<u64>,
     /// Use this configuration file instead of looking for `iamlint.toml`.
     #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
     pub config: Option<PathBuf>,
@@ -128,6 +129,10 @@ pub struct CheckArgs {
     /// Print only the summary line (human format).
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Findings the human format shows per file before a "N more" line; 0 shows all
+    /// [default: `max-findings-per-file` of the configuration's `[limits]`, else 50].
+    #[arg(long, value_name = "N")]
+    pub max_findings_per_file: Option<usize>,
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
     /// Also list the findings that suppressions kept out, with their reasons.
@@ -183,7 +188,7 @@ fn options(
         stdin_filename: input.stdin_filename,
         jobs: input.jobs,
         rules,
-        max_file_size: input.max_file_size,
+        max_file_size: input.max_file_size.unwrap_or(config.limits.max_file_size),
         keep_documents,
         config: Arc::new(config),
         no_suppressions: false,
@@ -258,6 +263,9 @@ fn check(args: CheckArgs) -> i32 {
         quiet: args.quiet,
         width: None,
         show_suppressed: args.show_suppressed,
+        max_findings_per_file: args
+            .max_findings_per_file
+            .unwrap_or(options.config.limits.max_findings_per_file),
     };
     let written = match &args.output {
         Some(path) => std::fs::File::create(path).and_then(|file| {

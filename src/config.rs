@@ -72,6 +72,33 @@ pub struct Config {
     /// What rules read: trust allow-lists and forbidden actions.
     pub settings: Settings,
     pub ignores: Vec<ConfigIgnore>,
+    pub limits: Limits,
+}
+
+/// What one file may cost a run. The nesting depth and the YAML alias budget are fixed
+/// (`crate::extract::yaml::Limits`, JSON 512 levels): they protect the stack, and no real
+/// policy comes near them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Files larger than this many bytes are not read (`--max-file-size` overrides it).
+    pub max_file_size: u64,
+    /// Policy documents checked in one file; the rest get one `limit-exceeded` finding.
+    pub max_documents_per_file: usize,
+    /// Findings the human format shows for one file before a "N more" line (0: all);
+    /// `--max-findings-per-file` overrides it. Other formats always list every finding.
+    pub max_findings_per_file: usize,
+}
+
+/// Large enough for any real policy file: the largest AWS managed policy is under 100 KiB,
+/// and a generated 5 MB template holds about 11,000 documents.
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_file_size: crate::engine::DEFAULT_MAX_FILE_SIZE,
+            max_documents_per_file: 50_000,
+            max_findings_per_file: 50,
+        }
+    }
 }
 
 /// Configuration that rules read through their context.
@@ -174,6 +201,16 @@ struct RawConfig {
     forbidden_actions: Vec<Spanned<RawForbidden>>,
     #[serde(default)]
     ignore: Vec<Spanned<RawIgnore>>,
+    #[serde(default)]
+    limits: RawLimits,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawLimits {
+    max_file_size: Option<Spanned<u64>>,
+    max_documents_per_file: Option<Spanned<u64>>,
+    max_findings_per_file: Option<u64>,
 }
 
 #[derive(Default, Deserialize)]
@@ -216,6 +253,10 @@ const KNOWN_KEYS: &[&str] = &[
     "path",
     "rule",
     "sid",
+    "limits",
+    "max-file-size",
+    "max-documents-per-file",
+    "max-findings-per-file",
 ];
 
 impl Config {
@@ -419,6 +460,27 @@ impl Config {
                 span,
             });
         }
+        let at_least_one = |value: &Spanned<u64>, key: &str| {
+            if *value.get_ref() == 0 {
+                Err(error(
+                    Some(value.span()),
+                    format!("`{key}` must be at least 1"),
+                ))
+            } else {
+                Ok(*value.get_ref())
+            }
+        };
+        if let Some(size) = &raw.limits.max_file_size {
+            config.limits.max_file_size = at_least_one(size, "max-file-size")?;
+        }
+        if let Some(documents) = &raw.limits.max_documents_per_file {
+            config.limits.max_documents_per_file =
+                usize::try_from(at_least_one(documents, "max-documents-per-file")?)
+                    .unwrap_or(usize::MAX);
+        }
+        if let Some(findings) = raw.limits.max_findings_per_file {
+            config.limits.max_findings_per_file = usize::try_from(findings).unwrap_or(usize::MAX);
+        }
         config.file = Some((path.to_path_buf(), source.text().to_string()));
         Ok(config)
     }
@@ -588,7 +650,17 @@ pub fn default_file() -> String {
          # path = \"policies/break-glass.json\"\n\
          # rule = \"admin-access\"\n\
          # sid = \"BreakGlass\"\n\
-         # reason = \"emergency access, reviewed quarterly\"\n",
+         # reason = \"emergency access, reviewed quarterly\"\n\
+         \n\
+         # What one file may cost a run.\n\
+         [limits]\n\
+         # Files larger than this many bytes are skipped (--max-file-size overrides it).\n\
+         # max-file-size = 16777216\n\
+         # Policy documents checked in one file; the rest are reported by `limit-exceeded`.\n\
+         # max-documents-per-file = 50000\n\
+         # Findings the human format shows per file before a \"N more\" line; 0 shows all\n\
+         # (--max-findings-per-file overrides it; other formats list every finding).\n\
+         # max-findings-per-file = 50\n",
     );
     out
 }

@@ -495,8 +495,10 @@ fn process_loaded(
     if !options.no_suppressions {
         result.suppressions.extend(extraction.suppressions);
     }
+    let mut documents = extraction.documents;
+    cap_documents(&mut documents, options, &mut result.findings);
     let want_sids = options.needs_statement_sids();
-    for document in extraction.documents {
+    for document in documents {
         result.documents_analyzed += 1;
         check_document(
             &document,
@@ -575,9 +577,11 @@ fn process_module(
     if !options.no_suppressions {
         result.suppressions.extend(extraction.suppressions);
     }
+    let mut documents = extraction.documents;
+    cap_documents(&mut documents, options, &mut result.findings);
     let want_sids = options.needs_statement_sids();
     let mut findings = Vec::new();
-    for document in extraction.documents {
+    for document in documents {
         findings.clear();
         check_document(&document, rules, &options.config.settings, &mut findings);
         result
@@ -595,6 +599,43 @@ fn process_module(
         }
     }
     filter(result, options)
+}
+
+/// Keeps the first `max-documents-per-file` documents of each file, in source order; the
+/// rest of a file gets one `limit-exceeded` finding, at the first document left out.
+fn cap_documents(
+    documents: &mut Vec<PolicyDocument>,
+    options: &CheckOptions,
+    findings: &mut Vec<Finding>,
+) {
+    let limit = options.config.limits.max_documents_per_file;
+    if documents.len() <= limit {
+        return;
+    }
+    let mut kept: HashMap<FileId, usize> = HashMap::new();
+    let mut left_out: BTreeMap<FileId, (Span, usize)> = BTreeMap::new();
+    documents.retain(|document| {
+        let count = kept.entry(document.origin.file).or_default();
+        if *count < limit {
+            *count += 1;
+            return true;
+        }
+        left_out
+            .entry(document.origin.file)
+            .or_insert((document.value.span, 0))
+            .1 += 1;
+        false
+    });
+    for (span, count) in left_out.into_values() {
+        findings.push(rules::limit_exceeded::finding(
+            span,
+            format!(
+                "this file holds {} policy documents, more than `max-documents-per-file` ({limit}); \
+                 {count} of them, from this one on, are not checked",
+                limit + count
+            ),
+        ));
+    }
 }
 
 /// Gathers the Terraform files of each directory into one module input. A directory walked

@@ -1,7 +1,7 @@
 //! Terminal diagnostics: miette's graphical report with a line-indexed source, so rendering
 //! stays linear in the number of findings.
 
-use super::{Counts, compact_line, locate};
+use super::{Counts, compact_line, display_path, locate};
 use crate::engine::RunOutput;
 use crate::finding::{Finding, Severity};
 use crate::source::{SourceFile, SourceMap};
@@ -21,6 +21,8 @@ pub struct HumanOptions {
     pub width: Option<usize>,
     /// Also list suppressed findings with their reasons (read by every format).
     pub show_suppressed: bool,
+    /// Findings shown per file before a "N more" line; 0 shows all.
+    pub max_findings_per_file: usize,
 }
 
 pub fn write(
@@ -40,18 +42,35 @@ pub fn write(
             .without_primary_span_start()
             .with_context_lines(1);
         let mut rendered = String::new();
-        for finding in &run.findings {
-            rendered.clear();
-            let diagnostic = FindingDiagnostic::new(&run.sources, finding);
-            if handler.render_report(&mut rendered, &diagnostic).is_err() {
-                // A span miette cannot show still deserves its line.
-                let location = locate(&run.sources, finding.primary);
-                rendered = compact_line(finding, &location)
-                    + "
-";
+        let limit = match options.max_findings_per_file {
+            0 => usize::MAX,
+            limit => limit,
+        };
+        // Findings are sorted by path, so one file's findings are consecutive.
+        for file_findings in run
+            .findings
+            .chunk_by(|a, b| a.primary.file == b.primary.file)
+        {
+            for finding in file_findings.iter().take(limit) {
+                rendered.clear();
+                let diagnostic = FindingDiagnostic::new(&run.sources, finding);
+                if handler.render_report(&mut rendered, &diagnostic).is_err() {
+                    // A span miette cannot show still deserves its line.
+                    let location = locate(&run.sources, finding.primary);
+                    rendered = compact_line(finding, &location) + "\n";
+                }
+                out.write_all(rendered.as_bytes())?;
+                writeln!(out)?;
             }
-            out.write_all(rendered.as_bytes())?;
-            writeln!(out)?;
+            if let Some(hidden) = file_findings.len().checked_sub(limit).filter(|&n| n > 0) {
+                let path = display_path(run.sources.get(file_findings[0].primary.file).path());
+                writeln!(
+                    out,
+                    "… {hidden} more finding{} in {path} not shown (--max-findings-per-file; \
+                     --format compact lists every finding)\n",
+                    if hidden == 1 { "" } else { "s" }
+                )?;
+            }
         }
         for error in &run.errors {
             writeln!(out, "error: {}: {}", error.path, error.message)?;

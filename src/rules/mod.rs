@@ -24,6 +24,7 @@ pub mod invalid_arn;
 pub mod invalid_sid;
 pub mod invalid_suppression;
 pub mod invalid_version;
+pub mod limit_exceeded;
 pub mod malformed_policy;
 pub mod missing_version;
 pub mod parse_error;
@@ -201,6 +202,7 @@ pub(crate) use declare_rule;
 /// Every rule, in the order `iamlint rules` lists them.
 pub static RULES: &[&dyn Rule] = &[
     &parse_error::ParseError,
+    &limit_exceeded::LimitExceeded,
     &malformed_policy::MalformedPolicy,
     &unknown_policy_element::UnknownPolicyElement,
     &invalid_version::InvalidVersion,

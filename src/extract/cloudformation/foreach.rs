@@ -9,7 +9,7 @@
 
 use super::tree::{Call, Entry, Node, NodeKind};
 use crate::finding::Finding;
-use crate::rules::parse_error;
+use crate::rules::limit_exceeded;
 
 /// Nodes that expansion may create in one file: loops multiply, nested loops multiply again.
 const MAX_NODES: usize = 200_000;
@@ -83,7 +83,7 @@ fn instantiate(entry: Entry, budget: &mut Budget, diagnostics: &mut Vec<Finding>
             if cost > budget.left {
                 if !budget.reported {
                     budget.reported = true;
-                    diagnostics.push(parse_error::finding(
+                    diagnostics.push(limit_exceeded::finding(
                         entry.key_span,
                         format!(
                             "`Fn::ForEach` expands to more than {MAX_NODES} nodes; the rest of the loop is not checked"
