@@ -229,3 +229,10 @@ fn a_five_megabyte_template_is_handled() {
         "{stdout}"
     );
 }
+
+#[test]
+fn get_att_with_arguments_of_the_wrong_shape_is_an_unknown_value() {
+    // Found by the cloudformation_yaml fuzz target: these recursed without end.
+    let (code, stdout, _) = compact(&["testdata/fuzz/getatt-wrong-shape.yaml"]);
+    assert_eq!(code, 0, "{stdout}");
+}

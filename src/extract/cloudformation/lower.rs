@@ -193,9 +193,9 @@ impl Lowerer<'_> {
                     id.as_str().unwrap_or_default().to_string(),
                     attribute.as_str().unwrap_or("?").to_string(),
                 ),
-                _ => return self.unknown(node),
+                _ => return opaque(node),
             },
-            _ => return self.unknown(node),
+            _ => return opaque(node),
         };
         Unknown {
             expression: format!("!GetAtt {id}.{attribute}"),
@@ -335,10 +335,7 @@ impl Lowerer<'_> {
                 _ => {}
             }
         }
-        Unknown {
-            expression: render(node),
-            reference: None,
-        }
+        opaque(node)
     }
 
     /// A string-valued node as text with offsets: a string, `!Sub` or `!Join`.
@@ -494,6 +491,15 @@ impl Lowerer<'_> {
         }
         mapped.end = arg.span.end;
         Some(mapped)
+    }
+}
+
+/// An unknown that names no resource: its expression as written. `!GetAtt` with arguments
+/// of the wrong shape ends here too, never back in `Lowerer::unknown` (that recursed forever).
+fn opaque(node: &Node) -> Unknown {
+    Unknown {
+        expression: render(node),
+        reference: None,
     }
 }
 
