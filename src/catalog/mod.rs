@@ -102,8 +102,13 @@ impl Catalog {
 
     /// The canonical `service:Action` name.
     pub fn qualified_name(&self, id: ActionId) -> String {
-        let svc = self.blob.service_of_action(id.index());
-        format!("{}:{}", self.blob.service_prefix(svc), self.action_name(id))
+        format!("{}:{}", self.service_prefix(id), self.action_name(id))
+    }
+
+    /// The service prefix of an action (`s3` of `s3:GetObject`).
+    pub fn service_prefix(&self, id: ActionId) -> &'static str {
+        self.blob
+            .service_prefix(self.blob.service_of_action(id.index()))
     }
 
     pub fn access_levels(&self, id: ActionId) -> AccessLevels {

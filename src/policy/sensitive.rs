@@ -8,8 +8,10 @@ use super::Policy;
 use super::effective::{Effective, Reach, grants_to_holder};
 use crate::catalog::{AccessLevel, ActionId, ActionSet, Catalog};
 use crate::finding::Confidence;
+use crate::rules::Context;
 use crate::source::Span;
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU8, Ordering};
 
 const DATA: &str = include_str!("../../rules/sensitive_actions.json");
 
@@ -86,8 +88,7 @@ impl Lists {
     }
 
     fn is_identity_service(&self, id: ActionId) -> bool {
-        let name = Catalog::get().qualified_name(id);
-        let prefix = name.split(':').next().unwrap_or_default();
+        let prefix = Catalog::get().service_prefix(id);
         self.identity_services.iter().any(|s| s == prefix)
     }
 }
@@ -136,7 +137,16 @@ impl Kind {
         }
     }
 
+    /// Whether this kind's rule reports `id`.
     pub fn selects(self, id: ActionId) -> bool {
+        kinds_of(id) & self.bit() != 0
+    }
+
+    fn bit(self) -> u8 {
+        1 << self as u8
+    }
+
+    fn decide(self, id: ActionId) -> bool {
         let l = lists();
         match self {
             Kind::CredentialsExposure => l.credentials_exposure.contains(id),
@@ -146,6 +156,34 @@ impl Kind {
             Kind::WriteWithoutConstraints => is_plain_write(id),
         }
     }
+}
+
+/// Marks a slot of [`kinds_of`]'s table as decided (an action of no kind has only this bit).
+const DECIDED: u8 = 0x80;
+
+/// The kinds that select `id`, one bit each ([`Kind::bit`]), decided on first use and kept
+/// for the run: every statement that expands to an action asks again.
+fn kinds_of(id: ActionId) -> u8 {
+    static KINDS: OnceLock<Box<[AtomicU8]>> = OnceLock::new();
+    let kinds = KINDS.get_or_init(|| {
+        (0..Catalog::get().action_count())
+            .map(|_| AtomicU8::new(0))
+            .collect()
+    });
+    let Some(slot) = kinds.get(id.index()) else {
+        return 0;
+    };
+    let known = slot.load(Ordering::Relaxed);
+    if known & DECIDED != 0 {
+        return known;
+    }
+    let decided = Kind::ALL
+        .into_iter()
+        .filter(|kind| kind.decide(id))
+        .fold(DECIDED, |bits, kind| bits | kind.bit());
+    // Another thread may decide the same action at the same time; both get the same bits.
+    slot.store(decided, Ordering::Relaxed);
+    decided
 }
 
 /// Write actions no more specific rule reports: the sensitive lists and permissions
@@ -181,22 +219,22 @@ pub fn is_wildcard_entry(text: &str) -> bool {
     (service_wide || cross_service) && !(service == "*" && service_wide)
 }
 
-/// Entries of `policy`'s `Allow` statements that allow actions of `kind` on every resource
-/// (`"*"`, a type-wide wildcard, `NotResource`). Statements whose conditions limit them are
-/// skipped, and actions that only accept `"*"` are left out (there is nothing narrower to
-/// write). Entries that already say "everything" are left to the rule that reports them, so
-/// one fix is not reported five times: `*` to `admin-access`, `s3:*` to `wildcard-action`,
-/// `NotAction` to `allow-with-not-action`.
+/// Entries of `policy`'s `Allow` statements that allow actions of each [`Kind`] on every
+/// resource (`"*"`, a type-wide wildcard, `NotResource`), indexed by `Kind as usize`.
+/// Statements whose conditions limit them are skipped, and actions that only accept `"*"`
+/// are left out (there is nothing narrower to write). Entries that already say "everything"
+/// are left to the rule that reports them, so one fix is not reported five times: `*` to
+/// `admin-access`, `s3:*` to `wildcard-action`, `NotAction` to `allow-with-not-action`.
+/// All kinds are found in one pass: `*` expands to 22,000 actions, each classified once.
 pub fn broad_entries(
     policy: &Policy<'_>,
     effective: &Effective<'_, '_>,
-    kind: Kind,
-) -> Vec<BroadEntry> {
+) -> [Vec<BroadEntry>; Kind::ALL.len()] {
+    let mut out: [Vec<BroadEntry>; Kind::ALL.len()] = Default::default();
     if !grants_to_holder(policy) {
-        return Vec::new();
+        return out;
     }
     let catalog = Catalog::get();
-    let mut out = Vec::new();
     for grant in &effective.grants {
         if grant.is_not_action() {
             continue;
@@ -215,10 +253,10 @@ pub fn broad_entries(
             if is_wildcard_entry(text) {
                 continue;
             }
-            let mut actions = Vec::new();
-            let mut resource = None;
+            let mut found: [(Vec<ActionId>, Option<Span>); Kind::ALL.len()] = Default::default();
             for id in set.intersection(&grant.actions).iter() {
-                if !kind.selects(id) || catalog.accepts_only_wildcard_resource(id) {
+                let kinds = kinds_of(id) & !DECIDED;
+                if kinds == 0 || catalog.accepts_only_wildcard_resource(id) {
                     continue;
                 }
                 let Some((reach, resource_span)) = grant.reach_for(id) else {
@@ -228,18 +266,25 @@ pub fn broad_entries(
                 if !reach.is_broad() || (reach == Reach::Everything && is_every_action(text)) {
                     continue;
                 }
-                resource.get_or_insert(resource_span);
-                actions.push(id);
+                for kind in Kind::ALL {
+                    if kinds & kind.bit() != 0 {
+                        let (actions, resource) = &mut found[kind as usize];
+                        resource.get_or_insert(resource_span);
+                        actions.push(id);
+                    }
+                }
             }
-            if let Some(resource_span) = resource {
-                out.push(BroadEntry {
-                    statement: grant.statement.value.span,
-                    action_span: value.span,
-                    action_text: text.to_string(),
-                    resource_span,
-                    actions,
-                    confidence,
-                });
+            for (kind, (actions, resource)) in found.into_iter().enumerate() {
+                if let Some(resource_span) = resource {
+                    out[kind].push(BroadEntry {
+                        statement: grant.statement.value.span,
+                        action_span: value.span,
+                        action_text: text.to_string(),
+                        resource_span,
+                        actions,
+                        confidence,
+                    });
+                }
             }
         }
     }
@@ -300,11 +345,9 @@ pub fn wildcard_entries(policy: &Policy<'_>, effective: &Effective<'_, '_>) -> V
 /// reports as allowed on every resource, by statement span: what `wildcard-resource` leaves
 /// out, so that it only names what no more specific rule does. Rules the user turned off
 /// claim nothing, and their actions come back to `wildcard-resource`.
-pub fn claimed(
-    policy: &Policy<'_>,
-    effective: &Effective<'_, '_>,
-    enabled: &dyn Fn(&str) -> bool,
-) -> Vec<(Span, ActionSet)> {
+pub fn claimed(cx: &Context<'_>) -> Vec<(Span, ActionSet)> {
+    let policy = cx.policy;
+    let enabled = |id: &str| cx.is_enabled(id);
     let catalog = Catalog::get();
     let mut out: Vec<(Span, ActionSet)> = Vec::new();
     let mut claim = |statement: Span, actions: &ActionSet| match out
@@ -315,16 +358,16 @@ pub fn claimed(
         None => out.push((statement, actions.clone())),
     };
     for kind in Kind::ALL.into_iter().filter(|k| enabled(k.rule())) {
-        for entry in broad_entries(policy, effective, kind) {
+        for entry in cx.broad_entries(kind) {
             let mut set = ActionSet::new();
-            for id in entry.actions {
+            for &id in &entry.actions {
                 set.insert(id);
             }
             claim(entry.statement, &set);
         }
     }
     if enabled("wildcard-action") {
-        for entry in wildcard_entries(policy, effective) {
+        for entry in cx.wildcard_entries() {
             claim(entry.statement, &entry.allowed);
         }
     }

@@ -2,7 +2,7 @@
 
 use super::{Context, Rule, declare_rule};
 use crate::finding::Finding;
-use crate::policy::sensitive::{Kind, broad_entries};
+use crate::policy::sensitive::Kind;
 
 declare_rule! {
     /// ## What it does
@@ -44,7 +44,7 @@ declare_rule! {
 
 impl Rule for DataExfiltration {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        for entry in broad_entries(cx.policy, cx.effective(), Kind::DataExfiltration) {
+        for entry in cx.broad_entries(Kind::DataExfiltration) {
             out.push(
                 Self::META
                     .finding(entry.action_span, entry.message("reading data or secrets"))

@@ -5,6 +5,7 @@ use crate::document::PolicyDocument;
 use crate::finding::{Category, Confidence, Finding, Severity};
 use crate::policy::actions::StatementActions;
 use crate::policy::effective::Effective;
+use crate::policy::sensitive::{self, BroadEntry, Kind, WildcardEntry};
 use crate::policy::{Policy, Statement};
 use crate::source::Span;
 use std::cell::OnceCell;
@@ -108,6 +109,10 @@ pub struct Context<'a> {
     actions: OnceCell<Vec<StatementActions<'a>>>,
     /// What the policy really allows, computed once for the security rules that read it.
     effective: OnceCell<Effective<'a, 'a>>,
+    /// `broad_entries` of each `Kind`: read by its rule and by `wildcard-resource`.
+    broad: OnceCell<[Vec<BroadEntry>; Kind::ALL.len()]>,
+    /// `wildcard_entries`: read by `wildcard-action` and by `wildcard-resource`.
+    wildcard: OnceCell<Vec<WildcardEntry>>,
     pub settings: &'a Settings,
     /// The rules that run on this document; a catch-all rule leaves to them what they report.
     rules: &'a [&'a dyn Rule],
@@ -125,6 +130,8 @@ impl<'a> Context<'a> {
             policy,
             actions: OnceCell::new(),
             effective: OnceCell::new(),
+            broad: OnceCell::new(),
+            wildcard: OnceCell::new(),
             settings,
             rules,
         }
@@ -139,6 +146,19 @@ impl<'a> Context<'a> {
     /// The policy's effective permissions, computed on first use.
     pub fn effective(&self) -> &Effective<'a, 'a> {
         self.effective.get_or_init(|| Effective::of(self.policy))
+    }
+
+    /// The entries that allow actions of `kind` on every resource, computed on first use.
+    pub fn broad_entries(&self, kind: Kind) -> &[BroadEntry] {
+        &self
+            .broad
+            .get_or_init(|| sensitive::broad_entries(self.policy, self.effective()))[kind as usize]
+    }
+
+    /// The service-wide and cross-service wildcard entries, computed on first use.
+    pub fn wildcard_entries(&self) -> &[WildcardEntry] {
+        self.wildcard
+            .get_or_init(|| sensitive::wildcard_entries(self.policy, self.effective()))
     }
 
     /// The statements with their actions resolved against the catalog, expanded on first use.

@@ -3,7 +3,6 @@
 use super::{Context, Rule, declare_rule};
 use crate::catalog::Catalog;
 use crate::finding::Finding;
-use crate::policy::sensitive::wildcard_entries;
 
 declare_rule! {
     /// ## What it does
@@ -45,7 +44,7 @@ declare_rule! {
 impl Rule for WildcardAction {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let catalog = Catalog::get();
-        for entry in wildcard_entries(cx.policy, cx.effective()) {
+        for entry in cx.wildcard_entries() {
             let text = &entry.action_text;
             let service = text.split_once(':').map_or("", |(service, _)| service);
             let mut prefixes: Vec<String> = entry

@@ -59,7 +59,7 @@ impl Rule for WildcardResource {
             return;
         }
         // What the more specific security rules report is theirs; only the rest is named here.
-        let claimed = claimed(cx.policy, cx.effective(), &|id| cx.is_enabled(id));
+        let claimed = claimed(cx);
         for (statement, actions) in cx.statements() {
             if !statement.is_allow() || actions.negated {
                 continue;

@@ -2,7 +2,7 @@
 
 use super::{Context, Rule, declare_rule};
 use crate::finding::Finding;
-use crate::policy::sensitive::{BroadEntry, Kind, broad_entries, name_list};
+use crate::policy::sensitive::{BroadEntry, Kind, name_list};
 use crate::source::Span;
 
 declare_rule! {
@@ -46,8 +46,8 @@ impl Rule for WriteWithoutConstraints {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         // One finding per statement: policies list dozens of write actions on `"*"`, and one
         // line per action would bury the other rules.
-        let mut statements: Vec<(Span, Vec<BroadEntry>)> = Vec::new();
-        for entry in broad_entries(cx.policy, cx.effective(), Kind::WriteWithoutConstraints) {
+        let mut statements: Vec<(Span, Vec<&BroadEntry>)> = Vec::new();
+        for entry in cx.broad_entries(Kind::WriteWithoutConstraints) {
             match statements.iter_mut().find(|(s, _)| *s == entry.statement) {
                 Some((_, entries)) => entries.push(entry),
                 None => statements.push((entry.statement, vec![entry])),
