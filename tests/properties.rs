@@ -93,3 +93,373 @@ proptest! {
         prop_assert_eq!(back, offset, "line {} column {}", position.line, position.column);
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// Suppression comments.
+// ---------------------------------------------------------------------------------------
+
+use iamlint::rules;
+use iamlint::source::{FileId, Span};
+use iamlint::suppress::{Directives, SuppressionKind, scan_comments};
+
+/// A small linear congruential generator: the random choices of a case that are not worth
+/// shrinking one by one (whitespace, escapes) come from one seed.
+struct Lcg(u64);
+
+impl Lcg {
+    fn below(&mut self, bound: usize) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 33) as usize % bound.max(1)
+    }
+
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.below(items.len())]
+    }
+}
+
+/// Whitespace the grammar allows around its parts, Unicode included (`str::trim` is used).
+const SPACE: &[&str] = &["", " ", "  ", "\t", " \t ", "\u{a0}", "\u{3000}"];
+/// What may separate code from a trailing comment: a YAML `#` needs ASCII whitespace before.
+const CODE_GAP: &[&str] = &[" ", "  ", "\t", " \t"];
+/// What may stand between the `]` and the reason.
+const SEPARATORS: &[&str] = &["", ":", "-", " - ", " \u{2014} ", "\u{2013}", ": "];
+
+#[derive(Clone, Copy, Debug)]
+enum Style {
+    YamlHash,
+    HclHash,
+    HclSlashes,
+    HclBlock,
+}
+
+impl Style {
+    fn file_names(self) -> &'static [&'static str] {
+        match self {
+            Style::YamlHash => &["policy.yaml", "t.yml", "STACK.YAML", "stack.template"],
+            _ => &["main.tf", "policy.hcl", "MAIN.TF"],
+        }
+    }
+
+    fn open(self) -> &'static str {
+        match self {
+            Style::YamlHash | Style::HclHash => "#",
+            Style::HclSlashes => "//",
+            Style::HclBlock => "/*",
+        }
+    }
+
+    fn close(self) -> &'static str {
+        match self {
+            Style::HclBlock => " */",
+            _ => "",
+        }
+    }
+
+    /// A line of code that opens no block, so a suppression covers exactly that line.
+    fn code(self, index: usize) -> String {
+        match self {
+            Style::YamlHash => format!("key{index}: value{index}"),
+            _ => format!("name{index} = {index}"),
+        }
+    }
+}
+
+fn style() -> impl Strategy<Value = Style> {
+    prop::sample::select(vec![
+        Style::YamlHash,
+        Style::HclHash,
+        Style::HclSlashes,
+        Style::HclBlock,
+    ])
+}
+
+/// A rule name as written in `ignore[...]`, and whether it is a rule id.
+fn rule_name() -> impl Strategy<Value = (String, bool)> {
+    let ids: Vec<&'static str> = rules::ids().collect();
+    prop_oneof![
+        4 => prop::sample::select(ids).prop_map(|id| (id.to_string(), true)),
+        1 => "[a-zé]{2,8}(-[a-z]{2,8}){0,2}"
+            .prop_filter("not a rule id", |name| rules::find(name).is_none())
+            .prop_map(|name| (name, false)),
+    ]
+}
+
+/// A non-empty reason: no surrounding whitespace, and no separator character in front.
+fn reason() -> impl Strategy<Value = String> {
+    "[a-zA-Z0-9é€𝄞(\"'#][a-zA-Z0-9é€𝄞#\"'/*()\\[\\]., -]{0,30}"
+        .prop_map(|reason| reason.trim_end().to_string())
+}
+
+/// One `iamlint: ignore[...]` comment in a file of simple code lines.
+#[derive(Clone, Debug)]
+struct CommentCase {
+    style: Style,
+    file_name: &'static str,
+    rules: Vec<(String, bool)>,
+    reason: String,
+    /// After code on the line it covers, rather than on a line of its own above it.
+    trailing: bool,
+    /// Code lines before the comment.
+    before: usize,
+    /// Blank and comment-only lines between a comment on its own line and the code.
+    stacked: usize,
+    /// Code lines after the covered line.
+    after: usize,
+    indent: usize,
+    crlf: bool,
+    final_newline: bool,
+    bom: bool,
+    seed: u64,
+}
+
+prop_compose! {
+    fn comment_case()(
+        style in style(),
+        pick in any::<prop::sample::Index>(),
+        rules in prop::collection::vec(rule_name(), 1..5),
+        reason in reason(),
+        (trailing, before, stacked, after) in (proptest::bool::ANY, 0usize..3, 0usize..3, 0usize..3),
+        (indent, crlf, final_newline, bom, seed) in
+            (0usize..5, proptest::bool::ANY, proptest::bool::ANY, proptest::bool::ANY, any::<u64>()),
+    ) -> CommentCase {
+        let names = style.file_names();
+        // `*/` inside a block comment would end it.
+        let reason = match style {
+            Style::HclBlock => reason.replace("*/", "* /"),
+            _ => reason,
+        };
+        CommentCase {
+            style,
+            file_name: names[pick.index(names.len())],
+            rules,
+            reason,
+            trailing,
+            before,
+            stacked,
+            after,
+            indent,
+            crlf,
+            final_newline,
+            bom,
+            seed,
+        }
+    }
+}
+
+/// The text of a case, with the suppression's reason replaced by `reason`; and the 1-based
+/// line the comment covers.
+fn comment_text(case: &CommentCase, reason: &str) -> (String, usize) {
+    let mut rng = Lcg(case.seed);
+    let style = case.style;
+    let indent = " ".repeat(case.indent);
+    let list: Vec<String> = case
+        .rules
+        .iter()
+        .map(|(name, _)| format!("{}{name}{}", rng.pick(SPACE), rng.pick(SPACE)))
+        .collect();
+    let comment = format!(
+        "{open}{}iamlint:{}ignore{}[{}]{}{}{}{reason}{}{close}",
+        rng.pick(SPACE),
+        rng.pick(SPACE),
+        rng.pick(SPACE),
+        list.join(","),
+        rng.pick(SPACE),
+        rng.pick(SEPARATORS),
+        rng.pick(SPACE),
+        rng.pick(SPACE),
+        open = style.open(),
+        close = style.close(),
+    );
+    let mut lines = Vec::new();
+    let mut code = 0;
+    let mut next_code = |lines: &mut Vec<String>| {
+        lines.push(format!("{indent}{}", style.code(code)));
+        code += 1;
+    };
+    for _ in 0..case.before {
+        next_code(&mut lines);
+    }
+    let target = if case.trailing {
+        next_code(&mut lines);
+        let gap = rng.pick(CODE_GAP);
+        lines.last_mut().unwrap().push_str(&format!("{gap}{comment}"));
+        lines.len()
+    } else {
+        lines.push(format!("{}{comment}", rng.pick(&["", "  ", "\t", "      "])));
+        for _ in 0..case.stacked {
+            match rng.below(3) {
+                0 => lines.push(rng.pick(&["", "   ", "\t"]).to_string()),
+                _ => lines.push(format!(
+                    "{indent}{} a note, not a directive{}",
+                    style.open(),
+                    style.close()
+                )),
+            }
+        }
+        next_code(&mut lines);
+        lines.len()
+    };
+    for _ in 0..case.after {
+        next_code(&mut lines);
+    }
+    let newline = if case.crlf { "\r\n" } else { "\n" };
+    let mut text = lines.join(newline);
+    if case.final_newline {
+        text.push_str(newline);
+    }
+    if case.bom {
+        text.insert(0, '\u{feff}');
+    }
+    (text, target)
+}
+
+fn scan(name: &str, text: &str) -> (SourceFile, Directives) {
+    let source = SourceFile::new(name.into(), text.to_string());
+    let directives = scan_comments(FileId(7), &source);
+    (source, directives)
+}
+
+/// Every span a scan returns lies inside the text, on character boundaries, in its file.
+fn assert_spans_inside(text: &str, directives: &Directives) -> Result<(), TestCaseError> {
+    let spans = directives
+        .suppressions
+        .iter()
+        .flat_map(|s| [s.at, s.scope])
+        .chain(directives.findings.iter().map(|f| f.primary))
+        .chain(
+            directives
+                .findings
+                .iter()
+                .flat_map(|f| f.related.iter().map(|l| l.span)),
+        );
+    for span in spans {
+        prop_assert_eq!(span.file, FileId(7));
+        prop_assert!(span.start <= span.end, "{:?}", span);
+        prop_assert!(span.end as usize <= text.len(), "{:?}", span);
+        prop_assert!(text.is_char_boundary(span.start as usize), "{:?}", span);
+        prop_assert!(text.is_char_boundary(span.end as usize), "{:?}", span);
+    }
+    Ok(())
+}
+
+fn snippet(text: &str, span: Span) -> &str {
+    &text[span.range()]
+}
+
+/// Pieces of text that look like parts of suppressions, code and strings.
+fn scanner_noise() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        prop::sample::select(vec![
+            "# ", "#", "//", "/*", "*/", " ", "\t", "\u{3000}", "\n", "\r\n", "\r", "\"", "'",
+            "\\", "iamlint:", "iamlint", "ignore", "[", "]", ",", ":", "-", "\u{2014}",
+            "admin-access", "passrole-unscoped", "x", "a: ", "- ", "{", "}", "(", ")", "<<EOF",
+            "<<-EOT", "\nEOF\n", "EOT", "é", "€", "𝄞", "\u{feff}", "\u{0}",
+        ])
+        .prop_map(str::to_string),
+        "\\PC{1,4}",
+    ];
+    prop::collection::vec(piece, 0..60).prop_map(|pieces| pieces.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(192))]
+
+    #[test]
+    fn a_suppression_comment_scans_to_its_rules_reason_and_line(case in comment_case()) {
+        let (text, target) = comment_text(&case, &case.reason);
+        let (source, directives) = scan(case.file_name, &text);
+        assert_spans_inside(&text, &directives)?;
+        let known: Vec<&str> = case
+            .rules
+            .iter()
+            .filter(|(_, known)| *known)
+            .map(|(name, _)| name.as_str())
+            .collect();
+        let unknown: Vec<&str> = case
+            .rules
+            .iter()
+            .filter(|(_, known)| !*known)
+            .map(|(name, _)| name.as_str())
+            .collect();
+        // Every rule named, duplicates included, in the order written.
+        let suppressed: Vec<&str> = directives.suppressions.iter().map(|s| s.rule).collect();
+        prop_assert_eq!(&suppressed, &known, "text {:?}", text);
+        let covered = source.line_range(target);
+        for suppression in &directives.suppressions {
+            prop_assert_eq!(suppression.kind, SuppressionKind::Comment);
+            prop_assert_eq!(&suppression.reason, &case.reason);
+            prop_assert_eq!(snippet(&text, suppression.at), suppression.rule);
+            prop_assert_eq!(
+                suppression.scope.range(),
+                covered.clone(),
+                "covers {:?} rather than line {} {:?} of {:?}",
+                snippet(&text, suppression.scope),
+                target,
+                &text[covered.clone()],
+                text
+            );
+        }
+        let reported: Vec<(&str, &str)> = directives
+            .findings
+            .iter()
+            .map(|f| (f.rule, snippet(&text, f.primary)))
+            .collect();
+        let expected: Vec<(&str, &str)> = unknown
+            .iter()
+            .map(|&name| ("unknown-rule-in-suppression", name))
+            .collect();
+        prop_assert_eq!(reported, expected);
+    }
+
+    #[test]
+    fn a_suppression_without_a_reason_suppresses_nothing(case in comment_case()) {
+        let (text, _) = comment_text(&case, "");
+        let (_, directives) = scan(case.file_name, &text);
+        assert_spans_inside(&text, &directives)?;
+        prop_assert!(directives.suppressions.is_empty(), "text {:?}", text);
+        // One finding per rule named, at the name, known or not.
+        let reported: Vec<(&str, &str)> = directives
+            .findings
+            .iter()
+            .map(|f| (f.rule, snippet(&text, f.primary)))
+            .collect();
+        let expected: Vec<(&str, &str)> = case
+            .rules
+            .iter()
+            .map(|(name, _)| ("invalid-suppression", name.as_str()))
+            .collect();
+        prop_assert_eq!(reported, expected, "text {:?}", text);
+    }
+
+    #[test]
+    fn lines_without_the_marker_give_nothing(
+        text in scanner_noise().prop_filter("no marker", |text| !text.contains("iamlint:")),
+        name in prop::sample::select(vec!["a.yaml", "b.yml", "main.tf", "c.hcl", "d.template"]),
+    ) {
+        let (_, directives) = scan(name, &text);
+        prop_assert!(directives.suppressions.is_empty());
+        prop_assert!(directives.findings.is_empty());
+    }
+
+    #[test]
+    fn scanning_anything_stays_inside_the_text(
+        text in prop_oneof![3 => scanner_noise(), 1 => any::<String>()],
+        name in prop::sample::select(vec!["a.yaml", "b.yml", "main.tf", "c.hcl", "d.template"]),
+    ) {
+        let (_, directives) = scan(name, &text);
+        assert_spans_inside(&text, &directives)?;
+        for suppression in &directives.suppressions {
+            prop_assert_eq!(snippet(&text, suppression.at), suppression.rule);
+            prop_assert!(!suppression.reason.is_empty());
+        }
+        for finding in &directives.findings {
+            prop_assert!(
+                rules::SUPPRESSION_RULES.contains(&finding.rule),
+                "{}", finding.rule
+            );
+        }
+    }
+}
