@@ -285,10 +285,16 @@ fn comment_text(case: &CommentCase, reason: &str) -> (String, usize) {
     let target = if case.trailing {
         next_code(&mut lines);
         let gap = rng.pick(CODE_GAP);
-        lines.last_mut().unwrap().push_str(&format!("{gap}{comment}"));
+        lines
+            .last_mut()
+            .unwrap()
+            .push_str(&format!("{gap}{comment}"));
         lines.len()
     } else {
-        lines.push(format!("{}{comment}", rng.pick(&["", "  ", "\t", "      "])));
+        lines.push(format!(
+            "{}{comment}",
+            rng.pick(&["", "  ", "\t", "      "])
+        ));
         for _ in 0..case.stacked {
             match rng.below(3) {
                 0 => lines.push(rng.pick(&["", "   ", "\t"]).to_string()),
@@ -353,10 +359,47 @@ fn snippet(text: &str, span: Span) -> &str {
 fn scanner_noise() -> impl Strategy<Value = String> {
     let piece = prop_oneof![
         prop::sample::select(vec![
-            "# ", "#", "//", "/*", "*/", " ", "\t", "\u{3000}", "\n", "\r\n", "\r", "\"", "'",
-            "\\", "iamlint:", "iamlint", "ignore", "[", "]", ",", ":", "-", "\u{2014}",
-            "admin-access", "passrole-unscoped", "x", "a: ", "- ", "{", "}", "(", ")", "<<EOF",
-            "<<-EOT", "\nEOF\n", "EOT", "é", "€", "𝄞", "\u{feff}", "\u{0}",
+            "# ",
+            "#",
+            "//",
+            "/*",
+            "*/",
+            " ",
+            "\t",
+            "\u{3000}",
+            "\n",
+            "\r\n",
+            "\r",
+            "\"",
+            "'",
+            "\\",
+            "iamlint:",
+            "iamlint",
+            "ignore",
+            "[",
+            "]",
+            ",",
+            ":",
+            "-",
+            "\u{2014}",
+            "admin-access",
+            "passrole-unscoped",
+            "x",
+            "a: ",
+            "- ",
+            "{",
+            "}",
+            "(",
+            ")",
+            "<<EOF",
+            "<<-EOT",
+            "\nEOF\n",
+            "EOT",
+            "é",
+            "€",
+            "𝄞",
+            "\u{feff}",
+            "\u{0}",
         ])
         .prop_map(str::to_string),
         "\\PC{1,4}",
@@ -460,6 +503,533 @@ proptest! {
                 rules::SUPPRESSION_RULES.contains(&finding.rule),
                 "{}", finding.rule
             );
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// JSON and SARIF reports of whole runs.
+// ---------------------------------------------------------------------------------------
+
+use iamlint::engine::{CheckOptions, RunOutput, run_with_stdin};
+use iamlint::finding::{Finding, Severity};
+use iamlint::report::{Counts, Format, HumanOptions, Location, fingerprint, locate};
+use serde_json::Value;
+
+/// A JSON value with its keys in the order written.
+#[derive(Clone, Debug)]
+enum Json {
+    Str(String),
+    Arr(Vec<Json>),
+    Obj(Vec<(String, Json)>),
+}
+
+fn obj(entries: Vec<(&str, Json)>) -> Json {
+    Json::Obj(
+        entries
+            .into_iter()
+            .map(|(key, value)| (key.to_string(), value))
+            .collect(),
+    )
+}
+
+fn str_or_list(items: Vec<String>, list: bool) -> Json {
+    if list || items.len() != 1 {
+        Json::Arr(items.into_iter().map(Json::Str).collect())
+    } else {
+        Json::Str(items.into_iter().next().unwrap())
+    }
+}
+
+const ACTIONS: &[&str] = &[
+    "s3:GetObject",
+    "s3:ListBuckets",
+    "s3:*",
+    "S3:getobject",
+    "iam:PassRole",
+    "iam:*",
+    "iam:CreateAccessKey",
+    "*",
+    "ec2:Describe*",
+    "ec2:RunInstances",
+    "sts:AssumeRole",
+    "kms:Decrypt",
+    "lambda:InvokeFunction",
+    "dynamodb:GetItem",
+    "s3:Get*Objekt",
+    "nosuchservice:DoThing",
+];
+
+const RESOURCES: &[&str] = &[
+    "*",
+    "arn:aws:s3:::bucket",
+    "arn:aws:s3:::bucket/*",
+    "arn:aws:iam::123456789012:role/app",
+    "arn:aws:iam::123456789012:role/*",
+    "arn:aws:kms:eu-west-1:123456789012:key/1234abcd",
+    "arn:aws:s3::bucket",
+    "arn:aws:dynamodb:eu-west-1:123456789012:table/t",
+];
+
+/// Operator, key and value of a one-entry `Condition`.
+const CONDITIONS: &[(&str, &str, &str)] = &[
+    ("StringEquals", "aws:RequestedRegion", "eu-west-1"),
+    ("Bool", "aws:SecureTransport", "false"),
+    ("StringLike", "iam:PassedToService", "ec2.amazonaws.com"),
+    ("StringEquals", "aws:PrincipalOrgID", "o-abc123"),
+    ("IpAddress", "aws:SourceIp", "10.0.0.0/8"),
+    ("StringEqualz", "aws:username", "x"),
+];
+
+/// Text for `Sid`s and condition values: ASCII, accents, symbols outside the BMP, quotes,
+/// backslashes and control characters (written escaped).
+fn text_value() -> impl Strategy<Value = String> {
+    "[a-zA-Z0-9 é€𝄞ß\u{3000}\"\\\\/\u{1}\u{7f}-]{0,12}"
+}
+
+fn statement() -> impl Strategy<Value = Json> {
+    (
+        prop::option::of(text_value()),
+        prop::sample::select(vec!["Allow", "Allow", "Deny", "allow"]),
+        proptest::bool::ANY,
+        prop::collection::vec(prop::sample::select(ACTIONS), 1..4),
+        proptest::bool::ANY,
+        prop::collection::vec(prop::sample::select(RESOURCES), 1..3),
+        proptest::bool::ANY,
+        prop::option::of((0..CONDITIONS.len(), prop::option::of(text_value()))),
+    )
+        .prop_map(
+            |(
+                sid,
+                effect,
+                not_action,
+                actions,
+                action_list,
+                resources,
+                resource_list,
+                condition,
+            )| {
+                let mut entries = Vec::new();
+                if let Some(sid) = sid {
+                    entries.push(("Sid", Json::Str(sid)));
+                }
+                entries.push(("Effect", Json::Str(effect.to_string())));
+                let actions = actions.into_iter().map(str::to_string).collect();
+                let key = if not_action { "NotAction" } else { "Action" };
+                entries.push((key, str_or_list(actions, action_list)));
+                let resources = resources.into_iter().map(str::to_string).collect();
+                entries.push(("Resource", str_or_list(resources, resource_list)));
+                if let Some((index, value)) = condition {
+                    let (operator, key, default) = CONDITIONS[index];
+                    let value = value.unwrap_or_else(|| default.to_string());
+                    entries.push((
+                        "Condition",
+                        obj(vec![(operator, obj(vec![(key, Json::Str(value))]))]),
+                    ));
+                }
+                obj(entries)
+            },
+        )
+}
+
+fn policy() -> impl Strategy<Value = Json> {
+    (
+        prop::option::of(prop::sample::select(vec![
+            "2012-10-17",
+            "2008-10-17",
+            "2012-10-18",
+        ])),
+        prop::option::of(text_value()),
+        prop::collection::vec(statement(), 1..4),
+        proptest::bool::ANY,
+    )
+        .prop_map(|(version, id, statements, single)| {
+            let mut entries = Vec::new();
+            if let Some(version) = version {
+                entries.push(("Version", Json::Str(version.to_string())));
+            }
+            if let Some(id) = id {
+                entries.push(("Id", Json::Str(id)));
+            }
+            let statements = if single && statements.len() == 1 {
+                statements.into_iter().next().unwrap()
+            } else {
+                Json::Arr(statements)
+            };
+            entries.push(("Statement", statements));
+            obj(entries)
+        })
+}
+
+/// How a policy is laid out: on one line, pretty-printed with some indentation and line
+/// ending, or with random whitespace between tokens; characters of strings escaped at random.
+#[derive(Clone, Copy, Debug)]
+enum Layout {
+    Compact,
+    Pretty {
+        indent: &'static str,
+        newline: &'static str,
+    },
+    Scattered,
+}
+
+fn layout() -> impl Strategy<Value = Layout> {
+    prop_oneof![
+        Just(Layout::Compact),
+        (
+            prop::sample::select(vec!["  ", "    ", "\t", " "]),
+            prop::sample::select(vec!["\n", "\r\n"]),
+        )
+            .prop_map(|(indent, newline)| Layout::Pretty { indent, newline }),
+        Just(Layout::Scattered),
+    ]
+}
+
+struct Writer {
+    layout: Layout,
+    rng: Lcg,
+    out: String,
+}
+
+impl Writer {
+    fn space(&mut self, depth: usize) {
+        match self.layout {
+            Layout::Compact => {}
+            Layout::Pretty { indent, newline } => {
+                self.out.push_str(newline);
+                self.out.push_str(&indent.repeat(depth));
+            }
+            Layout::Scattered => {
+                let space = self
+                    .rng
+                    .pick(&["", "", " ", "\n", "\r\n", "\t", "\n      "]);
+                self.out.push_str(space);
+            }
+        }
+    }
+
+    fn string(&mut self, text: &str) {
+        self.out.push('"');
+        for c in text.chars() {
+            match c {
+                '"' => self.out.push_str("\\\""),
+                '\\' => self.out.push_str("\\\\"),
+                '/' if self.rng.below(2) == 0 => self.out.push_str("\\/"),
+                c if (c as u32) < 0x20 || self.rng.below(6) == 0 => {
+                    let mut units = [0u16; 2];
+                    for unit in c.encode_utf16(&mut units) {
+                        self.out.push_str(&format!("\\u{unit:04x}"));
+                    }
+                }
+                c => self.out.push(c),
+            }
+        }
+        self.out.push('"');
+    }
+
+    fn value(&mut self, value: &Json, depth: usize) {
+        match value {
+            Json::Str(text) => self.string(text),
+            Json::Arr(items) => {
+                self.out.push('[');
+                for (index, item) in items.iter().enumerate() {
+                    if index > 0 {
+                        self.out.push(',');
+                    }
+                    self.space(depth + 1);
+                    self.value(item, depth + 1);
+                }
+                self.space(depth);
+                self.out.push(']');
+            }
+            Json::Obj(entries) => {
+                self.out.push('{');
+                for (index, (key, item)) in entries.iter().enumerate() {
+                    if index > 0 {
+                        self.out.push(',');
+                    }
+                    self.space(depth + 1);
+                    self.string(key);
+                    self.out.push(':');
+                    if !matches!(self.layout, Layout::Compact) {
+                        self.out.push(' ');
+                    }
+                    self.value(item, depth + 1);
+                }
+                self.space(depth);
+                self.out.push('}');
+            }
+        }
+    }
+}
+
+/// Where standard input is said to come from: plain, nested, and names a URI must escape.
+const STDIN_NAMES: &[&str] = &[
+    "policy.json",
+    "policies/admin.json",
+    "pölicies/ünïcødé €.json",
+    "a b/c%d#e?.json",
+    "./local.json",
+];
+
+#[derive(Clone, Debug)]
+struct PolicyCase {
+    name: &'static str,
+    text: String,
+    newline: &'static str,
+}
+
+prop_compose! {
+    fn policy_case()(
+        policy in policy(),
+        layout in layout(),
+        seed in any::<u64>(),
+        name in prop::sample::select(STDIN_NAMES),
+        bom in proptest::bool::ANY,
+        // Now and then the text is cut short, so parse errors are reported too.
+        cut in prop::option::weighted(0.15, any::<prop::sample::Index>()),
+    ) -> PolicyCase {
+        let mut writer = Writer { layout, rng: Lcg(seed), out: String::new() };
+        if bom {
+            writer.out.push('\u{feff}');
+        }
+        writer.value(&policy, 0);
+        writer.space(0);
+        let mut text = writer.out;
+        if let Some(cut) = cut {
+            let boundaries: Vec<usize> = text.char_indices().map(|(at, _)| at).collect();
+            text.truncate(boundaries[cut.index(boundaries.len())]);
+        }
+        let newline = match layout {
+            Layout::Pretty { newline, .. } => newline,
+            _ => "\n",
+        };
+        PolicyCase { name, text, newline }
+    }
+}
+
+fn run_policy(case: &PolicyCase) -> RunOutput {
+    let options = CheckOptions {
+        paths: vec!["-".into()],
+        stdin_filename: Some(case.name.to_string()),
+        ..Default::default()
+    };
+    run_with_stdin(&options, case.text.clone().into_bytes())
+}
+
+fn report(format: Format, run: &RunOutput) -> Value {
+    let mut out = Vec::new();
+    iamlint::report::write(format, run, &HumanOptions::default(), &mut out).unwrap();
+    serde_json::from_slice(&out).unwrap()
+}
+
+/// A line and column that exist in the file: the column at most one past the line's last
+/// character (a byte order mark takes no column).
+fn assert_inside(
+    run: &RunOutput,
+    finding: &Finding,
+    line: usize,
+    column: usize,
+) -> Result<(), TestCaseError> {
+    let source = run.sources.get(finding.primary.file);
+    let text = source.text();
+    let lines = source.line_starts().len();
+    prop_assert!((1..=lines).contains(&line), "line {} of {}", line, lines);
+    let content = &text[source.line_range(line)];
+    let width = content.chars().count() - usize::from(line == 1 && content.starts_with('\u{feff}'));
+    prop_assert!(
+        (1..=width + 1).contains(&column),
+        "column {} of line {} {:?}",
+        column,
+        line,
+        content
+    );
+    Ok(())
+}
+
+fn assert_location_inside(
+    run: &RunOutput,
+    finding: &Finding,
+    location: &Location,
+) -> Result<(), TestCaseError> {
+    assert_inside(run, finding, location.start.line, location.start.column)?;
+    assert_inside(run, finding, location.end.line, location.end.column)?;
+    prop_assert!(location.start <= location.end, "{:?}", location);
+    Ok(())
+}
+
+fn percent_decode(uri: &str) -> String {
+    let bytes = uri.as_bytes();
+    let mut out = Vec::new();
+    let mut index = 0;
+    while index < bytes.len() {
+        if bytes[index] == b'%' {
+            out.push(u8::from_str_radix(&uri[index + 1..index + 3], 16).unwrap());
+            index += 3;
+        } else {
+            out.push(bytes[index]);
+            index += 1;
+        }
+    }
+    String::from_utf8(out).unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(40))]
+
+    #[test]
+    fn json_report_is_the_run(case in policy_case()) {
+        let run = run_policy(&case);
+        prop_assert!(run.errors.is_empty(), "{:?}", run.errors);
+        for finding in &run.findings {
+            let source = run.sources.get(finding.primary.file);
+            prop_assert_eq!(source.text(), case.text.as_str());
+        }
+        let json = report(Format::Json, &run);
+        prop_assert_eq!(&json["version"], 1);
+        prop_assert_eq!(&json["files_scanned"], run.files_scanned);
+        prop_assert_eq!(&json["documents_analyzed"], run.documents_analyzed);
+        let counts = Counts::of(&run.findings);
+        let summary = &json["summary"];
+        prop_assert_eq!(&summary["error"], counts.error);
+        prop_assert_eq!(&summary["warning"], counts.warning);
+        prop_assert_eq!(&summary["info"], counts.info);
+        prop_assert_eq!(&summary["suppressed"], run.suppressed.len());
+        prop_assert_eq!(&summary["baselined"], 0);
+        prop_assert!(json.get("suppressed").is_none());
+        let findings = json["findings"].as_array().unwrap();
+        prop_assert_eq!(findings.len(), run.findings.len());
+        prop_assert_eq!(findings.len(), counts.total());
+        let mut previous = (0, 0);
+        for (value, finding) in findings.iter().zip(&run.findings) {
+            let location = locate(&run.sources, finding.primary);
+            assert_location_inside(&run, finding, &location)?;
+            prop_assert_eq!(&value["rule"], finding.rule);
+            prop_assert_eq!(&value["severity"], finding.severity.as_str());
+            prop_assert_eq!(&value["confidence"], finding.confidence.as_str());
+            prop_assert_eq!(&value["category"], finding.category.as_str());
+            prop_assert_eq!(&value["message"], finding.message.as_str());
+            prop_assert_eq!(value["help"].as_str(), finding.help.as_deref());
+            prop_assert_eq!(&value["path"], location.path.as_str());
+            prop_assert_eq!(&value["line"], location.start.line);
+            prop_assert_eq!(&value["column"], location.start.column);
+            prop_assert_eq!(&value["end_line"], location.end.line);
+            prop_assert_eq!(&value["end_column"], location.end.column);
+            let origin = finding.origin.as_deref().unwrap_or(&location.path);
+            prop_assert_eq!(&value["origin"], origin);
+            let print = fingerprint(finding, &location);
+            prop_assert_eq!(&value["fingerprint"], print.as_str());
+            let related = value["related"].as_array().unwrap();
+            prop_assert_eq!(related.len(), finding.related.len());
+            for (value, label) in related.iter().zip(&finding.related) {
+                let location = locate(&run.sources, label.span);
+                prop_assert_eq!(&value["message"], label.message.as_str());
+                prop_assert_eq!(&value["path"], location.path.as_str());
+                prop_assert_eq!(&value["line"], location.start.line);
+                prop_assert_eq!(&value["column"], location.start.column);
+                prop_assert_eq!(&value["end_line"], location.end.line);
+                prop_assert_eq!(&value["end_column"], location.end.column);
+            }
+            // One file, so findings come in the order of the text.
+            let here = (location.start.line, location.start.column);
+            prop_assert!(previous <= here, "{:?} after {:?}", here, previous);
+            previous = here;
+        }
+        prop_assert_eq!(json["errors"].as_array().map(Vec::len), Some(0));
+        prop_assert_eq!(json["skipped"].as_array().map(Vec::len), Some(0));
+    }
+
+    #[test]
+    fn sarif_report_is_the_run(case in policy_case()) {
+        let run = run_policy(&case);
+        let sarif = report(Format::Sarif, &run);
+        prop_assert_eq!(&sarif["version"], "2.1.0");
+        let sarif_run = &sarif["runs"][0];
+        prop_assert_eq!(&sarif_run["columnKind"], "unicodeCodePoints");
+        prop_assert_eq!(&sarif_run["invocations"][0]["executionSuccessful"], true);
+        let rules = sarif_run["tool"]["driver"]["rules"].as_array().unwrap();
+        let results = sarif_run["results"].as_array().unwrap();
+        prop_assert_eq!(results.len(), run.findings.len());
+        for (result, finding) in results.iter().zip(&run.findings) {
+            let location = locate(&run.sources, finding.primary);
+            prop_assert_eq!(&result["ruleId"], finding.rule);
+            let index = result["ruleIndex"].as_u64().unwrap() as usize;
+            prop_assert_eq!(&rules[index]["id"], finding.rule);
+            let level = match finding.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+                Severity::Info => "note",
+            };
+            prop_assert_eq!(&result["level"], level);
+            let mut message = finding.message.clone();
+            if let Some(help) = &finding.help {
+                message = format!("{message}\nhelp: {help}");
+            }
+            prop_assert_eq!(&result["message"]["text"], message.as_str());
+            let print = fingerprint(finding, &location);
+            prop_assert_eq!(&result["partialFingerprints"]["iamlint/v1"], print.as_str());
+            let locations = result["locations"].as_array().unwrap();
+            prop_assert_eq!(locations.len(), 1);
+            let physical = &locations[0]["physicalLocation"];
+            let uri = physical["artifactLocation"]["uri"].as_str().unwrap();
+            prop_assert!(
+                uri.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@%".contains(&b)),
+                "{}", uri
+            );
+            prop_assert_eq!(percent_decode(uri), location.path.as_str());
+            let region = &physical["region"];
+            let column = |key: &str| region[key].as_u64().unwrap() as usize;
+            prop_assert_eq!(column("startLine"), location.start.line);
+            prop_assert_eq!(column("startColumn"), location.start.column);
+            prop_assert_eq!(column("endLine"), location.end.line);
+            // Regions may not be empty: an empty span covers the character it stands on.
+            let end_column = if location.start == location.end {
+                location.start.column + 1
+            } else {
+                location.end.column
+            };
+            prop_assert_eq!(column("endColumn"), end_column);
+            assert_inside(&run, finding, column("startLine"), column("startColumn"))?;
+            prop_assert!(
+                (column("startLine"), column("startColumn"))
+                    < (column("endLine"), column("endColumn"))
+            );
+            let related = result["relatedLocations"].as_array().map_or(&[][..], Vec::as_slice);
+            prop_assert_eq!(related.len(), finding.related.len());
+            for (at, (value, label)) in related.iter().zip(&finding.related).enumerate() {
+                let location = locate(&run.sources, label.span);
+                prop_assert_eq!(&value["id"], at + 1);
+                prop_assert_eq!(&value["message"]["text"], label.message.as_str());
+                let region = &value["physicalLocation"]["region"];
+                prop_assert_eq!(&region["startLine"], location.start.line);
+                prop_assert_eq!(&region["startColumn"], location.start.column);
+                assert_location_inside(&run, finding, &location)?;
+            }
+        }
+    }
+
+    #[test]
+    fn fingerprints_survive_lines_added_above(case in policy_case(), added in 1usize..4) {
+        let run = run_policy(&case);
+        let bom = if case.text.starts_with('\u{feff}') { "\u{feff}" } else { "" };
+        let moved = PolicyCase {
+            text: format!("{bom}{}{}", case.newline.repeat(added), &case.text[bom.len()..]),
+            ..case.clone()
+        };
+        let moved_run = run_policy(&moved);
+        prop_assert_eq!(run.findings.len(), moved_run.findings.len());
+        for (before, after) in run.findings.iter().zip(&moved_run.findings) {
+            let (here, there) = (
+                locate(&run.sources, before.primary),
+                locate(&moved_run.sources, after.primary),
+            );
+            prop_assert_eq!(before.rule, after.rule);
+            prop_assert_eq!(&before.message, &after.message);
+            prop_assert_eq!(here.start.line + added, there.start.line);
+            prop_assert_eq!(here.start.column, there.start.column);
+            prop_assert_eq!(here.end.line + added, there.end.line);
+            prop_assert_eq!(here.end.column, there.end.column);
+            prop_assert_eq!(fingerprint(before, &here), fingerprint(after, &there));
         }
     }
 }
