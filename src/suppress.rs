@@ -210,6 +210,9 @@ fn comment_start(line: &str, syntax: Syntax) -> Option<CommentStart> {
             Some(q) => {
                 if byte == b'\\' && q == b'"' {
                     index += 1;
+                } else if byte == q && q == b'\'' && bytes.get(index + 1) == Some(&b'\'') {
+                    // `''` in a single-quoted scalar is a quote, not the end of it.
+                    index += 1;
                 } else if byte == q {
                     quote = None;
                 }
@@ -221,7 +224,7 @@ fn comment_start(line: &str, syntax: Syntax) -> Option<CommentStart> {
                         quote = Some(b'"');
                         None
                     }
-                    // YAML single-quoted scalars; `''` escapes re-enter the same state.
+                    // YAML single-quoted scalars (`''` inside is handled above).
                     (Syntax::Yaml, b'\'') if preceded_by_space || index == 0 => {
                         quote = Some(b'\'');
                         None
@@ -678,6 +681,22 @@ mod tests {
             "\u{feff}// iamlint: ignore[admin-access] legacy\nx = 1\n",
         );
         assert_eq!(suppressions[0].1, "x = 1");
+    }
+
+    #[test]
+    fn a_doubled_quote_does_not_end_a_single_quoted_scalar() {
+        let (suppressions, findings) = scan(
+            "t.yaml",
+            "a: 'it''s # not a comment' # iamlint: ignore[admin-access] quoted\n",
+        );
+        assert!(findings.is_empty(), "{findings:?}");
+        assert_eq!(suppressions.len(), 1);
+        assert_eq!(suppressions[0].2, "quoted");
+        let (suppressions, findings) = scan(
+            "t.yaml",
+            "a: 'it''s # iamlint: ignore[admin-access] in a string'\n",
+        );
+        assert!(suppressions.is_empty() && findings.is_empty());
     }
 
     #[test]

@@ -158,11 +158,31 @@ impl Style {
         }
     }
 
-    /// A line of code that opens no block, so a suppression covers exactly that line.
-    fn code(self, index: usize) -> String {
+    /// A line of code that opens no block, so a suppression covers exactly that line; some
+    /// hold strings with comment markers, quotes and brackets in them.
+    fn code(self, index: usize, variant: usize) -> String {
+        match (self, variant % 4) {
+            (Style::YamlHash, 0) => format!("key{index}: value{index}"),
+            (Style::YamlHash, 1) => format!("key{index}: \"a # b \\\" # c\""),
+            (Style::YamlHash, 2) => format!("key{index}: 'it''s # here'"),
+            (Style::YamlHash, _) => format!("key{index}: a#b"),
+            (_, 0) => format!("name{index} = {index}"),
+            (_, 1) => format!("name{index} = \"a # b // c /* d \\\" e\""),
+            (_, 2) => format!("name{index} = \"{{ [ (\""),
+            (_, _) => format!("name{index} = local.a[\"#\"]"),
+        }
+    }
+
+    /// A line that opens a block, its `children` lines, and what closes it.
+    fn block(self, index: usize, children: usize, indent: &str) -> Vec<String> {
         match self {
-            Style::YamlHash => format!("key{index}: value{index}"),
-            _ => format!("name{index} = {index}"),
+            Style::YamlHash => std::iter::once(format!("{indent}key{index}:"))
+                .chain((0..children).map(|k| format!("{indent}  child{k}: {k}")))
+                .collect(),
+            _ => std::iter::once(format!("{indent}name{index} = ["))
+                .chain((0..children).map(|k| format!("{indent}  {k},")))
+                .chain([format!("{indent}]")])
+                .collect(),
         }
     }
 }
@@ -208,6 +228,8 @@ struct CommentCase {
     stacked: usize,
     /// Code lines after the covered line.
     after: usize,
+    /// Lines inside the block the covered line opens (none: it opens no block).
+    children: usize,
     indent: usize,
     crlf: bool,
     final_newline: bool,
@@ -222,6 +244,7 @@ prop_compose! {
         rules in prop::collection::vec(rule_name(), 1..5),
         reason in reason(),
         (trailing, before, stacked, after) in (proptest::bool::ANY, 0usize..3, 0usize..3, 0usize..3),
+        children in prop::option::weighted(0.3, 1usize..4),
         (indent, crlf, final_newline, bom, seed) in
             (0usize..5, proptest::bool::ANY, proptest::bool::ANY, proptest::bool::ANY, any::<u64>()),
     ) -> CommentCase {
@@ -240,6 +263,7 @@ prop_compose! {
             before,
             stacked,
             after,
+            children: children.unwrap_or(0),
             indent,
             crlf,
             final_newline,
@@ -249,9 +273,9 @@ prop_compose! {
     }
 }
 
-/// The text of a case, with the suppression's reason replaced by `reason`; and the 1-based
-/// line the comment covers.
-fn comment_text(case: &CommentCase, reason: &str) -> (String, usize) {
+/// The text of a case, with the suppression's reason replaced by `reason`; and the first
+/// and last 1-based lines the comment covers.
+fn comment_text(case: &CommentCase, reason: &str) -> (String, (usize, usize)) {
     let mut rng = Lcg(case.seed);
     let style = case.style;
     let indent = " ".repeat(case.indent);
@@ -273,24 +297,10 @@ fn comment_text(case: &CommentCase, reason: &str) -> (String, usize) {
         open = style.open(),
         close = style.close(),
     );
-    let mut lines = Vec::new();
-    let mut code = 0;
-    let mut next_code = |lines: &mut Vec<String>| {
-        lines.push(format!("{indent}{}", style.code(code)));
-        code += 1;
-    };
-    for _ in 0..case.before {
-        next_code(&mut lines);
-    }
-    let target = if case.trailing {
-        next_code(&mut lines);
-        let gap = rng.pick(CODE_GAP);
-        lines
-            .last_mut()
-            .unwrap()
-            .push_str(&format!("{gap}{comment}"));
-        lines.len()
-    } else {
+    let code_line =
+        |index: usize, rng: &mut Lcg| format!("{indent}{}", style.code(index, rng.below(4)));
+    let mut lines: Vec<String> = (0..case.before).map(|i| code_line(i, &mut rng)).collect();
+    if !case.trailing {
         lines.push(format!(
             "{}{comment}",
             rng.pick(&["", "  ", "\t", "      "])
@@ -305,11 +315,22 @@ fn comment_text(case: &CommentCase, reason: &str) -> (String, usize) {
                 )),
             }
         }
-        next_code(&mut lines);
-        lines.len()
+    }
+    // The covered line, with the comment after its code or not.
+    let first = lines.len() + 1;
+    let mut block = if case.children > 0 {
+        style.block(case.before, case.children, &indent)
+    } else {
+        vec![code_line(case.before, &mut rng)]
     };
-    for _ in 0..case.after {
-        next_code(&mut lines);
+    if case.trailing {
+        block[0].push_str(rng.pick(CODE_GAP));
+        block[0].push_str(&comment);
+    }
+    lines.extend(block);
+    let target = (first, lines.len());
+    for index in 0..case.after {
+        lines.push(code_line(case.before + 1 + index, &mut rng));
     }
     let newline = if case.crlf { "\r\n" } else { "\n" };
     let mut text = lines.join(newline);
@@ -430,7 +451,7 @@ proptest! {
         // Every rule named, duplicates included, in the order written.
         let suppressed: Vec<&str> = directives.suppressions.iter().map(|s| s.rule).collect();
         prop_assert_eq!(&suppressed, &known, "text {:?}", text);
-        let covered = source.line_range(target);
+        let covered = source.line_range(target.0).start..source.line_range(target.1).end;
         for suppression in &directives.suppressions {
             prop_assert_eq!(suppression.kind, SuppressionKind::Comment);
             prop_assert_eq!(&suppression.reason, &case.reason);
@@ -438,7 +459,7 @@ proptest! {
             prop_assert_eq!(
                 suppression.scope.range(),
                 covered.clone(),
-                "covers {:?} rather than line {} {:?} of {:?}",
+                "covers {:?} rather than lines {:?} {:?} of {:?}",
                 snippet(&text, suppression.scope),
                 target,
                 &text[covered.clone()],
