@@ -830,18 +830,130 @@ prop_compose! {
 }
 
 fn run_policy(case: &PolicyCase) -> RunOutput {
+    run_text(case.name, &case.text, false)
+}
+
+fn run_text(name: &str, text: &str, no_suppressions: bool) -> RunOutput {
     let options = CheckOptions {
         paths: vec!["-".into()],
-        stdin_filename: Some(case.name.to_string()),
+        stdin_filename: Some(name.to_string()),
+        no_suppressions,
         ..Default::default()
     };
-    run_with_stdin(&options, case.text.clone().into_bytes())
+    run_with_stdin(&options, text.as_bytes().to_vec())
 }
 
 fn report(format: Format, run: &RunOutput) -> Value {
+    report_with(format, run, false)
+}
+
+fn report_with(format: Format, run: &RunOutput, show_suppressed: bool) -> Value {
     let mut out = Vec::new();
-    iamlint::report::write(format, run, &HumanOptions::default(), &mut out).unwrap();
+    let options = HumanOptions {
+        show_suppressed,
+        ..HumanOptions::default()
+    };
+    iamlint::report::write(format, run, &options, &mut out).unwrap();
     serde_json::from_slice(&out).unwrap()
+}
+
+/// Rules the generated policies set off, and one they never do (`trust-oidc-unscoped`).
+const SUPPRESSIBLE: &[&str] = &[
+    "missing-version",
+    "invalid-version",
+    "invalid-sid",
+    "unknown-action",
+    "unknown-service",
+    "invalid-arn",
+    "redundant-action",
+    "allow-with-not-action",
+    "action-pattern-matches-nothing",
+    "passrole-unscoped",
+    "wildcard-resource",
+    "admin-access",
+    "privilege-escalation",
+    "malformed-policy",
+    "condition-value-type",
+    "unknown-condition-operator",
+    "data-exfiltration",
+    "duplicate-sid",
+    "trust-oidc-unscoped",
+];
+
+/// A Terraform policy resource with its policy in a heredoc, and a suppression comment that
+/// covers the whole resource: above it, or after its opening line.
+#[derive(Clone, Debug)]
+struct TerraformCase {
+    policy: String,
+    reason: String,
+    trailing: bool,
+    /// Which of the rules the policy sets off the comment names.
+    seed: u64,
+    /// A rule the comment names whether or not it has findings.
+    extra: Option<&'static str>,
+}
+
+impl TerraformCase {
+    fn text(&self, rules: &[&str]) -> String {
+        let comment = format!("# iamlint: ignore[{}] {}", rules.join(", "), self.reason);
+        let (above, after_header) = if self.trailing {
+            (String::new(), format!(" {comment}"))
+        } else {
+            (format!("{comment}\n"), String::new())
+        };
+        format!(
+            "{above}resource \"aws_iam_policy\" \"p\" {{{after_header}\n  name   = \"p\"\n  policy = <<EOF\n{}\nEOF\n}}\n",
+            self.policy
+        )
+    }
+
+    /// The rules to name: some of those `findings` hold, and the extra one.
+    fn rules(&self, findings: &[Finding]) -> Vec<&'static str> {
+        let mut rng = Lcg(self.seed);
+        let mut rules: Vec<&'static str> = Vec::new();
+        for finding in findings {
+            if !rules.contains(&finding.rule) && rng.below(2) == 0 {
+                rules.push(finding.rule);
+            }
+        }
+        if let Some(extra) = self.extra.filter(|extra| !rules.contains(extra)) {
+            rules.insert(rng.below(rules.len() + 1), extra);
+        }
+        if rules.is_empty() {
+            rules.push(findings.first().map_or("trust-oidc-unscoped", |f| f.rule));
+        }
+        rules
+    }
+}
+
+prop_compose! {
+    fn terraform_case()(
+        policy in policy(),
+        pretty in proptest::bool::ANY,
+        seed in any::<u64>(),
+        extra in prop::option::weighted(0.3, prop::sample::select(SUPPRESSIBLE)),
+        reason in reason(),
+        trailing in proptest::bool::ANY,
+    ) -> TerraformCase {
+        let layout = if pretty {
+            Layout::Pretty { indent: "  ", newline: "\n" }
+        } else {
+            Layout::Compact
+        };
+        let mut writer = Writer { layout, rng: Lcg(seed), out: String::new() };
+        writer.value(&policy, 0);
+        TerraformCase { policy: writer.out, reason, trailing, seed, extra }
+    }
+}
+
+/// What a finding is, wherever it is reported.
+fn key(finding: &Finding) -> (&'static str, u32, u32, String) {
+    (
+        finding.rule,
+        finding.primary.start,
+        finding.primary.end,
+        finding.message.clone(),
+    )
 }
 
 /// A line and column that exist in the file: the column at most one past the line's last
@@ -1051,6 +1163,84 @@ proptest! {
             prop_assert_eq!(here.end.line + added, there.end.line);
             prop_assert_eq!(here.end.column, there.end.column);
             prop_assert_eq!(fingerprint(before, &here), fingerprint(after, &there));
+        }
+    }
+
+    #[test]
+    fn a_suppression_moves_its_findings_and_reports_say_so(case in terraform_case()) {
+        // The rules to name are picked from a run without the comment mattering.
+        let probe = run_text("main.tf", &case.text(&["admin-access"]), true);
+        let named_rules = case.rules(&probe.findings);
+        let text = case.text(&named_rules);
+        let unsuppressed = run_text("main.tf", &text, true);
+        let run = run_text("main.tf", &text, false);
+        prop_assert!(run.errors.is_empty(), "{:?}", run.errors);
+        let named = |finding: &&Finding| named_rules.contains(&finding.rule);
+        // Suppressed: the findings of the named rules, in order; kept: all the others.
+        let expected: Vec<_> = unsuppressed.findings.iter().filter(named).map(key).collect();
+        let suppressed: Vec<_> = run.suppressed.iter().map(|s| key(&s.finding)).collect();
+        prop_assert_eq!(&suppressed, &expected, "{}", text);
+        let expected: Vec<_> = unsuppressed
+            .findings
+            .iter()
+            .filter(|f| !named(f))
+            .map(key)
+            .collect();
+        let kept: Vec<_> = run
+            .findings
+            .iter()
+            .filter(|f| f.rule != "unused-suppression")
+            .map(key)
+            .collect();
+        prop_assert_eq!(&kept, &expected, "{}", text);
+        for suppressed in &run.suppressed {
+            prop_assert_eq!(suppressed.kind, SuppressionKind::Comment);
+            prop_assert_eq!(&suppressed.reason, &case.reason);
+        }
+        // A named rule with nothing to suppress is reported once, at its name.
+        let unused: Vec<&str> = run
+            .findings
+            .iter()
+            .filter(|f| f.rule == "unused-suppression")
+            .map(|f| run.sources.get(f.primary.file).snippet(f.primary).to_string())
+            .map(|name| *named_rules.iter().find(|r| **r == name).unwrap())
+            .collect();
+        let idle: Vec<&str> = named_rules
+            .iter()
+            .copied()
+            .filter(|rule| !unsuppressed.findings.iter().any(|f| f.rule == *rule))
+            .collect();
+        prop_assert_eq!(&unused, &idle, "{}", text);
+
+        let json = report_with(Format::Json, &run, true);
+        prop_assert_eq!(&json["summary"]["suppressed"], run.suppressed.len());
+        prop_assert_eq!(json["findings"].as_array().unwrap().len(), run.findings.len());
+        let listed = json["suppressed"].as_array().unwrap();
+        prop_assert_eq!(listed.len(), run.suppressed.len());
+        for (value, suppressed) in listed.iter().zip(&run.suppressed) {
+            let location = locate(&run.sources, suppressed.finding.primary);
+            prop_assert_eq!(&value["rule"], suppressed.finding.rule);
+            prop_assert_eq!(&value["line"], location.start.line);
+            prop_assert_eq!(&value["column"], location.start.column);
+            prop_assert_eq!(&value["suppression"]["kind"], "comment");
+            prop_assert_eq!(&value["suppression"]["reason"], case.reason.as_str());
+        }
+        prop_assert!(json["findings"].as_array().unwrap().iter().all(|f| f.get("suppression").is_none()));
+
+        let sarif = report_with(Format::Sarif, &run, true);
+        let results = sarif["runs"][0]["results"].as_array().unwrap();
+        prop_assert_eq!(results.len(), run.findings.len() + run.suppressed.len());
+        let (reported, kept_out) = results.split_at(run.findings.len());
+        prop_assert!(reported.iter().all(|r| r.get("suppressions").is_none()));
+        for (result, suppressed) in kept_out.iter().zip(&run.suppressed) {
+            let location = locate(&run.sources, suppressed.finding.primary);
+            prop_assert_eq!(&result["ruleId"], suppressed.finding.rule);
+            let print = fingerprint(&suppressed.finding, &location);
+            prop_assert_eq!(&result["partialFingerprints"]["iamlint/v1"], print.as_str());
+            let suppressions = result["suppressions"].as_array().unwrap();
+            prop_assert_eq!(suppressions.len(), 1);
+            prop_assert_eq!(&suppressions[0]["kind"], "inSource");
+            prop_assert_eq!(&suppressions[0]["justification"], case.reason.as_str());
         }
     }
 }
