@@ -509,6 +509,32 @@ proptest! {
     }
 
     #[test]
+    fn blank_lines_above_move_every_span_and_change_nothing_else(
+        text in scanner_noise().prop_filter("no byte order mark", |t| !t.starts_with('\u{feff}')),
+        blank in prop::sample::select(vec!["\n", "\r\n", "\n\n", "   \n", "\u{3000}\r\n"]),
+        name in prop::sample::select(vec!["a.yaml", "b.yml", "main.tf", "c.hcl", "d.template"]),
+    ) {
+        let shift = |span: Span| (span.start as usize + blank.len(), span.end as usize + blank.len());
+        let place = |span: Span| (span.start as usize, span.end as usize);
+        let (_, before) = scan(name, &text);
+        let (_, after) = scan(name, &format!("{blank}{text}"));
+        let summary = |directives: &Directives, at: &dyn Fn(Span) -> (usize, usize)| {
+            let suppressions: Vec<_> = directives
+                .suppressions
+                .iter()
+                .map(|s| (s.rule, s.reason.clone(), at(s.at), at(s.scope)))
+                .collect();
+            let findings: Vec<_> = directives
+                .findings
+                .iter()
+                .map(|f| (f.rule, f.message.clone(), at(f.primary)))
+                .collect();
+            (suppressions, findings)
+        };
+        prop_assert_eq!(summary(&before, &shift), summary(&after, &place));
+    }
+
+    #[test]
     fn scanning_anything_stays_inside_the_text(
         text in prop_oneof![3 => scanner_noise(), 1 => any::<String>()],
         name in prop::sample::select(vec!["a.yaml", "b.yml", "main.tf", "c.hcl", "d.template"]),
@@ -1008,7 +1034,7 @@ fn percent_decode(uri: &str) -> String {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(40))]
+    #![proptest_config(ProptestConfig::with_cases(64))]
 
     #[test]
     fn json_report_is_the_run(case in policy_case()) {
@@ -1165,6 +1191,12 @@ proptest! {
             prop_assert_eq!(fingerprint(before, &here), fingerprint(after, &there));
         }
     }
+
+}
+
+proptest! {
+    // Three runs and two reports a case.
+    #![proptest_config(ProptestConfig::with_cases(32))]
 
     #[test]
     fn a_suppression_moves_its_findings_and_reports_say_so(case in terraform_case()) {
