@@ -1,6 +1,9 @@
 //! Property tests for the pieces with clear laws: expanding an action pattern against the
-//! catalog agrees with matching the pattern against every action name, and a byte offset
-//! turned into a line and column points back at the same offset.
+//! catalog agrees with matching the pattern against every action name; a byte offset turned
+//! into a line and column points back at the same offset; a suppression comment scans to the
+//! rules, reason and lines written, and scanning any text stays inside it; the JSON and SARIF
+//! reports of a run of a random policy say what the run found, where, with its fingerprint;
+//! and a suppression comment moves exactly its rules' findings to the suppressed ones.
 
 use iamlint::catalog::{Catalog, wildcard_match};
 use iamlint::source::SourceFile;
