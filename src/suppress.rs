@@ -120,7 +120,11 @@ pub fn scan_comments(file: FileId, source: &SourceFile) -> Directives {
     }
     let line_count = source.line_starts().len();
     for line in 1..=line_count {
-        let range = source.line_range(line);
+        let mut range = source.line_range(line);
+        // A byte order mark is not code: a comment after it is on a line of its own.
+        if line == 1 && text[range.clone()].starts_with('\u{feff}') {
+            range.start += '\u{feff}'.len_utf8();
+        }
         let line_text = &text[range.clone()];
         if !line_text.contains("iamlint:") {
             continue;
@@ -206,6 +210,9 @@ fn comment_start(line: &str, syntax: Syntax) -> Option<CommentStart> {
             Some(q) => {
                 if byte == b'\\' && q == b'"' {
                     index += 1;
+                } else if byte == q && q == b'\'' && bytes.get(index + 1) == Some(&b'\'') {
+                    // `''` in a single-quoted scalar is a quote, not the end of it.
+                    index += 1;
                 } else if byte == q {
                     quote = None;
                 }
@@ -217,7 +224,7 @@ fn comment_start(line: &str, syntax: Syntax) -> Option<CommentStart> {
                         quote = Some(b'"');
                         None
                     }
-                    // YAML single-quoted scalars; `''` escapes re-enter the same state.
+                    // YAML single-quoted scalars (`''` inside is handled above).
                     (Syntax::Yaml, b'\'') if preceded_by_space || index == 0 => {
                         quote = Some(b'\'');
                         None
@@ -387,7 +394,7 @@ fn indent(line: &str) -> usize {
 /// under a key with nothing after its colon, a sequence at the same indentation).
 fn yaml_block_end(source: &SourceFile, line: usize) -> usize {
     let text = source.text();
-    let first = &text[source.line_range(line)];
+    let first = text[source.line_range(line)].trim_start_matches('\u{feff}');
     let base = indent(first);
     let code = match comment_start(first, Syntax::Yaml) {
         Some(comment) => &first[..comment.body - 1],
@@ -652,6 +659,44 @@ mod tests {
         );
         assert_eq!(suppressions[0].1, "x = [\n 1,\n]");
         assert_eq!(suppressions[0].2, "block comment");
+    }
+
+    #[test]
+    fn a_comment_after_a_byte_order_mark_is_on_a_line_of_its_own() {
+        let (suppressions, findings) = scan(
+            "t.yaml",
+            "\u{feff}# iamlint: ignore[admin-access] break-glass\nAdmin: 1\n",
+        );
+        assert!(findings.is_empty(), "{findings:?}");
+        assert_eq!(
+            suppressions,
+            [(
+                "admin-access".into(),
+                "Admin: 1".into(),
+                "break-glass".into()
+            )]
+        );
+        let (suppressions, _) = scan(
+            "main.tf",
+            "\u{feff}// iamlint: ignore[admin-access] legacy\nx = 1\n",
+        );
+        assert_eq!(suppressions[0].1, "x = 1");
+    }
+
+    #[test]
+    fn a_doubled_quote_does_not_end_a_single_quoted_scalar() {
+        let (suppressions, findings) = scan(
+            "t.yaml",
+            "a: 'it''s # not a comment' # iamlint: ignore[admin-access] quoted\n",
+        );
+        assert!(findings.is_empty(), "{findings:?}");
+        assert_eq!(suppressions.len(), 1);
+        assert_eq!(suppressions[0].2, "quoted");
+        let (suppressions, findings) = scan(
+            "t.yaml",
+            "a: 'it''s # iamlint: ignore[admin-access] in a string'\n",
+        );
+        assert!(suppressions.is_empty() && findings.is_empty());
     }
 
     #[test]
