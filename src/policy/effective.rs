@@ -260,18 +260,12 @@ impl<'a, 'v> Grant<'a, 'v> {
         {
             return Some((Reach::Everything, resource.key_span));
         }
-        // The action's service is only needed when an entry names one (most are `"*"`).
-        let mut name = None;
         self.resources
             .iter()
             .filter(|entry| {
-                let Some(service) = entry.service.as_deref() else {
-                    return true;
-                };
-                let name: &String =
-                    name.get_or_insert_with(|| Catalog::get().qualified_name(action));
-                let prefix = name.split(':').next().unwrap_or_default();
-                wildcard_match(service, prefix, true)
+                entry.service.as_deref().is_none_or(|service| {
+                    wildcard_match(service, Catalog::get().service_prefix(action), true)
+                })
             })
             .max_by_key(|entry| entry.reach)
             .map(|entry| (entry.reach, entry.value.span))

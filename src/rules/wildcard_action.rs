@@ -47,11 +47,10 @@ impl Rule for WildcardAction {
         for entry in cx.wildcard_entries() {
             let text = &entry.action_text;
             let service = text.split_once(':').map_or("", |(service, _)| service);
-            let mut prefixes: Vec<String> = entry
+            let mut prefixes: Vec<&str> = entry
                 .allowed
                 .iter()
-                .map(|id| catalog.qualified_name(id))
-                .filter_map(|n| n.split(':').next().map(str::to_string))
+                .map(|id| catalog.service_prefix(id))
                 .collect();
             prefixes.dedup();
             let services = prefixes.len();
