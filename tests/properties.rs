@@ -1172,6 +1172,8 @@ proptest! {
 
     #[test]
     fn fingerprints_survive_lines_added_above(case in policy_case(), added in 1usize..4) {
+        // A file with nothing in it is reported at its start, however many lines it has.
+        prop_assume!(!case.text.trim_start_matches('\u{feff}').trim().is_empty());
         let run = run_policy(&case);
         let bom = if case.text.starts_with('\u{feff}') { "\u{feff}" } else { "" };
         let moved = PolicyCase {
