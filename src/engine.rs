@@ -11,6 +11,7 @@ use crate::rules::{self, Context, RULES, Rule};
 use crate::source::{FileId, SourceFile, SourceMap, Span};
 use crate::suppress::{self, Suppressed, Suppression};
 use rayon::prelude::*;
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -449,16 +450,19 @@ fn admit(loaded: Loaded, sources: &SourceMap) -> Admitted {
     Admitted::Text(file, source, intent)
 }
 
-/// Reads a file a Terraform module refers to (`file("policy.json")`).
-fn read_referenced(
-    path: &Path,
-    sources: &SourceMap,
+/// Reads the files a Terraform module refers to (`file("policy.json")`), noting each in
+/// `read` so its text can be released when nothing points into it.
+fn reader<'r>(
+    sources: &'r SourceMap,
     max_file_size: u64,
-) -> Option<(FileId, Arc<SourceFile>)> {
-    match read_file(path, false, max_file_size) {
+    read: &'r RefCell<Vec<FileId>>,
+) -> impl Fn(&Path) -> Option<(FileId, Arc<SourceFile>)> + 'r {
+    move |path| match read_file(path, false, max_file_size) {
         Loaded::Bytes(path, bytes, _) => {
             let text = String::from_utf8(bytes).ok()?;
-            Some(sources.add(path, text))
+            let added = sources.add(path, text);
+            read.borrow_mut().push(added.0);
+            Some(added)
         }
         _ => None,
     }
@@ -480,13 +484,14 @@ fn process_loaded(
         ..FileResult::default()
     };
     scan_suppression_comments(file, &source, options, &mut result);
+    let referenced = RefCell::new(vec![file]);
     let extraction = if terraform::is_terraform(source.path()) {
         let dir = source
             .path()
             .parent()
             .unwrap_or(Path::new(""))
             .to_path_buf();
-        let read = |path: &Path| read_referenced(path, sources, options.max_file_size);
+        let read = reader(sources, options.max_file_size, &referenced);
         terraform::extract_module(&dir, &[(file, Arc::clone(&source))], &read).extraction
     } else {
         extract(file, &source, intent)
@@ -514,7 +519,32 @@ fn process_loaded(
             result.documents.push(document);
         }
     }
+    drop(source);
+    release_unreported(sources, &referenced.into_inner(), &result);
     filter(result, options)
+}
+
+/// Drops the text of the files one input read that nothing reported points into, so a walk
+/// over a large tree holds only the files it reports on, not every file it read. A file
+/// that kept a document (for the per-principal pass or `iamlint documents`) is kept whole.
+fn release_unreported(sources: &SourceMap, read: &[FileId], result: &FileResult) {
+    if !result.documents.is_empty() {
+        return;
+    }
+    let mut reported: HashSet<FileId> = HashSet::new();
+    for finding in &result.findings {
+        reported.insert(finding.primary.file);
+        reported.extend(finding.related.iter().map(|label| label.span.file));
+    }
+    for suppression in &result.suppressions {
+        reported.insert(suppression.at.file);
+        reported.insert(suppression.scope.file);
+    }
+    for &file in read {
+        if !reported.contains(&file) {
+            sources.release(file);
+        }
+    }
 }
 
 /// One Terraform module: its files are extracted together, and only findings in files that
@@ -557,7 +587,8 @@ fn process_module(
     if texts.is_empty() {
         return filter(result, options);
     }
-    let read = |path: &Path| read_referenced(path, sources, options.max_file_size);
+    let referenced = RefCell::new(texts.iter().map(|(file, _)| *file).collect::<Vec<_>>());
+    let read = reader(sources, options.max_file_size, &referenced);
     let extracted = terraform::extract_module(dir, &texts, &read);
     let owners: HashMap<FileId, FileId> = extracted.external.into_iter().collect();
     let reported = |file: FileId| {
@@ -598,6 +629,8 @@ fn process_module(
             }
         }
     }
+    drop((texts, read));
+    release_unreported(sources, &referenced.into_inner(), &result);
     filter(result, options)
 }
 

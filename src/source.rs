@@ -172,6 +172,16 @@ impl SourceMap {
         Arc::clone(&files[id.0 as usize])
     }
 
+    /// Replaces a file's text with nothing, keeping its path: for files no finding or
+    /// document points into, so that a run over a large tree does not hold every file it
+    /// read. Offsets into a released file are clamped like any other out-of-range offset.
+    pub fn release(&self, id: FileId) {
+        let mut files = self.files.write().unwrap_or_else(|e| e.into_inner());
+        if let Some(file) = files.get_mut(id.0 as usize) {
+            *file = Arc::new(SourceFile::new(file.path().to_path_buf(), String::new()));
+        }
+    }
+
     pub fn find(&self, path: &Path) -> Option<FileId> {
         let files = self.files.read().unwrap_or_else(|e| e.into_inner());
         files

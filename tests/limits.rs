@@ -219,3 +219,33 @@ fn a_for_each_loop_past_its_budget_is_cut_with_a_finding() {
         "{stdout}"
     );
 }
+
+#[test]
+fn a_run_keeps_only_the_text_of_files_it_reports_on() {
+    // What keeps memory bounded on a large tree: the text of a file nothing points into is
+    // dropped once the file is checked.
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "finding.json", policy_with_unknown_actions(1));
+    write(
+        dir.path(),
+        "clean.json",
+        policy_with_unknown_actions(0).replace("[]", "\"s3:GetObject\""),
+    );
+    write(
+        dir.path(),
+        "package.json",
+        "{\"name\": \"app\", \"version\": \"1.0.0\"}",
+    );
+    let run = iamlint::engine::run(&iamlint::engine::CheckOptions {
+        paths: vec![dir.path().to_path_buf()],
+        ..Default::default()
+    });
+    assert_eq!(run.findings.len(), 1, "{:?}", run.findings);
+    let text_of = |name: &str| {
+        let id = run.sources.find(&dir.path().join(name)).unwrap();
+        run.sources.get(id).text().len()
+    };
+    assert!(text_of("finding.json") > 0);
+    assert_eq!(text_of("clean.json"), 0);
+    assert_eq!(text_of("package.json"), 0);
+}
