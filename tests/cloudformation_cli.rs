@@ -236,3 +236,10 @@ fn get_att_with_arguments_of_the_wrong_shape_is_an_unknown_value() {
     let (code, stdout, _) = compact(&["testdata/fuzz/getatt-wrong-shape.yaml"]);
     assert_eq!(code, 0, "{stdout}");
 }
+
+#[test]
+fn a_mapping_that_names_itself_is_an_unknown_value() {
+    // `Mappings` holding `!FindInMap` of themselves overflowed the stack.
+    let (code, stdout, _) = compact(&["testdata/fuzz/find-in-map-names-itself.yaml"]);
+    assert_eq!(code, 0, "{stdout}");
+}

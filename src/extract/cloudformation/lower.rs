@@ -20,6 +20,7 @@ use super::Template;
 use super::tree::{Call, Node, NodeKind};
 use crate::extract::mapped::Mapped;
 use crate::value::{Member, Reference, TemplatePart, Unknown, Value, ValueKind};
+use std::cell::Cell;
 
 /// Pseudo parameters whose value is a string known only at deploy time.
 const PSEUDO_STRINGS: &[&str] = &[
@@ -79,6 +80,19 @@ impl Position {
 
 pub struct Lowerer<'t> {
     pub template: &'t Template<'t>,
+    /// Lowering a value found in `Mappings`: a `!FindInMap` there is not followed again, so
+    /// a mapping that names itself cannot recurse forever (CloudFormation allows only
+    /// literals in `Mappings` anyway).
+    in_mapping: Cell<bool>,
+}
+
+impl<'t> Lowerer<'t> {
+    pub fn new(template: &'t Template<'t>) -> Self {
+        Lowerer {
+            template,
+            in_mapping: Cell::new(false),
+        }
+    }
 }
 
 impl Lowerer<'_> {
@@ -302,7 +316,8 @@ impl Lowerer<'_> {
 
     /// `!FindInMap [Map, Key, Key]` with literal keys is the value written in `Mappings`.
     fn find_in_map(&self, node: &Node, arg: &Node, position: Position) -> Option<Value> {
-        if let Some([map, first, second, ..]) = arg.items()
+        if !self.in_mapping.get()
+            && let Some([map, first, second, ..]) = arg.items()
             && let (Some(map), Some(first), Some(second)) =
                 (map.as_str(), first.scalar_text(), second.scalar_text())
             && let Some(found) = self
@@ -312,7 +327,10 @@ impl Lowerer<'_> {
                 .and_then(|m| m.get(first))
                 .and_then(|m| m.get(second))
         {
-            return self.value(found, position);
+            self.in_mapping.set(true);
+            let value = self.value(found, position);
+            self.in_mapping.set(false);
+            return value;
         }
         Some(Value::new(
             node.span,
@@ -585,10 +603,7 @@ mod tests {
             mappings: None,
             types: HashMap::from([("Bucket".to_string(), "AWS::S3::Bucket".to_string())]),
         };
-        Lowerer {
-            template: &template,
-        }
-        .value(node.get("v").unwrap(), position)
+        Lowerer::new(&template).value(node.get("v").unwrap(), position)
     }
 
     fn parts(value: &Value) -> Vec<String> {

@@ -356,9 +356,7 @@ fn metadata_suppressions(resource: &tree::Entry, directives: &mut Directives) {
 
 impl<'t> Extractor<'t> {
     fn lowerer(&self) -> Lowerer<'t> {
-        Lowerer {
-            template: self.template,
-        }
+        Lowerer::new(self.template)
     }
 
     /// Records every document a carrier property holds.
