@@ -12,8 +12,10 @@ What it does (deterministic: every generator is seeded, see --seed):
 1. Builds the release binary (`cargo build --release`, skip with --no-build; --binary to
    point at another one).
 2. Generates three corpora in a temporary directory with the project's generators:
-   - raw JSON: bench.py's generator (--json-files policies, wrappers and non-policy JSON),
-     plus `large/` with three policies of 1,000, 3,000 and 5,000 statements;
+   - raw JSON: bench.py's generator in `policies/` (--json-files policies, wrappers and
+     non-policy JSON; files with the same name in one directory overwrite each other, so a
+     few hundred fewer end up on disk), plus `large/` with three policies of 1,000, 3,000
+     and 5,000 statements;
    - Terraform: gen_terraform.py (--tf-files .tf files in modules of five, every 100th
      module with a ~60 KB iam.tf, and `large/main.tf` of --tf-large-mb MB, thousands of
      statements);
@@ -21,7 +23,8 @@ What it does (deterministic: every generator is seeded, see --seed):
      --cfn-noise Kubernetes/CI YAML files, and `large.yaml` of --cfn-large-mb MB).
 3. Runs `iamlint check --format compact --fail-on never DIR` on each corpus (output to
    /dev/null; one warm-up run for the page cache, then the best of --runs) and on all three
-   at once; prints files, MB, best wall time, files/s, MB/s and peak RSS. Peak RSS is
+   at once; prints files, MB, best wall time (and the CPU time, user + system, of that
+   run), files/s, MB/s and peak RSS. Peak RSS is
    ru_maxrss of the command, measured in a fresh Python child per run so earlier runs
    cannot mask it; the wall time is measured inside that child, so its start-up is not
    counted.
@@ -29,7 +32,8 @@ What it does (deterministic: every generator is seeded, see --seed):
    --single-runs runs with hyperfine (-N, no shell) when it is installed, else a loop.
 5. Peers, when found (in --peers-venv DIR/bin first, then on PATH), run once each on the
    SAME inputs, output to /dev/null, exit codes ignored except to tell a crash:
-   - parliament: `--directory` over the whole raw JSON corpus, `--files` on the small file
+   - parliament: `--directory` over the whole raw JSON corpus and over `policies/` alone,
+     `--files` on the small file
      and on the 5,000-statement file (`--file` refuses to run when standard input is not a
      terminal, `--files` takes the same code path);
    - checkov: `-d SUBSET --framework terraform|cloudformation --quiet --compact
@@ -41,13 +45,15 @@ What it does (deterministic: every generator is seeded, see --seed):
    ratio is printed as a lower bound (">"); a peer that exits with a code that is neither
    success nor "found problems" is reported as an error with the last line of its stderr.
 6. Prints a markdown table: corpus | files | MB | iamlint time | files/s | MB/s | peak RSS |
-   peer | peer time | ratio | peer RSS.
+   peer | peer time | ratio | peer RSS | iamlint CPU.
 7. With --big-tree GB: generates a mixed tree of about GB gigabytes (repositories holding
    Terraform modules, CloudFormation YAML/JSON templates and raw policy JSON, varied from the
    generators' output, plus package.json, README.md, binary blobs, large non-policy YAML
    and JSON data, and every 50th repository a 20 MB blob over the 16 MiB read limit), runs
    `iamlint check --format json -o REPORT` on it once, and prints wall time, files on disk,
-   files scanned (from the report), MB, MB/s and peak RSS; then deletes the tree.
+   files scanned, documents, findings and skipped files (from the report), GB, MB/s (over all
+   bytes, and over the bytes of files with the extensions iamlint reads), peak RSS and CPU
+   time; then deletes the tree.
 
 Standard-library Python only. Numbers depend on the machine and its load; the script only
 prints them. Generated data lives in a temporary directory (--keep to print it and keep
@@ -95,23 +101,27 @@ with tempfile.TemporaryFile() as err:
     elapsed = time.perf_counter() - start
     err.seek(0)
     tail = [l for l in err.read().decode("utf-8", "replace").splitlines() if l.strip()][-1:]
-print(json.dumps({"elapsed": elapsed, "rss": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"elapsed": elapsed, "rss": usage.ru_maxrss, "cpu": usage.ru_utime + usage.ru_stime,
                   "code": code, "timed_out": timed_out, "stderr": tail[0][:200] if tail else ""}))
 """
 
 
 def run(command, timeout=0):
-    """One run of command: dict with elapsed (s), rss (KiB), code, timed_out, stderr."""
+    """One run of command: dict with elapsed (s), rss (KiB), cpu (user + system s), code,
+    timed_out, stderr."""
     output = subprocess.run([sys.executable, "-c", WRAPPER, str(timeout), *command],
                             capture_output=True, text=True, check=True)
     return json.loads(output.stdout)
 
 
 def best_of(command, runs):
-    """Warm-up run, then the best wall time and the largest peak RSS of `runs` runs."""
+    """Warm-up run, then the best run (wall time, its CPU time) and the largest peak RSS of
+    `runs` runs."""
     run(command)
     results = [run(command) for _ in range(runs)]
-    return min(r["elapsed"] for r in results), max(r["rss"] for r in results), results[0]["code"]
+    best = min(results, key=lambda r: r["elapsed"])
+    return best["elapsed"], best["cpu"], max(r["rss"] for r in results), best["code"]
 
 
 def single_median(command, runs):
@@ -145,8 +155,8 @@ def files_and_bytes(paths):
 
 
 def generate_json(directory, count, seed):
-    """bench.py's corpus plus three large policies of thousands of statements."""
-    bench.generate(directory, count, seed=seed)
+    """bench.py's corpus in policies/, plus three policies of thousands of statements in large/."""
+    bench.generate(os.path.join(directory, "policies"), count, seed=seed)
     rng = random.Random(seed + 1)
     large = os.path.join(directory, "large")
     os.makedirs(large, exist_ok=True)
@@ -236,12 +246,12 @@ def mebibytes(kib):
 
 class Table:
     HEADER = ["corpus", "files", "MB", "iamlint time", "files/s", "MB/s", "peak RSS",
-              "peer", "peer time", "ratio", "peer RSS"]
+              "peer", "peer time", "ratio", "peer RSS", "iamlint CPU"]
 
     def __init__(self):
         self.rows = []
 
-    def add(self, corpus, files, size, elapsed, rss, peer="-", peer_text="-", peer_seconds=None,
+    def add(self, corpus, files, size, elapsed, cpu, rss, peer="-", peer_text="-", peer_seconds=None,
             peer_rss=None, error=None, note=""):
         if error:
             ratio = f"error ({error})"
@@ -251,7 +261,7 @@ class Table:
             ratio = (">" if peer_text.startswith("timeout") else "") + f"{peer_seconds / elapsed:,.0f}x"
         row = [corpus, f"{files:,}", f"{size / 1e6:.2f}", seconds(elapsed) + note,
                f"{files / elapsed:,.0f}", f"{size / 1e6 / elapsed:.1f}", mebibytes(rss),
-               peer, peer_text, ratio, mebibytes(peer_rss)]
+               peer, peer_text, ratio, mebibytes(peer_rss), seconds(cpu) if cpu is not None else "-"]
         self.rows.append(row)
         print("  " + " | ".join(row), flush=True)
 
@@ -269,17 +279,18 @@ def measure(table, peers, args, check, corpus, paths, peer_runs=(), single=False
     files, size = files_and_bytes(paths)
     if single:
         elapsed, _, how = single_median(check + paths, args.single_runs)
-        rss = run(check + paths)["rss"]
+        one = run(check + paths)
+        rss, cpu = one["rss"], one["cpu"]
         note = f" (median of {args.single_runs}, {how})"
     else:
-        elapsed, rss, code = best_of(check + paths, args.runs)
+        elapsed, cpu, rss, code = best_of(check + paths, args.runs)
         note = "" if code in (0, 1) else f" (exit {code})"
     available = [p for p in peer_runs if p[0] in peers.paths]
     if not available:
-        table.add(corpus, files, size, elapsed, rss, note=note)
+        table.add(corpus, files, size, elapsed, cpu, rss, note=note)
     for name, label, arguments in available:
         peer_seconds, text, peer_rss, error = peers.run(name, arguments)
-        table.add(corpus, files, size, elapsed, rss, label, text, peer_seconds, peer_rss, error, note)
+        table.add(corpus, files, size, elapsed, cpu, rss, label, text, peer_seconds, peer_rss, error, note)
 
 
 def corpora(args, binary, peers, work):
@@ -317,6 +328,8 @@ def corpora(args, binary, peers, work):
     print("\nrows as they are measured (the table is repeated at the end):")
     measure(table, peers, args, check, "raw JSON", [json_dir],
             [("parliament", "parliament --directory", ["--directory", json_dir])])
+    measure(table, peers, args, check, "raw JSON, policies/ only (no large files)", [os.path.join(json_dir, "policies")],
+            [("parliament", "parliament --directory", ["--directory", os.path.join(json_dir, "policies")])])
     measure(table, peers, args, check, "raw JSON, one small file", [small["json"]],
             [("parliament", "parliament --files", ["--files", small["json"]])], single=True)
     measure(table, peers, args, check, "raw JSON, one 5,000-statement file", [json_large],
@@ -346,8 +359,9 @@ def corpora(args, binary, peers, work):
             [json_dir, tf_dir, cfn_dir])
     table.print()
     print(f"\niamlint time: best of {args.runs} runs after a warm-up (one small file: median start-to-exit "
-          f"of {args.single_runs}); peers: one run each, timeout {args.peer_timeout:.0f} s; "
-          "ratio = peer time / iamlint time on the same input.")
+          f"of {args.single_runs}); iamlint CPU: user + system time of that run; peers: one run each, "
+          f"timeout {args.peer_timeout:.0f} s; ratio = peer time / iamlint time on the same input; "
+          f"load average now {os.getloadavg()[0]:.2f}.")
 
 
 # ---------------------------------------------------------------------------------------
@@ -415,6 +429,10 @@ Infrastructure and policies for service {k}. Run `make deploy`.
 """
 
 
+# Extensions iamlint reads when walking (README, "Which files"); other files are not opened.
+LOOKED_AT = (".tf", ".json", ".yaml", ".yml", ".template")
+
+
 def generate_big_tree(root, gigabytes, seed, work):
     """Repositories of about 4 MB each until the tree holds `gigabytes` GB; returns (files, bytes)."""
     rng = random.Random(seed)
@@ -422,17 +440,19 @@ def generate_big_tree(root, gigabytes, seed, work):
     blobs = [rng.randbytes(1 << 20) for _ in range(4)]
     huge_blob = rng.randbytes(20 << 20)
     target = gigabytes * 1e9
-    files = written = 0
+    files = written = readable = 0
     repo = 0
 
     def write(path, data):
-        nonlocal files, written
+        nonlocal files, written, readable
         os.makedirs(os.path.dirname(path), exist_ok=True)
         mode = "wb" if isinstance(data, bytes) else "w"
         with open(path, mode) as handle:
             handle.write(data)
         files += 1
         written += len(data)
+        if path.endswith(LOOKED_AT) and len(data) <= 16 << 20:
+            readable += len(data)
 
     while written < target:
         base = os.path.join(root, f"repo{repo:04d}")
@@ -471,16 +491,17 @@ def generate_big_tree(root, gigabytes, seed, work):
         if repo % 50 == 49:
             write(os.path.join(base, "data", "huge-export.json"), huge_blob)
         repo += 1
-    return files, written, repo
+    return files, written, readable, repo
 
 
 def big_tree(args, binary, work):
     root = os.path.join(work, "big-tree")
     started = time.perf_counter()
-    files, size, repos = generate_big_tree(root, args.big_tree, args.seed, work)
+    files, size, readable, repos = generate_big_tree(root, args.big_tree, args.seed, work)
     generated = time.perf_counter() - started
     print(f"\nbig tree: {files:,} files, {size / 1e9:.2f} GB in {repos} repositories under {root}, "
-          f"generated in {generated:.0f} s")
+          f"generated in {generated:.0f} s; {readable / 1e6:,.0f} MB in files with the extensions iamlint reads "
+          f"({', '.join(LOOKED_AT)}, at most 16 MiB)")
     report = os.path.join(work, "big-tree-report.json")
     result = run([binary, "check", "--fail-on", "never", "--format", "json", "-o", report, root])
     with open(report) as handle:
@@ -490,12 +511,14 @@ def big_tree(args, binary, work):
     print(f"big tree: iamlint check --format json -o REPORT, one run, exit {result['code']}")
     print()
     print("| tree | files on disk | files scanned | policy documents | findings | skipped | GB "
-          "| wall time | files/s (on disk) | MB/s | peak RSS |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+          "| wall time | files/s (on disk) | MB/s | MB/s (read) | peak RSS | CPU |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     print(f"| mixed, {args.big_tree:g} GB | {files:,} | {data.get('files_scanned', 0):,} | "
           f"{data.get('documents_analyzed', 0):,} | {findings:,} | {len(data.get('skipped', [])):,} | "
           f"{size / 1e9:.2f} | {seconds(elapsed)} | {files / elapsed:,.0f} | {size / 1e6 / elapsed:,.0f} | "
-          f"{mebibytes(result['rss'])} |")
+          f"{readable / 1e6 / elapsed:,.0f} | {mebibytes(result['rss'])} | {seconds(result['cpu'])} |")
+    print(f"MB/s (read): MB in files with the extensions iamlint reads / wall time; load average now "
+          f"{os.getloadavg()[0]:.2f}")
     shutil.rmtree(root)
     os.remove(report)
 
@@ -527,6 +550,8 @@ def main():
     if not args.no_build:
         subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
     binary = os.path.abspath(args.binary)
+    if not os.access(binary, os.X_OK):
+        sys.exit(f"no iamlint binary at {binary}: build it, set CARGO_TARGET_DIR, or pass --binary")
     version = subprocess.run([binary, "--version"], capture_output=True, text=True).stdout.strip()
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}; {version}, "
           f"binary {binary} ({os.path.getsize(binary) / 1e6:.1f} MB)")
