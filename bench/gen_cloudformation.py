@@ -225,19 +225,13 @@ def large_yaml(rng, megabytes):
     return "\n".join(lines) + "\n"
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", required=True)
-    parser.add_argument("--count", type=int, default=5000)
-    parser.add_argument("--noise", type=int, default=0)
-    parser.add_argument("--large-mb", type=float, default=0)
-    parser.add_argument("--seed", type=int, default=7)
-    args = parser.parse_args()
-    rng = random.Random(args.seed)
-    out = pathlib.Path(args.out)
+def generate(out, count, noise=0, large_mb=0, seed=7, quiet=False):
+    """Writes the corpus under `out`; returns the number of files and bytes written."""
+    rng = random.Random(seed)
+    out = pathlib.Path(out)
     (out / "templates").mkdir(parents=True, exist_ok=True)
     total = 0
-    for index in range(args.count):
+    for index in range(count):
         kind = index % 10
         if kind < 6:
             name, text = f"stack-{index:05d}.yaml", cloudformation_yaml(rng, index)
@@ -247,13 +241,33 @@ def main():
             name, text = f"cdk-{index:05d}.template.json", cdk_json(rng, index)
         (out / "templates" / name).write_text(text)
         total += len(text)
-    if args.noise:
+    if not quiet:
+        print(f"wrote {count} templates ({total / 1e6:.1f} MB) to {out / 'templates'}")
+    files = count
+    if noise:
         (out / "noise").mkdir(exist_ok=True)
-        for index in range(args.noise):
-            (out / "noise" / f"other-{index:05d}.yml").write_text(noise_yaml(rng, index))
-    if args.large_mb:
-        (out / "large.yaml").write_text(large_yaml(rng, args.large_mb))
-    print(f"wrote {args.count} templates ({total / 1e6:.1f} MB) to {out / 'templates'}")
+        for index in range(noise):
+            text = noise_yaml(rng, index)
+            (out / "noise" / f"other-{index:05d}.yml").write_text(text)
+            total += len(text)
+        files += noise
+    if large_mb:
+        text = large_yaml(rng, large_mb)
+        (out / "large.yaml").write_text(text)
+        total += len(text)
+        files += 1
+    return files, total
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--count", type=int, default=5000)
+    parser.add_argument("--noise", type=int, default=0)
+    parser.add_argument("--large-mb", type=float, default=0)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    generate(args.out, args.count, args.noise, args.large_mb, args.seed)
 
 
 if __name__ == "__main__":

@@ -317,18 +317,14 @@ resource "aws_iam_role_policy" "r{index}" {{
     return "\n\n".join(parts) + "\n", index
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", required=True)
-    parser.add_argument("--count", type=int, default=5000)
-    parser.add_argument("--large-mb", type=float, default=0)
-    parser.add_argument("--seed", type=int, default=11)
-    args = parser.parse_args()
-    rng = random.Random(args.seed)
-    out = pathlib.Path(args.out)
+def generate(out, count, large_mb=0, seed=11, quiet=False):
+    """Writes the corpus under `out`; returns the number of files and bytes written."""
+    rng = random.Random(seed)
+    out = pathlib.Path(out)
     files = 0
+    written = 0
     index = 0
-    while files < args.count:
+    while files < count:
         module = out / f"module{index:05d}"
         module.mkdir(parents=True, exist_ok=True)
         contents = {
@@ -339,24 +335,41 @@ def main():
             "outputs.tf": OUTPUTS,
         }
         for name, text in contents.items():
-            if files < args.count:
+            if files < count:
                 (module / name).write_text(text)
                 files += 1
+                written += len(text)
         if index % 4 == 3:
-            (module / "policy.json").write_text(json.dumps({
+            text = json.dumps({
                 "Version": "2012-10-17",
                 "Statement": [{"Effect": "Allow", "Action": rng.sample(ACTIONS, 3),
                                "Resource": "*"}],
-            }, indent=2) + "\n")
+            }, indent=2) + "\n"
+            (module / "policy.json").write_text(text)
+            written += len(text)
         index += 1
-    if args.large_mb:
+    if large_mb:
         large = out / "large"
         large.mkdir(parents=True, exist_ok=True)
-        text, documents = large_tf(rng, args.large_mb)
+        text, documents = large_tf(rng, large_mb)
         (large / "main.tf").write_text(text)
-        print(f"large/main.tf: {len(text)} bytes, {documents} data sources, "
-              f"{documents * 2} resources")
-    print(f"{files} .tf files in {index} modules under {out}")
+        written += len(text)
+        if not quiet:
+            print(f"large/main.tf: {len(text)} bytes, {documents} data sources, "
+                  f"{documents * 2} resources")
+    if not quiet:
+        print(f"{files} .tf files in {index} modules under {out}")
+    return files, written
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--count", type=int, default=5000)
+    parser.add_argument("--large-mb", type=float, default=0)
+    parser.add_argument("--seed", type=int, default=11)
+    args = parser.parse_args()
+    generate(args.out, args.count, args.large_mb, args.seed)
 
 
 if __name__ == "__main__":
