@@ -10,6 +10,7 @@ use crate::catalog::{AccessLevel, ActionId, ActionSet, Catalog};
 use crate::finding::Confidence;
 use crate::rules::Context;
 use crate::source::Span;
+use std::collections::HashMap;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU8, Ordering};
 
@@ -345,17 +346,13 @@ pub fn wildcard_entries(policy: &Policy<'_>, effective: &Effective<'_, '_>) -> V
 /// reports as allowed on every resource, by statement span: what `wildcard-resource` leaves
 /// out, so that it only names what no more specific rule does. Rules the user turned off
 /// claim nothing, and their actions come back to `wildcard-resource`.
-pub fn claimed(cx: &Context<'_>) -> Vec<(Span, ActionSet)> {
+pub fn claimed(cx: &Context<'_>) -> HashMap<Span, ActionSet> {
     let policy = cx.policy;
     let enabled = |id: &str| cx.is_enabled(id);
     let catalog = Catalog::get();
-    let mut out: Vec<(Span, ActionSet)> = Vec::new();
-    let mut claim = |statement: Span, actions: &ActionSet| match out
-        .iter_mut()
-        .find(|(s, _)| *s == statement)
-    {
-        Some((_, set)) => set.union_with(actions),
-        None => out.push((statement, actions.clone())),
+    let mut out: HashMap<Span, ActionSet> = HashMap::new();
+    let mut claim = |statement: Span, actions: &ActionSet| {
+        out.entry(statement).or_default().union_with(actions);
     };
     for kind in Kind::ALL.into_iter().filter(|k| enabled(k.rule())) {
         for entry in cx.broad_entries(kind) {

@@ -1,5 +1,7 @@
 //! `duplicate-sid`: two statements of one policy with the same `Sid`.
 
+use std::collections::HashMap;
+
 use super::{Context, Rule, declare_rule};
 use crate::finding::Finding;
 
@@ -39,7 +41,7 @@ declare_rule! {
 
 impl Rule for DuplicateSid {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        let sids: Vec<_> = cx
+        let sids = cx
             .policy
             .statements
             .iter()
@@ -47,10 +49,13 @@ impl Rule for DuplicateSid {
             .filter_map(|sid| Some((sid.as_str()?, sid)))
             // An empty `Sid` is no id at all: Terraform's `aws_iam_policy_document` long
             // rendered `"Sid": ""` for every statement without one, and IAM accepts that.
-            .filter(|(text, _)| !text.is_empty())
-            .collect();
-        for (index, (text, sid)) in sids.iter().enumerate() {
-            if let Some((_, first)) = sids[..index].iter().find(|(other, _)| other == text) {
+            .filter(|(text, _)| !text.is_empty());
+        let mut first_use = HashMap::new();
+        for (text, sid) in sids {
+            if let Some(first) = first_use.get(text).copied().or_else(|| {
+                first_use.insert(text, sid);
+                None
+            }) {
                 out.push(
                     Self::META
                         .finding(sid.span, format!("statement id `{text}` is already used"))

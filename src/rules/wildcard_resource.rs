@@ -72,7 +72,7 @@ impl Rule for WildcardResource {
                 continue;
             };
             let mut scopable = catalog.resource_scoped(&actions.union);
-            if let Some((_, taken)) = claimed.iter().find(|(s, _)| *s == statement.value.span) {
+            if let Some(taken) = claimed.get(&statement.value.span) {
                 scopable = scopable.difference(taken);
             }
             if scopable.is_empty() {

@@ -2,8 +2,7 @@
 
 use super::{Context, Rule, declare_rule};
 use crate::finding::Finding;
-use crate::policy::sensitive::{BroadEntry, Kind, name_list};
-use crate::source::Span;
+use crate::policy::sensitive::{Kind, name_list};
 
 declare_rule! {
     /// ## What it does
@@ -46,14 +45,11 @@ impl Rule for WriteWithoutConstraints {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         // One finding per statement: policies list dozens of write actions on `"*"`, and one
         // line per action would bury the other rules.
-        let mut statements: Vec<(Span, Vec<&BroadEntry>)> = Vec::new();
-        for entry in cx.broad_entries(Kind::WriteWithoutConstraints) {
-            match statements.iter_mut().find(|(s, _)| *s == entry.statement) {
-                Some((_, entries)) => entries.push(entry),
-                None => statements.push((entry.statement, vec![entry])),
-            }
-        }
-        for (_, entries) in statements {
+        // Entries come statement by statement.
+        for entries in cx
+            .broad_entries(Kind::WriteWithoutConstraints)
+            .chunk_by(|a, b| a.statement == b.statement)
+        {
             let Some(first) = entries.first() else {
                 continue;
             };
