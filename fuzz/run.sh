@@ -7,6 +7,11 @@ set -euo pipefail
 cd "$(dirname "$0")"
 seconds="${1:?usage: fuzz/run.sh SECONDS [TARGET...]}"
 shift
+# libFuzzer reads a total time of 0 as "run forever".
+if ! [ "$seconds" -gt 0 ] 2>/dev/null; then
+    echo "SECONDS must be a positive number of seconds" >&2
+    exit 2
+fi
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
     targets=(json_policy terraform cloudformation_yaml cloudformation_json check)
