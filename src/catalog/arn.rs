@@ -172,20 +172,26 @@ fn same_service(service: &str, format: &[Fmt]) -> bool {
 fn intersects(pat: &[Pat], fmt: &[Fmt]) -> bool {
     let (n, m) = (pat.len(), fmt.len());
     let width = m + 1;
-    let mut seen = vec![false; (n + 1) * width];
-    let mut stack = vec![(0usize, 0usize)];
+    // One bit per (pattern, format) position: this runs for every resource of every
+    // statement against each candidate format, so the table is kept small to clear.
+    let mut seen = vec![0u64; ((n + 1) * width).div_ceil(64)];
+    let is_seen = |seen: &[u64], cell: usize| seen[cell / 64] & (1 << (cell % 64)) != 0;
+    let mut stack = Vec::with_capacity(n + m + 1);
+    stack.push((0usize, 0usize));
     let fits = |c: char, segment: bool| !(segment && (c == '/' || c == ':'));
     while let Some((i, j)) = stack.pop() {
-        if std::mem::replace(&mut seen[i * width + j], true) {
+        let cell = i * width + j;
+        if is_seen(&seen, cell) {
             continue;
         }
+        seen[cell / 64] |= 1 << (cell % 64);
         if i == n && j == m {
             return true;
         }
         let p = pat.get(i).copied();
         let f = fmt.get(j).copied();
         let mut push = |a: usize, b: usize| {
-            if !seen[a * width + b] {
+            if !is_seen(&seen, a * width + b) {
                 stack.push((a, b));
             }
         };
