@@ -266,12 +266,6 @@ fn run_reading_stdin(options: &CheckOptions, given_stdin: Option<Vec<u8>>) -> Ru
         output.skipped.extend(result.skipped);
     }
     output.errors = errors;
-    if principal::RULES.iter().any(|id| options.rule_enabled(id)) {
-        let sources = &output.sources;
-        let path_of = |d: &PolicyDocument| sources.get(d.origin.file).path().to_path_buf();
-        let found = principal::check(&output.documents, &path_of, &|id| options.rule_enabled(id));
-        output.findings.extend(found);
-    }
     // Duplicates go first, so a suppressed finding is counted once.
     sort_findings(&output.sources, &mut output.findings);
     dedup_findings(&output.sources, &mut output.findings);
@@ -297,9 +291,6 @@ fn run_reading_stdin(options: &CheckOptions, given_stdin: Option<Vec<u8>>) -> Ru
         if let Some(severity) = options.config.severity(finding.rule) {
             finding.severity = severity;
         }
-    }
-    if !options.keep_documents {
-        output.documents.clear();
     }
     // Findings about suppressions were added at the end.
     sort_findings(&output.sources, &mut output.findings);
@@ -514,19 +505,34 @@ fn process_loaded(
         if want_sids {
             result.sids.extend(statement_sids(&document));
         }
-        // Attached documents also feed the per-principal pass after every file is read.
+        // Attached documents also feed the per-principal pass of this input.
         if options.keep_documents || !document.attachments.is_empty() {
             result.documents.push(document);
         }
     }
     drop(source);
+    check_principals(&mut result, sources, options);
     release_unreported(sources, &referenced.into_inner(), &result);
     filter(result, options)
 }
 
+/// The per-principal pass over the attached documents of one input: a principal's policies
+/// all live in one Terraform module or one template, which is one input, so the documents
+/// need not outlive it (on a large tree, keeping them all held most of the memory).
+fn check_principals(result: &mut FileResult, sources: &SourceMap, options: &CheckOptions) {
+    if !result.documents.is_empty() && principal::RULES.iter().any(|id| options.rule_enabled(id)) {
+        let path_of = |d: &PolicyDocument| sources.get(d.origin.file).path().to_path_buf();
+        let found = principal::check(&result.documents, &path_of, &|id| options.rule_enabled(id));
+        result.findings.extend(found);
+    }
+    if !options.keep_documents {
+        result.documents.clear();
+    }
+}
+
 /// Drops the text of the files one input read that nothing reported points into, so a walk
-/// over a large tree holds only the files it reports on, not every file it read. A file
-/// that kept a document (for the per-principal pass or `iamlint documents`) is kept whole.
+/// over a large tree holds only the files it reports on, not every file it read. An input
+/// whose documents are kept (`iamlint documents`) is kept whole.
 fn release_unreported(sources: &SourceMap, read: &[FileId], result: &FileResult) {
     if !result.documents.is_empty() {
         return;
@@ -623,13 +629,14 @@ fn process_module(
             if want_sids {
                 result.sids.extend(statement_sids(&document));
             }
-            // Attached documents also feed the per-principal pass after every file is read.
+            // Attached documents also feed the per-principal pass of this input.
             if options.keep_documents || !document.attachments.is_empty() {
                 result.documents.push(document);
             }
         }
     }
     drop((texts, read));
+    check_principals(&mut result, sources, options);
     release_unreported(sources, &referenced.into_inner(), &result);
     filter(result, options)
 }
