@@ -15,12 +15,41 @@ struct Report<'a> {
     files_scanned: usize,
     documents_analyzed: usize,
     summary: Summary,
-    findings: Vec<JsonFinding<'a>>,
+    findings: Findings<'a>,
     /// Only with `--show-suppressed`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    suppressed: Option<Vec<JsonFinding<'a>>>,
+    suppressed: Option<Findings<'a>>,
     errors: &'a [RunError],
     skipped: &'a [Skipped],
+}
+
+/// Findings converted one at a time while they are written: a run with hundreds of
+/// thousands of findings must not hold a second copy of them.
+struct Findings<'a> {
+    run: &'a RunOutput,
+    suppressed: bool,
+}
+
+impl Serialize for Findings<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let run = self.run;
+        if self.suppressed {
+            serializer.collect_seq(run.suppressed.iter().map(|suppressed| {
+                let mut finding = json_finding(run, &suppressed.finding);
+                finding.suppression = Some(JsonSuppression {
+                    kind: suppressed.kind.as_str(),
+                    reason: &suppressed.reason,
+                });
+                finding
+            }))
+        } else {
+            serializer.collect_seq(
+                run.findings
+                    .iter()
+                    .map(|finding| json_finding(run, finding)),
+            )
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -80,24 +109,6 @@ pub fn write(
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
     let counts = Counts::of(&run.findings);
-    let findings = run
-        .findings
-        .iter()
-        .map(|finding| json_finding(run, finding))
-        .collect();
-    let suppressed = show_suppressed.then(|| {
-        run.suppressed
-            .iter()
-            .map(|suppressed| {
-                let mut finding = json_finding(run, &suppressed.finding);
-                finding.suppression = Some(JsonSuppression {
-                    kind: suppressed.kind.as_str(),
-                    reason: &suppressed.reason,
-                });
-                finding
-            })
-            .collect()
-    });
     let report = Report {
         version: SCHEMA_VERSION,
         tool: Tool {
@@ -113,8 +124,14 @@ pub fn write(
             suppressed: run.suppressed.len(),
             baselined: run.baselined,
         },
-        findings,
-        suppressed,
+        findings: Findings {
+            run,
+            suppressed: false,
+        },
+        suppressed: show_suppressed.then_some(Findings {
+            run,
+            suppressed: true,
+        }),
         errors: &run.errors,
         skipped: &run.skipped,
     };
