@@ -3,16 +3,10 @@
 
 use iamlint::extract::cloudformation;
 use iamlint::extract::raw_policy::Intent;
-use iamlint::source::SourceMap;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else {
-        return;
-    };
-    let sources = SourceMap::new();
-    let (file, source) = sources.add("template.json".into(), text.to_string());
-    if let Some(extraction) = cloudformation::extract(file, &source, Intent::Explicit) {
-        iamlint_fuzz::check_extraction(&sources, extraction);
-    }
+    iamlint_fuzz::check_text("template.json", data, |file, source| {
+        cloudformation::extract(file, source, Intent::Explicit)
+    });
 });

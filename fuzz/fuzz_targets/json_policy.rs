@@ -3,15 +3,10 @@
 #![no_main]
 
 use iamlint::extract::raw_policy::{self, Intent};
-use iamlint::source::SourceMap;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else {
-        return;
-    };
-    let sources = SourceMap::new();
-    let (file, source) = sources.add("policy.json".into(), text.to_string());
-    let extraction = raw_policy::extract(file, &source, Intent::Explicit);
-    iamlint_fuzz::check_extraction(&sources, extraction);
+    iamlint_fuzz::check_text("policy.json", data, |file, source| {
+        Some(raw_policy::extract(file, source, Intent::Explicit))
+    });
 });

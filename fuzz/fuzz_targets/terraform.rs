@@ -4,7 +4,6 @@
 #![no_main]
 
 use iamlint::extract::terraform;
-use iamlint::source::SourceMap;
 use libfuzzer_sys::fuzz_target;
 use std::path::Path;
 use std::sync::Arc;
@@ -13,18 +12,14 @@ fuzz_target!(|data: &[u8]| {
     let Some((&selector, rest)) = data.split_first() else {
         return;
     };
-    let Ok(text) = std::str::from_utf8(rest) else {
-        return;
-    };
     let name = if selector & 1 == 0 {
-        "main.tf"
+        "module/main.tf"
     } else {
-        "main.tf.json"
+        "module/main.tf.json"
     };
-    let sources = SourceMap::new();
-    let (file, source) = sources.add(Path::new("module").join(name), text.to_string());
-    let read = |_: &Path| None;
-    let extracted =
-        terraform::extract_module(Path::new("module"), &[(file, Arc::clone(&source))], &read);
-    iamlint_fuzz::check_extraction(&sources, extracted.extraction);
+    iamlint_fuzz::check_text(name, rest, |file, source| {
+        let read = |_: &Path| None;
+        let files = [(file, Arc::clone(source))];
+        Some(terraform::extract_module(Path::new("module"), &files, &read).extraction)
+    });
 });

@@ -5,7 +5,8 @@ use iamlint::engine::check_document;
 use iamlint::extract::Extraction;
 use iamlint::report::locate;
 use iamlint::rules::RULES;
-use iamlint::source::SourceMap;
+use iamlint::source::{FileId, SourceFile, SourceMap};
+use std::sync::Arc;
 
 pub fn check_extraction(sources: &SourceMap, extraction: Extraction) {
     let settings = Default::default();
@@ -18,5 +19,22 @@ pub fn check_extraction(sources: &SourceMap, extraction: Extraction) {
         for related in &finding.related {
             locate(sources, related.span);
         }
+    }
+}
+
+/// Runs `extract` on `data` as the text of a file named `name` (valid UTF-8 only: the
+/// engine decodes bytes before any extractor sees them), then checks what it found.
+pub fn check_text(
+    name: &str,
+    data: &[u8],
+    extract: impl FnOnce(FileId, &Arc<SourceFile>) -> Option<Extraction>,
+) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let sources = SourceMap::new();
+    let (file, source) = sources.add(name.into(), text.to_string());
+    if let Some(extraction) = extract(file, &source) {
+        check_extraction(&sources, extraction);
     }
 }
