@@ -101,7 +101,8 @@ impl ConditionClass {
                 ConditionClass::ResourceTag
             };
         }
-        let pins_source = SOURCE_KEYS.contains(&key.as_str())
+        let pins_source = SERVICE_SOURCE_KEYS.contains(&key.as_str())
+            || CALLER_KEYS.contains(&key.as_str())
             || key.ends_with(":sub")
             || key.ends_with(":aud")
             || key.ends_with(":amr");
@@ -126,13 +127,18 @@ const WEAK_KEYS: &[&str] = &[
     "aws:referer",
 ];
 
-/// Keys that pin who calls or where the call comes from.
-const SOURCE_KEYS: &[&str] = &[
+/// Keys that tie an AWS service's request to your own resource or account (what
+/// `confused-deputy` asks of a resource policy that lets a service in).
+pub const SERVICE_SOURCE_KEYS: &[&str] = &[
     "aws:sourcearn",
     "aws:sourceaccount",
     "aws:sourceorgid",
     "aws:sourceorgpaths",
     "aws:sourceowner",
+];
+
+/// With [`SERVICE_SOURCE_KEYS`], the keys that pin who calls or where the call comes from.
+const CALLER_KEYS: &[&str] = &[
     "aws:principalorgid",
     "aws:principalorgpaths",
     "aws:principalaccount",

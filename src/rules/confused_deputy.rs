@@ -3,16 +3,8 @@
 use super::{Context, Rule, declare_rule};
 use crate::document::PolicyKind;
 use crate::finding::Finding;
+use crate::policy::effective::SERVICE_SOURCE_KEYS;
 use crate::policy::principals::{PrincipalType, principals};
-
-/// Condition keys that tie a service's request to your own resource or account.
-const SOURCE_KEYS: &[&str] = &[
-    "aws:sourcearn",
-    "aws:sourceaccount",
-    "aws:sourceorgid",
-    "aws:sourceorgpaths",
-    "aws:sourceowner",
-];
 
 declare_rule! {
     /// ## What it does
@@ -62,7 +54,7 @@ impl Rule for ConfusedDeputy {
             let pinned = statement
                 .conditions
                 .iter()
-                .any(|c| SOURCE_KEYS.contains(&c.key.to_ascii_lowercase().as_str()));
+                .any(|c| SERVICE_SOURCE_KEYS.contains(&c.key.to_ascii_lowercase().as_str()));
             if pinned {
                 continue;
             }
