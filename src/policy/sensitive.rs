@@ -138,11 +138,6 @@ impl Kind {
         }
     }
 
-    /// Whether this kind's rule reports `id`.
-    pub fn selects(self, id: ActionId) -> bool {
-        kinds_of(id) & self.bit() != 0
-    }
-
     fn bit(self) -> u8 {
         1 << self as u8
     }
