@@ -1,6 +1,7 @@
 //! `duplicate-sid`: two statements of one policy with the same `Sid`.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 use super::{Context, Rule, declare_rule};
 use crate::finding::Finding;
@@ -52,17 +53,19 @@ impl Rule for DuplicateSid {
             .filter(|(text, _)| !text.is_empty());
         let mut first_use = HashMap::new();
         for (text, sid) in sids {
-            if let Some(first) = first_use.get(text).copied().or_else(|| {
-                first_use.insert(text, sid);
-                None
-            }) {
-                out.push(
-                    Self::META
-                        .finding(sid.span, format!("statement id `{text}` is already used"))
-                        .with_related(first.span, "first used here")
-                        .with_help("give every statement of a policy its own `Sid`"),
-                );
-            }
+            let first = match first_use.entry(text) {
+                Entry::Vacant(entry) => {
+                    entry.insert(sid);
+                    continue;
+                }
+                Entry::Occupied(entry) => *entry.get(),
+            };
+            out.push(
+                Self::META
+                    .finding(sid.span, format!("statement id `{text}` is already used"))
+                    .with_related(first.span, "first used here")
+                    .with_help("give every statement of a policy its own `Sid`"),
+            );
         }
     }
 }
