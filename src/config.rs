@@ -1,12 +1,18 @@
 //! `iamlint.toml`: found by walking up from the scanned paths (or named with `--config`),
 //! read strictly: an unknown key, rule id or value is an error with a did-you-mean.
 
+use crate::base::finding::Severity;
+use crate::base::rule_id::RuleId;
+use crate::base::source::{SourceFile, display_path};
+use crate::base::suggest::did_you_mean_hint;
 use crate::catalog::{ActionSet, Catalog};
-use crate::finding::Severity;
-use crate::rules;
-use crate::source::SourceFile;
-use crate::suggest::did_you_mean;
-use globset::{Glob, GlobBuilder, GlobMatcher, GlobSet, GlobSetBuilder};
+use crate::input::DEFAULT_MAX_FILE_SIZE;
+use crate::rules::{
+    self,
+    settings::{ForbiddenList, Settings},
+};
+use crate::suppress::ConfigIgnore;
+use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -66,7 +72,7 @@ pub struct Config {
     /// Absolute directory the file is in: `exclude` and `[[ignore]]` paths are relative to it.
     pub root: PathBuf,
     pub fail_on: Option<FailOn>,
-    pub rules: BTreeMap<&'static str, RuleSetting>,
+    pub rules: BTreeMap<RuleId, RuleSetting>,
     pub exclude: Vec<String>,
     exclude_set: GlobSet,
     /// What rules read: trust allow-lists and forbidden actions.
@@ -94,75 +100,10 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Self {
         Limits {
-            max_file_size: crate::engine::DEFAULT_MAX_FILE_SIZE,
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
             max_documents_per_file: 50_000,
             max_findings_per_file: 50,
         }
-    }
-}
-
-/// Configuration that rules read through their context.
-#[derive(Clone, Debug, Default)]
-pub struct Settings {
-    pub trust: TrustSettings,
-    pub forbidden_actions: Vec<ForbiddenList>,
-}
-
-/// Who may be trusted without a finding, for the trust-policy rules.
-#[derive(Clone, Debug, Default)]
-pub struct TrustSettings {
-    /// 12-digit AWS account ids outside this code base that roles may trust.
-    pub allowed_accounts: Vec<String>,
-    /// OIDC `sub` values (IAM wildcards `*` and `?` allowed) that roles may trust, such as
-    /// `repo:my-org/deploy:ref:refs/heads/main`.
-    pub allowed_oidc_subjects: Vec<String>,
-}
-
-impl TrustSettings {
-    pub fn is_allowed_account(&self, account: &str) -> bool {
-        self.allowed_accounts.iter().any(|a| a == account)
-    }
-
-    /// Whether every value `subject` can take is allowed: a configured pattern covers it
-    /// (the subject itself may be a pattern, which must then be matched literally or by a
-    /// broader configured pattern).
-    pub fn is_allowed_oidc_subject(&self, subject: &str) -> bool {
-        self.allowed_oidc_subjects
-            .iter()
-            .any(|pattern| crate::catalog::wildcard_match(pattern, subject, false))
-    }
-}
-
-/// One `[[forbidden-actions]]` list: actions no `Allow` may grant.
-#[derive(Clone, Debug)]
-pub struct ForbiddenList {
-    /// The patterns as written (`iam:CreateAccessKey`, `kms:Delete*`).
-    pub actions: Vec<String>,
-    /// Why, shown with every finding.
-    pub reason: Option<String>,
-    /// Every catalog action the patterns cover.
-    pub set: ActionSet,
-}
-
-/// One `[[ignore]]` entry: findings of `rule` in files matching `path` (and in the statement
-/// with `sid`, when given) are suppressed.
-#[derive(Clone, Debug)]
-pub struct ConfigIgnore {
-    pub path: String,
-    matcher: GlobMatcher,
-    pub rule: &'static str,
-    pub sid: Option<String>,
-    pub reason: String,
-    /// Byte range of the entry in the configuration file.
-    pub span: Range<usize>,
-}
-
-impl ConfigIgnore {
-    /// Whether `path` (absolute, or relative to the working directory) matches `path`.
-    pub fn matches_path(&self, config: &Config, path: &Path) -> bool {
-        config
-            .relative(path)
-            .is_some_and(|relative| self.matcher.is_match(relative))
     }
 }
 
@@ -177,7 +118,7 @@ pub struct ConfigError {
 
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let path = crate::report::display_path(&self.path);
+        let path = display_path(&self.path);
         match self.position {
             Some((line, column)) => write!(f, "{path}:{line}:{column}: {}", self.message),
             None => write!(f, "{path}: {}", self.message),
@@ -335,10 +276,8 @@ impl Config {
             })?);
         }
         for (id, setting) in raw.rules {
-            let Some(rule) = rules::find(id.get_ref()) else {
-                let hint = did_you_mean(id.get_ref(), rules::ids())
-                    .map(|s| format!(" (did you mean `{s}`?)"))
-                    .unwrap_or_default();
+            let Some(rule) = RuleId::from_name(id.get_ref()) else {
+                let hint = did_you_mean_hint(id.get_ref(), RuleId::names());
                 return Err(error(
                     Some(id.span()),
                     format!("unknown rule `{}` in [rules]{hint}", id.get_ref()),
@@ -360,7 +299,7 @@ impl Config {
                     ));
                 }
             };
-            config.rules.insert(rule.meta().id, value);
+            config.rules.insert(rule, value);
         }
         let mut excludes = GlobSetBuilder::new();
         for pattern in &raw.exclude {
@@ -401,13 +340,7 @@ impl Config {
             for pattern in &list.actions {
                 let expanded = catalog.expand(pattern.get_ref());
                 if expanded.is_empty() {
-                    let explanation =
-                        crate::actions::expand(std::slice::from_ref(pattern.get_ref()))
-                            .into_iter()
-                            .find_map(|e| e.explanation)
-                            .unwrap_or_else(|| {
-                                format!("`{}` matches no action", pattern.get_ref())
-                            });
+                    let explanation = catalog.explain_no_match(pattern.get_ref());
                     return Err(error(
                         Some(pattern.span()),
                         format!("in `forbidden-actions`: {explanation}"),
@@ -424,10 +357,8 @@ impl Config {
         for entry in raw.ignore {
             let span = entry.span();
             let entry = entry.into_inner();
-            let Some(rule) = rules::find(entry.rule.get_ref()) else {
-                let hint = did_you_mean(entry.rule.get_ref(), rules::ids())
-                    .map(|s| format!(" (did you mean `{s}`?)"))
-                    .unwrap_or_default();
+            let Some(rule) = RuleId::from_name(entry.rule.get_ref()) else {
+                let hint = did_you_mean_hint(entry.rule.get_ref(), RuleId::names());
                 return Err(error(
                     Some(entry.rule.span()),
                     format!(
@@ -454,7 +385,7 @@ impl Config {
             config.ignores.push(ConfigIgnore {
                 path: entry.path.into_inner(),
                 matcher,
-                rule: rule.meta().id,
+                rule,
                 sid: entry.sid,
                 reason,
                 span,
@@ -509,15 +440,15 @@ impl Config {
     }
 
     /// The severity a rule's findings get, after `[rules]`.
-    pub fn severity(&self, rule: &str) -> Option<Severity> {
-        match self.rules.get(rule) {
+    pub fn severity(&self, rule: RuleId) -> Option<Severity> {
+        match self.rules.get(&rule) {
             Some(RuleSetting::Severity(severity)) => Some(*severity),
             _ => None,
         }
     }
 
     /// Rules turned off by `[rules]`.
-    pub fn disabled_rules(&self) -> impl Iterator<Item = &'static str> + '_ {
+    pub fn disabled_rules(&self) -> impl Iterator<Item = RuleId> + '_ {
         self.rules
             .iter()
             .filter(|(_, setting)| **setting == RuleSetting::Off)
@@ -543,9 +474,7 @@ fn explain_toml_error(message: &str) -> String {
     if let Some(rest) = message.strip_prefix("unknown field `")
         && let Some((name, _)) = rest.split_once('`')
     {
-        let hint = did_you_mean(name, KNOWN_KEYS.iter().copied())
-            .map(|s| format!(" (did you mean `{s}`?)"))
-            .unwrap_or_default();
+        let hint = did_you_mean_hint(name, KNOWN_KEYS.iter().copied());
         return format!(
             "unknown key `{name}`{hint}; `iamlint init` writes every key with comments"
         );
@@ -622,7 +551,7 @@ pub fn default_file() -> String {
          # rule's default. --select and --ignore on the command line come on top.\n\
          [rules]\n",
     );
-    for rule in rules::RULES {
+    for rule in rules::all() {
         let meta = rule.meta();
         out.push_str(&format!("# {} = \"{}\"\n", meta.id, meta.severity.as_str()));
     }
@@ -682,7 +611,7 @@ mod tests {
         let text = default_file();
         let config = parse(&text).unwrap();
         assert!(config.rules.is_empty() && config.ignores.is_empty());
-        for id in rules::ids() {
+        for id in RuleId::names() {
             assert!(text.contains(&format!("# {id} = ")), "{id} missing");
         }
         // Uncommented, every example is valid too.
@@ -740,9 +669,9 @@ mod tests {
         .unwrap();
         assert_eq!(
             config.disabled_rules().collect::<Vec<_>>(),
-            ["missing-version"]
+            [RuleId::MissingVersion]
         );
-        assert_eq!(config.severity("admin-access"), Some(Severity::Warning));
+        assert_eq!(config.severity(RuleId::AdminAccess), Some(Severity::Warning));
         assert!(config.is_excluded(Path::new("vendor/a/b.json")));
         assert!(config.is_excluded(Path::new("x/y.generated.json")));
         assert!(!config.is_excluded(Path::new("policies/vendor.json")));

@@ -1,20 +1,36 @@
 //! iamlint: a static analyzer and linter for AWS IAM policies written in infrastructure as
-//! code. See README.md for the pipeline: discover, extract, parse, rules, report.
+//! code. Each module below is a layer and imports only the layers declared before it
+//! (ARCHITECTURE.md has the map; `tests/integration/architecture.rs` checks it).
 
-pub mod actions;
-pub mod baseline;
+/// Shared vocabulary: source text and spans, the value tree, findings, rule identities.
+pub mod base;
+
+/// AWS knowledge: services, actions, resource types, condition keys.
 pub mod catalog;
-pub mod cli;
-pub mod config;
-pub mod document;
-pub mod engine;
+
+/// Discover and read: walking paths, recognising files, reading them within limits.
+pub mod input;
+
+/// Extract: the policy documents each file holds, as spanned value trees.
 pub mod extract;
-pub mod finding;
+
+/// The policy model: statements, principals, effective permissions, escalation paths.
 pub mod policy;
-pub mod principal;
-pub mod report;
+
+/// Rules: one file per rule, the registry, the per-document and per-principal passes.
 pub mod rules;
-pub mod source;
-pub mod suggest;
+
+/// Suppressions and baselines applied to the findings of a run.
 pub mod suppress;
-pub mod value;
+
+/// `iamlint.toml`.
+pub mod config;
+
+/// Orchestration: one run of the pipeline, in parallel, in a deterministic order.
+pub mod engine;
+
+/// Output formats: the only code that prints findings.
+pub mod report;
+
+/// The command line.
+pub mod cli;

@@ -14,6 +14,7 @@ use strsim::damerau_levenshtein;
 use super::conditions::find_global;
 use super::curated::curated;
 use super::{ActionId, ActionSet, Catalog};
+use crate::base::suggest::either;
 
 /// At most this many suggestions are returned.
 const MAX: usize = 3;
@@ -167,6 +168,36 @@ impl Catalog {
             }
         }
         out
+    }
+
+    /// Why a pattern matches no action: it is retired, or a did-you-mean of what is close.
+    pub fn explain_no_match(&'static self, pattern: &str) -> String {
+        let catalog = self;
+        let prefix = pattern
+            .split_once(':')
+            .map_or(pattern, |(prefix, _)| prefix);
+        if let Some(retired) = catalog
+            .retired_action(pattern)
+            .or_else(|| catalog.retired_service(prefix))
+        {
+            return format!("`{}` is retired: {}", retired.name, retired.note);
+        }
+        let suggestions = if pattern.contains(':') {
+            if catalog.service(prefix).is_none() {
+                catalog.suggest_service(prefix)
+            } else {
+                catalog.suggest_action(pattern)
+            }
+        } else {
+            catalog.suggest_service(pattern)
+        };
+        match suggestions.as_slice() {
+            [] => format!("`{pattern}` matches no action"),
+            _ => format!(
+                "`{pattern}` matches no action; did you mean {}?",
+                either(&suggestions[..suggestions.len().min(3)])
+            ),
+        }
     }
 }
 

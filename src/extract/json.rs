@@ -1,8 +1,8 @@
 //! Strict JSON to spanned value tree, also for JSON embedded in strings of other formats.
 
 use super::{Hole, OffsetMap};
-use crate::source::{FileId, Span};
-use crate::value::{Member, TemplatePart, Value, ValueKind};
+use crate::base::source::{FileId, Span};
+use crate::base::value::{Member, TemplatePart, Value, ValueKind};
 use jsonc_parser::ast;
 use jsonc_parser::common::Ranged;
 
@@ -272,7 +272,7 @@ fn read_hex4(chars: &mut std::iter::Peekable<std::str::CharIndices<'_>>) -> Opti
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::value::Unknown;
+    use crate::base::value::Unknown;
 
     const FILE: FileId = FileId(0);
 

@@ -2,7 +2,7 @@
 //! holes only known at deploy time: what embedded JSON needs to be parsed with exact spans.
 
 use super::Hole;
-use crate::value::{TemplatePart, Unknown, ValueKind};
+use crate::base::value::{TemplatePart, Unknown, ValueKind};
 
 /// A string assembled from pieces of a file (`!Sub`, `!Join`, HCL templates), with the file offset of every
 /// byte and the parts only known at deploy time: what JSON embedded in it needs to be parsed

@@ -1,17 +1,22 @@
 //! Extractors: find every policy document a file holds and lower it to the spanned value tree.
 
 pub mod cloudformation;
+pub mod document;
 pub mod json;
+pub mod managed;
 pub mod mapped;
 pub mod raw_policy;
+pub mod suppressions;
 pub mod terraform;
 pub mod yaml;
 
-use crate::document::{Attachment, PolicyDocument, PolicyKind, PrincipalKind};
-use crate::finding::Finding;
-use crate::rules::parse_error;
-use crate::source::{FileId, Span};
-use crate::value::Unknown;
+use crate::base::finding::Problem;
+use crate::base::rule_id::RuleId;
+use crate::base::source::SourceFile;
+use crate::base::source::{FileId, Span};
+use crate::base::value::Unknown;
+use crate::extract::document::{Attachment, PolicyDocument, PolicyKind, PrincipalKind};
+use crate::input::Intent;
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -20,10 +25,19 @@ use std::ops::Range;
 #[derive(Debug, Default)]
 pub struct Extraction {
     pub documents: Vec<PolicyDocument>,
-    pub diagnostics: Vec<Finding>,
+    pub diagnostics: Vec<Problem>,
     /// Suppressions written in the format's own structure (CloudFormation `Metadata`);
     /// comments are scanned by the engine for every format.
-    pub suppressions: Vec<crate::suppress::Suppression>,
+    pub suppressions: Vec<suppressions::Suppression>,
+}
+
+/// CloudFormation first: it claims YAML and `.template` files, and `.json` files whose content
+/// is a template; other JSON is a raw policy.
+pub fn extract_file(file: FileId, source: &SourceFile, intent: Intent) -> Extraction {
+    if let Some(extraction) = cloudformation::extract(file, source, intent) {
+        return extraction;
+    }
+    raw_policy::extract(file, source, intent)
 }
 
 /// How offsets in a text handed to a parser map back to the file it was written in. Text
@@ -55,19 +69,6 @@ impl OffsetMap {
 pub struct Hole {
     pub range: Range<usize>,
     pub unknown: Unknown,
-}
-
-/// Whether a file found while walking may hold policies, judged by its name; its content
-/// decides the rest. `.template` is what many CloudFormation repositories use for YAML or
-/// JSON templates; `.tf` and `.tf.json` are Terraform.
-pub fn is_candidate(path: &std::path::Path) -> bool {
-    path.extension()
-        .and_then(|extension| extension.to_str())
-        .is_some_and(|extension| {
-            ["json", "yaml", "yml", "template", "tf"]
-                .iter()
-                .any(|known| extension.eq_ignore_ascii_case(known))
-        })
 }
 
 /// Principals that receive every identity policy of another one: the instance profiles of a
@@ -181,7 +182,7 @@ pub fn syntax_error(
     text: &str,
     offset: usize,
     message: impl Into<String>,
-) -> Finding {
+) -> Problem {
     let mut offset = offset.min(text.len());
     while !text.is_char_boundary(offset) {
         offset -= 1;
@@ -191,5 +192,5 @@ pub fn syntax_error(
         .next()
         .filter(|c| !matches!(c, '\n' | '\r'))
         .map_or(offset, |c| offset + c.len_utf8());
-    parse_error::finding(Span::new(file, offset, end), message)
+    Problem::new(RuleId::ParseError, Span::new(file, offset, end), message)
 }

@@ -3,19 +3,12 @@
 
 use super::json::{self, JsonError};
 use super::{Extraction, OffsetMap};
-use crate::document::{Origin, PolicyDocument, PolicyKind};
-use crate::rules::parse_error;
-use crate::source::{FileId, SourceFile, Span};
-use crate::value::{Value, ValueKind};
-
-/// Whether a file that turned out not to be a policy should be reported or skipped quietly.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Intent {
-    /// The user named the file (or piped it in): anything but a policy is worth a diagnostic.
-    Explicit,
-    /// Found while walking a tree: other JSON (package.json, tsconfig) is none of our business.
-    Discovered,
-}
+use crate::base::finding::Problem;
+use crate::base::rule_id::RuleId;
+use crate::base::source::{FileId, SourceFile, Span};
+use crate::base::value::{Value, ValueKind};
+use crate::extract::document::{Origin, PolicyDocument, PolicyKind};
+use crate::input::Intent;
 
 pub fn extract(file: FileId, source: &SourceFile, intent: Intent) -> Extraction {
     let mut extraction = Extraction::default();
@@ -24,7 +17,8 @@ pub fn extract(file: FileId, source: &SourceFile, intent: Intent) -> Extraction 
         Ok(Some(root)) => root,
         Ok(None) => {
             if intent == Intent::Explicit {
-                extraction.diagnostics.push(parse_error::finding(
+                extraction.diagnostics.push(Problem::new(
+                    RuleId::ParseError,
                     Span::new(file, 0, 0),
                     "the file is empty; expected a JSON policy document",
                 ));
@@ -49,7 +43,8 @@ pub fn extract(file: FileId, source: &SourceFile, intent: Intent) -> Extraction 
             managed: Vec::new(),
         }),
         Ok(None) if intent == Intent::Explicit => {
-            extraction.diagnostics.push(parse_error::finding(
+            extraction.diagnostics.push(Problem::new(
+                RuleId::ParseError,
                 Span::new(file, root.span.start as usize, root.span.start as usize + 1),
                 "no IAM policy found: expected an object with `Statement`, `PolicyDocument` or `PolicyVersion.Document`",
             ));
@@ -67,7 +62,7 @@ fn looks_like_policy(text: &str) -> bool {
     text.contains("\"Statement\"") || text.contains("\"PolicyDocument\"")
 }
 
-fn json_syntax_error(file: FileId, text: &str, error: &JsonError) -> crate::finding::Finding {
+fn json_syntax_error(file: FileId, text: &str, error: &JsonError) -> crate::base::finding::Problem {
     super::syntax_error(
         file,
         text,

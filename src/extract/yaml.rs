@@ -6,7 +6,7 @@
 //! saphyr's own `MarkedYaml` loses the span of a tagged scalar and rejects duplicate keys,
 //! both of which a linter needs; its events carry everything, so the tree is built here.
 
-use crate::source::{FileId, Span};
+use crate::base::source::{FileId, Span};
 use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
 use std::collections::HashMap;
 

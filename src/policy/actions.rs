@@ -1,8 +1,8 @@
 //! A statement's `Action`/`NotAction` entries resolved against the action catalog.
 
 use super::{Statement, well_formed_action};
+use crate::base::value::Value;
 use crate::catalog::{ActionSet, Catalog};
-use crate::value::Value;
 use std::cell::RefCell;
 use std::collections::HashMap;
 

@@ -3,10 +3,10 @@
 //! classified, so security rules reason on permissions rather than on text.
 
 use super::{Condition, Effect, Policy, Statement};
+use crate::base::finding::Confidence;
+use crate::base::source::Span;
+use crate::base::value::{TemplatePart, Value, ValueKind};
 use crate::catalog::{ActionId, ActionSet, Catalog, wildcard_match};
-use crate::finding::Confidence;
-use crate::source::Span;
-use crate::value::{TemplatePart, Value, ValueKind};
 
 /// How far a statement's resources reach for one action, from narrowest to broadest.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -233,7 +233,8 @@ pub struct Grant<'a, 'v> {
 pub fn grants_to_holder(policy: &Policy<'_>) -> bool {
     matches!(
         policy.kind,
-        crate::document::PolicyKind::Identity | crate::document::PolicyKind::Unknown
+        crate::extract::document::PolicyKind::Identity
+            | crate::extract::document::PolicyKind::Unknown
     )
 }
 
@@ -571,9 +572,9 @@ fn resource_is_wildcard(resource: &str, service: Option<&str>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::{Origin, PolicyDocument, PolicyKind};
+    use crate::base::source::FileId;
+    use crate::extract::document::{Origin, PolicyDocument, PolicyKind};
     use crate::extract::json;
-    use crate::source::FileId;
 
     fn document(text: &str) -> PolicyDocument {
         let value = json::parse_file(FileId(0), text)
@@ -597,7 +598,7 @@ mod tests {
     fn resources_are_classified() {
         let check = |text: &str| {
             classify_resource(&Value::new(
-                crate::source::Span::new(FileId(0), 0, 0),
+                crate::base::source::Span::new(FileId(0), 0, 0),
                 ValueKind::String(text.into()),
             ))
             .0

@@ -1,12 +1,12 @@
-//! Privilege-escalation paths (`rules/privilege_escalation.json`) matched against effective
+//! Privilege-escalation paths (`rules/data/privilege_escalation.json`) matched against effective
 //! permissions, for one document or for everything attached to one principal.
 
 use super::effective::{ConditionClass, Effective, Hit, Reach};
+use crate::base::finding::Confidence;
 use crate::catalog::{ActionId, Catalog};
-use crate::finding::Confidence;
 use std::sync::OnceLock;
 
-const DATA: &str = include_str!("../../rules/privilege_escalation.json");
+const DATA: &str = include_str!("../../rules/data/privilege_escalation.json");
 
 #[derive(Debug)]
 pub struct Path {
@@ -32,7 +32,8 @@ pub fn paths() -> &'static Paths {
         let catalog = Catalog::get();
         let mut out = Paths::default();
         let Ok(json) = serde_json::from_str::<serde_json::Value>(DATA) else {
-            out.errors.push("rules/privilege_escalation.json".into());
+            out.errors
+                .push("rules/data/privilege_escalation.json".into());
             return out;
         };
         for entry in json

@@ -4,17 +4,16 @@ pub mod actions;
 pub mod arn;
 pub mod effective;
 pub mod escalation;
-pub mod managed;
 mod parse;
 pub mod principals;
 pub mod sensitive;
 
 pub use parse::{parse, well_formed_action};
 
-use crate::document::PolicyKind;
-use crate::finding::Label;
-use crate::source::Span;
-use crate::value::Value;
+use crate::base::finding::Label;
+use crate::base::source::Span;
+use crate::base::value::Value;
+use crate::extract::document::PolicyKind;
 
 #[derive(Debug)]
 pub struct Policy<'v> {

@@ -2,11 +2,11 @@
 //! structural problem as an [`Issue`] and keeps whatever it can use.
 
 use super::{Condition, Effect, Element, Issue, IssueKind, Policy, Statement};
-use crate::document::{PolicyDocument, PolicyKind};
-use crate::finding::Label;
-use crate::source::Span;
-use crate::suggest::did_you_mean;
-use crate::value::{Member, Value, ValueKind};
+use crate::base::finding::Label;
+use crate::base::source::Span;
+use crate::base::suggest::did_you_mean;
+use crate::base::value::{Member, Value, ValueKind};
+use crate::extract::document::{PolicyDocument, PolicyKind};
 
 const POLICY_ELEMENTS: &[&str] = &["Version", "Id", "Statement"];
 const STATEMENT_ELEMENTS: &[&str] = &[

@@ -3,8 +3,8 @@
 
 use super::Statement;
 use super::effective::{ConditionClass, Guards};
-use crate::finding::Confidence;
-use crate::value::{TemplatePart, Value, ValueKind};
+use crate::base::finding::Confidence;
+use crate::base::value::{TemplatePart, Value, ValueKind};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PrincipalType {

@@ -1,4 +1,4 @@
-//! The sensitive-action lists of `rules/sensitive_actions.json`, and the search the
+//! The sensitive-action lists of `rules/data/sensitive_actions.json`, and the search the
 //! access-level security rules share: which action entries allow a kind of action on every
 //! resource, without a condition that limits them. It is also the one place that says which
 //! actions each security rule reports, so that one action on one statement is reported by
@@ -6,15 +6,14 @@
 
 use super::Policy;
 use super::effective::{Effective, Reach, grants_to_holder};
+use crate::base::finding::Confidence;
+use crate::base::rule_id::RuleId;
+use crate::base::source::Span;
 use crate::catalog::{AccessLevel, ActionId, ActionSet, Catalog};
-use crate::finding::Confidence;
-use crate::rules::Context;
-use crate::source::Span;
-use std::collections::HashMap;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU8, Ordering};
 
-const DATA: &str = include_str!("../../rules/sensitive_actions.json");
+const DATA: &str = include_str!("../../rules/data/sensitive_actions.json");
 
 /// One list of the data file, resolved against the catalog.
 #[derive(Debug, Default)]
@@ -34,7 +33,9 @@ pub fn lists() -> &'static Lists {
         let catalog = Catalog::get();
         let mut lists = Lists::default();
         let Ok(json) = serde_json::from_str::<serde_json::Value>(DATA) else {
-            lists.unknown.push("rules/sensitive_actions.json".into());
+            lists
+                .unknown
+                .push("rules/data/sensitive_actions.json".into());
             return lists;
         };
         let names = |group: &str| -> Vec<String> {
@@ -128,13 +129,13 @@ impl Kind {
     ];
 
     /// The id of the rule that reports this kind.
-    pub fn rule(self) -> &'static str {
+    pub fn rule(self) -> RuleId {
         match self {
-            Kind::CredentialsExposure => "credentials-exposure",
-            Kind::DataExfiltration => "data-exfiltration",
-            Kind::PermissionsManagement => "permissions-management",
-            Kind::ResourceExposure => "resource-exposure",
-            Kind::WriteWithoutConstraints => "write-without-constraints",
+            Kind::CredentialsExposure => RuleId::CredentialsExposure,
+            Kind::DataExfiltration => RuleId::DataExfiltration,
+            Kind::PermissionsManagement => RuleId::PermissionsManagement,
+            Kind::ResourceExposure => RuleId::ResourceExposure,
+            Kind::WriteWithoutConstraints => RuleId::WriteWithoutConstraints,
         }
     }
 
@@ -331,61 +332,6 @@ pub fn wildcard_entries(policy: &Policy<'_>, effective: &Effective<'_, '_>) -> V
                     resource_span,
                     confidence,
                 });
-            }
-        }
-    }
-    out
-}
-
-/// The actions of each `Allow` statement of `policy` that an enabled security rule already
-/// reports as allowed on every resource, by statement span: what `wildcard-resource` leaves
-/// out, so that it only names what no more specific rule does. Rules the user turned off
-/// claim nothing, and their actions come back to `wildcard-resource`.
-pub fn claimed(cx: &Context<'_>) -> HashMap<Span, ActionSet> {
-    let policy = cx.policy;
-    let enabled = |id: &str| cx.is_enabled(id);
-    let catalog = Catalog::get();
-    let mut out: HashMap<Span, ActionSet> = HashMap::new();
-    let mut claim = |statement: Span, actions: &ActionSet| {
-        out.entry(statement).or_default().union_with(actions);
-    };
-    for kind in Kind::ALL.into_iter().filter(|k| enabled(k.rule())) {
-        for entry in cx.broad_entries(kind) {
-            let mut set = ActionSet::new();
-            for &id in &entry.actions {
-                set.insert(id);
-            }
-            claim(entry.statement, &set);
-        }
-    }
-    if enabled("wildcard-action") {
-        for entry in cx.wildcard_entries() {
-            claim(entry.statement, &entry.allowed);
-        }
-    }
-    // `passrole-unscoped` judges every `iam:PassRole`, whatever its resource and conditions
-    // (a tag on the role limits it, a role pattern gets a suggestion), so it is always its.
-    if enabled("passrole-unscoped")
-        && let Some(pass_role) = catalog.action("iam:PassRole")
-    {
-        let mut set = ActionSet::new();
-        set.insert(pass_role);
-        for statement in policy.statements.iter().filter(|s| s.is_allow()) {
-            claim(statement.value.span, &set);
-        }
-    }
-    if enabled("admin-access") {
-        for statement in policy.statements.iter().filter(|s| s.is_allow()) {
-            let every = statement
-                .actions()
-                .iter()
-                .any(|a| a.as_str().is_some_and(is_every_action));
-            let on_everything = statement
-                .resources()
-                .iter()
-                .any(|r| r.as_str() == Some("*"));
-            if every && on_everything {
-                claim(statement.value.span, &catalog.all_actions());
             }
         }
     }

@@ -1,8 +1,8 @@
 //! GitHub Actions workflow commands, which become annotations on the pull request.
 
 use super::locate;
+use crate::base::finding::Severity;
 use crate::engine::RunOutput;
-use crate::finding::Severity;
 
 pub fn write(run: &RunOutput, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     for finding in &run.findings {

@@ -2,9 +2,9 @@
 //! stays linear in the number of findings.
 
 use super::{Counts, compact_line, display_path, locate};
+use crate::base::finding::{Finding, Severity};
+use crate::base::source::{SourceFile, SourceMap};
 use crate::engine::RunOutput;
-use crate::finding::{Finding, Severity};
-use crate::source::{SourceFile, SourceMap};
 use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
     MietteSpanContents, SourceCode, SourceSpan, SpanContents,
@@ -231,7 +231,7 @@ impl<'a> FindingDiagnostic<'a> {
     }
 }
 
-fn to_source_span(span: crate::source::Span) -> SourceSpan {
+fn to_source_span(span: crate::base::source::Span) -> SourceSpan {
     (span.start as usize, span.len()).into()
 }
 
@@ -267,8 +267,8 @@ impl Diagnostic for FindingDiagnostic<'_> {
     }
 
     fn url<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        crate::rules::find(self.finding.rule)
-            .map(|rule| Box::new(rule.meta().url()) as Box<dyn fmt::Display>)
+        let url = crate::rules::rule(self.finding.rule).meta().url();
+        Some(Box::new(url) as Box<dyn fmt::Display>)
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {

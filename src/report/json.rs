@@ -1,8 +1,9 @@
 //! The versioned JSON report (schema documented in README.md, "JSON output").
 
 use super::{Counts, fingerprint, locate};
-use crate::engine::{RunError, RunOutput, Skipped};
-use crate::finding::Finding;
+use crate::base::finding::Finding;
+use crate::engine::RunOutput;
+use crate::input::{RunError, Skipped};
 use serde::Serialize;
 
 /// Bumped on any change that could break a consumer; additions keep the version.
@@ -142,7 +143,7 @@ pub fn write(
 fn json_finding<'a>(run: &'a RunOutput, finding: &'a Finding) -> JsonFinding<'a> {
     let location = locate(&run.sources, finding.primary);
     JsonFinding {
-        rule: finding.rule,
+        rule: finding.rule.as_str(),
         severity: finding.severity.as_str(),
         confidence: finding.confidence.as_str(),
         category: finding.category.as_str(),

@@ -6,9 +6,10 @@ mod human;
 mod json;
 mod sarif;
 
+pub use crate::base::finding::fingerprint;
+use crate::base::finding::{Finding, Severity};
+pub use crate::base::source::{Location, display_path, locate};
 use crate::engine::RunOutput;
-use crate::finding::{Finding, Severity};
-use crate::source::{LineCol, SourceMap, Span};
 
 pub use human::{HumanOptions, summary as summary_line};
 
@@ -24,32 +25,6 @@ pub enum Format {
     Sarif,
     /// GitHub Actions workflow commands (annotations).
     Github,
-}
-
-/// A location ready to print: path, 1-based start and end.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Location {
-    pub path: String,
-    pub start: LineCol,
-    pub end: LineCol,
-    /// The exact source text of the span, for fingerprints.
-    pub snippet: String,
-}
-
-pub fn locate(sources: &SourceMap, span: Span) -> Location {
-    let file = sources.get(span.file);
-    Location {
-        path: display_path(file.path()),
-        start: file.line_col(span.start as usize),
-        end: file.line_col(span.end as usize),
-        snippet: file.snippet(span).to_string(),
-    }
-}
-
-/// Paths as the user gave them, with `/` separators so output is the same on every OS.
-pub fn display_path(path: &std::path::Path) -> String {
-    let text = path.to_string_lossy().replace('\\', "/");
-    text.strip_prefix("./").map(str::to_string).unwrap_or(text)
 }
 
 /// `path:line:col: severity[rule-id] message`: the compact format's line, also the fallback
@@ -106,25 +81,4 @@ pub fn write(
         Format::Sarif => sarif::write(run, human.show_suppressed, out),
         Format::Github => github::write(run, out),
     }
-}
-
-/// A fingerprint of a finding that survives edits elsewhere in the file: the rule, where
-/// the policy came from, and the text of the node, but no line numbers. FNV-1a, because the
-/// value must be the same on every platform and in every release.
-pub fn fingerprint(finding: &Finding, location: &Location) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    let origin = finding.origin.as_deref().unwrap_or("");
-    for part in [
-        finding.rule,
-        &location.path,
-        origin,
-        &finding.message,
-        &location.snippet,
-    ] {
-        for byte in part.bytes().chain(std::iter::once(0)) {
-            hash ^= u64::from(byte);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-    format!("{hash:016x}")
 }

@@ -1,10 +1,10 @@
 //! SARIF 2.1.0 as GitHub code scanning accepts it.
 
 use super::{Location, fingerprint, locate};
+use crate::base::finding::{Category, Severity};
 use crate::engine::RunOutput;
-use crate::finding::{Category, Severity};
-use crate::rules::RULES;
-use crate::suppress::SuppressionKind;
+use crate::extract::suppressions::SuppressionKind;
+use crate::rules;
 use serde::Serialize;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -225,14 +225,13 @@ pub fn write(
     show_suppressed: bool,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
-    let rules = RULES
-        .iter()
+    let rules = rules::all()
         .map(|rule| {
             let meta = rule.meta();
             let docs = meta.docs_markdown();
             ReportingDescriptor {
-                id: meta.id,
-                name: camel_case(meta.id),
+                id: meta.id.as_str(),
+                name: camel_case(meta.id.as_str()),
                 short_description: Text {
                     text: meta.summary.to_string(),
                 },
@@ -250,9 +249,9 @@ pub fn write(
                 properties: RuleProperties {
                     tags: vec![meta.category.as_str(), "iam"],
                     precision: match meta.confidence {
-                        crate::finding::Confidence::High => "high",
-                        crate::finding::Confidence::Medium => "medium",
-                        crate::finding::Confidence::Low => "low",
+                        crate::base::finding::Confidence::High => "high",
+                        crate::base::finding::Confidence::Medium => "medium",
+                        crate::base::finding::Confidence::Low => "low",
                     },
                     security_severity: security_severity(meta.category, meta.severity),
                 },
@@ -289,11 +288,8 @@ pub fn write(
                 text.push_str(help);
             }
             SarifResult {
-                rule_id: finding.rule,
-                rule_index: RULES
-                    .iter()
-                    .position(|rule| rule.meta().id == finding.rule)
-                    .unwrap_or(0),
+                rule_id: finding.rule.as_str(),
+                rule_index: finding.rule.index(),
                 level: level(finding.severity),
                 message: Text { text },
                 partial_fingerprints: Fingerprints {

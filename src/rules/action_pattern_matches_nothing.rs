@@ -1,8 +1,8 @@
 //! `action-pattern-matches-nothing`: an action wildcard that no action matches.
 
 use super::{Context, Rule, declare_rule};
+use crate::base::finding::Finding;
 use crate::catalog::Catalog;
-use crate::finding::Finding;
 
 declare_rule! {
     /// ## What it does
@@ -29,7 +29,6 @@ declare_rule! {
     /// - [IAM JSON policy elements: Action](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html)
     /// - [Service Authorization Reference](https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html)
     pub struct ActionPatternMatchesNothing {
-        id: "action-pattern-matches-nothing",
         category: Correctness,
         severity: Error,
         confidence: High,

@@ -1,7 +1,7 @@
 //! `admin-access`: a statement that allows every action on every resource.
 
 use super::{Context, Rule, declare_rule};
-use crate::finding::{Confidence, Finding};
+use crate::base::finding::{Confidence, Finding};
 use crate::policy::sensitive::is_every_action;
 
 declare_rule! {
@@ -32,7 +32,6 @@ declare_rule! {
     /// - [Security best practices in IAM: grant least privilege](https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege)
     /// - [IAM Access Analyzer policy generation](https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-policy-generation.html)
     pub struct AdminAccess {
-        id: "admin-access",
         category: Security,
         severity: Error,
         confidence: High,

@@ -1,7 +1,7 @@
 //! `allow-with-not-action`: `Allow` with `NotAction`, which grants everything not listed.
 
 use super::{Context, Rule, declare_rule};
-use crate::finding::{Confidence, Finding};
+use crate::base::finding::{Confidence, Finding};
 
 declare_rule! {
     /// ## What it does
@@ -29,7 +29,6 @@ declare_rule! {
     /// ## References
     /// - [IAM JSON policy elements: NotAction](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notaction.html)
     pub struct AllowWithNotAction {
-        id: "allow-with-not-action",
         category: Security,
         severity: Warning,
         confidence: High,

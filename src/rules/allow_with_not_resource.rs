@@ -1,7 +1,7 @@
 //! `allow-with-not-resource`: `Allow` with `NotResource`, which grants on everything else.
 
 use super::{Context, Rule, declare_rule};
-use crate::finding::Finding;
+use crate::base::finding::Finding;
 
 declare_rule! {
     /// ## What it does
@@ -26,7 +26,6 @@ declare_rule! {
     /// ## References
     /// - [IAM JSON policy elements: NotResource](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notresource.html)
     pub struct AllowWithNotResource {
-        id: "allow-with-not-resource",
         category: Security,
         severity: Warning,
         confidence: High,

@@ -1,9 +1,9 @@
 //! `condition-type-mismatch`: a condition operator of the wrong family for its key's type.
 
 use super::{Context, Rule, declare_rule};
+use crate::base::finding::{Confidence, Finding, Severity};
+use crate::base::suggest::either;
 use crate::catalog::{ActionSet, Catalog, ConditionKeyType, ConditionOperator, KeyTypes};
-use crate::finding::{Confidence, Finding, Severity};
-use crate::suggest::either;
 
 declare_rule! {
     /// ## What it does
@@ -44,7 +44,6 @@ declare_rule! {
     /// - [IAM JSON policy elements: Condition operators](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html)
     /// - [AWS global condition context keys](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html)
     pub struct ConditionTypeMismatch {
-        id: "condition-type-mismatch",
         category: Correctness,
         severity: Error,
         confidence: High,

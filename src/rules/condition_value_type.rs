@@ -2,9 +2,9 @@
 
 use super::condition_type_mismatch::{Fit, judge};
 use super::{Context, Rule, declare_rule};
+use crate::base::finding::Finding;
+use crate::base::value::{Value, ValueKind};
 use crate::catalog::Catalog;
-use crate::finding::Finding;
-use crate::value::{Value, ValueKind};
 
 declare_rule! {
     /// ## What it does
@@ -33,7 +33,6 @@ declare_rule! {
     /// ## References
     /// - [IAM JSON policy elements: Condition operators](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html)
     pub struct ConditionValueType {
-        id: "condition-value-type",
         category: Correctness,
         severity: Error,
         confidence: High,

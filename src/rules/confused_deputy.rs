@@ -1,8 +1,8 @@
 //! `confused-deputy`: a resource policy that lets an AWS service in without naming the source.
 
 use super::{Context, Rule, declare_rule};
-use crate::document::PolicyKind;
-use crate::finding::Finding;
+use crate::base::finding::Finding;
+use crate::extract::document::PolicyKind;
 use crate::policy::effective::SERVICE_SOURCE_KEYS;
 use crate::policy::principals::{PrincipalType, principals};
 
@@ -37,7 +37,6 @@ declare_rule! {
     /// - [The confused deputy problem: cross-service](https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html#cross-service-confused-deputy-prevention)
     /// - [aws:SourceArn and aws:SourceAccount](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourcearn)
     pub struct ConfusedDeputy {
-        id: "confused-deputy",
         category: Security,
         severity: Warning,
         confidence: Medium,

@@ -1,7 +1,7 @@
 //! `credentials-exposure`: an action that creates or returns credentials is allowed on every resource.
 
 use super::{Context, Rule, declare_rule};
-use crate::finding::Finding;
+use crate::base::finding::Finding;
 use crate::policy::sensitive::Kind;
 
 declare_rule! {
@@ -9,7 +9,7 @@ declare_rule! {
     /// Reports an `Allow` statement that grants an action creating or returning credentials
     /// (`iam:CreateAccessKey`, `iam:CreateLoginProfile`, `sts:GetFederationToken`,
     /// `redshift:GetClusterCredentials`...) on every resource (`"*"`, `user/*`, `NotResource`).
-    /// The list lives in `rules/sensitive_actions.json`; statements whose conditions limit
+    /// The list lives in `rules/data/sensitive_actions.json`; statements whose conditions limit
     /// them, and actions that only accept `"*"`, are left alone. The finding points at the
     /// action entry; the resource is a related label.
     ///
@@ -36,7 +36,6 @@ declare_rule! {
     /// - [Managing access keys for IAM users](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html)
     /// - [Cloudsplaining: credentials exposure](https://github.com/salesforce/cloudsplaining)
     pub struct CredentialsExposure {
-        id: "credentials-exposure",
         category: Security,
         severity: Error,
         confidence: High,

@@ -1,7 +1,7 @@
 //! `data-exfiltration`: an action that reads stored data or secrets is allowed on every resource.
 
 use super::{Context, Rule, declare_rule};
-use crate::finding::Finding;
+use crate::base::finding::Finding;
 use crate::policy::sensitive::Kind;
 
 declare_rule! {
@@ -9,7 +9,7 @@ declare_rule! {
     /// Reports an `Allow` statement that grants an action reading stored data or secrets
     /// (`s3:GetObject`, `secretsmanager:GetSecretValue`, `ssm:GetParameter*`, `kms:Decrypt`,
     /// `dynamodb:Scan`...) on every resource. The list lives in
-    /// `rules/sensitive_actions.json`; statements whose conditions limit them are left alone.
+    /// `rules/data/sensitive_actions.json`; statements whose conditions limit them are left alone.
     ///
     /// Entries that already say "everything" are left to the rule that reports them: `*` to
     /// `admin-access`, `s3:*` to `wildcard-action`, `NotAction` to `allow-with-not-action`.
@@ -34,7 +34,6 @@ declare_rule! {
     /// - [Security best practices in IAM: grant least privilege](https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege)
     /// - [Cloudsplaining: data exfiltration](https://github.com/salesforce/cloudsplaining)
     pub struct DataExfiltration {
-        id: "data-exfiltration",
         category: Security,
         severity: Warning,
         confidence: High,

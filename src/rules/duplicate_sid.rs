@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
 use super::{Context, Rule, declare_rule};
-use crate::finding::Finding;
+use crate::base::finding::Finding;
 
 declare_rule! {
     /// ## What it does
@@ -32,7 +32,6 @@ declare_rule! {
     /// ## References
     /// - [IAM JSON policy elements: Sid](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_sid.html)
     pub struct DuplicateSid {
-        id: "duplicate-sid",
         category: Correctness,
         severity: Error,
         confidence: High,

@@ -1,10 +1,10 @@
 //! `forbidden-action`: an `Allow` grants an action the configuration forbids.
 
 use super::{Context, Rule, declare_rule};
+use crate::base::finding::Finding;
+use crate::base::value::Value;
 use crate::catalog::{ActionSet, Catalog};
-use crate::finding::Finding;
 use crate::policy::Statement;
-use crate::value::Value;
 
 declare_rule! {
     /// ## What it does
@@ -39,7 +39,6 @@ declare_rule! {
     /// - [README: Configuration](https://github.com/iamlint/iamlint#configuration)
     /// - [Service Authorization Reference](https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html)
     pub struct ForbiddenAction {
-        id: "forbidden-action",
         category: Security,
         severity: Error,
         confidence: High,
@@ -99,10 +98,10 @@ impl Rule for ForbiddenAction {
 
 fn report(
     out: &mut Vec<Finding>,
-    span: crate::source::Span,
+    span: crate::base::source::Span,
     what: &str,
     granted: &ActionSet,
-    list: &crate::config::ForbiddenList,
+    list: &super::settings::ForbiddenList,
     catalog: &'static Catalog,
 ) {
     let hit = granted.intersection(&list.set);

@@ -1,7 +1,7 @@
 //! `invalid-arn`: a resource that is neither `*` nor a syntactically valid ARN pattern.
 
 use super::{Context, Rule, declare_rule};
-use crate::finding::Finding;
+use crate::base::finding::Finding;
 use crate::policy::arn;
 
 declare_rule! {
@@ -30,7 +30,6 @@ declare_rule! {
     /// - [IAM identifiers: ARNs](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html)
     /// - [IAM JSON policy elements: Resource](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html)
     pub struct InvalidArn {
-        id: "invalid-arn",
         category: Correctness,
         severity: Error,
         confidence: High,

@@ -1,7 +1,7 @@
 //! `invalid-sid`: a `Sid` with characters IAM rejects in identity policies.
 
 use super::{Context, Rule, declare_rule};
-use crate::finding::Finding;
+use crate::base::finding::Finding;
 
 declare_rule! {
     /// ## What it does
@@ -28,7 +28,6 @@ declare_rule! {
     /// ## References
     /// - [IAM JSON policy elements: Sid](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_sid.html)
     pub struct InvalidSid {
-        id: "invalid-sid",
         category: Correctness,
         severity: Error,
         confidence: High,

@@ -1,8 +1,7 @@
 //! `invalid-suppression`: a suppression that cannot be used as written.
 
 use super::{Context, Rule, declare_rule};
-use crate::finding::Finding;
-use crate::source::Span;
+use crate::base::finding::Finding;
 
 declare_rule! {
     /// ## What it does
@@ -28,18 +27,11 @@ declare_rule! {
     /// ## References
     /// - [README: Suppressions](https://github.com/iamlint/iamlint#suppressions)
     pub struct InvalidSuppression {
-        id: "invalid-suppression",
         category: Correctness,
         severity: Warning,
         confidence: High,
         summary: "A suppression is malformed or has no reason",
     }
-}
-
-pub fn finding(span: Span, message: impl Into<String>) -> Finding {
-    InvalidSuppression::META.finding(span, message).with_help(
-        "write `iamlint: ignore[rule-id] reason`, the reason saying why the finding is accepted",
-    )
 }
 
 impl Rule for InvalidSuppression {

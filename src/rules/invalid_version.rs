@@ -1,8 +1,8 @@
 //! `invalid-version`: a `Version` that is not one of the two policy language versions.
 
 use super::{Context, Rule, declare_rule};
-use crate::finding::Finding;
-use crate::value::ValueKind;
+use crate::base::finding::Finding;
+use crate::base::value::ValueKind;
 
 declare_rule! {
     /// ## What it does
@@ -26,7 +26,6 @@ declare_rule! {
     /// ## References
     /// - [IAM JSON policy elements: Version](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_version.html)
     pub struct InvalidVersion {
-        id: "invalid-version",
         category: Correctness,
         severity: Error,
         confidence: High,

@@ -1,8 +1,7 @@
 //! `limit-exceeded`: part of a file was not checked because a resource limit was reached.
 
 use super::{Context, Rule, declare_rule};
-use crate::finding::Finding;
-use crate::source::Span;
+use crate::base::finding::Finding;
 
 declare_rule! {
     /// ## What it does
@@ -30,17 +29,11 @@ declare_rule! {
     /// ## References
     /// - [README: Limits](https://github.com/iamlint/iamlint#limits)
     pub struct LimitExceeded {
-        id: "limit-exceeded",
         category: Correctness,
         severity: Warning,
         confidence: High,
         summary: "Part of a file was not checked because a resource limit was reached",
     }
-}
-
-/// Extractors and the engine report through here; there is nothing to check on a document.
-pub fn finding(span: Span, message: impl Into<String>) -> Finding {
-    LimitExceeded::META.finding(span, message)
 }
 
 impl Rule for LimitExceeded {

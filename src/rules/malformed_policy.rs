@@ -1,7 +1,7 @@
 //! `malformed-policy`: structural errors that make AWS reject the document.
 
 use super::{Context, Rule, declare_rule};
-use crate::finding::Finding;
+use crate::base::finding::Finding;
 use crate::policy::IssueKind;
 
 declare_rule! {
@@ -30,7 +30,6 @@ declare_rule! {
     /// - [IAM JSON policy element reference](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements.html)
     /// - [IAM JSON policy grammar](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html)
     pub struct MalformedPolicy {
-        id: "malformed-policy",
         category: Correctness,
         severity: Error,
         confidence: High,

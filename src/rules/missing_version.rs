@@ -1,7 +1,7 @@
 //! `missing-version`: a policy without `Version`.
 
 use super::{Context, Rule, declare_rule};
-use crate::finding::Finding;
+use crate::base::finding::Finding;
 
 declare_rule! {
     /// ## What it does
@@ -25,7 +25,6 @@ declare_rule! {
     /// ## References
     /// - [IAM JSON policy elements: Version](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_version.html)
     pub struct MissingVersion {
-        id: "missing-version",
         category: Correctness,
         severity: Warning,
         confidence: High,

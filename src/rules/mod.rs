@@ -1,14 +1,17 @@
 //! The rule registry, the metadata every rule declares, and the context rules read.
 
-use crate::config::Settings;
-use crate::document::PolicyDocument;
-use crate::finding::{Category, Confidence, Finding, Severity};
+use crate::base::finding::{Category, Confidence, Finding, Problem, Severity};
+use crate::base::rule_id::RuleId;
+use crate::base::source::Span;
+use crate::extract::document::PolicyDocument;
 use crate::policy::actions::StatementActions;
 use crate::policy::effective::Effective;
 use crate::policy::sensitive::{self, BroadEntry, Kind, WildcardEntry};
-use crate::policy::{Policy, Statement};
-use crate::source::Span;
+use crate::policy::{self, Policy, Statement};
+use principal::Principals;
+use settings::Settings;
 use std::cell::OnceCell;
+use std::sync::Arc;
 
 pub mod action_pattern_matches_nothing;
 pub mod admin_access;
@@ -32,6 +35,7 @@ pub mod parse_error;
 pub mod passrole_unscoped;
 pub mod permissions_management;
 pub mod policy_variable_needs_version;
+pub mod principal;
 pub mod privilege_escalation;
 pub mod public_resource_policy;
 pub mod redundant_action;
@@ -39,6 +43,7 @@ pub mod resource_exposure;
 pub mod resource_policy_wildcard_action;
 pub mod resource_type_mismatch;
 pub mod s3_cross_account_object_access;
+pub mod settings;
 pub mod tag_condition_bypass;
 pub mod trust_account_root;
 pub mod trust_any_principal;
@@ -61,7 +66,7 @@ pub const DOCS_BASE_URL: &str = "https://github.com/iamlint/iamlint/blob/main/ru
 /// What a rule is, independent of any finding.
 #[derive(Debug)]
 pub struct RuleMeta {
-    pub id: &'static str,
+    pub id: RuleId,
     pub category: Category,
     pub severity: Severity,
     pub confidence: Confidence,
@@ -83,6 +88,15 @@ impl RuleMeta {
             primary: span,
             related: Vec::new(),
             origin: None,
+        }
+    }
+
+    /// A finding of this rule for what a layer below the rules found.
+    pub fn finding_of(&'static self, problem: Problem) -> Finding {
+        Finding {
+            help: problem.help,
+            related: problem.related,
+            ..self.finding(problem.primary, problem.message)
         }
     }
 
@@ -139,7 +153,7 @@ impl<'a> Context<'a> {
 
     /// Whether the rule `id` runs on this document (after `--select`, `--ignore` and the
     /// configuration).
-    pub fn is_enabled(&self, id: &str) -> bool {
+    pub fn is_enabled(&self, id: RuleId) -> bool {
         self.rules.iter().any(|rule| rule.meta().id == id)
     }
 
@@ -178,18 +192,30 @@ pub trait Meta {
     fn meta(&self) -> &'static RuleMeta;
 }
 
-/// A rule: a pure, infallible function of one document. When a value is unknown it stays
-/// quiet or lowers its confidence; it never guesses.
+/// A rule: a pure, infallible function of one document and, for rules that look across
+/// several policies, of the principals of one input. When a value is unknown it stays quiet
+/// or lowers its confidence; it never guesses.
 pub trait Rule: Meta + Sync {
+    /// Checks one policy document.
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>);
+
+    /// Whether the rule has a principal-wide check: the per-principal pass is skipped when
+    /// no enabled rule does.
+    fn checks_principals(&self) -> bool {
+        false
+    }
+
+    /// Checks the principals of one input (a Terraform module, a template) with every policy
+    /// attached to each, reporting only what no single document shows.
+    fn check_principals(&self, _cx: &Principals<'_>, _out: &mut Vec<Finding>) {}
 }
 
 /// Declares a rule's unit struct and metadata; the doc comment becomes its documentation.
+/// The struct's name is its `RuleId` variant.
 macro_rules! declare_rule {
     (
         $(#[doc = $doc:literal])*
         pub struct $name:ident {
-            id: $id:literal,
             category: $category:ident,
             severity: $severity:ident,
             confidence: $confidence:ident,
@@ -201,10 +227,10 @@ macro_rules! declare_rule {
 
         impl $name {
             pub const META: $crate::rules::RuleMeta = $crate::rules::RuleMeta {
-                id: $id,
-                category: $crate::finding::Category::$category,
-                severity: $crate::finding::Severity::$severity,
-                confidence: $crate::finding::Confidence::$confidence,
+                id: $crate::base::rule_id::RuleId::$name,
+                category: $crate::base::finding::Category::$category,
+                severity: $crate::base::finding::Severity::$severity,
+                confidence: $crate::base::finding::Confidence::$confidence,
                 summary: $summary,
                 docs: concat!($($doc, "\n"),*),
             };
@@ -219,67 +245,98 @@ macro_rules! declare_rule {
 }
 pub(crate) use declare_rule;
 
-/// Every rule, in the order `iamlint rules` lists them.
-pub static RULES: &[&dyn Rule] = &[
-    &parse_error::ParseError,
-    &limit_exceeded::LimitExceeded,
-    &malformed_policy::MalformedPolicy,
-    &unknown_policy_element::UnknownPolicyElement,
-    &invalid_version::InvalidVersion,
-    &missing_version::MissingVersion,
-    &policy_variable_needs_version::PolicyVariableNeedsVersion,
-    &duplicate_sid::DuplicateSid,
-    &invalid_sid::InvalidSid,
-    &invalid_arn::InvalidArn,
-    &unknown_condition_operator::UnknownConditionOperator,
-    &condition_value_type::ConditionValueType,
-    &unknown_service::UnknownService,
-    &unknown_action::UnknownAction,
-    &action_pattern_matches_nothing::ActionPatternMatchesNothing,
-    &unknown_condition_key::UnknownConditionKey,
-    &condition_type_mismatch::ConditionTypeMismatch,
-    &resource_type_mismatch::ResourceTypeMismatch,
-    &admin_access::AdminAccess,
-    &allow_with_not_action::AllowWithNotAction,
-    &allow_with_not_resource::AllowWithNotResource,
-    &passrole_unscoped::PassroleUnscoped,
-    &wildcard_resource::WildcardResource,
-    &redundant_action::RedundantAction,
-    &wildcard_action::WildcardAction,
-    &permissions_management::PermissionsManagement,
-    &credentials_exposure::CredentialsExposure,
-    &resource_exposure::ResourceExposure,
-    &data_exfiltration::DataExfiltration,
-    &write_without_constraints::WriteWithoutConstraints,
-    &privilege_escalation::PrivilegeEscalation,
-    &tag_condition_bypass::TagConditionBypass,
-    &trust_any_principal::TrustAnyPrincipal,
-    &trust_oidc_unscoped::TrustOidcUnscoped,
-    &trust_cross_account_without_external_id::TrustCrossAccountWithoutExternalId,
-    &trust_account_root::TrustAccountRoot,
-    &public_resource_policy::PublicResourcePolicy,
-    &resource_policy_wildcard_action::ResourcePolicyWildcardAction,
-    &s3_cross_account_object_access::S3CrossAccountObjectAccess,
-    &confused_deputy::ConfusedDeputy,
-    &forbidden_action::ForbiddenAction,
-    &unused_suppression::UnusedSuppression,
-    &unknown_rule_in_suppression::UnknownRuleInSuppression,
-    &invalid_suppression::InvalidSuppression,
-];
-
-/// Rules the engine reports about suppressions themselves, after applying them.
-pub const SUPPRESSION_RULES: &[&str] = &[
-    "unused-suppression",
-    "unknown-rule-in-suppression",
-    "invalid-suppression",
-];
-
-pub fn find(id: &str) -> Option<&'static dyn Rule> {
-    RULES.iter().copied().find(|rule| rule.meta().id == id)
+/// The rule of an id. The match is exhaustive, so a rule id without a rule does not compile.
+pub fn rule(id: RuleId) -> &'static dyn Rule {
+    match id {
+        RuleId::ParseError => &parse_error::ParseError,
+        RuleId::LimitExceeded => &limit_exceeded::LimitExceeded,
+        RuleId::MalformedPolicy => &malformed_policy::MalformedPolicy,
+        RuleId::UnknownPolicyElement => &unknown_policy_element::UnknownPolicyElement,
+        RuleId::InvalidVersion => &invalid_version::InvalidVersion,
+        RuleId::MissingVersion => &missing_version::MissingVersion,
+        RuleId::PolicyVariableNeedsVersion => {
+            &policy_variable_needs_version::PolicyVariableNeedsVersion
+        }
+        RuleId::DuplicateSid => &duplicate_sid::DuplicateSid,
+        RuleId::InvalidSid => &invalid_sid::InvalidSid,
+        RuleId::InvalidArn => &invalid_arn::InvalidArn,
+        RuleId::UnknownConditionOperator => &unknown_condition_operator::UnknownConditionOperator,
+        RuleId::ConditionValueType => &condition_value_type::ConditionValueType,
+        RuleId::UnknownService => &unknown_service::UnknownService,
+        RuleId::UnknownAction => &unknown_action::UnknownAction,
+        RuleId::ActionPatternMatchesNothing => {
+            &action_pattern_matches_nothing::ActionPatternMatchesNothing
+        }
+        RuleId::UnknownConditionKey => &unknown_condition_key::UnknownConditionKey,
+        RuleId::ConditionTypeMismatch => &condition_type_mismatch::ConditionTypeMismatch,
+        RuleId::ResourceTypeMismatch => &resource_type_mismatch::ResourceTypeMismatch,
+        RuleId::AdminAccess => &admin_access::AdminAccess,
+        RuleId::AllowWithNotAction => &allow_with_not_action::AllowWithNotAction,
+        RuleId::AllowWithNotResource => &allow_with_not_resource::AllowWithNotResource,
+        RuleId::PassroleUnscoped => &passrole_unscoped::PassroleUnscoped,
+        RuleId::WildcardResource => &wildcard_resource::WildcardResource,
+        RuleId::RedundantAction => &redundant_action::RedundantAction,
+        RuleId::WildcardAction => &wildcard_action::WildcardAction,
+        RuleId::PermissionsManagement => &permissions_management::PermissionsManagement,
+        RuleId::CredentialsExposure => &credentials_exposure::CredentialsExposure,
+        RuleId::ResourceExposure => &resource_exposure::ResourceExposure,
+        RuleId::DataExfiltration => &data_exfiltration::DataExfiltration,
+        RuleId::WriteWithoutConstraints => &write_without_constraints::WriteWithoutConstraints,
+        RuleId::PrivilegeEscalation => &privilege_escalation::PrivilegeEscalation,
+        RuleId::TagConditionBypass => &tag_condition_bypass::TagConditionBypass,
+        RuleId::TrustAnyPrincipal => &trust_any_principal::TrustAnyPrincipal,
+        RuleId::TrustOidcUnscoped => &trust_oidc_unscoped::TrustOidcUnscoped,
+        RuleId::TrustCrossAccountWithoutExternalId => {
+            &trust_cross_account_without_external_id::TrustCrossAccountWithoutExternalId
+        }
+        RuleId::TrustAccountRoot => &trust_account_root::TrustAccountRoot,
+        RuleId::PublicResourcePolicy => &public_resource_policy::PublicResourcePolicy,
+        RuleId::ResourcePolicyWildcardAction => {
+            &resource_policy_wildcard_action::ResourcePolicyWildcardAction
+        }
+        RuleId::S3CrossAccountObjectAccess => {
+            &s3_cross_account_object_access::S3CrossAccountObjectAccess
+        }
+        RuleId::ConfusedDeputy => &confused_deputy::ConfusedDeputy,
+        RuleId::ForbiddenAction => &forbidden_action::ForbiddenAction,
+        RuleId::UnusedSuppression => &unused_suppression::UnusedSuppression,
+        RuleId::UnknownRuleInSuppression => &unknown_rule_in_suppression::UnknownRuleInSuppression,
+        RuleId::InvalidSuppression => &invalid_suppression::InvalidSuppression,
+    }
 }
 
-pub fn ids() -> impl Iterator<Item = &'static str> {
-    RULES.iter().map(|rule| rule.meta().id)
+/// Every rule, in the order `iamlint rules` lists them.
+pub fn all() -> impl Iterator<Item = &'static dyn Rule> {
+    RuleId::ALL.iter().map(|&id| rule(id))
+}
+
+/// The rule a name as written by a user names, if any.
+pub fn find(name: &str) -> Option<&'static dyn Rule> {
+    RuleId::from_name(name).map(rule)
+}
+
+/// The finding a problem found below the rules stands for, with its rule's defaults.
+pub fn finding_of(problem: Problem) -> Finding {
+    rule(problem.rule).meta().finding_of(problem)
+}
+
+/// Parses one document and runs the rules on it.
+pub fn check_document(
+    document: &PolicyDocument,
+    rules: &[&dyn Rule],
+    settings: &Settings,
+    out: &mut Vec<Finding>,
+) {
+    let policy = policy::parse(document);
+    let cx = Context::new(document, &policy, settings, rules);
+    let origin: Option<Arc<str>> = document.origin.label().map(Arc::from);
+    let start = out.len();
+    for rule in rules {
+        rule.check(&cx, out);
+    }
+    for finding in &mut out[start..] {
+        finding.origin.clone_from(&origin);
+    }
 }
 
 /// The rule reference page of one rule, as kept in the top-level `rules/` directory.
@@ -302,7 +359,7 @@ pub fn reference_index() -> String {
          `IAMLINT_UPDATE_DOCS=1` to rewrite); do not edit by hand.\n\n| rule | category | \
          severity | summary |\n|---|---|---|---|\n",
     );
-    for rule in RULES {
+    for rule in all() {
         let meta = rule.meta();
         page.push_str(&format!(
             "| [`{id}`]({id}.md) | {category} | {severity} | {summary} |\n",
@@ -323,7 +380,7 @@ mod tests {
     #[test]
     fn ids_are_unique_kebab_case_and_match_their_file() {
         let mut seen = HashSet::new();
-        for id in ids() {
+        for id in RuleId::names() {
             assert!(seen.insert(id), "duplicate rule id {id}");
             assert!(
                 !id.is_empty()
@@ -337,6 +394,13 @@ mod tests {
     }
 
     #[test]
+    fn every_id_maps_to_the_rule_of_that_id() {
+        for &id in RuleId::ALL {
+            assert_eq!(rule(id).meta().id, id);
+        }
+    }
+
+    #[test]
     fn every_rule_file_is_registered() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/rules");
         for entry in std::fs::read_dir(dir).unwrap() {
@@ -344,7 +408,8 @@ mod tests {
             let Some(stem) = name.strip_suffix(".rs") else {
                 continue;
             };
-            if stem == "mod" {
+            // The registry, the per-principal pass and the rules' settings are not rules.
+            if ["mod", "principal", "settings"].contains(&stem) {
                 continue;
             }
             let id = stem.replace('_', "-");
@@ -354,7 +419,7 @@ mod tests {
 
     #[test]
     fn every_rule_has_docs_in_the_fixed_sections() {
-        for rule in RULES {
+        for rule in all() {
             let meta = rule.meta();
             let docs = meta.docs_markdown();
             let mut last = 0;

@@ -1,8 +1,7 @@
 //! `parse-error`: a file that should hold a policy cannot be read as one.
 
 use super::{Context, Rule, declare_rule};
-use crate::finding::Finding;
-use crate::source::Span;
+use crate::base::finding::Finding;
 
 declare_rule! {
     /// ## What it does
@@ -27,17 +26,11 @@ declare_rule! {
     /// ## References
     /// - [IAM JSON policy grammar](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html)
     pub struct ParseError {
-        id: "parse-error",
         category: Correctness,
         severity: Error,
         confidence: High,
         summary: "The file cannot be parsed as a policy, template or Terraform module",
     }
-}
-
-/// Extractors report through here; the rule itself has nothing to check on a parsed document.
-pub fn finding(span: Span, message: impl Into<String>) -> Finding {
-    ParseError::META.finding(span, message)
 }
 
 impl Rule for ParseError {

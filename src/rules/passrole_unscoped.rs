@@ -1,8 +1,8 @@
 //! `passrole-unscoped`: `iam:PassRole` allowed on every role.
 
 use super::{Context, Rule, declare_rule};
+use crate::base::finding::{Category, Confidence, Finding, Severity};
 use crate::catalog::Catalog;
-use crate::finding::{Category, Confidence, Finding, Severity};
 use crate::policy::effective::{ConditionClass, Hit, Reach, grants_to_holder};
 
 declare_rule! {
@@ -37,7 +37,6 @@ declare_rule! {
     /// - [Granting a user permissions to pass a role to an AWS service](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html)
     /// - [Rhino Security Labs: AWS IAM privilege escalation methods](https://rhinosecuritylabs.com/aws/aws-privilege-escalation-methods-mitigation/)
     pub struct PassroleUnscoped {
-        id: "passrole-unscoped",
         category: Security,
         severity: Error,
         confidence: High,

@@ -1,7 +1,7 @@
 //! `permissions-management`: an identity or policy management action is allowed on every resource.
 
 use super::{Context, Rule, declare_rule};
-use crate::finding::Finding;
+use crate::base::finding::Finding;
 use crate::policy::sensitive::Kind;
 
 declare_rule! {
@@ -35,7 +35,6 @@ declare_rule! {
     /// - [Access levels in policy summaries](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_understand-policy-summary-access-level-summaries.html)
     /// - [Permissions boundaries for IAM entities](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html)
     pub struct PermissionsManagement {
-        id: "permissions-management",
         category: Security,
         severity: Error,
         confidence: High,

@@ -2,8 +2,8 @@
 //! version takes them literally.
 
 use super::{Context, Rule, declare_rule};
-use crate::finding::Finding;
-use crate::value::Value;
+use crate::base::finding::Finding;
+use crate::base::value::Value;
 
 declare_rule! {
     /// ## What it does
@@ -29,7 +29,6 @@ declare_rule! {
     /// ## References
     /// - [IAM policy elements: Variables and tags](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html)
     pub struct PolicyVariableNeedsVersion {
-        id: "policy-variable-needs-version",
         category: Correctness,
         severity: Error,
         confidence: High,

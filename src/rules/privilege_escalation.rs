@@ -1,17 +1,24 @@
 //! `privilege-escalation`: permissions that let the holder grant themselves more.
 
+use super::principal::{Key, Principals, kind_name};
 use super::{Context, Rule, declare_rule};
-use crate::catalog::Catalog;
-use crate::finding::Finding;
-use crate::policy::Policy;
+use crate::base::finding::{Confidence, Finding};
+use crate::base::source::Span;
+use crate::base::value::{TemplatePart, Unknown, Value, ValueKind};
+use crate::catalog::{Catalog, wildcard_match};
+use crate::extract::document::{PolicyDocument, PolicyKind, PrincipalKind};
 use crate::policy::effective::{Effective, Reach, grants_to_holder};
 use crate::policy::escalation::{self, PathMatch};
-use crate::source::Span;
+use crate::policy::principals::{PrincipalType, principals};
+use crate::policy::{self, Policy};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
 
 declare_rule! {
     /// ## What it does
     /// Reports permissions that together form a known privilege-escalation path, from the
-    /// data file `rules/privilege_escalation.json` (each entry names its source: Rhino
+    /// data file `rules/data/privilege_escalation.json` (each entry names its source: Rhino
     /// Security Labs' methods, BishopFox iam-vulnerable, Datadog pathfinding.cloud):
     ///
     /// - self-modification: `iam:CreatePolicyVersion`, `iam:SetDefaultPolicyVersion`,
@@ -61,7 +68,6 @@ declare_rule! {
     /// - [BishopFox iam-vulnerable](https://github.com/BishopFox/iam-vulnerable)
     /// - [Datadog pathfinding.cloud](https://pathfinding.cloud/)
     pub struct PrivilegeEscalation {
-        id: "privilege-escalation",
         category: Security,
         severity: Error,
         confidence: High,
@@ -77,6 +83,26 @@ impl Rule for PrivilegeEscalation {
         let effective = cx.effective();
         let matches = escalation::find(effective);
         report(&matches, |_| true, &|_| None, out);
+    }
+
+    fn checks_principals(&self) -> bool {
+        true
+    }
+
+    /// Paths that need several policies of one principal, and roles of the same code base
+    /// that a principal may assume and that are administrators or can escalate.
+    fn check_principals(&self, cx: &Principals<'_>, out: &mut Vec<Finding>) {
+        let chains = Chains::new(cx);
+        let found: Vec<Vec<Finding>> = cx
+            .groups
+            .par_iter()
+            .map(|(key, indices)| {
+                let mut found = cx.across_policies(key, indices, &check_principal);
+                chains.check(cx.documents, key, indices, &mut found);
+                found
+            })
+            .collect();
+        out.extend(found.into_iter().flatten());
     }
 }
 
@@ -164,7 +190,7 @@ pub fn report(
 }
 
 /// Policies as a per-principal view sees them.
-pub fn check_principal(
+fn check_principal(
     policies: &[&Policy<'_>],
     boundaries: &[&Policy<'_>],
     origin_of: &dyn Fn(usize) -> Option<String>,
@@ -185,4 +211,205 @@ pub fn check_principal(
         origin_of,
         out,
     );
+}
+
+/// What makes a role worth reaching: it is an administrator, or it can escalate.
+#[derive(Debug)]
+struct Danger {
+    description: String,
+    span: Span,
+    confidence: Confidence,
+}
+
+/// Roles of the code base that are dangerous to be able to assume, and their trust policies.
+struct Chains {
+    /// Per scope, the dangerous roles with their trust documents.
+    roles: BTreeMap<PathBuf, Vec<(String, Danger, Vec<usize>)>>,
+}
+
+impl Chains {
+    fn new(principals: &Principals<'_>) -> Chains {
+        let (documents, trusts) = (principals.documents, &principals.trusts);
+        let found: Vec<(PathBuf, String, Danger, Vec<usize>)> = principals
+            .groups
+            .par_iter()
+            .filter(|((_, kind, _), _)| *kind == PrincipalKind::Role)
+            .filter_map(|(key, indices)| {
+                let trust = trusts.get(key)?;
+                let danger = danger(documents, indices)?;
+                Some((key.0.clone(), key.2.clone(), danger, trust.clone()))
+            })
+            .collect();
+        let mut roles: BTreeMap<PathBuf, Vec<_>> = BTreeMap::new();
+        for (scope, name, danger, trust) in found {
+            roles.entry(scope).or_default().push((name, danger, trust));
+        }
+        Chains { roles }
+    }
+
+    /// Findings for every dangerous role of the same code base that `principal` may assume
+    /// and whose trust policy lets it.
+    fn check(
+        &self,
+        documents: &[&PolicyDocument],
+        (scope, kind, name): &Key,
+        indices: &[usize],
+        out: &mut Vec<Finding>,
+    ) {
+        let Some(roles) = self.roles.get(scope) else {
+            return;
+        };
+        let Some(assume) = Catalog::get().action("sts:AssumeRole") else {
+            return;
+        };
+        let parsed: Vec<Policy<'_>> = indices
+            .iter()
+            .filter(|&&i| documents[i].kind != PolicyKind::PermissionsBoundary)
+            .map(|&i| policy::parse(documents[i]))
+            .collect();
+        let policies: Vec<&Policy<'_>> = parsed.iter().collect();
+        let effective = Effective::new(&policies, &[]);
+        for hit in effective.hits(assume) {
+            // An administrator gains nothing by a hop; `admin-access` reports it.
+            if matches!(hit.action_text, "*" | "*:*") {
+                continue;
+            }
+            let Some(hit_confidence) = hit.grant.guards.confidence() else {
+                continue;
+            };
+            let resources = hit.grant.statement.resources();
+            for (role, danger, trust) in roles {
+                if role == name {
+                    continue;
+                }
+                let named = resources.iter().any(|r| references(r, role));
+                if !named && !hit.reach.is_broad() {
+                    continue;
+                }
+                let Some((trust_span, trust_confidence)) = trusted_by(documents, trust, name)
+                else {
+                    continue;
+                };
+                let kind = kind_name(*kind);
+                let confidence = danger.confidence.min(trust_confidence).min(hit_confidence);
+                out.push(
+                    PrivilegeEscalation::META
+                        .finding(
+                            hit.action_span,
+                            format!(
+                                "`{}` lets {kind} `{name}` act as role `{role}`, which {}",
+                                hit.action_text, danger.description
+                            ),
+                        )
+                        .with_related(trust_span, format!("`{role}` trusts `{name}`"))
+                        .with_related(danger.span, format!("what `{role}` may do"))
+                        .with_help("name the roles this principal may assume, or narrow the trust policy of the role it reaches")
+                        .with_confidence(confidence),
+                );
+            }
+        }
+    }
+}
+
+/// Whether a role's own policies make it an administrator or let it escalate.
+fn danger(documents: &[&PolicyDocument], indices: &[usize]) -> Option<Danger> {
+    let parsed: Vec<(bool, Policy<'_>)> = indices
+        .iter()
+        .map(|&i| {
+            (
+                documents[i].kind == PolicyKind::PermissionsBoundary,
+                policy::parse(documents[i]),
+            )
+        })
+        .collect();
+    let policies: Vec<&Policy<'_>> = parsed.iter().filter(|(b, _)| !b).map(|(_, p)| p).collect();
+    let boundaries: Vec<&Policy<'_>> = parsed.iter().filter(|(b, _)| *b).map(|(_, p)| p).collect();
+    let effective = Effective::new(&policies, &boundaries);
+    let all = Catalog::get().all_actions();
+    for grant in &effective.grants {
+        if grant.guards.confidence() != Some(Confidence::High) || grant.actions != all {
+            continue;
+        }
+        if let Some((Reach::Everything, _)) = grant.max_reach()
+            && let Some((_, value)) = grant
+                .entries()
+                .find(|(_, v)| matches!(v.as_str(), Some("*" | "*:*")))
+        {
+            return Some(Danger {
+                description: "is an administrator".into(),
+                span: value.span,
+                confidence: Confidence::High,
+            });
+        }
+    }
+    let matches = escalation::find(&effective);
+    let best = matches.iter().max_by_key(|m| m.confidence)?;
+    let hit = &best.hits[best.primary()];
+    Some(Danger {
+        description: format!("can escalate: {}", best.path.summary),
+        span: hit.action_span,
+        confidence: best.confidence,
+    })
+}
+
+/// Whether a value refers to the resource `address` of the same code base.
+fn references(value: &Value, address: &str) -> bool {
+    let refers = |unknown: &Unknown| {
+        unknown
+            .reference
+            .as_ref()
+            .is_some_and(|r| r.address == address)
+    };
+    match &value.kind {
+        ValueKind::Unknown(unknown) => refers(unknown),
+        ValueKind::Template(parts) => parts.iter().any(|part| match part {
+            TemplatePart::Hole(unknown) => refers(unknown),
+            TemplatePart::Literal(_) => false,
+        }),
+        _ => false,
+    }
+}
+
+/// Whether one of the trust documents lets `principal` assume the role: by reference (high),
+/// or through its account's root (medium: the account's policies decide).
+fn trusted_by(
+    documents: &[&PolicyDocument],
+    trust: &[usize],
+    principal: &str,
+) -> Option<(Span, Confidence)> {
+    let mut best: Option<(Span, Confidence)> = None;
+    for &index in trust {
+        let policy = policy::parse(documents[index]);
+        for statement in policy.statements.iter().filter(|s| s.is_allow()) {
+            let assumes = statement.actions().iter().any(|a| {
+                a.as_str()
+                    .is_some_and(|p| wildcard_match(p, "sts:AssumeRole", true))
+            });
+            if !assumes {
+                continue;
+            }
+            let conditional = !statement.conditions.is_empty();
+            for id in principals(statement) {
+                if id.kind != PrincipalType::Aws {
+                    continue;
+                }
+                let confidence = if references(id.value, principal) {
+                    Confidence::High
+                } else if id.is_account_root() || id.is_anyone() {
+                    Confidence::Medium
+                } else {
+                    continue;
+                };
+                let confidence = if conditional {
+                    Confidence::Low
+                } else {
+                    confidence
+                };
+                if best.is_none_or(|(_, c)| c < confidence) {
+                    best = Some((id.value.span, confidence));
+                }
+            }
+        }
+    }
+    best
 }

@@ -1,8 +1,8 @@
 //! `public-resource-policy`: a resource policy that allows anyone, with nothing to pin them.
 
 use super::{Context, Rule, declare_rule};
-use crate::document::PolicyKind;
-use crate::finding::Finding;
+use crate::base::finding::Finding;
+use crate::extract::document::PolicyKind;
 use crate::policy::principals::{principals, unpinned_confidence};
 
 declare_rule! {
@@ -33,7 +33,6 @@ declare_rule! {
     /// - [Blocking public access to your Amazon S3 storage](https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html)
     /// - [IAM Access Analyzer: resource types and public access](https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-resources.html)
     pub struct PublicResourcePolicy {
-        id: "public-resource-policy",
         category: Security,
         severity: Error,
         confidence: High,

@@ -1,8 +1,8 @@
 //! `redundant-action`: an action entry that another entry of the same statement already covers.
 
 use super::{Context, Rule, declare_rule};
+use crate::base::finding::{Confidence, Finding};
 use crate::catalog::ActionId;
-use crate::finding::{Confidence, Finding};
 use crate::policy::actions::ActionEntry;
 use std::collections::HashMap;
 
@@ -34,7 +34,6 @@ declare_rule! {
     /// ## References
     /// - [IAM JSON policy elements: Action](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html)
     pub struct RedundantAction {
-        id: "redundant-action",
         category: Suggestion,
         severity: Info,
         confidence: High,

@@ -1,7 +1,7 @@
 //! `resource-exposure`: an action that rewrites resource policies or sharing is allowed on every resource.
 
 use super::{Context, Rule, declare_rule};
-use crate::finding::Finding;
+use crate::base::finding::Finding;
 use crate::policy::sensitive::Kind;
 
 declare_rule! {
@@ -10,7 +10,7 @@ declare_rule! {
     /// resource's own policy or sharing: `s3:PutBucketPolicy`, `kms:PutKeyPolicy`,
     /// `lambda:AddPermission`, `ec2:ModifySnapshotAttribute`, `ram:CreateResourceShare`...,
     /// plus every action outside the identity services that the catalog files under
-    /// "Permissions management". The list lives in `rules/sensitive_actions.json`.
+    /// "Permissions management". The list lives in `rules/data/sensitive_actions.json`.
     ///
     /// Entries that already say "everything" are left to the rule that reports them: `*` to
     /// `admin-access`, `s3:*` to `wildcard-action`, `NotAction` to `allow-with-not-action`.
@@ -34,7 +34,6 @@ declare_rule! {
     /// - [Identity-based policies and resource-based policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_identity-vs-resource.html)
     /// - [Cloudsplaining: resource exposure](https://github.com/salesforce/cloudsplaining)
     pub struct ResourceExposure {
-        id: "resource-exposure",
         category: Security,
         severity: Error,
         confidence: High,

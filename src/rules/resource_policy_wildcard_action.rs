@@ -1,8 +1,8 @@
 //! `resource-policy-wildcard-action`: a resource policy that grants every action of a service.
 
 use super::{Context, Rule, declare_rule};
-use crate::document::PolicyKind;
-use crate::finding::Finding;
+use crate::base::finding::Finding;
+use crate::extract::document::PolicyKind;
 use crate::policy::principals::{PrincipalType, principals, unpinned_confidence};
 
 declare_rule! {
@@ -33,7 +33,6 @@ declare_rule! {
     /// - [Identity-based policies and resource-based policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_identity-vs-resource.html)
     /// - [Default key policy](https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html)
     pub struct ResourcePolicyWildcardAction {
-        id: "resource-policy-wildcard-action",
         category: Security,
         severity: Warning,
         confidence: High,

@@ -1,8 +1,8 @@
 //! `resource-type-mismatch`: a resource ARN that none of the statement's actions acts on.
 
 use super::{Context, Rule, declare_rule};
+use crate::base::finding::Finding;
 use crate::catalog::{ActionId, ActionSet, ArnPiece, Catalog, Match};
-use crate::finding::Finding;
 use crate::policy::arn;
 
 declare_rule! {
@@ -40,7 +40,6 @@ declare_rule! {
     /// - [Service Authorization Reference: resource types](https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html)
     /// - [Amazon S3 policy resources](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-arn-format.html)
     pub struct ResourceTypeMismatch {
-        id: "resource-type-mismatch",
         category: Correctness,
         severity: Error,
         confidence: High,

@@ -2,9 +2,9 @@
 //! objects.
 
 use super::{Context, Rule, declare_rule};
+use crate::base::finding::Finding;
 use crate::catalog::{ActionSet, Catalog};
-use crate::document::PolicyKind;
-use crate::finding::Finding;
+use crate::extract::document::PolicyKind;
 use crate::policy::principals::{pinned, principals};
 use std::sync::OnceLock;
 
@@ -55,7 +55,6 @@ declare_rule! {
     /// - [Controlling ownership of objects](https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html)
     /// - [Restricting access to an Amazon S3 origin (CloudFront OAC)](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-restricting-access-to-s3.html)
     pub struct S3CrossAccountObjectAccess {
-        id: "s3-cross-account-object-access",
         category: Security,
         severity: Warning,
         confidence: Medium,

@@ -1,11 +1,13 @@
 //! `tag-condition-bypass`: access gated on a tag that the same principal can set.
 
+use super::principal::Principals;
 use super::{Context, Rule, declare_rule};
+use crate::base::finding::{Confidence, Finding};
+use crate::base::source::Span;
 use crate::catalog::{AccessLevel, ActionSet, Catalog, wildcard_match};
-use crate::finding::{Confidence, Finding};
 use crate::policy::effective::{ConditionClass, Effective, Hit, Reach, grants_to_holder};
 use crate::policy::{Policy, Statement};
-use crate::source::Span;
+use rayon::prelude::*;
 use std::sync::OnceLock;
 
 declare_rule! {
@@ -44,7 +46,6 @@ declare_rule! {
     /// - [Controlling access to AWS resources using tags](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_tags.html)
     /// - [Grant permission to tag resources during creation](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/supported-iam-actions-tagging.html)
     pub struct TagConditionBypass {
-        id: "tag-condition-bypass",
         category: Security,
         severity: Error,
         confidence: High,
@@ -60,11 +61,24 @@ impl Rule for TagConditionBypass {
         let effective = cx.effective();
         check_effective(effective, &|_, _| true, &|_| None, out);
     }
+
+    fn checks_principals(&self) -> bool {
+        true
+    }
+
+    fn check_principals(&self, cx: &Principals<'_>, out: &mut Vec<Finding>) {
+        let found: Vec<Vec<Finding>> = cx
+            .groups
+            .par_iter()
+            .map(|(key, indices)| cx.across_policies(key, indices, &check_principal))
+            .collect();
+        out.extend(found.into_iter().flatten());
+    }
 }
 
 /// The principal-wide check: only pairs that span two policies (the others were reported
 /// with their document).
-pub fn check_principal(
+fn check_principal(
     policies: &[&Policy<'_>],
     boundaries: &[&Policy<'_>],
     origin_of: &dyn Fn(usize) -> Option<String>,

@@ -1,8 +1,8 @@
 //! `trust-account-root`: a trust policy that trusts every principal of an account.
 
 use super::{Context, Rule, declare_rule};
-use crate::document::PolicyKind;
-use crate::finding::Finding;
+use crate::base::finding::Finding;
+use crate::extract::document::PolicyKind;
 use crate::policy::principals::{pinned, principals};
 
 declare_rule! {
@@ -32,7 +32,6 @@ declare_rule! {
     /// ## References
     /// - [Specifying a principal: AWS account principals](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-accounts)
     pub struct TrustAccountRoot {
-        id: "trust-account-root",
         category: Security,
         severity: Info,
         confidence: High,

@@ -1,8 +1,8 @@
 //! `trust-any-principal`: a role trust policy that lets anyone assume the role.
 
 use super::{Context, Rule, declare_rule};
-use crate::document::PolicyKind;
-use crate::finding::Finding;
+use crate::base::finding::Finding;
+use crate::extract::document::PolicyKind;
 use crate::policy::principals::{principals, unpinned_confidence};
 
 declare_rule! {
@@ -31,7 +31,6 @@ declare_rule! {
     /// - [IAM JSON policy elements: Principal](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html)
     /// - [aws:PrincipalOrgID](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalorgid)
     pub struct TrustAnyPrincipal {
-        id: "trust-any-principal",
         category: Security,
         severity: Error,
         confidence: High,

@@ -1,8 +1,8 @@
 //! `trust-cross-account-without-external-id`: another account trusted without `sts:ExternalId`.
 
 use super::{Context, Rule, declare_rule};
-use crate::document::PolicyKind;
-use crate::finding::Finding;
+use crate::base::finding::Finding;
+use crate::extract::document::PolicyKind;
 use crate::policy::principals::{pinned, principals};
 
 declare_rule! {
@@ -33,7 +33,6 @@ declare_rule! {
     /// - [The confused deputy problem](https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html)
     /// - [Access to AWS accounts owned by third parties](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_common-scenarios_third-party.html)
     pub struct TrustCrossAccountWithoutExternalId {
-        id: "trust-cross-account-without-external-id",
         category: Suggestion,
         severity: Info,
         confidence: Medium,

@@ -1,8 +1,8 @@
 //! `trust-oidc-unscoped`: a web-identity trust that admits any repository, project or pod.
 
 use super::{Context, Rule, declare_rule};
-use crate::document::PolicyKind;
-use crate::finding::Finding;
+use crate::base::finding::Finding;
+use crate::extract::document::PolicyKind;
 use crate::policy::principals::{PrincipalType, principals, template_text};
 
 declare_rule! {
@@ -47,7 +47,6 @@ declare_rule! {
     /// - [Creating a role for web identity federation](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-idp_oidc.html)
     /// - [IAM roles for service accounts](https://docs.aws.amazon.com/eks/latest/userguide/iam-roles-for-service-accounts.html)
     pub struct TrustOidcUnscoped {
-        id: "trust-oidc-unscoped",
         category: Security,
         severity: Error,
         confidence: High,

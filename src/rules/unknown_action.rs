@@ -1,9 +1,9 @@
 //! `unknown-action`: an action name that the service does not have.
 
 use super::{Context, Rule, declare_rule};
+use crate::base::finding::Finding;
+use crate::base::suggest::either;
 use crate::catalog::Catalog;
-use crate::finding::Finding;
-use crate::suggest::either;
 
 declare_rule! {
     /// ## What it does
@@ -32,7 +32,6 @@ declare_rule! {
     /// - [Service Authorization Reference](https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html)
     /// - [Actions, resources, and condition keys for Amazon S3](https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html)
     pub struct UnknownAction {
-        id: "unknown-action",
         category: Correctness,
         severity: Error,
         confidence: High,

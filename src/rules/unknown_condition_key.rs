@@ -1,9 +1,9 @@
 //! `unknown-condition-key`: a condition key that none of the statement's actions has.
 
 use super::{Context, Rule, declare_rule};
+use crate::base::finding::{Confidence, Finding, Severity};
+use crate::base::suggest::either;
 use crate::catalog::{Catalog, KeyScope};
-use crate::finding::{Confidence, Finding, Severity};
-use crate::suggest::either;
 
 declare_rule! {
     /// ## What it does
@@ -43,7 +43,6 @@ declare_rule! {
     /// - [AWS global condition context keys](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html)
     /// - [Service Authorization Reference](https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html)
     pub struct UnknownConditionKey {
-        id: "unknown-condition-key",
         category: Correctness,
         severity: Error,
         confidence: Medium,

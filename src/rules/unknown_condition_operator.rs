@@ -1,10 +1,10 @@
 //! `unknown-condition-operator`: a condition operator IAM does not know.
 
 use super::{Context, Rule, declare_rule};
+use crate::base::finding::Finding;
+use crate::base::suggest::did_you_mean;
+use crate::base::value::Value;
 use crate::catalog::{Catalog, OperatorError};
-use crate::finding::Finding;
-use crate::suggest::did_you_mean;
-use crate::value::Value;
 
 declare_rule! {
     /// ## What it does
@@ -30,7 +30,6 @@ declare_rule! {
     /// - [IAM JSON policy elements: Condition operators](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html)
     /// - [Multivalued context keys](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html)
     pub struct UnknownConditionOperator {
-        id: "unknown-condition-operator",
         category: Correctness,
         severity: Error,
         confidence: High,
@@ -115,5 +114,5 @@ fn operator_names() -> Vec<String> {
 /// An operator as written in a statement's `Condition` block.
 struct Operator<'a> {
     operator: &'a str,
-    operator_span: crate::source::Span,
+    operator_span: crate::base::source::Span,
 }

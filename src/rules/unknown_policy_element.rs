@@ -2,7 +2,7 @@
 
 use super::malformed_policy::report_issues;
 use super::{Context, Rule, declare_rule};
-use crate::finding::Finding;
+use crate::base::finding::Finding;
 use crate::policy::IssueKind;
 
 declare_rule! {
@@ -30,7 +30,6 @@ declare_rule! {
     /// ## References
     /// - [IAM JSON policy element reference](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements.html)
     pub struct UnknownPolicyElement {
-        id: "unknown-policy-element",
         category: Correctness,
         severity: Error,
         confidence: High,

@@ -1,8 +1,7 @@
 //! `unknown-rule-in-suppression`: a suppression names a rule that does not exist.
 
 use super::{Context, Rule, declare_rule};
-use crate::finding::Finding;
-use crate::source::Span;
+use crate::base::finding::Finding;
 
 declare_rule! {
     /// ## What it does
@@ -28,24 +27,11 @@ declare_rule! {
     /// - [README: Suppressions](https://github.com/iamlint/iamlint#suppressions)
     /// - [The rule reference](README.md)
     pub struct UnknownRuleInSuppression {
-        id: "unknown-rule-in-suppression",
         category: Correctness,
         severity: Warning,
         confidence: High,
         summary: "A suppression names a rule that does not exist",
     }
-}
-
-pub fn finding(span: Span, name: &str) -> Finding {
-    let hint = crate::suggest::did_you_mean(name, super::ids())
-        .map(|s| format!(" (did you mean `{s}`?)"))
-        .unwrap_or_default();
-    UnknownRuleInSuppression::META
-        .finding(
-            span,
-            format!("unknown rule `{name}` in a suppression{hint}"),
-        )
-        .with_help("`iamlint rules` lists every rule id")
 }
 
 impl Rule for UnknownRuleInSuppression {

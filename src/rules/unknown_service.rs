@@ -1,9 +1,9 @@
 //! `unknown-service`: an action whose service prefix AWS does not have.
 
 use super::{Context, Rule, declare_rule};
+use crate::base::finding::Finding;
+use crate::base::suggest::either;
 use crate::catalog::Catalog;
-use crate::finding::Finding;
-use crate::suggest::either;
 
 declare_rule! {
     /// ## What it does
@@ -31,7 +31,6 @@ declare_rule! {
     /// - [Service Authorization Reference](https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html)
     /// - [IAM JSON policy elements: Action](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html)
     pub struct UnknownService {
-        id: "unknown-service",
         category: Correctness,
         severity: Error,
         confidence: High,

@@ -1,9 +1,10 @@
 //! `unused-suppression`: a suppression that suppresses nothing.
 
 use super::{Context, Rule, declare_rule};
-use crate::finding::Finding;
-use crate::source::Span;
-use crate::suppress::SuppressionKind;
+use crate::base::finding::Finding;
+use crate::base::rule_id::RuleId;
+use crate::base::source::Span;
+use crate::extract::suppressions::SuppressionKind;
 
 declare_rule! {
     /// ## What it does
@@ -36,7 +37,6 @@ declare_rule! {
     /// ## References
     /// - [README: Suppressions](https://github.com/iamlint/iamlint#suppressions)
     pub struct UnusedSuppression {
-        id: "unused-suppression",
         category: Suggestion,
         severity: Warning,
         confidence: High,
@@ -45,7 +45,7 @@ declare_rule! {
 }
 
 /// Reported by the engine once every finding of the run is known.
-pub fn finding(span: Span, rule: &str, kind: SuppressionKind) -> Finding {
+pub fn finding(span: Span, rule: RuleId, kind: SuppressionKind) -> Finding {
     let message = match kind {
         SuppressionKind::Config => {
             format!("`[[ignore]]` entry for `{rule}` matches no finding in the files checked")

@@ -1,8 +1,8 @@
 //! `wildcard-action`: a service-wide action wildcard (`iam:*`, `s3:*`) on every resource.
 
 use super::{Context, Rule, declare_rule};
+use crate::base::finding::Finding;
 use crate::catalog::Catalog;
-use crate::finding::Finding;
 
 declare_rule! {
     /// ## What it does
@@ -33,7 +33,6 @@ declare_rule! {
     /// - [Security best practices in IAM: grant least privilege](https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege)
     /// - [IAM JSON policy elements: Action](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html)
     pub struct WildcardAction {
-        id: "wildcard-action",
         category: Security,
         severity: Warning,
         confidence: High,

@@ -1,9 +1,12 @@
 //! `wildcard-resource`: `Resource: "*"` for actions that can be scoped to resources.
 
 use super::{Context, Rule, declare_rule};
+use crate::base::finding::{Confidence, Finding};
+use crate::base::rule_id::RuleId;
+use crate::base::source::Span;
 use crate::catalog::{ActionId, ActionSet, Catalog};
-use crate::finding::{Confidence, Finding};
-use crate::policy::sensitive::claimed;
+use crate::policy::sensitive::{Kind, is_every_action};
+use std::collections::HashMap;
 
 /// How many actions the message names before "and N more".
 const NAMED: usize = 3;
@@ -42,7 +45,6 @@ declare_rule! {
     /// - [Security best practices in IAM: grant least privilege](https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege)
     /// - [Service Authorization Reference: resource types](https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html)
     pub struct WildcardResource {
-        id: "wildcard-resource",
         category: Security,
         severity: Warning,
         confidence: High,
@@ -156,4 +158,59 @@ fn help(catalog: &'static Catalog, first: Option<ActionId>) -> String {
         ),
         None => "name the resources instead of `*`".to_string(),
     }
+}
+
+/// The actions of each `Allow` statement of `policy` that an enabled security rule already
+/// reports as allowed on every resource, by statement span: what `wildcard-resource` leaves
+/// out, so that it only names what no more specific rule does. Rules the user turned off
+/// claim nothing, and their actions come back to `wildcard-resource`.
+fn claimed(cx: &Context<'_>) -> HashMap<Span, ActionSet> {
+    let policy = cx.policy;
+    let enabled = |id: RuleId| cx.is_enabled(id);
+    let catalog = Catalog::get();
+    let mut out: HashMap<Span, ActionSet> = HashMap::new();
+    let mut claim = |statement: Span, actions: &ActionSet| {
+        out.entry(statement).or_default().union_with(actions);
+    };
+    for kind in Kind::ALL.into_iter().filter(|k| enabled(k.rule())) {
+        for entry in cx.broad_entries(kind) {
+            let mut set = ActionSet::new();
+            for &id in &entry.actions {
+                set.insert(id);
+            }
+            claim(entry.statement, &set);
+        }
+    }
+    if enabled(RuleId::WildcardAction) {
+        for entry in cx.wildcard_entries() {
+            claim(entry.statement, &entry.allowed);
+        }
+    }
+    // `passrole-unscoped` judges every `iam:PassRole`, whatever its resource and conditions
+    // (a tag on the role limits it, a role pattern gets a suggestion), so it is always its.
+    if enabled(RuleId::PassroleUnscoped)
+        && let Some(pass_role) = catalog.action("iam:PassRole")
+    {
+        let mut set = ActionSet::new();
+        set.insert(pass_role);
+        for statement in policy.statements.iter().filter(|s| s.is_allow()) {
+            claim(statement.value.span, &set);
+        }
+    }
+    if enabled(RuleId::AdminAccess) {
+        for statement in policy.statements.iter().filter(|s| s.is_allow()) {
+            let every = statement
+                .actions()
+                .iter()
+                .any(|a| a.as_str().is_some_and(is_every_action));
+            let on_everything = statement
+                .resources()
+                .iter()
+                .any(|r| r.as_str() == Some("*"));
+            if every && on_everything {
+                claim(statement.value.span, &catalog.all_actions());
+            }
+        }
+    }
+    out
 }

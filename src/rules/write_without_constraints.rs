@@ -1,7 +1,7 @@
 //! `write-without-constraints`: write actions are allowed on every resource without a condition.
 
 use super::{Context, Rule, declare_rule};
-use crate::finding::Finding;
+use crate::base::finding::Finding;
 use crate::policy::sensitive::{Kind, name_list};
 
 declare_rule! {
@@ -33,7 +33,6 @@ declare_rule! {
     /// - [Access levels in policy summaries](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_understand-policy-summary-access-level-summaries.html)
     /// - [Security best practices in IAM: grant least privilege](https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege)
     pub struct WriteWithoutConstraints {
-        id: "write-without-constraints",
         category: Security,
         severity: Warning,
         confidence: High,

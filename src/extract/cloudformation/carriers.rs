@@ -4,7 +4,7 @@
 
 use super::Extractor;
 use super::tree::Node;
-use crate::document::PrincipalKind;
+use crate::extract::document::PrincipalKind;
 
 /// What kind of policy a carrier property holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

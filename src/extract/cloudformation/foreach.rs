@@ -8,13 +8,13 @@
 //! still checked once. Copies point at the loop body in the file.
 
 use super::tree::{Call, Entry, Node, NodeKind};
-use crate::finding::Finding;
-use crate::rules::limit_exceeded;
+use crate::base::finding::Problem;
+use crate::base::rule_id::RuleId;
 
 /// Nodes that expansion may create in one file: loops multiply, nested loops multiply again.
 const MAX_NODES: usize = 200_000;
 
-pub fn expand(root: &mut Node, diagnostics: &mut Vec<Finding>) {
+pub fn expand(root: &mut Node, diagnostics: &mut Vec<Problem>) {
     let mut budget = Budget {
         left: MAX_NODES,
         reported: false,
@@ -31,7 +31,7 @@ struct Budget {
     reported: bool,
 }
 
-fn expand_node(node: &mut Node, budget: &mut Budget, diagnostics: &mut Vec<Finding>) {
+fn expand_node(node: &mut Node, budget: &mut Budget, diagnostics: &mut Vec<Problem>) {
     match &mut node.kind {
         NodeKind::Map(entries) => {
             let has_loop = entries.iter().any(|e| e.key.starts_with("Fn::ForEach::"));
@@ -62,7 +62,7 @@ fn expand_node(node: &mut Node, budget: &mut Budget, diagnostics: &mut Vec<Findi
 
 /// The entries one loop stands for. A loop that is not `[Identifier, Collection, {body}]` is
 /// kept as written.
-fn instantiate(entry: Entry, budget: &mut Budget, diagnostics: &mut Vec<Finding>) -> Vec<Entry> {
+fn instantiate(entry: Entry, budget: &mut Budget, diagnostics: &mut Vec<Problem>) -> Vec<Entry> {
     let Some([identifier, collection, body]) = entry.value.items() else {
         return vec![entry];
     };
@@ -83,7 +83,8 @@ fn instantiate(entry: Entry, budget: &mut Budget, diagnostics: &mut Vec<Finding>
             if cost > budget.left {
                 if !budget.reported {
                     budget.reported = true;
-                    diagnostics.push(limit_exceeded::finding(
+                    diagnostics.push(Problem::new(
+                        RuleId::LimitExceeded,
                         entry.key_span,
                         format!(
                             "`Fn::ForEach` expands to more than {MAX_NODES} nodes; the rest of the loop is not checked"

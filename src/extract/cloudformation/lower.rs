@@ -18,8 +18,8 @@
 
 use super::Template;
 use super::tree::{Call, Node, NodeKind};
+use crate::base::value::{Member, Reference, TemplatePart, Unknown, Value, ValueKind};
 use crate::extract::mapped::Mapped;
-use crate::value::{Member, Reference, TemplatePart, Unknown, Value, ValueKind};
 use std::cell::Cell;
 
 /// Pseudo parameters whose value is a string known only at deploy time.
@@ -589,9 +589,9 @@ fn render_into(node: &Node, out: &mut String, depth: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::base::source::FileId;
     use crate::extract::cloudformation::tree;
     use crate::extract::yaml;
-    use crate::source::FileId;
     use std::collections::HashMap;
 
     fn lower(text: &str, position: Position) -> Option<Value> {

@@ -12,18 +12,18 @@ pub mod tree;
 use self::carriers::{CARRIERS, GRANTS, Holds, elements, principal_kind};
 use self::lower::{Lowerer, Position, render};
 use self::tree::{Node, NodeKind};
-use super::raw_policy::Intent;
+use super::suppressions::{Directives, SuppressionKind};
 use super::{Extraction, Heirs, OffsetMap, PrincipalNotes, apply_links, json, yaml};
-use crate::document::{
+use crate::base::finding::Problem;
+use crate::base::rule_id::RuleId;
+use crate::base::source::{FileId, SourceFile, Span};
+use crate::base::value::{Value, ValueKind};
+use crate::extract::document::{
     Attachment, ManagedAttachment, Origin, PolicyDocument, PolicyKind, PrincipalKind,
 };
+use crate::extract::managed;
 use crate::extract::syntax_error;
-use crate::finding::Finding;
-use crate::policy::managed;
-use crate::rules::{invalid_suppression, parse_error};
-use crate::source::{FileId, SourceFile, Span};
-use crate::suppress::{Directives, SuppressionKind};
-use crate::value::{Value, ValueKind};
+use crate::input::Intent;
 use std::collections::{HashMap, HashSet};
 
 pub use self::sam::SAM_TRANSLATOR_VERSION;
@@ -102,7 +102,8 @@ pub fn extract(file: FileId, source: &SourceFile, _intent: Intent) -> Option<Ext
                     return Some(extraction);
                 };
                 if count > 1 {
-                    extraction.diagnostics.push(parse_error::finding(
+                    extraction.diagnostics.push(Problem::new(
+                        RuleId::ParseError,
                         Span::new(file, root.span.start as usize, root.span.start as usize + 1),
                         format!(
                             "the template is document {} of {count} in this YAML stream; CloudFormation reads a single document",
@@ -230,7 +231,7 @@ pub struct Extractor<'t> {
     principal_notes: Vec<(String, String)>,
     /// AWS managed policies of the built-in table attached to principals by ARN.
     managed: Vec<ManagedAttachment>,
-    diagnostics: Vec<Finding>,
+    diagnostics: Vec<Problem>,
     /// Nodes lowered as policy documents: the policy parser reports their duplicate keys.
     document_spans: HashSet<(u32, u32)>,
 }
@@ -306,7 +307,7 @@ fn run(file: FileId, text: &str, mut root: Node) -> Extraction {
     extractor.duplicate_keys(&root);
     let mut extraction = extractor.finish(&resources);
     extraction.suppressions = directives.suppressions;
-    extraction.diagnostics.extend(directives.findings);
+    extraction.diagnostics.extend(directives.problems);
     extraction
         .diagnostics
         .sort_by_key(|d| (d.primary.start, d.primary.end));
@@ -326,10 +327,10 @@ fn metadata_suppressions(resource: &tree::Entry, directives: &mut Directives) {
     };
     let scope = resource.key_span.to(resource.value.span);
     let Some(items) = ignore.items() else {
-        directives.findings.push(invalid_suppression::finding(
+        directives.invalid(
             ignore.span,
             "`Metadata.iamlint.ignore` must be a list of `{rule: ..., reason: ...}`",
-        ));
+        );
         return;
     };
     for item in items {
@@ -342,14 +343,11 @@ fn metadata_suppressions(resource: &tree::Entry, directives: &mut Directives) {
                 let at = rule.map_or(item.span, |r| r.span);
                 directives.add(SuppressionKind::Metadata, name, at, reason.trim(), scope);
             }
-            (Some(name), _) => directives.findings.push(invalid_suppression::finding(
+            (Some(name), _) => directives.invalid(
                 rule.map_or(item.span, |r| r.span),
                 format!("the suppression of `{name}` has no reason; add `reason: ...` saying why"),
-            )),
-            (None, _) => directives.findings.push(invalid_suppression::finding(
-                item.span,
-                "an ignore entry needs `rule` and `reason`",
-            )),
+            ),
+            (None, _) => directives.invalid(item.span, "an ignore entry needs `rule` and `reason`"),
         }
     }
 }
@@ -629,7 +627,8 @@ impl<'t> Extractor<'t> {
                         match seen.get(entry.key.as_str()) {
                             Some(first) if *first != entry.key_span => {
                                 self.diagnostics.push(
-                                    parse_error::finding(
+                                    Problem::new(
+                                        RuleId::ParseError,
                                         entry.key_span,
                                         format!("duplicate key `{}` in the template", entry.key),
                                     )

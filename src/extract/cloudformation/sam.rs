@@ -6,9 +6,10 @@
 use super::lower::Position;
 use super::tree::{self, Entry, Node, NodeKind};
 use super::{Extractor, Found, Resource, elements};
-use crate::document::{Attachment, PolicyKind, PrincipalKind};
-use crate::rules::parse_error;
-use crate::source::Span;
+use crate::base::finding::Problem;
+use crate::base::rule_id::RuleId;
+use crate::base::source::Span;
+use crate::extract::document::{Attachment, PolicyKind, PrincipalKind};
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -166,7 +167,8 @@ impl Extractor<'_> {
             data().and_then(|d| Some((d.version.as_str(), d.templates.get(name)?)))
         else {
             self.diagnostics.push(
-                parse_error::finding(
+                Problem::new(
+                    RuleId::ParseError,
                     invocation.key_span,
                     format!("`{name}` is not a SAM policy template"),
                 )

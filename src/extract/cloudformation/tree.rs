@@ -3,10 +3,10 @@
 //! Short-form tags (`!Sub`) and long forms (`{"Fn::Sub": ...}`) become the same
 //! intrinsic-function node.
 
+use crate::base::source::Span;
+use crate::base::value::{Value, ValueKind};
 use crate::extract::json;
 use crate::extract::yaml::{self, Style};
-use crate::source::Span;
-use crate::value::{Value, ValueKind};
 
 #[derive(Clone, Debug)]
 pub struct Node {

@@ -3,9 +3,9 @@
 //! Attribute values stay as written (an `hcl-edit` expression, or a JSON value whose strings
 //! are templates) and are lowered only when a policy needs them.
 
+use crate::base::source::{FileId, Span};
+use crate::base::value::{Value, ValueKind};
 use crate::extract::OffsetMap;
-use crate::source::{FileId, Span};
-use crate::value::{Value, ValueKind};
 use hcl_edit::expr::Expression;
 use hcl_edit::prelude::Span as _;
 use hcl_edit::structure::{Body, Structure};

@@ -2,7 +2,7 @@
 //!
 //! The tables are data, one line per entry: adding a carrier is one line.
 
-use crate::document::PrincipalKind;
+use crate::extract::document::PrincipalKind;
 
 /// What kind of policy a carrier attribute holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

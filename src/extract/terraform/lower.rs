@@ -7,11 +7,11 @@
 
 use super::body::{Block, Expr, Src};
 use super::{Module, ReadFile};
+use crate::base::finding::Problem;
+use crate::base::source::{FileId, SourceFile, Span};
+use crate::base::value::{Member, Reference, TemplatePart, Unknown, Value, ValueKind};
 use crate::extract::mapped::Mapped;
 use crate::extract::{OffsetMap, json, syntax_error};
-use crate::finding::Finding;
-use crate::source::{FileId, SourceFile, Span};
-use crate::value::{Member, Reference, TemplatePart, Unknown, Value, ValueKind};
 use hcl_edit::expr::{Expression, FuncCall, ObjectKey, Traversal, TraversalOperator};
 use hcl_edit::prelude::Span as _;
 use hcl_edit::template::{Element, Template};
@@ -68,7 +68,7 @@ enum Target<'a> {
 pub struct Lowerer<'m, 'a> {
     pub module: &'m Module<'a>,
     pub read: &'m ReadFile<'m>,
-    pub diagnostics: Vec<Finding>,
+    pub diagnostics: Vec<Problem>,
     /// Files read by `file()` and `templatefile()`.
     pub external: Vec<FileId>,
     loaded: HashMap<PathBuf, Option<(FileId, Arc<SourceFile>)>>,

@@ -17,27 +17,19 @@ use self::carriers::{
 };
 use self::lower::{Doc, Lowerer};
 use super::{Extraction, Heirs, OffsetMap, PrincipalNotes, apply_links, json, syntax_error};
-use crate::document::{
+use crate::base::source::{FileId, SourceFile, Span};
+use crate::base::value::{Unknown, Value, ValueKind};
+use crate::extract::document::{
     Attachment, ManagedAttachment, Origin, PolicyDocument, PolicyKind, PrincipalKind,
 };
-use crate::policy::managed;
-use crate::source::{FileId, SourceFile, Span};
-use crate::value::{Unknown, Value, ValueKind};
+use crate::extract::managed;
+use crate::input::is_terraform;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// Reads a file a module refers to (`file("policy.json")`) into the run's source map.
 pub type ReadFile<'r> = dyn Fn(&Path) -> Option<(FileId, Arc<SourceFile>)> + 'r;
-
-/// Whether a path is a Terraform file (`.tf` or `.tf.json`).
-pub fn is_terraform(path: &Path) -> bool {
-    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
-        return false;
-    };
-    let lower = name.to_ascii_lowercase();
-    lower.ends_with(".tf") || lower.ends_with(".tf.json")
-}
 
 /// What the extractor found in a module.
 #[derive(Debug, Default)]
@@ -215,7 +207,11 @@ enum Parsed {
     Nothing,
 }
 
-fn parse(src: &Src<'_>, path: &Path, diagnostics: &mut Vec<crate::finding::Finding>) -> Parsed {
+fn parse(
+    src: &Src<'_>,
+    path: &Path,
+    diagnostics: &mut Vec<crate::base::finding::Problem>,
+) -> Parsed {
     let is_json = path
         .file_name()
         .and_then(|n| n.to_str())
@@ -696,7 +692,7 @@ impl<'a> Run<'_, 'a> {
     }
 
     /// Resolves data source uses and the links between resources, and builds the documents.
-    fn finish(self, mut diagnostics: Vec<crate::finding::Finding>) -> ModuleExtraction {
+    fn finish(self, mut diagnostics: Vec<crate::base::finding::Problem>) -> ModuleExtraction {
         let Run {
             lowerer,
             mut found,

@@ -5,8 +5,8 @@
 
 use super::body::{Block, Expr};
 use super::lower::{Doc, Lowerer};
-use crate::source::Span;
-use crate::value::{Member, Value, ValueKind};
+use crate::base::source::Span;
+use crate::base::value::{Member, Value, ValueKind};
 
 /// A lowered data source and what a reader should know about it.
 #[derive(Debug)]

@@ -24,7 +24,7 @@ pub fn expand(patterns: &[String]) -> Vec<Expansion> {
                 .collect();
             let explanation = actions
                 .is_empty()
-                .then(|| explain_nothing(catalog, pattern));
+                .then(|| catalog.explain_no_match(pattern));
             Expansion {
                 pattern: pattern.clone(),
                 actions,
@@ -32,34 +32,6 @@ pub fn expand(patterns: &[String]) -> Vec<Expansion> {
             }
         })
         .collect()
-}
-
-fn explain_nothing(catalog: &'static Catalog, pattern: &str) -> String {
-    let prefix = pattern
-        .split_once(':')
-        .map_or(pattern, |(prefix, _)| prefix);
-    if let Some(retired) = catalog
-        .retired_action(pattern)
-        .or_else(|| catalog.retired_service(prefix))
-    {
-        return format!("`{}` is retired: {}", retired.name, retired.note);
-    }
-    let suggestions = if pattern.contains(':') {
-        if catalog.service(prefix).is_none() {
-            catalog.suggest_service(prefix)
-        } else {
-            catalog.suggest_action(pattern)
-        }
-    } else {
-        catalog.suggest_service(pattern)
-    };
-    match suggestions.as_slice() {
-        [] => format!("`{pattern}` matches no action"),
-        _ => format!(
-            "`{pattern}` matches no action; did you mean {}?",
-            crate::suggest::either(&suggestions[..suggestions.len().min(3)])
-        ),
-    }
 }
 
 pub fn to_text(expansions: &[Expansion]) -> String {

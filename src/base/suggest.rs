@@ -18,6 +18,14 @@ pub fn did_you_mean<'a>(
         .map(|(_, candidate)| candidate)
 }
 
+/// `` (did you mean `name`?)`` for the closest candidate, or nothing: the hint that follows
+/// an "unknown ..." message.
+pub fn did_you_mean_hint<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+    did_you_mean(input, candidates)
+        .map(|s| format!(" (did you mean `{s}`?)"))
+        .unwrap_or_default()
+}
+
 /// `` `a` ``, `` `a` or `b` ``, `` `a`, `b` or `c` ``: names for a "did you mean" line.
 pub fn either(names: &[String]) -> String {
     let quoted: Vec<String> = names.iter().map(|name| format!("`{name}`")).collect();

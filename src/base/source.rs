@@ -191,6 +191,32 @@ impl SourceMap {
     }
 }
 
+/// A location ready to print: path, 1-based start and end.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Location {
+    pub path: String,
+    pub start: LineCol,
+    pub end: LineCol,
+    /// The exact source text of the span, for fingerprints.
+    pub snippet: String,
+}
+
+pub fn locate(sources: &SourceMap, span: Span) -> Location {
+    let file = sources.get(span.file);
+    Location {
+        path: display_path(file.path()),
+        start: file.line_col(span.start as usize),
+        end: file.line_col(span.end as usize),
+        snippet: file.snippet(span).to_string(),
+    }
+}
+
+/// Paths as the user gave them, with `/` separators so output is the same on every OS.
+pub fn display_path(path: &std::path::Path) -> String {
+    let text = path.to_string_lossy().replace('\\', "/");
+    text.strip_prefix("./").map(str::to_string).unwrap_or(text)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

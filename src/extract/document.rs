@@ -1,8 +1,8 @@
 //! A policy document found in a file: its value tree, where it came from, what kind of policy
 //! it is, and whom it is attached to.
 
-use crate::source::{FileId, Span};
-use crate::value::Value;
+use crate::base::source::{FileId, Span};
+use crate::base::value::Value;
 use serde::Serialize;
 
 #[derive(Clone, Debug)]
@@ -12,7 +12,7 @@ pub struct PolicyDocument {
     /// The policy object itself (the value holding `Statement`).
     pub value: Value,
     pub attachments: Vec<Attachment>,
-    /// AWS managed policies of the built-in table (`crate::policy::managed`) attached by ARN
+    /// AWS managed policies of the built-in table (`crate::extract::managed`) attached by ARN
     /// to the principals this document is attached to, for the per-principal pass.
     pub managed: Vec<ManagedAttachment>,
 }

@@ -1,6 +1,6 @@
-//! Suppressions: inline `# iamlint: ignore[rule-id] reason` comments, CloudFormation
-//! resource `Metadata`, and `[[ignore]]` entries of the configuration; applying them to the
-//! findings of a run and reporting those that suppress nothing.
+//! The suppressions a file declares: inline `# iamlint: ignore[rule-id] reason` comments and
+//! CloudFormation resource `Metadata` (read by that extractor). `crate::suppress` applies
+//! them, with the configuration's `[[ignore]]` entries, to the findings of a run.
 //!
 //! Comments are found by scanning the source lines, not through any extractor: YAML and HCL
 //! parsers drop comments, and this keeps one implementation for every format. What a comment
@@ -8,12 +8,10 @@
 //! it is on when it follows code, else the next line of code; when that line opens a block
 //! (HCL brackets, or a YAML line with more-indented lines below), the whole block.
 
-use crate::config::Config;
-use crate::finding::Finding;
-use crate::rules::{self, invalid_suppression, unknown_rule_in_suppression, unused_suppression};
-use crate::source::{FileId, SourceFile, SourceMap, Span};
-use std::collections::HashMap;
-use std::path::PathBuf;
+use crate::base::finding::Problem;
+use crate::base::rule_id::RuleId;
+use crate::base::source::{FileId, SourceFile, Span};
+use crate::base::suggest;
 
 /// Where a suppression was written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
@@ -41,7 +39,7 @@ impl SuppressionKind {
 #[derive(Clone, Debug)]
 pub struct Suppression {
     pub kind: SuppressionKind,
-    pub rule: &'static str,
+    pub rule: RuleId,
     /// The rule name as written: where `unused-suppression` points.
     pub at: Span,
     pub reason: String,
@@ -49,38 +47,47 @@ pub struct Suppression {
     pub scope: Span,
 }
 
-/// A finding a suppression (or the baseline) kept out of the results.
-#[derive(Clone, Debug)]
-pub struct Suppressed {
-    pub finding: Finding,
-    pub kind: SuppressionKind,
-    pub reason: String,
-}
-
 /// Suppressions of one file, and the problems found reading them.
 #[derive(Debug, Default)]
 pub struct Directives {
     pub suppressions: Vec<Suppression>,
-    pub findings: Vec<Finding>,
+    pub problems: Vec<Problem>,
 }
 
 impl Directives {
     /// Checks a rule name written in a suppression: known ids become suppressions, unknown
     /// ones a finding with a suggestion.
     pub fn add(&mut self, kind: SuppressionKind, rule: &str, at: Span, reason: &str, scope: Span) {
-        match rules::find(rule) {
+        match RuleId::from_name(rule) {
             Some(found) => self.suppressions.push(Suppression {
                 kind,
-                rule: found.meta().id,
+                rule: found,
                 at,
                 reason: reason.to_string(),
                 scope,
             }),
-            None => self
-                .findings
-                .push(unknown_rule_in_suppression::finding(at, rule)),
+            None => self.problems.push(unknown_rule(at, rule)),
         }
     }
+
+    /// A malformed suppression, or one without a reason.
+    pub fn invalid(&mut self, span: Span, message: impl Into<String>) {
+        self.problems.push(
+            Problem::new(RuleId::InvalidSuppression, span, message).with_help(
+                "write `iamlint: ignore[rule-id] reason`, the reason saying why the finding is accepted",
+            ),
+        );
+    }
+}
+
+fn unknown_rule(span: Span, name: &str) -> Problem {
+    let hint = suggest::did_you_mean_hint(name, RuleId::names());
+    Problem::new(
+        RuleId::UnknownRuleInSuppression,
+        span,
+        format!("unknown rule `{name}` in a suppression{hint}"),
+    )
+    .with_help("`iamlint rules` lists every rule id")
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -144,9 +151,7 @@ pub fn scan_comments(file: FileId, source: &SourceFile) -> Directives {
         let parsed = match parse_directive(after) {
             Ok(parsed) => parsed,
             Err(message) => {
-                directives
-                    .findings
-                    .push(invalid_suppression::finding(directive_span, message));
+                directives.invalid(directive_span, message);
                 continue;
             }
         };
@@ -178,10 +183,10 @@ pub fn scan_comments(file: FileId, source: &SourceFile) -> Directives {
                 after_offset + offset + name.len(),
             );
             if reason.is_empty() {
-                directives.findings.push(invalid_suppression::finding(
+                directives.invalid(
                     at,
                     format!("the suppression of `{name}` has no reason; write why after the `]`"),
-                ));
+                );
                 continue;
             }
             directives.add(SuppressionKind::Comment, name, at, reason, scope);
@@ -420,164 +425,6 @@ fn yaml_block_end(source: &SourceFile, line: usize) -> usize {
     end
 }
 
-/// Per-file facts the `[[ignore]]` entries need: statement ids and their spans.
-#[derive(Debug, Default)]
-pub struct StatementSids {
-    pub by_file: HashMap<FileId, Vec<(String, Span)>>,
-}
-
-/// What `apply` needs to know of the run.
-pub struct Applying<'a> {
-    pub config: &'a Config,
-    /// Rule ids that ran: a suppression of a rule that did not run is not "unused".
-    pub enabled: &'a dyn Fn(&str) -> bool,
-    pub sids: &'a HashMap<FileId, Vec<(String, Span)>>,
-    /// Files whose findings are reported: an `[[ignore]]` entry is judged unused only when
-    /// one of them matches its path.
-    pub checked: &'a std::collections::HashSet<FileId>,
-}
-
-/// Moves suppressed findings out of `findings`, and reports suppressions that suppress
-/// nothing (when `unused-suppression` is enabled).
-pub fn apply(
-    sources: &SourceMap,
-    findings: &mut Vec<Finding>,
-    suppressions: &[Suppression],
-    applying: &Applying<'_>,
-) -> Vec<Suppressed> {
-    let mut by_file: HashMap<FileId, Vec<usize>> = HashMap::new();
-    for (index, suppression) in suppressions.iter().enumerate() {
-        by_file
-            .entry(suppression.scope.file)
-            .or_default()
-            .push(index);
-    }
-    let mut used = vec![false; suppressions.len()];
-    let ignores = &applying.config.ignores;
-    let mut ignore_used = vec![false; ignores.len()];
-    // Which [[ignore]] entries match which files, computed once per file.
-    let mut ignore_files: HashMap<FileId, Vec<usize>> = HashMap::new();
-    let mut ignore_seen_file = vec![false; ignores.len()];
-    if !ignores.is_empty() {
-        for &file in applying.checked {
-            let path = sources.get(file).path().to_path_buf();
-            let matching: Vec<usize> = ignores
-                .iter()
-                .enumerate()
-                .filter(|(_, ignore)| ignore.matches_path(applying.config, &path))
-                .map(|(index, _)| index)
-                .collect();
-            for &index in &matching {
-                ignore_seen_file[index] = true;
-            }
-            ignore_files.insert(file, matching);
-        }
-    }
-    let mut kept = Vec::with_capacity(findings.len());
-    let mut suppressed = Vec::new();
-    for finding in findings.drain(..) {
-        let span = finding.primary;
-        let inline = by_file.get(&span.file).and_then(|candidates| {
-            candidates.iter().copied().find(|&index| {
-                let s = &suppressions[index];
-                s.rule == finding.rule && s.scope.start <= span.start && span.start <= s.scope.end
-            })
-        });
-        if let Some(index) = inline {
-            used[index] = true;
-            suppressed.push(Suppressed {
-                kind: suppressions[index].kind,
-                reason: suppressions[index].reason.clone(),
-                finding,
-            });
-            continue;
-        }
-        let configured = ignore_files.get(&span.file).and_then(|candidates| {
-            candidates.iter().copied().find(|&index| {
-                let ignore = &ignores[index];
-                ignore.rule == finding.rule
-                    && ignore.sid.as_ref().is_none_or(|sid| {
-                        applying.sids.get(&span.file).is_some_and(|statements| {
-                            statements.iter().any(|(id, statement)| {
-                                id == sid
-                                    && statement.start <= span.start
-                                    && span.end <= statement.end
-                            })
-                        })
-                    })
-            })
-        });
-        if let Some(index) = configured {
-            ignore_used[index] = true;
-            suppressed.push(Suppressed {
-                kind: SuppressionKind::Config,
-                reason: ignores[index].reason.clone(),
-                finding,
-            });
-            continue;
-        }
-        kept.push(finding);
-    }
-    *findings = kept;
-    // In a file that does not parse, every suppression would look unused.
-    let unparsed: std::collections::HashSet<FileId> = findings
-        .iter()
-        .chain(suppressed.iter().map(|s| &s.finding))
-        .filter(|f| f.rule == rules::parse_error::ParseError::META.id)
-        .map(|f| f.primary.file)
-        .collect();
-    if (applying.enabled)(unused_suppression::UnusedSuppression::META.id) {
-        for (suppression, used) in suppressions.iter().zip(&used) {
-            if !used
-                && (applying.enabled)(suppression.rule)
-                && !unparsed.contains(&suppression.scope.file)
-            {
-                findings.push(unused_suppression::finding(
-                    suppression.at,
-                    suppression.rule,
-                    suppression.kind,
-                ));
-            }
-        }
-        let unused_ignores: Vec<usize> = (0..ignores.len())
-            .filter(|&i| {
-                !ignore_used[i] && ignore_seen_file[i] && (applying.enabled)(ignores[i].rule)
-            })
-            .collect();
-        if !unused_ignores.is_empty()
-            && let Some((path, text)) = &applying.config.file
-        {
-            let file = config_file(sources, path, text);
-            for index in unused_ignores {
-                let ignore = &ignores[index];
-                let span = Span::new(file, ignore.span.start, ignore.span.end);
-                findings.push(unused_suppression::finding(
-                    span,
-                    ignore.rule,
-                    SuppressionKind::Config,
-                ));
-            }
-        }
-    }
-    suppressed
-}
-
-fn config_file(sources: &SourceMap, path: &std::path::Path, text: &str) -> FileId {
-    let shown: PathBuf = std::env::current_dir()
-        .ok()
-        .and_then(|cwd| {
-            std::path::absolute(path)
-                .ok()?
-                .strip_prefix(cwd)
-                .ok()
-                .map(|p| p.to_path_buf())
-        })
-        .unwrap_or_else(|| path.to_path_buf());
-    sources
-        .find(&shown)
-        .unwrap_or_else(|| sources.add(shown, text.to_string()).0)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -597,7 +444,7 @@ mod tests {
             })
             .collect();
         let findings = directives
-            .findings
+            .problems
             .iter()
             .map(|f| format!("{}: {} @ {}", f.rule, f.message, source.snippet(f.primary)))
             .collect();

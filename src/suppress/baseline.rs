@@ -1,8 +1,8 @@
 //! Baselines: the findings of a run recorded by fingerprint (the SARIF
 //! `partialFingerprints` value), so that later runs report only new ones.
 
-use crate::engine::RunOutput;
-use crate::report::{display_path, fingerprint, locate};
+use crate::base::finding::{Finding, fingerprint};
+use crate::base::source::{SourceMap, display_path, locate};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::Path;
@@ -33,13 +33,12 @@ pub struct Baseline {
     counts: HashMap<String, usize>,
 }
 
-/// The findings of `run` as a baseline file, sorted so that it diffs well.
-pub fn render(run: &RunOutput) -> String {
-    let mut findings: Vec<Entry> = run
-        .findings
+/// The findings of a run as a baseline file, sorted so that it diffs well.
+pub fn render(sources: &SourceMap, findings: &[Finding]) -> String {
+    let mut findings: Vec<Entry> = findings
         .iter()
         .map(|finding| {
-            let location = locate(&run.sources, finding.primary);
+            let location = locate(sources, finding.primary);
             Entry {
                 fingerprint: fingerprint(finding, &location),
                 rule: finding.rule.to_string(),
@@ -78,11 +77,10 @@ impl Baseline {
 
     /// Removes the findings the baseline accepts (each entry accepts one finding) and
     /// returns how many.
-    pub fn apply(&self, run: &mut RunOutput) -> usize {
+    pub fn apply(&self, sources: &SourceMap, findings: &mut Vec<Finding>) -> usize {
         let mut remaining = self.counts.clone();
-        let before = run.findings.len();
-        let sources = &run.sources;
-        run.findings.retain(|finding| {
+        let before = findings.len();
+        findings.retain(|finding| {
             let location = locate(sources, finding.primary);
             match remaining.get_mut(&fingerprint(finding, &location)) {
                 Some(count) if *count > 0 => {
@@ -92,6 +90,6 @@ impl Baseline {
                 _ => true,
             }
         });
-        before - run.findings.len()
+        before - findings.len()
     }
 }

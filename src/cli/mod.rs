@@ -1,10 +1,12 @@
 //! Command-line interface: the commands, their options, and exit codes.
 
-use crate::baseline::{self, Baseline};
+use crate::base::rule_id::RuleId;
+use crate::base::suggest::did_you_mean_hint;
 use crate::config::{self, Config};
 use crate::engine::{self, CheckOptions, RuleSelection, RunOutput};
 use crate::report::{self, Format, HumanOptions, display_path, locate};
-use crate::rules::{self, RULES};
+use crate::rules;
+use crate::suppress::baseline::{self, Baseline};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -13,6 +15,8 @@ use std::sync::Arc;
 pub use crate::config::FailOn;
 
 /// Exit codes, as documented in README.md.
+mod actions;
+
 pub mod exit {
     pub const OK: i32 = 0;
     pub const FINDINGS: i32 = 1;
@@ -204,9 +208,7 @@ fn check(args: CheckArgs) -> i32 {
     let unknown = selection.unknown_rules();
     if !unknown.is_empty() {
         for id in unknown {
-            let hint = crate::suggest::did_you_mean(&id, rules::ids())
-                .map(|s| format!(" (did you mean `{s}`?)"))
-                .unwrap_or_default();
+            let hint = did_you_mean_hint(&id, RuleId::names());
             eprintln!("error: unknown rule `{id}`{hint}; `iamlint rules` lists them");
         }
         return exit::ERROR;
@@ -234,7 +236,7 @@ fn check(args: CheckArgs) -> i32 {
     options.skip_unrecognized = args.skip_unrecognized;
     let mut run = engine::run(&options);
     if let Some(path) = &args.write_baseline {
-        if let Err(error) = std::fs::write(path, baseline::render(&run)) {
+        if let Err(error) = std::fs::write(path, baseline::render(&run.sources, &run.findings)) {
             eprintln!(
                 "error: cannot write the baseline {}: {error}",
                 display_path(path)
@@ -248,7 +250,7 @@ fn check(args: CheckArgs) -> i32 {
         );
     }
     if let Some(baseline) = &baseline {
-        run.baselined = baseline.apply(&mut run);
+        run.baselined = baseline.apply(&run.sources, &mut run.findings);
     }
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let color = match args.color {
@@ -333,7 +335,7 @@ fn list_rules(format: ListFormat) -> i32 {
     let mut out = String::new();
     match format {
         ListFormat::Text => {
-            for rule in RULES {
+            for rule in rules::all() {
                 let meta = rule.meta();
                 out.push_str(&format!(
                     "{:<32} {:<12} {:<8} {}\n",
@@ -345,8 +347,7 @@ fn list_rules(format: ListFormat) -> i32 {
             }
         }
         ListFormat::Json => {
-            let list: Vec<_> = RULES
-                .iter()
+            let list: Vec<_> = rules::all()
                 .map(|rule| {
                     let meta = rule.meta();
                     serde_json::json!({
@@ -369,9 +370,7 @@ fn explain(id: &str) -> i32 {
     match rules::find(id) {
         Some(rule) => print_or_pipe(&rules::reference_page(rule.meta())),
         None => {
-            let hint = crate::suggest::did_you_mean(id, rules::ids())
-                .map(|s| format!(" (did you mean `{s}`?)"))
-                .unwrap_or_default();
+            let hint = did_you_mean_hint(id, RuleId::names());
             eprintln!("error: unknown rule `{id}`{hint}; `iamlint rules` lists them");
             exit::ERROR
         }
@@ -450,12 +449,11 @@ fn documents(input: InputArgs, format: ListFormat) -> i32 {
 }
 
 fn actions(patterns: &[String], format: ListFormat) -> i32 {
-    let expansions = crate::actions::expand(patterns);
+    let expansions = actions::expand(patterns);
     let text = match format {
-        ListFormat::Text => crate::actions::to_text(&expansions),
+        ListFormat::Text => actions::to_text(&expansions),
         ListFormat::Json => {
-            serde_json::to_string_pretty(&crate::actions::to_json(&expansions)).unwrap_or_default()
-                + "\n"
+            serde_json::to_string_pretty(&actions::to_json(&expansions)).unwrap_or_default() + "\n"
         }
     };
     let code = print_or_pipe(&text);

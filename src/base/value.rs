@@ -1,6 +1,6 @@
 //! The format-neutral spanned value tree that every extractor lowers policies to.
 
-use crate::source::Span;
+use crate::base::source::Span;
 
 /// One node of a policy as written, with the exact bytes it came from.
 #[derive(Clone, Debug, PartialEq)]

@@ -1,6 +1,7 @@
 //! Findings: what a rule (or the parser) reports, pointing at the smallest wrong node.
 
-use crate::source::Span;
+use crate::base::rule_id::RuleId;
+use crate::base::source::{Location, Span};
 use serde::Serialize;
 use std::sync::Arc;
 
@@ -70,7 +71,7 @@ pub struct Label {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Finding {
-    pub rule: &'static str,
+    pub rule: RuleId,
     pub severity: Severity,
     pub confidence: Confidence,
     pub category: Category,
@@ -106,4 +107,61 @@ impl Finding {
         self.confidence = confidence;
         self
     }
+}
+
+/// What a layer below the rules (reading, extraction, suppression comments) found wrong, for
+/// a rule that reports it: the rules layer turns it into a `Finding` with the rule's defaults.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Problem {
+    pub rule: RuleId,
+    pub message: String,
+    pub help: Option<String>,
+    pub primary: Span,
+    pub related: Vec<Label>,
+}
+
+impl Problem {
+    pub fn new(rule: RuleId, primary: Span, message: impl Into<String>) -> Problem {
+        Problem {
+            rule,
+            message: message.into(),
+            help: None,
+            primary,
+            related: Vec::new(),
+        }
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_related(mut self, span: Span, message: impl Into<String>) -> Self {
+        self.related.push(Label {
+            span,
+            message: message.into(),
+        });
+        self
+    }
+}
+
+/// A fingerprint of a finding that survives edits elsewhere in the file: the rule, where
+/// the policy came from, and the text of the node, but no line numbers. FNV-1a, because the
+/// value must be the same on every platform and in every release.
+pub fn fingerprint(finding: &Finding, location: &Location) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let origin = finding.origin.as_deref().unwrap_or("");
+    for part in [
+        finding.rule.as_str(),
+        &location.path,
+        origin,
+        &finding.message,
+        &location.snippet,
+    ] {
+        for byte in part.bytes().chain(std::iter::once(0)) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{hash:016x}")
 }

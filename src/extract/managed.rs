@@ -1,18 +1,18 @@
 //! AWS managed policies attached by ARN (`arn:aws:iam::aws:policy/AdministratorAccess`): the
-//! well-known broad ones come from a built-in table (`rules/aws_managed_policies.json`), so
+//! well-known broad ones come from a built-in table (`rules/data/aws_managed_policies.json`), so
 //! the per-principal pass counts them with the policies the code defines. Any other ARN stays
 //! a note on the principal's documents (`iamlint documents` shows it).
 
-use crate::document::{
+use crate::base::source::Span;
+use crate::base::value::{Member, Value, ValueKind};
+use crate::extract::document::{
     Attachment, ManagedAttachment, Origin, PolicyDocument, PolicyKind, PrincipalKind,
 };
-use crate::source::Span;
-use crate::value::{Member, Value, ValueKind};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
 
-const DATA: &str = include_str!("../../rules/aws_managed_policies.json");
+const DATA: &str = include_str!("../../rules/data/aws_managed_policies.json");
 
 #[derive(Deserialize)]
 struct Data {
@@ -163,7 +163,7 @@ mod tests {
     fn the_table_loads_and_resolves_written_arns() {
         assert!(
             table().len() >= 5,
-            "rules/aws_managed_policies.json is invalid"
+            "rules/data/aws_managed_policies.json is invalid"
         );
         assert_eq!(
             resolve("arn:aws:iam::aws:policy/AdministratorAccess"),

@@ -1,0 +1,502 @@
+//! The check pipeline: discover and read inputs, extract documents, run the rules on each
+//! document and on each input's principals, apply suppressions, and collect findings in an
+//! order that does not depend on the thread count. Each step is a call into its layer; what
+//! is here is the order, the parallelism, and the limits of one run.
+
+mod options;
+
+pub use options::{CheckOptions, RuleSelection};
+
+use crate::base::finding::{Finding, Problem};
+use crate::base::rule_id::RuleId;
+use crate::base::source::{FileId, SourceFile, SourceMap, Span};
+use crate::extract::document::PolicyDocument;
+use crate::extract::suppressions::{self, Suppression};
+use crate::extract::terraform;
+use crate::input::{
+    self, Admitted, Exclude, Input, Loaded, ModuleFile, RunError, Skipped, is_terraform,
+};
+use crate::policy;
+use crate::rules::{self, Rule, principal};
+use crate::suppress::{self, Suppressed};
+use rayon::prelude::*;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::io::Read;
+use std::path::Path;
+use std::sync::Arc;
+
+#[derive(Debug, Default)]
+pub struct RunOutput {
+    pub sources: SourceMap,
+    /// Sorted by path, offset and rule id.
+    pub findings: Vec<Finding>,
+    /// Findings kept out by a suppression, in the same order.
+    pub suppressed: Vec<Suppressed>,
+    /// How many findings the baseline accepted (set by the caller that applies one).
+    pub baselined: usize,
+    pub documents: Vec<PolicyDocument>,
+    pub errors: Vec<RunError>,
+    pub skipped: Vec<Skipped>,
+    pub files_scanned: usize,
+    pub documents_analyzed: usize,
+}
+
+/// What processing one input produced, merged in input order afterwards.
+#[derive(Default)]
+struct FileResult {
+    findings: Vec<Finding>,
+    suppressions: Vec<Suppression>,
+    /// Files whose findings are reported (not siblings read only for references): what
+    /// `[[ignore]]` entries are judged on.
+    checked: Vec<FileId>,
+    /// Statement ids and spans, for `[[ignore]]` entries that name a `Sid`.
+    sids: Vec<(String, Span)>,
+    documents: Vec<PolicyDocument>,
+    documents_analyzed: usize,
+    scanned: usize,
+    errors: Vec<RunError>,
+    skipped: Vec<Skipped>,
+}
+
+pub fn run(options: &CheckOptions) -> RunOutput {
+    run_reading_stdin(options, None)
+}
+
+/// A run whose `-` path reads the given bytes instead of standard input: the whole pipeline
+/// on text held in memory (what the fuzz targets drive).
+pub fn run_with_stdin(options: &CheckOptions, stdin: Vec<u8>) -> RunOutput {
+    run_reading_stdin(options, Some(stdin))
+}
+
+fn run_reading_stdin(options: &CheckOptions, given_stdin: Option<Vec<u8>>) -> RunOutput {
+    let mut output = RunOutput::default();
+    let config = Arc::clone(&options.config);
+    let exclude: Exclude = Arc::new(move |path: &Path| config.is_excluded(path));
+    let (inputs, mut errors, skipped) = input::discover(
+        &options.paths,
+        options.stdin_filename.as_deref(),
+        options.skip_unrecognized,
+        &exclude,
+    );
+    output.skipped = skipped;
+    let inputs = input::group_terraform(inputs);
+    let stdin_text = if !inputs.iter().any(|i| matches!(i, Input::Stdin { .. })) {
+        None
+    } else if given_stdin.is_some() {
+        given_stdin
+    } else {
+        let mut bytes = Vec::new();
+        match std::io::stdin()
+            .take(options.max_file_size + 1)
+            .read_to_end(&mut bytes)
+        {
+            Ok(_) => Some(bytes),
+            Err(error) => {
+                errors.push(RunError {
+                    path: "-".into(),
+                    message: format!("cannot read standard input: {error}"),
+                });
+                None
+            }
+        }
+    };
+    let enabled: Vec<&dyn Rule> = rules::all()
+        .filter(|rule| options.rule_enabled(rule.meta().id))
+        .collect();
+    let sources = &output.sources;
+    let process = |input: &Input| -> FileResult {
+        let loaded = match input {
+            Input::File { path, explicit } => input::read_file(
+                path,
+                *explicit && !options.skip_unrecognized,
+                options.max_file_size,
+            ),
+            Input::Stdin { name } => match &stdin_text {
+                Some(bytes) if bytes.len() as u64 > options.max_file_size => Loaded::Error(
+                    input::too_large(name, bytes.len() as u64, options.max_file_size),
+                ),
+                Some(bytes) => {
+                    Loaded::Bytes(name.clone(), bytes.clone(), !options.skip_unrecognized)
+                }
+                None => Loaded::Nothing,
+            },
+            Input::Module { dir, files } => {
+                return process_module(dir, files, sources, &enabled, options);
+            }
+        };
+        process_loaded(loaded, sources, &enabled, options)
+    };
+    let results: Vec<FileResult> = match options.jobs {
+        Some(jobs) => match rayon::ThreadPoolBuilder::new()
+            .num_threads(jobs.max(1))
+            .build()
+        {
+            Ok(pool) => pool.install(|| inputs.par_iter().map(process).collect()),
+            Err(_) => inputs.iter().map(process).collect(),
+        },
+        None => inputs.par_iter().map(process).collect(),
+    };
+    let mut suppressions = Vec::new();
+    let mut checked = HashSet::new();
+    let mut sids: HashMap<FileId, Vec<(String, Span)>> = HashMap::new();
+    for result in results {
+        output.files_scanned += result.scanned;
+        output.documents_analyzed += result.documents_analyzed;
+        output.findings.extend(result.findings);
+        suppressions.extend(result.suppressions);
+        checked.extend(result.checked);
+        for (sid, span) in result.sids {
+            sids.entry(span.file).or_default().push((sid, span));
+        }
+        output.documents.extend(result.documents);
+        errors.extend(result.errors);
+        output.skipped.extend(result.skipped);
+    }
+    output.errors = errors;
+    // Duplicates go first, so a suppressed finding is counted once.
+    sort_findings(&output.sources, &mut output.findings);
+    dedup_findings(&output.sources, &mut output.findings);
+    if !options.no_suppressions {
+        let enabled = |id: RuleId| options.rule_enabled(id);
+        let relative = |path: &Path| options.config.relative(path);
+        output.suppressed = suppress::apply(
+            &output.sources,
+            &mut output.findings,
+            &suppressions,
+            &suppress::Applying {
+                ignores: &options.config.ignores,
+                relative: &relative,
+                config_file: options.config.file.as_ref(),
+                enabled: &enabled,
+                sids: &sids,
+                checked: &checked,
+            },
+        );
+    }
+    for finding in output
+        .findings
+        .iter_mut()
+        .chain(output.suppressed.iter_mut().map(|s| &mut s.finding))
+    {
+        if let Some(severity) = options.config.severity(finding.rule) {
+            finding.severity = severity;
+        }
+    }
+    // Findings about suppressions were added at the end.
+    sort_findings(&output.sources, &mut output.findings);
+    output
+}
+
+/// The same finding reached twice (a policy file read by a Terraform `file()` call and also
+/// found as a raw policy; a local used by two resources) is reported once.
+fn dedup_findings(sources: &SourceMap, findings: &mut Vec<Finding>) {
+    findings.dedup_by(|a, b| {
+        a.rule == b.rule
+            && a.primary.start == b.primary.start
+            && a.primary.end == b.primary.end
+            && a.message == b.message
+            && (a.primary.file == b.primary.file
+                || sources.get(a.primary.file).path() == sources.get(b.primary.file).path())
+    });
+}
+
+fn sort_findings(sources: &SourceMap, findings: &mut [Finding]) {
+    findings.sort_by_cached_key(|finding| {
+        let path = sources.get(finding.primary.file).path().to_path_buf();
+        (
+            path,
+            finding.primary.start,
+            finding.rule.as_str(),
+            finding.primary.end,
+            finding.message.clone(),
+        )
+    });
+}
+
+fn process_loaded(
+    loaded: Loaded,
+    sources: &SourceMap,
+    rules: &[&dyn Rule],
+    options: &CheckOptions,
+) -> FileResult {
+    let (file, source, intent) = match input::admit(loaded, sources) {
+        Admitted::Text(file, source, intent) => (file, source, intent),
+        other => return filter(not_text(other), options),
+    };
+    let mut result = FileResult {
+        scanned: 1,
+        checked: vec![file],
+        ..FileResult::default()
+    };
+    scan_suppression_comments(file, &source, options, &mut result);
+    let referenced = RefCell::new(vec![file]);
+    let extraction = if is_terraform(source.path()) {
+        let dir = source
+            .path()
+            .parent()
+            .unwrap_or(Path::new(""))
+            .to_path_buf();
+        let read = input::reader(sources, options.max_file_size, &referenced);
+        terraform::extract_module(&dir, &[(file, Arc::clone(&source))], &read).extraction
+    } else {
+        crate::extract::extract_file(file, &source, intent)
+    };
+    result
+        .findings
+        .extend(extraction.diagnostics.into_iter().map(rules::finding_of));
+    if !options.no_suppressions {
+        result.suppressions.extend(extraction.suppressions);
+    }
+    let mut documents = extraction.documents;
+    cap_documents(&mut documents, options, &mut result.findings);
+    let want_sids = options.needs_statement_sids();
+    for document in documents {
+        result.documents_analyzed += 1;
+        rules::check_document(
+            &document,
+            rules,
+            &options.config.settings,
+            &mut result.findings,
+        );
+        if want_sids {
+            result.sids.extend(statement_sids(&document));
+        }
+        // Attached documents also feed the per-principal pass of this input.
+        if options.keep_documents || !document.attachments.is_empty() {
+            result.documents.push(document);
+        }
+    }
+    drop(source);
+    check_principals(&mut result, sources, rules, options);
+    release_unreported(sources, &referenced.into_inner(), &result);
+    filter(result, options)
+}
+
+/// The per-principal pass over the attached documents of one input: a principal's policies
+/// all live in one Terraform module or one template, which is one input, so the documents
+/// need not outlive it (on a large tree, keeping them all held most of the memory).
+fn check_principals(
+    result: &mut FileResult,
+    sources: &SourceMap,
+    rules: &[&dyn Rule],
+    options: &CheckOptions,
+) {
+    let principal_rules: Vec<&dyn Rule> = rules
+        .iter()
+        .copied()
+        .filter(|rule| rule.checks_principals())
+        .collect();
+    if !result.documents.is_empty() && !principal_rules.is_empty() {
+        let path_of = |d: &PolicyDocument| sources.get(d.origin.file).path().to_path_buf();
+        let found = principal::check(&result.documents, &path_of, &principal_rules);
+        result.findings.extend(found);
+    }
+    if !options.keep_documents {
+        result.documents.clear();
+    }
+}
+
+/// Drops the text of the files one input read that nothing reported points into, so a walk
+/// over a large tree holds only the files it reports on, not every file it read. An input
+/// whose documents are kept (`iamlint documents`) is kept whole.
+fn release_unreported(sources: &SourceMap, read: &[FileId], result: &FileResult) {
+    if !result.documents.is_empty() {
+        return;
+    }
+    let mut reported: HashSet<FileId> = HashSet::new();
+    for finding in &result.findings {
+        reported.insert(finding.primary.file);
+        reported.extend(finding.related.iter().map(|label| label.span.file));
+    }
+    for suppression in &result.suppressions {
+        reported.insert(suppression.at.file);
+        reported.insert(suppression.scope.file);
+    }
+    for &file in read {
+        if !reported.contains(&file) {
+            sources.release(file);
+        }
+    }
+}
+
+/// One Terraform module: its files are extracted together, and only findings in files that
+/// were asked for (or in files they read with `file()`) are kept.
+fn process_module(
+    dir: &Path,
+    files: &[ModuleFile],
+    sources: &SourceMap,
+    rules: &[&dyn Rule],
+    options: &CheckOptions,
+) -> FileResult {
+    let mut result = FileResult::default();
+    let mut texts = Vec::new();
+    let mut requested = HashSet::new();
+    for entry in files {
+        let loaded = input::read_file(
+            &entry.path,
+            entry.explicit && !options.skip_unrecognized,
+            options.max_file_size,
+        );
+        match input::admit(loaded, sources) {
+            Admitted::Text(file, source, _) => {
+                if entry.requested {
+                    requested.insert(file);
+                    result.scanned += 1;
+                    scan_suppression_comments(file, &source, options, &mut result);
+                }
+                texts.push((file, source));
+            }
+            // A sibling read only for references is none of the user's business.
+            _ if !entry.requested => {}
+            other => {
+                let done = not_text(other);
+                result.scanned += done.scanned;
+                result.findings.extend(done.findings);
+                result.errors.extend(done.errors);
+                result.skipped.extend(done.skipped);
+            }
+        }
+    }
+    if texts.is_empty() {
+        return filter(result, options);
+    }
+    let referenced = RefCell::new(texts.iter().map(|(file, _)| *file).collect::<Vec<_>>());
+    let read = input::reader(sources, options.max_file_size, &referenced);
+    let extracted = terraform::extract_module(dir, &texts, &read);
+    let owners: HashMap<FileId, FileId> = extracted.external.into_iter().collect();
+    let reported = |file: FileId| {
+        requested.contains(&file) || owners.get(&file).is_some_and(|o| requested.contains(o))
+    };
+    result.checked.extend(requested.iter().copied());
+    result
+        .checked
+        .extend(owners.keys().copied().filter(|&file| reported(file)));
+    let extraction = extracted.extraction;
+    result.findings.extend(
+        extraction
+            .diagnostics
+            .into_iter()
+            .filter(|d| reported(d.primary.file))
+            .map(rules::finding_of),
+    );
+    if !options.no_suppressions {
+        result.suppressions.extend(extraction.suppressions);
+    }
+    let mut documents = extraction.documents;
+    cap_documents(&mut documents, options, &mut result.findings);
+    let want_sids = options.needs_statement_sids();
+    let mut findings = Vec::new();
+    for document in documents {
+        findings.clear();
+        rules::check_document(&document, rules, &options.config.settings, &mut findings);
+        result
+            .findings
+            .extend(findings.drain(..).filter(|f| reported(f.primary.file)));
+        if reported(document.origin.file) {
+            result.documents_analyzed += 1;
+            if want_sids {
+                result.sids.extend(statement_sids(&document));
+            }
+            // Attached documents also feed the per-principal pass of this input.
+            if options.keep_documents || !document.attachments.is_empty() {
+                result.documents.push(document);
+            }
+        }
+    }
+    drop((texts, read));
+    check_principals(&mut result, sources, rules, options);
+    release_unreported(sources, &referenced.into_inner(), &result);
+    filter(result, options)
+}
+
+/// Keeps the first `max-documents-per-file` documents of each file, in source order; the
+/// rest of a file gets one `limit-exceeded` finding, at the first document left out.
+fn cap_documents(
+    documents: &mut Vec<PolicyDocument>,
+    options: &CheckOptions,
+    findings: &mut Vec<Finding>,
+) {
+    let limit = options.config.limits.max_documents_per_file;
+    if documents.len() <= limit {
+        return;
+    }
+    let mut kept: HashMap<FileId, usize> = HashMap::new();
+    let mut left_out: BTreeMap<FileId, (Span, usize)> = BTreeMap::new();
+    documents.retain(|document| {
+        let count = kept.entry(document.origin.file).or_default();
+        if *count < limit {
+            *count += 1;
+            return true;
+        }
+        left_out
+            .entry(document.origin.file)
+            .or_insert((document.value.span, 0))
+            .1 += 1;
+        false
+    });
+    for (span, count) in left_out.into_values() {
+        findings.push(rules::finding_of(Problem::new(
+            RuleId::LimitExceeded,
+            span,
+            format!(
+                "this file holds {} policy documents, more than `max-documents-per-file` ({limit}); \
+                 {count} of them, from this one on, are not checked",
+                limit + count
+            ),
+        )));
+    }
+}
+
+/// Collects the `# iamlint: ignore[...]` comments of a file the user asked about.
+fn scan_suppression_comments(
+    file: FileId,
+    source: &SourceFile,
+    options: &CheckOptions,
+    result: &mut FileResult,
+) {
+    if !options.no_suppressions {
+        let directives = suppressions::scan_comments(file, source);
+        result.suppressions.extend(directives.suppressions);
+        result
+            .findings
+            .extend(directives.problems.into_iter().map(rules::finding_of));
+    }
+}
+
+fn filter(mut result: FileResult, options: &CheckOptions) -> FileResult {
+    result.findings.retain(|finding| {
+        options.rule_enabled(finding.rule)
+            && !(options.no_suppressions && finding.rule.is_about_suppressions())
+    });
+    result
+}
+
+/// The `Sid` of every statement of a document that has one, with the statement's span.
+fn statement_sids(document: &PolicyDocument) -> Vec<(String, Span)> {
+    policy::parse(document)
+        .statements
+        .iter()
+        .filter_map(|s| Some((s.sid?.as_str()?.to_string(), s.value.span)))
+        .collect()
+}
+
+/// A file read but not extracted: nothing, an error, a skip, or one problem (not text).
+fn not_text(admitted: Admitted) -> FileResult {
+    match admitted {
+        Admitted::Text(..) | Admitted::Nothing => FileResult::default(),
+        Admitted::NotText(problem) => FileResult {
+            scanned: 1,
+            findings: vec![rules::finding_of(problem)],
+            ..FileResult::default()
+        },
+        Admitted::Error(error) => FileResult {
+            errors: vec![error],
+            ..FileResult::default()
+        },
+        Admitted::Skipped(skipped) => FileResult {
+            skipped: vec![skipped],
+            ..FileResult::default()
+        },
+    }
+}

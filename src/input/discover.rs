@@ -1,0 +1,223 @@
+//! Walking the given paths (honouring `.gitignore` and the configuration's `exclude`) into
+//! inputs: single files, standard input, and Terraform modules read together.
+
+use super::is_candidate;
+use super::load::{RunError, Skipped, display};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+/// Directories never worth walking into, even when not ignored by `.gitignore`.
+const SKIPPED_DIRECTORIES: &[&str] = &[".git", ".terraform", "node_modules"];
+
+/// Whether a path is excluded by the configuration (shared with the parallel walker).
+pub type Exclude = Arc<dyn Fn(&Path) -> bool + Send + Sync>;
+
+/// Whether a file is Terraform (`.tf`, `.tf.json`): its directory is one module.
+pub fn is_terraform(path: &Path) -> bool {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    let lower = name.to_ascii_lowercase();
+    lower.ends_with(".tf") || lower.ends_with(".tf.json")
+}
+
+/// One thing to read: a file on disk, or standard input under a name.
+#[derive(Clone, Debug)]
+pub enum Input {
+    File {
+        path: PathBuf,
+        explicit: bool,
+    },
+    Stdin {
+        name: PathBuf,
+    },
+    /// The Terraform files of one directory, read together so references resolve across
+    /// them; findings are reported only in the files asked for.
+    Module {
+        dir: PathBuf,
+        files: Vec<ModuleFile>,
+    },
+}
+
+#[derive(Clone, Debug)]
+pub struct ModuleFile {
+    pub path: PathBuf,
+    pub explicit: bool,
+    /// Named or walked, rather than a sibling read only to resolve references.
+    pub requested: bool,
+}
+
+/// Gathers the Terraform files of each directory into one module input. A directory walked
+/// brings all its files; a file named alone brings its siblings, read only for references.
+pub fn group_terraform(inputs: Vec<Input>) -> Vec<Input> {
+    let mut out = Vec::new();
+    let mut modules: BTreeMap<PathBuf, BTreeMap<PathBuf, bool>> = BTreeMap::new();
+    for input in inputs {
+        match input {
+            Input::File { path, explicit } if is_terraform(&path) => {
+                let dir = path.parent().unwrap_or(Path::new("")).to_path_buf();
+                *modules
+                    .entry(dir)
+                    .or_default()
+                    .entry(path)
+                    .or_insert(explicit) |= explicit;
+            }
+            other => out.push(other),
+        }
+    }
+    for (dir, members) in modules {
+        let walked = members.values().any(|explicit| !explicit);
+        let mut files: Vec<ModuleFile> = members
+            .iter()
+            .map(|(path, explicit)| ModuleFile {
+                path: path.clone(),
+                explicit: *explicit,
+                requested: true,
+            })
+            .collect();
+        if !walked {
+            let listed = if dir.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                dir.as_path()
+            };
+            let mut siblings: Vec<PathBuf> = std::fs::read_dir(listed)
+                .into_iter()
+                .flatten()
+                .flatten()
+                .filter(|entry| entry.file_type().is_ok_and(|t| t.is_file()))
+                .map(|entry| dir.join(entry.file_name()))
+                .filter(|path| {
+                    is_terraform(path)
+                        && !members.contains_key(path)
+                        && !path
+                            .file_name()
+                            .and_then(|n| n.to_str())
+                            .is_some_and(|n| n.starts_with('.'))
+                })
+                .collect();
+            siblings.sort();
+            files.extend(siblings.into_iter().map(|path| ModuleFile {
+                path,
+                explicit: false,
+                requested: false,
+            }));
+        }
+        out.push(Input::Module { dir, files });
+    }
+    out
+}
+
+/// Every input under the given paths, sorted, with the paths that do not exist as errors and
+/// the files `exclude` skips.
+pub fn discover(
+    paths: &[PathBuf],
+    stdin_filename: Option<&str>,
+    skip_unrecognized: bool,
+    exclude: &Exclude,
+) -> (Vec<Input>, Vec<RunError>, Vec<Skipped>) {
+    let mut inputs = Vec::new();
+    let mut errors = Vec::new();
+    let mut skipped = Vec::new();
+    let mut walked = BTreeSet::new();
+    let excluded = |path: &Path, skipped: &mut Vec<Skipped>| {
+        let hit = exclude(path);
+        if hit {
+            skipped.push(Skipped {
+                path: display(path),
+                reason: "excluded by the configuration".into(),
+            });
+        }
+        hit
+    };
+    for path in paths {
+        if path.as_os_str() == "-" {
+            let name = PathBuf::from(stdin_filename.unwrap_or("<stdin>"));
+            let unrecognized =
+                skip_unrecognized && stdin_filename.is_some() && !is_candidate(&name);
+            if stdin_filename.is_none() || !(unrecognized || excluded(&name, &mut skipped)) {
+                inputs.push(Input::Stdin { name });
+            }
+            continue;
+        }
+        match std::fs::metadata(path) {
+            // Excluded paths are skipped even when named: pre-commit and editors name files.
+            _ if excluded(path, &mut skipped) => {}
+            Ok(metadata) if metadata.is_dir() => walk(path, exclude, &mut walked, &mut errors),
+            Ok(metadata) if metadata.is_file() => {
+                if skip_unrecognized && !is_candidate(path) {
+                    continue;
+                }
+                inputs.push(Input::File {
+                    path: clean(path),
+                    explicit: true,
+                });
+            }
+            // Reading a FIFO or a device could block forever; `-` is the way to pipe input.
+            Ok(_) => errors.push(RunError {
+                path: display(path),
+                message: "not a regular file (use `-` to read standard input)".into(),
+            }),
+            Err(error) => errors.push(RunError {
+                path: display(path),
+                message: format!("cannot read path: {error}"),
+            }),
+        }
+    }
+    inputs.extend(walked.into_iter().map(|path| Input::File {
+        path,
+        explicit: false,
+    }));
+    (inputs, errors, skipped)
+}
+
+/// `./a/b.json` is reported as `a/b.json`.
+fn clean(path: &Path) -> PathBuf {
+    path.strip_prefix(".")
+        .map_or_else(|_| path.to_path_buf(), Path::to_path_buf)
+}
+
+fn walk(root: &Path, exclude: &Exclude, found: &mut BTreeSet<PathBuf>, errors: &mut Vec<RunError>) {
+    let exclude = Arc::clone(exclude);
+    let collected = Mutex::new(Vec::new());
+    let walk_errors = Mutex::new(Vec::new());
+    ignore::WalkBuilder::new(root)
+        .require_git(false)
+        .filter_entry(move |entry| {
+            let skipped_directory = entry.file_type().is_some_and(|t| t.is_dir())
+                && SKIPPED_DIRECTORIES.iter().any(|d| entry.file_name() == *d);
+            !skipped_directory && !exclude(entry.path())
+        })
+        .build_parallel()
+        .run(|| {
+            Box::new(|entry| {
+                match entry {
+                    Ok(entry) => {
+                        if entry.file_type().is_some_and(|t| t.is_file())
+                            && is_candidate(entry.path())
+                        {
+                            collected
+                                .lock()
+                                .unwrap_or_else(|e| e.into_inner())
+                                .push(clean(entry.path()));
+                        }
+                    }
+                    Err(error) => {
+                        walk_errors
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .push(RunError {
+                                path: display(root),
+                                message: error.to_string(),
+                            })
+                    }
+                }
+                ignore::WalkState::Continue
+            })
+        });
+    found.extend(collected.into_inner().unwrap_or_else(|e| e.into_inner()));
+    let mut walk_errors = walk_errors.into_inner().unwrap_or_else(|e| e.into_inner());
+    walk_errors.sort_by(|a, b| a.message.cmp(&b.message));
+    errors.extend(walk_errors);
+}

@@ -1,0 +1,35 @@
+//! Finding and reading what to check: walking the given paths, recognising candidate files
+//! by name, grouping a Terraform module's files, and reading each file within the limits
+//! as text into the source map.
+
+mod discover;
+mod load;
+
+pub use discover::{Exclude, Input, ModuleFile, discover, group_terraform, is_terraform};
+pub use load::{
+    Admitted, DEFAULT_MAX_FILE_SIZE, Loaded, RunError, Skipped, admit, read_file, reader, too_large,
+};
+
+use std::path::Path;
+
+/// Whether a file that turned out not to be a policy should be reported or skipped quietly.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Intent {
+    /// The user named the file (or piped it in): anything but a policy is worth a diagnostic.
+    Explicit,
+    /// Found while walking a tree: other JSON (package.json, tsconfig) is none of our business.
+    Discovered,
+}
+
+/// Whether a file found while walking may hold policies, judged by its name; its content
+/// decides the rest. `.template` is what many CloudFormation repositories use for YAML or
+/// JSON templates; `.tf` and `.tf.json` are Terraform.
+pub fn is_candidate(path: &Path) -> bool {
+    path.extension()
+        .and_then(|extension| extension.to_str())
+        .is_some_and(|extension| {
+            ["json", "yaml", "yml", "template", "tf"]
+                .iter()
+                .any(|known| extension.eq_ignore_ascii_case(known))
+        })
+}

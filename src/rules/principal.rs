@@ -1,0 +1,194 @@
+//! The per-principal pass: every policy the code attaches to one role, user or group, taken
+//! together, so that `iam:PassRole` in one policy and `lambda:CreateFunction` in another is
+//! one escalation. Rules take part through `Rule::check_principals`; this module groups the
+//! documents of one input by principal and gives those rules what they share.
+
+use super::Rule;
+use crate::base::finding::Finding;
+use crate::extract::document::{PolicyDocument, PolicyKind, PrincipalKind};
+use crate::extract::managed;
+use crate::policy::{self, Policy};
+use std::collections::{BTreeMap, HashSet};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// Principal names are local to a code base: a CloudFormation logical id to its template, a
+/// Terraform address to its module directory.
+pub type Key = (PathBuf, PrincipalKind, String);
+
+/// The documents of one input grouped by the principal they are attached to: what a
+/// principal-wide rule reads.
+pub struct Principals<'a> {
+    /// The input's attached documents, then the AWS managed policies they attach by ARN.
+    pub documents: &'a [&'a PolicyDocument],
+    /// Each principal with the indices of its identity policies and permissions boundaries.
+    pub groups: Vec<(Key, Vec<usize>)>,
+    /// Each role with the indices of its trust policies.
+    pub trusts: BTreeMap<Key, Vec<usize>>,
+    path_of: &'a (dyn Fn(&PolicyDocument) -> PathBuf + Sync),
+}
+
+/// What a principal-wide check of several policies is given: the granting policies, the
+/// permissions boundaries, and the origin label of the granting policy at an index.
+pub type PolicyCheck<'c> = dyn Fn(&[&Policy<'_>], &[&Policy<'_>], &dyn Fn(usize) -> Option<String>, &mut Vec<Finding>)
+    + Sync
+    + 'c;
+
+/// Runs the principal-wide checks of `rules` over `documents` (one input's); `path_of` gives
+/// a document's file path. Only findings that need two documents are produced (the others
+/// come from the per-document pass).
+pub fn check(
+    documents: &[PolicyDocument],
+    path_of: &(dyn Fn(&PolicyDocument) -> PathBuf + Sync),
+    rules: &[&dyn Rule],
+) -> Vec<Finding> {
+    // AWS managed policies attached by ARN join their principals as documents of their own,
+    // whose values all sit on the ARN as written.
+    let mut seen = HashSet::new();
+    let builtin: Vec<PolicyDocument> = documents
+        .iter()
+        .flat_map(|d| &d.managed)
+        .filter(|m| seen.insert((m.principal_kind, &m.principal, &m.name, m.span)))
+        .filter_map(managed::document)
+        .collect();
+    let documents: Vec<&PolicyDocument> = documents.iter().chain(&builtin).collect();
+    let documents = documents.as_slice();
+    let mut by_principal: BTreeMap<Key, Vec<usize>> = BTreeMap::new();
+    let mut trusts: BTreeMap<Key, Vec<usize>> = BTreeMap::new();
+    for (index, document) in documents.iter().enumerate() {
+        let is_trust = document.kind == PolicyKind::Trust;
+        if !is_trust
+            && !matches!(
+                document.kind,
+                PolicyKind::Identity | PolicyKind::Unknown | PolicyKind::PermissionsBoundary
+            )
+        {
+            continue;
+        }
+        let path = path_of(document);
+        let dir = path.parent().map(|p| p.to_path_buf()).unwrap_or_default();
+        for attachment in &document.attachments {
+            // A profile's permissions are its role's, already grouped under the role.
+            if attachment.principal_kind == PrincipalKind::InstanceProfile {
+                continue;
+            }
+            // Terraform addresses (`aws_iam_role.ci`) are shared by a module's files; a
+            // CloudFormation logical id (no dot) only means something in its template.
+            let scope = if attachment.principal.contains('.') {
+                dir.clone()
+            } else {
+                path.clone()
+            };
+            let map = if is_trust {
+                &mut trusts
+            } else {
+                &mut by_principal
+            };
+            let entry = map
+                .entry((
+                    scope,
+                    attachment.principal_kind,
+                    attachment.principal.clone(),
+                ))
+                .or_default();
+            if !entry.contains(&index) {
+                entry.push(index);
+            }
+        }
+    }
+    let principals = Principals {
+        documents,
+        groups: by_principal.into_iter().collect(),
+        trusts,
+        path_of,
+    };
+    let mut found = Vec::new();
+    for rule in rules {
+        rule.check_principals(&principals, &mut found);
+    }
+    // Principals sharing the same policies find the same paths: keep one of each.
+    let mut out = Vec::new();
+    let mut seen = HashSet::new();
+    for finding in found {
+        if seen.insert((finding.rule, finding.primary, finding.message.clone())) {
+            out.push(finding);
+        }
+    }
+    out
+}
+
+impl Principals<'_> {
+    /// Runs `check` on the policies of the principal `key` when it has at least two granting
+    /// ones, and names the principal (and the AWS managed policy a finding is in) in each
+    /// finding.
+    pub fn across_policies(
+        &self,
+        (_, kind, name): &Key,
+        indices: &[usize],
+        check: &PolicyCheck<'_>,
+    ) -> Vec<Finding> {
+        let documents = self.documents;
+        let path_of = self.path_of;
+        let mut out = Vec::new();
+        let granting: Vec<usize> = indices
+            .iter()
+            .copied()
+            .filter(|&i| documents[i].kind != PolicyKind::PermissionsBoundary)
+            .collect();
+        if granting.len() < 2 {
+            return out;
+        }
+        let parsed: Vec<(usize, Policy<'_>)> = indices
+            .iter()
+            .map(|&i| (i, policy::parse(documents[i])))
+            .collect();
+        let policies: Vec<&Policy<'_>> = parsed
+            .iter()
+            .filter(|(i, _)| documents[*i].kind != PolicyKind::PermissionsBoundary)
+            .map(|(_, p)| p)
+            .collect();
+        let boundaries: Vec<&Policy<'_>> = parsed
+            .iter()
+            .filter(|(i, _)| documents[*i].kind == PolicyKind::PermissionsBoundary)
+            .map(|(_, p)| p)
+            .collect();
+        let origin_of = |policy: usize| -> Option<String> {
+            let document = &documents[*granting.get(policy)?];
+            document
+                .origin
+                .label()
+                .or_else(|| Some(path_of(document).display().to_string()))
+        };
+        let mut found = Vec::new();
+        check(&policies, &boundaries, &origin_of, &mut found);
+        let kind = kind_name(*kind);
+        for mut finding in found {
+            let home = granting.iter().map(|&i| &documents[i]).find(|d| {
+                d.value.span.file == finding.primary.file
+                    && d.value.span.start <= finding.primary.start
+                    && finding.primary.end <= d.value.span.end
+            });
+            if let Some(policy) = home.and_then(|d| managed::name_of(d)) {
+                finding
+                    .message
+                    .push_str(&format!(" (from AWS managed policy `{policy}`)"));
+            }
+            finding
+                .message
+                .push_str(&format!(", across the policies of {kind} `{name}`"));
+            finding.origin = home.and_then(|d| d.origin.label()).map(Arc::from);
+            out.push(finding);
+        }
+        out
+    }
+}
+
+/// How a message names a kind of principal.
+pub fn kind_name(kind: PrincipalKind) -> &'static str {
+    match kind {
+        PrincipalKind::Role => "role",
+        PrincipalKind::User => "user",
+        PrincipalKind::Group => "group",
+        PrincipalKind::InstanceProfile => "instance profile",
+    }
+}

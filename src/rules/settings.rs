@@ -1,0 +1,47 @@
+//! What rules read from the configuration (`[trust]`, `[[forbidden-actions]]` of
+//! `iamlint.toml`), given to them through their context; `crate::config` fills it in.
+
+use crate::catalog::{ActionSet, wildcard_match};
+
+/// Configuration that rules read through their context.
+#[derive(Clone, Debug, Default)]
+pub struct Settings {
+    pub trust: TrustSettings,
+    pub forbidden_actions: Vec<ForbiddenList>,
+}
+
+/// Who may be trusted without a finding, for the trust-policy rules.
+#[derive(Clone, Debug, Default)]
+pub struct TrustSettings {
+    /// 12-digit AWS account ids outside this code base that roles may trust.
+    pub allowed_accounts: Vec<String>,
+    /// OIDC `sub` values (IAM wildcards `*` and `?` allowed) that roles may trust, such as
+    /// `repo:my-org/deploy:ref:refs/heads/main`.
+    pub allowed_oidc_subjects: Vec<String>,
+}
+
+impl TrustSettings {
+    pub fn is_allowed_account(&self, account: &str) -> bool {
+        self.allowed_accounts.iter().any(|a| a == account)
+    }
+
+    /// Whether every value `subject` can take is allowed: a configured pattern covers it
+    /// (the subject itself may be a pattern, which must then be matched literally or by a
+    /// broader configured pattern).
+    pub fn is_allowed_oidc_subject(&self, subject: &str) -> bool {
+        self.allowed_oidc_subjects
+            .iter()
+            .any(|pattern| wildcard_match(pattern, subject, false))
+    }
+}
+
+/// One `[[forbidden-actions]]` list: actions no `Allow` may grant.
+#[derive(Clone, Debug)]
+pub struct ForbiddenList {
+    /// The patterns as written (`iam:CreateAccessKey`, `kms:Delete*`).
+    pub actions: Vec<String>,
+    /// Why, shown with every finding.
+    pub reason: Option<String>,
+    /// Every catalog action the patterns cover.
+    pub set: ActionSet,
+}
