@@ -671,7 +671,10 @@ mod tests {
             config.disabled_rules().collect::<Vec<_>>(),
             [RuleId::MissingVersion]
         );
-        assert_eq!(config.severity(RuleId::AdminAccess), Some(Severity::Warning));
+        assert_eq!(
+            config.severity(RuleId::AdminAccess),
+            Some(Severity::Warning)
+        );
         assert!(config.is_excluded(Path::new("vendor/a/b.json")));
         assert!(config.is_excluded(Path::new("x/y.generated.json")));
         assert!(!config.is_excluded(Path::new("policies/vendor.json")));

@@ -79,6 +79,24 @@ impl Value {
         }
     }
 
+    /// A string, or a template with each hole written `${}`: the text to match a pattern
+    /// against when only the literal parts are known.
+    pub fn template_text(&self) -> Option<String> {
+        match &self.kind {
+            ValueKind::String(text) => Some(text.clone()),
+            ValueKind::Template(parts) => Some(
+                parts
+                    .iter()
+                    .map(|part| match part {
+                        TemplatePart::Literal(text) => text.as_str(),
+                        TemplatePart::Hole(_) => "${}",
+                    })
+                    .collect(),
+            ),
+            _ => None,
+        }
+    }
+
     pub fn as_array(&self) -> Option<&[Value]> {
         match &self.kind {
             ValueKind::Array(items) => Some(items),

@@ -6,7 +6,9 @@
 
 use std::sync::OnceLock;
 
-use super::conditions::{ConditionKeyType, GlobalConditionKey, KeyTypes, Operator, OperatorFamily};
+use super::condition_types::{
+    ConditionKeyType, GlobalConditionKey, KeyTypes, Operator, OperatorFamily,
+};
 
 const GLOBAL_KEYS: &str = include_str!("../../action_catalog/global_condition_keys.tsv");
 const OPERATORS: &str = include_str!("../../action_catalog/condition_operators.tsv");

@@ -6,6 +6,7 @@
 
 mod arn;
 mod blob;
+mod condition_types;
 mod conditions;
 mod curated;
 mod format;

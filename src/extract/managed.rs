@@ -59,7 +59,7 @@ pub fn attachment(
     principal: &str,
     arn: &Value,
 ) -> Option<ManagedAttachment> {
-    let name = resolve(&crate::policy::principals::template_text(arn)?)?;
+    let name = resolve(&arn.template_text()?)?;
     Some(ManagedAttachment {
         principal_kind,
         principal: principal.to_string(),

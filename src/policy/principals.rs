@@ -4,7 +4,7 @@
 use super::Statement;
 use super::effective::{ConditionClass, Guards};
 use crate::base::finding::Confidence;
-use crate::base::value::{TemplatePart, Value, ValueKind};
+use crate::base::value::Value;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PrincipalType {
@@ -32,7 +32,7 @@ impl<'v> PrincipalId<'v> {
 
     /// The text with deploy-time holes written as `${}`, for pattern tests.
     pub fn text(&self) -> Option<String> {
-        template_text(self.value)
+        self.value.template_text()
     }
 
     /// The literal 12-digit account an `AWS` principal names (`123456789012`,
@@ -62,22 +62,6 @@ impl<'v> PrincipalId<'v> {
 
 fn is_account(text: &str) -> bool {
     text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit())
-}
-
-pub fn template_text(value: &Value) -> Option<String> {
-    match &value.kind {
-        ValueKind::String(text) => Some(text.clone()),
-        ValueKind::Template(parts) => Some(
-            parts
-                .iter()
-                .map(|part| match part {
-                    TemplatePart::Literal(text) => text.as_str(),
-                    TemplatePart::Hole(_) => "${}",
-                })
-                .collect(),
-        ),
-        _ => None,
-    }
 }
 
 /// The principals of a statement's `Principal` (not `NotPrincipal`).

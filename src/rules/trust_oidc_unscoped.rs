@@ -3,7 +3,7 @@
 use super::{Context, Rule, declare_rule};
 use crate::base::finding::Finding;
 use crate::extract::document::PolicyKind;
-use crate::policy::principals::{PrincipalType, principals, template_text};
+use crate::policy::principals::{PrincipalType, principals};
 
 declare_rule! {
     /// ## What it does
@@ -102,7 +102,10 @@ impl Rule for TrustOidcUnscoped {
             let Some(federated) = federated else {
                 continue;
             };
-            let from_principal = template_text(federated.value).and_then(|t| provider_of(&t));
+            let from_principal = federated
+                .value
+                .template_text()
+                .and_then(|t| provider_of(&t));
             let from_keys = statement.conditions.iter().find_map(|c| {
                 let (host, _) = c.key.rsplit_once(':')?;
                 provider_of(host)
