@@ -116,16 +116,6 @@ impl Value {
         matches!(self.kind, ValueKind::String(_) | ValueKind::Template(_))
     }
 
-    /// True when any part of this value is unknown until deploy time.
-    pub fn has_unknown(&self) -> bool {
-        match &self.kind {
-            ValueKind::Unknown(_) | ValueKind::Template(_) => true,
-            ValueKind::Array(items) => items.iter().any(Value::has_unknown),
-            ValueKind::Object(members) => members.iter().any(|m| m.value.has_unknown()),
-            _ => false,
-        }
-    }
-
     /// The first member with this key (keys are case-sensitive in IAM).
     pub fn get(&self, key: &str) -> Option<&Value> {
         self.as_object()?

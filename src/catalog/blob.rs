@@ -37,10 +37,6 @@ impl Blob {
         blob
     }
 
-    pub(crate) fn len(&self) -> usize {
-        self.bytes.len()
-    }
-
     pub(crate) fn n_services(&self) -> usize {
         self.header[f::H_SERVICES]
     }

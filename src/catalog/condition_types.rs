@@ -62,21 +62,6 @@ impl ConditionKeyType {
     pub fn as_str(self) -> &'static str {
         format::KEY_TYPE_NAMES[self as usize]
     }
-
-    /// Whether the request context can hold several values for the key, so that
-    /// `ForAllValues:`/`ForAnyValue:` are meaningful.
-    pub fn is_multivalued(self) -> bool {
-        matches!(
-            self,
-            ConditionKeyType::ArrayOfString
-                | ConditionKeyType::ArrayOfArn
-                | ConditionKeyType::ArrayOfBool
-                | ConditionKeyType::ArrayOfNumeric
-                | ConditionKeyType::ArrayOfDate
-                | ConditionKeyType::ArrayOfIpAddress
-                | ConditionKeyType::ArrayOfBinary
-        )
-    }
 }
 
 impl fmt::Display for ConditionKeyType {

@@ -66,11 +66,6 @@ impl Catalog {
         self.blob.meta().1
     }
 
-    /// Size of the embedded blob in bytes.
-    pub fn embedded_size(&self) -> usize {
-        self.blob.len()
-    }
-
     pub fn action_count(&self) -> usize {
         self.blob.n_actions()
     }

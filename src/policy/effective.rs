@@ -392,22 +392,6 @@ impl<'a, 'v> Effective<'a, 'v> {
     pub fn hits(&self, action: ActionId) -> impl Iterator<Item = Hit<'_, 'a, 'v>> + '_ {
         self.grants.iter().filter_map(move |g| g.hit(action))
     }
-
-    /// The best grant of `action`: the broadest reach, then the most confident.
-    pub fn best_hit(&self, action: ActionId) -> Option<(Hit<'_, 'a, 'v>, Confidence)> {
-        self.hits(action)
-            .filter_map(|hit| Some((hit, hit.grant.guards.confidence()?)))
-            .max_by_key(|(hit, confidence)| (hit.reach, *confidence))
-    }
-
-    /// Every action some grant allows.
-    pub fn all_actions(&self) -> ActionSet {
-        let mut all = ActionSet::new();
-        for grant in &self.grants {
-            all.union_with(&grant.actions);
-        }
-        all
-    }
 }
 
 /// A statement's actions: the union of its entries, or the complement for `NotAction`.

@@ -35,12 +35,6 @@ pub struct Suppressed {
     pub reason: String,
 }
 
-/// Per-file facts the `[[ignore]]` entries need: statement ids and their spans.
-#[derive(Debug, Default)]
-pub struct StatementSids {
-    pub by_file: HashMap<FileId, Vec<(String, Span)>>,
-}
-
 /// What `apply` needs to know of the run.
 pub struct Applying<'a> {
     /// The configuration's `[[ignore]]` entries.
