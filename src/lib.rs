@@ -9,19 +9,19 @@ pub mod base;
 pub mod catalog;
 
 /// Discover and read: walking paths, recognising files, reading them within limits.
-pub mod input;
+pub(crate) mod input;
 
 /// Extract: the policy documents each file holds, as spanned value trees.
 pub mod extract;
 
 /// The policy model: statements, principals, effective permissions, escalation paths.
-pub mod policy;
+pub(crate) mod policy;
 
 /// Rules: one file per rule, the registry, the per-document and per-principal passes.
 pub mod rules;
 
 /// Suppressions and baselines applied to the findings of a run.
-pub mod suppress;
+pub(crate) mod suppress;
 
 /// `iamlint.toml`.
 pub mod config;

@@ -213,7 +213,11 @@ fn target_file(tree: &SourceTree, from: &ModulePath, path: &[String]) -> Option<
 fn layers() -> Vec<String> {
     let lib = std::fs::read_to_string(src_dir().join("lib.rs")).unwrap();
     lib.lines()
-        .filter_map(|line| line.trim().strip_prefix("pub mod "))
+        .filter_map(|line| {
+            let line = line.trim();
+            line.strip_prefix("pub mod ")
+                .or_else(|| line.strip_prefix("pub(crate) mod "))
+        })
         .map(|name| name.trim_end_matches(';').to_string())
         .collect()
 }
