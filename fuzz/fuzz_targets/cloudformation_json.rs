@@ -1,8 +1,8 @@
 //! A CloudFormation or SAM template in JSON, recognised by content as under `.json`.
 #![no_main]
 
+use iamlint::extract::Intent;
 use iamlint::extract::cloudformation;
-use iamlint::extract::raw_policy::Intent;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -2,8 +2,8 @@
 //! tags, duplicate keys), intrinsic functions, JSON-string policies, SAM policy templates.
 #![no_main]
 
+use iamlint::extract::Intent;
 use iamlint::extract::cloudformation;
-use iamlint::extract::raw_policy::Intent;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

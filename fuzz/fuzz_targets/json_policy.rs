@@ -2,7 +2,7 @@
 //! policy"): JSON parser, document finder, JSON-string documents, policy model and rules.
 #![no_main]
 
-use iamlint::extract::raw_policy::{self, Intent};
+use iamlint::extract::{Intent, raw_policy};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

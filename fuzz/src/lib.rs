@@ -1,18 +1,21 @@
 //! What every fuzz target does after its extractor: run every rule on every document, and
 //! turn every span of every finding into a printable location, as the reporters do.
 
-use iamlint::engine::check_document;
+use iamlint::base::source::{FileId, SourceFile, SourceMap, locate};
 use iamlint::extract::Extraction;
-use iamlint::report::locate;
-use iamlint::rules::RULES;
-use iamlint::source::{FileId, SourceFile, SourceMap};
+use iamlint::rules::{self, Rule, check_document};
 use std::sync::Arc;
 
 pub fn check_extraction(sources: &SourceMap, extraction: Extraction) {
     let settings = Default::default();
-    let mut findings = extraction.diagnostics;
+    let every_rule: Vec<&dyn Rule> = rules::all().collect();
+    let mut findings: Vec<_> = extraction
+        .diagnostics
+        .into_iter()
+        .map(rules::finding_of)
+        .collect();
     for document in &extraction.documents {
-        check_document(document, RULES, &settings, &mut findings);
+        check_document(document, &every_rule, &settings, &mut findings);
     }
     for finding in &findings {
         locate(sources, finding.primary);

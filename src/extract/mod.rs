@@ -16,7 +16,7 @@ use crate::base::source::SourceFile;
 use crate::base::source::{FileId, Span};
 use crate::base::value::Unknown;
 use crate::extract::document::{Attachment, PolicyDocument, PolicyKind, PrincipalKind};
-use crate::input::Intent;
+pub use crate::input::Intent;
 use std::collections::HashMap;
 use std::ops::Range;
 
