@@ -9,7 +9,7 @@ use crate::catalog::{ActionSet, Catalog};
 use crate::input::DEFAULT_MAX_FILE_SIZE;
 use crate::rules::{
     self,
-    settings::{ForbiddenList, Settings},
+    settings::{ForbiddenList, Settings, TrustSettings},
 };
 use crate::suppress::ConfigIgnore;
 use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
@@ -179,26 +179,63 @@ struct RawIgnore {
     reason: Option<String>,
 }
 
-/// Every key of every table, for did-you-mean on unknown ones.
-const KNOWN_KEYS: &[&str] = &[
-    "fail-on",
-    "exclude",
-    "rules",
-    "trust",
-    "forbidden-actions",
-    "ignore",
-    "allowed-accounts",
-    "allowed-oidc-subjects",
-    "actions",
-    "reason",
-    "path",
-    "rule",
-    "sid",
-    "limits",
-    "max-file-size",
-    "max-documents-per-file",
-    "max-findings-per-file",
-];
+/// Every key of every table, for did-you-mean on unknown ones: the field names serde's derive
+/// gives the `Raw*` structs above (after `rename_all`), so a new option is known here without
+/// a second list. A new table needs its struct added to this list; `known_keys_are_the_options`
+/// pins the set.
+fn known_keys() -> impl Iterator<Item = &'static str> {
+    [
+        table_keys::<RawConfig>(),
+        table_keys::<RawTrust>(),
+        table_keys::<RawForbidden>(),
+        table_keys::<RawIgnore>(),
+        table_keys::<RawLimits>(),
+    ]
+    .into_iter()
+    .flatten()
+    .copied()
+}
+
+/// The keys of one table: a derived `Deserialize` hands its field names to
+/// `deserialize_struct` before reading anything, and this deserializer keeps them and stops.
+///
+/// Written here rather than taken from `serde-aux` (whose `serde_introspect` is the same
+/// trick): that crate also brings `serde-value` 0.7 and an old `ordered-float` for these few
+/// lines.
+fn table_keys<T: serde::de::DeserializeOwned>() -> &'static [&'static str] {
+    use serde::de::{Error, Visitor, value::Error as Stop};
+
+    struct FieldNames<'a>(&'a mut &'static [&'static str]);
+
+    impl<'de> serde::Deserializer<'de> for FieldNames<'_> {
+        type Error = Stop;
+
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Stop> {
+            Err(Stop::custom("not a struct"))
+        }
+
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _name: &'static str,
+            fields: &'static [&'static str],
+            _visitor: V,
+        ) -> Result<V::Value, Stop> {
+            *self.0 = fields;
+            Err(Stop::custom("only the field names were wanted"))
+        }
+
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
+            byte_buf option unit unit_struct newtype_struct seq tuple tuple_struct map enum
+            identifier ignored_any
+        }
+    }
+
+    let mut fields: &'static [&'static str] = &[];
+    // Always an error: the point is what was recorded before it.
+    let _ = T::deserialize(FieldNames(&mut fields));
+    fields
+}
 
 impl Config {
     /// No configuration file: the defaults, relative to the working directory.
@@ -233,187 +270,37 @@ impl Config {
         Config::parse(path, text)
     }
 
-    /// Parses configuration text that was read from `path`.
+    /// Parses configuration text that was read from `path`: each table in turn, stopping at
+    /// the first error.
     pub fn parse(path: &Path, text: String) -> Result<Config, ConfigError> {
         let source = SourceFile::new(path.to_path_buf(), text);
-        let error = |span: Option<Range<usize>>, message: String| {
-            let position = span.map(|span| {
-                let at = source.line_col(span.start);
-                (at.line, at.column)
-            });
-            ConfigError {
-                path: path.to_path_buf(),
-                position,
-                message,
-            }
+        let at = Locate {
+            path,
+            source: &source,
         };
         let raw: RawConfig = toml::from_str(source.text())
-            .map_err(|e| error(e.span(), explain_toml_error(e.message())))?;
-        let root = path
-            .parent()
-            .map(|p| {
-                if p.as_os_str().is_empty() {
-                    Path::new(".")
-                } else {
-                    p
-                }
-            })
-            .map(|p| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()))
-            .unwrap_or_default();
-        let mut config = Config {
-            root,
-            ..Config::default()
-        };
-        if let Some(fail_on) = raw.fail_on {
-            config.fail_on = Some(FailOn::parse(fail_on.get_ref()).ok_or_else(|| {
-                error(
-                    Some(fail_on.span()),
-                    format!(
-                        "`fail-on` is `{}`; expected `error`, `warning`, `info` or `never`",
-                        fail_on.get_ref()
-                    ),
-                )
-            })?);
-        }
-        for (id, setting) in raw.rules {
-            let Some(rule) = RuleId::from_name(id.get_ref()) else {
-                let hint = did_you_mean_hint(id.get_ref(), RuleId::names());
-                return Err(error(
-                    Some(id.span()),
-                    format!("unknown rule `{}` in [rules]{hint}", id.get_ref()),
-                ));
-            };
-            let value = match setting.get_ref().as_str() {
-                "off" => RuleSetting::Off,
-                "on" => RuleSetting::On,
-                "error" => RuleSetting::Severity(Severity::Error),
-                "warning" => RuleSetting::Severity(Severity::Warning),
-                "info" => RuleSetting::Severity(Severity::Info),
-                other => {
-                    return Err(error(
-                        Some(setting.span()),
-                        format!(
-                            "`{other}` for rule `{}`; expected `off`, `on`, `error`, `warning` or `info`",
-                            id.get_ref()
-                        ),
-                    ));
-                }
-            };
-            config.rules.insert(rule, value);
-        }
-        let mut excludes = GlobSetBuilder::new();
-        for pattern in &raw.exclude {
-            excludes.add(glob(pattern.get_ref()).map_err(|e| {
-                error(
-                    Some(pattern.span()),
-                    format!("invalid glob `{}` in `exclude`: {e}", pattern.get_ref()),
-                )
-            })?);
-            config.exclude.push(pattern.get_ref().clone());
-        }
-        config.exclude_set = excludes
-            .build()
-            .map_err(|e| error(None, format!("invalid `exclude`: {e}")))?;
-        for account in &raw.trust.allowed_accounts {
-            let id = account.get_ref();
-            if id.len() != 12 || !id.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(error(
-                    Some(account.span()),
-                    format!("`{id}` in `allowed-accounts` is not a 12-digit AWS account id"),
-                ));
-            }
-            config.settings.trust.allowed_accounts.push(id.clone());
-        }
-        config.settings.trust.allowed_oidc_subjects = raw.trust.allowed_oidc_subjects;
-        for list in raw.forbidden_actions {
-            // Decoded only when a list needs it: a one-file pre-commit run pays for nothing else.
-            let catalog = Catalog::get();
-            let span = list.span();
-            let list = list.into_inner();
-            if list.actions.is_empty() {
-                return Err(error(
-                    Some(span),
-                    "a `[[forbidden-actions]]` list has no `actions`".into(),
-                ));
-            }
-            let mut set = ActionSet::new();
-            for pattern in &list.actions {
-                let expanded = catalog.expand(pattern.get_ref());
-                if expanded.is_empty() {
-                    let explanation = catalog.explain_no_match(pattern.get_ref());
-                    return Err(error(
-                        Some(pattern.span()),
-                        format!("in `forbidden-actions`: {explanation}"),
-                    ));
-                }
-                set.union_with(&expanded);
-            }
-            config.settings.forbidden_actions.push(ForbiddenList {
-                actions: list.actions.into_iter().map(Spanned::into_inner).collect(),
-                reason: list.reason,
-                set,
-            });
-        }
-        for entry in raw.ignore {
-            let span = entry.span();
-            let entry = entry.into_inner();
-            let Some(rule) = RuleId::from_name(entry.rule.get_ref()) else {
-                let hint = did_you_mean_hint(entry.rule.get_ref(), RuleId::names());
-                return Err(error(
-                    Some(entry.rule.span()),
-                    format!(
-                        "unknown rule `{}` in [[ignore]]{hint}",
-                        entry.rule.get_ref()
-                    ),
-                ));
-            };
-            let reason = entry.reason.unwrap_or_default().trim().to_string();
-            if reason.is_empty() {
-                return Err(error(
-                    Some(span),
-                    "an [[ignore]] entry needs a `reason`: say why the finding is accepted".into(),
-                ));
-            }
-            let matcher = glob(entry.path.get_ref())
-                .map_err(|e| {
-                    error(
-                        Some(entry.path.span()),
-                        format!("invalid glob `{}`: {e}", entry.path.get_ref()),
-                    )
-                })?
-                .compile_matcher();
-            config.ignores.push(ConfigIgnore {
-                path: entry.path.into_inner(),
-                matcher,
-                rule,
-                sid: entry.sid,
-                reason,
-                span,
-            });
-        }
-        let at_least_one = |value: &Spanned<u64>, key: &str| {
-            if *value.get_ref() == 0 {
-                Err(error(
-                    Some(value.span()),
-                    format!("`{key}` must be at least 1"),
-                ))
-            } else {
-                Ok(*value.get_ref())
-            }
-        };
-        if let Some(size) = &raw.limits.max_file_size {
-            config.limits.max_file_size = at_least_one(size, "max-file-size")?;
-        }
-        if let Some(documents) = &raw.limits.max_documents_per_file {
-            config.limits.max_documents_per_file =
-                usize::try_from(at_least_one(documents, "max-documents-per-file")?)
-                    .unwrap_or(usize::MAX);
-        }
-        if let Some(findings) = raw.limits.max_findings_per_file {
-            config.limits.max_findings_per_file = usize::try_from(findings).unwrap_or(usize::MAX);
-        }
-        config.file = Some((path.to_path_buf(), source.text().to_string()));
-        Ok(config)
+            .map_err(|e| at.error(e.span(), explain_toml_error(e.message())))?;
+        let fail_on = parse_fail_on(raw.fail_on, &at)?;
+        let rules = parse_rules(raw.rules, &at)?;
+        let (exclude, exclude_set) = parse_exclude(raw.exclude, &at)?;
+        let trust = parse_trust(raw.trust, &at)?;
+        let forbidden_actions = parse_forbidden_actions(raw.forbidden_actions, &at)?;
+        let ignores = parse_ignores(raw.ignore, &at)?;
+        let limits = parse_limits(&raw.limits, &at)?;
+        Ok(Config {
+            file: Some((path.to_path_buf(), source.text().to_string())),
+            root: root_of(path),
+            fail_on,
+            rules,
+            exclude,
+            exclude_set,
+            settings: Settings {
+                trust,
+                forbidden_actions,
+            },
+            ignores,
+            limits,
+        })
     }
 
     /// `path` relative to the configuration's directory, or `None` outside it.
@@ -456,6 +343,238 @@ impl Config {
     }
 }
 
+/// Turns a byte span of the file being parsed into the line and column of a `ConfigError`.
+struct Locate<'a> {
+    path: &'a Path,
+    source: &'a SourceFile,
+}
+
+impl Locate<'_> {
+    fn error(&self, span: Option<Range<usize>>, message: String) -> ConfigError {
+        let position = span.map(|span| {
+            let at = self.source.line_col(span.start);
+            (at.line, at.column)
+        });
+        ConfigError {
+            path: self.path.to_path_buf(),
+            position,
+            message,
+        }
+    }
+}
+
+/// The absolute directory of the configuration file (`.` for a bare file name).
+fn root_of(path: &Path) -> PathBuf {
+    path.parent()
+        .map(|p| {
+            if p.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                p
+            }
+        })
+        .map(|p| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()))
+        .unwrap_or_default()
+}
+
+/// `fail-on`.
+fn parse_fail_on(raw: Option<Spanned<String>>, at: &Locate) -> Result<Option<FailOn>, ConfigError> {
+    let Some(fail_on) = raw else {
+        return Ok(None);
+    };
+    FailOn::parse(fail_on.get_ref()).map(Some).ok_or_else(|| {
+        at.error(
+            Some(fail_on.span()),
+            format!(
+                "`fail-on` is `{}`; expected `error`, `warning`, `info` or `never`",
+                fail_on.get_ref()
+            ),
+        )
+    })
+}
+
+/// `[rules]`: rule ids to `off`, `on` or a severity.
+fn parse_rules(
+    raw: BTreeMap<Spanned<String>, Spanned<String>>,
+    at: &Locate,
+) -> Result<BTreeMap<RuleId, RuleSetting>, ConfigError> {
+    let mut rules = BTreeMap::new();
+    for (id, setting) in raw {
+        let Some(rule) = RuleId::from_name(id.get_ref()) else {
+            let hint = did_you_mean_hint(id.get_ref(), RuleId::names());
+            return Err(at.error(
+                Some(id.span()),
+                format!("unknown rule `{}` in [rules]{hint}", id.get_ref()),
+            ));
+        };
+        let value = match setting.get_ref().as_str() {
+            "off" => RuleSetting::Off,
+            "on" => RuleSetting::On,
+            "error" => RuleSetting::Severity(Severity::Error),
+            "warning" => RuleSetting::Severity(Severity::Warning),
+            "info" => RuleSetting::Severity(Severity::Info),
+            other => {
+                return Err(at.error(
+                    Some(setting.span()),
+                    format!(
+                        "`{other}` for rule `{}`; expected `off`, `on`, `error`, `warning` or `info`",
+                        id.get_ref()
+                    ),
+                ));
+            }
+        };
+        rules.insert(rule, value);
+    }
+    Ok(rules)
+}
+
+/// `exclude`: the patterns as written, and compiled.
+fn parse_exclude(
+    raw: Vec<Spanned<String>>,
+    at: &Locate,
+) -> Result<(Vec<String>, GlobSet), ConfigError> {
+    let mut excludes = GlobSetBuilder::new();
+    let mut patterns = Vec::with_capacity(raw.len());
+    for pattern in raw {
+        excludes.add(glob(pattern.get_ref()).map_err(|e| {
+            at.error(
+                Some(pattern.span()),
+                format!("invalid glob `{}` in `exclude`: {e}", pattern.get_ref()),
+            )
+        })?);
+        patterns.push(pattern.into_inner());
+    }
+    let set = excludes
+        .build()
+        .map_err(|e| at.error(None, format!("invalid `exclude`: {e}")))?;
+    Ok((patterns, set))
+}
+
+/// `[trust]`: allowed accounts (checked to be account ids) and OIDC subjects.
+fn parse_trust(raw: RawTrust, at: &Locate) -> Result<TrustSettings, ConfigError> {
+    let mut trust = TrustSettings::default();
+    for account in raw.allowed_accounts {
+        let id = account.get_ref();
+        if id.len() != 12 || !id.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(at.error(
+                Some(account.span()),
+                format!("`{id}` in `allowed-accounts` is not a 12-digit AWS account id"),
+            ));
+        }
+        trust.allowed_accounts.push(account.into_inner());
+    }
+    trust.allowed_oidc_subjects = raw.allowed_oidc_subjects;
+    Ok(trust)
+}
+
+/// `[[forbidden-actions]]`: each list's patterns, expanded against the action catalog.
+fn parse_forbidden_actions(
+    raw: Vec<Spanned<RawForbidden>>,
+    at: &Locate,
+) -> Result<Vec<ForbiddenList>, ConfigError> {
+    let mut lists = Vec::with_capacity(raw.len());
+    for list in raw {
+        // Decoded only when a list needs it: a one-file pre-commit run pays for nothing else.
+        let catalog = Catalog::get();
+        let span = list.span();
+        let list = list.into_inner();
+        if list.actions.is_empty() {
+            return Err(at.error(
+                Some(span),
+                "a `[[forbidden-actions]]` list has no `actions`".into(),
+            ));
+        }
+        let mut set = ActionSet::new();
+        for pattern in &list.actions {
+            let expanded = catalog.expand(pattern.get_ref());
+            if expanded.is_empty() {
+                let explanation = catalog.explain_no_match(pattern.get_ref());
+                return Err(at.error(
+                    Some(pattern.span()),
+                    format!("in `forbidden-actions`: {explanation}"),
+                ));
+            }
+            set.union_with(&expanded);
+        }
+        lists.push(ForbiddenList {
+            actions: list.actions.into_iter().map(Spanned::into_inner).collect(),
+            reason: list.reason,
+            set,
+        });
+    }
+    Ok(lists)
+}
+
+/// `[[ignore]]`: a known rule, a reason, and a path glob.
+fn parse_ignores(
+    raw: Vec<Spanned<RawIgnore>>,
+    at: &Locate,
+) -> Result<Vec<ConfigIgnore>, ConfigError> {
+    let mut ignores = Vec::with_capacity(raw.len());
+    for entry in raw {
+        let span = entry.span();
+        let entry = entry.into_inner();
+        let Some(rule) = RuleId::from_name(entry.rule.get_ref()) else {
+            let hint = did_you_mean_hint(entry.rule.get_ref(), RuleId::names());
+            return Err(at.error(
+                Some(entry.rule.span()),
+                format!(
+                    "unknown rule `{}` in [[ignore]]{hint}",
+                    entry.rule.get_ref()
+                ),
+            ));
+        };
+        let reason = entry.reason.unwrap_or_default().trim().to_string();
+        if reason.is_empty() {
+            return Err(at.error(
+                Some(span),
+                "an [[ignore]] entry needs a `reason`: say why the finding is accepted".into(),
+            ));
+        }
+        let matcher = glob(entry.path.get_ref())
+            .map_err(|e| {
+                at.error(
+                    Some(entry.path.span()),
+                    format!("invalid glob `{}`: {e}", entry.path.get_ref()),
+                )
+            })?
+            .compile_matcher();
+        ignores.push(ConfigIgnore {
+            path: entry.path.into_inner(),
+            matcher,
+            rule,
+            sid: entry.sid,
+            reason,
+            span,
+        });
+    }
+    Ok(ignores)
+}
+
+/// `[limits]`, over the defaults.
+fn parse_limits(raw: &RawLimits, at: &Locate) -> Result<Limits, ConfigError> {
+    let at_least_one = |value: &Spanned<u64>, key: &str| {
+        if *value.get_ref() == 0 {
+            Err(at.error(Some(value.span()), format!("`{key}` must be at least 1")))
+        } else {
+            Ok(*value.get_ref())
+        }
+    };
+    let mut limits = Limits::default();
+    if let Some(size) = &raw.max_file_size {
+        limits.max_file_size = at_least_one(size, "max-file-size")?;
+    }
+    if let Some(documents) = &raw.max_documents_per_file {
+        limits.max_documents_per_file =
+            usize::try_from(at_least_one(documents, "max-documents-per-file")?)
+                .unwrap_or(usize::MAX);
+    }
+    if let Some(findings) = raw.max_findings_per_file {
+        limits.max_findings_per_file = usize::try_from(findings).unwrap_or(usize::MAX);
+    }
+    Ok(limits)
+}
+
 /// IAM-free globs: `*` stays within a directory, `**` crosses them, as in `.gitignore`.
 fn glob(pattern: &str) -> Result<Glob, globset::Error> {
     // `dir/` means the directory, as in `.gitignore`; its files are excluded through it.
@@ -474,7 +593,7 @@ fn explain_toml_error(message: &str) -> String {
     if let Some(rest) = message.strip_prefix("unknown field `")
         && let Some((name, _)) = rest.split_once('`')
     {
-        let hint = did_you_mean_hint(name, KNOWN_KEYS.iter().copied());
+        let hint = did_you_mean_hint(name, known_keys());
         return format!(
             "unknown key `{name}`{hint}; `iamlint init` writes every key with comments"
         );
@@ -628,6 +747,136 @@ mod tests {
         assert_eq!(config.ignores.len(), 1);
         assert_eq!(config.settings.forbidden_actions.len(), 1);
         assert_eq!(config.settings.trust.allowed_accounts, ["123456789012"]);
+    }
+
+    #[test]
+    fn known_keys_are_the_options() {
+        let mut keys: Vec<&str> = known_keys().collect();
+        keys.sort_unstable();
+        keys.dedup();
+        // The 17 keys of the hand-written list this replaced; a new option adds itself to
+        // `known_keys()` and must be added here, and to `default_file()` (next test).
+        let mut expected = vec![
+            "fail-on",
+            "exclude",
+            "rules",
+            "trust",
+            "forbidden-actions",
+            "ignore",
+            "allowed-accounts",
+            "allowed-oidc-subjects",
+            "actions",
+            "reason",
+            "path",
+            "rule",
+            "sid",
+            "limits",
+            "max-file-size",
+            "max-documents-per-file",
+            "max-findings-per-file",
+        ];
+        expected.sort_unstable();
+        assert_eq!(keys, expected);
+    }
+
+    /// The keys `default_file()` shows under each table header (`""` before the first one),
+    /// commented out or not.
+    fn default_file_sections() -> BTreeMap<String, Vec<String>> {
+        let mut sections = BTreeMap::<String, Vec<String>>::new();
+        let mut table = String::new();
+        sections.insert(table.clone(), Vec::new());
+        for line in default_file().lines() {
+            let line = line.strip_prefix("# ").unwrap_or(line);
+            if let Some(header) = line.strip_prefix('[') {
+                table = header.trim_matches(['[', ']']).to_string();
+                sections.entry(table.clone()).or_default();
+            } else if let Some((key, _)) = line.split_once(" = ")
+                && !key.contains(' ')
+            {
+                sections.get_mut(&table).unwrap().push(key.to_string());
+            }
+        }
+        sections
+    }
+
+    #[test]
+    fn the_default_file_shows_every_key_in_its_table() {
+        let sections = default_file_sections();
+        let set = |keys: &[&str]| keys.iter().map(|k| k.to_string()).collect::<Vec<_>>();
+        let sorted = |mut keys: Vec<String>| {
+            keys.sort_unstable();
+            keys
+        };
+        // Top level: the plain keys, then one header per table.
+        let top: Vec<String> = sections[""]
+            .iter()
+            .cloned()
+            .chain(sections.keys().filter(|k| !k.is_empty()).cloned())
+            .collect();
+        assert_eq!(sorted(top), sorted(set(table_keys::<RawConfig>())));
+        for (table, keys) in [
+            ("trust", table_keys::<RawTrust>()),
+            ("forbidden-actions", table_keys::<RawForbidden>()),
+            ("ignore", table_keys::<RawIgnore>()),
+            ("limits", table_keys::<RawLimits>()),
+        ] {
+            assert_eq!(
+                sorted(sections[table].clone()),
+                sorted(set(keys)),
+                "[{table}]"
+            );
+        }
+        // Every key of the generated list is there, as `key = ` or as a table header.
+        let text = default_file();
+        for key in known_keys() {
+            assert!(
+                text.contains(&format!("{key} = "))
+                    || text.contains(&format!("[{key}]"))
+                    || text.contains(&format!("[[{key}]]")),
+                "`{key}` missing from default_file()"
+            );
+        }
+    }
+
+    #[test]
+    fn unknown_keys_in_every_table_get_the_same_hint() {
+        for (text, expected) in [
+            (
+                "fial-on = 1\n",
+                "1:1: unknown key `fial-on` (did you mean `fail-on`?)",
+            ),
+            (
+                "[trust]\nallowed-acounts = []\n",
+                "2:1: unknown key `allowed-acounts` (did you mean `allowed-accounts`?)",
+            ),
+            (
+                "[limits]\nmax-file-sise = 1\n",
+                "2:1: unknown key `max-file-sise` (did you mean `max-file-size`?)",
+            ),
+            (
+                "[[ignore]]\npath = \"a\"\nrule = \"admin-access\"\nreson = \"x\"\n",
+                "unknown key `reson` (did you mean `reason`?)",
+            ),
+            (
+                "[[forbidden-actions]]\naction = []\n",
+                "unknown key `action` (did you mean `actions`?)",
+            ),
+            (
+                "limit = 1\n",
+                "1:1: unknown key `limit` (did you mean `limits`?)",
+            ),
+            (
+                "[trust]\nsids = 1\n",
+                "2:1: unknown key `sids` (did you mean `sid`?)",
+            ),
+            (
+                "zzzzzzzz = 1\n",
+                "1:1: unknown key `zzzzzzzz`; `iamlint init`",
+            ),
+        ] {
+            let message = error_of(text);
+            assert!(message.contains(expected), "{text:?}: {message}");
+        }
     }
 
     #[test]
