@@ -4,15 +4,13 @@
 //! the source text of every leaf value (so an off-by-one span shows), and the findings of all
 //! rules.
 
-mod support;
-
+use crate::support::documents::render;
 use std::path::Path;
-use support::documents::render;
 
 #[test]
 fn templates() {
     insta::glob!(
-        "../testdata/cloudformation",
+        "../../testdata/cloudformation",
         "*.{yaml,yml,json,template}",
         |path| {
             insta::assert_snapshot!(render(path));

@@ -1,7 +1,7 @@
 //! Every rule against its fixtures in `testdata/rules/<rule-id>/`: `pass*` files must give
 //! no finding of that rule, `fail*` files at least one, snapshotted with the underlined text.
 
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 
@@ -19,20 +19,17 @@ fn run_fixture(path: &Path) -> String {
         iamlint::rules::find(&rule).is_some(),
         "testdata/rules/{rule} does not name a rule"
     );
-    // Run from the repository root so snapshot paths do not depend on the checkout location.
-    std::env::set_current_dir(support::root()).unwrap();
-    let relative = support::relative(path);
     // Run every rule, as a default run does, and keep this one's findings: a suppression is
     // judged unused only when its rule ran, and `wildcard-resource` leaves out what the other
     // security rules report.
-    let mut run = support::check(&[relative], &[]);
+    let mut run = support::check(&[path.to_path_buf()], &[]);
     run.findings.retain(|finding| finding.rule == rule);
     support::render(&run)
 }
 
 #[test]
 fn fail_fixtures_fire() {
-    insta::glob!("../testdata/rules", "*/fail*", |path| {
+    insta::glob!("../../testdata/rules", "*/fail*", |path| {
         let rendered = run_fixture(path);
         assert!(
             rendered.contains(&format!("[{}]", rule_of(path))),
@@ -45,7 +42,7 @@ fn fail_fixtures_fire() {
 
 #[test]
 fn pass_fixtures_stay_quiet() {
-    insta::glob!("../testdata/rules", "*/pass*", |path| {
+    insta::glob!("../../testdata/rules", "*/pass*", |path| {
         let rendered = run_fixture(path);
         assert!(
             rendered.is_empty(),

@@ -2,10 +2,8 @@
 //! module, and every document it writes is shown with its origin, kind, attachments, notes,
 //! the source text of every leaf (so an off-by-one span shows) and the findings of all rules.
 
-mod support;
-
+use crate::support::documents::render;
 use std::path::Path;
-use support::documents::render;
 
 #[test]
 fn modules() {

@@ -1,7 +1,7 @@
 //! Configuration, suppressions and baselines through the built binary, in scratch
 //! repositories (each with a `.git` directory, where configuration discovery stops).
 
-mod support;
+use crate::support;
 
 use predicates::prelude::*;
 use serde_json::Value;

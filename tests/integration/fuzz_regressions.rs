@@ -2,7 +2,7 @@
 //! checked to the end, in every format, within seconds, without a panic. The file's name
 //! says which form of input it is (`.yaml` template, `.tf` module, `.json` policy).
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 

@@ -1,7 +1,7 @@
 //! SARIF output against the official SARIF 2.1.0 schema (vendored in testdata/sarif), and the
 //! properties GitHub code scanning relies on.
 
-mod support;
+use crate::support;
 
 fn sarif_of(args: &[&str]) -> serde_json::Value {
     let output = support::iamlint()

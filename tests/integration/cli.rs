@@ -3,9 +3,7 @@
 use predicates::prelude::*;
 use std::path::Path;
 
-mod support;
-
-use support::iamlint;
+use crate::support::iamlint;
 
 fn stdout_of(args: &[&str]) -> String {
     let output = iamlint().args(args).output().unwrap();

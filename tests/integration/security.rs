@@ -1,7 +1,7 @@
 //! The security rules over the code bases in `testdata/security/`, per document and per
 //! principal: every finding snapshotted with its underlined text and related labels.
 
-mod support;
+use crate::support;
 
 const SECURITY_RULES: &[&str] = &[
     "passrole-unscoped",
@@ -25,8 +25,7 @@ const SECURITY_RULES: &[&str] = &[
 /// One snapshot per code base (a directory: Terraform modules span files).
 #[test]
 fn code_bases() {
-    std::env::set_current_dir(support::root()).unwrap();
-    let mut dirs: Vec<_> = std::fs::read_dir("testdata/security")
+    let mut dirs: Vec<_> = std::fs::read_dir(support::root().join("testdata/security"))
         .unwrap()
         .map(|entry| entry.unwrap().path())
         .filter(|path| path.is_dir())
@@ -42,7 +41,6 @@ fn code_bases() {
 /// CloudFormation logical ids belong to their template: two stacks' `BuildRole` are two roles.
 #[test]
 fn logical_ids_do_not_join_across_templates() {
-    std::env::set_current_dir(support::root()).unwrap();
     let run = support::check(
         &["testdata/security/separate-templates".into()],
         &["privilege-escalation"],

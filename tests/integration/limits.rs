@@ -3,7 +3,7 @@
 //! in `[limits]`. Nesting depth and the YAML alias budget are tested with their parsers
 //! (tests/cli.rs, tests/terraform_cli.rs, tests/cloudformation_cli.rs).
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 

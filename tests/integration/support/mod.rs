@@ -23,12 +23,18 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Runs the engine on `paths` with only `rules` enabled (all when empty), with the
-/// `iamlint.toml` the CLI would find for them (a rule's fixture directory may hold one).
+/// Runs the engine on `paths` (relative to the repository root, or absolute) with only
+/// `rules` enabled (all when empty), with the `iamlint.toml` the CLI would find for them (a
+/// rule's fixture directory may hold one).
+///
+/// The engine is given absolute paths, so the tests do not depend on the process's working
+/// directory (and never change it: all integration tests share one process); [`render`]
+/// shows them relative to the repository root again.
 pub fn check(paths: &[PathBuf], rules: &[&str]) -> RunOutput {
-    let config = iamlint::config::Config::discover(paths, None).unwrap();
+    let paths: Vec<PathBuf> = paths.iter().map(|path| root().join(path)).collect();
+    let config = iamlint::config::Config::discover(&paths, None).unwrap();
     engine::run(&CheckOptions {
-        paths: paths.to_vec(),
+        paths,
         jobs: Some(1),
         rules: RuleSelection {
             select: rules.iter().map(|r| r.to_string()).collect(),
@@ -67,7 +73,8 @@ pub fn render(run: &RunOutput) -> String {
     for error in &run.errors {
         writeln!(out, "error: {}: {}", error.path, error.message).unwrap();
     }
-    out
+    // Paths relative to the repository root, wherever the checkout is.
+    out.replace(&format!("{}/", root().display()), "")
 }
 
 fn underline(out: &mut String, run: &RunOutput, span: iamlint::source::Span, mark: char) {
