@@ -7,15 +7,28 @@
 use crate::support::documents::render;
 use std::path::Path;
 
+/// One snapshot per template, beside it in `testdata/cloudformation/snapshots/`.
 #[test]
 fn templates() {
-    insta::glob!(
-        "../../testdata/cloudformation",
-        "*.{yaml,yml,json,template}",
-        |path| {
-            insta::assert_snapshot!(render(path));
-        }
-    );
+    let dir = crate::support::root().join("testdata/cloudformation");
+    let mut templates: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| {
+            path.is_file()
+                && path.extension().is_some_and(|ext| {
+                    ["yaml", "yml", "json", "template"]
+                        .iter()
+                        .any(|e| ext == *e)
+                })
+        })
+        .collect();
+    templates.sort();
+    assert!(templates.len() >= 11);
+    for path in &templates {
+        crate::support::assert_snapshot_beside!(path, &render(path));
+    }
+    crate::support::assert_no_stale_snapshots(&dir, &templates);
 }
 
 /// Truncations and single-character insertions of every template never panic the extractor.
@@ -27,6 +40,9 @@ fn mutated_templates_never_panic() {
     let mut runs = 0;
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
+        if !path.is_file() {
+            continue; // snapshots/
+        }
         let text = std::fs::read_to_string(&path).unwrap();
         let boundaries: Vec<usize> = text
             .char_indices()

@@ -1,7 +1,7 @@
 //! The limits that bound what one file may cost (README "Limits"): file size, documents per
 //! file, findings per file in the human format, `Fn::ForEach` expansion, and invalid values
 //! in `[limits]`. Nesting depth and the YAML alias budget are tested with their parsers
-//! (tests/cli.rs, tests/terraform_cli.rs, tests/cloudformation_cli.rs).
+//! (cli.rs, terraform_cli.rs, cloudformation_cli.rs).
 
 use crate::support;
 

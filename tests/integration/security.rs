@@ -22,20 +22,22 @@ const SECURITY_RULES: &[&str] = &[
     "confused-deputy",
 ];
 
-/// One snapshot per code base (a directory: Terraform modules span files).
+/// One snapshot per code base (a directory: Terraform modules span files), in
+/// `testdata/security/snapshots/<code base>.snap`.
 #[test]
 fn code_bases() {
-    let mut dirs: Vec<_> = std::fs::read_dir(support::root().join("testdata/security"))
+    let root = support::root().join("testdata/security");
+    let mut dirs: Vec<_> = std::fs::read_dir(&root)
         .unwrap()
         .map(|entry| entry.unwrap().path())
-        .filter(|path| path.is_dir())
+        .filter(|path| path.is_dir() && !path.ends_with("snapshots"))
         .collect();
     dirs.sort();
-    for dir in dirs {
-        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
-        let run = support::check(&[dir], SECURITY_RULES);
-        insta::assert_snapshot!(name, support::render(&run));
+    for dir in &dirs {
+        let run = support::check(std::slice::from_ref(dir), SECURITY_RULES);
+        support::assert_snapshot_beside!(dir, &support::render(&run));
     }
+    support::assert_no_stale_snapshots(&root, &dirs);
 }
 
 /// CloudFormation logical ids belong to their template: two stacks' `BuildRole` are two roles.

@@ -100,3 +100,40 @@ fn underline(out: &mut String, run: &RunOutput, span: iamlint::source::Span, mar
 pub fn relative(path: &Path) -> PathBuf {
     path.strip_prefix(root()).unwrap_or(path).to_path_buf()
 }
+
+/// Asserts `rendered` against the snapshot of `input` (an absolute path to a file or a
+/// directory), kept beside it: `<parent>/snapshots/<file name>.snap`, so a fixture and what
+/// it gives are reviewed together. A macro, so the snapshot's `source` is the calling test.
+macro_rules! assert_snapshot_beside {
+    ($input:expr, $rendered:expr) => {{
+        let input: &std::path::Path = $input;
+        assert!(input.is_absolute(), "{} is not absolute", input.display());
+        let name = input.file_name().unwrap().to_str().unwrap();
+        insta::with_settings!({
+            snapshot_path => input.parent().unwrap().join("snapshots"),
+            prepend_module_to_snapshot => false,
+            input_file => input,
+            omit_expression => true,
+        }, {
+            insta::assert_snapshot!(name, $rendered);
+        });
+    }};
+}
+pub(crate) use assert_snapshot_beside;
+
+/// Every file of `dir/snapshots/` is the snapshot of one of `inputs` (paths in `dir`): none is
+/// left behind by a renamed or removed input.
+pub fn assert_no_stale_snapshots(dir: &Path, inputs: &[PathBuf]) {
+    let Ok(files) = std::fs::read_dir(dir.join("snapshots")) else {
+        return;
+    };
+    for file in files {
+        let name = file.unwrap().file_name().into_string().unwrap();
+        let input = name.strip_suffix(".snap").map(|input| dir.join(input));
+        assert!(
+            input.is_some_and(|input| inputs.contains(&input)),
+            "{}/snapshots/{name} is not the snapshot of an input",
+            relative(dir).display()
+        );
+    }
+}
