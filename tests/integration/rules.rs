@@ -3,7 +3,8 @@
 //! beside the fixture (`testdata/rules/<rule-id>/snapshots/<fixture>.snap`).
 //!
 //! One test per rule, named after it: `cargo test wildcard_resource` runs the fixtures of
-//! `wildcard-resource` (`rules::wildcard_resource`).
+//! `wildcard-resource` (`rules::wildcard_resource`) and the examples of its documentation
+//! (`rules::doc_examples::wildcard_resource`, see `rule_docs.rs`).
 
 use crate::support;
 
@@ -72,8 +73,8 @@ fn check_fixtures(rule: &str) {
     }
 }
 
-/// One test of the fixtures per rule, named after the rule id in snake case, and `NAMED`,
-/// the ids they cover.
+/// One test of the fixtures and one of the documentation's examples per rule, named after
+/// the rule id in snake case, and `NAMED`, the ids they cover.
 macro_rules! rule_tests {
     ($($name:ident),* $(,)?) => {
         $(
@@ -82,6 +83,15 @@ macro_rules! rule_tests {
                 check_fixtures(&stringify!($name).replace('_', "-"));
             }
         )*
+
+        mod doc_examples {
+            $(
+                #[test]
+                fn $name() {
+                    crate::rule_docs::check_examples(&stringify!($name).replace('_', "-"));
+                }
+            )*
+        }
 
         const NAMED: &[&str] = &[$(stringify!($name)),*];
     };
