@@ -3,7 +3,7 @@
 use predicates::prelude::*;
 use std::path::Path;
 
-use crate::support::iamlint;
+use crate::support::{self, iamlint};
 
 fn stdout_of(args: &[&str]) -> String {
     let output = iamlint().args(args).output().unwrap();
@@ -137,7 +137,11 @@ fn wildcard_resource_leaves_writes_to_write_without_constraints_unless_it_is_off
     );
     // Turned off in the configuration, the same.
     let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(fixture, dir.path().join("policy.json")).unwrap();
+    std::fs::copy(
+        support::root().join(fixture),
+        dir.path().join("policy.json"),
+    )
+    .unwrap();
     std::fs::write(
         dir.path().join("iamlint.toml"),
         "[rules]\nwrite-without-constraints = \"off\"\n",

@@ -4,9 +4,12 @@
 use assert_cmd::Command;
 use std::time::{Duration, Instant};
 
+/// The built binary, run from the repository root (paths below are relative to it).
 fn iamlint() -> Command {
     let mut command = Command::cargo_bin("iamlint").unwrap();
-    command.env("NO_COLOR", "1");
+    command
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1");
     command
 }
 
