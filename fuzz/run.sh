@@ -39,7 +39,7 @@ seed() {
 seed_check() {
     local corpus=corpus/check file
     mkdir -p "$corpus"
-    find "$testdata" -type f -size -64k -print0 |
+    find "$testdata" -type f ! -name '*.snap' -size -64k -print0 |
         while IFS= read -r -d '' file; do
             local seed
             seed="$corpus/seed-$(printf '%s' "$file" | cksum | cut -d' ' -f1)"

@@ -19,13 +19,17 @@ declare_rule! {
     ///
     /// ## Example
     /// ```json
-    /// {"Effect": "Allow", "Action": "*", "Resource": "*"}
+    /// {"Version": "2012-10-17", "Statement": [
+    ///   {"Effect": "Allow", "Action": "*", "Resource": "*"}
+    /// ]}
     /// ```
     ///
     /// ## Use instead
     /// Grant the actions the workload calls, on the resources it uses:
     /// ```json
-    /// {"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"], "Resource": "arn:aws:s3:::build-artifacts/*"}
+    /// {"Version": "2012-10-17", "Statement": [
+    ///   {"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"], "Resource": "arn:aws:s3:::build-artifacts/*"}
+    /// ]}
     /// ```
     ///
     /// ## References

@@ -18,12 +18,16 @@ declare_rule! {
     ///
     /// ## Example
     /// ```json
-    /// {"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}
+    /// {"Version": "2012-10-17", "Statement": [
+    ///   {"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}
+    /// ]}
     /// ```
     ///
     /// ## Use instead
     /// ```json
-    /// {"Effect": "Allow", "Action": ["ec2:Describe*", "s3:GetObject"], "Resource": "*"}
+    /// {"Version": "2012-10-17", "Statement": [
+    ///   {"Effect": "Allow", "Action": ["ec2:Describe*", "s3:GetObject"], "Resource": "*"}
+    /// ]}
     /// ```
     ///
     /// ## References

@@ -30,14 +30,18 @@ declare_rule! {
     ///
     /// ## Example
     /// ```json
-    /// {"Condition": {"StringLike": {"aws:SourceIp": "10.0.*"},
-    ///                "StringEquals": {"aws:SourceArn": "arn:aws:sns:us-east-1:123456789012:alerts"}}}
+    /// {"Version": "2012-10-17", "Statement": [
+    ///   {"Condition": {"StringLike": {"aws:SourceIp": "10.0.*"},
+    ///                  "StringEquals": {"aws:SourceArn": "arn:aws:sns:us-east-1:123456789012:alerts"}}}
+    /// ]}
     /// ```
     ///
     /// ## Use instead
     /// ```json
-    /// {"Condition": {"IpAddress": {"aws:SourceIp": "10.0.0.0/16"},
-    ///                "ArnEquals": {"aws:SourceArn": "arn:aws:sns:us-east-1:123456789012:alerts"}}}
+    /// {"Version": "2012-10-17", "Statement": [
+    ///   {"Condition": {"IpAddress": {"aws:SourceIp": "10.0.0.0/16"},
+    ///                  "ArnEquals": {"aws:SourceArn": "arn:aws:sns:us-east-1:123456789012:alerts"}}}
+    /// ]}
     /// ```
     ///
     /// ## References

@@ -22,12 +22,16 @@ declare_rule! {
     ///
     /// ## Example
     /// ```json
-    /// {"Condition": {"IpAddress": {"aws:SourceIp": "10.0.0.0/33"}, "Bool": {"aws:SecureTransport": "yes"}}}
+    /// {"Version": "2012-10-17", "Statement": [
+    ///   {"Condition": {"IpAddress": {"aws:SourceIp": "10.0.0.0/33"}, "Bool": {"aws:SecureTransport": "yes"}}}
+    /// ]}
     /// ```
     ///
     /// ## Use instead
     /// ```json
-    /// {"Condition": {"IpAddress": {"aws:SourceIp": "10.0.0.0/16"}, "Bool": {"aws:SecureTransport": "true"}}}
+    /// {"Version": "2012-10-17", "Statement": [
+    ///   {"Condition": {"IpAddress": {"aws:SourceIp": "10.0.0.0/16"}, "Bool": {"aws:SecureTransport": "true"}}}
+    /// ]}
     /// ```
     ///
     /// ## References

@@ -21,16 +21,20 @@ declare_rule! {
     ///
     /// ## Example
     /// ```json
-    /// {"Effect": "Allow", "Principal": {"Service": "s3.amazonaws.com"}, "Action": "sns:Publish",
-    ///  "Resource": "arn:aws:sns:eu-west-1:123456789012:uploads"}
+    /// {"Version": "2012-10-17", "Statement": [
+    ///   {"Effect": "Allow", "Principal": {"Service": "s3.amazonaws.com"}, "Action": "sns:Publish",
+    ///    "Resource": "arn:aws:sns:eu-west-1:123456789012:uploads"}
+    /// ]}
     /// ```
     ///
     /// ## Use instead
     /// ```json
-    /// {"Effect": "Allow", "Principal": {"Service": "s3.amazonaws.com"}, "Action": "sns:Publish",
-    ///  "Resource": "arn:aws:sns:eu-west-1:123456789012:uploads",
-    ///  "Condition": {"ArnLike": {"aws:SourceArn": "arn:aws:s3:::uploads-bucket"},
-    ///                "StringEquals": {"aws:SourceAccount": "123456789012"}}}
+    /// {"Version": "2012-10-17", "Statement": [
+    ///   {"Effect": "Allow", "Principal": {"Service": "s3.amazonaws.com"}, "Action": "sns:Publish",
+    ///    "Resource": "arn:aws:sns:eu-west-1:123456789012:uploads",
+    ///    "Condition": {"ArnLike": {"aws:SourceArn": "arn:aws:s3:::uploads-bucket"},
+    ///                  "StringEquals": {"aws:SourceAccount": "123456789012"}}}
+    /// ]}
     /// ```
     ///
     /// ## References

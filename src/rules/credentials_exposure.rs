@@ -23,13 +23,17 @@ declare_rule! {
     ///
     /// ## Example
     /// ```json
-    /// {"Effect": "Allow", "Action": "iam:CreateAccessKey", "Resource": "*"}
+    /// {"Version": "2012-10-17", "Statement": [
+    ///   {"Effect": "Allow", "Action": "iam:CreateAccessKey", "Resource": "*"}
+    /// ]}
     /// ```
     ///
     /// ## Use instead
     /// Let users manage only their own credentials:
     /// ```json
-    /// {"Effect": "Allow", "Action": "iam:CreateAccessKey", "Resource": "arn:aws:iam::123456789012:user/${aws:username}"}
+    /// {"Version": "2012-10-17", "Statement": [
+    ///   {"Effect": "Allow", "Action": "iam:CreateAccessKey", "Resource": "arn:aws:iam::123456789012:user/${aws:username}"}
+    /// ]}
     /// ```
     ///
     /// ## References

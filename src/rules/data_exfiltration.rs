@@ -21,13 +21,17 @@ declare_rule! {
     ///
     /// ## Example
     /// ```json
-    /// {"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": "*"}
+    /// {"Version": "2012-10-17", "Statement": [
+    ///   {"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": "*"}
+    /// ]}
     /// ```
     ///
     /// ## Use instead
     /// ```json
-    /// {"Effect": "Allow", "Action": "secretsmanager:GetSecretValue",
-    ///  "Resource": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:app/db-*"}
+    /// {"Version": "2012-10-17", "Statement": [
+    ///   {"Effect": "Allow", "Action": "secretsmanager:GetSecretValue",
+    ///    "Resource": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:app/db-*"}
+    /// ]}
     /// ```
     ///
     /// ## References

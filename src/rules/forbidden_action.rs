@@ -27,12 +27,16 @@ declare_rule! {
     /// actions = ["iam:CreateAccessKey"]
     /// ```
     /// ```json
-    /// {"Effect": "Allow", "Action": "iam:Create*", "Resource": "*"}
+    /// {"Version": "2012-10-17", "Statement": [
+    ///   {"Effect": "Allow", "Action": "iam:Create*", "Resource": "*"}
+    /// ]}
     /// ```
     ///
     /// ## Use instead
     /// ```json
-    /// {"Effect": "Allow", "Action": ["iam:CreateRole", "iam:CreatePolicy"], "Resource": "*"}
+    /// {"Version": "2012-10-17", "Statement": [
+    ///   {"Effect": "Allow", "Action": ["iam:CreateRole", "iam:CreatePolicy"], "Resource": "*"}
+    /// ]}
     /// ```
     ///
     /// ## References

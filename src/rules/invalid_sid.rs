@@ -17,12 +17,16 @@ declare_rule! {
     ///
     /// ## Example
     /// ```json
-    /// {"Sid": "read-only access", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}
+    /// {"Version": "2012-10-17", "Statement": [
+    ///   {"Sid": "read-only access", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}
+    /// ]}
     /// ```
     ///
     /// ## Use instead
     /// ```json
-    /// {"Sid": "ReadOnlyAccess", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}
+    /// {"Version": "2012-10-17", "Statement": [
+    ///   {"Sid": "ReadOnlyAccess", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}
+    /// ]}
     /// ```
     ///
     /// ## References

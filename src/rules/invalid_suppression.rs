@@ -16,12 +16,30 @@ declare_rule! {
     ///
     /// ## Example
     /// ```yaml
-    /// Action: "*"  # iamlint: ignore[admin-access]
+    /// Resources:
+    ///   BreakGlassPolicy:
+    ///     Type: AWS::IAM::ManagedPolicy
+    ///     Properties:
+    ///       PolicyDocument:
+    ///         Version: "2012-10-17"
+    ///         Statement:
+    ///           - Effect: Allow
+    ///             Action: "*"  # iamlint: ignore[admin-access]
+    ///             Resource: "*"
     /// ```
     ///
     /// ## Use instead
     /// ```yaml
-    /// Action: "*"  # iamlint: ignore[admin-access] break-glass role, reviewed by security
+    /// Resources:
+    ///   BreakGlassPolicy:
+    ///     Type: AWS::IAM::ManagedPolicy
+    ///     Properties:
+    ///       PolicyDocument:
+    ///         Version: "2012-10-17"
+    ///         Statement:
+    ///           - Effect: Allow
+    ///             Action: "*"  # iamlint: ignore[admin-access] break-glass role, reviewed by security
+    ///             Resource: "*"
     /// ```
     ///
     /// ## References

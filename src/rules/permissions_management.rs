@@ -21,14 +21,18 @@ declare_rule! {
     ///
     /// ## Example
     /// ```json
-    /// {"Effect": "Allow", "Action": "iam:AttachRolePolicy", "Resource": "*"}
+    /// {"Version": "2012-10-17", "Statement": [
+    ///   {"Effect": "Allow", "Action": "iam:AttachRolePolicy", "Resource": "*"}
+    /// ]}
     /// ```
     ///
     /// ## Use instead
     /// Name the roles, and cap what may be attached:
     /// ```json
-    /// {"Effect": "Allow", "Action": "iam:AttachRolePolicy", "Resource": "arn:aws:iam::123456789012:role/app/*",
-    ///  "Condition": {"ArnEquals": {"iam:PolicyARN": "arn:aws:iam::123456789012:policy/app-read"}}}
+    /// {"Version": "2012-10-17", "Statement": [
+    ///   {"Effect": "Allow", "Action": "iam:AttachRolePolicy", "Resource": "arn:aws:iam::123456789012:role/app/*",
+    ///    "Condition": {"ArnEquals": {"iam:PolicyARN": "arn:aws:iam::123456789012:policy/app-read"}}}
+    /// ]}
     /// ```
     ///
     /// ## References

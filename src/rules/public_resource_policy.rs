@@ -20,13 +20,17 @@ declare_rule! {
     ///
     /// ## Example
     /// ```json
-    /// {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::reports/*"}
+    /// {"Version": "2012-10-17", "Statement": [
+    ///   {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::reports/*"}
+    /// ]}
     /// ```
     ///
     /// ## Use instead
     /// ```json
-    /// {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::reports/*",
-    ///  "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}}
+    /// {"Version": "2012-10-17", "Statement": [
+    ///   {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::reports/*",
+    ///    "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}}
+    /// ]}
     /// ```
     ///
     /// ## References

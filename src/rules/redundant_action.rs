@@ -23,12 +23,16 @@ declare_rule! {
     ///
     /// ## Example
     /// ```json
-    /// {"Effect": "Allow", "Action": ["s3:Get*", "s3:GetObject", "s3:GetObjectTagging"], "Resource": "arn:aws:s3:::reports/*"}
+    /// {"Version": "2012-10-17", "Statement": [
+    ///   {"Effect": "Allow", "Action": ["s3:Get*", "s3:GetObject", "s3:GetObjectTagging"], "Resource": "arn:aws:s3:::reports/*"}
+    /// ]}
     /// ```
     ///
     /// ## Use instead
     /// ```json
-    /// {"Effect": "Allow", "Action": "s3:Get*", "Resource": "arn:aws:s3:::reports/*"}
+    /// {"Version": "2012-10-17", "Statement": [
+    ///   {"Effect": "Allow", "Action": "s3:Get*", "Resource": "arn:aws:s3:::reports/*"}
+    /// ]}
     /// ```
     ///
     /// ## References

@@ -19,14 +19,18 @@ declare_rule! {
     ///
     /// ## Example
     /// ```json
-    /// {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::999988887777:role/etl"}, "Action": "s3:*",
-    ///  "Resource": ["arn:aws:s3:::exports", "arn:aws:s3:::exports/*"]}
+    /// {"Version": "2012-10-17", "Statement": [
+    ///   {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::999988887777:role/etl"}, "Action": "s3:*",
+    ///    "Resource": ["arn:aws:s3:::exports", "arn:aws:s3:::exports/*"]}
+    /// ]}
     /// ```
     ///
     /// ## Use instead
     /// ```json
-    /// {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::999988887777:role/etl"}, "Action": ["s3:GetObject", "s3:ListBucket"],
-    ///  "Resource": ["arn:aws:s3:::exports", "arn:aws:s3:::exports/*"]}
+    /// {"Version": "2012-10-17", "Statement": [
+    ///   {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::999988887777:role/etl"}, "Action": ["s3:GetObject", "s3:ListBucket"],
+    ///    "Resource": ["arn:aws:s3:::exports", "arn:aws:s3:::exports/*"]}
+    /// ]}
     /// ```
     ///
     /// ## References

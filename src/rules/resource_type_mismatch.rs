@@ -28,12 +28,16 @@ declare_rule! {
     ///
     /// ## Example
     /// ```json
-    /// {"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"], "Resource": "arn:aws:s3:::reports"}
+    /// {"Version": "2012-10-17", "Statement": [
+    ///   {"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"], "Resource": "arn:aws:s3:::reports"}
+    /// ]}
     /// ```
     ///
     /// ## Use instead
     /// ```json
-    /// {"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"], "Resource": "arn:aws:s3:::reports/*"}
+    /// {"Version": "2012-10-17", "Statement": [
+    ///   {"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"], "Resource": "arn:aws:s3:::reports/*"}
+    /// ]}
     /// ```
     ///
     /// ## References

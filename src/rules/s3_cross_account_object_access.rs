@@ -38,15 +38,19 @@ declare_rule! {
     ///
     /// ## Example
     /// ```json
-    /// {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::999988887777:root"},
-    ///  "Action": ["s3:GetObject", "s3:PutObject"], "Resource": "arn:aws:s3:::reports/*"}
+    /// {"Version": "2012-10-17", "Statement": [
+    ///   {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::999988887777:root"},
+    ///    "Action": ["s3:GetObject", "s3:PutObject"], "Resource": "arn:aws:s3:::reports/*"}
+    /// ]}
     /// ```
     ///
     /// ## Use instead
     /// ```json
-    /// {"Effect": "Allow", "Principal": {"AWS": "*"},
-    ///  "Action": "s3:GetObject", "Resource": "arn:aws:s3:::reports/*",
-    ///  "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}}
+    /// {"Version": "2012-10-17", "Statement": [
+    ///   {"Effect": "Allow", "Principal": {"AWS": "*"},
+    ///    "Action": "s3:GetObject", "Resource": "arn:aws:s3:::reports/*",
+    ///    "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}}
+    /// ]}
     /// ```
     /// or list the partner account in `[trust] allowed-accounts` once it is reviewed.
     ///

@@ -30,16 +30,20 @@ declare_rule! {
     ///
     /// ## Example
     /// ```json
-    /// [{"Effect": "Allow", "Action": "ec2:TerminateInstances", "Resource": "*",
-    ///   "Condition": {"StringEquals": {"ec2:ResourceTag/team": "web"}}},
-    ///  {"Effect": "Allow", "Action": "ec2:CreateTags", "Resource": "*"}]
+    /// {"Version": "2012-10-17", "Statement": [
+    ///   {"Effect": "Allow", "Action": "ec2:TerminateInstances", "Resource": "*",
+    ///    "Condition": {"StringEquals": {"ec2:ResourceTag/team": "web"}}},
+    ///   {"Effect": "Allow", "Action": "ec2:CreateTags", "Resource": "*"}
+    /// ]}
     /// ```
     ///
     /// ## Use instead
     /// Allow tagging only at creation, or never of the gate's key:
     /// ```json
-    /// {"Effect": "Allow", "Action": "ec2:CreateTags", "Resource": "*",
-    ///  "Condition": {"StringEquals": {"ec2:CreateAction": "RunInstances"}}}
+    /// {"Version": "2012-10-17", "Statement": [
+    ///   {"Effect": "Allow", "Action": "ec2:CreateTags", "Resource": "*",
+    ///    "Condition": {"StringEquals": {"ec2:CreateAction": "RunInstances"}}}
+    /// ]}
     /// ```
     ///
     /// ## References

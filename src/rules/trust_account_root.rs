@@ -21,12 +21,16 @@ declare_rule! {
     ///
     /// ## Example
     /// ```json
-    /// {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "sts:AssumeRole"}
+    /// {"Version": "2012-10-17", "Statement": [
+    ///   {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "sts:AssumeRole"}
+    /// ]}
     /// ```
     ///
     /// ## Use instead
     /// ```json
-    /// {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:role/deployer"}, "Action": "sts:AssumeRole"}
+    /// {"Version": "2012-10-17", "Statement": [
+    ///   {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:role/deployer"}, "Action": "sts:AssumeRole"}
+    /// ]}
     /// ```
     ///
     /// ## References

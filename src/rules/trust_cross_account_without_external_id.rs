@@ -20,13 +20,17 @@ declare_rule! {
     ///
     /// ## Example
     /// ```json
-    /// {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::999988887777:root"}, "Action": "sts:AssumeRole"}
+    /// {"Version": "2012-10-17", "Statement": [
+    ///   {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::999988887777:root"}, "Action": "sts:AssumeRole"}
+    /// ]}
     /// ```
     ///
     /// ## Use instead
     /// ```json
-    /// {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::999988887777:root"}, "Action": "sts:AssumeRole",
-    ///  "Condition": {"StringEquals": {"sts:ExternalId": "c0ffee-customer-42"}}}
+    /// {"Version": "2012-10-17", "Statement": [
+    ///   {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::999988887777:root"}, "Action": "sts:AssumeRole",
+    ///    "Condition": {"StringEquals": {"sts:ExternalId": "c0ffee-customer-42"}}}
+    /// ]}
     /// ```
     ///
     /// ## References

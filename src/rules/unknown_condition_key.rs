@@ -29,14 +29,18 @@ declare_rule! {
     ///
     /// ## Example
     /// ```json
-    /// {"Effect": "Allow", "Action": "ec2:StartInstances", "Resource": "*",
-    ///  "Condition": {"StringEquals": {"ec2:ResourceTags/team": "web"}}}
+    /// {"Version": "2012-10-17", "Statement": [
+    ///   {"Effect": "Allow", "Action": "ec2:StartInstances", "Resource": "*",
+    ///    "Condition": {"StringEquals": {"ec2:ResourceTags/team": "web"}}}
+    /// ]}
     /// ```
     ///
     /// ## Use instead
     /// ```json
-    /// {"Effect": "Allow", "Action": "ec2:StartInstances", "Resource": "*",
-    ///  "Condition": {"StringEquals": {"ec2:ResourceTag/team": "web"}}}
+    /// {"Version": "2012-10-17", "Statement": [
+    ///   {"Effect": "Allow", "Action": "ec2:StartInstances", "Resource": "*",
+    ///    "Condition": {"StringEquals": {"ec2:ResourceTag/team": "web"}}}
+    /// ]}
     /// ```
     ///
     /// ## References

@@ -18,12 +18,16 @@ declare_rule! {
     ///
     /// ## Example
     /// ```json
-    /// {"Condition": {"StringEqual": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}}
+    /// {"Version": "2012-10-17", "Statement": [
+    ///   {"Condition": {"StringEqual": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}}
+    /// ]}
     /// ```
     ///
     /// ## Use instead
     /// ```json
-    /// {"Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}}
+    /// {"Version": "2012-10-17", "Statement": [
+    ///   {"Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}}
+    /// ]}
     /// ```
     ///
     /// ## References

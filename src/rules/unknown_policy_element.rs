@@ -19,12 +19,16 @@ declare_rule! {
     ///
     /// ## Example
     /// ```json
-    /// {"Effect": "Allow", "Actions": ["s3:GetObject"], "Resource": "*"}
+    /// {"Version": "2012-10-17", "Statement": [
+    ///   {"Effect": "Allow", "Actions": ["s3:GetObject"], "Resource": "*"}
+    /// ]}
     /// ```
     ///
     /// ## Use instead
     /// ```json
-    /// {"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": "*"}
+    /// {"Version": "2012-10-17", "Statement": [
+    ///   {"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": "*"}
+    /// ]}
     /// ```
     ///
     /// ## References

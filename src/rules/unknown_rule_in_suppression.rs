@@ -15,12 +15,30 @@ declare_rule! {
     ///
     /// ## Example
     /// ```yaml
-    /// Action: "*"  # iamlint: ignore[admin-acess] break-glass role
+    /// Resources:
+    ///   BreakGlassPolicy:
+    ///     Type: AWS::IAM::ManagedPolicy
+    ///     Properties:
+    ///       PolicyDocument:
+    ///         Version: "2012-10-17"
+    ///         Statement:
+    ///           - Effect: Allow
+    ///             Action: "*"  # iamlint: ignore[admin-acess] break-glass role
+    ///             Resource: "*"
     /// ```
     ///
     /// ## Use instead
     /// ```yaml
-    /// Action: "*"  # iamlint: ignore[admin-access] break-glass role
+    /// Resources:
+    ///   BreakGlassPolicy:
+    ///     Type: AWS::IAM::ManagedPolicy
+    ///     Properties:
+    ///       PolicyDocument:
+    ///         Version: "2012-10-17"
+    ///         Statement:
+    ///           - Effect: Allow
+    ///             Action: "*"  # iamlint: ignore[admin-access] break-glass role
+    ///             Resource: "*"
     /// ```
     ///
     /// ## References

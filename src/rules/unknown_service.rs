@@ -19,12 +19,16 @@ declare_rule! {
     ///
     /// ## Example
     /// ```json
-    /// {"Effect": "Allow", "Action": "stepfunctions:StartExecution", "Resource": "*"}
+    /// {"Version": "2012-10-17", "Statement": [
+    ///   {"Effect": "Allow", "Action": "stepfunctions:StartExecution", "Resource": "*"}
+    /// ]}
     /// ```
     ///
     /// ## Use instead
     /// ```json
-    /// {"Effect": "Allow", "Action": "states:StartExecution", "Resource": "*"}
+    /// {"Version": "2012-10-17", "Statement": [
+    ///   {"Effect": "Allow", "Action": "states:StartExecution", "Resource": "*"}
+    /// ]}
     /// ```
     ///
     /// ## References

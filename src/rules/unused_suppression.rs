@@ -21,17 +21,27 @@ declare_rule! {
     ///
     /// ## Example
     /// ```yaml
-    /// # iamlint: ignore[admin-access] break-glass role
-    /// PolicyDocument:
-    ///   Statement:
-    ///     - {Effect: Allow, Action: s3:GetObject, Resource: "arn:aws:s3:::logs/*"}
+    /// Resources:
+    ///   LogsReaderPolicy:
+    ///     Type: AWS::IAM::ManagedPolicy
+    ///     Properties:
+    ///       # iamlint: ignore[admin-access] break-glass role
+    ///       PolicyDocument:
+    ///         Version: "2012-10-17"
+    ///         Statement:
+    ///           - {Effect: Allow, Action: s3:GetObject, Resource: "arn:aws:s3:::logs/*"}
     /// ```
     ///
     /// ## Use instead
     /// ```yaml
-    /// PolicyDocument:
-    ///   Statement:
-    ///     - {Effect: Allow, Action: s3:GetObject, Resource: "arn:aws:s3:::logs/*"}
+    /// Resources:
+    ///   LogsReaderPolicy:
+    ///     Type: AWS::IAM::ManagedPolicy
+    ///     Properties:
+    ///       PolicyDocument:
+    ///         Version: "2012-10-17"
+    ///         Statement:
+    ///           - {Effect: Allow, Action: s3:GetObject, Resource: "arn:aws:s3:::logs/*"}
     /// ```
     ///
     /// ## References

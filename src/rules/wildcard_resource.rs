@@ -33,12 +33,16 @@ declare_rule! {
     ///
     /// ## Example
     /// ```json
-    /// {"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"], "Resource": "*"}
+    /// {"Version": "2012-10-17", "Statement": [
+    ///   {"Effect": "Allow", "Action": ["s3:ListBucket", "s3:GetBucketLocation"], "Resource": "*"}
+    /// ]}
     /// ```
     ///
     /// ## Use instead
     /// ```json
-    /// {"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"], "Resource": "arn:aws:s3:::build-artifacts/*"}
+    /// {"Version": "2012-10-17", "Statement": [
+    ///   {"Effect": "Allow", "Action": ["s3:ListBucket", "s3:GetBucketLocation"], "Resource": "arn:aws:s3:::build-artifacts"}
+    /// ]}
     /// ```
     ///
     /// ## References

@@ -1,0 +1,251 @@
+//! The limits that bound what one file may cost (README "Limits"): file size, documents per
+//! file, findings per file in the human format, `Fn::ForEach` expansion, and invalid values
+//! in `[limits]`. Nesting depth and the YAML alias budget are tested with their parsers
+//! (cli.rs, terraform_cli.rs, cloudformation_cli.rs).
+
+use crate::support;
+
+use std::path::Path;
+
+fn write(dir: &Path, name: &str, content: impl AsRef<[u8]>) {
+    std::fs::write(dir.join(name), content).unwrap();
+}
+
+fn run_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let output = support::iamlint()
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// A policy with `count` misspelled actions: one `unknown-action` finding each.
+fn policy_with_unknown_actions(count: usize) -> String {
+    let actions: Vec<String> = (0..count)
+        .map(|i| format!("\"s3:GetObjectNumber{i}\""))
+        .collect();
+    format!(
+        "{{\"Version\": \"2012-10-17\", \"Statement\": [{{\"Effect\": \"Allow\", \"Action\": [{}], \"Resource\": \"arn:aws:s3:::b/*\"}}]}}",
+        actions.join(",\n")
+    )
+}
+
+#[test]
+fn human_output_shows_fifty_findings_per_file_then_a_count() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "many.json", policy_with_unknown_actions(60));
+    write(dir.path(), "few.json", policy_with_unknown_actions(2));
+    let (code, stdout, _) = run_in(dir.path(), &["check", "--no-config", "."]);
+    assert_eq!(code, 1);
+    assert_eq!(stdout.matches("[unknown-action]").count(), 52, "{stdout}");
+    assert!(
+        stdout.contains(
+            "… 10 more findings in many.json not shown (--max-findings-per-file; --format compact lists every finding)"
+        ),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("more findings in few.json"), "{stdout}");
+    // The summary counts every finding, shown or not.
+    assert!(stdout.contains("found 62 errors"), "{stdout}");
+
+    let (_, all, _) = run_in(
+        dir.path(),
+        &["check", "--no-config", "--max-findings-per-file", "0", "."],
+    );
+    assert_eq!(all.matches("[unknown-action]").count(), 62);
+    assert!(!all.contains("not shown"));
+
+    // Other formats list every finding whatever the limit.
+    let (_, compact, _) = run_in(
+        dir.path(),
+        &[
+            "check",
+            "--no-config",
+            "-f",
+            "compact",
+            "--max-findings-per-file",
+            "1",
+            ".",
+        ],
+    );
+    assert_eq!(compact.lines().count(), 62);
+}
+
+#[test]
+fn the_configuration_sets_the_human_limit_and_the_flag_overrides_it() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "many.json", policy_with_unknown_actions(8));
+    write(
+        dir.path(),
+        "iamlint.toml",
+        "[limits]\nmax-findings-per-file = 3\n",
+    );
+    let (_, stdout, _) = run_in(dir.path(), &["check", "."]);
+    assert_eq!(stdout.matches("[unknown-action]").count(), 3, "{stdout}");
+    assert!(
+        stdout.contains("… 5 more findings in many.json"),
+        "{stdout}"
+    );
+    let (_, stdout, _) = run_in(dir.path(), &["check", "--max-findings-per-file", "7", "."]);
+    assert_eq!(stdout.matches("[unknown-action]").count(), 7, "{stdout}");
+    assert!(stdout.contains("… 1 more finding in many.json"), "{stdout}");
+}
+
+#[test]
+fn the_configuration_sets_the_file_size_limit_and_the_flag_overrides_it() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "policy.json", policy_with_unknown_actions(1));
+    write(
+        dir.path(),
+        "iamlint.toml",
+        "[limits]\nmax-file-size = 100\n",
+    );
+    // Found by walking: skipped, and said so in the JSON report.
+    let (code, stdout, _) = run_in(dir.path(), &["check", "-f", "json", "."]);
+    assert_eq!(code, 0, "{stdout}");
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(report["skipped"][0]["path"], "policy.json");
+    assert_eq!(report["skipped"][0]["reason"], "larger than 100 bytes");
+    // Named: an error.
+    let (code, stdout, _) = run_in(dir.path(), &["check", "-f", "compact", "policy.json"]);
+    assert_eq!(code, 2, "{stdout}");
+    assert!(
+        stdout.contains("larger than the limit of 100 bytes"),
+        "{stdout}"
+    );
+    let (code, stdout, _) = run_in(
+        dir.path(),
+        &[
+            "check",
+            "-f",
+            "compact",
+            "--max-file-size",
+            "1000",
+            "policy.json",
+        ],
+    );
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains("[unknown-action]"), "{stdout}");
+}
+
+#[test]
+fn invalid_limits_are_configuration_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    for (text, message) in [
+        (
+            "[limits]\nmax-documents-per-file = 0\n",
+            "iamlint.toml:2:26: `max-documents-per-file` must be at least 1",
+        ),
+        ("[limits]\nmax-file-size = -5\n", "iamlint.toml:2:17:"),
+        (
+            "[limits]\nmax-finding-per-file = 5\n",
+            "did you mean `max-findings-per-file`",
+        ),
+    ] {
+        write(dir.path(), "iamlint.toml", text);
+        let (code, _, stderr) = run_in(dir.path(), &["check", "."]);
+        assert_eq!(code, 2, "{text}: {stderr}");
+        assert!(stderr.contains(message), "{text}: {stderr}");
+    }
+    let (code, _, stderr) = run_in(
+        dir.path(),
+        &["check", "--no-config", "--max-file-size", "0"],
+    );
+    assert_eq!(code, 2, "{stderr}");
+}
+
+#[test]
+fn documents_past_the_limit_are_left_out_with_one_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut template = String::from("AWSTemplateFormatVersion: '2010-09-09'\nResources:\n");
+    for index in 0..5 {
+        template.push_str(&format!(
+            "  P{index}:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n        Version: '2012-10-17'\n        Statement:\n          - Effect: Allow\n            Action: '*'\n            Resource: '*'\n"
+        ));
+    }
+    write(dir.path(), "template.yaml", &template);
+    write(
+        dir.path(),
+        "iamlint.toml",
+        "[limits]\nmax-documents-per-file = 3\n",
+    );
+    let (code, stdout, _) = run_in(dir.path(), &["check", "-f", "compact", "."]);
+    assert_eq!(code, 1);
+    assert_eq!(stdout.matches("[admin-access]").count(), 3, "{stdout}");
+    assert!(
+        stdout.contains(
+            "template.yaml:34:9: warning[limit-exceeded] this file holds 5 policy documents, more than `max-documents-per-file` (3); 2 of them, from this one on, are not checked"
+        ),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_for_each_loop_past_its_budget_is_cut_with_a_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    let items: Vec<String> = (0..2_500).map(|i| format!("R{i}")).collect();
+    let actions: Vec<String> = (0..100).map(|i| format!("s3:Get{i}")).collect();
+    let template = format!(
+        "AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::LanguageExtensions\nResources:\n  Fn::ForEach::Roles:\n    - Name\n    - [{}]\n    - Policy${{Name}}:\n        Type: AWS::IAM::ManagedPolicy\n        Properties:\n          PolicyDocument:\n            Version: '2012-10-17'\n            Statement:\n              - Effect: Allow\n                Action: [{}]\n                Resource: '*'\n",
+        items.join(", "),
+        actions.join(", ")
+    );
+    write(dir.path(), "loop.yaml", &template);
+    let started = std::time::Instant::now();
+    let (code, stdout, _) = run_in(
+        dir.path(),
+        &[
+            "check",
+            "--no-config",
+            "-f",
+            "compact",
+            "--select",
+            "limit-exceeded",
+            ".",
+        ],
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+    assert_eq!(code, 1, "{stdout}");
+    assert!(
+        stdout.contains(
+            "loop.yaml:4:3: warning[limit-exceeded] `Fn::ForEach` expands to more than 200000 nodes; the rest of the loop is not checked"
+        ),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_run_keeps_only_the_text_of_files_it_reports_on() {
+    // What keeps memory bounded on a large tree: the text of a file nothing points into is
+    // dropped once the file is checked.
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "finding.json", policy_with_unknown_actions(1));
+    write(
+        dir.path(),
+        "clean.json",
+        policy_with_unknown_actions(0).replace("[]", "\"s3:GetObject\""),
+    );
+    write(
+        dir.path(),
+        "package.json",
+        "{\"name\": \"app\", \"version\": \"1.0.0\"}",
+    );
+    let run = iamlint::engine::run(&iamlint::engine::CheckOptions {
+        paths: vec![dir.path().to_path_buf()],
+        ..Default::default()
+    });
+    assert_eq!(run.findings.len(), 1, "{:?}", run.findings);
+    let text_of = |name: &str| {
+        let id = run.sources.find(&dir.path().join(name)).unwrap();
+        run.sources.get(id).text().len()
+    };
+    assert!(text_of("finding.json") > 0);
+    assert_eq!(text_of("clean.json"), 0);
+    assert_eq!(text_of("package.json"), 0);
+}

@@ -1,0 +1,17 @@
+//! The integration tests, in one test executable (one link of the library and its
+//! dependencies instead of one per file): each file of this directory is a module.
+
+mod cli;
+mod cloudformation;
+mod cloudformation_cli;
+mod fuzz_regressions;
+mod integrations;
+mod limits;
+mod properties;
+mod rule_docs;
+mod rules;
+mod sarif;
+mod security;
+mod support;
+mod terraform;
+mod terraform_cli;
