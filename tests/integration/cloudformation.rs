@@ -34,8 +34,8 @@ fn templates() {
 /// Truncations and single-character insertions of every template never panic the extractor.
 #[test]
 fn mutated_templates_never_panic() {
-    use iamlint::extract::{cloudformation, raw_policy::Intent};
-    use iamlint::source::{FileId, SourceFile};
+    use iamlint::base::source::{FileId, SourceFile};
+    use iamlint::extract::{Intent, cloudformation};
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/cloudformation");
     let mut runs = 0;
     for entry in std::fs::read_dir(dir).unwrap() {

@@ -626,7 +626,7 @@ fn yaml_lookup<'a>(
 fn yaml_file(name: &str) -> iamlint::extract::yaml::Node {
     let text = std::fs::read_to_string(support::root().join(name)).unwrap();
     let mut documents = iamlint::extract::yaml::parse(
-        iamlint::source::FileId(0),
+        iamlint::base::source::FileId(0),
         &text,
         iamlint::extract::yaml::Limits::default(),
     )

@@ -1,6 +1,7 @@
 //! The integration tests, in one test executable (one link of the library and its
 //! dependencies instead of one per file): each file of this directory is a module.
 
+mod architecture;
 mod cli;
 mod cloudformation;
 mod cloudformation_cli;

@@ -5,8 +5,8 @@
 //! reports of a run of a random policy say what the run found, where, with its fingerprint;
 //! and a suppression comment moves exactly its rules' findings to the suppressed ones.
 
+use iamlint::base::source::SourceFile;
 use iamlint::catalog::{Catalog, wildcard_match};
-use iamlint::source::SourceFile;
 use proptest::prelude::*;
 
 /// A pattern made from a real action name: some characters turned into `?`, a run turned
@@ -101,9 +101,10 @@ proptest! {
 // Suppression comments.
 // ---------------------------------------------------------------------------------------
 
+use iamlint::base::rule_id::RuleId;
+use iamlint::base::source::{FileId, Span};
+use iamlint::extract::suppressions::{Directives, SuppressionKind, scan_comments};
 use iamlint::rules;
-use iamlint::source::{FileId, Span};
-use iamlint::suppress::{Directives, SuppressionKind, scan_comments};
 
 /// A small linear congruential generator: the random choices of a case that are not worth
 /// shrinking one by one (whitespace, escapes) come from one seed.
@@ -201,7 +202,7 @@ fn style() -> impl Strategy<Value = Style> {
 
 /// A rule name as written in `ignore[...]`, and whether it is a rule id.
 fn rule_name() -> impl Strategy<Value = (String, bool)> {
-    let ids: Vec<&'static str> = rules::ids().collect();
+    let ids: Vec<&'static str> = RuleId::names().collect();
     prop_oneof![
         4 => prop::sample::select(ids).prop_map(|id| (id.to_string(), true)),
         1 => "[a-zé]{2,8}(-[a-z]{2,8}){0,2}"
@@ -358,10 +359,10 @@ fn assert_spans_inside(text: &str, directives: &Directives) -> Result<(), TestCa
         .suppressions
         .iter()
         .flat_map(|s| [s.at, s.scope])
-        .chain(directives.findings.iter().map(|f| f.primary))
+        .chain(directives.problems.iter().map(|f| f.primary))
         .chain(
             directives
-                .findings
+                .problems
                 .iter()
                 .flat_map(|f| f.related.iter().map(|l| l.span)),
         );
@@ -452,13 +453,13 @@ proptest! {
             .map(|(name, _)| name.as_str())
             .collect();
         // Every rule named, duplicates included, in the order written.
-        let suppressed: Vec<&str> = directives.suppressions.iter().map(|s| s.rule).collect();
+        let suppressed: Vec<&str> = directives.suppressions.iter().map(|s| s.rule.as_str()).collect();
         prop_assert_eq!(&suppressed, &known, "text {:?}", text);
         let covered = source.line_range(target.0).start..source.line_range(target.1).end;
         for suppression in &directives.suppressions {
             prop_assert_eq!(suppression.kind, SuppressionKind::Comment);
             prop_assert_eq!(&suppression.reason, &case.reason);
-            prop_assert_eq!(snippet(&text, suppression.at), suppression.rule);
+            prop_assert_eq!(snippet(&text, suppression.at), suppression.rule.as_str());
             prop_assert_eq!(
                 suppression.scope.range(),
                 covered.clone(),
@@ -470,9 +471,9 @@ proptest! {
             );
         }
         let reported: Vec<(&str, &str)> = directives
-            .findings
+            .problems
             .iter()
-            .map(|f| (f.rule, snippet(&text, f.primary)))
+            .map(|f| (f.rule.as_str(), snippet(&text, f.primary)))
             .collect();
         let expected: Vec<(&str, &str)> = unknown
             .iter()
@@ -489,9 +490,9 @@ proptest! {
         prop_assert!(directives.suppressions.is_empty(), "text {:?}", text);
         // One finding per rule named, at the name, known or not.
         let reported: Vec<(&str, &str)> = directives
-            .findings
+            .problems
             .iter()
-            .map(|f| (f.rule, snippet(&text, f.primary)))
+            .map(|f| (f.rule.as_str(), snippet(&text, f.primary)))
             .collect();
         let expected: Vec<(&str, &str)> = case
             .rules
@@ -508,7 +509,7 @@ proptest! {
     ) {
         let (_, directives) = scan(name, &text);
         prop_assert!(directives.suppressions.is_empty());
-        prop_assert!(directives.findings.is_empty());
+        prop_assert!(directives.problems.is_empty());
     }
 
     #[test]
@@ -528,7 +529,7 @@ proptest! {
                 .map(|s| (s.rule, s.reason.clone(), at(s.at), at(s.scope)))
                 .collect();
             let findings: Vec<_> = directives
-                .findings
+                .problems
                 .iter()
                 .map(|f| (f.rule, f.message.clone(), at(f.primary)))
                 .collect();
@@ -545,12 +546,12 @@ proptest! {
         let (_, directives) = scan(name, &text);
         assert_spans_inside(&text, &directives)?;
         for suppression in &directives.suppressions {
-            prop_assert_eq!(snippet(&text, suppression.at), suppression.rule);
+            prop_assert_eq!(snippet(&text, suppression.at), suppression.rule.as_str());
             prop_assert!(!suppression.reason.is_empty());
         }
-        for finding in &directives.findings {
+        for finding in &directives.problems {
             prop_assert!(
-                rules::SUPPRESSION_RULES.contains(&finding.rule),
+                finding.rule.is_about_suppressions(),
                 "{}", finding.rule
             );
         }
@@ -561,8 +562,8 @@ proptest! {
 // JSON and SARIF reports of whole runs.
 // ---------------------------------------------------------------------------------------
 
+use iamlint::base::finding::{Finding, Severity};
 use iamlint::engine::{CheckOptions, RunOutput, run_with_stdin};
-use iamlint::finding::{Finding, Severity};
 use iamlint::report::{Counts, Format, HumanOptions, Location, fingerprint, locate};
 use serde_json::Value;
 
@@ -941,15 +942,19 @@ impl TerraformCase {
         let mut rng = Lcg(self.seed);
         let mut rules: Vec<&'static str> = Vec::new();
         for finding in findings {
-            if !rules.contains(&finding.rule) && rng.below(2) == 0 {
-                rules.push(finding.rule);
+            if !rules.contains(&finding.rule.as_str()) && rng.below(2) == 0 {
+                rules.push(finding.rule.as_str());
             }
         }
         if let Some(extra) = self.extra.filter(|extra| !rules.contains(extra)) {
             rules.insert(rng.below(rules.len() + 1), extra);
         }
         if rules.is_empty() {
-            rules.push(findings.first().map_or("trust-oidc-unscoped", |f| f.rule));
+            rules.push(
+                findings
+                    .first()
+                    .map_or("trust-oidc-unscoped", |f| f.rule.as_str()),
+            );
         }
         rules
     }
@@ -978,7 +983,7 @@ prop_compose! {
 /// What a finding is, wherever it is reported.
 fn key(finding: &Finding) -> (&'static str, u32, u32, String) {
     (
-        finding.rule,
+        finding.rule.as_str(),
         finding.primary.start,
         finding.primary.end,
         finding.message.clone(),
@@ -1066,7 +1071,7 @@ proptest! {
         for (value, finding) in findings.iter().zip(&run.findings) {
             let location = locate(&run.sources, finding.primary);
             assert_location_inside(&run, finding, &location)?;
-            prop_assert_eq!(&value["rule"], finding.rule);
+            prop_assert_eq!(&value["rule"], finding.rule.as_str());
             prop_assert_eq!(&value["severity"], finding.severity.as_str());
             prop_assert_eq!(&value["confidence"], finding.confidence.as_str());
             prop_assert_eq!(&value["category"], finding.category.as_str());
@@ -1114,9 +1119,9 @@ proptest! {
         prop_assert_eq!(results.len(), run.findings.len());
         for (result, finding) in results.iter().zip(&run.findings) {
             let location = locate(&run.sources, finding.primary);
-            prop_assert_eq!(&result["ruleId"], finding.rule);
+            prop_assert_eq!(&result["ruleId"], finding.rule.as_str());
             let index = result["ruleIndex"].as_u64().unwrap() as usize;
-            prop_assert_eq!(&rules[index]["id"], finding.rule);
+            prop_assert_eq!(&rules[index]["id"], finding.rule.as_str());
             let level = match finding.severity {
                 Severity::Error => "error",
                 Severity::Warning => "warning",
@@ -1212,7 +1217,7 @@ proptest! {
         let unsuppressed = run_text("main.tf", &text, true);
         let run = run_text("main.tf", &text, false);
         prop_assert!(run.errors.is_empty(), "{:?}", run.errors);
-        let named = |finding: &&Finding| named_rules.contains(&finding.rule);
+        let named = |finding: &&Finding| named_rules.contains(&finding.rule.as_str());
         // Suppressed: the findings of the named rules, in order; kept: all the others.
         let expected: Vec<_> = unsuppressed.findings.iter().filter(named).map(key).collect();
         let suppressed: Vec<_> = run.suppressed.iter().map(|s| key(&s.finding)).collect();
@@ -1226,7 +1231,7 @@ proptest! {
         let kept: Vec<_> = run
             .findings
             .iter()
-            .filter(|f| f.rule != "unused-suppression")
+            .filter(|f| f.rule != RuleId::UnusedSuppression)
             .map(key)
             .collect();
         prop_assert_eq!(&kept, &expected, "{}", text);
@@ -1238,14 +1243,14 @@ proptest! {
         let unused: Vec<&str> = run
             .findings
             .iter()
-            .filter(|f| f.rule == "unused-suppression")
+            .filter(|f| f.rule == RuleId::UnusedSuppression)
             .map(|f| run.sources.get(f.primary.file).snippet(f.primary).to_string())
             .map(|name| *named_rules.iter().find(|r| **r == name).unwrap())
             .collect();
         let idle: Vec<&str> = named_rules
             .iter()
             .copied()
-            .filter(|rule| !unsuppressed.findings.iter().any(|f| f.rule == *rule))
+            .filter(|rule| !unsuppressed.findings.iter().any(|f| f.rule.as_str() == *rule))
             .collect();
         prop_assert_eq!(&unused, &idle, "{}", text);
 
@@ -1256,7 +1261,7 @@ proptest! {
         prop_assert_eq!(listed.len(), run.suppressed.len());
         for (value, suppressed) in listed.iter().zip(&run.suppressed) {
             let location = locate(&run.sources, suppressed.finding.primary);
-            prop_assert_eq!(&value["rule"], suppressed.finding.rule);
+            prop_assert_eq!(&value["rule"], suppressed.finding.rule.as_str());
             prop_assert_eq!(&value["line"], location.start.line);
             prop_assert_eq!(&value["column"], location.start.column);
             prop_assert_eq!(&value["suppression"]["kind"], "comment");
@@ -1271,7 +1276,7 @@ proptest! {
         prop_assert!(reported.iter().all(|r| r.get("suppressions").is_none()));
         for (result, suppressed) in kept_out.iter().zip(&run.suppressed) {
             let location = locate(&run.sources, suppressed.finding.primary);
-            prop_assert_eq!(&result["ruleId"], suppressed.finding.rule);
+            prop_assert_eq!(&result["ruleId"], suppressed.finding.rule.as_str());
             let print = fingerprint(&suppressed.finding, &location);
             prop_assert_eq!(&result["partialFingerprints"]["iamlint/v1"], print.as_str());
             let suppressions = result["suppressions"].as_array().unwrap();

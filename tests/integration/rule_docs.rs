@@ -7,7 +7,7 @@
 
 use iamlint::config::Config;
 use iamlint::engine::{CheckOptions, run_with_stdin};
-use iamlint::rules::{self, RULES};
+use iamlint::rules;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -16,7 +16,7 @@ fn rule_reference_is_up_to_date() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
     let update = std::env::var_os("IAMLINT_UPDATE_DOCS").is_some();
     let mut expected = vec![("README.md".to_string(), rules::reference_index())];
-    for rule in RULES {
+    for rule in rules::all() {
         let meta = rule.meta();
         expected.push((format!("{}.md", meta.id), rules::reference_page(meta)));
     }
@@ -130,7 +130,7 @@ fn run_section(rule: &str, section: &str) -> Result<(usize, String), String> {
         code.as_bytes().to_vec(),
     );
     let all = crate::support::render(&run);
-    run.findings.retain(|finding| finding.rule == rule);
+    run.findings.retain(|finding| finding.rule.as_str() == rule);
     let count = run.findings.len();
     Ok((count, format!("{name}:\n{code}\ngives:\n{all}")))
 }

@@ -47,7 +47,10 @@ fn rules_results_and_fingerprints_are_what_code_scanning_needs() {
     let run = &sarif["runs"][0];
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
     let ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
-    assert_eq!(ids, iamlint::rules::ids().collect::<Vec<_>>());
+    assert_eq!(
+        ids,
+        iamlint::base::rule_id::RuleId::names().collect::<Vec<_>>()
+    );
     for rule in rules {
         assert!(rule["shortDescription"]["text"].is_string());
         assert!(

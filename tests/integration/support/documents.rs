@@ -2,9 +2,9 @@
 //! notes, the normalised policy, the source text of every leaf value (so an off-by-one span
 //! shows), and the findings of all rules: what extractor snapshot tests review.
 
+use iamlint::base::source::{FileId, SourceMap, Span};
+use iamlint::base::value::{Value, ValueKind};
 use iamlint::engine::{self, CheckOptions};
-use iamlint::source::{FileId, SourceMap, Span};
-use iamlint::value::{Value, ValueKind};
 use std::fmt::Write;
 use std::path::Path;
 
@@ -90,7 +90,7 @@ pub fn render(path: &Path) -> String {
             "== {} ({}) at {}",
             document.origin.label().unwrap_or_default(),
             match &document.kind {
-                iamlint::document::PolicyKind::Resource { resource_type } => {
+                iamlint::extract::document::PolicyKind::Resource { resource_type } => {
                     format!("resource {resource_type}")
                 }
                 kind => kind.name().to_string(),

@@ -66,7 +66,7 @@ pub fn render(run: &RunOutput) -> String {
         if let Some(help) = &finding.help {
             writeln!(out, "  = help: {help}").unwrap();
         }
-        if finding.confidence != iamlint::finding::Confidence::High {
+        if finding.confidence != iamlint::base::finding::Confidence::High {
             writeln!(out, "  = confidence: {}", finding.confidence.as_str()).unwrap();
         }
     }
@@ -77,7 +77,7 @@ pub fn render(run: &RunOutput) -> String {
     out.replace(&format!("{}/", root().display()), "")
 }
 
-fn underline(out: &mut String, run: &RunOutput, span: iamlint::source::Span, mark: char) {
+fn underline(out: &mut String, run: &RunOutput, span: iamlint::base::source::Span, mark: char) {
     let file = run.sources.get(span.file);
     let start = file.line_col(span.start as usize);
     let end = file.line_col(span.end as usize);
