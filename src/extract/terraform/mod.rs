@@ -12,16 +12,14 @@ mod lower;
 mod policy_document;
 
 use self::body::{Attr, Block, Expr, Src};
-use self::carriers::{
-    ATTACHMENTS, CARRIERS, GRANTS, GROUP_MEMBERSHIPS, Holds, PROFILE_USERS, principal_kind,
-};
+use self::carriers::{ATTACHMENTS, CARRIERS, GRANTS, GROUP_MEMBERSHIPS, PRINCIPALS, PROFILE_USERS};
 use self::lower::{Doc, Lowerer};
-use super::{Extraction, Heirs, OffsetMap, PrincipalNotes, apply_links, json, syntax_error};
+use super::carrier::{self, carriers_of, grants_of, receivers};
+use super::link::Links;
+use super::{Extraction, OffsetMap, json, syntax_error};
 use crate::base::source::{FileId, SourceFile, Span};
 use crate::base::value::{Unknown, Value, ValueKind};
-use crate::extract::document::{
-    Attachment, ManagedAttachment, Origin, PolicyDocument, PolicyKind, PrincipalKind,
-};
+use crate::extract::document::{Attachment, Origin, PolicyDocument, PolicyKind, PrincipalKind};
 use crate::extract::managed;
 use crate::input::is_terraform;
 use std::collections::HashMap;
@@ -166,10 +164,7 @@ fn extract_with(
         lowerer: Lowerer::new(&module, read),
         found: Vec::new(),
         uses: Vec::new(),
-        links: Vec::new(),
-        inherited: Heirs::default(),
-        principal_notes: Vec::new(),
-        managed: Vec::new(),
+        links: Links::default(),
         external: Vec::new(),
         child,
         called: Vec::new(),
@@ -271,25 +266,11 @@ struct Use {
     notes: Vec<String>,
 }
 
-/// A managed policy of the module attached to a principal.
-struct Link {
-    policy: String,
-    attachment: Attachment,
-    boundary: bool,
-}
-
 struct Run<'m, 'a> {
     lowerer: Lowerer<'m, 'a>,
     found: Vec<Found>,
     uses: Vec<Use>,
-    links: Vec<Link>,
-    /// Principals that receive every identity policy of another one: (the role, one of its
-    /// instance profiles), (the group, one of its users).
-    inherited: Heirs,
-    /// Facts about a principal that belong on every document it receives.
-    principal_notes: Vec<(String, String)>,
-    /// AWS managed policies of the built-in table attached to principals by ARN.
-    managed: Vec<ManagedAttachment>,
+    links: Links,
     external: Vec<(FileId, FileId)>,
     /// Analysing a child module with its caller's inputs: only documents that read an input
     /// are kept (the others are the same as when the child is checked on its own).
@@ -314,67 +295,45 @@ impl<'a> Run<'_, 'a> {
     fn resource(&mut self, block: &'a Block<'a>, kind: &str, name: &str) {
         let address = format!("{kind}.{name}");
         let notes = repetition_notes(block);
-        let own = principal_kind(kind);
+        let own = carrier::principal_kind(PRINCIPALS, kind);
         let mut grants = Vec::new();
-        for (_, attribute, principal_kind) in GRANTS.iter().filter(|(t, _, _)| *t == kind) {
-            if let Some(attr) = block.attr(attribute)
+        for grant in grants_of(GRANTS, kind) {
+            if let Some(attr) = block.attr(grant.attribute)
                 && let Some((principal, span)) = self.lowerer.principal(
                     attr.value,
                     attr.name_span,
-                    resource_type_of(*principal_kind),
+                    resource_type_of(grant.principal_kind),
                 )
             {
                 grants.push(Attachment {
-                    principal_kind: *principal_kind,
+                    principal_kind: grant.principal_kind,
                     principal,
                     span: Some(span),
                 });
             }
         }
-        for carrier in CARRIERS.iter().filter(|c| c.resource_type == kind) {
-            let policy_kind = match carrier.holds {
-                Holds::Identity => PolicyKind::Identity,
-                Holds::Trust => PolicyKind::Trust,
-                Holds::Resource => PolicyKind::Resource {
-                    resource_type: kind.to_string(),
-                },
-                Holds::Organizations => {
-                    match self.lowerer.attr_value(block, "type").map(|v| v.kind) {
-                        None => PolicyKind::ServiceControl,
-                        Some(ValueKind::String(t)) if t == "SERVICE_CONTROL_POLICY" => {
-                            PolicyKind::ServiceControl
-                        }
-                        Some(ValueKind::String(t)) if t == "RESOURCE_CONTROL_POLICY" => {
-                            PolicyKind::Resource {
-                                resource_type: kind.to_string(),
-                            }
-                        }
-                        // Tag, backup, AI opt-out and declarative policies are not IAM.
-                        Some(ValueKind::String(_)) => continue,
-                        Some(_) => PolicyKind::Unknown,
-                    }
-                }
+        for carrier in carriers_of(CARRIERS, kind) {
+            let Some(policy_kind) = carrier
+                .holds
+                .kind(kind, || self.organizations_kind(block, kind))
+            else {
+                continue;
             };
-            let attachments = match (&policy_kind, own) {
-                (PolicyKind::Identity | PolicyKind::Trust, Some(principal_kind)) => {
-                    vec![Attachment {
-                        principal_kind,
-                        principal: address.clone(),
-                        span: Some(block.header),
-                    }]
-                }
-                (PolicyKind::Identity, None) => grants.clone(),
-                _ => Vec::new(),
-            };
-            let values: Vec<(&Attr<'a>, String)> = match carrier.attribute.split_once('.') {
+            let own = own.map(|principal_kind| Attachment {
+                principal_kind,
+                principal: address.clone(),
+                span: Some(block.header),
+            });
+            let attachments = receivers(&policy_kind, own, || grants.clone());
+            let values: Vec<(&Attr<'a>, String)> = match carrier.path.split_once('.') {
                 Some((nested, attribute)) => block
                     .nested(nested)
                     .filter_map(|(b, _)| b.attr(attribute))
-                    .map(|attr| (attr, carrier.attribute.to_string()))
+                    .map(|attr| (attr, carrier.path.to_string()))
                     .collect(),
                 None => block
-                    .attr(carrier.attribute)
-                    .map(|attr| (attr, carrier.attribute.to_string()))
+                    .attr(carrier.path)
+                    .map(|attr| (attr, carrier.path.to_string()))
                     .into_iter()
                     .collect(),
             };
@@ -414,8 +373,9 @@ impl<'a> Run<'_, 'a> {
         if let Some(principal_kind) = own {
             self.principal_policies(block, &address, principal_kind);
         }
-        for (_, attribute, principal_kind) in ATTACHMENTS.iter().filter(|(t, _, _)| *t == kind) {
-            let (Some(attr), Some(policy)) = (block.attr(attribute), block.attr("policy_arn"))
+        for grant in grants_of(ATTACHMENTS, kind) {
+            let (Some(attr), Some(policy)) =
+                (block.attr(grant.attribute), block.attr("policy_arn"))
             else {
                 continue;
             };
@@ -423,10 +383,10 @@ impl<'a> Run<'_, 'a> {
             let principals = self.lowerer.principals(
                 attr.value,
                 attr.name_span,
-                resource_type_of(*principal_kind),
+                resource_type_of(grant.principal_kind),
             );
             for (principal, span) in principals {
-                self.attach(&policy, principal, *principal_kind, span, false);
+                self.attach(&policy, principal, grant.principal_kind, span, false);
             }
         }
         if kind == "aws_iam_instance_profile"
@@ -435,7 +395,7 @@ impl<'a> Run<'_, 'a> {
                 self.lowerer
                     .principal(attr.value, attr.name_span, "aws_iam_role")
         {
-            self.inherited.add(
+            self.links.heir(
                 PrincipalKind::Role,
                 role,
                 Attachment {
@@ -461,7 +421,7 @@ impl<'a> Run<'_, 'a> {
                 .principals(users.value, users.name_span, "aws_iam_user");
             for (group, _) in &groups {
                 for (user, span) in &users {
-                    self.inherited.add(
+                    self.links.heir(
                         PrincipalKind::Group,
                         group.clone(),
                         Attachment {
@@ -485,11 +445,30 @@ impl<'a> Run<'_, 'a> {
                     self.lowerer
                         .principal(attr.value, attr.name_span, "aws_iam_instance_profile")
             {
-                self.principal_notes.push((
+                self.links.note(
                     profile.clone(),
                     format!("`{profile}` is used by `{address}`"),
-                ));
+                );
             }
+        }
+    }
+
+    /// The kind of an `aws_organizations_policy` from its `type` (a service control policy when
+    /// it is not set); `None` for the kinds that are not IAM.
+    fn organizations_kind(&mut self, block: &'a Block<'a>, kind: &str) -> Option<PolicyKind> {
+        match self.lowerer.attr_value(block, "type").map(|v| v.kind) {
+            None => Some(PolicyKind::ServiceControl),
+            Some(ValueKind::String(t)) if t == "SERVICE_CONTROL_POLICY" => {
+                Some(PolicyKind::ServiceControl)
+            }
+            Some(ValueKind::String(t)) if t == "RESOURCE_CONTROL_POLICY" => {
+                Some(PolicyKind::Resource {
+                    resource_type: kind.to_string(),
+                })
+            }
+            // Tag, backup, AI opt-out and declarative policies are not IAM.
+            Some(ValueKind::String(_)) => None,
+            Some(_) => Some(PolicyKind::Unknown),
         }
     }
 
@@ -533,20 +512,20 @@ impl<'a> Run<'_, 'a> {
             _ => None,
         };
         match in_module {
-            Some(address) => self.links.push(Link {
-                policy: address,
-                attachment: Attachment {
+            Some(address) => self.links.policy(
+                address,
+                Attachment {
                     principal_kind,
                     principal,
                     span: Some(span),
                 },
                 boundary,
-            }),
+            ),
             None => {
                 if !boundary
                     && let Some(managed) = managed::attachment(principal_kind, &principal, policy)
                 {
-                    self.managed.push(managed);
+                    self.links.managed(managed);
                 }
                 let written = match policy.to_json() {
                     serde_json::Value::String(text) => text,
@@ -557,7 +536,7 @@ impl<'a> Run<'_, 'a> {
                 } else {
                     format!("`{principal}` also has managed policy `{written}`")
                 };
-                self.principal_notes.push((principal, note));
+                self.links.note(principal, note);
             }
         }
     }
@@ -698,9 +677,6 @@ impl<'a> Run<'_, 'a> {
             mut found,
             uses,
             links,
-            inherited,
-            principal_notes,
-            managed,
             external,
             called,
             ..
@@ -744,47 +720,25 @@ impl<'a> Run<'_, 'a> {
                 target.owners.push(used.owner);
             }
         }
-        let mut links_by_policy: HashMap<&str, Vec<&Link>> = HashMap::new();
-        for link in &links {
-            links_by_policy.entry(&link.policy).or_default().push(link);
-        }
-        let notes_by_principal = PrincipalNotes::index(&principal_notes);
-        let managed_by_principal = managed::by_principal(&managed);
-        let mut documents = Vec::with_capacity(found.len());
-        for mut found in found {
-            let links = found
-                .owners
-                .iter()
-                .flat_map(|owner| links_by_policy.get(owner.as_str()).into_iter().flatten())
-                .map(|link| (&link.attachment, link.boundary));
-            apply_links(
-                &mut found.kind,
-                &mut found.attachments,
-                &mut found.notes,
-                links,
-            );
-            if found.kind == PolicyKind::Identity {
-                inherited.extend(&mut found.attachments);
-            }
-            let principals: Vec<String> = found
-                .attachments
-                .iter()
-                .map(|a| a.principal.clone())
-                .collect();
-            notes_by_principal.copy_to(&principals, &mut found.notes);
-            documents.push(PolicyDocument {
-                origin: Origin {
+        let resolver = links.resolver(true);
+        let mut documents: Vec<PolicyDocument> = found
+            .into_iter()
+            .map(|found| {
+                let origin = Origin {
                     file: found.file,
                     address: Some(found.address),
                     attribute: found.attribute,
                     notes: found.notes,
-                },
-                kind: found.kind,
-                value: found.value,
-                managed: managed::of(&managed_by_principal, &principals),
-                attachments: found.attachments,
-            });
-        }
+                };
+                resolver.document(
+                    origin,
+                    found.kind,
+                    found.value,
+                    found.attachments,
+                    &found.owners,
+                )
+            })
+            .collect();
         documents.sort_by_key(|d| (d.origin.file, d.value.span.file, d.value.span.start));
         documents.extend(called);
         diagnostics.sort_by_key(|d| (d.primary.file, d.primary.start, d.primary.end));
