@@ -266,6 +266,13 @@ struct Use {
     notes: Vec<String>,
 }
 
+/// What every document of one carrier attribute receives.
+struct Received {
+    kind: PolicyKind,
+    attachments: Vec<Attachment>,
+    notes: Vec<String>,
+}
+
 struct Run<'m, 'a> {
     lowerer: Lowerer<'m, 'a>,
     found: Vec<Found>,
@@ -292,10 +299,60 @@ impl<'a> Run<'_, 'a> {
         }
     }
 
+    /// One `resource` block: the documents its carriers hold, and the links it makes between
+    /// principals and policies.
     fn resource(&mut self, block: &'a Block<'a>, kind: &str, name: &str) {
         let address = format!("{kind}.{name}");
-        let notes = repetition_notes(block);
         let own = carrier::principal_kind(PRINCIPALS, kind);
+        self.carriers(block, kind, &address, own);
+        if let Some(principal_kind) = own {
+            self.principal_policies(block, &address, principal_kind);
+        }
+        self.policy_attachments(block, kind);
+        if kind == "aws_iam_instance_profile" {
+            self.instance_profile(block, &address);
+        }
+        self.group_memberships(block, kind);
+        self.profile_users(block, kind, &address);
+    }
+
+    /// The documents the carrier attributes of a resource hold, attached to the principal the
+    /// resource declares (`own`) or to those its grants name.
+    fn carriers(
+        &mut self,
+        block: &'a Block<'a>,
+        kind: &str,
+        address: &str,
+        own: Option<PrincipalKind>,
+    ) {
+        let notes = repetition_notes(block);
+        let grants = self.grants(block, kind);
+        for carrier in carriers_of(CARRIERS, kind) {
+            let Some(policy_kind) = carrier
+                .holds
+                .kind(kind, || self.organizations_kind(block, kind))
+            else {
+                continue;
+            };
+            let own = own.map(|principal_kind| Attachment {
+                principal_kind,
+                principal: address.to_string(),
+                span: Some(block.header),
+            });
+            let attachments = receivers(&policy_kind, own, || grants.clone());
+            let received = Received {
+                kind: policy_kind,
+                attachments,
+                notes: notes.clone(),
+            };
+            for attr in carrier_attributes(block, carrier.path) {
+                self.carrier_value(block, address, carrier.path, attr, &received);
+            }
+        }
+    }
+
+    /// The principals an inline identity policy resource (`aws_iam_role_policy`) names.
+    fn grants(&mut self, block: &'a Block<'a>, kind: &str) -> Vec<Attachment> {
         let mut grants = Vec::new();
         for grant in grants_of(GRANTS, kind) {
             if let Some(attr) = block.attr(grant.attribute)
@@ -312,67 +369,53 @@ impl<'a> Run<'_, 'a> {
                 });
             }
         }
-        for carrier in carriers_of(CARRIERS, kind) {
-            let Some(policy_kind) = carrier
-                .holds
-                .kind(kind, || self.organizations_kind(block, kind))
-            else {
-                continue;
-            };
-            let own = own.map(|principal_kind| Attachment {
-                principal_kind,
-                principal: address.clone(),
-                span: Some(block.header),
-            });
-            let attachments = receivers(&policy_kind, own, || grants.clone());
-            let values: Vec<(&Attr<'a>, String)> = match carrier.path.split_once('.') {
-                Some((nested, attribute)) => block
-                    .nested(nested)
-                    .filter_map(|(b, _)| b.attr(attribute))
-                    .map(|attr| (attr, carrier.path.to_string()))
-                    .collect(),
-                None => block
-                    .attr(carrier.path)
-                    .map(|attr| (attr, carrier.path.to_string()))
-                    .into_iter()
-                    .collect(),
-            };
-            for (attr, attribute) in values {
-                self.lowerer.reset_budget();
-                self.lowerer.take_input_used();
-                let doc = self.lowerer.document(attr.value, attr.name_span);
-                // A data source decides for itself whether it read an input.
-                if !self.keep() && !matches!(doc, Doc::DataSource(_)) {
-                    continue;
-                }
-                match doc {
-                    Doc::Value(value) => self.found.push(Found {
-                        address: address.clone(),
-                        attribute: Some(attribute),
-                        file: block.file,
-                        kind: policy_kind.clone(),
-                        value,
-                        attachments: attachments.clone(),
-                        notes: notes.clone(),
-                        owners: vec![address.clone()],
-                        kinded: true,
-                    }),
-                    Doc::DataSource(data) => self.uses.push(Use {
-                        data,
-                        user: format!("{address}.{attribute}"),
-                        owner: address.clone(),
-                        kind: policy_kind.clone(),
-                        attachments: attachments.clone(),
-                        notes: notes.clone(),
-                    }),
-                    Doc::Nothing => {}
-                }
-                self.claim_external(block.file);
-            }
+        grants
+    }
+
+    /// Records the document one carrier attribute holds: a value, or a use of a data source
+    /// resolved at the end.
+    fn carrier_value(
+        &mut self,
+        block: &'a Block<'a>,
+        address: &str,
+        attribute: &str,
+        attr: &'a Attr<'a>,
+        received: &Received,
+    ) {
+        self.lowerer.reset_budget();
+        self.lowerer.take_input_used();
+        let doc = self.lowerer.document(attr.value, attr.name_span);
+        // A data source decides for itself whether it read an input.
+        if !self.keep() && !matches!(doc, Doc::DataSource(_)) {
+            return;
         }
-        if let Some(principal_kind) = own {
-            self.principal_policies(block, &address, principal_kind);
+        match doc {
+            Doc::Value(value) => self.found.push(Found {
+                address: address.to_string(),
+                attribute: Some(attribute.to_string()),
+                file: block.file,
+                kind: received.kind.clone(),
+                value,
+                attachments: received.attachments.clone(),
+                notes: received.notes.clone(),
+                owners: vec![address.to_string()],
+                kinded: true,
+            }),
+            Doc::DataSource(data) => self.uses.push(Use {
+                data,
+                user: format!("{address}.{attribute}"),
+                owner: address.to_string(),
+                kind: received.kind.clone(),
+                attachments: received.attachments.clone(),
+                notes: received.notes.clone(),
+            }),
+            Doc::Nothing => {}
         }
+        self.claim_external(block.file);
+    }
+
+    /// `aws_iam_*_policy_attachment`: the managed policy `policy_arn` attached to principals.
+    fn policy_attachments(&mut self, block: &'a Block<'a>, kind: &str) {
         for grant in grants_of(ATTACHMENTS, kind) {
             let (Some(attr), Some(policy)) =
                 (block.attr(grant.attribute), block.attr("policy_arn"))
@@ -389,8 +432,11 @@ impl<'a> Run<'_, 'a> {
                 self.attach(&policy, principal, grant.principal_kind, span, false);
             }
         }
-        if kind == "aws_iam_instance_profile"
-            && let Some(attr) = block.attr("role")
+    }
+
+    /// An instance profile receives every identity policy of its role.
+    fn instance_profile(&mut self, block: &'a Block<'a>, address: &str) {
+        if let Some(attr) = block.attr("role")
             && let Some((role, span)) =
                 self.lowerer
                     .principal(attr.value, attr.name_span, "aws_iam_role")
@@ -400,11 +446,15 @@ impl<'a> Run<'_, 'a> {
                 role,
                 Attachment {
                     principal_kind: PrincipalKind::InstanceProfile,
-                    principal: address.clone(),
+                    principal: address.to_string(),
                     span: Some(span),
                 },
             );
         }
+    }
+
+    /// Users put in groups receive every identity policy of the groups.
+    fn group_memberships(&mut self, block: &'a Block<'a>, kind: &str) {
         for (_, group_attribute, users_attribute) in
             GROUP_MEMBERSHIPS.iter().filter(|(t, _, _)| *t == kind)
         {
@@ -433,6 +483,10 @@ impl<'a> Run<'_, 'a> {
                 }
             }
         }
+    }
+
+    /// A resource running with an instance profile: a note on the profile's documents.
+    fn profile_users(&mut self, block: &'a Block<'a>, kind: &str, address: &str) {
         for (_, path) in PROFILE_USERS.iter().filter(|(t, _)| *t == kind) {
             let attr = match path.split_once('.') {
                 Some((nested, attribute)) => {
@@ -766,6 +820,18 @@ fn repetition_notes(block: &Block<'_>) -> Vec<String> {
         );
     }
     notes
+}
+
+/// The attributes a carrier names in a block: `attribute`, or `block.attribute` in every
+/// nested block of that type.
+fn carrier_attributes<'a>(block: &'a Block<'a>, path: &'static str) -> Vec<&'a Attr<'a>> {
+    match path.split_once('.') {
+        Some((nested, attribute)) => block
+            .nested(nested)
+            .filter_map(|(b, _)| b.attr(attribute))
+            .collect(),
+        None => block.attr(path).into_iter().collect(),
+    }
 }
 
 /// The Terraform type of a principal.
