@@ -266,7 +266,7 @@ struct Use {
     notes: Vec<String>,
 }
 
-/// What every document of one carrier attribute receives.
+/// What the documents found at one attribute or module argument receive.
 struct Received {
     kind: PolicyKind,
     attachments: Vec<Attachment>,
@@ -372,8 +372,8 @@ impl<'a> Run<'_, 'a> {
         grants
     }
 
-    /// Records the document one carrier attribute holds: a value, or a use of a data source
-    /// resolved at the end.
+    /// Lowers and records the document one carrier attribute holds, unless this run leaves it
+    /// out.
     fn carrier_value(
         &mut self,
         block: &'a Block<'a>,
@@ -389,6 +389,19 @@ impl<'a> Run<'_, 'a> {
         if !self.keep() && !matches!(doc, Doc::DataSource(_)) {
             return;
         }
+        self.record(block, address, attribute, doc, received);
+    }
+
+    /// Records a document found at `address.attribute`: a value, or a use of a data source
+    /// resolved at the end.
+    fn record(
+        &mut self,
+        block: &'a Block<'a>,
+        address: &str,
+        attribute: &str,
+        doc: Doc,
+        received: &Received,
+    ) {
         match doc {
             Doc::Value(value) => self.found.push(Found {
                 address: address.to_string(),
@@ -601,7 +614,11 @@ impl<'a> Run<'_, 'a> {
     /// kind is unknown.
     fn module_call(&mut self, block: &'a Block<'a>, name: &str) {
         let address = format!("module.{name}");
-        let notes = repetition_notes(block);
+        let received = Received {
+            kind: PolicyKind::Unknown,
+            attachments: Vec::new(),
+            notes: repetition_notes(block),
+        };
         for attr in &block.attrs {
             let argument = attr.name;
             if !argument.contains("policy")
@@ -611,29 +628,11 @@ impl<'a> Run<'_, 'a> {
                 continue;
             }
             self.lowerer.reset_budget();
-            match self.lowerer.document(attr.value, attr.name_span) {
-                Doc::Value(value) if value.get("Statement").is_some() => self.found.push(Found {
-                    address: address.clone(),
-                    attribute: Some(argument.to_string()),
-                    file: block.file,
-                    kind: PolicyKind::Unknown,
-                    value,
-                    attachments: Vec::new(),
-                    notes: notes.clone(),
-                    owners: vec![address.clone()],
-                    kinded: true,
-                }),
-                Doc::DataSource(data) => self.uses.push(Use {
-                    data,
-                    user: format!("{address}.{argument}"),
-                    owner: address.clone(),
-                    kind: PolicyKind::Unknown,
-                    attachments: Vec::new(),
-                    notes: notes.clone(),
-                }),
-                _ => {}
-            }
-            self.claim_external(block.file);
+            let doc = match self.lowerer.document(attr.value, attr.name_span) {
+                Doc::Value(value) if value.get("Statement").is_none() => Doc::Nothing,
+                doc => doc,
+            };
+            self.record(block, &address, argument, doc, &received);
         }
         self.call_local_module(block, &address);
     }
