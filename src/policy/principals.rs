@@ -95,6 +95,17 @@ pub fn principals<'v>(statement: &Statement<'v>) -> Vec<PrincipalId<'v>> {
     out
 }
 
+/// Each principal of `statements` with its statement, in the order they are written.
+pub fn each_principal<'s, 'v: 's>(
+    statements: impl Iterator<Item = &'s Statement<'v>>,
+) -> impl Iterator<Item = (&'s Statement<'v>, PrincipalId<'v>)> {
+    statements.flat_map(|statement| {
+        principals(statement)
+            .into_iter()
+            .map(move |principal| (statement, principal))
+    })
+}
+
 /// Whether a statement's conditions pin who may use it (organisation, account, source,
 /// external id...); `None` when a condition may or may not.
 pub fn pinned(statement: &Statement<'_>) -> Option<bool> {

@@ -2,9 +2,8 @@
 
 use super::{Context, Rule, declare_rule};
 use crate::base::finding::Finding;
-use crate::extract::document::PolicyKind;
 use crate::policy::effective::SERVICE_SOURCE_KEYS;
-use crate::policy::principals::{PrincipalType, principals};
+use crate::policy::principals::PrincipalType;
 
 declare_rule! {
     /// ## What it does
@@ -50,10 +49,10 @@ declare_rule! {
 
 impl Rule for ConfusedDeputy {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        if !matches!(cx.policy.kind, PolicyKind::Resource { .. }) {
-            return;
-        }
-        for statement in cx.policy.statements.iter().filter(|s| s.is_allow()) {
+        for (statement, principal) in cx
+            .resource_principals()
+            .filter(|(_, p)| p.kind == PrincipalType::Service)
+        {
             let pinned = statement
                 .conditions
                 .iter()
@@ -61,20 +60,15 @@ impl Rule for ConfusedDeputy {
             if pinned {
                 continue;
             }
-            for principal in principals(statement) {
-                if principal.kind != PrincipalType::Service {
-                    continue;
-                }
-                let service = principal.value.as_str().unwrap_or("the service");
-                out.push(
-                    Self::META
-                        .finding(
-                            principal.value.span,
-                            format!("`{service}` may act here for any account: no `aws:SourceArn` or `aws:SourceAccount` condition"),
-                        )
-                        .with_help("add `aws:SourceArn` (the resource that calls) and `aws:SourceAccount` (your account) conditions"),
-                );
-            }
+            let service = principal.value.as_str().unwrap_or("the service");
+            out.push(
+                Self::META
+                    .finding(
+                        principal.value.span,
+                        format!("`{service}` may act here for any account: no `aws:SourceArn` or `aws:SourceAccount` condition"),
+                    )
+                    .with_help("add `aws:SourceArn` (the resource that calls) and `aws:SourceAccount` (your account) conditions"),
+            );
         }
     }
 }

@@ -3,9 +3,10 @@
 use crate::base::finding::{Category, Confidence, Finding, Problem, Severity};
 use crate::base::rule_id::RuleId;
 use crate::base::source::Span;
-use crate::extract::document::PolicyDocument;
+use crate::extract::document::{PolicyDocument, PolicyKind};
 use crate::policy::actions::StatementActions;
 use crate::policy::effective::Effective;
+use crate::policy::principals::{PrincipalId, each_principal};
 use crate::policy::sensitive::{self, BroadEntry, Kind, WildcardEntry};
 use crate::policy::{self, Policy, Statement};
 use principal::Principals;
@@ -175,6 +176,40 @@ impl<'a> Context<'a> {
             .get_or_init(|| sensitive::wildcard_entries(self.policy, self.effective()))
     }
 
+    pub fn is_trust_policy(&self) -> bool {
+        self.policy.kind == PolicyKind::Trust
+    }
+
+    pub fn is_resource_policy(&self) -> bool {
+        matches!(self.policy.kind, PolicyKind::Resource { .. })
+    }
+
+    /// The Allow statements of a trust policy; none in any other document.
+    pub fn trust_allows(&self) -> impl Iterator<Item = &'a Statement<'a>> + use<'a> {
+        allows(self.policy, self.is_trust_policy())
+    }
+
+    /// The Allow statements of a resource policy; none in any other document.
+    pub fn resource_allows(&self) -> impl Iterator<Item = &'a Statement<'a>> + use<'a> {
+        allows(self.policy, self.is_resource_policy())
+    }
+
+    /// Each principal an Allow statement of a trust policy names (who may assume the role),
+    /// with its statement; none in any other document.
+    pub fn trust_principals(
+        &self,
+    ) -> impl Iterator<Item = (&'a Statement<'a>, PrincipalId<'a>)> + use<'a> {
+        each_principal(self.trust_allows())
+    }
+
+    /// Each principal an Allow statement of a resource policy names (who may use the
+    /// resource), with its statement; none in any other document.
+    pub fn resource_principals(
+        &self,
+    ) -> impl Iterator<Item = (&'a Statement<'a>, PrincipalId<'a>)> + use<'a> {
+        each_principal(self.resource_allows())
+    }
+
     /// The statements with their actions resolved against the catalog, expanded on first use.
     pub fn statements(&self) -> impl Iterator<Item = (&Statement<'a>, &StatementActions<'a>)> {
         let actions = self.actions.get_or_init(|| {
@@ -186,6 +221,12 @@ impl<'a> Context<'a> {
         });
         self.policy.statements.iter().zip(actions)
     }
+}
+
+/// The Allow statements of `policy` when `applies`, none otherwise.
+fn allows<'a>(policy: &'a Policy<'a>, applies: bool) -> impl Iterator<Item = &'a Statement<'a>> {
+    let statements: &'a [Statement<'a>] = if applies { &policy.statements } else { &[] };
+    statements.iter().filter(|s| s.is_allow())
 }
 
 pub trait Meta {

@@ -2,8 +2,7 @@
 
 use super::{Context, Rule, declare_rule};
 use crate::base::finding::Finding;
-use crate::extract::document::PolicyKind;
-use crate::policy::principals::{principals, unpinned_confidence};
+use crate::policy::principals::unpinned_confidence;
 
 declare_rule! {
     /// ## What it does
@@ -46,23 +45,18 @@ declare_rule! {
 
 impl Rule for PublicResourcePolicy {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        if !matches!(cx.policy.kind, PolicyKind::Resource { .. }) {
-            return;
-        }
-        for statement in cx.policy.statements.iter().filter(|s| s.is_allow()) {
+        for (statement, principal) in cx.resource_principals().filter(|(_, p)| p.is_anyone()) {
             let Some(confidence) = unpinned_confidence(statement) else {
                 continue;
             };
-            for principal in principals(statement).iter().filter(|p| p.is_anyone()) {
-                let mut finding = Self::META
-                    .finding(principal.value.span, "anyone can use this statement")
-                    .with_help("name the principals, or pin them with `aws:SourceAccount`, `aws:PrincipalOrgID`, `aws:SourceVpce` or `aws:SourceArn`")
-                    .with_confidence(confidence);
-                if let Some(action) = statement.actions().first() {
-                    finding = finding.with_related(action.span, "allowed to anyone");
-                }
-                out.push(finding);
+            let mut finding = Self::META
+                .finding(principal.value.span, "anyone can use this statement")
+                .with_help("name the principals, or pin them with `aws:SourceAccount`, `aws:PrincipalOrgID`, `aws:SourceVpce` or `aws:SourceArn`")
+                .with_confidence(confidence);
+            if let Some(action) = statement.actions().first() {
+                finding = finding.with_related(action.span, "allowed to anyone");
             }
+            out.push(finding);
         }
     }
 }

@@ -2,7 +2,6 @@
 
 use super::{Context, Rule, declare_rule};
 use crate::base::finding::Finding;
-use crate::extract::document::PolicyKind;
 use crate::policy::principals::{PrincipalType, principals, unpinned_confidence};
 
 declare_rule! {
@@ -46,10 +45,7 @@ declare_rule! {
 
 impl Rule for ResourcePolicyWildcardAction {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        if !matches!(cx.policy.kind, PolicyKind::Resource { .. }) {
-            return;
-        }
-        for statement in cx.policy.statements.iter().filter(|s| s.is_allow()) {
+        for statement in cx.resource_allows() {
             let Some(confidence) = unpinned_confidence(statement) else {
                 continue;
             };

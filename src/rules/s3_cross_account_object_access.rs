@@ -4,7 +4,6 @@
 use super::{Context, Rule, declare_rule};
 use crate::base::finding::Finding;
 use crate::catalog::{ActionSet, Catalog};
-use crate::extract::document::PolicyKind;
 use crate::policy::principals::{pinned, principals};
 use std::sync::OnceLock;
 
@@ -96,7 +95,7 @@ fn object_actions() -> &'static ActionSet {
 
 impl Rule for S3CrossAccountObjectAccess {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        if !matches!(cx.policy.kind, PolicyKind::Resource { .. }) {
+        if !cx.is_resource_policy() {
             return;
         }
         let catalog = Catalog::get();

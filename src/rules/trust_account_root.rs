@@ -2,8 +2,7 @@
 
 use super::{Context, Rule, declare_rule};
 use crate::base::finding::Finding;
-use crate::extract::document::PolicyKind;
-use crate::policy::principals::{pinned, principals};
+use crate::policy::principals::pinned;
 
 declare_rule! {
     /// ## What it does
@@ -45,29 +44,24 @@ declare_rule! {
 
 impl Rule for TrustAccountRoot {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        if cx.policy.kind != PolicyKind::Trust {
-            return;
-        }
-        for statement in cx.policy.statements.iter().filter(|s| s.is_allow()) {
+        let allowed = |account: Option<&str>| {
+            account.is_some_and(|a| cx.settings.trust.is_allowed_account(a))
+        };
+        for (statement, principal) in cx
+            .trust_principals()
+            .filter(|(_, p)| p.is_account_root() && !allowed(p.literal_account()))
+        {
             if pinned(statement) != Some(false) {
                 continue;
             }
-            let allowed = |account: Option<&str>| {
-                account.is_some_and(|a| cx.settings.trust.is_allowed_account(a))
-            };
-            for principal in principals(statement)
-                .iter()
-                .filter(|p| p.is_account_root() && !allowed(p.literal_account()))
-            {
-                out.push(
-                    Self::META
-                        .finding(
-                            principal.value.span,
-                            "every user and role of this account whose policies allow it can assume this role",
-                        )
-                        .with_help("name the roles that should assume it, or add an `aws:PrincipalArn` condition"),
-                );
-            }
+            out.push(
+                Self::META
+                    .finding(
+                        principal.value.span,
+                        "every user and role of this account whose policies allow it can assume this role",
+                    )
+                    .with_help("name the roles that should assume it, or add an `aws:PrincipalArn` condition"),
+            );
         }
     }
 }

@@ -2,8 +2,7 @@
 
 use super::{Context, Rule, declare_rule};
 use crate::base::finding::Finding;
-use crate::extract::document::PolicyKind;
-use crate::policy::principals::{principals, unpinned_confidence};
+use crate::policy::principals::unpinned_confidence;
 
 declare_rule! {
     /// ## What it does
@@ -44,26 +43,21 @@ declare_rule! {
 
 impl Rule for TrustAnyPrincipal {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        if cx.policy.kind != PolicyKind::Trust {
-            return;
-        }
-        for statement in cx.policy.statements.iter().filter(|s| s.is_allow()) {
+        for (statement, principal) in cx.trust_principals().filter(|(_, p)| p.is_anyone()) {
             let Some(confidence) = unpinned_confidence(statement) else {
                 continue;
             };
-            for principal in principals(statement).iter().filter(|p| p.is_anyone()) {
-                let mut finding = Self::META
-                    .finding(
-                        principal.value.span,
-                        "any AWS principal, in any account, can assume this role",
-                    )
-                    .with_help("name the accounts or roles that may assume it, or pin them with `aws:PrincipalOrgID` or `aws:PrincipalArn`")
-                    .with_confidence(confidence);
-                if let Some(action) = statement.actions().first() {
-                    finding = finding.with_related(action.span, "allowed to everyone");
-                }
-                out.push(finding);
+            let mut finding = Self::META
+                .finding(
+                    principal.value.span,
+                    "any AWS principal, in any account, can assume this role",
+                )
+                .with_help("name the accounts or roles that may assume it, or pin them with `aws:PrincipalOrgID` or `aws:PrincipalArn`")
+                .with_confidence(confidence);
+            if let Some(action) = statement.actions().first() {
+                finding = finding.with_related(action.span, "allowed to everyone");
             }
+            out.push(finding);
         }
     }
 }

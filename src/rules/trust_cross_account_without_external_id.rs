@@ -2,8 +2,7 @@
 
 use super::{Context, Rule, declare_rule};
 use crate::base::finding::Finding;
-use crate::extract::document::PolicyKind;
-use crate::policy::principals::{pinned, principals};
+use crate::policy::principals::pinned;
 
 declare_rule! {
     /// ## What it does
@@ -46,29 +45,24 @@ declare_rule! {
 
 impl Rule for TrustCrossAccountWithoutExternalId {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        if cx.policy.kind != PolicyKind::Trust {
-            return;
-        }
-        for statement in cx.policy.statements.iter().filter(|s| s.is_allow()) {
+        for (statement, principal) in cx.trust_principals() {
             if pinned(statement) != Some(false) {
                 continue;
             }
-            for principal in principals(statement) {
-                let Some(account) = principal.literal_account() else {
-                    continue;
-                };
-                if cx.settings.trust.is_allowed_account(account) {
-                    continue;
-                }
-                out.push(
-                    Self::META
-                        .finding(
-                            principal.value.span,
-                            format!("account `{account}` is trusted without an `sts:ExternalId` condition"),
-                        )
-                        .with_help("when the account belongs to a third party, require the external id it gives you with `StringEquals` on `sts:ExternalId`"),
-                );
+            let Some(account) = principal.literal_account() else {
+                continue;
+            };
+            if cx.settings.trust.is_allowed_account(account) {
+                continue;
             }
+            out.push(
+                Self::META
+                    .finding(
+                        principal.value.span,
+                        format!("account `{account}` is trusted without an `sts:ExternalId` condition"),
+                    )
+                    .with_help("when the account belongs to a third party, require the external id it gives you with `StringEquals` on `sts:ExternalId`"),
+            );
         }
     }
 }

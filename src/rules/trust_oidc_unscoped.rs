@@ -2,7 +2,6 @@
 
 use super::{Context, Rule, declare_rule};
 use crate::base::finding::Finding;
-use crate::extract::document::PolicyKind;
 use crate::policy::principals::{PrincipalType, principals};
 
 declare_rule! {
@@ -96,10 +95,7 @@ fn provider_of(text: &str) -> Option<&'static Provider> {
 
 impl Rule for TrustOidcUnscoped {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        if cx.policy.kind != PolicyKind::Trust {
-            return;
-        }
-        for statement in cx.policy.statements.iter().filter(|s| s.is_allow()) {
+        for statement in cx.trust_allows() {
             let federated = principals(statement)
                 .into_iter()
                 .find(|p| p.kind == PrincipalType::Federated);

@@ -4,33 +4,8 @@
 
 use super::Extractor;
 use super::tree::Node;
+use crate::extract::carrier::{Carrier, Grant, Holds, carrier, grant};
 use crate::extract::document::PrincipalKind;
-
-/// What kind of policy a carrier property holds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Holds {
-    Identity,
-    Trust,
-    Resource,
-    /// `AWS::Organizations::Policy`: the `Type` property decides (SCP, RCP, or not IAM).
-    Organizations,
-}
-
-#[derive(Debug)]
-pub struct Carrier {
-    pub resource_type: &'static str,
-    /// Path from `Properties`; `Name[]` walks every element of a list.
-    pub path: &'static str,
-    pub holds: Holds,
-}
-
-const fn carrier(resource_type: &'static str, path: &'static str, holds: Holds) -> Carrier {
-    Carrier {
-        resource_type,
-        path,
-        holds,
-    }
-}
 
 use Holds::{Identity, Organizations, Resource, Trust};
 
@@ -77,26 +52,6 @@ pub const CARRIERS: &[Carrier] = &[
     carrier("AWS::Organizations::Policy",           "Content",                        Organizations),
 ];
 
-/// A property naming the principals that receive a resource's identity policy.
-#[derive(Debug)]
-pub struct Grant {
-    pub resource_type: &'static str,
-    pub property: &'static str,
-    pub principal_kind: PrincipalKind,
-}
-
-const fn grant(
-    resource_type: &'static str,
-    property: &'static str,
-    principal_kind: PrincipalKind,
-) -> Grant {
-    Grant {
-        resource_type,
-        property,
-        principal_kind,
-    }
-}
-
 use PrincipalKind::{Group, Role, User};
 
 /// Each property is a list of names or `!Ref`s, or a single one (`RoleName`).
@@ -121,13 +76,6 @@ pub const PRINCIPALS: &[(&str, PrincipalKind)] = &[
     ("AWS::IAM::User",  User),
     ("AWS::IAM::Group", Group),
 ];
-
-pub fn principal_kind(resource_type: &str) -> Option<PrincipalKind> {
-    PRINCIPALS
-        .iter()
-        .find(|(t, _)| *t == resource_type)
-        .map(|(_, kind)| *kind)
-}
 
 /// The elements of a list property with `Fn::If` branches spliced in and `AWS::NoValue`
 /// dropped, each with its attribute path (`Policies[1]`, `Policies[1].Fn::If[2]`).

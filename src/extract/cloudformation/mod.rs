@@ -9,18 +9,18 @@ mod lower;
 mod sam;
 pub mod tree;
 
-use self::carriers::{CARRIERS, GRANTS, Holds, elements, principal_kind};
+use self::carriers::{CARRIERS, GRANTS, PRINCIPALS, elements};
 use self::lower::{Lowerer, Position, render};
 use self::tree::{Node, NodeKind};
+use super::carrier::{self, Carrier, carriers_of, grants_of, receivers};
+use super::link::Links;
 use super::suppressions::{Directives, SuppressionKind};
-use super::{Extraction, Heirs, OffsetMap, PrincipalNotes, apply_links, json, yaml};
+use super::{Extraction, OffsetMap, json, yaml};
 use crate::base::finding::Problem;
 use crate::base::rule_id::RuleId;
 use crate::base::source::{FileId, SourceFile, Span};
 use crate::base::value::{Value, ValueKind};
-use crate::extract::document::{
-    Attachment, ManagedAttachment, Origin, PolicyDocument, PolicyKind, PrincipalKind,
-};
+use crate::extract::document::{Attachment, Origin, PolicyKind, PrincipalKind};
 use crate::extract::managed;
 use crate::extract::syntax_error;
 use crate::input::Intent;
@@ -213,24 +213,10 @@ struct Found {
     notes: Vec<String>,
 }
 
-/// A managed policy of the template attached to a principal elsewhere in it.
-struct PolicyLink {
-    policy: String,
-    attachment: Attachment,
-    boundary: bool,
-}
-
 pub struct Extractor<'t> {
     template: &'t Template<'t>,
     found: Vec<Found>,
-    links: Vec<PolicyLink>,
-    /// Principals that receive every identity policy of another one: (the role, one of its
-    /// instance profiles), (the group, one of its users).
-    inherited: Heirs,
-    /// Facts about a principal that belong on every document it receives.
-    principal_notes: Vec<(String, String)>,
-    /// AWS managed policies of the built-in table attached to principals by ARN.
-    managed: Vec<ManagedAttachment>,
+    links: Links,
     diagnostics: Vec<Problem>,
     /// Nodes lowered as policy documents: the policy parser reports their duplicate keys.
     document_spans: HashSet<(u32, u32)>,
@@ -272,21 +258,15 @@ fn run(file: FileId, text: &str, mut root: Node) -> Extraction {
     let mut extractor = Extractor {
         template: &template,
         found: Vec::new(),
-        links: Vec::new(),
-        inherited: Heirs::default(),
-        principal_notes: Vec::new(),
-        managed: Vec::new(),
+        links: Links::default(),
         diagnostics,
         document_spans: HashSet::new(),
     };
     for resource in &resources {
-        for carrier in CARRIERS
-            .iter()
-            .filter(|c| c.resource_type == resource.resource_type)
-        {
+        for carrier in carriers_of(CARRIERS, resource.resource_type) {
             extractor.carrier(resource, carrier);
         }
-        if let Some(kind) = principal_kind(resource.resource_type)
+        if let Some(kind) = carrier::principal_kind(PRINCIPALS, resource.resource_type)
             && let Some(properties) = resource.properties
         {
             extractor.principal_policies(kind, resource.id, properties);
@@ -361,57 +341,33 @@ impl<'t> Extractor<'t> {
     fn carrier_document(
         &mut self,
         resource: &Resource<'_>,
-        carrier: &carriers::Carrier,
+        carrier: &Carrier,
         node: &Node,
         attribute: String,
         mut notes: Vec<String>,
     ) {
-        let kind = match carrier.holds {
-            Holds::Identity => PolicyKind::Identity,
-            Holds::Trust => PolicyKind::Trust,
-            Holds::Resource => PolicyKind::Resource {
-                resource_type: resource.resource_type.to_string(),
-            },
-            Holds::Organizations => {
-                let policy_type = resource
-                    .properties
-                    .and_then(|p| p.get("Type"))
-                    .map(|t| t.as_str());
-                match policy_type {
-                    Some(Some("SERVICE_CONTROL_POLICY")) => PolicyKind::ServiceControl,
-                    Some(Some("RESOURCE_CONTROL_POLICY")) => {
-                        notes.push("resource control policy".into());
-                        PolicyKind::Resource {
-                            resource_type: resource.resource_type.to_string(),
-                        }
-                    }
-                    // Tag, backup, AI opt-out and declarative policies are not IAM documents.
-                    Some(Some(_)) => return,
-                    _ => PolicyKind::Unknown,
-                }
-            }
+        let Some(kind) = carrier.holds.kind(resource.resource_type, || {
+            organizations_kind(resource, &mut notes)
+        }) else {
+            return;
         };
-        let mut attachments = Vec::new();
-        match (&kind, principal_kind(resource.resource_type)) {
-            (PolicyKind::Identity | PolicyKind::Trust, Some(principal_kind)) => {
-                attachments.push(Attachment {
+        let own =
+            carrier::principal_kind(PRINCIPALS, resource.resource_type).map(|principal_kind| {
+                Attachment {
                     principal_kind,
                     principal: resource.id.to_string(),
                     span: Some(resource.id_span),
-                });
-            }
-            (PolicyKind::Identity, None) => {
-                for grant in GRANTS
-                    .iter()
-                    .filter(|g| g.resource_type == resource.resource_type)
-                {
-                    if let Some(list) = resource.properties.and_then(|p| p.get(grant.property)) {
-                        attachments.extend(self.principals(list, grant.principal_kind));
-                    }
+                }
+            });
+        let attachments = receivers(&kind, own, || {
+            let mut attachments = Vec::new();
+            for grant in grants_of(GRANTS, resource.resource_type) {
+                if let Some(list) = resource.properties.and_then(|p| p.get(grant.attribute)) {
+                    attachments.extend(self.principals(list, grant.principal_kind));
                 }
             }
-            _ => {}
-        }
+            attachments
+        });
         for (value, attribute) in self.documents(node, attribute) {
             self.found.push(Found {
                 owner: resource.id.to_string(),
@@ -516,24 +472,18 @@ impl<'t> Extractor<'t> {
         if let Some(arns) = properties.get("ManagedPolicyArns") {
             for (_, element) in elements(arns, "") {
                 match self.managed_policy(element) {
-                    Some(policy) => self.links.push(PolicyLink {
-                        policy,
-                        attachment: attachment(element.span),
-                        boundary: false,
-                    }),
+                    Some(policy) => self.links.policy(policy, attachment(element.span), false),
                     None => {
                         if let Some(value) = self.lowerer().value(element, Position::Other)
                             && let Some(managed) = managed::attachment(kind, principal, &value)
                         {
-                            self.managed.push(managed);
+                            self.links.managed(managed);
                         }
-                        self.principal_notes.push((
-                            principal.to_string(),
-                            format!(
-                                "`{principal}` also has managed policy `{}`",
-                                self.describe(element)
-                            ),
-                        ));
+                        let note = format!(
+                            "`{principal}` also has managed policy `{}`",
+                            self.describe(element)
+                        );
+                        self.links.note(principal.to_string(), note);
                     }
                 }
             }
@@ -542,18 +492,14 @@ impl<'t> Extractor<'t> {
             && !boundary.is_no_value()
         {
             match self.managed_policy(boundary) {
-                Some(policy) => self.links.push(PolicyLink {
-                    policy,
-                    attachment: attachment(boundary.span),
-                    boundary: true,
-                }),
-                None => self.principal_notes.push((
-                    principal.to_string(),
-                    format!(
+                Some(policy) => self.links.policy(policy, attachment(boundary.span), true),
+                None => {
+                    let note = format!(
                         "`{principal}` has permissions boundary `{}`",
                         self.describe(boundary)
-                    ),
-                )),
+                    );
+                    self.links.note(principal.to_string(), note);
+                }
             }
         }
     }
@@ -570,7 +516,7 @@ impl<'t> Extractor<'t> {
             return;
         };
         for attachment in self.principals(roles, PrincipalKind::Role) {
-            self.inherited.add(
+            self.links.heir(
                 PrincipalKind::Role,
                 attachment.principal,
                 Attachment {
@@ -604,8 +550,8 @@ impl<'t> Extractor<'t> {
         };
         for group in self.principals(groups, PrincipalKind::Group) {
             for user in &users {
-                self.inherited
-                    .add(PrincipalKind::Group, group.principal.clone(), user.clone());
+                self.links
+                    .heir(PrincipalKind::Group, group.principal.clone(), user.clone());
             }
         }
     }
@@ -659,9 +605,6 @@ impl<'t> Extractor<'t> {
             template,
             found,
             links,
-            inherited,
-            principal_notes,
-            managed,
             mut diagnostics,
             ..
         } = self;
@@ -669,14 +612,7 @@ impl<'t> Extractor<'t> {
             .iter()
             .filter_map(|r| Some((r.id, r.condition?)))
             .collect();
-        // Indexed by name: a large template has thousands of each, and every document
-        // looks its principals up.
-        let mut links_by_policy: HashMap<&str, Vec<&PolicyLink>> = HashMap::new();
-        for link in &links {
-            links_by_policy.entry(&link.policy).or_default().push(link);
-        }
-        let notes_by_principal = PrincipalNotes::index(&principal_notes);
-        let managed_by_principal = managed::by_principal(&managed);
+        let resolver = links.resolver(false);
         let mut documents = Vec::with_capacity(found.len());
         for mut found in found {
             if let Some(condition) = conditions.get(found.owner.as_str()) {
@@ -685,39 +621,20 @@ impl<'t> Extractor<'t> {
                     format!("created only when condition `{condition}` holds"),
                 );
             }
-            let links = links_by_policy
-                .get(found.owner.as_str())
-                .into_iter()
-                .flatten()
-                .map(|link| (&link.attachment, link.boundary));
-            apply_links(
-                &mut found.kind,
-                &mut found.attachments,
-                &mut found.notes,
-                links,
-            );
-            if found.kind == PolicyKind::Identity {
-                inherited.extend(&mut found.attachments);
-            }
-            let principals: Vec<String> = found
-                .attachments
-                .iter()
-                .filter(|a| a.principal_kind != PrincipalKind::InstanceProfile)
-                .map(|a| a.principal.clone())
-                .collect();
-            notes_by_principal.copy_to(&principals, &mut found.notes);
-            documents.push(PolicyDocument {
-                origin: Origin {
-                    file: template.file,
-                    address: Some(found.owner),
-                    attribute: Some(found.attribute),
-                    notes: found.notes,
-                },
-                kind: found.kind,
-                value: found.value,
-                managed: managed::of(&managed_by_principal, &principals),
-                attachments: found.attachments,
-            });
+            let origin = Origin {
+                file: template.file,
+                address: Some(found.owner.clone()),
+                attribute: Some(found.attribute),
+                notes: found.notes,
+            };
+            let owners = [found.owner];
+            documents.push(resolver.document(
+                origin,
+                found.kind,
+                found.value,
+                found.attachments,
+                &owners,
+            ));
         }
         diagnostics.sort_by_key(|d| (d.primary.start, d.primary.end));
         Extraction {
@@ -725,6 +642,27 @@ impl<'t> Extractor<'t> {
             diagnostics,
             suppressions: Vec::new(),
         }
+    }
+}
+
+/// The kind of an `AWS::Organizations::Policy` from its `Type`; `None` for the kinds that are
+/// not IAM.
+fn organizations_kind(resource: &Resource<'_>, notes: &mut Vec<String>) -> Option<PolicyKind> {
+    let policy_type = resource
+        .properties
+        .and_then(|p| p.get("Type"))
+        .map(|t| t.as_str());
+    match policy_type {
+        Some(Some("SERVICE_CONTROL_POLICY")) => Some(PolicyKind::ServiceControl),
+        Some(Some("RESOURCE_CONTROL_POLICY")) => {
+            notes.push("resource control policy".into());
+            Some(PolicyKind::Resource {
+                resource_type: resource.resource_type.to_string(),
+            })
+        }
+        // Tag, backup, AI opt-out and declarative policies are not IAM documents.
+        Some(Some(_)) => None,
+        _ => Some(PolicyKind::Unknown),
     }
 }
 

@@ -71,12 +71,12 @@ impl Extractor<'_> {
         };
         let note = format!("execution role `{role}` created by SAM");
         if resource.resource_type == "AWS::Serverless::Function" {
-            self.principal_notes.push((
+            self.links.note(
                 role.clone(),
                 format!(
                     "`{role}` also has managed policy `AWSLambdaBasicExecutionRole` (added by SAM)"
                 ),
-            ));
+            );
         }
         if let Some(policies) = properties.get("Policies") {
             for (path, entry) in elements(policies, "Properties.Policies") {
@@ -109,10 +109,10 @@ impl Extractor<'_> {
         entry: &Node,
     ) {
         match &entry.kind {
-            NodeKind::String(name) => self.principal_notes.push((
+            NodeKind::String(name) => self.links.note(
                 role.to_string(),
                 format!("`{role}` also has managed policy `{name}`"),
-            )),
+            ),
             NodeKind::Map(_) if entry.get("Statement").is_some() => {
                 for (value, attribute) in self.documents(entry, path) {
                     self.found.push(Found {
@@ -131,21 +131,21 @@ impl Extractor<'_> {
                 }
             }
             NodeKind::Call(_) => match self.managed_policy(entry) {
-                Some(policy) => self.links.push(super::PolicyLink {
+                Some(policy) => self.links.policy(
                     policy,
-                    attachment: Attachment {
+                    Attachment {
                         span: Some(entry.span),
                         ..attachment.clone()
                     },
-                    boundary: false,
-                }),
-                None => self.principal_notes.push((
-                    role.to_string(),
-                    format!(
+                    false,
+                ),
+                None => {
+                    let note = format!(
                         "`{role}` also has managed policy `{}`",
                         self.describe(entry)
-                    ),
-                )),
+                    );
+                    self.links.note(role.to_string(), note);
+                }
             },
             _ => {}
         }

@@ -2,35 +2,11 @@
 //!
 //! The tables are data, one line per entry: adding a carrier is one line.
 
+use crate::extract::carrier::{Carrier, Grant, Holds, carrier, grant};
 use crate::extract::document::PrincipalKind;
 
-/// What kind of policy a carrier attribute holds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Holds {
-    Identity,
-    Trust,
-    Resource,
-    /// `aws_organizations_policy`: its `type` decides (SCP by default, RCP, or not IAM).
-    Organizations,
-}
-
-#[derive(Debug)]
-pub struct Carrier {
-    pub resource_type: &'static str,
-    /// The attribute, or `block.attribute` for an attribute of a nested block.
-    pub attribute: &'static str,
-    pub holds: Holds,
-}
-
-const fn carrier(resource_type: &'static str, attribute: &'static str, holds: Holds) -> Carrier {
-    Carrier {
-        resource_type,
-        attribute,
-        holds,
-    }
-}
-
 use Holds::{Identity, Organizations, Resource, Trust};
+use PrincipalKind::{Group, Role, User};
 
 /// Every attribute known to hold an IAM policy document. `aws_lambda_permission` and
 /// `aws_lambda_layer_version_permission` are sets of arguments, not documents; Google, Azure
@@ -82,31 +58,31 @@ pub const CARRIERS: &[Carrier] = &[
 
 /// An attribute naming the principal that receives a resource's inline identity policy.
 #[rustfmt::skip]
-pub const GRANTS: &[(&str, &str, PrincipalKind)] = &[
-    ("aws_iam_role_policy",  "role",  PrincipalKind::Role),
-    ("aws_iam_user_policy",  "user",  PrincipalKind::User),
-    ("aws_iam_group_policy", "group", PrincipalKind::Group),
+pub const GRANTS: &[Grant] = &[
+    grant("aws_iam_role_policy",  "role",  Role),
+    grant("aws_iam_user_policy",  "user",  User),
+    grant("aws_iam_group_policy", "group", Group),
 ];
 
 /// Resources attaching a managed policy (`policy_arn`) to principals: (type, attribute naming
 /// the principal or a list of them, kind).
 #[rustfmt::skip]
-pub const ATTACHMENTS: &[(&str, &str, PrincipalKind)] = &[
-    ("aws_iam_role_policy_attachment",  "role",   PrincipalKind::Role),
-    ("aws_iam_user_policy_attachment",  "user",   PrincipalKind::User),
-    ("aws_iam_group_policy_attachment", "group",  PrincipalKind::Group),
-    ("aws_iam_policy_attachment",       "roles",  PrincipalKind::Role),
-    ("aws_iam_policy_attachment",       "users",  PrincipalKind::User),
-    ("aws_iam_policy_attachment",       "groups", PrincipalKind::Group),
+pub const ATTACHMENTS: &[Grant] = &[
+    grant("aws_iam_role_policy_attachment",  "role",   Role),
+    grant("aws_iam_user_policy_attachment",  "user",   User),
+    grant("aws_iam_group_policy_attachment", "group",  Group),
+    grant("aws_iam_policy_attachment",       "roles",  Role),
+    grant("aws_iam_policy_attachment",       "users",  User),
+    grant("aws_iam_policy_attachment",       "groups", Group),
 ];
 
 /// Principals declared by a resource: their inline and trust policies are their own, and
 /// `managed_policy_arns` / `permissions_boundary` attach policies to them.
 #[rustfmt::skip]
 pub const PRINCIPALS: &[(&str, PrincipalKind)] = &[
-    ("aws_iam_role",  PrincipalKind::Role),
-    ("aws_iam_user",  PrincipalKind::User),
-    ("aws_iam_group", PrincipalKind::Group),
+    ("aws_iam_role",  Role),
+    ("aws_iam_user",  User),
+    ("aws_iam_group", Group),
 ];
 
 /// Resources that put users in groups: (type, the group attribute, the users attribute). A
@@ -125,10 +101,3 @@ pub const PROFILE_USERS: &[(&str, &str)] = &[
     ("aws_launch_template", "iam_instance_profile.arn"),
     ("aws_launch_configuration", "iam_instance_profile"),
 ];
-
-pub fn principal_kind(resource_type: &str) -> Option<PrincipalKind> {
-    PRINCIPALS
-        .iter()
-        .find(|(t, _)| *t == resource_type)
-        .map(|(_, kind)| *kind)
-}

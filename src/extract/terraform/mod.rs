@@ -12,16 +12,14 @@ mod lower;
 mod policy_document;
 
 use self::body::{Attr, Block, Expr, Src};
-use self::carriers::{
-    ATTACHMENTS, CARRIERS, GRANTS, GROUP_MEMBERSHIPS, Holds, PROFILE_USERS, principal_kind,
-};
+use self::carriers::{ATTACHMENTS, CARRIERS, GRANTS, GROUP_MEMBERSHIPS, PRINCIPALS, PROFILE_USERS};
 use self::lower::{Doc, Lowerer};
-use super::{Extraction, Heirs, OffsetMap, PrincipalNotes, apply_links, json, syntax_error};
+use super::carrier::{self, carriers_of, grants_of, receivers};
+use super::link::Links;
+use super::{Extraction, OffsetMap, json, syntax_error};
 use crate::base::source::{FileId, SourceFile, Span};
 use crate::base::value::{Unknown, Value, ValueKind};
-use crate::extract::document::{
-    Attachment, ManagedAttachment, Origin, PolicyDocument, PolicyKind, PrincipalKind,
-};
+use crate::extract::document::{Attachment, Origin, PolicyDocument, PolicyKind, PrincipalKind};
 use crate::extract::managed;
 use crate::input::is_terraform;
 use std::collections::HashMap;
@@ -166,10 +164,7 @@ fn extract_with(
         lowerer: Lowerer::new(&module, read),
         found: Vec::new(),
         uses: Vec::new(),
-        links: Vec::new(),
-        inherited: Heirs::default(),
-        principal_notes: Vec::new(),
-        managed: Vec::new(),
+        links: Links::default(),
         external: Vec::new(),
         child,
         called: Vec::new(),
@@ -271,25 +266,18 @@ struct Use {
     notes: Vec<String>,
 }
 
-/// A managed policy of the module attached to a principal.
-struct Link {
-    policy: String,
-    attachment: Attachment,
-    boundary: bool,
+/// What the documents found at one attribute or module argument receive.
+struct Received {
+    kind: PolicyKind,
+    attachments: Vec<Attachment>,
+    notes: Vec<String>,
 }
 
 struct Run<'m, 'a> {
     lowerer: Lowerer<'m, 'a>,
     found: Vec<Found>,
     uses: Vec<Use>,
-    links: Vec<Link>,
-    /// Principals that receive every identity policy of another one: (the role, one of its
-    /// instance profiles), (the group, one of its users).
-    inherited: Heirs,
-    /// Facts about a principal that belong on every document it receives.
-    principal_notes: Vec<(String, String)>,
-    /// AWS managed policies of the built-in table attached to principals by ARN.
-    managed: Vec<ManagedAttachment>,
+    links: Links,
     external: Vec<(FileId, FileId)>,
     /// Analysing a child module with its caller's inputs: only documents that read an input
     /// are kept (the others are the same as when the child is checked on its own).
@@ -311,111 +299,139 @@ impl<'a> Run<'_, 'a> {
         }
     }
 
+    /// One `resource` block: the documents its carriers hold, and the links it makes between
+    /// principals and policies.
     fn resource(&mut self, block: &'a Block<'a>, kind: &str, name: &str) {
         let address = format!("{kind}.{name}");
+        let own = carrier::principal_kind(PRINCIPALS, kind);
+        self.carriers(block, kind, &address, own);
+        if let Some(principal_kind) = own {
+            self.principal_policies(block, &address, principal_kind);
+        }
+        self.policy_attachments(block, kind);
+        if kind == "aws_iam_instance_profile" {
+            self.instance_profile(block, &address);
+        }
+        self.group_memberships(block, kind);
+        self.profile_users(block, kind, &address);
+    }
+
+    /// The documents the carrier attributes of a resource hold, attached to the principal the
+    /// resource declares (`own`) or to those its grants name.
+    fn carriers(
+        &mut self,
+        block: &'a Block<'a>,
+        kind: &str,
+        address: &str,
+        own: Option<PrincipalKind>,
+    ) {
         let notes = repetition_notes(block);
-        let own = principal_kind(kind);
+        let grants = self.grants(block, kind);
+        for carrier in carriers_of(CARRIERS, kind) {
+            let Some(policy_kind) = carrier
+                .holds
+                .kind(kind, || self.organizations_kind(block, kind))
+            else {
+                continue;
+            };
+            let own = own.map(|principal_kind| Attachment {
+                principal_kind,
+                principal: address.to_string(),
+                span: Some(block.header),
+            });
+            let attachments = receivers(&policy_kind, own, || grants.clone());
+            let received = Received {
+                kind: policy_kind,
+                attachments,
+                notes: notes.clone(),
+            };
+            for attr in carrier_attributes(block, carrier.path) {
+                self.carrier_value(block, address, carrier.path, attr, &received);
+            }
+        }
+    }
+
+    /// The principals an inline identity policy resource (`aws_iam_role_policy`) names.
+    fn grants(&mut self, block: &'a Block<'a>, kind: &str) -> Vec<Attachment> {
         let mut grants = Vec::new();
-        for (_, attribute, principal_kind) in GRANTS.iter().filter(|(t, _, _)| *t == kind) {
-            if let Some(attr) = block.attr(attribute)
+        for grant in grants_of(GRANTS, kind) {
+            if let Some(attr) = block.attr(grant.attribute)
                 && let Some((principal, span)) = self.lowerer.principal(
                     attr.value,
                     attr.name_span,
-                    resource_type_of(*principal_kind),
+                    resource_type_of(grant.principal_kind),
                 )
             {
                 grants.push(Attachment {
-                    principal_kind: *principal_kind,
+                    principal_kind: grant.principal_kind,
                     principal,
                     span: Some(span),
                 });
             }
         }
-        for carrier in CARRIERS.iter().filter(|c| c.resource_type == kind) {
-            let policy_kind = match carrier.holds {
-                Holds::Identity => PolicyKind::Identity,
-                Holds::Trust => PolicyKind::Trust,
-                Holds::Resource => PolicyKind::Resource {
-                    resource_type: kind.to_string(),
-                },
-                Holds::Organizations => {
-                    match self.lowerer.attr_value(block, "type").map(|v| v.kind) {
-                        None => PolicyKind::ServiceControl,
-                        Some(ValueKind::String(t)) if t == "SERVICE_CONTROL_POLICY" => {
-                            PolicyKind::ServiceControl
-                        }
-                        Some(ValueKind::String(t)) if t == "RESOURCE_CONTROL_POLICY" => {
-                            PolicyKind::Resource {
-                                resource_type: kind.to_string(),
-                            }
-                        }
-                        // Tag, backup, AI opt-out and declarative policies are not IAM.
-                        Some(ValueKind::String(_)) => continue,
-                        Some(_) => PolicyKind::Unknown,
-                    }
-                }
-            };
-            let attachments = match (&policy_kind, own) {
-                (PolicyKind::Identity | PolicyKind::Trust, Some(principal_kind)) => {
-                    vec![Attachment {
-                        principal_kind,
-                        principal: address.clone(),
-                        span: Some(block.header),
-                    }]
-                }
-                (PolicyKind::Identity, None) => grants.clone(),
-                _ => Vec::new(),
-            };
-            let values: Vec<(&Attr<'a>, String)> = match carrier.attribute.split_once('.') {
-                Some((nested, attribute)) => block
-                    .nested(nested)
-                    .filter_map(|(b, _)| b.attr(attribute))
-                    .map(|attr| (attr, carrier.attribute.to_string()))
-                    .collect(),
-                None => block
-                    .attr(carrier.attribute)
-                    .map(|attr| (attr, carrier.attribute.to_string()))
-                    .into_iter()
-                    .collect(),
-            };
-            for (attr, attribute) in values {
-                self.lowerer.reset_budget();
-                self.lowerer.take_input_used();
-                let doc = self.lowerer.document(attr.value, attr.name_span);
-                // A data source decides for itself whether it read an input.
-                if !self.keep() && !matches!(doc, Doc::DataSource(_)) {
-                    continue;
-                }
-                match doc {
-                    Doc::Value(value) => self.found.push(Found {
-                        address: address.clone(),
-                        attribute: Some(attribute),
-                        file: block.file,
-                        kind: policy_kind.clone(),
-                        value,
-                        attachments: attachments.clone(),
-                        notes: notes.clone(),
-                        owners: vec![address.clone()],
-                        kinded: true,
-                    }),
-                    Doc::DataSource(data) => self.uses.push(Use {
-                        data,
-                        user: format!("{address}.{attribute}"),
-                        owner: address.clone(),
-                        kind: policy_kind.clone(),
-                        attachments: attachments.clone(),
-                        notes: notes.clone(),
-                    }),
-                    Doc::Nothing => {}
-                }
-                self.claim_external(block.file);
-            }
+        grants
+    }
+
+    /// Lowers and records the document one carrier attribute holds, unless this run leaves it
+    /// out.
+    fn carrier_value(
+        &mut self,
+        block: &'a Block<'a>,
+        address: &str,
+        attribute: &str,
+        attr: &'a Attr<'a>,
+        received: &Received,
+    ) {
+        self.lowerer.reset_budget();
+        self.lowerer.take_input_used();
+        let doc = self.lowerer.document(attr.value, attr.name_span);
+        // A data source decides for itself whether it read an input.
+        if !self.keep() && !matches!(doc, Doc::DataSource(_)) {
+            return;
         }
-        if let Some(principal_kind) = own {
-            self.principal_policies(block, &address, principal_kind);
+        self.record(block, address, attribute, doc, received);
+    }
+
+    /// Records a document found at `address.attribute`: a value, or a use of a data source
+    /// resolved at the end.
+    fn record(
+        &mut self,
+        block: &'a Block<'a>,
+        address: &str,
+        attribute: &str,
+        doc: Doc,
+        received: &Received,
+    ) {
+        match doc {
+            Doc::Value(value) => self.found.push(Found {
+                address: address.to_string(),
+                attribute: Some(attribute.to_string()),
+                file: block.file,
+                kind: received.kind.clone(),
+                value,
+                attachments: received.attachments.clone(),
+                notes: received.notes.clone(),
+                owners: vec![address.to_string()],
+                kinded: true,
+            }),
+            Doc::DataSource(data) => self.uses.push(Use {
+                data,
+                user: format!("{address}.{attribute}"),
+                owner: address.to_string(),
+                kind: received.kind.clone(),
+                attachments: received.attachments.clone(),
+                notes: received.notes.clone(),
+            }),
+            Doc::Nothing => {}
         }
-        for (_, attribute, principal_kind) in ATTACHMENTS.iter().filter(|(t, _, _)| *t == kind) {
-            let (Some(attr), Some(policy)) = (block.attr(attribute), block.attr("policy_arn"))
+        self.claim_external(block.file);
+    }
+
+    /// `aws_iam_*_policy_attachment`: the managed policy `policy_arn` attached to principals.
+    fn policy_attachments(&mut self, block: &'a Block<'a>, kind: &str) {
+        for grant in grants_of(ATTACHMENTS, kind) {
+            let (Some(attr), Some(policy)) =
+                (block.attr(grant.attribute), block.attr("policy_arn"))
             else {
                 continue;
             };
@@ -423,28 +439,35 @@ impl<'a> Run<'_, 'a> {
             let principals = self.lowerer.principals(
                 attr.value,
                 attr.name_span,
-                resource_type_of(*principal_kind),
+                resource_type_of(grant.principal_kind),
             );
             for (principal, span) in principals {
-                self.attach(&policy, principal, *principal_kind, span, false);
+                self.attach(&policy, principal, grant.principal_kind, span, false);
             }
         }
-        if kind == "aws_iam_instance_profile"
-            && let Some(attr) = block.attr("role")
+    }
+
+    /// An instance profile receives every identity policy of its role.
+    fn instance_profile(&mut self, block: &'a Block<'a>, address: &str) {
+        if let Some(attr) = block.attr("role")
             && let Some((role, span)) =
                 self.lowerer
                     .principal(attr.value, attr.name_span, "aws_iam_role")
         {
-            self.inherited.add(
+            self.links.heir(
                 PrincipalKind::Role,
                 role,
                 Attachment {
                     principal_kind: PrincipalKind::InstanceProfile,
-                    principal: address.clone(),
+                    principal: address.to_string(),
                     span: Some(span),
                 },
             );
         }
+    }
+
+    /// Users put in groups receive every identity policy of the groups.
+    fn group_memberships(&mut self, block: &'a Block<'a>, kind: &str) {
         for (_, group_attribute, users_attribute) in
             GROUP_MEMBERSHIPS.iter().filter(|(t, _, _)| *t == kind)
         {
@@ -461,7 +484,7 @@ impl<'a> Run<'_, 'a> {
                 .principals(users.value, users.name_span, "aws_iam_user");
             for (group, _) in &groups {
                 for (user, span) in &users {
-                    self.inherited.add(
+                    self.links.heir(
                         PrincipalKind::Group,
                         group.clone(),
                         Attachment {
@@ -473,6 +496,10 @@ impl<'a> Run<'_, 'a> {
                 }
             }
         }
+    }
+
+    /// A resource running with an instance profile: a note on the profile's documents.
+    fn profile_users(&mut self, block: &'a Block<'a>, kind: &str, address: &str) {
         for (_, path) in PROFILE_USERS.iter().filter(|(t, _)| *t == kind) {
             let attr = match path.split_once('.') {
                 Some((nested, attribute)) => {
@@ -485,11 +512,30 @@ impl<'a> Run<'_, 'a> {
                     self.lowerer
                         .principal(attr.value, attr.name_span, "aws_iam_instance_profile")
             {
-                self.principal_notes.push((
+                self.links.note(
                     profile.clone(),
                     format!("`{profile}` is used by `{address}`"),
-                ));
+                );
             }
+        }
+    }
+
+    /// The kind of an `aws_organizations_policy` from its `type` (a service control policy when
+    /// it is not set); `None` for the kinds that are not IAM.
+    fn organizations_kind(&mut self, block: &'a Block<'a>, kind: &str) -> Option<PolicyKind> {
+        match self.lowerer.attr_value(block, "type").map(|v| v.kind) {
+            None => Some(PolicyKind::ServiceControl),
+            Some(ValueKind::String(t)) if t == "SERVICE_CONTROL_POLICY" => {
+                Some(PolicyKind::ServiceControl)
+            }
+            Some(ValueKind::String(t)) if t == "RESOURCE_CONTROL_POLICY" => {
+                Some(PolicyKind::Resource {
+                    resource_type: kind.to_string(),
+                })
+            }
+            // Tag, backup, AI opt-out and declarative policies are not IAM.
+            Some(ValueKind::String(_)) => None,
+            Some(_) => Some(PolicyKind::Unknown),
         }
     }
 
@@ -533,20 +579,20 @@ impl<'a> Run<'_, 'a> {
             _ => None,
         };
         match in_module {
-            Some(address) => self.links.push(Link {
-                policy: address,
-                attachment: Attachment {
+            Some(address) => self.links.policy(
+                address,
+                Attachment {
                     principal_kind,
                     principal,
                     span: Some(span),
                 },
                 boundary,
-            }),
+            ),
             None => {
                 if !boundary
                     && let Some(managed) = managed::attachment(principal_kind, &principal, policy)
                 {
-                    self.managed.push(managed);
+                    self.links.managed(managed);
                 }
                 let written = match policy.to_json() {
                     serde_json::Value::String(text) => text,
@@ -557,7 +603,7 @@ impl<'a> Run<'_, 'a> {
                 } else {
                     format!("`{principal}` also has managed policy `{written}`")
                 };
-                self.principal_notes.push((principal, note));
+                self.links.note(principal, note);
             }
         }
     }
@@ -568,7 +614,11 @@ impl<'a> Run<'_, 'a> {
     /// kind is unknown.
     fn module_call(&mut self, block: &'a Block<'a>, name: &str) {
         let address = format!("module.{name}");
-        let notes = repetition_notes(block);
+        let received = Received {
+            kind: PolicyKind::Unknown,
+            attachments: Vec::new(),
+            notes: repetition_notes(block),
+        };
         for attr in &block.attrs {
             let argument = attr.name;
             if !argument.contains("policy")
@@ -578,29 +628,11 @@ impl<'a> Run<'_, 'a> {
                 continue;
             }
             self.lowerer.reset_budget();
-            match self.lowerer.document(attr.value, attr.name_span) {
-                Doc::Value(value) if value.get("Statement").is_some() => self.found.push(Found {
-                    address: address.clone(),
-                    attribute: Some(argument.to_string()),
-                    file: block.file,
-                    kind: PolicyKind::Unknown,
-                    value,
-                    attachments: Vec::new(),
-                    notes: notes.clone(),
-                    owners: vec![address.clone()],
-                    kinded: true,
-                }),
-                Doc::DataSource(data) => self.uses.push(Use {
-                    data,
-                    user: format!("{address}.{argument}"),
-                    owner: address.clone(),
-                    kind: PolicyKind::Unknown,
-                    attachments: Vec::new(),
-                    notes: notes.clone(),
-                }),
-                _ => {}
-            }
-            self.claim_external(block.file);
+            let doc = match self.lowerer.document(attr.value, attr.name_span) {
+                Doc::Value(value) if value.get("Statement").is_none() => Doc::Nothing,
+                doc => doc,
+            };
+            self.record(block, &address, argument, doc, &received);
         }
         self.call_local_module(block, &address);
     }
@@ -698,9 +730,6 @@ impl<'a> Run<'_, 'a> {
             mut found,
             uses,
             links,
-            inherited,
-            principal_notes,
-            managed,
             external,
             called,
             ..
@@ -744,47 +773,25 @@ impl<'a> Run<'_, 'a> {
                 target.owners.push(used.owner);
             }
         }
-        let mut links_by_policy: HashMap<&str, Vec<&Link>> = HashMap::new();
-        for link in &links {
-            links_by_policy.entry(&link.policy).or_default().push(link);
-        }
-        let notes_by_principal = PrincipalNotes::index(&principal_notes);
-        let managed_by_principal = managed::by_principal(&managed);
-        let mut documents = Vec::with_capacity(found.len());
-        for mut found in found {
-            let links = found
-                .owners
-                .iter()
-                .flat_map(|owner| links_by_policy.get(owner.as_str()).into_iter().flatten())
-                .map(|link| (&link.attachment, link.boundary));
-            apply_links(
-                &mut found.kind,
-                &mut found.attachments,
-                &mut found.notes,
-                links,
-            );
-            if found.kind == PolicyKind::Identity {
-                inherited.extend(&mut found.attachments);
-            }
-            let principals: Vec<String> = found
-                .attachments
-                .iter()
-                .map(|a| a.principal.clone())
-                .collect();
-            notes_by_principal.copy_to(&principals, &mut found.notes);
-            documents.push(PolicyDocument {
-                origin: Origin {
+        let resolver = links.resolver(true);
+        let mut documents: Vec<PolicyDocument> = found
+            .into_iter()
+            .map(|found| {
+                let origin = Origin {
                     file: found.file,
                     address: Some(found.address),
                     attribute: found.attribute,
                     notes: found.notes,
-                },
-                kind: found.kind,
-                value: found.value,
-                managed: managed::of(&managed_by_principal, &principals),
-                attachments: found.attachments,
-            });
-        }
+                };
+                resolver.document(
+                    origin,
+                    found.kind,
+                    found.value,
+                    found.attachments,
+                    &found.owners,
+                )
+            })
+            .collect();
         documents.sort_by_key(|d| (d.origin.file, d.value.span.file, d.value.span.start));
         documents.extend(called);
         diagnostics.sort_by_key(|d| (d.primary.file, d.primary.start, d.primary.end));
@@ -812,6 +819,18 @@ fn repetition_notes(block: &Block<'_>) -> Vec<String> {
         );
     }
     notes
+}
+
+/// The attributes a carrier names in a block: `attribute`, or `block.attribute` in every
+/// nested block of that type.
+fn carrier_attributes<'a>(block: &'a Block<'a>, path: &'static str) -> Vec<&'a Attr<'a>> {
+    match path.split_once('.') {
+        Some((nested, attribute)) => block
+            .nested(nested)
+            .filter_map(|(b, _)| b.attr(attribute))
+            .collect(),
+        None => block.attr(path).into_iter().collect(),
+    }
 }
 
 /// The Terraform type of a principal.
