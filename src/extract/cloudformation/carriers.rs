@@ -2,7 +2,7 @@
 //!
 //! The carrier and grant tables are data, one line per entry; the walk below reads them.
 
-use super::Extractor;
+use super::template::{self, Extractor};
 use super::tree::Node;
 use crate::extract::carrier::{Carrier, Grant, Holds, carrier, grant};
 use crate::extract::document::PrincipalKind;
@@ -109,7 +109,7 @@ fn collect_elements<'n>(node: &'n Node, path: &str, out: &mut Vec<(String, &'n N
 
 impl Extractor<'_> {
     /// Reads one carrier property of one resource.
-    pub fn carrier(&mut self, resource: &super::Resource<'_>, carrier: &Carrier) {
+    pub fn carrier(&mut self, resource: &template::Resource<'_>, carrier: &Carrier) {
         let Some(properties) = resource.properties else {
             return;
         };
@@ -126,7 +126,7 @@ impl Extractor<'_> {
 
     fn walk(
         &mut self,
-        resource: &super::Resource<'_>,
+        resource: &template::Resource<'_>,
         carrier: &Carrier,
         node: &Node,
         segments: &[&str],

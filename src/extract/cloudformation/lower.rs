@@ -16,7 +16,7 @@
 //! - anything else whose branches differ (`Effect: !If [c, Allow, Deny]`) is unknown, and
 //!   rules stay quiet about it.
 
-use super::Template;
+use super::template::Template;
 use super::tree::{Call, Node, NodeKind};
 use crate::base::value::{Member, Reference, TemplatePart, Unknown, Value, ValueKind};
 use crate::extract::mapped::Mapped;

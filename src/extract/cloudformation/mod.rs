@@ -7,10 +7,12 @@ mod carriers;
 mod foreach;
 mod lower;
 mod sam;
-pub mod tree;
+mod template;
+mod tree;
 
 use self::carriers::{CARRIERS, GRANTS, PRINCIPALS, elements};
 use self::lower::{Lowerer, Position, render};
+use self::template::{Extractor, Found, Resource, Template};
 use self::tree::{Node, NodeKind};
 use super::carrier::{self, Carrier, carriers_of, grants_of, receivers};
 use super::link::Links;
@@ -176,50 +178,6 @@ fn is_template(root: &Node) -> bool {
                         .is_some_and(|t| t.starts_with("AWS::"))
             })
         })
-}
-
-/// What the lowering needs to know of the whole template.
-pub struct Template<'t> {
-    pub file: FileId,
-    pub text: &'t str,
-    pub mappings: Option<&'t Node>,
-    /// Logical id to resource type, including the roles SAM creates (`MyFunctionRole`).
-    types: HashMap<String, String>,
-}
-
-impl Template<'_> {
-    pub fn resource_type(&self, id: &str) -> Option<&str> {
-        self.types.get(id).map(String::as_str)
-    }
-}
-
-/// One entry of `Resources`.
-pub struct Resource<'t> {
-    pub id: &'t str,
-    pub id_span: Span,
-    pub resource_type: &'t str,
-    pub properties: Option<&'t Node>,
-    /// The resource's `Condition`, when it exists only under one.
-    pub condition: Option<&'t str>,
-}
-
-/// A document found, before the links between resources are resolved.
-struct Found {
-    owner: String,
-    attribute: String,
-    kind: PolicyKind,
-    value: Value,
-    attachments: Vec<Attachment>,
-    notes: Vec<String>,
-}
-
-pub struct Extractor<'t> {
-    template: &'t Template<'t>,
-    found: Vec<Found>,
-    links: Links,
-    diagnostics: Vec<Problem>,
-    /// Nodes lowered as policy documents: the policy parser reports their duplicate keys.
-    document_spans: HashSet<(u32, u32)>,
 }
 
 fn run(file: FileId, text: &str, mut root: Node) -> Extraction {

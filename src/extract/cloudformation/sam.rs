@@ -3,9 +3,10 @@
 //! `Policies` may hold inline documents, managed policies, and policy templates, expanded
 //! from SAM's published definitions; a SAM API may have a resource policy.
 
+use super::carriers::elements;
 use super::lower::Position;
+use super::template::{Extractor, Found, Resource};
 use super::tree::{self, Entry, Node, NodeKind};
-use super::{Extractor, Found, Resource, elements};
 use crate::base::finding::Problem;
 use crate::base::rule_id::RuleId;
 use crate::base::source::Span;

@@ -6,7 +6,7 @@
 //! conditionals, most functions) is `Unknown`, never `"*"`.
 
 use super::body::{Block, Expr, Src};
-use super::{Module, ReadFile};
+use super::module::{Module, ReadFile};
 use crate::base::finding::Problem;
 use crate::base::source::{FileId, SourceFile, Span};
 use crate::base::value::{Member, Reference, TemplatePart, Unknown, Value, ValueKind};

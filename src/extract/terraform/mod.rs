@@ -9,11 +9,13 @@
 mod body;
 mod carriers;
 mod lower;
+mod module;
 mod policy_document;
 
-use self::body::{Attr, Block, Expr, Src};
+use self::body::{Attr, Block, Src};
 use self::carriers::{ATTACHMENTS, CARRIERS, GRANTS, GROUP_MEMBERSHIPS, PRINCIPALS, PROFILE_USERS};
 use self::lower::{Doc, Lowerer};
+use self::module::{Module, ReadFile};
 use super::carrier::{self, carriers_of, grants_of, receivers};
 use super::link::Links;
 use super::{Extraction, OffsetMap, json, syntax_error};
@@ -26,77 +28,12 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// Reads a file a module refers to (`file("policy.json")`) into the run's source map.
-pub type ReadFile<'r> = dyn Fn(&Path) -> Option<(FileId, Arc<SourceFile>)> + 'r;
-
 /// What the extractor found in a module.
 #[derive(Debug, Default)]
 pub struct ModuleExtraction {
     pub extraction: Extraction,
     /// Files read through `file()`/`templatefile()`, each with the module file that read it.
     pub external: Vec<(FileId, FileId)>,
-}
-
-/// Everything of the module a reference can lead to.
-pub struct Module<'a> {
-    pub dir: PathBuf,
-    pub locals: HashMap<&'a str, &'a Attr<'a>>,
-    /// `aws_iam_role.ci`
-    pub resources: HashMap<String, &'a Block<'a>>,
-    /// `data.aws_iam_policy_document.x`
-    pub data: HashMap<String, &'a Block<'a>>,
-    /// The literal `name` of roles, users, groups, policies and instance profiles, so a
-    /// principal named by string is still recognised as the resource.
-    pub names: HashMap<(String, String), String>,
-}
-
-/// Types whose literal `name` identifies them in attachments.
-const NAMED: &[&str] = &[
-    "aws_iam_role",
-    "aws_iam_user",
-    "aws_iam_group",
-    "aws_iam_policy",
-    "aws_iam_instance_profile",
-];
-
-impl<'a> Module<'a> {
-    fn index(dir: &Path, blocks: &'a [Block<'a>]) -> Self {
-        let mut module = Module {
-            dir: dir.to_path_buf(),
-            locals: HashMap::new(),
-            resources: HashMap::new(),
-            data: HashMap::new(),
-            names: HashMap::new(),
-        };
-        for block in blocks {
-            match (block.ident, block.labels.as_slice()) {
-                ("locals", _) => {
-                    for attr in &block.attrs {
-                        module.locals.insert(attr.name, attr);
-                    }
-                }
-                ("resource", [kind, name]) => {
-                    let address = format!("{kind}.{name}");
-                    if NAMED.contains(kind)
-                        && let Some(Attr {
-                            value: Expr::Hcl(hcl_edit::expr::Expression::String(literal), _),
-                            ..
-                        }) = block.attr("name")
-                    {
-                        module
-                            .names
-                            .insert((kind.to_string(), literal.value().clone()), address.clone());
-                    }
-                    module.resources.insert(address, block);
-                }
-                ("data", [kind, name]) => {
-                    module.data.insert(format!("data.{kind}.{name}"), block);
-                }
-                _ => {}
-            }
-        }
-        module
-    }
 }
 
 /// Extracts the policies of one module from its files (`files` are the module's `.tf` and
