@@ -145,7 +145,7 @@ fn expand(path: &str, prefix: &mut Vec<String>, out: &mut Vec<Vec<String>>) {
             let mut full = prefix.clone();
             full.extend(
                 path.split("::")
-                    .map(|s| s.trim().split_whitespace().next().unwrap_or("").to_string())
+                    .map(|s| s.split_whitespace().next().unwrap_or("").to_string())
                     .filter(|s| !s.is_empty()),
             );
             out.push(full);
