@@ -10,7 +10,7 @@ use crate::extract::managed;
 use crate::policy::{self, Policy};
 use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// Principal names are local to a code base: a CloudFormation logical id to its template, a
 /// Terraform address to its module directory.
@@ -26,6 +26,9 @@ pub struct Principals<'a> {
     /// Each role with the indices of its trust policies.
     pub trusts: BTreeMap<Key, Vec<usize>>,
     path_of: &'a (dyn Fn(&PolicyDocument) -> PathBuf + Sync),
+    /// Each document parsed once, when a rule first needs it: a document attached to several
+    /// principals, and read by several rules, is parsed once per input.
+    parsed: Vec<OnceLock<Policy<'a>>>,
 }
 
 /// What a principal-wide check of several policies is given: the granting policies, the
@@ -101,6 +104,7 @@ pub fn check(
         groups: by_principal.into_iter().collect(),
         trusts,
         path_of,
+        parsed: documents.iter().map(|_| OnceLock::new()).collect(),
     };
     let mut found = Vec::new();
     for rule in rules {
@@ -117,7 +121,26 @@ pub fn check(
     out
 }
 
-impl Principals<'_> {
+impl<'a> Principals<'a> {
+    /// The parsed policy of document `index`.
+    pub fn policy(&self, index: usize) -> &Policy<'a> {
+        self.parsed[index].get_or_init(|| policy::parse(self.documents[index]))
+    }
+
+    /// The policies among `indices` that grant permissions, and the permissions boundaries.
+    pub fn granting_and_boundaries(
+        &self,
+        indices: &[usize],
+    ) -> (Vec<&Policy<'a>>, Vec<&Policy<'a>>) {
+        let (boundaries, granting): (Vec<usize>, Vec<usize>) = indices
+            .iter()
+            .partition(|&&i| self.documents[i].kind == PolicyKind::PermissionsBoundary);
+        (
+            granting.into_iter().map(|i| self.policy(i)).collect(),
+            boundaries.into_iter().map(|i| self.policy(i)).collect(),
+        )
+    }
+
     /// Runs `check` on the policies of the principal `key` when it has at least two granting
     /// ones, and names the principal (and the AWS managed policy a finding is in) in each
     /// finding.
@@ -138,20 +161,7 @@ impl Principals<'_> {
         if granting.len() < 2 {
             return out;
         }
-        let parsed: Vec<(usize, Policy<'_>)> = indices
-            .iter()
-            .map(|&i| (i, policy::parse(documents[i])))
-            .collect();
-        let policies: Vec<&Policy<'_>> = parsed
-            .iter()
-            .filter(|(i, _)| documents[*i].kind != PolicyKind::PermissionsBoundary)
-            .map(|(_, p)| p)
-            .collect();
-        let boundaries: Vec<&Policy<'_>> = parsed
-            .iter()
-            .filter(|(i, _)| documents[*i].kind == PolicyKind::PermissionsBoundary)
-            .map(|(_, p)| p)
-            .collect();
+        let (policies, boundaries) = self.granting_and_boundaries(indices);
         let origin_of = |policy: usize| -> Option<String> {
             let document = &documents[*granting.get(policy)?];
             document

@@ -6,11 +6,11 @@ use crate::base::finding::{Confidence, Finding};
 use crate::base::source::Span;
 use crate::base::value::{TemplatePart, Unknown, Value, ValueKind};
 use crate::catalog::{Catalog, wildcard_match};
-use crate::extract::document::{PolicyDocument, PolicyKind, PrincipalKind};
+use crate::extract::document::PrincipalKind;
+use crate::policy::Policy;
 use crate::policy::effective::{Effective, Reach, grants_to_holder};
 use crate::policy::escalation::{self, PathMatch};
 use crate::policy::principals::{PrincipalType, principals};
-use crate::policy::{self, Policy};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -102,7 +102,7 @@ impl Rule for PrivilegeEscalation {
             .par_iter()
             .map(|(key, indices)| {
                 let mut found = cx.across_policies(key, indices, &check_principal);
-                chains.check(cx.documents, key, indices, &mut found);
+                chains.check(cx, key, indices, &mut found);
                 found
             })
             .collect();
@@ -233,14 +233,14 @@ struct Chains {
 
 impl Chains {
     fn new(principals: &Principals<'_>) -> Chains {
-        let (documents, trusts) = (principals.documents, &principals.trusts);
+        let trusts = &principals.trusts;
         let found: Vec<(PathBuf, String, Danger, Vec<usize>)> = principals
             .groups
             .par_iter()
             .filter(|((_, kind, _), _)| *kind == PrincipalKind::Role)
             .filter_map(|(key, indices)| {
                 let trust = trusts.get(key)?;
-                let danger = danger(documents, indices)?;
+                let danger = danger(principals, indices)?;
                 Some((key.0.clone(), key.2.clone(), danger, trust.clone()))
             })
             .collect();
@@ -255,7 +255,7 @@ impl Chains {
     /// and whose trust policy lets it.
     fn check(
         &self,
-        documents: &[&PolicyDocument],
+        principals: &Principals<'_>,
         (scope, kind, name): &Key,
         indices: &[usize],
         out: &mut Vec<Finding>,
@@ -266,12 +266,7 @@ impl Chains {
         let Some(assume) = Catalog::get().action("sts:AssumeRole") else {
             return;
         };
-        let parsed: Vec<Policy<'_>> = indices
-            .iter()
-            .filter(|&&i| documents[i].kind != PolicyKind::PermissionsBoundary)
-            .map(|&i| policy::parse(documents[i]))
-            .collect();
-        let policies: Vec<&Policy<'_>> = parsed.iter().collect();
+        let (policies, _) = principals.granting_and_boundaries(indices);
         let effective = Effective::new(&policies, &[]);
         for hit in effective.hits(assume) {
             // An administrator gains nothing by a hop; `admin-access` reports it.
@@ -290,7 +285,7 @@ impl Chains {
                 if !named && !hit.reach.is_broad() {
                     continue;
                 }
-                let Some((trust_span, trust_confidence)) = trusted_by(documents, trust, name)
+                let Some((trust_span, trust_confidence)) = trusted_by(principals, trust, name)
                 else {
                     continue;
                 };
@@ -316,18 +311,8 @@ impl Chains {
 }
 
 /// Whether a role's own policies make it an administrator or let it escalate.
-fn danger(documents: &[&PolicyDocument], indices: &[usize]) -> Option<Danger> {
-    let parsed: Vec<(bool, Policy<'_>)> = indices
-        .iter()
-        .map(|&i| {
-            (
-                documents[i].kind == PolicyKind::PermissionsBoundary,
-                policy::parse(documents[i]),
-            )
-        })
-        .collect();
-    let policies: Vec<&Policy<'_>> = parsed.iter().filter(|(b, _)| !b).map(|(_, p)| p).collect();
-    let boundaries: Vec<&Policy<'_>> = parsed.iter().filter(|(b, _)| *b).map(|(_, p)| p).collect();
+fn danger(principals: &Principals<'_>, indices: &[usize]) -> Option<Danger> {
+    let (policies, boundaries) = principals.granting_and_boundaries(indices);
     let effective = Effective::new(&policies, &boundaries);
     let all = Catalog::get().all_actions();
     for grant in &effective.grants {
@@ -376,14 +361,10 @@ fn references(value: &Value, address: &str) -> bool {
 
 /// Whether one of the trust documents lets `principal` assume the role: by reference (high),
 /// or through its account's root (medium: the account's policies decide).
-fn trusted_by(
-    documents: &[&PolicyDocument],
-    trust: &[usize],
-    principal: &str,
-) -> Option<(Span, Confidence)> {
+fn trusted_by(cx: &Principals<'_>, trust: &[usize], principal: &str) -> Option<(Span, Confidence)> {
     let mut best: Option<(Span, Confidence)> = None;
     for &index in trust {
-        let policy = policy::parse(documents[index]);
+        let policy = cx.policy(index);
         for statement in policy.statements.iter().filter(|s| s.is_allow()) {
             let assumes = statement.actions().iter().any(|a| {
                 a.as_str()
