@@ -27,26 +27,26 @@
 // and sorted by their lower-case name, so lookups are binary searches and `svc:*` is a range.
 
 /// First header field; bumped whenever the layout changes.
-pub const MAGIC: u32 = u32::from_le_bytes(*b"IAC1");
+pub(super) const MAGIC: u32 = u32::from_le_bytes(*b"IAC1");
 
-pub const H_MAGIC: usize = 0;
-pub const H_SERVICES: usize = 1;
-pub const H_ACTIONS: usize = 2;
-pub const H_RTYPES: usize = 3;
-pub const H_KEYS: usize = 4;
-pub const H_SVC_TABLE: usize = 5;
-pub const H_SVC_OFFS: usize = 6;
-pub const H_ACT_OFFS: usize = 7;
-pub const H_RT_OFFS: usize = 8;
-pub const H_KEY_OFFS: usize = 9;
-pub const H_NAME_INDEX: usize = 10;
-pub const H_RECORDS: usize = 11;
-pub const H_META: usize = 12;
-pub const HEADER_FIELDS: usize = 13;
+pub(super) const H_MAGIC: usize = 0;
+pub(super) const H_SERVICES: usize = 1;
+pub(super) const H_ACTIONS: usize = 2;
+pub(super) const H_RTYPES: usize = 3;
+pub(super) const H_KEYS: usize = 4;
+pub(super) const H_SVC_TABLE: usize = 5;
+pub(super) const H_SVC_OFFS: usize = 6;
+pub(super) const H_ACT_OFFS: usize = 7;
+pub(super) const H_RT_OFFS: usize = 8;
+pub(super) const H_KEY_OFFS: usize = 9;
+pub(super) const H_NAME_INDEX: usize = 10;
+pub(super) const H_RECORDS: usize = 11;
+pub(super) const H_META: usize = 12;
+pub(super) const HEADER_FIELDS: usize = 13;
 
 /// Type codes of condition keys, in the spelling of the Service Authorization Reference.
 /// The index is the code stored in the blob.
-pub const KEY_TYPE_NAMES: [&str; 15] = [
+pub(super) const KEY_TYPE_NAMES: [&str; 15] = [
     "String",
     "ArrayOfString",
     "ARN",
@@ -65,17 +65,17 @@ pub const KEY_TYPE_NAMES: [&str; 15] = [
 ];
 
 /// Set on a key's type byte when the key name holds a `${...}` or `<...>` placeholder.
-pub const KEY_TEMPLATED: u8 = 0x80;
+pub(super) const KEY_TEMPLATED: u8 = 0x80;
 
 /// Access levels; bit `1 << index` in an action's access byte.
-pub const ACCESS_LEVEL_NAMES: [&str; 5] =
+pub(super) const ACCESS_LEVEL_NAMES: [&str; 5] =
     ["List", "Read", "Write", "Permissions management", "Tagging"];
 
 /// Flag bit of an action's resource-type entry.
-pub const ON_REQUIRED: u8 = 1;
+pub(super) const ON_REQUIRED: u8 = 1;
 
 /// Whether a condition key name contains a placeholder such as `${TagKey}` or `<key>`; a
 /// few services write it `.../tag-key`.
-pub fn is_templated_key(key: &str) -> bool {
+pub(super) fn is_templated_key(key: &str) -> bool {
     key.contains("${") || (key.contains('<') && key.contains('>')) || key.ends_with("/tag-key")
 }

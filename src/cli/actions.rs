@@ -5,14 +5,14 @@ use serde_json::json;
 use std::fmt::Write;
 
 /// The expansion of each pattern, or why it expands to nothing.
-pub struct Expansion {
+pub(super) struct Expansion {
     pub pattern: String,
     pub actions: Vec<ActionInfo>,
     /// Set when nothing matched: a retirement note or did-you-mean suggestions.
     pub explanation: Option<String>,
 }
 
-pub fn expand(patterns: &[String]) -> Vec<Expansion> {
+pub(super) fn expand(patterns: &[String]) -> Vec<Expansion> {
     let catalog = Catalog::get();
     patterns
         .iter()
@@ -34,7 +34,7 @@ pub fn expand(patterns: &[String]) -> Vec<Expansion> {
         .collect()
 }
 
-pub fn to_text(expansions: &[Expansion]) -> String {
+pub(super) fn to_text(expansions: &[Expansion]) -> String {
     let mut out = String::new();
     for expansion in expansions {
         if let Some(explanation) = &expansion.explanation {
@@ -83,7 +83,7 @@ pub fn to_text(expansions: &[Expansion]) -> String {
     out
 }
 
-pub fn to_json(expansions: &[Expansion]) -> serde_json::Value {
+pub(super) fn to_json(expansions: &[Expansion]) -> serde_json::Value {
     let catalog = Catalog::get();
     json!({
         "catalog": {"source": catalog.source_version(), "date": catalog.data_date()},

@@ -11,10 +11,10 @@ use std::sync::{Arc, Mutex};
 const SKIPPED_DIRECTORIES: &[&str] = &[".git", ".terraform", "node_modules"];
 
 /// Whether a path is excluded by the configuration (shared with the parallel walker).
-pub type Exclude = Arc<dyn Fn(&Path) -> bool + Send + Sync>;
+pub(crate) type Exclude = Arc<dyn Fn(&Path) -> bool + Send + Sync>;
 
 /// Whether a file is Terraform (`.tf`, `.tf.json`): its directory is one module.
-pub fn is_terraform(path: &Path) -> bool {
+pub(crate) fn is_terraform(path: &Path) -> bool {
     let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
         return false;
     };
@@ -24,7 +24,7 @@ pub fn is_terraform(path: &Path) -> bool {
 
 /// One thing to read: a file on disk, or standard input under a name.
 #[derive(Clone, Debug)]
-pub enum Input {
+pub(crate) enum Input {
     File {
         path: PathBuf,
         explicit: bool,
@@ -41,7 +41,7 @@ pub enum Input {
 }
 
 #[derive(Clone, Debug)]
-pub struct ModuleFile {
+pub(crate) struct ModuleFile {
     pub path: PathBuf,
     pub explicit: bool,
     /// Named or walked, rather than a sibling read only to resolve references.
@@ -50,7 +50,7 @@ pub struct ModuleFile {
 
 /// Gathers the Terraform files of each directory into one module input. A directory walked
 /// brings all its files; a file named alone brings its siblings, read only for references.
-pub fn group_terraform(inputs: Vec<Input>) -> Vec<Input> {
+pub(crate) fn group_terraform(inputs: Vec<Input>) -> Vec<Input> {
     let mut out = Vec::new();
     let mut modules: BTreeMap<PathBuf, BTreeMap<PathBuf, bool>> = BTreeMap::new();
     for input in inputs {
@@ -111,7 +111,7 @@ pub fn group_terraform(inputs: Vec<Input>) -> Vec<Input> {
 
 /// Every input under the given paths, sorted, with the paths that do not exist as errors and
 /// the files `exclude` skips.
-pub fn discover(
+pub(crate) fn discover(
     paths: &[PathBuf],
     stdin_filename: Option<&str>,
     skip_unrecognized: bool,

@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 /// Files larger than this are not read unless the user raises the limit: no real policy,
 /// template or module comes close, and reading one must not cost unbounded memory.
-pub const DEFAULT_MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
+pub(crate) const DEFAULT_MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
 
 /// Bytes sniffed for a NUL to tell binary files from text.
 const BINARY_SNIFF_LEN: usize = 8192;
@@ -32,7 +32,7 @@ pub struct Skipped {
 }
 
 /// What reading one file gave.
-pub enum Loaded {
+pub(crate) enum Loaded {
     /// The bytes, and whether the user named the file.
     Bytes(PathBuf, Vec<u8>, bool),
     Error(RunError),
@@ -44,7 +44,7 @@ pub(super) fn display(path: &Path) -> String {
     path.display().to_string()
 }
 
-pub fn too_large(path: &Path, size: u64, limit: u64) -> RunError {
+pub(crate) fn too_large(path: &Path, size: u64, limit: u64) -> RunError {
     RunError {
         path: display(path),
         message: format!(
@@ -53,7 +53,7 @@ pub fn too_large(path: &Path, size: u64, limit: u64) -> RunError {
     }
 }
 
-pub fn read_file(path: &Path, explicit: bool, max_file_size: u64) -> Loaded {
+pub(crate) fn read_file(path: &Path, explicit: bool, max_file_size: u64) -> Loaded {
     let io_error = |error: std::io::Error| {
         Loaded::Error(RunError {
             path: display(path),
@@ -88,7 +88,7 @@ pub fn read_file(path: &Path, explicit: bool, max_file_size: u64) -> Loaded {
 }
 
 /// A file read as text and added to the source map, or what to report instead.
-pub enum Admitted {
+pub(crate) enum Admitted {
     Text(FileId, Arc<SourceFile>, Intent),
     /// Read, but not text: one problem to report at the file.
     NotText(Problem),
@@ -97,7 +97,7 @@ pub enum Admitted {
     Nothing,
 }
 
-pub fn admit(loaded: Loaded, sources: &SourceMap) -> Admitted {
+pub(crate) fn admit(loaded: Loaded, sources: &SourceMap) -> Admitted {
     let (path, bytes, explicit) = match loaded {
         Loaded::Bytes(path, bytes, explicit) => (path, bytes, explicit),
         Loaded::Error(error) => return Admitted::Error(error),
@@ -144,7 +144,7 @@ pub fn admit(loaded: Loaded, sources: &SourceMap) -> Admitted {
 
 /// Reads the files a Terraform module refers to (`file("policy.json")`), noting each in
 /// `read` so its text can be released when nothing points into it.
-pub fn reader<'r>(
+pub(crate) fn reader<'r>(
     sources: &'r SourceMap,
     max_file_size: u64,
     read: &'r RefCell<Vec<FileId>>,

@@ -5,8 +5,8 @@
 mod discover;
 mod load;
 
-pub use discover::{Exclude, Input, ModuleFile, discover, group_terraform, is_terraform};
-pub use load::{
+pub(crate) use discover::{Exclude, Input, ModuleFile, discover, group_terraform, is_terraform};
+pub(crate) use load::{
     Admitted, DEFAULT_MAX_FILE_SIZE, Loaded, RunError, Skipped, admit, read_file, reader, too_large,
 };
 
@@ -24,7 +24,7 @@ pub enum Intent {
 /// Whether a file found while walking may hold policies, judged by its name; its content
 /// decides the rest. `.template` is what many CloudFormation repositories use for YAML or
 /// JSON templates; `.tf` and `.tf.json` are Terraform.
-pub fn is_candidate(path: &Path) -> bool {
+pub(crate) fn is_candidate(path: &Path) -> bool {
     path.extension()
         .and_then(|extension| extension.to_str())
         .is_some_and(|extension| {

@@ -17,13 +17,13 @@ const EXECUTE_API_SHORTHAND: &str = "execute-api:/";
 /// Why a resource string is not a valid ARN pattern; `None` from [`check`] when it is (or
 /// may be: fields hidden behind an unknown value are never judged).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ArnProblem {
+pub(crate) struct ArnProblem {
     pub message: String,
     pub help: String,
 }
 
 /// Checks `parts`, the known (`Some`) and unknown (`None`) pieces of a resource string.
-pub fn check(parts: &[Option<&str>]) -> Option<ArnProblem> {
+pub(crate) fn check(parts: &[Option<&str>]) -> Option<ArnProblem> {
     // Only the text before the first unknown piece can be judged.
     let mut known = String::new();
     let mut complete = true;

@@ -129,7 +129,7 @@ const WEAK_KEYS: &[&str] = &[
 
 /// Keys that tie an AWS service's request to your own resource or account (what
 /// `confused-deputy` asks of a resource policy that lets a service in).
-pub const SERVICE_SOURCE_KEYS: &[&str] = &[
+pub(crate) const SERVICE_SOURCE_KEYS: &[&str] = &[
     "aws:sourcearn",
     "aws:sourceaccount",
     "aws:sourceorgid",
@@ -230,7 +230,7 @@ pub struct Grant<'a, 'v> {
 
 /// Whether a policy grants permissions to whoever holds it: identity policies and raw
 /// documents do; boundaries and SCPs only cap, trust and resource policies grant to others.
-pub fn grants_to_holder(policy: &Policy<'_>) -> bool {
+pub(crate) fn grants_to_holder(policy: &Policy<'_>) -> bool {
     matches!(
         policy.kind,
         crate::extract::document::PolicyKind::Identity
@@ -487,7 +487,7 @@ fn resource_entries<'v>(statement: &Statement<'v>) -> Vec<ResourceEntry<'v>> {
 const HOLE: char = '\u{0}';
 
 /// The reach of one resource entry and its literal service field.
-pub fn classify_resource(value: &Value) -> (Reach, Option<String>) {
+pub(crate) fn classify_resource(value: &Value) -> (Reach, Option<String>) {
     let text = match &value.kind {
         ValueKind::String(text) => text.clone(),
         ValueKind::Template(parts) => parts

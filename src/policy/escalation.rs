@@ -20,13 +20,13 @@ pub struct Path {
 }
 
 #[derive(Debug, Default)]
-pub struct Paths {
+pub(crate) struct Paths {
     pub paths: Vec<Path>,
     /// Entries or action names that did not resolve (a unit test keeps it empty).
     pub errors: Vec<String>,
 }
 
-pub fn paths() -> &'static Paths {
+pub(crate) fn paths() -> &'static Paths {
     static PATHS: OnceLock<Paths> = OnceLock::new();
     PATHS.get_or_init(|| {
         let catalog = Catalog::get();
@@ -116,7 +116,9 @@ impl PathMatch<'_, '_, '_, '_> {
 }
 
 /// Every path the view allows.
-pub fn find<'g, 'a, 'v>(effective: &'g Effective<'a, 'v>) -> Vec<PathMatch<'static, 'g, 'a, 'v>> {
+pub(crate) fn find<'g, 'a, 'v>(
+    effective: &'g Effective<'a, 'v>,
+) -> Vec<PathMatch<'static, 'g, 'a, 'v>> {
     let pass_role = Catalog::get().action("iam:PassRole");
     let mut out = Vec::new();
     for path in &paths().paths {

@@ -1,14 +1,14 @@
 //! The typed policy model that rules read, borrowed from the spanned value tree.
 
-pub mod actions;
-pub mod arn;
-pub mod effective;
-pub mod escalation;
+pub(crate) mod actions;
+pub(crate) mod arn;
+pub(crate) mod effective;
+pub(crate) mod escalation;
 mod parse;
-pub mod principals;
-pub mod sensitive;
+pub(crate) mod principals;
+pub(crate) mod sensitive;
 
-pub use parse::{parse, well_formed_action};
+pub(crate) use parse::{parse, well_formed_action};
 
 use crate::base::finding::Label;
 use crate::base::source::Span;

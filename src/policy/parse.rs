@@ -32,7 +32,7 @@ const TRUST_ACTIONS: &[&str] = &[
     "sts:setcontext",
 ];
 
-pub fn parse(document: &PolicyDocument) -> Policy<'_> {
+pub(crate) fn parse(document: &PolicyDocument) -> Policy<'_> {
     let mut parser = Parser { issues: Vec::new() };
     let root = &document.value;
     let mut policy = Policy {
@@ -573,7 +573,7 @@ impl Parser {
 
 /// Whether `text` is `*` or `service:Action` in the characters IAM allows (wildcards
 /// included); anything else is reported by `malformed-policy`, so other rules skip it.
-pub fn well_formed_action(text: &str) -> bool {
+pub(crate) fn well_formed_action(text: &str) -> bool {
     if text == "*" {
         return true;
     }

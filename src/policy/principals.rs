@@ -65,7 +65,7 @@ fn is_account(text: &str) -> bool {
 }
 
 /// The principals of a statement's `Principal` (not `NotPrincipal`).
-pub fn principals<'v>(statement: &Statement<'v>) -> Vec<PrincipalId<'v>> {
+pub(crate) fn principals<'v>(statement: &Statement<'v>) -> Vec<PrincipalId<'v>> {
     let Some(element) = &statement.principal else {
         return Vec::new();
     };
@@ -96,7 +96,7 @@ pub fn principals<'v>(statement: &Statement<'v>) -> Vec<PrincipalId<'v>> {
 }
 
 /// Each principal of `statements` with its statement, in the order they are written.
-pub fn each_principal<'s, 'v: 's>(
+pub(crate) fn each_principal<'s, 'v: 's>(
     statements: impl Iterator<Item = &'s Statement<'v>>,
 ) -> impl Iterator<Item = (&'s Statement<'v>, PrincipalId<'v>)> {
     statements.flat_map(|statement| {
@@ -108,7 +108,7 @@ pub fn each_principal<'s, 'v: 's>(
 
 /// Whether a statement's conditions pin who may use it (organisation, account, source,
 /// external id...); `None` when a condition may or may not.
-pub fn pinned(statement: &Statement<'_>) -> Option<bool> {
+pub(crate) fn pinned(statement: &Statement<'_>) -> Option<bool> {
     let guards = Guards::of(statement);
     if guards.has(ConditionClass::SourcePin) || guards.has(ConditionClass::PrincipalTag) {
         return Some(true);
@@ -121,7 +121,7 @@ pub fn pinned(statement: &Statement<'_>) -> Option<bool> {
 
 /// The confidence of a finding about who may use `statement`: none when its conditions pin the
 /// caller, low when a condition may or may not.
-pub fn unpinned_confidence(statement: &Statement<'_>) -> Option<Confidence> {
+pub(crate) fn unpinned_confidence(statement: &Statement<'_>) -> Option<Confidence> {
     match pinned(statement) {
         Some(true) => None,
         Some(false) => Some(Confidence::High),

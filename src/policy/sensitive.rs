@@ -17,7 +17,7 @@ const DATA: &str = include_str!("../../rules/data/sensitive_actions.json");
 
 /// One list of the data file, resolved against the catalog.
 #[derive(Debug, Default)]
-pub struct Lists {
+pub(crate) struct Lists {
     pub credentials_exposure: ActionSet,
     pub data_exfiltration: ActionSet,
     pub resource_exposure: ActionSet,
@@ -27,7 +27,7 @@ pub struct Lists {
     pub unknown: Vec<String>,
 }
 
-pub fn lists() -> &'static Lists {
+pub(crate) fn lists() -> &'static Lists {
     static LISTS: OnceLock<Lists> = OnceLock::new();
     LISTS.get_or_init(|| {
         let catalog = Catalog::get();
@@ -68,7 +68,7 @@ pub fn lists() -> &'static Lists {
 
 impl Lists {
     /// Permissions-management actions of the identity services, less the credential ones.
-    pub fn is_permissions_management(&self, id: ActionId) -> bool {
+    pub(crate) fn is_permissions_management(&self, id: ActionId) -> bool {
         let catalog = Catalog::get();
         catalog
             .access_levels(id)
@@ -80,7 +80,7 @@ impl Lists {
 
     /// The resource-exposure list, plus permissions-management actions of other services
     /// (their permissions management is the resource's own policy or sharing).
-    pub fn is_resource_exposure(&self, id: ActionId) -> bool {
+    pub(crate) fn is_resource_exposure(&self, id: ActionId) -> bool {
         self.resource_exposure.contains(id)
             || (Catalog::get()
                 .access_levels(id)
@@ -201,13 +201,13 @@ fn is_plain_write(id: ActionId) -> bool {
 }
 
 /// `*` or `*:*`: every action, which `admin-access` reports.
-pub fn is_every_action(text: &str) -> bool {
+pub(crate) fn is_every_action(text: &str) -> bool {
     matches!(text, "*" | "*:*")
 }
 
 /// An entry naming every action of a service (`s3:*`) or of several services (`*:Get*`),
 /// which `wildcard-action` reports; `*` itself is [`is_every_action`].
-pub fn is_wildcard_entry(text: &str) -> bool {
+pub(crate) fn is_wildcard_entry(text: &str) -> bool {
     let Some((service, action)) = text.split_once(':') else {
         return false;
     };
@@ -223,7 +223,7 @@ pub fn is_wildcard_entry(text: &str) -> bool {
 /// are left to the rule that reports them, so one fix is not reported five times: `*` to
 /// `admin-access`, `s3:*` to `wildcard-action`, `NotAction` to `allow-with-not-action`.
 /// All kinds are found in one pass: `*` expands to 22,000 actions, each classified once.
-pub fn broad_entries(
+pub(crate) fn broad_entries(
     policy: &Policy<'_>,
     effective: &Effective<'_, '_>,
 ) -> [Vec<BroadEntry>; Kind::ALL.len()] {
@@ -302,7 +302,10 @@ pub struct WildcardEntry {
 
 /// The entries `wildcard-action` reports: [`is_wildcard_entry`] ones of `Allow` statements
 /// whose resources reach every resource of the service, with no condition that limits them.
-pub fn wildcard_entries(policy: &Policy<'_>, effective: &Effective<'_, '_>) -> Vec<WildcardEntry> {
+pub(crate) fn wildcard_entries(
+    policy: &Policy<'_>,
+    effective: &Effective<'_, '_>,
+) -> Vec<WildcardEntry> {
     if !grants_to_holder(policy) {
         return Vec::new();
     }
@@ -357,7 +360,7 @@ impl BroadEntry {
 }
 
 /// `` `a`, `b`, `c` and 4 more ``: a short list of action names for a message.
-pub fn name_list(actions: &[ActionId], shown: usize) -> String {
+pub(crate) fn name_list(actions: &[ActionId], shown: usize) -> String {
     let catalog = Catalog::get();
     let mut names: Vec<String> = actions
         .iter()

@@ -3,7 +3,7 @@
 use super::{compact_line, locate};
 use crate::engine::RunOutput;
 
-pub fn write(
+pub(super) fn write(
     run: &RunOutput,
     show_suppressed: bool,
     out: &mut dyn std::io::Write,

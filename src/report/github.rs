@@ -4,7 +4,7 @@ use super::locate;
 use crate::base::finding::Severity;
 use crate::engine::RunOutput;
 
-pub fn write(run: &RunOutput, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+pub(super) fn write(run: &RunOutput, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     for finding in &run.findings {
         let location = locate(&run.sources, finding.primary);
         let command = match finding.severity {

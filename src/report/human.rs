@@ -25,7 +25,7 @@ pub struct HumanOptions {
     pub max_findings_per_file: usize,
 }
 
-pub fn write(
+pub(super) fn write(
     run: &RunOutput,
     options: &HumanOptions,
     out: &mut dyn std::io::Write,

@@ -7,7 +7,7 @@ use crate::input::{RunError, Skipped};
 use serde::Serialize;
 
 /// Bumped on any change that could break a consumer; additions keep the version.
-pub const SCHEMA_VERSION: u32 = 1;
+pub(super) const SCHEMA_VERSION: u32 = 1;
 
 #[derive(Serialize)]
 struct Report<'a> {
@@ -104,7 +104,7 @@ struct JsonLabel<'a> {
     end_column: usize,
 }
 
-pub fn write(
+pub(super) fn write(
     run: &RunOutput,
     show_suppressed: bool,
     out: &mut dyn std::io::Write,

@@ -220,7 +220,7 @@ fn physical(location: &Location) -> PhysicalLocation {
     }
 }
 
-pub fn write(
+pub(super) fn write(
     run: &RunOutput,
     show_suppressed: bool,
     out: &mut dyn std::io::Write,

@@ -29,12 +29,12 @@ struct Entry {
 
 /// Fingerprints of accepted findings, with how many findings share each.
 #[derive(Debug, Default)]
-pub struct Baseline {
+pub(crate) struct Baseline {
     counts: HashMap<String, usize>,
 }
 
 /// The findings of a run as a baseline file, sorted so that it diffs well.
-pub fn render(sources: &SourceMap, findings: &[Finding]) -> String {
+pub(crate) fn render(sources: &SourceMap, findings: &[Finding]) -> String {
     let mut findings: Vec<Entry> = findings
         .iter()
         .map(|finding| {
@@ -56,7 +56,7 @@ pub fn render(sources: &SourceMap, findings: &[Finding]) -> String {
 }
 
 impl Baseline {
-    pub fn load(path: &Path) -> Result<Baseline, String> {
+    pub(crate) fn load(path: &Path) -> Result<Baseline, String> {
         let shown = display_path(path);
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("cannot read the baseline {shown}: {e}"))?;
@@ -77,7 +77,7 @@ impl Baseline {
 
     /// Removes the findings the baseline accepts (each entry accepts one finding) and
     /// returns how many.
-    pub fn apply(&self, sources: &SourceMap, findings: &mut Vec<Finding>) -> usize {
+    pub(crate) fn apply(&self, sources: &SourceMap, findings: &mut Vec<Finding>) -> usize {
         let mut remaining = self.counts.clone();
         let before = findings.len();
         findings.retain(|finding| {

@@ -2,7 +2,7 @@
 //! `[[ignore]]` entries) to the findings of a run, reporting those that suppress nothing;
 //! and baselines, which accept the findings of an earlier run.
 
-pub mod baseline;
+pub(crate) mod baseline;
 
 use crate::base::finding::Finding;
 use crate::base::rule_id::RuleId;
@@ -36,7 +36,7 @@ pub struct Suppressed {
 }
 
 /// What `apply` needs to know of the run.
-pub struct Applying<'a> {
+pub(crate) struct Applying<'a> {
     /// The configuration's `[[ignore]]` entries.
     pub ignores: &'a [ConfigIgnore],
     /// Paths of checked files relative to the configuration's directory, where `[[ignore]]`
@@ -54,7 +54,7 @@ pub struct Applying<'a> {
 
 /// Moves suppressed findings out of `findings`, and reports suppressions that suppress
 /// nothing (when `unused-suppression` is enabled).
-pub fn apply(
+pub(crate) fn apply(
     sources: &SourceMap,
     findings: &mut Vec<Finding>,
     suppressions: &[Suppression],

@@ -13,7 +13,7 @@ use Holds::{Identity, Organizations, Resource, Trust};
 /// IoT policies, EventBridge bus policies' single statements) are not IAM documents and are
 /// never read, and `AWS::Lambda::Permission` is a set of properties, not a document.
 #[rustfmt::skip]
-pub const CARRIERS: &[Carrier] = &[
+pub(super) const CARRIERS: &[Carrier] = &[
     carrier("AWS::IAM::Policy",                     "PolicyDocument",                 Identity),
     carrier("AWS::IAM::ManagedPolicy",              "PolicyDocument",                 Identity),
     carrier("AWS::IAM::RolePolicy",                 "PolicyDocument",                 Identity),
@@ -56,7 +56,7 @@ use PrincipalKind::{Group, Role, User};
 
 /// Each property is a list of names or `!Ref`s, or a single one (`RoleName`).
 #[rustfmt::skip]
-pub const GRANTS: &[Grant] = &[
+pub(super) const GRANTS: &[Grant] = &[
     grant("AWS::IAM::Policy",        "Roles",     Role),
     grant("AWS::IAM::Policy",        "Users",     User),
     grant("AWS::IAM::Policy",        "Groups",    Group),
@@ -71,7 +71,7 @@ pub const GRANTS: &[Grant] = &[
 /// Principals declared by the resource itself: its inline policies and trust policy are its
 /// own, and `ManagedPolicyArns` / `PermissionsBoundary` attach policies to it.
 #[rustfmt::skip]
-pub const PRINCIPALS: &[(&str, PrincipalKind)] = &[
+pub(super) const PRINCIPALS: &[(&str, PrincipalKind)] = &[
     ("AWS::IAM::Role",  Role),
     ("AWS::IAM::User",  User),
     ("AWS::IAM::Group", Group),
@@ -79,7 +79,7 @@ pub const PRINCIPALS: &[(&str, PrincipalKind)] = &[
 
 /// The elements of a list property with `Fn::If` branches spliced in and `AWS::NoValue`
 /// dropped, each with its attribute path (`Policies[1]`, `Policies[1].Fn::If[2]`).
-pub fn elements<'n>(list: &'n Node, path: &str) -> Vec<(String, &'n Node)> {
+pub(super) fn elements<'n>(list: &'n Node, path: &str) -> Vec<(String, &'n Node)> {
     let mut out = Vec::new();
     collect_elements(list, path, &mut out, true);
     out
@@ -109,7 +109,7 @@ fn collect_elements<'n>(node: &'n Node, path: &str, out: &mut Vec<(String, &'n N
 
 impl Extractor<'_> {
     /// Reads one carrier property of one resource.
-    pub fn carrier(&mut self, resource: &template::Resource<'_>, carrier: &Carrier) {
+    pub(super) fn carrier(&mut self, resource: &template::Resource<'_>, carrier: &Carrier) {
         let Some(properties) = resource.properties else {
             return;
         };

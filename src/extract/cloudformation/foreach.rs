@@ -14,7 +14,7 @@ use crate::base::rule_id::RuleId;
 /// Nodes that expansion may create in one file: loops multiply, nested loops multiply again.
 const MAX_NODES: usize = 200_000;
 
-pub fn expand(root: &mut Node, diagnostics: &mut Vec<Problem>) {
+pub(super) fn expand(root: &mut Node, diagnostics: &mut Vec<Problem>) {
     let mut budget = Budget {
         left: MAX_NODES,
         reported: false,

@@ -34,7 +34,7 @@ const PSEUDO_STRINGS: &[&str] = &[
 
 /// Where in a policy a value sits, which decides how `Fn::If` branches combine.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Position {
+pub(super) enum Position {
     /// The policy object (`Version`, `Statement`).
     Document,
     /// `Statement`: one statement or a list of them.
@@ -78,7 +78,7 @@ impl Position {
     }
 }
 
-pub struct Lowerer<'t> {
+pub(super) struct Lowerer<'t> {
     pub template: &'t Template<'t>,
     /// Lowering a value found in `Mappings`: a `!FindInMap` there is not followed again, so
     /// a mapping that names itself cannot recurse forever (CloudFormation allows only
@@ -87,7 +87,7 @@ pub struct Lowerer<'t> {
 }
 
 impl<'t> Lowerer<'t> {
-    pub fn new(template: &'t Template<'t>) -> Self {
+    pub(super) fn new(template: &'t Template<'t>) -> Self {
         Lowerer {
             template,
             in_mapping: Cell::new(false),
@@ -97,7 +97,7 @@ impl<'t> Lowerer<'t> {
 
 impl Lowerer<'_> {
     /// The value a node stands for, or `None` for `!Ref AWS::NoValue`.
-    pub fn value(&self, node: &Node, position: Position) -> Option<Value> {
+    pub(super) fn value(&self, node: &Node, position: Position) -> Option<Value> {
         let kind = match &node.kind {
             NodeKind::Null => ValueKind::Null,
             NodeKind::Bool(b) => ValueKind::Bool(*b),
@@ -130,7 +130,7 @@ impl Lowerer<'_> {
 
     /// Adds the values an element of a list stands for: none for `AWS::NoValue`, both
     /// branches' for `Fn::If`.
-    pub fn items(&self, node: &Node, position: Position, out: &mut Vec<Value>) {
+    pub(super) fn items(&self, node: &Node, position: Position, out: &mut Vec<Value>) {
         if let Some(call) = node.call()
             && call.name == "Fn::If"
             && let Some([_, yes, no]) = call.arg.items()
@@ -339,7 +339,7 @@ impl Lowerer<'_> {
     }
 
     /// What is known of a value that is not: its expression, and the resource it names.
-    pub fn unknown(&self, node: &Node) -> Unknown {
+    pub(super) fn unknown(&self, node: &Node) -> Unknown {
         if let Some(call) = node.call() {
             match call.name.as_str() {
                 "Fn::GetAtt" if !matches!(call.arg.kind, NodeKind::Call(_)) => {
@@ -357,7 +357,7 @@ impl Lowerer<'_> {
     }
 
     /// A string-valued node as text with offsets: a string, `!Sub` or `!Join`.
-    pub fn mapped(&self, node: &Node) -> Option<Mapped> {
+    pub(super) fn mapped(&self, node: &Node) -> Option<Mapped> {
         match &node.kind {
             NodeKind::String(text) => {
                 let offsets = node.string_offsets(self.template.text);
@@ -522,7 +522,7 @@ fn opaque(node: &Node) -> Unknown {
 }
 
 /// A short, readable rendering of a node for messages: `!ImportValue shared-role-arn`.
-pub fn render(node: &Node) -> String {
+pub(super) fn render(node: &Node) -> String {
     let mut out = String::new();
     render_into(node, &mut out, 0);
     if out.len() > 120 {

@@ -40,7 +40,7 @@ fn data() -> Option<&'static Data> {
 }
 
 /// Functions and state machines get a role from SAM unless they name one with `Role`.
-pub fn creates_role(resource_type: &str, properties: Option<&Node>) -> bool {
+pub(super) fn creates_role(resource_type: &str, properties: Option<&Node>) -> bool {
     matches!(
         resource_type,
         "AWS::Serverless::Function" | "AWS::Serverless::StateMachine"
@@ -50,14 +50,14 @@ pub fn creates_role(resource_type: &str, properties: Option<&Node>) -> bool {
 }
 
 /// SAM names the role it creates after the resource.
-pub fn role_id(id: &str) -> String {
+pub(super) fn role_id(id: &str) -> String {
     format!("{id}Role")
 }
 
 impl Extractor<'_> {
     /// A function or state machine without `Role`. With `Role`, SAM creates no role and
     /// ignores `Policies`, so there is nothing to read.
-    pub fn sam_function(&mut self, resource: &Resource<'_>) {
+    pub(super) fn sam_function(&mut self, resource: &Resource<'_>) {
         if !creates_role(resource.resource_type, resource.properties) {
             return;
         }
@@ -202,7 +202,7 @@ impl Extractor<'_> {
 
     /// `Auth.ResourcePolicy.CustomStatements` of a SAM API: statements SAM puts in the
     /// REST API's resource policy.
-    pub fn sam_api(&mut self, resource: &Resource<'_>) {
+    pub(super) fn sam_api(&mut self, resource: &Resource<'_>) {
         let Some(statements) = resource
             .properties
             .and_then(|p| p.get("Auth"))

@@ -11,7 +11,7 @@ use crate::extract::link::Links;
 use std::collections::{HashMap, HashSet};
 
 /// What the lowering needs to know of the whole template.
-pub struct Template<'t> {
+pub(super) struct Template<'t> {
     pub file: FileId,
     pub text: &'t str,
     pub mappings: Option<&'t Node>,
@@ -20,13 +20,13 @@ pub struct Template<'t> {
 }
 
 impl Template<'_> {
-    pub fn resource_type(&self, id: &str) -> Option<&str> {
+    pub(super) fn resource_type(&self, id: &str) -> Option<&str> {
         self.types.get(id).map(String::as_str)
     }
 }
 
 /// One entry of `Resources`.
-pub struct Resource<'t> {
+pub(super) struct Resource<'t> {
     pub id: &'t str,
     pub id_span: Span,
     pub resource_type: &'t str,
@@ -45,7 +45,7 @@ pub(super) struct Found {
     pub(super) notes: Vec<String>,
 }
 
-pub struct Extractor<'t> {
+pub(super) struct Extractor<'t> {
     pub(super) template: &'t Template<'t>,
     pub(super) found: Vec<Found>,
     pub(super) links: Links,

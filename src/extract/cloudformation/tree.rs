@@ -9,7 +9,7 @@ use crate::extract::json;
 use crate::extract::yaml::{self, Style};
 
 #[derive(Clone, Debug)]
-pub struct Node {
+pub(super) struct Node {
     /// The whole node as written, tag included.
     pub span: Span,
     pub kind: NodeKind,
@@ -18,7 +18,7 @@ pub struct Node {
 }
 
 #[derive(Clone, Debug)]
-pub enum NodeKind {
+pub(super) enum NodeKind {
     Null,
     Bool(bool),
     /// As written.
@@ -33,20 +33,20 @@ pub enum NodeKind {
 }
 
 #[derive(Clone, Debug)]
-pub struct Call {
+pub(super) struct Call {
     pub name: String,
     pub arg: Node,
 }
 
 #[derive(Clone, Debug)]
-pub struct Entry {
+pub(super) struct Entry {
     pub key: String,
     pub key_span: Span,
     pub value: Node,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Source {
+pub(super) enum Source {
     Yaml {
         style: Style,
         has_properties: bool,
@@ -80,7 +80,7 @@ const FUNCTIONS: &[&str] = &[
 ];
 
 impl Node {
-    pub fn synthetic(span: Span, kind: NodeKind) -> Self {
+    pub(super) fn synthetic(span: Span, kind: NodeKind) -> Self {
         Node {
             span,
             kind,
@@ -88,7 +88,7 @@ impl Node {
         }
     }
 
-    pub fn as_str(&self) -> Option<&str> {
+    pub(super) fn as_str(&self) -> Option<&str> {
         match &self.kind {
             NodeKind::String(text) => Some(text),
             _ => None,
@@ -96,7 +96,7 @@ impl Node {
     }
 
     /// Text of a scalar of any type (`Version: 2012-10-17`, `Port: 443`).
-    pub fn scalar_text(&self) -> Option<&str> {
+    pub(super) fn scalar_text(&self) -> Option<&str> {
         match &self.kind {
             NodeKind::String(text) | NodeKind::Number(text) => Some(text),
             NodeKind::Bool(true) => Some("true"),
@@ -105,14 +105,14 @@ impl Node {
         }
     }
 
-    pub fn entries(&self) -> Option<&[Entry]> {
+    pub(super) fn entries(&self) -> Option<&[Entry]> {
         match &self.kind {
             NodeKind::Map(entries) => Some(entries),
             _ => None,
         }
     }
 
-    pub fn items(&self) -> Option<&[Node]> {
+    pub(super) fn items(&self) -> Option<&[Node]> {
         match &self.kind {
             NodeKind::Seq(items) => Some(items),
             _ => None,
@@ -120,14 +120,14 @@ impl Node {
     }
 
     /// The first entry with this key.
-    pub fn get(&self, key: &str) -> Option<&Node> {
+    pub(super) fn get(&self, key: &str) -> Option<&Node> {
         self.entries()?
             .iter()
             .find(|entry| entry.key == key)
             .map(|entry| &entry.value)
     }
 
-    pub fn call(&self) -> Option<&Call> {
+    pub(super) fn call(&self) -> Option<&Call> {
         match &self.kind {
             NodeKind::Call(call) => Some(call),
             _ => None,
@@ -135,18 +135,18 @@ impl Node {
     }
 
     /// The argument of `Ref` when this is `!Ref name`.
-    pub fn ref_target(&self) -> Option<&str> {
+    pub(super) fn ref_target(&self) -> Option<&str> {
         self.call()
             .filter(|call| call.name == "Ref")
             .and_then(|call| call.arg.as_str())
     }
 
-    pub fn is_no_value(&self) -> bool {
+    pub(super) fn is_no_value(&self) -> bool {
         self.ref_target() == Some("AWS::NoValue")
     }
 
     /// For every byte of a string node, the file offset it was written at, plus the end.
-    pub fn string_offsets(&self, text: &str) -> Vec<u32> {
+    pub(super) fn string_offsets(&self, text: &str) -> Vec<u32> {
         let NodeKind::String(value) = &self.kind else {
             return vec![self.span.start];
         };
@@ -219,7 +219,7 @@ fn into_call_if_long_form(span: Span, source: Source, mut entries: Vec<Entry>) -
 /// A YAML node as CloudFormation reads it: plain scalars resolved by the YAML 1.2 core schema
 /// except that timestamps stay strings (CloudFormation has no timestamp type), so
 /// `Version: 2012-10-17` is the string IAM expects.
-pub fn from_yaml(node: yaml::Node) -> Node {
+pub(super) fn from_yaml(node: yaml::Node) -> Node {
     let source = match &node.kind {
         yaml::Kind::Scalar { style, .. } => Source::Yaml {
             style: *style,
@@ -326,7 +326,7 @@ fn is_number(text: &str) -> bool {
 }
 
 /// A JSON template value (already strict-parsed with spans) as a template node.
-pub fn from_json(value: Value) -> Node {
+pub(super) fn from_json(value: Value) -> Node {
     let span = value.span;
     let kind = match value.kind {
         ValueKind::Null => NodeKind::Null,
@@ -357,7 +357,7 @@ pub fn from_json(value: Value) -> Node {
 
 /// A `serde_json` value (SAM's policy template definitions) as a node whose every part
 /// points at `span`, the place in the user's file that asked for it.
-pub fn from_serde(value: &serde_json::Value, span: Span) -> Node {
+pub(super) fn from_serde(value: &serde_json::Value, span: Span) -> Node {
     use serde_json::Value as Json;
     let kind = match value {
         Json::Null => NodeKind::Null,

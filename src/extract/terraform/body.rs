@@ -14,7 +14,7 @@ use std::ops::Range;
 /// The text an HCL expression was parsed from, and how its offsets map to the file: a `.tf`
 /// file is its own text; a template inside a `.tf.json` string was decoded first.
 #[derive(Debug)]
-pub struct Src<'a> {
+pub(super) struct Src<'a> {
     pub file: FileId,
     /// The whole file, for diagnostics.
     pub file_text: &'a str,
@@ -25,7 +25,7 @@ pub struct Src<'a> {
 
 impl Src<'_> {
     /// The file span of a parser range, or `fallback` when the parser kept none.
-    pub fn span(&self, range: Option<Range<usize>>, fallback: Span) -> Span {
+    pub(super) fn span(&self, range: Option<Range<usize>>, fallback: Span) -> Span {
         match range {
             Some(range) => Span::new(
                 self.file,
@@ -37,7 +37,7 @@ impl Src<'_> {
     }
 
     /// The expression as written, for unknown values.
-    pub fn snippet(&self, range: Option<Range<usize>>) -> String {
+    pub(super) fn snippet(&self, range: Option<Range<usize>>) -> String {
         range
             .and_then(|range| self.text.get(range))
             .map(|text| text.trim().to_string())
@@ -47,21 +47,21 @@ impl Src<'_> {
 
 /// An attribute value as written.
 #[derive(Clone, Copy, Debug)]
-pub enum Expr<'a> {
+pub(super) enum Expr<'a> {
     Hcl(&'a Expression, &'a Src<'a>),
     /// A value of a `.tf.json` file: strings are templates.
     Json(&'a Value, &'a Src<'a>),
 }
 
 #[derive(Debug)]
-pub struct Attr<'a> {
+pub(super) struct Attr<'a> {
     pub name: &'a str,
     pub name_span: Span,
     pub value: Expr<'a>,
 }
 
 #[derive(Debug)]
-pub struct Block<'a> {
+pub(super) struct Block<'a> {
     pub ident: &'a str,
     pub labels: Vec<&'a str>,
     pub file: FileId,
@@ -72,13 +72,16 @@ pub struct Block<'a> {
 }
 
 impl<'a> Block<'a> {
-    pub fn attr(&self, name: &str) -> Option<&Attr<'a>> {
+    pub(super) fn attr(&self, name: &str) -> Option<&Attr<'a>> {
         self.attrs.iter().find(|attr| attr.name == name)
     }
 
     /// Nested blocks of this type, with the `content` of `dynamic "name"` blocks among them
     /// (their iterator values are unknown, which the lowering sees as unknown references).
-    pub fn nested<'s>(&'s self, ident: &'s str) -> impl Iterator<Item = (&'s Block<'a>, bool)> {
+    pub(super) fn nested<'s>(
+        &'s self,
+        ident: &'s str,
+    ) -> impl Iterator<Item = (&'s Block<'a>, bool)> {
         self.blocks.iter().filter_map(move |block| {
             if block.ident == ident {
                 Some((block, false))
@@ -109,7 +112,7 @@ const JSON_BLOCKS: &[&str] = &[
 ];
 
 /// The top-level blocks of an HCL body.
-pub fn from_hcl<'a>(body: &'a Body, src: &'a Src<'a>) -> Vec<Block<'a>> {
+pub(super) fn from_hcl<'a>(body: &'a Body, src: &'a Src<'a>) -> Vec<Block<'a>> {
     let fallback = Span::new(src.file, 0, 0);
     body.iter()
         .filter_map(|structure| match structure {
@@ -161,7 +164,7 @@ fn label_span(label: &hcl_edit::structure::BlockLabel) -> Option<Range<usize>> {
 
 /// The top-level blocks of a `.tf.json` file: `{"resource": {"type": {"name": {...}}}}`,
 /// `{"data": ...}`, `{"locals": {...}}`.
-pub fn from_json<'a>(root: &'a Value, src: &'a Src<'a>) -> Vec<Block<'a>> {
+pub(super) fn from_json<'a>(root: &'a Value, src: &'a Src<'a>) -> Vec<Block<'a>> {
     let mut out = Vec::new();
     for member in root.as_object().unwrap_or_default() {
         let depth = match member.key.as_str() {

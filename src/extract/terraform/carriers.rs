@@ -12,7 +12,7 @@ use PrincipalKind::{Group, Role, User};
 /// `aws_lambda_layer_version_permission` are sets of arguments, not documents; Google, Azure
 /// and Alibaba IAM resources are not AWS IAM and are never read.
 #[rustfmt::skip]
-pub const CARRIERS: &[Carrier] = &[
+pub(super) const CARRIERS: &[Carrier] = &[
     carrier("aws_iam_policy",                            "policy",                Identity),
     carrier("aws_iam_role_policy",                       "policy",                Identity),
     carrier("aws_iam_user_policy",                       "policy",                Identity),
@@ -58,7 +58,7 @@ pub const CARRIERS: &[Carrier] = &[
 
 /// An attribute naming the principal that receives a resource's inline identity policy.
 #[rustfmt::skip]
-pub const GRANTS: &[Grant] = &[
+pub(super) const GRANTS: &[Grant] = &[
     grant("aws_iam_role_policy",  "role",  Role),
     grant("aws_iam_user_policy",  "user",  User),
     grant("aws_iam_group_policy", "group", Group),
@@ -67,7 +67,7 @@ pub const GRANTS: &[Grant] = &[
 /// Resources attaching a managed policy (`policy_arn`) to principals: (type, attribute naming
 /// the principal or a list of them, kind).
 #[rustfmt::skip]
-pub const ATTACHMENTS: &[Grant] = &[
+pub(super) const ATTACHMENTS: &[Grant] = &[
     grant("aws_iam_role_policy_attachment",  "role",   Role),
     grant("aws_iam_user_policy_attachment",  "user",   User),
     grant("aws_iam_group_policy_attachment", "group",  Group),
@@ -79,7 +79,7 @@ pub const ATTACHMENTS: &[Grant] = &[
 /// Principals declared by a resource: their inline and trust policies are their own, and
 /// `managed_policy_arns` / `permissions_boundary` attach policies to them.
 #[rustfmt::skip]
-pub const PRINCIPALS: &[(&str, PrincipalKind)] = &[
+pub(super) const PRINCIPALS: &[(&str, PrincipalKind)] = &[
     ("aws_iam_role",  Role),
     ("aws_iam_user",  User),
     ("aws_iam_group", Group),
@@ -88,14 +88,14 @@ pub const PRINCIPALS: &[(&str, PrincipalKind)] = &[
 /// Resources that put users in groups: (type, the group attribute, the users attribute). A
 /// user receives every identity policy of its groups.
 #[rustfmt::skip]
-pub const GROUP_MEMBERSHIPS: &[(&str, &str, &str)] = &[
+pub(super) const GROUP_MEMBERSHIPS: &[(&str, &str, &str)] = &[
     ("aws_iam_user_group_membership", "groups", "user"),
     ("aws_iam_group_membership",      "group",  "users"),
 ];
 
 /// Resources that run with an instance profile: (type, attribute or `block.attribute`).
 #[rustfmt::skip]
-pub const PROFILE_USERS: &[(&str, &str)] = &[
+pub(super) const PROFILE_USERS: &[(&str, &str)] = &[
     ("aws_instance", "iam_instance_profile"),
     ("aws_launch_template", "iam_instance_profile.name"),
     ("aws_launch_template", "iam_instance_profile.arn"),

@@ -29,7 +29,7 @@ const BUDGET: usize = 20_000;
 
 /// What a carrier attribute holds.
 #[derive(Debug)]
-pub enum Doc {
+pub(super) enum Doc {
     Value(Value),
     /// `data.aws_iam_policy_document.<name>.json`: the data source's address.
     DataSource(String),
@@ -65,7 +65,7 @@ enum Target<'a> {
     Unknown(Option<Reference>),
 }
 
-pub struct Lowerer<'m, 'a> {
+pub(super) struct Lowerer<'m, 'a> {
     pub module: &'m Module<'a>,
     pub read: &'m ReadFile<'m>,
     pub diagnostics: Vec<Problem>,
@@ -95,7 +95,7 @@ fn unknown(span: Span, expression: String, reference: Option<Reference>) -> Valu
 }
 
 impl<'m, 'a> Lowerer<'m, 'a> {
-    pub fn new(module: &'m Module<'a>, read: &'m ReadFile<'m>) -> Self {
+    pub(super) fn new(module: &'m Module<'a>, read: &'m ReadFile<'m>) -> Self {
         Lowerer {
             module,
             read,
@@ -112,12 +112,12 @@ impl<'m, 'a> Lowerer<'m, 'a> {
     }
 
     /// Whether the document lowered since the last call read a variable its caller set.
-    pub fn take_input_used(&self) -> bool {
+    pub(super) fn take_input_used(&self) -> bool {
         self.input_used.replace(false)
     }
 
     /// Starts a new document: references are counted per document.
-    pub fn reset_budget(&mut self) {
+    pub(super) fn reset_budget(&mut self) {
         self.budget = BUDGET;
     }
 
@@ -131,7 +131,7 @@ impl<'m, 'a> Lowerer<'m, 'a> {
     }
 
     /// The value an attribute stands for.
-    pub fn value(&mut self, expr: Expr<'_>, fallback: Span) -> Value {
+    pub(super) fn value(&mut self, expr: Expr<'_>, fallback: Span) -> Value {
         match expr {
             Expr::Hcl(e, src) => self.hcl(e, src, fallback),
             Expr::Json(v, src) => self.json_value(v, src),
@@ -139,7 +139,7 @@ impl<'m, 'a> Lowerer<'m, 'a> {
     }
 
     /// The policy document a carrier attribute holds.
-    pub fn document(&mut self, expr: Expr<'_>, fallback: Span) -> Doc {
+    pub(super) fn document(&mut self, expr: Expr<'_>, fallback: Span) -> Doc {
         match expr {
             Expr::Hcl(e, src) => self.hcl_document(e, src, fallback),
             Expr::Json(v, src) => match &v.kind {
@@ -175,7 +175,7 @@ impl<'m, 'a> Lowerer<'m, 'a> {
 
     /// The items of a list attribute as written (`[a, b]`, or a local holding one), so each
     /// can be read as a document.
-    pub fn list_items(&mut self, expr: Expr<'a>) -> Option<Vec<Expr<'a>>> {
+    pub(super) fn list_items(&mut self, expr: Expr<'a>) -> Option<Vec<Expr<'a>>> {
         match expr {
             Expr::Hcl(Expression::Array(array), src) => {
                 Some(array.iter().map(|e| Expr::Hcl(e, src)).collect())
@@ -705,7 +705,7 @@ impl<'m, 'a> Lowerer<'m, 'a> {
         })
     }
 
-    pub fn load(&mut self, path: &Path) -> Option<(FileId, Arc<SourceFile>)> {
+    pub(super) fn load(&mut self, path: &Path) -> Option<(FileId, Arc<SourceFile>)> {
         let clean: PathBuf = path
             .components()
             .filter(|c| !matches!(c, std::path::Component::CurDir))
@@ -724,7 +724,7 @@ impl<'m, 'a> Lowerer<'m, 'a> {
     /// The address of the resource of type `kind` an attribute names
     /// (`aws_iam_role.ci.name` → `aws_iam_role.ci`, or `"ci"` when a role of the module has
     /// that literal name), or the name as written.
-    pub fn principal(
+    pub(super) fn principal(
         &mut self,
         expr: Expr<'_>,
         fallback: Span,
@@ -761,7 +761,7 @@ impl<'m, 'a> Lowerer<'m, 'a> {
     }
 
     /// Items of a list attribute as principals.
-    pub fn principals(
+    pub(super) fn principals(
         &mut self,
         expr: Expr<'a>,
         fallback: Span,
@@ -777,7 +777,7 @@ impl<'m, 'a> Lowerer<'m, 'a> {
     }
 
     /// Lowers a data source's block attribute by name, if present.
-    pub fn attr_value(&mut self, block: &Block<'_>, name: &str) -> Option<Value> {
+    pub(super) fn attr_value(&mut self, block: &Block<'_>, name: &str) -> Option<Value> {
         let attr = block.attr(name)?;
         Some(self.value(attr.value, attr.name_span))
     }

@@ -9,10 +9,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// Reads a file a module refers to (`file("policy.json")`) into the run's source map.
-pub type ReadFile<'r> = dyn Fn(&Path) -> Option<(FileId, Arc<SourceFile>)> + 'r;
+pub(super) type ReadFile<'r> = dyn Fn(&Path) -> Option<(FileId, Arc<SourceFile>)> + 'r;
 
 /// Everything of the module a reference can lead to.
-pub struct Module<'a> {
+pub(super) struct Module<'a> {
     pub dir: PathBuf,
     pub locals: HashMap<&'a str, &'a Attr<'a>>,
     /// `aws_iam_role.ci`

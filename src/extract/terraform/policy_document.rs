@@ -10,7 +10,7 @@ use crate::base::value::{Member, Value, ValueKind};
 
 /// A lowered data source and what a reader should know about it.
 #[derive(Debug)]
-pub struct PolicyDocumentData {
+pub(super) struct PolicyDocumentData {
     pub value: Value,
     pub notes: Vec<String>,
 }
@@ -21,7 +21,7 @@ const DEFAULT_VERSION: &str = "2012-10-17";
 impl<'a> Lowerer<'_, 'a> {
     /// Lowers one data source; `stack` holds the data sources being lowered, so documents
     /// that merge each other in a cycle stop.
-    pub fn policy_document(
+    pub(super) fn policy_document(
         &mut self,
         block: &Block<'a>,
         stack: &mut Vec<String>,
