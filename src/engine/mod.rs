@@ -42,6 +42,30 @@ pub struct RunOutput {
     pub documents_analyzed: usize,
 }
 
+/// The rules a run runs: every enabled rule, and those of them with a principal-wide check,
+/// chosen once per run.
+struct Enabled<'r> {
+    all: Vec<&'r dyn Rule>,
+    principal_wide: Vec<&'r dyn Rule>,
+}
+
+impl Enabled<'static> {
+    fn new(options: &CheckOptions) -> Self {
+        let all: Vec<&dyn Rule> = rules::all()
+            .filter(|rule| options.rule_enabled(rule.meta().id))
+            .collect();
+        let principal_wide = all
+            .iter()
+            .copied()
+            .filter(|rule| rule.checks_principals())
+            .collect();
+        Enabled {
+            all,
+            principal_wide,
+        }
+    }
+}
+
 /// What processing one input produced, merged in input order afterwards.
 #[derive(Default)]
 struct FileResult {
@@ -101,9 +125,7 @@ fn run_reading_stdin(options: &CheckOptions, given_stdin: Option<Vec<u8>>) -> Ru
             }
         }
     };
-    let enabled: Vec<&dyn Rule> = rules::all()
-        .filter(|rule| options.rule_enabled(rule.meta().id))
-        .collect();
+    let enabled = Enabled::new(options);
     let sources = &output.sources;
     let process = |input: &Input| -> FileResult {
         let loaded = match input {
@@ -217,7 +239,7 @@ fn sort_findings(sources: &SourceMap, findings: &mut [Finding]) {
 fn process_loaded(
     loaded: Loaded,
     sources: &SourceMap,
-    rules: &[&dyn Rule],
+    rules: &Enabled<'_>,
     options: &CheckOptions,
 ) -> FileResult {
     let (file, source, intent) = match input::admit(loaded, sources) {
@@ -255,7 +277,7 @@ fn process_loaded(
         result.documents_analyzed += 1;
         rules::check_document(
             &document,
-            rules,
+            &rules.all,
             &options.config.settings,
             &mut result.findings,
         );
@@ -279,17 +301,12 @@ fn process_loaded(
 fn check_principals(
     result: &mut FileResult,
     sources: &SourceMap,
-    rules: &[&dyn Rule],
+    rules: &Enabled<'_>,
     options: &CheckOptions,
 ) {
-    let principal_rules: Vec<&dyn Rule> = rules
-        .iter()
-        .copied()
-        .filter(|rule| rule.checks_principals())
-        .collect();
-    if !result.documents.is_empty() && !principal_rules.is_empty() {
+    if !result.documents.is_empty() && !rules.principal_wide.is_empty() {
         let path_of = |d: &PolicyDocument| sources.get(d.origin.file).path().to_path_buf();
-        let found = principal::check(&result.documents, &path_of, &principal_rules);
+        let found = principal::check(&result.documents, &path_of, &rules.principal_wide);
         result.findings.extend(found);
     }
     if !options.keep_documents {
@@ -326,7 +343,7 @@ fn process_module(
     dir: &Path,
     files: &[ModuleFile],
     sources: &SourceMap,
-    rules: &[&dyn Rule],
+    rules: &Enabled<'_>,
     options: &CheckOptions,
 ) -> FileResult {
     let mut result = FileResult::default();
@@ -389,7 +406,12 @@ fn process_module(
     let mut findings = Vec::new();
     for document in documents {
         findings.clear();
-        rules::check_document(&document, rules, &options.config.settings, &mut findings);
+        rules::check_document(
+            &document,
+            &rules.all,
+            &options.config.settings,
+            &mut findings,
+        );
         result
             .findings
             .extend(findings.drain(..).filter(|f| reported(f.primary.file)));
