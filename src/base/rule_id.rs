@@ -1,12 +1,12 @@
 //! Every rule's identity, so that findings, suppressions, the configuration and cross-rule
 //! references name rules through a type the compiler checks rather than through strings.
 //! The rules themselves (what they check, their default severity, their docs) live in
-//! `crate::rules`; `rules::rule` maps each id to its rule with an exhaustive match.
+//! `crate::rules`; `rules::rule` maps each id to its rule, from the same list.
 
 use std::fmt;
 
 macro_rules! rule_ids {
-    ($($variant:ident => $name:literal,)*) => {
+    ($($variant:ident => $module:ident => $name:literal,)*) => {
         /// A rule, by identity. Declared in the order `iamlint rules` lists them.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         pub enum RuleId {
@@ -27,52 +27,62 @@ macro_rules! rule_ids {
     };
 }
 
-rule_ids! {
-    ParseError => "parse-error",
-    LimitExceeded => "limit-exceeded",
-    MalformedPolicy => "malformed-policy",
-    UnknownPolicyElement => "unknown-policy-element",
-    InvalidVersion => "invalid-version",
-    MissingVersion => "missing-version",
-    PolicyVariableNeedsVersion => "policy-variable-needs-version",
-    DuplicateSid => "duplicate-sid",
-    InvalidSid => "invalid-sid",
-    InvalidArn => "invalid-arn",
-    UnknownConditionOperator => "unknown-condition-operator",
-    ConditionValueType => "condition-value-type",
-    UnknownService => "unknown-service",
-    UnknownAction => "unknown-action",
-    ActionPatternMatchesNothing => "action-pattern-matches-nothing",
-    UnknownConditionKey => "unknown-condition-key",
-    ConditionTypeMismatch => "condition-type-mismatch",
-    ResourceTypeMismatch => "resource-type-mismatch",
-    AdminAccess => "admin-access",
-    AllowWithNotAction => "allow-with-not-action",
-    AllowWithNotResource => "allow-with-not-resource",
-    PassroleUnscoped => "passrole-unscoped",
-    WildcardResource => "wildcard-resource",
-    RedundantAction => "redundant-action",
-    WildcardAction => "wildcard-action",
-    PermissionsManagement => "permissions-management",
-    CredentialsExposure => "credentials-exposure",
-    ResourceExposure => "resource-exposure",
-    DataExfiltration => "data-exfiltration",
-    WriteWithoutConstraints => "write-without-constraints",
-    PrivilegeEscalation => "privilege-escalation",
-    TagConditionBypass => "tag-condition-bypass",
-    TrustAnyPrincipal => "trust-any-principal",
-    TrustOidcUnscoped => "trust-oidc-unscoped",
-    TrustCrossAccountWithoutExternalId => "trust-cross-account-without-external-id",
-    TrustAccountRoot => "trust-account-root",
-    PublicResourcePolicy => "public-resource-policy",
-    ResourcePolicyWildcardAction => "resource-policy-wildcard-action",
-    S3CrossAccountObjectAccess => "s3-cross-account-object-access",
-    ConfusedDeputy => "confused-deputy",
-    ForbiddenAction => "forbidden-action",
-    UnusedSuppression => "unused-suppression",
-    UnknownRuleInSuppression => "unknown-rule-in-suppression",
-    InvalidSuppression => "invalid-suppression",
+/// Every rule once: its `RuleId` variant (also the name of the rule's struct), its module in
+/// `crate::rules`, and the name users write, in the order `iamlint rules` lists them. Expanded
+/// here into `RuleId`, and in `crate::rules` into the registry, so the two cannot disagree.
+macro_rules! with_every_rule {
+    ($then:ident) => {
+        $then! {
+            ParseError => parse_error => "parse-error",
+            LimitExceeded => limit_exceeded => "limit-exceeded",
+            MalformedPolicy => malformed_policy => "malformed-policy",
+            UnknownPolicyElement => unknown_policy_element => "unknown-policy-element",
+            InvalidVersion => invalid_version => "invalid-version",
+            MissingVersion => missing_version => "missing-version",
+            PolicyVariableNeedsVersion => policy_variable_needs_version => "policy-variable-needs-version",
+            DuplicateSid => duplicate_sid => "duplicate-sid",
+            InvalidSid => invalid_sid => "invalid-sid",
+            InvalidArn => invalid_arn => "invalid-arn",
+            UnknownConditionOperator => unknown_condition_operator => "unknown-condition-operator",
+            ConditionValueType => condition_value_type => "condition-value-type",
+            UnknownService => unknown_service => "unknown-service",
+            UnknownAction => unknown_action => "unknown-action",
+            ActionPatternMatchesNothing => action_pattern_matches_nothing => "action-pattern-matches-nothing",
+            UnknownConditionKey => unknown_condition_key => "unknown-condition-key",
+            ConditionTypeMismatch => condition_type_mismatch => "condition-type-mismatch",
+            ResourceTypeMismatch => resource_type_mismatch => "resource-type-mismatch",
+            AdminAccess => admin_access => "admin-access",
+            AllowWithNotAction => allow_with_not_action => "allow-with-not-action",
+            AllowWithNotResource => allow_with_not_resource => "allow-with-not-resource",
+            PassroleUnscoped => passrole_unscoped => "passrole-unscoped",
+            WildcardResource => wildcard_resource => "wildcard-resource",
+            RedundantAction => redundant_action => "redundant-action",
+            WildcardAction => wildcard_action => "wildcard-action",
+            PermissionsManagement => permissions_management => "permissions-management",
+            CredentialsExposure => credentials_exposure => "credentials-exposure",
+            ResourceExposure => resource_exposure => "resource-exposure",
+            DataExfiltration => data_exfiltration => "data-exfiltration",
+            WriteWithoutConstraints => write_without_constraints => "write-without-constraints",
+            PrivilegeEscalation => privilege_escalation => "privilege-escalation",
+            TagConditionBypass => tag_condition_bypass => "tag-condition-bypass",
+            TrustAnyPrincipal => trust_any_principal => "trust-any-principal",
+            TrustOidcUnscoped => trust_oidc_unscoped => "trust-oidc-unscoped",
+            TrustCrossAccountWithoutExternalId => trust_cross_account_without_external_id => "trust-cross-account-without-external-id",
+            TrustAccountRoot => trust_account_root => "trust-account-root",
+            PublicResourcePolicy => public_resource_policy => "public-resource-policy",
+            ResourcePolicyWildcardAction => resource_policy_wildcard_action => "resource-policy-wildcard-action",
+            S3CrossAccountObjectAccess => s3_cross_account_object_access => "s3-cross-account-object-access",
+            ConfusedDeputy => confused_deputy => "confused-deputy",
+            ForbiddenAction => forbidden_action => "forbidden-action",
+            UnusedSuppression => unused_suppression => "unused-suppression",
+            UnknownRuleInSuppression => unknown_rule_in_suppression => "unknown-rule-in-suppression",
+            InvalidSuppression => invalid_suppression => "invalid-suppression",
+        }
+    };
 }
+pub(crate) use with_every_rule;
+
+with_every_rule!(rule_ids);
 
 impl RuleId {
     /// The rule a name as written by a user names, if any.

@@ -1,7 +1,7 @@
 //! The rule registry, the metadata every rule declares, and the context rules read.
 
 use crate::base::finding::{Category, Confidence, Finding, Problem, Severity};
-use crate::base::rule_id::RuleId;
+use crate::base::rule_id::{RuleId, with_every_rule};
 use crate::base::source::Span;
 use crate::extract::document::{PolicyDocument, PolicyKind};
 use crate::policy::actions::StatementActions;
@@ -286,65 +286,18 @@ macro_rules! declare_rule {
 }
 pub(crate) use declare_rule;
 
-/// The rule of an id. The match is exhaustive, so a rule id without a rule does not compile.
-pub fn rule(id: RuleId) -> &'static dyn Rule {
-    match id {
-        RuleId::ParseError => &parse_error::ParseError,
-        RuleId::LimitExceeded => &limit_exceeded::LimitExceeded,
-        RuleId::MalformedPolicy => &malformed_policy::MalformedPolicy,
-        RuleId::UnknownPolicyElement => &unknown_policy_element::UnknownPolicyElement,
-        RuleId::InvalidVersion => &invalid_version::InvalidVersion,
-        RuleId::MissingVersion => &missing_version::MissingVersion,
-        RuleId::PolicyVariableNeedsVersion => {
-            &policy_variable_needs_version::PolicyVariableNeedsVersion
+macro_rules! registry {
+    ($($variant:ident => $module:ident => $name:literal,)*) => {
+        /// The rule of an id.
+        pub fn rule(id: RuleId) -> &'static dyn Rule {
+            match id {
+                $(RuleId::$variant => &$module::$variant,)*
+            }
         }
-        RuleId::DuplicateSid => &duplicate_sid::DuplicateSid,
-        RuleId::InvalidSid => &invalid_sid::InvalidSid,
-        RuleId::InvalidArn => &invalid_arn::InvalidArn,
-        RuleId::UnknownConditionOperator => &unknown_condition_operator::UnknownConditionOperator,
-        RuleId::ConditionValueType => &condition_value_type::ConditionValueType,
-        RuleId::UnknownService => &unknown_service::UnknownService,
-        RuleId::UnknownAction => &unknown_action::UnknownAction,
-        RuleId::ActionPatternMatchesNothing => {
-            &action_pattern_matches_nothing::ActionPatternMatchesNothing
-        }
-        RuleId::UnknownConditionKey => &unknown_condition_key::UnknownConditionKey,
-        RuleId::ConditionTypeMismatch => &condition_type_mismatch::ConditionTypeMismatch,
-        RuleId::ResourceTypeMismatch => &resource_type_mismatch::ResourceTypeMismatch,
-        RuleId::AdminAccess => &admin_access::AdminAccess,
-        RuleId::AllowWithNotAction => &allow_with_not_action::AllowWithNotAction,
-        RuleId::AllowWithNotResource => &allow_with_not_resource::AllowWithNotResource,
-        RuleId::PassroleUnscoped => &passrole_unscoped::PassroleUnscoped,
-        RuleId::WildcardResource => &wildcard_resource::WildcardResource,
-        RuleId::RedundantAction => &redundant_action::RedundantAction,
-        RuleId::WildcardAction => &wildcard_action::WildcardAction,
-        RuleId::PermissionsManagement => &permissions_management::PermissionsManagement,
-        RuleId::CredentialsExposure => &credentials_exposure::CredentialsExposure,
-        RuleId::ResourceExposure => &resource_exposure::ResourceExposure,
-        RuleId::DataExfiltration => &data_exfiltration::DataExfiltration,
-        RuleId::WriteWithoutConstraints => &write_without_constraints::WriteWithoutConstraints,
-        RuleId::PrivilegeEscalation => &privilege_escalation::PrivilegeEscalation,
-        RuleId::TagConditionBypass => &tag_condition_bypass::TagConditionBypass,
-        RuleId::TrustAnyPrincipal => &trust_any_principal::TrustAnyPrincipal,
-        RuleId::TrustOidcUnscoped => &trust_oidc_unscoped::TrustOidcUnscoped,
-        RuleId::TrustCrossAccountWithoutExternalId => {
-            &trust_cross_account_without_external_id::TrustCrossAccountWithoutExternalId
-        }
-        RuleId::TrustAccountRoot => &trust_account_root::TrustAccountRoot,
-        RuleId::PublicResourcePolicy => &public_resource_policy::PublicResourcePolicy,
-        RuleId::ResourcePolicyWildcardAction => {
-            &resource_policy_wildcard_action::ResourcePolicyWildcardAction
-        }
-        RuleId::S3CrossAccountObjectAccess => {
-            &s3_cross_account_object_access::S3CrossAccountObjectAccess
-        }
-        RuleId::ConfusedDeputy => &confused_deputy::ConfusedDeputy,
-        RuleId::ForbiddenAction => &forbidden_action::ForbiddenAction,
-        RuleId::UnusedSuppression => &unused_suppression::UnusedSuppression,
-        RuleId::UnknownRuleInSuppression => &unknown_rule_in_suppression::UnknownRuleInSuppression,
-        RuleId::InvalidSuppression => &invalid_suppression::InvalidSuppression,
-    }
+    };
 }
+
+with_every_rule!(registry);
 
 /// Every rule, in the order `iamlint rules` lists them.
 pub fn all() -> impl Iterator<Item = &'static dyn Rule> {
