@@ -14,9 +14,21 @@ use std::sync::Arc;
 
 pub use crate::config::FailOn;
 
-/// Exit codes, as documented in README.md.
-mod actions;
+/// `eprintln!` that cannot panic: when standard error is a closed pipe, the message is lost
+/// but the run still ends with the exit code its findings call for.
+macro_rules! to_stderr {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
 
+mod actions;
+mod output;
+
+use output::write_replacing;
+
+/// Exit codes, as documented in README.md.
 pub mod exit {
     pub const OK: i32 = 0;
     pub const FINDINGS: i32 = 1;
@@ -209,14 +221,14 @@ fn check(args: CheckArgs) -> i32 {
     if !unknown.is_empty() {
         for id in unknown {
             let hint = did_you_mean_hint(&id, RuleId::names());
-            eprintln!("error: unknown rule `{id}`{hint}; `iamlint rules` lists them");
+            to_stderr!("error: unknown rule `{id}`{hint}; `iamlint rules` lists them");
         }
         return exit::ERROR;
     }
     let config = match load_config(&args.input) {
         Ok(config) => config,
         Err(error) => {
-            eprintln!("error: {error}");
+            to_stderr!("error: {error}");
             return exit::ERROR;
         }
     };
@@ -224,7 +236,7 @@ fn check(args: CheckArgs) -> i32 {
         Some(path) => match Baseline::load(path) {
             Ok(baseline) => Some(baseline),
             Err(error) => {
-                eprintln!("error: {error}");
+                to_stderr!("error: {error}");
                 return exit::ERROR;
             }
         },
@@ -236,14 +248,15 @@ fn check(args: CheckArgs) -> i32 {
     options.skip_unrecognized = args.skip_unrecognized;
     let mut run = engine::run(&options);
     if let Some(path) = &args.write_baseline {
-        if let Err(error) = std::fs::write(path, baseline::render(&run.sources, &run.findings)) {
-            eprintln!(
+        let rendered = baseline::render(&run.sources, &run.findings);
+        if let Err(error) = write_replacing(path, |out| out.write_all(rendered.as_bytes())) {
+            to_stderr!(
                 "error: cannot write the baseline {}: {error}",
                 display_path(path)
             );
             return exit::ERROR;
         }
-        eprintln!(
+        to_stderr!(
             "wrote {} finding(s) to the baseline {}",
             run.findings.len(),
             display_path(path)
@@ -270,11 +283,7 @@ fn check(args: CheckArgs) -> i32 {
             .unwrap_or(options.config.limits.max_findings_per_file),
     };
     let written = match &args.output {
-        Some(path) => std::fs::File::create(path).and_then(|file| {
-            let mut out = std::io::BufWriter::new(file);
-            report::write(args.format, &run, &human, &mut out)?;
-            out.flush()
-        }),
+        Some(path) => write_replacing(path, |out| report::write(args.format, &run, &human, out)),
         None => {
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::new(stdout.lock());
@@ -282,14 +291,16 @@ fn check(args: CheckArgs) -> i32 {
         }
     };
     if let Err(error) = written {
+        // `iamlint check . | head` closes the pipe early: what was not printed still counts,
+        // or a `pipefail` gate would pass on findings it never showed.
         if error.kind() == std::io::ErrorKind::BrokenPipe {
-            return exit::OK;
+            return exit_code(&run, fail_on);
         }
-        eprintln!("error: cannot write the report: {error}");
+        to_stderr!("error: cannot write the report: {error}");
         return exit::ERROR;
     }
     if args.output.is_some() && args.format != Format::Human {
-        eprintln!("{}", report::summary_line(&run));
+        to_stderr!("{}", report::summary_line(&run));
     }
     if args.write_baseline.is_some() {
         return if run.errors.is_empty() {
@@ -302,20 +313,20 @@ fn check(args: CheckArgs) -> i32 {
 }
 
 fn init(path: &std::path::Path, force: bool) -> i32 {
-    if path.exists() && !force {
-        eprintln!(
+    if std::fs::symlink_metadata(path).is_ok() && !force {
+        to_stderr!(
             "error: {} already exists (use --force to replace it)",
             display_path(path)
         );
         return exit::ERROR;
     }
-    match std::fs::write(path, config::default_file()) {
+    match write_replacing(path, |out| out.write_all(config::default_file().as_bytes())) {
         Ok(()) => {
-            eprintln!("wrote {}", display_path(path));
+            to_stderr!("wrote {}", display_path(path));
             exit::OK
         }
         Err(error) => {
-            eprintln!("error: cannot write {}: {error}", display_path(path));
+            to_stderr!("error: cannot write {}: {error}", display_path(path));
             exit::ERROR
         }
     }
@@ -371,7 +382,7 @@ fn explain(id: &str) -> i32 {
         Some(rule) => print_or_pipe(&rules::reference_page(rule.meta())),
         None => {
             let hint = did_you_mean_hint(id, RuleId::names());
-            eprintln!("error: unknown rule `{id}`{hint}; `iamlint rules` lists them");
+            to_stderr!("error: unknown rule `{id}`{hint}; `iamlint rules` lists them");
             exit::ERROR
         }
     }
@@ -381,7 +392,7 @@ fn documents(input: InputArgs, format: ListFormat) -> i32 {
     let config = match load_config(&input) {
         Ok(config) => config,
         Err(error) => {
-            eprintln!("error: {error}");
+            to_stderr!("error: {error}");
             return exit::ERROR;
         }
     };
@@ -439,7 +450,7 @@ fn documents(input: InputArgs, format: ListFormat) -> i32 {
     }
     let code = print_or_pipe(&out);
     for error in &run.errors {
-        eprintln!("error: {}: {}", error.path, error.message);
+        to_stderr!("error: {}: {}", error.path, error.message);
     }
     if run.errors.is_empty() {
         code
@@ -474,7 +485,7 @@ fn print_or_pipe(text: &str) -> i32 {
         Ok(()) => exit::OK,
         Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => exit::OK,
         Err(error) => {
-            eprintln!("error: {error}");
+            to_stderr!("error: {error}");
             exit::ERROR
         }
     }
