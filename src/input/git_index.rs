@@ -40,9 +40,10 @@ fn git_dir(root: &Path) -> Option<PathBuf> {
 /// Whether `extensions.objectFormat` is `sha256` (the entries' hashes are then 32 bytes).
 fn uses_sha256(git_dir: &Path) -> bool {
     // A worktree's configuration is its main repository's.
-    let common = std::fs::read_to_string(git_dir.join("commondir"))
-        .map(|dir| git_dir.join(dir.trim()))
-        .unwrap_or_else(|_| git_dir.to_path_buf());
+    let common = read_regular(&git_dir.join("commondir"), 4096)
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .map_or_else(|| git_dir.to_path_buf(), |dir| git_dir.join(dir.trim()));
     read_regular(&common.join("config"), 1 << 20)
         .ok()
         .and_then(|bytes| String::from_utf8(bytes).ok())

@@ -143,12 +143,16 @@ impl Roots {
 pub(crate) fn repository_root(scanned: &Path) -> PathBuf {
     let cwd = std::env::current_dir().unwrap_or_default();
     let absolute = normalize(&cwd.join(scanned));
-    let start = std::fs::canonicalize(&absolute).unwrap_or(absolute);
-    let dir = if start.is_dir() {
-        start
+    // A file's directory, before symlinks: a link in the repository must not move the root
+    // to where it leads.
+    let dir = if absolute.is_dir() {
+        absolute
     } else {
-        start.parent().map(Path::to_path_buf).unwrap_or(start)
+        absolute
+            .parent()
+            .map_or_else(|| absolute.clone(), Path::to_path_buf)
     };
+    let dir = std::fs::canonicalize(&dir).unwrap_or(dir);
     dir.ancestors()
         .find(|ancestor| std::fs::symlink_metadata(ancestor.join(".git")).is_ok())
         .map_or(dir.clone(), Path::to_path_buf)

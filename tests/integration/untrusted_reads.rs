@@ -390,3 +390,36 @@ Resources:
     assert_eq!(report["documents_analyzed"], 4, "{output}");
     assert!(output.contains("admin-access"), "{output}");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_configuration_file_that_is_a_fifo_or_leads_outside_is_not_read() {
+    let (temp, repo) = repository();
+    write(&repo.join("admin.json"), admin_policy());
+    mkfifo(&repo.join("pipe"));
+    std::os::unix::fs::symlink("pipe", repo.join("iamlint.toml")).unwrap();
+    // Not a configuration file: the defaults apply, and nothing blocks.
+    let (code, output) = run_in(&repo, &["check", "-f", "compact", "."]);
+    assert_eq!(code, 1, "{output}");
+    assert!(output.contains("[admin-access]"), "{output}");
+    let (code, output) = run_in(&repo, &["check", "--config", "pipe", "-f", "compact", "."]);
+    assert_eq!(code, 2, "{output}");
+    assert!(
+        output.contains("pipe: cannot read the configuration: not a regular file"),
+        "{output}"
+    );
+    write(
+        &temp.path().join("outside.toml"),
+        format!("[{MARKER}]\nx = 1\n"),
+    );
+    std::fs::remove_file(repo.join("iamlint.toml")).unwrap();
+    std::os::unix::fs::symlink(temp.path().join("outside.toml"), repo.join("iamlint.toml"))
+        .unwrap();
+    let (code, output) = run_in(&repo, &["check", "-f", "compact", "."]);
+    assert_eq!(code, 2, "{output}");
+    assert!(
+        output.contains("cannot read the configuration: it leads outside the repository"),
+        "{output}"
+    );
+    assert!(!output.contains(MARKER), "{output}");
+}
