@@ -357,6 +357,22 @@ fn a_long_chain_of_locals_is_reported_not_dropped() {
             && output.contains("was not fully evaluated (references nest more than 16 deep)"),
         "{output}"
     );
+
+    // Locals that each use the one before twice: 2^15 references, within the depth limit
+    // but over the reference budget of one document.
+    let mut module = String::from("locals {\n  a0 = \"s3:GetObject\"\n");
+    for i in 1..=15 {
+        module.push_str(&format!("  a{i} = [local.a{0}, local.a{0}]\n", i - 1));
+    }
+    module.push_str("}\nresource \"aws_iam_policy\" \"p\" {\n  policy = jsonencode({ Statement = [{ Effect = \"Allow\", Action = local.a15, Resource = \"*\" }] })\n}\n");
+    write(&repo.join("main.tf"), module);
+    let (_, output) = run_in(&repo, &["check", "--no-config", "-f", "compact", "."]);
+    assert_eq!(output.matches("[limit-exceeded]").count(), 1, "{output}");
+    assert!(
+        output
+            .contains("was not fully evaluated (one document follows more than 20000 references)"),
+        "{output}"
+    );
 }
 
 #[test]
