@@ -81,7 +81,11 @@ pub(crate) fn read_file(path: &Path, explicit: bool, max_file_size: u64, roots: 
             path: display(path),
             message: match unread {
                 Unread::Failed(error) => format!("cannot read file: {error}"),
-                _ => format!("cannot read file: {}", std::io::ErrorKind::NotFound),
+                // Gone since it was found: the system's words for it.
+                _ => match std::fs::metadata(path) {
+                    Err(error) => format!("cannot read file: {error}"),
+                    Ok(_) => "cannot read file".to_string(),
+                },
             },
         }),
         Err(unread) => Loaded::Unread(path.to_path_buf(), unread),

@@ -232,3 +232,43 @@ impl Reader<'_> {
         Ok(paths)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalize_resolves_dots_without_the_disk() {
+        assert_eq!(
+            normalize(Path::new("/r/a/./b/../c")),
+            PathBuf::from("/r/a/c")
+        );
+        assert_eq!(normalize(Path::new("/r/../../etc")), PathBuf::from("/etc"));
+    }
+
+    #[test]
+    fn roots_are_shown_relative_to_the_working_directory() {
+        let shown = |cwd: &str, root: &str| shown_from(Path::new(cwd), Path::new(root));
+        assert_eq!(shown("/w/repo", "/w/repo"), ".");
+        assert_eq!(shown("/w", "/w/repo"), "repo");
+        assert_eq!(shown("/w/repo/infra/prod", "/w/repo"), "../..");
+        assert_eq!(shown("/elsewhere", "/w/repo"), "/w/repo");
+    }
+
+    #[test]
+    fn a_path_outside_gets_the_same_answer_whether_it_exists_or_not() {
+        let temp = tempfile::tempdir().unwrap();
+        let dir = std::fs::canonicalize(temp.path()).unwrap();
+        let roots = Roots::new(std::slice::from_ref(&dir), Some(&dir));
+        let outside = |path: &str| roots.confine(Path::new(path));
+        assert!(matches!(outside("/"), Err(Unread::OutsideRoot { .. })));
+        assert!(matches!(
+            outside("/no/such/file/anywhere.json"),
+            Err(Unread::OutsideRoot { .. })
+        ));
+        assert_eq!(
+            roots.confine(&dir.join("missing.json")),
+            Err(Unread::Missing)
+        );
+    }
+}
