@@ -2,6 +2,7 @@
 //! inputs: single files, standard input, and Terraform modules read together.
 
 use super::git_index::tracked_files;
+use super::ignore_rules::IgnoreRules;
 use super::is_candidate;
 use super::load::{RunError, Skipped, display};
 use super::read::repository_root;
@@ -185,18 +186,22 @@ fn walk(root: &Path, exclude: &Exclude, found: &mut BTreeSet<PathBuf>, errors: &
     let filter_exclude = Arc::clone(exclude);
     let collected = Mutex::new(Vec::new());
     let walk_errors = Mutex::new(Vec::new());
+    let repository = repository_root(root);
+    let ignore_rules = IgnoreRules::new(root, &repository);
     // The same files on every machine: hidden folders are read (`.deploy/main.tf` deploys
     // too), and neither the user's global excludes file nor `.git/info/exclude`, both
-    // local to one machine, is read; the repository's own `.gitignore` files are.
+    // local to one machine, is read. The repository's own `.gitignore` and `.ignore` files
+    // are, by `IgnoreRules`, not by the walker, which would follow one that is a symlink to
+    // a device.
     ignore::WalkBuilder::new(root)
-        .require_git(false)
-        .hidden(false)
-        .git_global(false)
-        .git_exclude(false)
+        .standard_filters(false)
         .filter_entry(move |entry| {
-            let skipped_directory = entry.file_type().is_some_and(|t| t.is_dir())
-                && SKIPPED_DIRECTORIES.iter().any(|d| entry.file_name() == *d);
-            !skipped_directory && !filter_exclude(entry.path())
+            let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+            let skipped_directory =
+                is_dir && SKIPPED_DIRECTORIES.iter().any(|d| entry.file_name() == *d);
+            !skipped_directory
+                && !filter_exclude(entry.path())
+                && !ignore_rules.is_ignored(entry.path(), is_dir)
         })
         .build_parallel()
         .run(|| {
@@ -230,7 +235,7 @@ fn walk(root: &Path, exclude: &Exclude, found: &mut BTreeSet<PathBuf>, errors: &
             })
         });
     found.extend(collected.into_inner().unwrap_or_else(|e| e.into_inner()));
-    found.extend(tracked_under(root, exclude));
+    found.extend(tracked_under(root, &repository, exclude));
     let mut walk_errors = walk_errors.into_inner().unwrap_or_else(|e| e.into_inner());
     walk_errors.sort_by(|a, b| a.message.cmp(&b.message));
     errors.extend(walk_errors);
@@ -238,14 +243,13 @@ fn walk(root: &Path, exclude: &Exclude, found: &mut BTreeSet<PathBuf>, errors: &
 
 /// The candidate files git tracks under a walked directory, whatever the ignore rules say
 /// (they apply only to untracked files), as the walk would name them.
-fn tracked_under(walked: &Path, exclude: &Exclude) -> Vec<PathBuf> {
-    let root = repository_root(walked);
-    let Some(tracked) = tracked_files(&root) else {
+fn tracked_under(walked: &Path, root: &Path, exclude: &Exclude) -> Vec<PathBuf> {
+    let Some(tracked) = tracked_files(root) else {
         return Vec::new();
     };
     let Some(below) = std::fs::canonicalize(walked)
         .ok()
-        .and_then(|dir| dir.strip_prefix(&root).ok().map(Path::to_path_buf))
+        .and_then(|dir| dir.strip_prefix(root).ok().map(Path::to_path_buf))
     else {
         return Vec::new();
     };

@@ -4,6 +4,7 @@
 
 mod discover;
 mod git_index;
+mod ignore_rules;
 mod load;
 mod read;
 

@@ -439,3 +439,18 @@ fn a_configuration_file_that_is_a_fifo_or_leads_outside_is_not_read() {
     );
     assert!(!output.contains(MARKER), "{output}");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_gitignore_that_is_a_symlink_to_a_device_is_not_followed() {
+    let (_temp, repo) = repository();
+    write(&repo.join("admin.json"), admin_policy());
+    std::os::unix::fs::symlink("/dev/zero", repo.join(".gitignore")).unwrap();
+    std::fs::create_dir_all(repo.join("sub")).unwrap();
+    std::os::unix::fs::symlink("/dev/stdin", repo.join("sub/.ignore")).unwrap();
+    write(&repo.join("sub/admin.json"), admin_policy());
+    let (code, output) = run_in(&repo, &["check", "--no-config", "-f", "compact", "."]);
+    assert_eq!(code, 1, "{output}");
+    assert!(output.contains("admin.json:"), "{output}");
+    assert!(output.contains("sub/admin.json:"), "{output}");
+}
