@@ -612,6 +612,7 @@ const MAX_CONFIG_SIZE: u64 = 1024 * 1024;
 fn unreadable(path: &Path, unread: &Unread) -> ConfigError {
     let why = match unread {
         Unread::OutsideRoot { root } => format!("it leads outside the repository (`{root}`)"),
+        Unread::InGitDirectory => "it is inside a `.git` directory".to_string(),
         Unread::NotRegular => "not a regular file".to_string(),
         Unread::TooLarge { size, limit } => {
             format!("{size} bytes, larger than the limit of {limit} bytes")

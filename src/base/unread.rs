@@ -10,6 +10,9 @@ pub enum Unread {
     OutsideRoot {
         root: String,
     },
+    /// Inside a `.git` directory: git's own files (a CI checkout's `.git/config` may hold a
+    /// token), never policies.
+    InGitDirectory,
     /// A FIFO, a device, a socket or a directory: reading one could block or never end.
     NotRegular,
     TooLarge {
@@ -32,6 +35,9 @@ impl Unread {
         match self {
             Unread::OutsideRoot { root } => {
                 format!("`{written}` is outside the repository (`{root}`): {not_checked}")
+            }
+            Unread::InGitDirectory => {
+                format!("`{written}` is inside a `.git` directory: {not_checked}")
             }
             Unread::NotRegular => {
                 format!(

@@ -129,12 +129,21 @@ impl Roots {
             .iter()
             .any(|r| absolute.starts_with(&r.absolute) || absolute.starts_with(&r.canonical));
         match std::fs::canonicalize(&absolute) {
+            Ok(real) if in_git_directory(&real, &self.roots) => Err(Unread::InGitDirectory),
             Ok(real) if self.roots.iter().any(|r| real.starts_with(&r.canonical)) => Ok(real),
             Ok(_) => Err(outside()),
             Err(_) if !lexically_inside => Err(outside()),
             Err(error) => Err(unread_of(&error)),
         }
     }
+}
+
+/// Whether a resolved path inside a root is in a `.git` directory of the repository.
+fn in_git_directory(real: &Path, roots: &[Root]) -> bool {
+    roots
+        .iter()
+        .filter_map(|root| real.strip_prefix(&root.canonical).ok())
+        .any(|inside| inside.components().any(|c| c.as_os_str() == ".git"))
 }
 
 /// The nearest directory at or above `scanned` holding `.git` (a directory, or a file in a
@@ -253,6 +262,19 @@ mod tests {
         assert_eq!(shown("/w", "/w/repo"), "repo");
         assert_eq!(shown("/w/repo/infra/prod", "/w/repo"), "../..");
         assert_eq!(shown("/elsewhere", "/w/repo"), "/w/repo");
+    }
+
+    #[test]
+    fn git_s_own_files_are_not_read() {
+        let temp = tempfile::tempdir().unwrap();
+        let dir = std::fs::canonicalize(temp.path()).unwrap();
+        std::fs::create_dir_all(dir.join(".git")).unwrap();
+        std::fs::write(dir.join(".git/config"), "[http]\n").unwrap();
+        let roots = Roots::new(std::slice::from_ref(&dir), None);
+        assert_eq!(
+            roots.confine(&dir.join("sub/../.git/config")),
+            Err(Unread::InGitDirectory)
+        );
     }
 
     #[test]

@@ -10,8 +10,9 @@ declare_rule! {
     /// Terraform `file()` or `templatefile()` argument, a local module's `source`, or a
     /// symlink found while walking. A file is read only when it resolves, after symlinks,
     /// inside the repository root (the nearest directory above the checked path that holds
-    /// `.git`, else the checked path, or `--root DIR`), is a regular file (not a FIFO, device
-    /// or directory), is within the size limit and is UTF-8 text. The finding names the file
+    /// `.git`, else the checked path, or `--root DIR`) but not in a `.git` directory, is a
+    /// regular file (not a FIFO, device or directory), is within the size limit and is UTF-8
+    /// text. The finding names the file
     /// as the code writes it and never shows its content. A path with parts only known at
     /// deploy time (`var.x`) is not reported, and neither is a file that does not exist (a
     /// build step may write it before `terraform plan`).

@@ -454,3 +454,28 @@ fn a_gitignore_that_is_a_symlink_to_a_device_is_not_followed() {
     assert!(output.contains("admin.json:"), "{output}");
     assert!(output.contains("sub/admin.json:"), "{output}");
 }
+
+#[test]
+fn git_s_own_files_are_not_read_by_file_calls() {
+    // A CI checkout may keep its token in `.git/config`; a parse error would show its lines.
+    let (_temp, repo) = repository();
+    let config = std::fs::read_to_string(repo.join(".git/config")).unwrap();
+    write(
+        &repo.join(".git/config"),
+        format!("{config}[http]\n\textraheader = AUTHORIZATION: basic {MARKER}\n"),
+    );
+    write(
+        &repo.join("main.tf"),
+        admin_policy_resource("p", "${path.module}/.git/config"),
+    );
+    for format in FORMATS {
+        let (code, output) = run_in(&repo, &["check", "--no-config", "-f", format, "."]);
+        assert_eq!(code, 1, "{format}: {output}");
+        assert!(!output.contains(MARKER), "{format}: {output}");
+        assert!(!output.contains("extraheader"), "{format}: {output}");
+        assert!(
+            output.contains("is inside a `.git` directory"),
+            "{format}: {output}"
+        );
+    }
+}
