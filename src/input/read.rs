@@ -264,6 +264,28 @@ mod tests {
         assert_eq!(shown("/elsewhere", "/w/repo"), "/w/repo");
     }
 
+    /// What a walked file swapped for a FIFO after the walk meets: the open does not wait
+    /// for a writer, and the opened descriptor is not a regular file.
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_is_opened_without_blocking_and_not_read() {
+        let temp = tempfile::tempdir().unwrap();
+        let fifo = temp.path().join("policy.json");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        assert!(made.is_ok_and(|status| status.success()));
+        assert_eq!(read_regular(&fifo, 1024), Err(Unread::NotRegular));
+        assert_eq!(read_regular(temp.path(), 1024), Err(Unread::NotRegular));
+        let file = temp.path().join("big.json");
+        std::fs::write(&file, "x".repeat(2000)).unwrap();
+        assert_eq!(
+            read_regular(&file, 1024),
+            Err(Unread::TooLarge {
+                size: 2000,
+                limit: 1024
+            })
+        );
+    }
+
     #[test]
     fn git_s_own_files_are_not_read() {
         let temp = tempfile::tempdir().unwrap();
