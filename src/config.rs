@@ -5,8 +5,9 @@ use crate::base::finding::Severity;
 use crate::base::rule_id::RuleId;
 use crate::base::source::{SourceFile, display_path};
 use crate::base::suggest::did_you_mean_hint;
+use crate::base::unread::Unread;
 use crate::catalog::{ActionSet, Catalog};
-use crate::input::DEFAULT_MAX_FILE_SIZE;
+use crate::input::{DEFAULT_MAX_FILE_SIZE, Roots, read_regular};
 use crate::rules::{
     self,
     settings::{ForbiddenList, Settings, TrustSettings},
@@ -254,19 +255,22 @@ impl Config {
         paths: &[PathBuf],
         stdin_filename: Option<&str>,
     ) -> Result<Config, ConfigError> {
-        match find_file(paths, stdin_filename) {
-            Some(path) => Config::load(&path),
-            None => Ok(Config::none()),
+        let Some(path) = find_file(paths, stdin_filename) else {
+            return Ok(Config::none());
+        };
+        // Found in the checked repository, which is untrusted: a symlink out of it is not
+        // followed (its error message could show another file's lines).
+        if let Err(unread) = Roots::new(std::slice::from_ref(&path), None).confine(&path) {
+            return Err(unreadable(&path, &unread));
         }
+        Config::load(&path)
     }
 
     /// Reads and checks one configuration file.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|error| ConfigError {
-            path: path.to_path_buf(),
-            position: None,
-            message: format!("cannot read the configuration: {error}"),
-        })?;
+        let bytes =
+            read_regular(path, MAX_CONFIG_SIZE).map_err(|unread| unreadable(path, &unread))?;
+        let text = String::from_utf8(bytes).map_err(|_| unreadable(path, &Unread::NotText))?;
         Config::parse(path, text)
     }
 
@@ -602,6 +606,28 @@ fn explain_toml_error(message: &str) -> String {
 }
 
 /// The nearest configuration file above the scanned paths.
+/// A configuration file is a few kilobytes; reading one must not cost unbounded memory.
+const MAX_CONFIG_SIZE: u64 = 1024 * 1024;
+
+fn unreadable(path: &Path, unread: &Unread) -> ConfigError {
+    let why = match unread {
+        Unread::OutsideRoot { root } => format!("it leads outside the repository (`{root}`)"),
+        Unread::InGitDirectory => "it is inside a `.git` directory".to_string(),
+        Unread::NotRegular => "not a regular file".to_string(),
+        Unread::TooLarge { size, limit } => {
+            format!("{size} bytes, larger than the limit of {limit} bytes")
+        }
+        Unread::NotText => "not UTF-8 text".to_string(),
+        Unread::Missing => std::io::ErrorKind::NotFound.to_string(),
+        Unread::Failed(error) => error.clone(),
+    };
+    ConfigError {
+        path: path.to_path_buf(),
+        position: None,
+        message: format!("cannot read the configuration: {why}"),
+    }
+}
+
 fn find_file(paths: &[PathBuf], stdin_filename: Option<&str>) -> Option<PathBuf> {
     let cwd = std::path::absolute(".").ok()?;
     let mut common: Option<PathBuf> = None;

@@ -18,8 +18,7 @@ fuzz_target!(|data: &[u8]| {
         "module/main.tf.json"
     };
     iamlint_fuzz::check_text(name, rest, |file, source| {
-        let read = |_: &Path| None;
         let files = [(file, Arc::clone(source))];
-        Some(terraform::extract_module(Path::new("module"), &files, &read).extraction)
+        Some(terraform::extract_module(Path::new("module"), &files, &terraform::NoFiles).extraction)
     });
 });

@@ -5,4 +5,5 @@ pub mod finding;
 pub mod rule_id;
 pub mod source;
 pub mod suggest;
+pub mod unread;
 pub mod value;

@@ -35,6 +35,7 @@ macro_rules! with_every_rule {
         $then! {
             ParseError => parse_error => "parse-error",
             LimitExceeded => limit_exceeded => "limit-exceeded",
+            UnreadFile => unread_file => "unread-file",
             MalformedPolicy => malformed_policy => "malformed-policy",
             UnknownPolicyElement => unknown_policy_element => "unknown-policy-element",
             InvalidVersion => invalid_version => "invalid-version",

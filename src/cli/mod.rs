@@ -121,6 +121,21 @@ pub struct InputArgs {
     /// Use no configuration file.
     #[arg(long)]
     pub no_config: bool,
+    /// Files the checked code names (`file()`, module `source`, symlinks) are read only
+    /// inside this directory [default: the git top level of each path (the nearest
+    /// directory above it holding `.git`), else the path itself].
+    #[arg(long, value_name = "DIR", value_parser = existing_directory)]
+    pub root: Option<PathBuf>,
+}
+
+/// `--root` must name a directory: a typo must not confine reads to nothing, or to `/`.
+fn existing_directory(text: &str) -> Result<PathBuf, String> {
+    let path = PathBuf::from(text);
+    if path.is_dir() {
+        Ok(path)
+    } else {
+        Err(format!("`{text}` is not a directory"))
+    }
 }
 
 #[derive(Debug, Args)]
@@ -209,6 +224,7 @@ fn options(
         config: Arc::new(config),
         no_suppressions: false,
         skip_unrecognized: false,
+        root: input.root,
     }
 }
 

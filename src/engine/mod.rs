@@ -126,6 +126,7 @@ fn run_reading_stdin(options: &CheckOptions, given_stdin: Option<Vec<u8>>) -> Ru
         }
     };
     let enabled = Enabled::new(options);
+    let roots = &input::Roots::new(&options.paths, options.root.as_deref());
     let sources = &output.sources;
     let process = |input: &Input| -> FileResult {
         let loaded = match input {
@@ -133,6 +134,7 @@ fn run_reading_stdin(options: &CheckOptions, given_stdin: Option<Vec<u8>>) -> Ru
                 path,
                 *explicit && !options.skip_unrecognized,
                 options.max_file_size,
+                roots,
             ),
             Input::Stdin { name } => match &stdin_text {
                 Some(bytes) if bytes.len() as u64 > options.max_file_size => Loaded::Error(
@@ -144,10 +146,10 @@ fn run_reading_stdin(options: &CheckOptions, given_stdin: Option<Vec<u8>>) -> Ru
                 None => Loaded::Nothing,
             },
             Input::Module { dir, files } => {
-                return process_module(dir, files, sources, &enabled, options);
+                return process_module(dir, files, sources, roots, &enabled, options);
             }
         };
-        process_loaded(loaded, sources, &enabled, options)
+        process_loaded(loaded, sources, roots, &enabled, options)
     };
     let results: Vec<FileResult> = match options.jobs {
         Some(jobs) => match rayon::ThreadPoolBuilder::new()
@@ -239,6 +241,7 @@ fn sort_findings(sources: &SourceMap, findings: &mut [Finding]) {
 fn process_loaded(
     loaded: Loaded,
     sources: &SourceMap,
+    roots: &input::Roots,
     rules: &Enabled<'_>,
     options: &CheckOptions,
 ) -> FileResult {
@@ -259,7 +262,12 @@ fn process_loaded(
             .parent()
             .unwrap_or(Path::new(""))
             .to_path_buf();
-        let read = input::reader(sources, options.max_file_size, &referenced);
+        let read = input::Reader {
+            sources,
+            max_file_size: options.max_file_size,
+            roots,
+            read: &referenced,
+        };
         terraform::extract_module(&dir, &[(file, Arc::clone(&source))], &read).extraction
     } else {
         crate::extract::extract_file(file, &source, intent)
@@ -343,6 +351,7 @@ fn process_module(
     dir: &Path,
     files: &[ModuleFile],
     sources: &SourceMap,
+    roots: &input::Roots,
     rules: &Enabled<'_>,
     options: &CheckOptions,
 ) -> FileResult {
@@ -354,6 +363,7 @@ fn process_module(
             &entry.path,
             entry.explicit && !options.skip_unrecognized,
             options.max_file_size,
+            roots,
         );
         match input::admit(loaded, sources) {
             Admitted::Text(file, source, _) => {
@@ -379,7 +389,12 @@ fn process_module(
         return filter(result, options);
     }
     let referenced = RefCell::new(texts.iter().map(|(file, _)| *file).collect::<Vec<_>>());
-    let read = input::reader(sources, options.max_file_size, &referenced);
+    let read = input::Reader {
+        sources,
+        max_file_size: options.max_file_size,
+        roots,
+        read: &referenced,
+    };
     let extracted = terraform::extract_module(dir, &texts, &read);
     let owners: HashMap<FileId, FileId> = extracted.external.into_iter().collect();
     let reported = |file: FileId| {
@@ -516,8 +531,9 @@ fn not_text(admitted: Admitted) -> FileResult {
             errors: vec![error],
             ..FileResult::default()
         },
-        Admitted::Skipped(skipped) => FileResult {
-            skipped: vec![skipped],
+        Admitted::Unread(problem, skipped) => FileResult {
+            findings: vec![rules::finding_of(problem)],
+            skipped: skipped.into_iter().collect(),
             ..FileResult::default()
         },
     }

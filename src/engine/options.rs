@@ -24,6 +24,9 @@ pub struct CheckOptions {
     /// no policy are skipped quietly (what a pre-commit hook or an editor on save wants).
     /// They are still named: a Terraform file's module is read with it.
     pub skip_unrecognized: bool,
+    /// The directory files named by the checked code must resolve inside (`--root`); by
+    /// default the repository root of each checked path.
+    pub root: Option<PathBuf>,
 }
 
 impl CheckOptions {
@@ -54,6 +57,7 @@ impl Default for CheckOptions {
             config: Arc::default(),
             no_suppressions: false,
             skip_unrecognized: false,
+            root: None,
         }
     }
 }

@@ -1,13 +1,17 @@
 //! Walking the given paths (honouring `.gitignore` and the configuration's `exclude`) into
 //! inputs: single files, standard input, and Terraform modules read together.
 
+use super::git_index::tracked_files;
+use super::ignore_rules::IgnoreRules;
 use super::is_candidate;
 use super::load::{RunError, Skipped, display};
+use super::read::repository_root;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-/// Directories never worth walking into, even when not ignored by `.gitignore`.
+/// Directories never worth walking into, even when not ignored by `.gitignore`: `.git` never,
+/// the others unless git tracks files in them (see [`tracked_under`]).
 const SKIPPED_DIRECTORIES: &[&str] = &[".git", ".terraform", "node_modules"];
 
 /// Whether a path is excluded by the configuration (shared with the parallel walker).
@@ -179,22 +183,36 @@ fn clean(path: &Path) -> PathBuf {
 }
 
 fn walk(root: &Path, exclude: &Exclude, found: &mut BTreeSet<PathBuf>, errors: &mut Vec<RunError>) {
-    let exclude = Arc::clone(exclude);
+    let filter_exclude = Arc::clone(exclude);
     let collected = Mutex::new(Vec::new());
     let walk_errors = Mutex::new(Vec::new());
+    let repository = repository_root(root);
+    let ignore_rules = IgnoreRules::new(root, &repository);
+    // The same files on every machine: hidden folders are read (`.deploy/main.tf` deploys
+    // too), and neither the user's global excludes file nor `.git/info/exclude`, both
+    // local to one machine, is read. The repository's own `.gitignore` and `.ignore` files
+    // are, by `IgnoreRules`, not by the walker, which would follow one that is a symlink to
+    // a device.
     ignore::WalkBuilder::new(root)
-        .require_git(false)
+        .standard_filters(false)
         .filter_entry(move |entry| {
-            let skipped_directory = entry.file_type().is_some_and(|t| t.is_dir())
-                && SKIPPED_DIRECTORIES.iter().any(|d| entry.file_name() == *d);
-            !skipped_directory && !exclude(entry.path())
+            let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+            let skipped_directory =
+                is_dir && SKIPPED_DIRECTORIES.iter().any(|d| entry.file_name() == *d);
+            !skipped_directory
+                && !filter_exclude(entry.path())
+                && !ignore_rules.is_ignored(entry.path(), is_dir)
         })
         .build_parallel()
         .run(|| {
             Box::new(|entry| {
                 match entry {
                     Ok(entry) => {
-                        if entry.file_type().is_some_and(|t| t.is_file())
+                        // A symlink is read only if it resolves to a regular file inside
+                        // the repository (the reader checks), else reported.
+                        if entry
+                            .file_type()
+                            .is_some_and(|t| t.is_file() || t.is_symlink())
                             && is_candidate(entry.path())
                         {
                             collected
@@ -217,7 +235,41 @@ fn walk(root: &Path, exclude: &Exclude, found: &mut BTreeSet<PathBuf>, errors: &
             })
         });
     found.extend(collected.into_inner().unwrap_or_else(|e| e.into_inner()));
+    found.extend(tracked_under(root, &repository, exclude));
     let mut walk_errors = walk_errors.into_inner().unwrap_or_else(|e| e.into_inner());
     walk_errors.sort_by(|a, b| a.message.cmp(&b.message));
     errors.extend(walk_errors);
+}
+
+/// The candidate files git tracks under a walked directory, whatever the ignore rules say
+/// (they apply only to untracked files), as the walk would name them.
+fn tracked_under(walked: &Path, root: &Path, exclude: &Exclude) -> Vec<PathBuf> {
+    let Some(tracked) = tracked_files(root) else {
+        return Vec::new();
+    };
+    let Some(below) = std::fs::canonicalize(walked)
+        .ok()
+        .and_then(|dir| dir.strip_prefix(root).ok().map(Path::to_path_buf))
+    else {
+        return Vec::new();
+    };
+    tracked
+        .into_iter()
+        .filter_map(|path| {
+            let inside = path.strip_prefix(&below).ok()?;
+            let path = clean(&walked.join(inside));
+            let on_disk = std::fs::symlink_metadata(&path).is_ok_and(|m| !m.is_dir());
+            let in_git_dir = inside.components().any(|c| c.as_os_str() == ".git");
+            (on_disk && !in_git_dir && is_candidate(&path) && !excluded_or_within(&path, exclude))
+                .then_some(path)
+        })
+        .collect()
+}
+
+/// Whether `exclude` matches the path or one of the directories it is in, as the walk would
+/// have pruned it.
+fn excluded_or_within(path: &Path, exclude: &Exclude) -> bool {
+    path.ancestors()
+        .filter(|p| !p.as_os_str().is_empty())
+        .any(|p| exclude(p))
 }

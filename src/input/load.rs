@@ -2,11 +2,11 @@
 //! source map; binary and non-UTF-8 files become one problem instead of a crash or garbage.
 
 use super::Intent;
+use super::read::{Roots, read_regular};
 use crate::base::finding::Problem;
 use crate::base::rule_id::RuleId;
 use crate::base::source::{FileId, SourceFile, SourceMap, Span};
-use std::cell::RefCell;
-use std::io::Read;
+use crate::base::unread::Unread;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -36,7 +36,9 @@ pub(crate) enum Loaded {
     /// The bytes, and whether the user named the file.
     Bytes(PathBuf, Vec<u8>, bool),
     Error(RunError),
-    Skipped(Skipped),
+    /// Found by walking but not read (outside the repository, not a regular file, too
+    /// large): reported at the file, which is why it is not a silent skip.
+    Unread(PathBuf, Unread),
     Nothing,
 }
 
@@ -53,37 +55,44 @@ pub(crate) fn too_large(path: &Path, size: u64, limit: u64) -> RunError {
     }
 }
 
-pub(crate) fn read_file(path: &Path, explicit: bool, max_file_size: u64) -> Loaded {
-    let io_error = |error: std::io::Error| {
-        Loaded::Error(RunError {
-            path: display(path),
-            message: format!("cannot read file: {error}"),
-        })
-    };
-    let size = match std::fs::metadata(path) {
-        Ok(metadata) => metadata.len(),
-        Err(error) => return io_error(error),
-    };
-    if size > max_file_size {
-        return if explicit {
-            Loaded::Error(too_large(path, size, max_file_size))
-        } else {
-            Loaded::Skipped(Skipped {
-                path: display(path),
-                reason: format!("larger than {max_file_size} bytes"),
-            })
-        };
-    }
-    // Read through a bounded reader: the file may grow between the size check and the read.
-    let mut bytes = Vec::with_capacity(size as usize);
-    let read = std::fs::File::open(path)
-        .and_then(|file| file.take(max_file_size + 1).read_to_end(&mut bytes));
-    match read {
-        Ok(_) if bytes.len() as u64 > max_file_size => {
-            Loaded::Error(too_large(path, bytes.len() as u64, max_file_size))
+/// Reads a file named by the user or found by walking. A walked file must resolve inside the
+/// repository (it may be a symlink the repository holds); a named one is the user's choice.
+pub(crate) fn read_file(path: &Path, explicit: bool, max_file_size: u64, roots: &Roots) -> Loaded {
+    // The walk follows no directory symlink and git stores no path through one, so only a
+    // walked file that is itself a symlink can lead out of the repository: the others are
+    // not resolved, which on a large tree saves a system call per directory level.
+    let is_symlink = || std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    let real = if explicit || !is_symlink() {
+        path.to_path_buf()
+    } else {
+        match roots.confine(path) {
+            Ok(real) => real,
+            Err(Unread::Missing) => return Loaded::Nothing,
+            Err(unread) => return Loaded::Unread(path.to_path_buf(), unread),
         }
-        Ok(_) => Loaded::Bytes(path.to_path_buf(), bytes, explicit),
-        Err(error) => io_error(error),
+    };
+    match read_regular(&real, max_file_size) {
+        Ok(bytes) => Loaded::Bytes(path.to_path_buf(), bytes, explicit),
+        Err(Unread::TooLarge { size, .. }) if explicit => {
+            Loaded::Error(too_large(path, size, max_file_size))
+        }
+        Err(Unread::NotRegular) if explicit => Loaded::Error(RunError {
+            path: display(path),
+            message: "not a regular file (use `-` to read standard input)".into(),
+        }),
+        Err(Unread::Missing) if !explicit => Loaded::Nothing,
+        Err(unread) if explicit => Loaded::Error(RunError {
+            path: display(path),
+            message: match unread {
+                Unread::Failed(error) => format!("cannot read file: {error}"),
+                // Gone since it was found: the system's words for it.
+                _ => match std::fs::metadata(path) {
+                    Err(error) => format!("cannot read file: {error}"),
+                    Ok(_) => "cannot read file".to_string(),
+                },
+            },
+        }),
+        Err(unread) => Loaded::Unread(path.to_path_buf(), unread),
     }
 }
 
@@ -92,8 +101,9 @@ pub(crate) enum Admitted {
     Text(FileId, Arc<SourceFile>, Intent),
     /// Read, but not text: one problem to report at the file.
     NotText(Problem),
+    /// Not read: one problem at an empty entry for the file, and the JSON report's skip.
+    Unread(Problem, Option<Skipped>),
     Error(RunError),
-    Skipped(Skipped),
     Nothing,
 }
 
@@ -101,7 +111,7 @@ pub(crate) fn admit(loaded: Loaded, sources: &SourceMap) -> Admitted {
     let (path, bytes, explicit) = match loaded {
         Loaded::Bytes(path, bytes, explicit) => (path, bytes, explicit),
         Loaded::Error(error) => return Admitted::Error(error),
-        Loaded::Skipped(skipped) => return Admitted::Skipped(skipped),
+        Loaded::Unread(path, unread) => return admit_unread(path, &unread, sources),
         Loaded::Nothing => return Admitted::Nothing,
     };
     let intent = if explicit {
@@ -142,20 +152,23 @@ pub(crate) fn admit(loaded: Loaded, sources: &SourceMap) -> Admitted {
     Admitted::Text(file, source, intent)
 }
 
-/// Reads the files a Terraform module refers to (`file("policy.json")`), noting each in
-/// `read` so its text can be released when nothing points into it.
-pub(crate) fn reader<'r>(
-    sources: &'r SourceMap,
-    max_file_size: u64,
-    read: &'r RefCell<Vec<FileId>>,
-) -> impl Fn(&Path) -> Option<(FileId, Arc<SourceFile>)> + 'r {
-    move |path| match read_file(path, false, max_file_size) {
-        Loaded::Bytes(path, bytes, _) => {
-            let text = String::from_utf8(bytes).ok()?;
-            let added = sources.add(path, text);
-            read.borrow_mut().push(added.0);
-            Some(added)
-        }
-        _ => None,
+/// A walked file that was not read, as a finding at the file (whose text is left empty: it
+/// is never shown): `limit-exceeded` when too large, `unread-file` otherwise.
+fn admit_unread(path: PathBuf, unread: &Unread, sources: &SourceMap) -> Admitted {
+    let written = display(&path);
+    let (file, _) = sources.add(path, String::new());
+    let at = Span::new(file, 0, 0);
+    match unread {
+        Unread::TooLarge { limit, .. } => Admitted::Unread(
+            Problem::new(RuleId::LimitExceeded, at, unread.message(&written)),
+            Some(Skipped {
+                path: written,
+                reason: format!("larger than {limit} bytes"),
+            }),
+        ),
+        _ => Admitted::Unread(
+            Problem::new(RuleId::UnreadFile, at, unread.message(&written)),
+            None,
+        ),
     }
 }

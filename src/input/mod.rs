@@ -3,12 +3,16 @@
 //! as text into the source map.
 
 mod discover;
+mod git_index;
+mod ignore_rules;
 mod load;
+mod read;
 
 pub(crate) use discover::{Exclude, Input, ModuleFile, discover, group_terraform, is_terraform};
 pub(crate) use load::{
-    Admitted, DEFAULT_MAX_FILE_SIZE, Loaded, RunError, Skipped, admit, read_file, reader, too_large,
+    Admitted, DEFAULT_MAX_FILE_SIZE, Loaded, RunError, Skipped, admit, read_file, too_large,
 };
+pub(crate) use read::{Reader, Roots, read_regular};
 
 use std::path::Path;
 

@@ -5,11 +5,16 @@ use crate::base::finding::Finding;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a file of which only a part was checked because it reached one of the limits
-    /// that keep a run fast and its memory bounded: more policy documents than
-    /// `[limits] max-documents-per-file` (default 50,000), or a CloudFormation
-    /// `Fn::ForEach` that expands to more than 200,000 nodes. The documents before the limit
-    /// are checked as usual; the finding points at the first one that was not.
+    /// Reports a file of which only a part, or nothing, was checked because it reached one
+    /// of the limits that keep a run fast and its memory bounded: a file found by walking
+    /// that is larger than `--max-file-size` (default 16 MiB; the finding is at the file,
+    /// which is not read), more policy documents than `[limits] max-documents-per-file`
+    /// (default 50,000), a CloudFormation `Fn::ForEach` that expands to more than 200,000
+    /// nodes or nests more than 8 loops deep, or a Terraform reference not followed because
+    /// references nest more than 16 deep or one document follows more than 20,000 of them
+    /// (the value stays unknown, never `*`; the finding is at the reference). The documents
+    /// before the limit are checked as usual; the finding points at the first one that was
+    /// not.
     ///
     /// ## Why is this bad?
     /// A policy that was not checked can hide anything. No hand-written file comes near these

@@ -56,6 +56,7 @@ pub mod unknown_condition_operator;
 pub mod unknown_policy_element;
 pub mod unknown_rule_in_suppression;
 pub mod unknown_service;
+pub mod unread_file;
 pub mod unused_suppression;
 pub mod wildcard_action;
 pub mod wildcard_resource;

@@ -106,12 +106,15 @@ fn the_configuration_sets_the_file_size_limit_and_the_flag_overrides_it() {
         "iamlint.toml",
         "[limits]\nmax-file-size = 100\n",
     );
-    // Found by walking: skipped, and said so in the JSON report.
+    // Found by walking: not read, a `limit-exceeded` finding at the file (it could hide a
+    // policy), and said so in the JSON report's `skipped`.
     let (code, stdout, _) = run_in(dir.path(), &["check", "-f", "json", "."]);
-    assert_eq!(code, 0, "{stdout}");
+    assert_eq!(code, 1, "{stdout}");
     let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(report["skipped"][0]["path"], "policy.json");
     assert_eq!(report["skipped"][0]["reason"], "larger than 100 bytes");
+    assert_eq!(report["findings"][0]["rule"], "limit-exceeded");
+    assert_eq!(report["findings"][0]["path"], "policy.json");
     // Named: an error.
     let (code, stdout, _) = run_in(dir.path(), &["check", "-f", "compact", "policy.json"]);
     assert_eq!(code, 2, "{stdout}");

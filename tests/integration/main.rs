@@ -17,3 +17,4 @@ mod support;
 mod terraform;
 mod terraform_cli;
 mod untrusted_faults;
+mod untrusted_reads;

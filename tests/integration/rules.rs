@@ -138,6 +138,7 @@ rule_tests! {
     unknown_policy_element,
     unknown_rule_in_suppression,
     unknown_service,
+    unread_file,
     unused_suppression,
     wildcard_action,
     wildcard_resource,

@@ -1,6 +1,6 @@
 //! `Fn::ForEach` loops of the `AWS::LanguageExtensions` transform, expanded before reading.
 //!
-//! Loops are expanded in `Resources` and in resource properties.
+//! Loops are expanded in `Resources` and in resource properties, loops inside loops too.
 //!
 //! A loop over a literal list makes one copy of its body per item, with `${Id}` and `&{Id}`
 //! replaced in keys and strings and `!Ref Id` replaced by the item. A loop over a parameter
@@ -26,6 +26,13 @@ pub(super) fn expand(root: &mut Node, diagnostics: &mut Vec<Problem>) {
     }
 }
 
+/// Loops inside loops expanded: CloudFormation allows five levels.
+const MAX_NESTING: usize = 8;
+
+fn is_loop(entry: &Entry) -> bool {
+    entry.key.starts_with("Fn::ForEach::")
+}
+
 struct Budget {
     left: usize,
     reported: bool,
@@ -34,17 +41,39 @@ struct Budget {
 fn expand_node(node: &mut Node, budget: &mut Budget, diagnostics: &mut Vec<Problem>) {
     match &mut node.kind {
         NodeKind::Map(entries) => {
-            let has_loop = entries.iter().any(|e| e.key.starts_with("Fn::ForEach::"));
-            if has_loop {
+            // A loop's body may hold another loop (CloudFormation allows nesting): its copies
+            // sit among the entries of this map, so expand again until none is left.
+            let mut rounds = 0;
+            while let Some(at) = entries.iter().find(|e| is_loop(e)).map(|e| e.key_span) {
+                if rounds == MAX_NESTING {
+                    diagnostics.push(Problem::new(
+                        RuleId::LimitExceeded,
+                        at,
+                        format!(
+                            "`Fn::ForEach` loops nest more than {MAX_NESTING} deep; the inner loops are not checked"
+                        ),
+                    ));
+                    break;
+                }
+                rounds += 1;
                 let mut expanded = Vec::with_capacity(entries.len());
+                let mut changed = false;
                 for entry in std::mem::take(entries) {
-                    if entry.key.starts_with("Fn::ForEach::") {
-                        expanded.extend(instantiate(entry, budget, diagnostics));
+                    if is_loop(&entry) {
+                        let written_at = entry.key_span;
+                        let copies = instantiate(entry, budget, diagnostics);
+                        // A loop not written as a loop comes back as it was.
+                        changed |= !(copies.len() == 1 && copies[0].key_span == written_at);
+                        expanded.extend(copies);
                     } else {
                         expanded.push(entry);
                     }
                 }
                 *entries = expanded;
+                if !changed {
+                    // Only loops not written as `[Identifier, Collection, {body}]` are left.
+                    break;
+                }
             }
             for entry in entries.iter_mut() {
                 expand_node(&mut entry.value, budget, diagnostics);

@@ -6,9 +6,11 @@
 //! conditionals, most functions) is `Unknown`, never `"*"`.
 
 use super::body::{Block, Expr, Src};
-use super::module::{Module, ReadFile};
+use super::module::{Module, ReadFiles};
 use crate::base::finding::Problem;
+use crate::base::rule_id::RuleId;
 use crate::base::source::{FileId, SourceFile, Span};
+use crate::base::unread::Unread;
 use crate::base::value::{Member, Reference, TemplatePart, Unknown, Value, ValueKind};
 use crate::extract::mapped::Mapped;
 use crate::extract::{OffsetMap, json, syntax_error};
@@ -67,14 +69,16 @@ enum Target<'a> {
 
 pub(super) struct Lowerer<'m, 'a> {
     pub module: &'m Module<'a>,
-    pub read: &'m ReadFile<'m>,
+    pub read: &'m dyn ReadFiles,
     pub diagnostics: Vec<Problem>,
     /// Files read by `file()` and `templatefile()`.
     pub external: Vec<FileId>,
-    loaded: HashMap<PathBuf, Option<(FileId, Arc<SourceFile>)>>,
+    loaded: HashMap<PathBuf, Result<(FileId, Arc<SourceFile>), Unread>>,
     depth: usize,
     /// References still allowed for the current document (see [`BUDGET`]).
     budget: usize,
+    /// Whether a limit has cut the current document's evaluation and that was reported.
+    cut_reported: bool,
     /// The variables of the `templatefile()` being read.
     scope: Option<Value>,
     /// A child module's variables as its caller sets them, and their defaults.
@@ -95,7 +99,7 @@ fn unknown(span: Span, expression: String, reference: Option<Reference>) -> Valu
 }
 
 impl<'m, 'a> Lowerer<'m, 'a> {
-    pub(super) fn new(module: &'m Module<'a>, read: &'m ReadFile<'m>) -> Self {
+    pub(super) fn new(module: &'m Module<'a>, read: &'m dyn ReadFiles) -> Self {
         Lowerer {
             module,
             read,
@@ -104,6 +108,7 @@ impl<'m, 'a> Lowerer<'m, 'a> {
             loaded: HashMap::new(),
             depth: 0,
             budget: BUDGET,
+            cut_reported: false,
             scope: None,
             inputs: HashMap::new(),
             defaults: HashMap::new(),
@@ -119,6 +124,29 @@ impl<'m, 'a> Lowerer<'m, 'a> {
     /// Starts a new document: references are counted per document.
     pub(super) fn reset_budget(&mut self) {
         self.budget = BUDGET;
+        self.cut_reported = false;
+    }
+
+    /// A reference not followed because a limit was reached: its value stays unknown, and a
+    /// finding says so (once per document) rather than the policy silently losing a part.
+    fn report_cut(&mut self, at: Span, expression: &str) {
+        if self.cut_reported {
+            return;
+        }
+        self.cut_reported = true;
+        let why = if self.depth >= MAX_DEPTH {
+            format!("references nest more than {MAX_DEPTH} deep")
+        } else {
+            format!("one document follows more than {BUDGET} references")
+        };
+        self.diagnostics.push(Problem::new(
+            RuleId::LimitExceeded,
+            at,
+            format!(
+                "`{expression}` was not fully evaluated ({why}): its value is unknown, so the \
+                 policy that uses it is not fully checked"
+            ),
+        ));
     }
 
     /// Whether one more reference may be followed.
@@ -316,7 +344,10 @@ impl<'m, 'a> Lowerer<'m, 'a> {
                 follow(value, &steps).unwrap_or_else(|| unknown(span, expression, None))
             }
             Target::Unknown(reference) => unknown(span, expression, reference),
-            Target::Expr(..) => unknown(span, expression, None),
+            Target::Expr(..) => {
+                self.report_cut(src.span(traversal.span(), span), &expression);
+                unknown(span, expression, None)
+            }
         }
     }
 
@@ -471,6 +502,10 @@ impl<'m, 'a> Lowerer<'m, 'a> {
                     let doc = self.document(expr, span);
                     self.depth -= 1;
                     doc
+                }
+                Target::Expr(_, steps) if steps.is_empty() => {
+                    self.report_cut(span, &src.snippet(traversal.span()));
+                    Doc::Nothing
                 }
                 _ => Doc::Nothing,
             },
@@ -627,11 +662,16 @@ impl<'m, 'a> Lowerer<'m, 'a> {
     /// relative to the module, and spans point into it.
     fn file_document(&mut self, call: &FuncCall, src: &Src<'_>, span: Span) -> Doc {
         let mut args = call.args.iter();
-        let Some(path) = args.next().and_then(|arg| self.file_path(arg, src, span)) else {
+        let Some((path, written)) = args.next().and_then(|arg| self.file_path(arg, src, span))
+        else {
             return Doc::Nothing;
         };
-        let Some((file, source)) = self.load(&path) else {
-            return Doc::Nothing;
+        let (file, source) = match self.load(&path) {
+            Ok(loaded) => loaded,
+            Err(unread) => {
+                self.report_unread(&unread, &written, src.span(call.span(), span));
+                return Doc::Nothing;
+            }
         };
         let text = source.text();
         if call.name.name.as_str() == "file" {
@@ -666,9 +706,27 @@ impl<'m, 'a> Lowerer<'m, 'a> {
         self.json_document(mapped, directive, &tsrc, whole)
     }
 
-    /// The path a `file()` argument names, when it is known: `path.module`, `path.root` and
-    /// `path.cwd` are the module's directory (the usual layout), other references unknown.
-    fn file_path(&mut self, arg: &Expression, src: &Src<'_>, span: Span) -> Option<PathBuf> {
+    /// A file the code names that was not read, reported where the code names it; a file
+    /// that does not exist is not (a build step may write it before `terraform plan`).
+    pub(super) fn report_unread(&mut self, unread: &Unread, written: &str, at: Span) {
+        if *unread != Unread::Missing {
+            self.diagnostics.push(Problem::new(
+                RuleId::UnreadFile,
+                at,
+                unread.message(written),
+            ));
+        }
+    }
+
+    /// The path a `file()` argument names, when it is known, and as the code writes it:
+    /// `path.module`, `path.root` and `path.cwd` are the module's directory (the usual
+    /// layout), other references unknown.
+    fn file_path(
+        &mut self,
+        arg: &Expression,
+        src: &Src<'_>,
+        span: Span,
+    ) -> Option<(PathBuf, String)> {
         let mut text = String::new();
         let elements: Vec<&Element> = match arg {
             Expression::String(s) => {
@@ -698,14 +756,16 @@ impl<'m, 'a> Lowerer<'m, 'a> {
             }
         }
         let relative = Path::new(&text);
-        Some(if relative.is_absolute() {
+        let path = if relative.is_absolute() {
             relative.to_path_buf()
         } else {
             self.module.dir.join(relative)
-        })
+        };
+        let written = text.strip_prefix("./").unwrap_or(&text).to_string();
+        Some((path, written))
     }
 
-    pub(super) fn load(&mut self, path: &Path) -> Option<(FileId, Arc<SourceFile>)> {
+    pub(super) fn load(&mut self, path: &Path) -> Result<(FileId, Arc<SourceFile>), Unread> {
         let clean: PathBuf = path
             .components()
             .filter(|c| !matches!(c, std::path::Component::CurDir))
@@ -713,8 +773,8 @@ impl<'m, 'a> Lowerer<'m, 'a> {
         if let Some(loaded) = self.loaded.get(&clean) {
             return loaded.clone();
         }
-        let loaded = (self.read)(&clean);
-        if let Some((file, _)) = &loaded {
+        let loaded = self.read.read(&clean);
+        if let Ok((file, _)) = &loaded {
             self.external.push(*file);
         }
         self.loaded.insert(clean, loaded.clone());

@@ -15,7 +15,8 @@ mod policy_document;
 use self::body::{Attr, Block, Src};
 use self::carriers::{ATTACHMENTS, CARRIERS, GRANTS, GROUP_MEMBERSHIPS, PRINCIPALS, PROFILE_USERS};
 use self::lower::{Doc, Lowerer};
-use self::module::{Module, ReadFile};
+use self::module::Module;
+pub use self::module::{NoFiles, ReadFiles};
 use super::carrier::{self, carriers_of, grants_of, receivers};
 use super::link::Links;
 use super::{Extraction, OffsetMap, json, syntax_error};
@@ -23,9 +24,8 @@ use crate::base::source::{FileId, SourceFile, Span};
 use crate::base::value::{Unknown, Value, ValueKind};
 use crate::extract::document::{Attachment, Origin, PolicyDocument, PolicyKind, PrincipalKind};
 use crate::extract::managed;
-use crate::input::is_terraform;
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 /// What the extractor found in a module.
@@ -41,7 +41,7 @@ pub struct ModuleExtraction {
 pub fn extract_module(
     dir: &Path,
     files: &[(FileId, Arc<SourceFile>)],
-    read: &ReadFile<'_>,
+    read: &dyn ReadFiles,
 ) -> ModuleExtraction {
     extract_with(dir, files, read, None)
 }
@@ -65,7 +65,7 @@ const META_ARGUMENTS: &[&str] = &[
 fn extract_with(
     dir: &Path,
     files: &[(FileId, Arc<SourceFile>)],
-    read: &ReadFile<'_>,
+    read: &dyn ReadFiles,
     inputs: Option<Inputs>,
 ) -> ModuleExtraction {
     let mut diagnostics = Vec::new();
@@ -577,10 +577,10 @@ impl<'a> Run<'_, 'a> {
     /// A child module in this repository (`source = "./modules/x"`), analysed again with the
     /// values this call gives its variables; its documents are named `module.x.<address>`.
     fn call_local_module(&mut self, block: &'a Block<'a>, address: &str) {
-        let Some(source) = block
+        let Some((source, source_span)) = block
             .attr("source")
             .map(|attr| self.lowerer.value(attr.value, attr.name_span))
-            .and_then(|v| v.as_str().map(str::to_string))
+            .and_then(|v| Some((v.as_str()?.to_string(), v.span)))
         else {
             return;
         };
@@ -601,18 +601,16 @@ impl<'a> Run<'_, 'a> {
         } else {
             dir.as_path()
         };
-        let mut paths: Vec<PathBuf> = std::fs::read_dir(listed)
-            .into_iter()
-            .flatten()
-            .flatten()
-            .filter(|entry| entry.file_type().is_ok_and(|t| t.is_file()))
-            .map(|entry| dir.join(entry.file_name()))
-            .filter(|path| is_terraform(path))
-            .collect();
-        paths.sort();
+        let paths = match self.lowerer.read.module_files(listed) {
+            Ok(paths) => paths,
+            Err(unread) => {
+                self.lowerer.report_unread(&unread, &source, source_span);
+                return;
+            }
+        };
         let files: Vec<(FileId, Arc<SourceFile>)> = paths
             .iter()
-            .filter_map(|path| self.lowerer.load(path))
+            .filter_map(|path| self.lowerer.load(path).ok())
             .collect();
         self.claim_external(block.file);
         if files.is_empty() {
@@ -783,6 +781,8 @@ fn resource_type_of(kind: PrincipalKind) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input::is_terraform;
+    use std::path::PathBuf;
 
     fn extract(files: &[(&str, &str)]) -> ModuleExtraction {
         let sources: Vec<(FileId, Arc<SourceFile>)> = files
@@ -795,7 +795,7 @@ mod tests {
                 )
             })
             .collect();
-        extract_module(Path::new(""), &sources, &|_| None)
+        extract_module(Path::new(""), &sources, &NoFiles)
     }
 
     fn only_policy(files: &[(&str, &str)]) -> serde_json::Value {

@@ -4,12 +4,41 @@
 
 use super::body::{Attr, Block, Expr};
 use crate::base::source::{FileId, SourceFile};
+use crate::base::unread::Unread;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// Reads a file a module refers to (`file("policy.json")`) into the run's source map.
-pub(super) type ReadFile<'r> = dyn Fn(&Path) -> Option<(FileId, Arc<SourceFile>)> + 'r;
+/// Reads what a module refers to into the run's source map: files (`file("policy.json")`)
+/// and the directories of local child modules. The run's reader confines both to the
+/// repository; [`NoFiles`] reads nothing.
+pub trait ReadFiles {
+    fn read(&self, path: &Path) -> Result<(FileId, Arc<SourceFile>), Unread>;
+    /// The Terraform files of a local module's directory, each then read with `read`.
+    fn module_files(&self, dir: &Path) -> Result<Vec<PathBuf>, Unread>;
+}
+
+/// A reader of nothing: every file is missing (tests, fuzzing, text held in memory).
+#[derive(Debug)]
+pub struct NoFiles;
+
+impl ReadFiles for NoFiles {
+    fn read(&self, _: &Path) -> Result<(FileId, Arc<SourceFile>), Unread> {
+        Err(Unread::Missing)
+    }
+    fn module_files(&self, _: &Path) -> Result<Vec<PathBuf>, Unread> {
+        Err(Unread::Missing)
+    }
+}
+
+impl ReadFiles for crate::input::Reader<'_> {
+    fn read(&self, path: &Path) -> Result<(FileId, Arc<SourceFile>), Unread> {
+        crate::input::Reader::read(self, path)
+    }
+    fn module_files(&self, dir: &Path) -> Result<Vec<PathBuf>, Unread> {
+        crate::input::Reader::module_files(self, dir)
+    }
+}
 
 /// Everything of the module a reference can lead to.
 pub(super) struct Module<'a> {

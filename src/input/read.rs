@@ -1,0 +1,318 @@
+//! Every read of a file goes through here: the repository is untrusted input (a CI gate runs
+//! on pull requests), so a path it names must resolve inside the repository root, and what is
+//! opened must be a regular file within the size limit, checked on the opened descriptor so
+//! that a file swapped for a FIFO after the walk cannot block the run.
+
+use crate::base::source::{FileId, SourceFile, SourceMap};
+use crate::base::unread::Unread;
+use std::cell::RefCell;
+use std::fs::File;
+use std::io::Read;
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+
+/// The bytes of a regular file of at most `limit` bytes.
+pub(crate) fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>, Unread> {
+    let file = open_without_blocking(path).map_err(|error| unread_of(&error))?;
+    let metadata = file.metadata().map_err(|error| unread_of(&error))?;
+    if !metadata.is_file() {
+        return Err(Unread::NotRegular);
+    }
+    if metadata.len() > limit {
+        return Err(Unread::TooLarge {
+            size: metadata.len(),
+            limit,
+        });
+    }
+    // Bounded: the file may grow between the size check and the read.
+    let mut bytes = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0));
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|error| unread_of(&error))?;
+    if bytes.len() as u64 > limit {
+        return Err(Unread::TooLarge {
+            size: bytes.len() as u64,
+            limit,
+        });
+    }
+    Ok(bytes)
+}
+
+fn unread_of(error: &std::io::Error) -> Unread {
+    match error.kind() {
+        std::io::ErrorKind::NotFound => Unread::Missing,
+        _ => Unread::Failed(error.to_string()),
+    }
+}
+
+/// Opening a FIFO for reading waits for a writer unless `O_NONBLOCK` is set; `O_NOCTTY`
+/// keeps a terminal device from becoming the process's controlling terminal.
+#[cfg(unix)]
+fn open_without_blocking(path: &Path) -> std::io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn open_without_blocking(path: &Path) -> std::io::Result<File> {
+    File::open(path)
+}
+
+/// The directories a run may read in: the repository root of each path it checks.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Roots {
+    roots: Vec<Root>,
+}
+
+#[derive(Clone, Debug)]
+struct Root {
+    /// After symlinks: what a resolved path is compared with.
+    canonical: PathBuf,
+    /// Absolute but not resolved: what a path that does not exist is compared with.
+    absolute: PathBuf,
+    /// As the user sees it: relative to the working directory when it can be.
+    shown: String,
+}
+
+impl Roots {
+    /// The root given by `--root`, else the repository root of each checked path (`-`, standard
+    /// input, reads relative to the working directory).
+    pub(crate) fn new(paths: &[PathBuf], given: Option<&Path>) -> Roots {
+        let dirs: Vec<PathBuf> = match given {
+            Some(root) => vec![root.to_path_buf()],
+            None => paths
+                .iter()
+                .map(|path| {
+                    let path = if path.as_os_str() == "-" {
+                        Path::new(".")
+                    } else {
+                        path.as_path()
+                    };
+                    repository_root(path)
+                })
+                .collect(),
+        };
+        let cwd = std::env::current_dir().unwrap_or_default();
+        let mut roots: Vec<Root> = Vec::new();
+        for dir in dirs {
+            let absolute = normalize(&cwd.join(&dir));
+            let canonical = std::fs::canonicalize(&absolute).unwrap_or_else(|_| absolute.clone());
+            if roots.iter().any(|r| r.canonical == canonical) {
+                continue;
+            }
+            let shown = shown_from(&cwd, &absolute);
+            roots.push(Root {
+                canonical,
+                absolute,
+                shown,
+            });
+        }
+        Roots { roots }
+    }
+
+    /// The resolved path when `path` (after symlinks) is inside a root; a path outside gets
+    /// the same answer whether it exists or not, so nothing is learnt about the machine.
+    pub(crate) fn confine(&self, path: &Path) -> Result<PathBuf, Unread> {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        let absolute = normalize(&cwd.join(path));
+        let outside = || Unread::OutsideRoot {
+            root: self
+                .roots
+                .first()
+                .map_or_else(|| ".".to_string(), |r| r.shown.clone()),
+        };
+        let lexically_inside = self
+            .roots
+            .iter()
+            .any(|r| absolute.starts_with(&r.absolute) || absolute.starts_with(&r.canonical));
+        match std::fs::canonicalize(&absolute) {
+            Ok(real) if in_git_directory(&real, &self.roots) => Err(Unread::InGitDirectory),
+            Ok(real) if self.roots.iter().any(|r| real.starts_with(&r.canonical)) => Ok(real),
+            Ok(_) => Err(outside()),
+            Err(_) if !lexically_inside => Err(outside()),
+            Err(error) => Err(unread_of(&error)),
+        }
+    }
+}
+
+/// Whether a resolved path inside a root is in a `.git` directory of the repository.
+fn in_git_directory(real: &Path, roots: &[Root]) -> bool {
+    roots
+        .iter()
+        .filter_map(|root| real.strip_prefix(&root.canonical).ok())
+        .any(|inside| inside.components().any(|c| c.as_os_str() == ".git"))
+}
+
+/// The nearest directory at or above `scanned` holding `.git` (a directory, or a file in a
+/// worktree or submodule), else `scanned` itself (its directory when it is a file). Git is
+/// not run: the checked repository's configuration must not run anything.
+pub(crate) fn repository_root(scanned: &Path) -> PathBuf {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let absolute = normalize(&cwd.join(scanned));
+    // A file's directory, before symlinks: a link in the repository must not move the root
+    // to where it leads.
+    let dir = if absolute.is_dir() {
+        absolute
+    } else {
+        absolute
+            .parent()
+            .map_or_else(|| absolute.clone(), Path::to_path_buf)
+    };
+    let dir = std::fs::canonicalize(&dir).unwrap_or(dir);
+    dir.ancestors()
+        .find(|ancestor| std::fs::symlink_metadata(ancestor.join(".git")).is_ok())
+        .map_or(dir.clone(), Path::to_path_buf)
+}
+
+/// `a/./b/../c` as `a/c`, without looking at the disk.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// A root as the user sees it: `.`, `infra`, `../..`, or absolute when unrelated to the
+/// working directory.
+fn shown_from(cwd: &Path, root: &Path) -> String {
+    if let Ok(below) = root.strip_prefix(cwd) {
+        return if below.as_os_str().is_empty() {
+            ".".into()
+        } else {
+            below.display().to_string()
+        };
+    }
+    if let Ok(above) = cwd.strip_prefix(root) {
+        let ups = above.components().count();
+        return vec![".."; ups].join("/");
+    }
+    root.display().to_string()
+}
+
+/// Reads the files a Terraform module refers to (`file("policy.json")`, a local module's
+/// directory) inside the roots, noting each in `read` so its text can be released when
+/// nothing points into it.
+pub(crate) struct Reader<'r> {
+    pub sources: &'r SourceMap,
+    pub max_file_size: u64,
+    pub roots: &'r Roots,
+    pub read: &'r RefCell<Vec<FileId>>,
+}
+
+impl Reader<'_> {
+    pub(crate) fn read(&self, path: &Path) -> Result<(FileId, Arc<SourceFile>), Unread> {
+        let real = self.roots.confine(path)?;
+        let bytes = read_regular(&real, self.max_file_size)?;
+        let text = String::from_utf8(bytes).map_err(|_| Unread::NotText)?;
+        let added = self.sources.add(path.to_path_buf(), text);
+        self.read.borrow_mut().push(added.0);
+        Ok(added)
+    }
+
+    /// The Terraform files of a local module's directory (each still read through
+    /// [`Reader::read`]), or why the directory is not read.
+    pub(crate) fn module_files(&self, dir: &Path) -> Result<Vec<PathBuf>, Unread> {
+        let real = self.roots.confine(dir)?;
+        if !real.is_dir() {
+            return Err(Unread::NotRegular);
+        }
+        let entries = std::fs::read_dir(&real).map_err(|error| unread_of(&error))?;
+        let mut paths: Vec<PathBuf> = entries
+            .flatten()
+            .filter(|entry| {
+                entry
+                    .file_type()
+                    .is_ok_and(|t| t.is_file() || t.is_symlink())
+            })
+            .map(|entry| dir.join(entry.file_name()))
+            .filter(|path| super::is_terraform(path))
+            .collect();
+        paths.sort();
+        Ok(paths)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalize_resolves_dots_without_the_disk() {
+        assert_eq!(
+            normalize(Path::new("/r/a/./b/../c")),
+            PathBuf::from("/r/a/c")
+        );
+        assert_eq!(normalize(Path::new("/r/../../etc")), PathBuf::from("/etc"));
+    }
+
+    #[test]
+    fn roots_are_shown_relative_to_the_working_directory() {
+        let shown = |cwd: &str, root: &str| shown_from(Path::new(cwd), Path::new(root));
+        assert_eq!(shown("/w/repo", "/w/repo"), ".");
+        assert_eq!(shown("/w", "/w/repo"), "repo");
+        assert_eq!(shown("/w/repo/infra/prod", "/w/repo"), "../..");
+        assert_eq!(shown("/elsewhere", "/w/repo"), "/w/repo");
+    }
+
+    /// What a walked file swapped for a FIFO after the walk meets: the open does not wait
+    /// for a writer, and the opened descriptor is not a regular file.
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_is_opened_without_blocking_and_not_read() {
+        let temp = tempfile::tempdir().unwrap();
+        let fifo = temp.path().join("policy.json");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        assert!(made.is_ok_and(|status| status.success()));
+        assert_eq!(read_regular(&fifo, 1024), Err(Unread::NotRegular));
+        assert_eq!(read_regular(temp.path(), 1024), Err(Unread::NotRegular));
+        let file = temp.path().join("big.json");
+        std::fs::write(&file, "x".repeat(2000)).unwrap();
+        assert_eq!(
+            read_regular(&file, 1024),
+            Err(Unread::TooLarge {
+                size: 2000,
+                limit: 1024
+            })
+        );
+    }
+
+    #[test]
+    fn git_s_own_files_are_not_read() {
+        let temp = tempfile::tempdir().unwrap();
+        let dir = std::fs::canonicalize(temp.path()).unwrap();
+        std::fs::create_dir_all(dir.join(".git")).unwrap();
+        std::fs::write(dir.join(".git/config"), "[http]\n").unwrap();
+        let roots = Roots::new(std::slice::from_ref(&dir), None);
+        assert_eq!(
+            roots.confine(&dir.join("sub/../.git/config")),
+            Err(Unread::InGitDirectory)
+        );
+    }
+
+    #[test]
+    fn a_path_outside_gets_the_same_answer_whether_it_exists_or_not() {
+        let temp = tempfile::tempdir().unwrap();
+        let dir = std::fs::canonicalize(temp.path()).unwrap();
+        let roots = Roots::new(std::slice::from_ref(&dir), Some(&dir));
+        let outside = |path: &str| roots.confine(Path::new(path));
+        assert!(matches!(outside("/"), Err(Unread::OutsideRoot { .. })));
+        assert!(matches!(
+            outside("/no/such/file/anywhere.json"),
+            Err(Unread::OutsideRoot { .. })
+        ));
+        assert_eq!(
+            roots.confine(&dir.join("missing.json")),
+            Err(Unread::Missing)
+        );
+    }
+}

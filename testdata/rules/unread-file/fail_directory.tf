@@ -1,0 +1,3 @@
+resource "aws_iam_policy" "directory" {
+  policy = file("${path.module}/included")
+}
