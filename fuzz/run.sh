@@ -14,7 +14,7 @@ if ! [ "$seconds" -gt 0 ] 2>/dev/null; then
 fi
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-    targets=(json_policy terraform cloudformation_yaml cloudformation_json check)
+    targets=(json_policy terraform cloudformation_yaml cloudformation_json check repository)
 fi
 testdata=../testdata
 
@@ -48,6 +48,25 @@ seed_check() {
         done
 }
 
+# The `repository` target reads files introduced by `--- PATH` lines: each seed is one
+# directory of testdata/ holding Terraform (its files and those of its subdirectories).
+seed_repository() {
+    local corpus=corpus/repository dir
+    mkdir -p "$corpus"
+    find "$testdata" -type f -name '*.tf' -printf '%h\n' | sort -u |
+        while IFS= read -r dir; do
+            local seed file
+            seed="$corpus/seed-$(printf '%s' "$dir" | cksum | cut -d' ' -f1)"
+            [ -e "$seed" ] && continue
+            find "$dir" -type f ! -name '*.snap' -size -16k | sort | head -n 16 |
+                while IFS= read -r file; do
+                    printf -- '--- %s\n' "${file#"$dir"/}"
+                    cat "$file"
+                    printf '\n'
+                done >"$seed"
+        done
+}
+
 for target in "${targets[@]}"; do
     case $target in
         json_policy) seed corpus/json_policy "" '*.json' ;;
@@ -58,6 +77,7 @@ for target in "${targets[@]}"; do
         cloudformation_yaml) seed corpus/cloudformation_yaml "" '*.yaml' '*.yml' '*.template' ;;
         cloudformation_json) seed corpus/cloudformation_json "" '*.json' '*.template' ;;
         check) seed_check ;;
+        repository) seed_repository ;;
         *)
             echo "unknown target: $target" >&2
             exit 2
