@@ -165,3 +165,130 @@ pub fn fingerprint(finding: &Finding, location: &Location) -> String {
     }
     format!("{hash:016x}")
 }
+
+/// Characters of a finding's message or help kept: far more than any rule writes, unless it
+/// quotes user text unclipped.
+const MAX_MESSAGE_CHARS: usize = 1000;
+
+/// The findings of one input (or of a whole run) as they are reported, at most `limit` of
+/// them kept, so that a hostile file (16 MB of `{}` statements) costs bounded memory while it
+/// is checked, not only when printed. Past the limit the most severe are kept, then the
+/// earliest in the file, then the first reported; the rest are only counted. The choice
+/// depends on what was pushed and in which order, never on timing, so it is the same at any
+/// thread count.
+#[derive(Debug)]
+pub struct Findings {
+    kept: Vec<Finding>,
+    limit: usize,
+    left_out: usize,
+    /// The `[rules]` severity of each rule that has one (by `RuleId::index`), applied on
+    /// push so that the cut ranks findings by the severity they are reported with.
+    severities: Arc<[Option<Severity>]>,
+    /// Set while the rules check one document: the origin its findings get.
+    document_origin: Option<Arc<str>>,
+}
+
+impl Findings {
+    pub fn new(limit: usize, severities: Arc<[Option<Severity>]>) -> Findings {
+        Findings {
+            kept: Vec::new(),
+            limit,
+            left_out: 0,
+            severities,
+            document_origin: None,
+        }
+    }
+
+    /// No limit and no severity overrides: for tests and tools that want every finding.
+    pub fn unbounded() -> Findings {
+        Findings::new(usize::MAX, Arc::from([]))
+    }
+
+    pub fn push(&mut self, mut finding: Finding) {
+        // A message quotes user text; a rule that does not clip it must not make a 1 MB line.
+        for text in std::iter::once(&mut finding.message).chain(finding.help.as_mut()) {
+            if text.len() > MAX_MESSAGE_CHARS {
+                *text = crate::base::text::clip_to(text, MAX_MESSAGE_CHARS).into_owned();
+            }
+        }
+        if let Some(&Some(severity)) = self.severities.get(finding.rule.index()) {
+            finding.severity = severity;
+        }
+        if finding.origin.is_none() {
+            finding.origin.clone_from(&self.document_origin);
+        }
+        self.kept.push(finding);
+        // Cutting when twice the limit is held makes each push cost O(log n) on average.
+        if self.kept.len() >= self.limit.saturating_mul(2).max(1024) {
+            self.cut();
+        }
+    }
+
+    pub fn extend(&mut self, findings: impl IntoIterator<Item = Finding>) {
+        for finding in findings {
+            self.push(finding);
+        }
+    }
+
+    /// Findings pushed from now on, until `None`, come from the document of this origin.
+    pub fn set_document_origin(&mut self, origin: Option<Arc<str>>) {
+        self.document_origin = origin;
+    }
+
+    /// Moves every finding of `other` in, after those already here, with its count of
+    /// findings left out.
+    pub fn append(&mut self, other: Findings) {
+        self.left_out += other.left_out;
+        self.extend(other.kept);
+    }
+
+    /// Counts findings left out before they reached this collector.
+    pub fn left_out(&mut self, count: usize) {
+        self.left_out += count;
+    }
+
+    pub fn len(&self) -> usize {
+        self.kept.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.kept.is_empty()
+    }
+
+    pub fn iter(&self) -> std::slice::Iter<'_, Finding> {
+        self.kept.iter()
+    }
+
+    /// Keeps only the findings `keep` accepts; those dropped are not counted as left out.
+    pub fn retain(&mut self, keep: impl FnMut(&Finding) -> bool) {
+        self.kept.retain(keep);
+    }
+
+    /// The findings kept (at most the limit, most severe first) and how many were left out.
+    pub fn finish(mut self) -> (Vec<Finding>, usize) {
+        self.cut();
+        (self.kept, self.left_out)
+    }
+
+    fn cut(&mut self) {
+        if self.kept.len() <= self.limit {
+            return;
+        }
+        // Stable: among equals, the first pushed stays.
+        self.kept.sort_by_key(|finding| {
+            (
+                std::cmp::Reverse(finding.severity),
+                finding.primary.start,
+                finding.rule.index(),
+            )
+        });
+        self.left_out += self.kept.len() - self.limit;
+        self.kept.truncate(self.limit);
+    }
+}
+
+impl Default for Findings {
+    fn default() -> Self {
+        Findings::unbounded()
+    }
+}

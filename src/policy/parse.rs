@@ -5,6 +5,7 @@ use super::{Condition, Effect, Element, Issue, IssueKind, Policy, Statement};
 use crate::base::finding::Label;
 use crate::base::source::Span;
 use crate::base::suggest::did_you_mean;
+use crate::base::text::clip;
 use crate::base::value::{Member, Value, ValueKind};
 use crate::extract::document::{PolicyDocument, PolicyKind};
 
@@ -168,10 +169,10 @@ impl Parser {
         let message = if case_match.is_some() {
             format!(
                 "`{}` is not a {level} element: element names are case-sensitive",
-                member.key
+                clip(&member.key)
             )
         } else {
-            format!("unknown {level} element `{}`", member.key)
+            format!("unknown {level} element `{}`", clip(&member.key))
         };
         self.issues.push(Issue {
             kind: IssueKind::UnknownElement,

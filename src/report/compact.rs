@@ -1,6 +1,6 @@
 //! `path:line:col: severity[rule-id] message`, one finding per line, for editors and grep.
 
-use super::{compact_line, locate};
+use super::{compact_line, locate, printable};
 use crate::engine::RunOutput;
 
 pub(super) fn write(
@@ -20,17 +20,22 @@ pub(super) fn write(
             writeln!(
                 out,
                 "{}:{}:{}: suppressed[{}] {} (reason: {})",
-                location.path,
+                printable(&location.path),
                 location.start.line,
                 location.start.column,
                 finding.rule,
-                finding.message,
-                suppressed.reason
+                printable(&finding.message),
+                printable(&suppressed.reason)
             )?;
         }
     }
     for error in &run.errors {
-        writeln!(out, "{}:1:1: error[io-error] {}", error.path, error.message)?;
+        writeln!(
+            out,
+            "{}:1:1: error[io-error] {}",
+            printable(&error.path),
+            printable(&error.message)
+        )?;
     }
     Ok(())
 }

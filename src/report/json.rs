@@ -136,8 +136,7 @@ pub(super) fn write(
         errors: &run.errors,
         skipped: &run.skipped,
     };
-    serde_json::to_writer_pretty(&mut *out, &report)?;
-    writeln!(out)
+    super::write_json(&report, out)
 }
 
 fn json_finding<'a>(run: &'a RunOutput, finding: &'a Finding) -> JsonFinding<'a> {

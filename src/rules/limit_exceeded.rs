@@ -1,7 +1,7 @@
 //! `limit-exceeded`: part of a file was not checked because a resource limit was reached.
 
 use super::{Context, Rule, declare_rule};
-use crate::base::finding::Finding;
+use crate::base::finding::Findings;
 
 declare_rule! {
     /// ## What it does
@@ -37,5 +37,5 @@ declare_rule! {
 }
 
 impl Rule for LimitExceeded {
-    fn check(&self, _cx: &Context<'_>, _out: &mut Vec<Finding>) {}
+    fn check(&self, _cx: &Context<'_>, _out: &mut Findings) {}
 }

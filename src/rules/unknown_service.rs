@@ -1,8 +1,9 @@
 //! `unknown-service`: an action whose service prefix AWS does not have.
 
 use super::{Context, Rule, declare_rule};
-use crate::base::finding::Finding;
+use crate::base::finding::Findings;
 use crate::base::suggest::either;
+use crate::base::text::clip;
 use crate::catalog::Catalog;
 
 declare_rule! {
@@ -43,7 +44,7 @@ declare_rule! {
 }
 
 impl Rule for UnknownService {
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         let catalog = Catalog::get();
         for (_, actions) in cx.statements() {
             for entry in &actions.entries {
@@ -92,7 +93,7 @@ impl Rule for UnknownService {
                     Self::META
                         .finding(
                             entry.value.span,
-                            format!("unknown service prefix `{service}`"),
+                            format!("unknown service prefix `{}`", clip(service)),
                         )
                         .with_help(help)
                 };

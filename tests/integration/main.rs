@@ -16,3 +16,4 @@ mod security;
 mod support;
 mod terraform;
 mod terraform_cli;
+mod untrusted_output;
