@@ -479,12 +479,14 @@ fn process_module(
     let want_sids = options.needs_statement_sids();
     for document in documents {
         let mut findings = rules.input_findings();
+        findings.take_suggestions_left(&mut result.findings);
         rules::check_document(
             &document,
             &rules.all,
             &options.config.settings,
             &mut findings,
         );
+        result.findings.take_suggestions_left(&mut findings);
         // Findings left out of one document count as left out of the input (some of them
         // may have been in files not reported: the count is an upper bound).
         let (found, left_out) = findings.finish();

@@ -5,16 +5,24 @@ use crate::base::finding::Findings;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a file of which only a part was checked because it reached one of the limits
-    /// that keep a run fast and its memory bounded: more policy documents than
-    /// `[limits] max-documents-per-file` (default 50,000), or a CloudFormation
-    /// `Fn::ForEach` that expands to more than 200,000 nodes. The documents before the limit
-    /// are checked as usual; the finding points at the first one that was not.
+    /// Reports a file of which only a part was checked, or a run of which only a part of the
+    /// findings is reported, because it reached one of the limits that keep a run fast and
+    /// its memory bounded:
+    /// - more policy documents than `[limits] max-documents-per-file` (default 50,000): the
+    ///   documents before the limit are checked as usual; the finding points at the first
+    ///   one that was not;
+    /// - a CloudFormation `Fn::ForEach` that expands to more than 200,000 nodes: the
+    ///   finding points at the loop;
+    /// - more findings in one file than `max-findings-kept-per-file` (default 10,000), or in
+    ///   the whole run than `max-findings-kept-per-run` (default 100,000): the most severe
+    ///   are kept (then the first in the file), and the finding, at the top of the file,
+    ///   says how many were left out.
     ///
     /// ## Why is this bad?
-    /// A policy that was not checked can hide anything. No hand-written file comes near these
-    /// limits; a generated one may, and then it is better split, or the limit raised in
-    /// `iamlint.toml`.
+    /// A policy that was not checked, or a finding that was not reported, can hide anything.
+    /// No hand-written file comes near these limits; a generated one may, and then it is
+    /// better split, or the limit raised in `iamlint.toml`. A file with 10,000 findings is
+    /// more often a hostile one, made to exhaust the memory of a CI runner.
     ///
     /// ## Example
     /// A generated Terraform file with 60,000 `aws_iam_policy` resources.
@@ -24,6 +32,7 @@ declare_rule! {
     /// # iamlint.toml
     /// [limits]
     /// max-documents-per-file = 100000
+    /// max-findings-kept-per-file = 50000
     /// ```
     ///
     /// ## References

@@ -69,7 +69,11 @@ impl Rule for UnknownAction {
                             retired.name, retired.note
                         ))
                 } else {
-                    let suggestions = catalog.suggest_action(name);
+                    let suggestions = if out.may_suggest() {
+                        catalog.suggest_action(name)
+                    } else {
+                        Vec::new()
+                    };
                     let help = if suggestions.is_empty() {
                         format!("`iamlint actions '{service}:*'` lists the actions of `{service}`")
                     } else {

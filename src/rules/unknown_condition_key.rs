@@ -93,7 +93,11 @@ impl Rule for UnknownConditionKey {
                 {
                     continue;
                 }
-                let suggestions = catalog.suggest_condition_key(key, set);
+                let suggestions = if out.may_suggest() {
+                    catalog.suggest_condition_key(key, set)
+                } else {
+                    Vec::new()
+                };
                 let defined_elsewhere = info.is_some();
                 let message = if defined_elsewhere {
                     format!(

@@ -72,12 +72,13 @@ impl Rule for UnknownService {
                             retired.name, retired.note
                         ))
                 } else {
-                    let mut suggestions = if entry.has_wildcard() {
+                    let may_suggest = out.may_suggest();
+                    let mut suggestions = if entry.has_wildcard() || !may_suggest {
                         Vec::new()
                     } else {
                         catalog.suggest_action(pattern)
                     };
-                    if suggestions.is_empty() {
+                    if suggestions.is_empty() && may_suggest {
                         let action = &pattern[service.len()..];
                         suggestions = catalog
                             .suggest_service(service)
