@@ -320,3 +320,60 @@ impl Default for Findings {
         Findings::unbounded()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::base::source::FileId;
+
+    /// Up to `max-findings-kept-per-run` of these are held at once, twice that while cutting.
+    #[test]
+    fn a_finding_is_small() {
+        assert_eq!(std::mem::size_of::<Finding>(), 104);
+    }
+
+    fn finding(severity: Severity, start: usize) -> Finding {
+        Finding {
+            rule: RuleId::UnknownAction,
+            severity,
+            confidence: Confidence::High,
+            category: Category::Correctness,
+            message: "m".repeat(2000),
+            help: None,
+            primary: Span::new(FileId(0), start, start + 1),
+            related: Vec::new(),
+            origin: None,
+        }
+    }
+
+    #[test]
+    fn the_cut_keeps_the_most_severe_then_the_first_and_counts_the_rest() {
+        let mut findings = Findings::new(3, Arc::from([]));
+        for start in 0..2000 {
+            findings.push(finding(Severity::Info, start));
+        }
+        findings.push(finding(Severity::Error, 5000));
+        findings.push(finding(Severity::Warning, 4000));
+        let (kept, left_out) = findings.finish();
+        let kept: Vec<(Severity, u32)> =
+            kept.iter().map(|f| (f.severity, f.primary.start)).collect();
+        assert_eq!(
+            kept,
+            [
+                (Severity::Error, 5000),
+                (Severity::Warning, 4000),
+                (Severity::Info, 0)
+            ]
+        );
+        assert_eq!(left_out, 1999);
+    }
+
+    #[test]
+    fn long_messages_are_cut() {
+        let mut findings = Findings::unbounded();
+        findings.push(finding(Severity::Info, 0));
+        let (kept, _) = findings.finish();
+        assert_eq!(kept[0].message.chars().count(), MAX_MESSAGE_CHARS + 1);
+        assert!(kept[0].message.ends_with('…'));
+    }
+}
