@@ -252,6 +252,19 @@ pub fn locate(sources: &SourceMap, span: Span) -> Location {
     }
 }
 
+/// [`locate`] without the span's text (`snippet` is empty): what prints a position needs,
+/// without copying the text of a span that may cover a 10 MB document for every finding.
+/// Not for fingerprints.
+pub fn locate_position(sources: &SourceMap, span: Span) -> Location {
+    let file = sources.get(span.file);
+    Location {
+        path: display_path(file.path()),
+        start: file.line_col(span.start as usize),
+        end: file.line_col(span.end as usize),
+        snippet: String::new(),
+    }
+}
+
 /// Paths as the user gave them, with `/` separators so output is the same on every OS.
 pub fn display_path(path: &std::path::Path) -> String {
     let text = path.to_string_lossy().replace('\\', "/");

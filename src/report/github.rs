@@ -1,12 +1,12 @@
 //! GitHub Actions workflow commands, which become annotations on the pull request.
 
-use super::{locate, printable};
+use super::{locate_position, printable};
 use crate::base::finding::Severity;
 use crate::engine::RunOutput;
 
 pub(super) fn write(run: &RunOutput, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     for finding in &run.findings {
-        let location = locate(&run.sources, finding.primary);
+        let location = locate_position(&run.sources, finding.primary);
         let command = match finding.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",

@@ -2,7 +2,7 @@
 //! lines a finding points at, cut if long), so rendering stays linear in the number of
 //! findings and bounded per finding. Everything from the repository passes `printable`.
 
-use super::{Counts, compact_line, display_path, locate};
+use super::{Counts, compact_line, display_path, locate_position};
 use crate::base::finding::{Finding, Label, Severity};
 use crate::base::source::{SourceFile, SourceMap, Span};
 use crate::base::text::{printable, printable_same_length};
@@ -57,7 +57,7 @@ pub(super) fn write(
                 let diagnostic = FindingDiagnostic::new(&run.sources, finding);
                 if handler.render_report(&mut rendered, &diagnostic).is_err() {
                     // A span miette cannot show still deserves its line.
-                    let location = locate(&run.sources, finding.primary);
+                    let location = locate_position(&run.sources, finding.primary);
                     rendered = compact_line(finding, &location) + "\n";
                 }
                 out.write_all(rendered.as_bytes())?;
@@ -84,7 +84,7 @@ pub(super) fn write(
         }
         if options.show_suppressed {
             for suppressed in &run.suppressed {
-                let location = locate(&run.sources, suppressed.finding.primary);
+                let location = locate_position(&run.sources, suppressed.finding.primary);
                 writeln!(
                     out,
                     "suppressed ({}): {}\n  reason: {}",
@@ -349,7 +349,7 @@ struct FindingDiagnostic<'a> {
 impl<'a> FindingDiagnostic<'a> {
     fn new(sources: &SourceMap, finding: &'a Finding) -> Self {
         let file = sources.get(finding.primary.file);
-        let location = locate(sources, finding.primary);
+        let location = locate_position(sources, finding.primary);
         let name = printable(&format!(
             "{}:{}:{}",
             location.path, location.start.line, location.start.column
@@ -374,7 +374,7 @@ impl<'a> FindingDiagnostic<'a> {
         let mut related = Vec::new();
         for label in &finding.related {
             if label.span.file != finding.primary.file {
-                let other = locate(sources, label.span);
+                let other = locate_position(sources, label.span);
                 let name = printable(&format!(
                     "{}:{}:{}",
                     other.path, other.start.line, other.start.column

@@ -8,7 +8,7 @@ mod sarif;
 
 pub use crate::base::finding::fingerprint;
 use crate::base::finding::{Finding, Severity};
-pub use crate::base::source::{Location, display_path, locate};
+pub use crate::base::source::{Location, display_path, locate, locate_position};
 pub use crate::base::text::printable;
 use crate::engine::RunOutput;
 

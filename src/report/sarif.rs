@@ -1,6 +1,6 @@
 //! SARIF 2.1.0 as GitHub code scanning accepts it.
 
-use super::{Location, fingerprint, locate};
+use super::{Location, fingerprint, locate, locate_position};
 use crate::base::finding::{Category, Severity};
 use crate::engine::RunOutput;
 use crate::extract::suppressions::SuppressionKind;
@@ -332,7 +332,7 @@ pub(super) fn write(
                     .enumerate()
                     .map(|(index, label)| SarifLocation {
                         id: Some(index + 1),
-                        physical_location: physical(&locate(&run.sources, label.span)),
+                        physical_location: physical(&locate_position(&run.sources, label.span)),
                         message: Some(Text {
                             text: label.message.clone(),
                         }),
