@@ -233,7 +233,8 @@ fn run_reading_stdin(options: &CheckOptions, given_stdin: Option<Vec<u8>>) -> Ru
     output.skipped.extend(result.skipped);
     let (findings, left_out) = result.findings.finish();
     output.findings = findings;
-    if let Some(last_kept) = output.findings.last().filter(|_| left_out > 0) {
+    let last_kept = output.findings.last().filter(|_| left_out > 0);
+    if let Some(last_kept) = last_kept.filter(|_| options.rule_enabled(RuleId::LimitExceeded)) {
         let limit = enabled.max_findings_per_run;
         output.findings.push(rules::finding_of(Problem::new(
             RuleId::LimitExceeded,
