@@ -218,13 +218,16 @@ impl Excerpt {
         };
         for line in shown {
             let range = file.line_range(line + 1);
-            // A cut line is shown from a little before the first span that starts on it.
+            // A cut line is shown from a little before the primary span (the first of
+            // `spans`) if it starts on the line, else before the first span that does.
+            let starts_here =
+                |&&(start, ..): &&(usize, usize, usize, usize)| range.contains(&start);
             let anchor = ranges
                 .iter()
-                .filter(|&&(start, ..)| range.contains(&start))
-                .map(|&(start, ..)| start)
-                .min()
-                .unwrap_or(range.start);
+                .take(1)
+                .find(starts_here)
+                .or_else(|| ranges.iter().filter(starts_here).min())
+                .map_or(range.start, |&(start, ..)| start);
             let (source_start, source_end) = if range.len() <= MAX_SHOWN_LINE_BYTES {
                 (range.start, range.end)
             } else {
@@ -493,5 +496,31 @@ impl Diagnostic for RelatedDiagnostic {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         Some(Box::new(std::iter::once(self.label.clone())))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::base::source::FileId;
+
+    #[test]
+    fn a_long_line_is_cut_around_the_primary_span_with_controls_replaced() {
+        let text = format!(
+            "{}\"t\u{1b}rget\"{}",
+            "a".repeat(10_000),
+            "b".repeat(10_000)
+        );
+        let file = SourceFile::new("x".into(), text.clone());
+        let at = text.find("\"t").unwrap();
+        // The primary far into the line, a related label near its start.
+        let spans = [Span::new(FileId(0), at, at + 8), Span::new(FileId(0), 5, 6)];
+        let (excerpt, mapped) = Excerpt::new(&file, "x".into(), &spans);
+        let primary = &excerpt.text[mapped[0].offset()..mapped[0].offset() + mapped[0].len()];
+        assert_eq!(primary, "\"t?rget\"");
+        assert!(excerpt.text.len() < MAX_SHOWN_LINE_BYTES + 10);
+        assert!(excerpt.text.starts_with(ELLIPSIS) && excerpt.text.ends_with("…\n"));
+        // The related label is cut away: it falls on the opening ellipsis.
+        assert_eq!(mapped[1].offset(), 0);
     }
 }
