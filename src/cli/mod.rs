@@ -2,6 +2,7 @@
 
 use crate::base::rule_id::RuleId;
 use crate::base::suggest::did_you_mean_hint;
+use crate::base::text::printable;
 use crate::config::{self, Config};
 use crate::engine::{self, CheckOptions, RuleSelection, RunOutput};
 use crate::report::{self, Format, HumanOptions, display_path, locate};
@@ -216,7 +217,7 @@ fn check(args: CheckArgs) -> i32 {
     let config = match load_config(&args.input) {
         Ok(config) => config,
         Err(error) => {
-            eprintln!("error: {error}");
+            eprintln!("error: {}", printable(&error.to_string()));
             return exit::ERROR;
         }
     };
@@ -224,7 +225,7 @@ fn check(args: CheckArgs) -> i32 {
         Some(path) => match Baseline::load(path) {
             Ok(baseline) => Some(baseline),
             Err(error) => {
-                eprintln!("error: {error}");
+                eprintln!("error: {}", printable(&error.to_string()));
                 return exit::ERROR;
             }
         },
@@ -381,7 +382,7 @@ fn documents(input: InputArgs, format: ListFormat) -> i32 {
     let config = match load_config(&input) {
         Ok(config) => config,
         Err(error) => {
-            eprintln!("error: {error}");
+            eprintln!("error: {}", printable(&error.to_string()));
             return exit::ERROR;
         }
     };
@@ -439,7 +440,11 @@ fn documents(input: InputArgs, format: ListFormat) -> i32 {
     }
     let code = print_or_pipe(&out);
     for error in &run.errors {
-        eprintln!("error: {}: {}", error.path, error.message);
+        eprintln!(
+            "error: {}: {}",
+            printable(&error.path),
+            printable(&error.message)
+        );
     }
     if run.errors.is_empty() {
         code

@@ -355,3 +355,24 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn configuration_errors_quoting_repository_text_start_no_ci_command() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "p.json",
+        policy_with_actions(&["s3:GetObject".into()]),
+    );
+    // A TOML key may hold any character: the unknown-key error quotes it on stderr.
+    write(
+        dir.path(),
+        "iamlint.toml",
+        "\"x\\n::error::forged\\u001b[2J\" = 1\n",
+    );
+    let (code, _, stderr) = run_in(dir.path(), &["check", "."]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("x\\n::error::forged\\u{1b}[2J"), "{stderr}");
+    assert_eq!(forged_lines("compact", &stderr), Vec::<String>::new());
+    assert!(!stderr.contains('\u{1b}'), "{stderr}");
+}
