@@ -94,16 +94,27 @@ pub struct Limits {
     /// Findings the human format shows for one file before a "N more" line (0: all);
     /// `--max-findings-per-file` overrides it. Other formats always list every finding.
     pub max_findings_per_file: usize,
+    /// Findings kept for one file (a Terraform module, with the files it reads) while it is
+    /// checked, in every format; past it the most severe are kept and one
+    /// `limit-exceeded` finding counts the rest.
+    pub max_findings_kept_per_file: usize,
+    /// Findings kept for the whole run, the same way.
+    pub max_findings_kept_per_run: usize,
 }
 
 /// Large enough for any real policy file: the largest AWS managed policy is under 100 KiB,
-/// and a generated 5 MB template holds about 11,000 documents.
+/// and a generated 5 MB template holds about 11,000 documents. Findings: a real file has a
+/// few dozen, the largest real repository seen 12,697 in all; 10,000 per file and 100,000 per
+/// run keep the worst case to about 100 MB of findings (some 700 bytes each with the sort
+/// and the report) while no real run is cut.
 impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             max_documents_per_file: 50_000,
             max_findings_per_file: 50,
+            max_findings_kept_per_file: 10_000,
+            max_findings_kept_per_run: 100_000,
         }
     }
 }
@@ -153,6 +164,8 @@ struct RawLimits {
     max_file_size: Option<Spanned<u64>>,
     max_documents_per_file: Option<Spanned<u64>>,
     max_findings_per_file: Option<u64>,
+    max_findings_kept_per_file: Option<Spanned<u64>>,
+    max_findings_kept_per_run: Option<Spanned<u64>>,
 }
 
 #[derive(Default, Deserialize)]
@@ -576,6 +589,16 @@ fn parse_limits(raw: &RawLimits, at: &Locate) -> Result<Limits, ConfigError> {
     if let Some(findings) = raw.max_findings_per_file {
         limits.max_findings_per_file = usize::try_from(findings).unwrap_or(usize::MAX);
     }
+    if let Some(findings) = &raw.max_findings_kept_per_file {
+        limits.max_findings_kept_per_file =
+            usize::try_from(at_least_one(findings, "max-findings-kept-per-file")?)
+                .unwrap_or(usize::MAX);
+    }
+    if let Some(findings) = &raw.max_findings_kept_per_run {
+        limits.max_findings_kept_per_run =
+            usize::try_from(at_least_one(findings, "max-findings-kept-per-run")?)
+                .unwrap_or(usize::MAX);
+    }
     Ok(limits)
 }
 
@@ -734,7 +757,11 @@ pub fn default_file() -> String {
          # max-documents-per-file = 50000\n\
          # Findings the human format shows per file before a \"N more\" line; 0 shows all\n\
          # (--max-findings-per-file overrides it; other formats list every finding).\n\
-         # max-findings-per-file = 50\n",
+         # max-findings-per-file = 50\n\
+         # Findings kept per file and per run, in every format; past them the most severe\n\
+         # are kept and `limit-exceeded` counts the rest.\n\
+         # max-findings-kept-per-file = 10000\n\
+         # max-findings-kept-per-run = 100000\n",
     );
     out
 }
@@ -800,6 +827,8 @@ mod tests {
             "max-file-size",
             "max-documents-per-file",
             "max-findings-per-file",
+            "max-findings-kept-per-file",
+            "max-findings-kept-per-run",
         ];
         expected.sort_unstable();
         assert_eq!(keys, expected);

@@ -1,6 +1,7 @@
 //! What every fuzz target does after its extractor: run every rule on every document, and
 //! turn every span of every finding into a printable location, as the reporters do.
 
+use iamlint::base::finding::Findings;
 use iamlint::base::source::{FileId, SourceFile, SourceMap, locate};
 use iamlint::extract::Extraction;
 use iamlint::rules::{self, Rule, check_document};
@@ -9,15 +10,12 @@ use std::sync::Arc;
 pub fn check_extraction(sources: &SourceMap, extraction: Extraction) {
     let settings = Default::default();
     let every_rule: Vec<&dyn Rule> = rules::all().collect();
-    let mut findings: Vec<_> = extraction
-        .diagnostics
-        .into_iter()
-        .map(rules::finding_of)
-        .collect();
+    let mut findings = Findings::unbounded();
+    findings.extend(extraction.diagnostics.into_iter().map(rules::finding_of));
     for document in &extraction.documents {
         check_document(document, &every_rule, &settings, &mut findings);
     }
-    for finding in &findings {
+    for finding in findings.iter() {
         locate(sources, finding.primary);
         for related in &finding.related {
             locate(sources, related.span);

@@ -60,12 +60,21 @@ pub struct LineCol {
     pub column: usize,
 }
 
-/// The text of one file as iamlint read it, with a lazily built line-start table.
+/// Bytes per block of [`SourceFile`]'s character index: a column costs at most this many
+/// bytes of counting, and the index one `u32` per block.
+const CHAR_INDEX_BLOCK: usize = 1024;
+
+/// The text of one file as iamlint read it, with a lazily built line-start table and, for
+/// text that is not all ASCII, a lazily built count of characters before each block.
 #[derive(Debug)]
 pub struct SourceFile {
     path: PathBuf,
     text: String,
     line_starts: OnceLock<Vec<u32>>,
+    /// `None` for ASCII text, where a column is a byte difference; else the number of
+    /// characters before each `CHAR_INDEX_BLOCK`-byte block, so that a column on a long line
+    /// (a minified policy, an 8 MB heredoc) costs one block of counting, not the whole line.
+    chars_before_block: OnceLock<Option<Vec<u32>>>,
 }
 
 impl SourceFile {
@@ -74,6 +83,7 @@ impl SourceFile {
             path,
             text,
             line_starts: OnceLock::new(),
+            chars_before_block: OnceLock::new(),
         }
     }
 
@@ -109,7 +119,7 @@ impl SourceFile {
             Err(index) => index - 1,
         };
         let line_start = starts[line_index] as usize;
-        let mut column = self.text[line_start..offset].chars().count() + 1;
+        let mut column = self.chars_before(offset) - self.chars_before(line_start) + 1;
         // Editors do not show a byte order mark, so it takes no column.
         if line_index == 0 && offset > 0 && self.text.starts_with('\u{feff}') {
             column -= 1;
@@ -117,6 +127,31 @@ impl SourceFile {
         LineCol {
             line: line_index + 1,
             column,
+        }
+    }
+
+    /// Characters before a byte offset on a character boundary, in O(`CHAR_INDEX_BLOCK`).
+    fn chars_before(&self, offset: usize) -> usize {
+        let index = self.chars_before_block.get_or_init(|| {
+            if self.text.is_ascii() {
+                return None;
+            }
+            let mut before = 0u32;
+            let blocks = self.text.as_bytes().chunks(CHAR_INDEX_BLOCK).map(|block| {
+                let at_start = before;
+                before += count_chars(block) as u32;
+                at_start
+            });
+            Some(blocks.collect())
+        });
+        match index {
+            None => offset,
+            Some(blocks) => {
+                let block = offset / CHAR_INDEX_BLOCK;
+                let block_start = block * CHAR_INDEX_BLOCK;
+                blocks.get(block).map_or(0, |&n| n as usize)
+                    + count_chars(&self.text.as_bytes()[block_start..offset])
+            }
         }
     }
 
@@ -145,6 +180,12 @@ impl SourceFile {
         let end = self.floor_char_boundary(span.end as usize).max(start);
         &self.text[start..end]
     }
+}
+
+/// Characters in UTF-8 bytes that may start or end inside a character: every byte but a
+/// continuation byte starts one.
+fn count_chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&byte| byte & 0xC0 != 0x80).count()
 }
 
 /// Every file read during one run. Extractors add files they follow (`file("policy.json")`),
@@ -211,6 +252,19 @@ pub fn locate(sources: &SourceMap, span: Span) -> Location {
     }
 }
 
+/// [`locate`] without the span's text (`snippet` is empty): what prints a position needs,
+/// without copying the text of a span that may cover a 10 MB document for every finding.
+/// Not for fingerprints.
+pub fn locate_position(sources: &SourceMap, span: Span) -> Location {
+    let file = sources.get(span.file);
+    Location {
+        path: display_path(file.path()),
+        start: file.line_col(span.start as usize),
+        end: file.line_col(span.end as usize),
+        snippet: String::new(),
+    }
+}
+
 /// Paths as the user gave them, with `/` separators so output is the same on every OS.
 pub fn display_path(path: &std::path::Path) -> String {
     let text = path.to_string_lossy().replace('\\', "/");
@@ -233,5 +287,22 @@ mod tests {
         // inside a multi-byte character: clamped to its start
         assert_eq!(file.line_col(5), LineCol { line: 2, column: 1 });
         assert_eq!(&file.text()[file.line_range(1)], "ab");
+    }
+
+    #[test]
+    fn columns_on_a_long_line_count_characters_across_index_blocks() {
+        let line = "é".repeat(3 * CHAR_INDEX_BLOCK) + "x";
+        let file = SourceFile::new("x".into(), format!("ab\n{line}"));
+        let x = file.text().len() - 1;
+        assert_eq!(
+            file.line_col(x),
+            LineCol {
+                line: 2,
+                column: 3 * CHAR_INDEX_BLOCK + 1
+            }
+        );
+        assert_eq!(file.line_col(3 + 2 * 1001).column, 1002);
+        let bom = SourceFile::new("x".into(), "\u{feff}é{}".into());
+        assert_eq!(bom.line_col(bom.text().len()).column, 4);
     }
 }

@@ -5,9 +5,26 @@ pub fn did_you_mean<'a>(
     input: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
+    let candidates: Vec<&'a str> = candidates.into_iter().collect();
+    // No candidate further than 3 edits is suggested, and an edit changes the length by at
+    // most one character: a longer name is no typo of a known one, and comparing it would
+    // cost its length times each candidate's (a 1 MB name took seconds).
+    const MAX_SUGGESTED_DISTANCE: usize = 3;
+    let longest = candidates
+        .iter()
+        .map(|c| c.chars().count())
+        .max()
+        .unwrap_or(0);
+    if input.len() > 4 * (longest + MAX_SUGGESTED_DISTANCE) {
+        return None;
+    }
+    let input_chars = input.chars().count();
     let input_lower = input.to_ascii_lowercase();
     candidates
         .into_iter()
+        .filter(|candidate| {
+            input_chars.abs_diff(candidate.chars().count()) <= MAX_SUGGESTED_DISTANCE
+        })
         .map(|candidate| {
             let distance =
                 strsim::damerau_levenshtein(&input_lower, &candidate.to_ascii_lowercase());

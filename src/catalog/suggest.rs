@@ -15,6 +15,7 @@ use super::conditions::find_global;
 use super::curated::curated;
 use super::{ActionId, ActionSet, Catalog};
 use crate::base::suggest::either;
+use crate::base::text::clip;
 
 /// At most this many suggestions are returned.
 const MAX: usize = 3;
@@ -25,6 +26,9 @@ const READ_VERBS: [&str; 5] = ["get", "describe", "list", "read", "fetch"];
 impl Catalog {
     /// Likely intended services for an unknown service prefix, best first.
     pub fn suggest_service(&'static self, prefix: &str) -> Vec<String> {
+        if prefix.len() > longest_service_name(self) + LENGTH_MARGIN {
+            return vec![];
+        }
         memo(&SERVICE_MEMO, prefix, || {
             self.suggest_service_uncached(prefix)
         })
@@ -64,6 +68,10 @@ impl Catalog {
 
     /// Likely intended actions for an unknown `service:Action`, best first, canonical casing.
     pub fn suggest_action(&'static self, name: &str) -> Vec<String> {
+        let action = name.split_once(':').map_or(name, |(_, action)| action);
+        if action.len() > longest_action_name(self) + LENGTH_MARGIN {
+            return vec![];
+        }
         memo(&ACTION_MEMO, name, || self.suggest_action_uncached(name))
     }
 
@@ -139,7 +147,11 @@ impl Catalog {
     /// A templated suggestion keeps the user's tag key: `aws:RequestTags/Owner` gives
     /// `aws:RequestTag/Owner`.
     pub fn suggest_condition_key(&'static self, key: &str, actions: &ActionSet) -> Vec<String> {
-        if find_global(curated(), key).is_some() {
+        // The longest keys are tag keys: a fixed part and a tag key of at most 128
+        // characters, which a suggestion keeps as written.
+        if key.len() > 128 + longest_condition_key(self) + LENGTH_MARGIN
+            || find_global(curated(), key).is_some()
+        {
             return vec![];
         }
         let mut candidates: Vec<&'static str> =
@@ -182,6 +194,7 @@ impl Catalog {
         {
             return format!("`{}` is retired: {}", retired.name, retired.note);
         }
+        let pattern = &*clip(pattern);
         let suggestions = if pattern.contains(':') {
             if catalog.service(prefix).is_none() {
                 catalog.suggest_service(prefix)
@@ -263,6 +276,55 @@ fn best(mut scored: Vec<(usize, &'static str)>) -> Vec<String> {
         .take(MAX)
         .map(|(_, p)| p.to_string())
         .collect()
+}
+
+/// Bytes a name may have beyond the longest known one of its kind and still be compared:
+/// more than any edit distance suggested (3), so the bound changes no answer, and it keeps a
+/// 1 MB unknown name from costing a second of edit distances per candidate.
+const LENGTH_MARGIN: usize = 8;
+
+/// The longest form of a service name suggestions compare with.
+fn longest_service_name(catalog: &'static Catalog) -> usize {
+    static LONGEST: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *LONGEST.get_or_init(|| {
+        service_names(catalog)
+            .iter()
+            .flat_map(|names| {
+                [
+                    names.prefix.len(),
+                    names.loose.len(),
+                    names.product.len(),
+                    names.acronym.len(),
+                ]
+            })
+            .max()
+            .unwrap_or(0)
+    })
+}
+
+/// The longest action name, without its service prefix.
+fn longest_action_name(catalog: &'static Catalog) -> usize {
+    static LONGEST: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *LONGEST.get_or_init(|| {
+        (0..catalog.blob.n_actions())
+            .map(|id| catalog.blob.action_name(id).len())
+            .max()
+            .unwrap_or(0)
+    })
+}
+
+/// The longest condition key, global or of a service.
+fn longest_condition_key(catalog: &'static Catalog) -> usize {
+    static LONGEST: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *LONGEST.get_or_init(|| {
+        let services = 0..catalog.blob.n_services();
+        services
+            .flat_map(|svc| catalog.blob.svc_keys(svc))
+            .map(|key| catalog.blob.key_name(key).len())
+            .chain(curated().global_keys.iter().map(|g| g.name.len()))
+            .max()
+            .unwrap_or(0)
+    })
 }
 
 /// Edit distance still worth suggesting for a word of `len` characters.

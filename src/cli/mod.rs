@@ -2,6 +2,7 @@
 
 use crate::base::rule_id::RuleId;
 use crate::base::suggest::did_you_mean_hint;
+use crate::base::text::printable;
 use crate::config::{self, Config};
 use crate::engine::{self, CheckOptions, RuleSelection, RunOutput};
 use crate::report::{self, Format, HumanOptions, display_path, locate};
@@ -244,7 +245,7 @@ fn check(args: CheckArgs) -> i32 {
     let config = match load_config(&args.input) {
         Ok(config) => config,
         Err(error) => {
-            to_stderr!("error: {error}");
+            to_stderr!("error: {}", printable(&error.to_string()));
             return exit::ERROR;
         }
     };
@@ -252,7 +253,7 @@ fn check(args: CheckArgs) -> i32 {
         Some(path) => match Baseline::load(path) {
             Ok(baseline) => Some(baseline),
             Err(error) => {
-                to_stderr!("error: {error}");
+                to_stderr!("error: {}", printable(&error.to_string()));
                 return exit::ERROR;
             }
         },
@@ -408,7 +409,7 @@ fn documents(input: InputArgs, format: ListFormat) -> i32 {
     let config = match load_config(&input) {
         Ok(config) => config,
         Err(error) => {
-            to_stderr!("error: {error}");
+            to_stderr!("error: {}", printable(&error.to_string()));
             return exit::ERROR;
         }
     };
@@ -466,7 +467,11 @@ fn documents(input: InputArgs, format: ListFormat) -> i32 {
     }
     let code = print_or_pipe(&out);
     for error in &run.errors {
-        to_stderr!("error: {}: {}", error.path, error.message);
+        to_stderr!(
+            "error: {}: {}",
+            printable(&error.path),
+            printable(&error.message)
+        );
     }
     if run.errors.is_empty() {
         code

@@ -7,7 +7,7 @@ mod options;
 
 pub use options::{CheckOptions, RuleSelection};
 
-use crate::base::finding::{Finding, Problem};
+use crate::base::finding::{Finding, Findings, Problem, Severity};
 use crate::base::rule_id::RuleId;
 use crate::base::source::{FileId, SourceFile, SourceMap, Span};
 use crate::extract::document::PolicyDocument;
@@ -47,6 +47,10 @@ pub struct RunOutput {
 struct Enabled<'r> {
     all: Vec<&'r dyn Rule>,
     principal_wide: Vec<&'r dyn Rule>,
+    /// The `[rules]` severity of each rule that has one, by `RuleId::index`.
+    severities: Arc<[Option<Severity>]>,
+    max_findings_per_input: usize,
+    max_findings_per_run: usize,
 }
 
 impl Enabled<'static> {
@@ -59,9 +63,36 @@ impl Enabled<'static> {
             .copied()
             .filter(|rule| rule.checks_principals())
             .collect();
+        let limits = &options.config.limits;
         Enabled {
             all,
             principal_wide,
+            severities: RuleId::ALL
+                .iter()
+                .map(|&id| options.config.severity(id))
+                .collect(),
+            max_findings_per_input: limits.max_findings_kept_per_file,
+            max_findings_per_run: limits.max_findings_kept_per_run,
+        }
+    }
+}
+
+impl Enabled<'_> {
+    /// Where one input's findings go: bounded by `max-findings-kept-per-file`.
+    fn input_findings(&self) -> Findings {
+        Findings::new(self.max_findings_per_input, Arc::clone(&self.severities))
+    }
+
+    /// Where the run's findings go: bounded by `max-findings-kept-per-run`.
+    fn run_findings(&self) -> Findings {
+        Findings::new(self.max_findings_per_run, Arc::clone(&self.severities))
+    }
+
+    /// An empty result, the start of the run's reduction.
+    fn empty_result(&self) -> FileResult {
+        FileResult {
+            findings: self.run_findings(),
+            ..FileResult::default()
         }
     }
 }
@@ -69,7 +100,9 @@ impl Enabled<'static> {
 /// What processing one input produced, merged in input order afterwards.
 #[derive(Default)]
 struct FileResult {
-    findings: Vec<Finding>,
+    /// While the input is processed, bounded per input; once it is done
+    /// (`finish_input`), bounded per run.
+    findings: Findings,
     suppressions: Vec<Suppression>,
     /// Files whose findings are reported (not siblings read only for references): what
     /// `[[ignore]]` entries are judged on.
@@ -81,6 +114,22 @@ struct FileResult {
     scanned: usize,
     errors: Vec<RunError>,
     skipped: Vec<Skipped>,
+}
+
+impl FileResult {
+    /// `self` then `other`, in this order: what the run's reduction does to neighbours.
+    fn merge(mut self, other: FileResult) -> FileResult {
+        self.findings.append(other.findings);
+        self.suppressions.extend(other.suppressions);
+        self.checked.extend(other.checked);
+        self.sids.extend(other.sids);
+        self.documents.extend(other.documents);
+        self.documents_analyzed += other.documents_analyzed;
+        self.scanned += other.scanned;
+        self.errors.extend(other.errors);
+        self.skipped.extend(other.skipped);
+        self
+    }
 }
 
 pub fn run(options: &CheckOptions) -> RunOutput {
@@ -151,31 +200,53 @@ fn run_reading_stdin(options: &CheckOptions, given_stdin: Option<Vec<u8>>) -> Ru
         };
         process_loaded(loaded, sources, roots, &enabled, options)
     };
-    let results: Vec<FileResult> = match options.jobs {
+    // Reduced in input order (rayon's `reduce` keeps it), cutting the run's findings to
+    // `max-findings-kept-per-run` as results arrive: memory stays bounded while the run
+    // goes, and which findings are kept does not depend on the thread count.
+    let reduce = || {
+        inputs
+            .par_iter()
+            .map(process)
+            .reduce(|| enabled.empty_result(), FileResult::merge)
+    };
+    let result = match options.jobs {
         Some(jobs) => match rayon::ThreadPoolBuilder::new()
             .num_threads(jobs.max(1))
             .build()
         {
-            Ok(pool) => pool.install(|| inputs.par_iter().map(process).collect()),
-            Err(_) => inputs.iter().map(process).collect(),
+            Ok(pool) => pool.install(reduce),
+            Err(_) => inputs
+                .iter()
+                .map(process)
+                .fold(enabled.empty_result(), FileResult::merge),
         },
-        None => inputs.par_iter().map(process).collect(),
+        None => reduce(),
     };
-    let mut suppressions = Vec::new();
-    let mut checked = HashSet::new();
     let mut sids: HashMap<FileId, Vec<(String, Span)>> = HashMap::new();
-    for result in results {
-        output.files_scanned += result.scanned;
-        output.documents_analyzed += result.documents_analyzed;
-        output.findings.extend(result.findings);
-        suppressions.extend(result.suppressions);
-        checked.extend(result.checked);
-        for (sid, span) in result.sids {
-            sids.entry(span.file).or_default().push((sid, span));
-        }
-        output.documents.extend(result.documents);
-        errors.extend(result.errors);
-        output.skipped.extend(result.skipped);
+    for (sid, span) in result.sids {
+        sids.entry(span.file).or_default().push((sid, span));
+    }
+    let suppressions = result.suppressions;
+    let checked: HashSet<FileId> = result.checked.into_iter().collect();
+    output.files_scanned = result.scanned;
+    output.documents_analyzed = result.documents_analyzed;
+    output.documents = result.documents;
+    errors.extend(result.errors);
+    output.skipped.extend(result.skipped);
+    let (findings, left_out) = result.findings.finish();
+    output.findings = findings;
+    let last_kept = output.findings.last().filter(|_| left_out > 0);
+    if let Some(last_kept) = last_kept.filter(|_| options.rule_enabled(RuleId::LimitExceeded)) {
+        let limit = enabled.max_findings_per_run;
+        output.findings.push(rules::finding_of(Problem::new(
+            RuleId::LimitExceeded,
+            Span::new(last_kept.primary.file, 0, 0),
+            format!(
+                "this run found {} findings, more than `max-findings-kept-per-run` ({limit}); \
+                 {left_out} of them, the least severe, are not reported",
+                limit + left_out
+            ),
+        )));
     }
     output.errors = errors;
     // Duplicates go first, so a suppressed finding is counted once.
@@ -247,11 +318,12 @@ fn process_loaded(
 ) -> FileResult {
     let (file, source, intent) = match input::admit(loaded, sources) {
         Admitted::Text(file, source, intent) => (file, source, intent),
-        other => return filter(not_text(other), options),
+        other => return finish_input(not_text(other), rules, options),
     };
     let mut result = FileResult {
         scanned: 1,
         checked: vec![file],
+        findings: rules.input_findings(),
         ..FileResult::default()
     };
     scan_suppression_comments(file, &source, options, &mut result);
@@ -300,7 +372,7 @@ fn process_loaded(
     drop(source);
     check_principals(&mut result, sources, rules, options);
     release_unreported(sources, &referenced.into_inner(), &result);
-    filter(result, options)
+    finish_input(result, rules, options)
 }
 
 /// The per-principal pass over the attached documents of one input: a principal's policies
@@ -330,7 +402,7 @@ fn release_unreported(sources: &SourceMap, read: &[FileId], result: &FileResult)
         return;
     }
     let mut reported: HashSet<FileId> = HashSet::new();
-    for finding in &result.findings {
+    for finding in result.findings.iter() {
         reported.insert(finding.primary.file);
         reported.extend(finding.related.iter().map(|label| label.span.file));
     }
@@ -355,7 +427,10 @@ fn process_module(
     rules: &Enabled<'_>,
     options: &CheckOptions,
 ) -> FileResult {
-    let mut result = FileResult::default();
+    let mut result = FileResult {
+        findings: rules.input_findings(),
+        ..FileResult::default()
+    };
     let mut texts = Vec::new();
     let mut requested = HashSet::new();
     for entry in files {
@@ -379,14 +454,14 @@ fn process_module(
             other => {
                 let done = not_text(other);
                 result.scanned += done.scanned;
-                result.findings.extend(done.findings);
+                result.findings.append(done.findings);
                 result.errors.extend(done.errors);
                 result.skipped.extend(done.skipped);
             }
         }
     }
     if texts.is_empty() {
-        return filter(result, options);
+        return finish_input(result, rules, options);
     }
     let referenced = RefCell::new(texts.iter().map(|(file, _)| *file).collect::<Vec<_>>());
     let read = input::Reader {
@@ -418,18 +493,23 @@ fn process_module(
     let mut documents = extraction.documents;
     cap_documents(&mut documents, options, &mut result.findings);
     let want_sids = options.needs_statement_sids();
-    let mut findings = Vec::new();
     for document in documents {
-        findings.clear();
+        let mut findings = rules.input_findings();
+        findings.take_suggestions_left(&mut result.findings);
         rules::check_document(
             &document,
             &rules.all,
             &options.config.settings,
             &mut findings,
         );
+        result.findings.take_suggestions_left(&mut findings);
+        // Findings left out of one document count as left out of the input (some of them
+        // may have been in files not reported: the count is an upper bound).
+        let (found, left_out) = findings.finish();
+        result.findings.left_out(left_out);
         result
             .findings
-            .extend(findings.drain(..).filter(|f| reported(f.primary.file)));
+            .extend(found.into_iter().filter(|f| reported(f.primary.file)));
         if reported(document.origin.file) {
             result.documents_analyzed += 1;
             if want_sids {
@@ -444,7 +524,7 @@ fn process_module(
     drop((texts, read));
     check_principals(&mut result, sources, rules, options);
     release_unreported(sources, &referenced.into_inner(), &result);
-    filter(result, options)
+    finish_input(result, rules, options)
 }
 
 /// Keeps the first `max-documents-per-file` documents of each file, in source order; the
@@ -452,7 +532,7 @@ fn process_module(
 fn cap_documents(
     documents: &mut Vec<PolicyDocument>,
     options: &CheckOptions,
-    findings: &mut Vec<Finding>,
+    findings: &mut Findings,
 ) {
     let limit = options.config.limits.max_documents_per_file;
     if documents.len() <= limit {
@@ -501,11 +581,34 @@ fn scan_suppression_comments(
     }
 }
 
-fn filter(mut result: FileResult, options: &CheckOptions) -> FileResult {
-    result.findings.retain(|finding| {
+/// The end of one input: findings of rules that do not run are dropped, the rest cut to
+/// `max-findings-kept-per-file` with one `limit-exceeded` finding for those left out, and
+/// handed on bounded per run.
+fn finish_input(mut result: FileResult, rules: &Enabled<'_>, options: &CheckOptions) -> FileResult {
+    let enabled = |finding: &Finding| {
         options.rule_enabled(finding.rule)
             && !(options.no_suppressions && finding.rule.is_about_suppressions())
-    });
+    };
+    result.findings.retain(enabled);
+    let (kept, left_out) = std::mem::take(&mut result.findings).finish();
+    let mut findings = rules.run_findings();
+    if let Some(first) = kept.first().filter(|_| left_out > 0) {
+        let limit = rules.max_findings_per_input;
+        let note = rules::finding_of(Problem::new(
+            RuleId::LimitExceeded,
+            Span::new(first.primary.file, 0, 0),
+            format!(
+                "checking this file found {} findings, more than `max-findings-kept-per-file` \
+                 ({limit}); {left_out} of them, the least severe, are not reported",
+                limit + left_out
+            ),
+        ));
+        if enabled(&note) {
+            findings.push(note);
+        }
+    }
+    findings.extend(kept);
+    result.findings = findings;
     result
 }
 
@@ -518,13 +621,19 @@ fn statement_sids(document: &PolicyDocument) -> Vec<(String, Span)> {
         .collect()
 }
 
+fn one_finding(problem: Problem) -> Findings {
+    let mut findings = Findings::default();
+    findings.push(rules::finding_of(problem));
+    findings
+}
+
 /// A file read but not extracted: nothing, an error, a skip, or one problem (not text).
 fn not_text(admitted: Admitted) -> FileResult {
     match admitted {
         Admitted::Text(..) | Admitted::Nothing => FileResult::default(),
         Admitted::NotText(problem) => FileResult {
             scanned: 1,
-            findings: vec![rules::finding_of(problem)],
+            findings: one_finding(problem),
             ..FileResult::default()
         },
         Admitted::Error(error) => FileResult {
@@ -532,7 +641,7 @@ fn not_text(admitted: Admitted) -> FileResult {
             ..FileResult::default()
         },
         Admitted::Unread(problem, skipped) => FileResult {
-            findings: vec![rules::finding_of(problem)],
+            findings: one_finding(problem),
             skipped: skipped.into_iter().collect(),
             ..FileResult::default()
         },

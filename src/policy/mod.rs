@@ -8,7 +8,7 @@ mod parse;
 pub(crate) mod principals;
 pub(crate) mod sensitive;
 
-pub(crate) use parse::{parse, well_formed_action};
+pub(crate) use parse::{parse, parse_recording, well_formed_action};
 
 use crate::base::finding::Label;
 use crate::base::source::Span;
@@ -25,6 +25,8 @@ pub struct Policy<'v> {
     pub kind: PolicyKind,
     /// Structural problems found while parsing, reported by the rules that own them.
     pub issues: Vec<Issue>,
+    /// Issues past the most one document records, only counted.
+    pub issues_left_out: usize,
 }
 
 #[derive(Debug)]

@@ -5,6 +5,7 @@ use super::{Condition, Effect, Element, Issue, IssueKind, Policy, Statement};
 use crate::base::finding::Label;
 use crate::base::source::Span;
 use crate::base::suggest::did_you_mean;
+use crate::base::text::clip;
 use crate::base::value::{Member, Value, ValueKind};
 use crate::extract::document::{PolicyDocument, PolicyKind};
 
@@ -33,7 +34,16 @@ const TRUST_ACTIONS: &[&str] = &[
 ];
 
 pub(crate) fn parse(document: &PolicyDocument) -> Policy<'_> {
-    let mut parser = Parser { issues: Vec::new() };
+    parse_recording(document, DEFAULT_MAX_ISSUES)
+}
+
+/// [`parse`], recording at most `max_issues` issues and counting the rest: the rules ask
+/// for as many as the input may still keep as findings.
+pub(crate) fn parse_recording(document: &PolicyDocument, max_issues: usize) -> Policy<'_> {
+    let mut parser = Parser {
+        max_issues,
+        ..Parser::default()
+    };
     let root = &document.value;
     let mut policy = Policy {
         root,
@@ -42,9 +52,11 @@ pub(crate) fn parse(document: &PolicyDocument) -> Policy<'_> {
         statements: Vec::new(),
         kind: document.kind.clone(),
         issues: Vec::new(),
+        issues_left_out: 0,
     };
     let Some(members) = parser.object(root, "a policy") else {
         policy.issues = parser.issues;
+        policy.issues_left_out = parser.left_out;
         return policy;
     };
     parser.check_duplicate_keys(members);
@@ -70,6 +82,7 @@ pub(crate) fn parse(document: &PolicyDocument) -> Policy<'_> {
     }
     parser.check_kind_elements(&policy);
     policy.issues = parser.issues;
+    policy.issues_left_out = parser.left_out;
     policy
 }
 
@@ -97,13 +110,30 @@ fn infer_kind(statements: &[Statement<'_>]) -> PolicyKind {
     }
 }
 
+/// Issues one document records at most unless told otherwise: as many as the findings one
+/// file keeps by default (`max-findings-kept-per-file`). A 16 MB document of `{}` statements
+/// has 16 million (three per statement), which took 4.5 GB before a single finding was cut.
+const DEFAULT_MAX_ISSUES: usize = 10_000;
+
+#[derive(Default)]
 struct Parser {
     issues: Vec<Issue>,
+    max_issues: usize,
+    /// Issues found past `max_issues`, only counted.
+    left_out: usize,
 }
 
 impl Parser {
+    fn record(&mut self, issue: Issue) {
+        if self.issues.len() < self.max_issues {
+            self.issues.push(issue);
+        } else {
+            self.left_out += 1;
+        }
+    }
+
     fn malformed(&mut self, span: Span, message: impl Into<String>, help: Option<&str>) {
-        self.issues.push(Issue {
+        self.record(Issue {
             kind: IssueKind::Malformed,
             span,
             message: message.into(),
@@ -131,7 +161,7 @@ impl Parser {
     fn check_duplicate_keys(&mut self, members: &[Member]) {
         for (index, member) in members.iter().enumerate() {
             if let Some(first) = members[..index].iter().find(|m| m.key == member.key) {
-                self.issues.push(Issue {
+                self.record(Issue {
                     kind: IssueKind::Malformed,
                     span: member.key_span,
                     message: format!("duplicate key `{}`", member.key),
@@ -168,12 +198,12 @@ impl Parser {
         let message = if case_match.is_some() {
             format!(
                 "`{}` is not a {level} element: element names are case-sensitive",
-                member.key
+                clip(&member.key)
             )
         } else {
-            format!("unknown {level} element `{}`", member.key)
+            format!("unknown {level} element `{}`", clip(&member.key))
         };
-        self.issues.push(Issue {
+        self.record(Issue {
             kind: IssueKind::UnknownElement,
             span: member.key_span,
             message,
@@ -294,7 +324,7 @@ impl Parser {
     ) {
         if let Some(first) = slot {
             if first.negated != element.negated {
-                self.issues.push(Issue {
+                self.record(Issue {
                     kind: IssueKind::Malformed,
                     span: element.key_span,
                     message: format!("a statement cannot have both `{positive}` and `{negative}`"),

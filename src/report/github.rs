@@ -1,26 +1,29 @@
 //! GitHub Actions workflow commands, which become annotations on the pull request.
 
-use super::locate;
+use super::{locate_position, printable};
 use crate::base::finding::Severity;
 use crate::engine::RunOutput;
 
 pub(super) fn write(run: &RunOutput, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     for finding in &run.findings {
-        let location = locate(&run.sources, finding.primary);
+        let location = locate_position(&run.sources, finding.primary);
         let command = match finding.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
             Severity::Info => "notice",
         };
-        let mut message = finding.message.clone();
+        // The runner decodes `%0A` into a newline of the annotation, which is harmless, but
+        // passes other controls (ESC) to whatever shows the log: only the newline before the
+        // help is this format's own.
+        let mut message = printable(&finding.message).into_owned();
         if let Some(help) = &finding.help {
             message.push_str("\nhelp: ");
-            message.push_str(help);
+            message.push_str(&printable(help));
         }
         writeln!(
             out,
             "::{command} file={},line={},endLine={},col={},endColumn={},title={}::{}",
-            escape_property(&location.path),
+            escape_property(&printable(&location.path)),
             location.start.line,
             location.end.line,
             location.start.column,
@@ -33,8 +36,8 @@ pub(super) fn write(run: &RunOutput, out: &mut dyn std::io::Write) -> std::io::R
         writeln!(
             out,
             "::error file={},title=iamlint::{}",
-            escape_property(&error.path),
-            escape_data(&error.message)
+            escape_property(&printable(&error.path)),
+            escape_data(&printable(&error.message))
         )?;
     }
     Ok(())

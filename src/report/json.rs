@@ -1,6 +1,6 @@
 //! The versioned JSON report (schema documented in README.md, "JSON output").
 
-use super::{Counts, fingerprint, locate};
+use super::{Counts, fingerprint, locate, locate_position};
 use crate::base::finding::Finding;
 use crate::engine::RunOutput;
 use crate::input::{RunError, Skipped};
@@ -136,8 +136,7 @@ pub(super) fn write(
         errors: &run.errors,
         skipped: &run.skipped,
     };
-    serde_json::to_writer_pretty(&mut *out, &report)?;
-    writeln!(out)
+    super::write_json(&report, out)
 }
 
 fn json_finding<'a>(run: &'a RunOutput, finding: &'a Finding) -> JsonFinding<'a> {
@@ -162,7 +161,7 @@ fn json_finding<'a>(run: &'a RunOutput, finding: &'a Finding) -> JsonFinding<'a>
             .related
             .iter()
             .map(|label| {
-                let related = locate(&run.sources, label.span);
+                let related = locate_position(&run.sources, label.span);
                 JsonLabel {
                     message: &label.message,
                     path: related.path,

@@ -8,7 +8,8 @@ mod sarif;
 
 pub use crate::base::finding::fingerprint;
 use crate::base::finding::{Finding, Severity};
-pub use crate::base::source::{Location, display_path, locate};
+pub use crate::base::source::{Location, display_path, locate, locate_position};
+pub use crate::base::text::printable;
 use crate::engine::RunOutput;
 
 pub use human::{HumanOptions, summary as summary_line};
@@ -28,17 +29,39 @@ pub enum Format {
 }
 
 /// `path:line:col: severity[rule-id] message`: the compact format's line, also the fallback
-/// of the human format.
+/// of the human format. Path and message are `printable`: one finding, one line.
 pub fn compact_line(finding: &Finding, location: &Location) -> String {
     format!(
         "{}:{}:{}: {}[{}] {}",
-        location.path,
+        printable(&location.path),
         location.start.line,
         location.start.column,
         finding.severity.as_str(),
         finding.rule,
-        finding.message
+        printable(&finding.message)
     )
+}
+
+/// Pretty JSON as serde writes it, except that the characters JSON allows raw but
+/// `printable` would escape (DEL, C1 controls, bidirectional overrides, line separators) are
+/// written `\uXXXX`: the same value to a parser, and nothing a terminal or log viewer showing
+/// the file obeys. They can only be inside strings (JSON's own syntax is ASCII), and serde
+/// already escapes the C0 controls.
+fn write_json(value: &impl serde::Serialize, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let raw = |c: char| c != '\n' && crate::base::text::is_unsafe_char(c);
+    let text = serde_json::to_string_pretty(value)?;
+    if !text.chars().any(raw) {
+        return writeln!(out, "{text}");
+    }
+    let mut escaped = String::with_capacity(text.len() + 64);
+    for c in text.chars() {
+        if raw(c) {
+            escaped.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            escaped.push(c);
+        }
+    }
+    writeln!(out, "{escaped}")
 }
 
 /// Counts of findings by severity, for the summary line and exit codes.

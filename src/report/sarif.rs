@@ -1,13 +1,17 @@
 //! SARIF 2.1.0 as GitHub code scanning accepts it.
 
-use super::{Location, fingerprint, locate};
+use super::{Location, fingerprint, locate, locate_position};
 use crate::base::finding::{Category, Severity};
 use crate::engine::RunOutput;
 use crate::extract::suppressions::SuppressionKind;
 use crate::rules;
 use serde::Serialize;
+use std::collections::HashMap;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+/// GitHub code scanning rejects a whole upload with more results than this in a run.
+pub const MAX_RESULTS: usize = 25_000;
 
 #[derive(Serialize)]
 struct Log {
@@ -24,6 +28,15 @@ struct Run {
     results: Vec<SarifResult>,
     invocations: Vec<Invocation>,
     column_kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    properties: Option<RunProperties>,
+}
+
+#[derive(Serialize)]
+struct RunProperties {
+    /// Results not written because of [`MAX_RESULTS`].
+    #[serde(rename = "iamlint/resultsLeftOut")]
+    results_left_out: usize,
 }
 
 #[derive(Serialize)]
@@ -100,9 +113,13 @@ struct SarifSuppression {
     justification: String,
 }
 
+/// `iamlint/v2` is the baseline's fingerprint (`fingerprint`) and `:n`, the occurrence among
+/// the results with that fingerprint in output order: the same text reported twice in a file
+/// (one action written in two statements) is two alerts, not one that GitHub merges. v1 was
+/// the fingerprint alone.
 #[derive(Serialize)]
 struct Fingerprints {
-    #[serde(rename = "iamlint/v1")]
+    #[serde(rename = "iamlint/v2")]
     iamlint: String,
 }
 
@@ -275,25 +292,33 @@ pub(super) fn write(
                 }),
             )
         });
-    let results = run
+    let all: Vec<_> = run
         .findings
         .iter()
         .map(|finding| (finding, None))
         .chain(suppressed)
-        .map(|(finding, suppression)| {
+        .collect();
+    let mut occurrences: HashMap<String, usize> = HashMap::new();
+    let mut results: Vec<(usize, Severity, SarifResult)> = all
+        .into_iter()
+        .enumerate()
+        .map(|(index, (finding, suppression))| {
             let location = locate(&run.sources, finding.primary);
             let mut text = finding.message.clone();
             if let Some(help) = &finding.help {
                 text.push_str("\nhelp: ");
                 text.push_str(help);
             }
-            SarifResult {
+            let fingerprint = fingerprint(finding, &location);
+            let occurrence = occurrences.entry(fingerprint.clone()).or_default();
+            *occurrence += 1;
+            let result = SarifResult {
                 rule_id: finding.rule.as_str(),
                 rule_index: finding.rule.index(),
                 level: level(finding.severity),
                 message: Text { text },
                 partial_fingerprints: Fingerprints {
-                    iamlint: fingerprint(finding, &location),
+                    iamlint: format!("{fingerprint}:{occurrence}"),
                 },
                 suppressions: suppression.into_iter().collect(),
                 locations: vec![SarifLocation {
@@ -307,16 +332,37 @@ pub(super) fn write(
                     .enumerate()
                     .map(|(index, label)| SarifLocation {
                         id: Some(index + 1),
-                        physical_location: physical(&locate(&run.sources, label.span)),
+                        physical_location: physical(&locate_position(&run.sources, label.span)),
                         message: Some(Text {
                             text: label.message.clone(),
                         }),
                     })
                     .collect(),
-            }
+            };
+            (index, finding.severity, result)
         })
         .collect();
-    let notifications = run
+    let left_out = results.len().saturating_sub(MAX_RESULTS);
+    if left_out > 0 {
+        // The results GitHub will show: not suppressed before suppressed, then the most
+        // severe, then in the usual order (path, position); written in the usual order.
+        results.sort_by_key(|(index, severity, result)| {
+            (
+                !result.suppressions.is_empty(),
+                std::cmp::Reverse(*severity),
+                *index,
+            )
+        });
+        results.truncate(MAX_RESULTS);
+        results.sort_by_key(|(index, ..)| *index);
+        eprintln!(
+            "iamlint: SARIF: {left_out} of {} results left out, the least severe: GitHub code \
+             scanning accepts at most {MAX_RESULTS} per run",
+            left_out + MAX_RESULTS
+        );
+    }
+    let results = results.into_iter().map(|(.., result)| result).collect();
+    let mut notifications: Vec<Notification> = run
         .errors
         .iter()
         .map(|error| Notification {
@@ -333,6 +379,20 @@ pub(super) fn write(
             }],
         })
         .collect();
+    if left_out > 0 {
+        notifications.push(Notification {
+            level: "warning",
+            message: Text {
+                text: format!(
+                    "{left_out} of {} results are not in this file: GitHub code scanning \
+                     accepts at most {MAX_RESULTS} per run, so the least severe were left out \
+                     (--format json or compact lists them all)",
+                    left_out + MAX_RESULTS
+                ),
+            },
+            locations: Vec::new(),
+        });
+    }
     let log = Log {
         schema: SCHEMA,
         version: "2.1.0",
@@ -352,10 +412,12 @@ pub(super) fn write(
                 tool_execution_notifications: notifications,
             }],
             column_kind: "unicodeCodePoints",
+            properties: (left_out > 0).then_some(RunProperties {
+                results_left_out: left_out,
+            }),
         }],
     };
-    serde_json::to_writer_pretty(&mut *out, &log)?;
-    writeln!(out)
+    super::write_json(&log, out)
 }
 
 fn camel_case(id: &str) -> String {

@@ -1,7 +1,8 @@
 //! `action-pattern-matches-nothing`: an action wildcard that no action matches.
 
 use super::{Context, Rule, declare_rule};
-use crate::base::finding::Finding;
+use crate::base::finding::Findings;
+use crate::base::text::clip;
 use crate::catalog::Catalog;
 
 declare_rule! {
@@ -41,7 +42,7 @@ declare_rule! {
 }
 
 impl Rule for ActionPatternMatchesNothing {
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         let catalog = Catalog::get();
         for (_, actions) in cx.statements() {
             for entry in &actions.entries {
@@ -66,7 +67,10 @@ impl Rule for ActionPatternMatchesNothing {
                 };
                 out.push(
                     Self::META
-                        .finding(entry.value.span, format!("`{pattern}` matches no action"))
+                        .finding(
+                            entry.value.span,
+                            format!("`{}` matches no action", clip(pattern)),
+                        )
                         .with_help(help),
                 );
             }

@@ -1,7 +1,7 @@
 //! `admin-access`: a statement that allows every action on every resource.
 
 use super::{Context, Rule, declare_rule};
-use crate::base::finding::{Confidence, Finding};
+use crate::base::finding::{Confidence, Findings};
 use crate::policy::sensitive::is_every_action;
 
 declare_rule! {
@@ -44,7 +44,7 @@ declare_rule! {
 }
 
 impl Rule for AdminAccess {
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         for statement in cx.policy.statements.iter().filter(|s| s.is_allow()) {
             let Some(action) = statement
                 .actions()

@@ -1,7 +1,7 @@
 //! `allow-with-not-action`: `Allow` with `NotAction`, which grants everything not listed.
 
 use super::{Context, Rule, declare_rule};
-use crate::base::finding::{Confidence, Finding};
+use crate::base::finding::{Confidence, Findings};
 
 declare_rule! {
     /// ## What it does
@@ -41,7 +41,7 @@ declare_rule! {
 }
 
 impl Rule for AllowWithNotAction {
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         for statement in cx.policy.statements.iter().filter(|s| s.is_allow()) {
             let Some(action) = statement.action.as_ref().filter(|a| a.negated) else {
                 continue;

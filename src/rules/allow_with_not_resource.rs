@@ -1,7 +1,7 @@
 //! `allow-with-not-resource`: `Allow` with `NotResource`, which grants on everything else.
 
 use super::{Context, Rule, declare_rule};
-use crate::base::finding::Finding;
+use crate::base::finding::Findings;
 
 declare_rule! {
     /// ## What it does
@@ -38,7 +38,7 @@ declare_rule! {
 }
 
 impl Rule for AllowWithNotResource {
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         for statement in cx.policy.statements.iter().filter(|s| s.is_allow()) {
             let Some(resource) = statement.resource.as_ref().filter(|r| r.negated) else {
                 continue;

@@ -1,7 +1,7 @@
 //! `condition-type-mismatch`: a condition operator of the wrong family for its key's type.
 
 use super::{Context, Rule, declare_rule};
-use crate::base::finding::{Confidence, Finding, Severity};
+use crate::base::finding::{Confidence, Findings, Severity};
 use crate::base::suggest::either;
 use crate::catalog::{ActionSet, Catalog, ConditionKeyType, ConditionOperator, KeyTypes};
 
@@ -56,7 +56,7 @@ declare_rule! {
 }
 
 impl Rule for ConditionTypeMismatch {
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         let catalog = Catalog::get();
         for (statement, actions) in cx.statements() {
             for condition in &statement.conditions {

@@ -2,7 +2,7 @@
 
 use super::condition_type_mismatch::{Fit, judge};
 use super::{Context, Rule, declare_rule};
-use crate::base::finding::Finding;
+use crate::base::finding::Findings;
 use crate::base::value::{Value, ValueKind};
 use crate::catalog::Catalog;
 
@@ -45,7 +45,7 @@ declare_rule! {
 }
 
 impl Rule for ConditionValueType {
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         let catalog = Catalog::get();
         for (statement, actions) in cx.statements() {
             for condition in &statement.conditions {

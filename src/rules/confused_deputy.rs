@@ -1,7 +1,7 @@
 //! `confused-deputy`: a resource policy that lets an AWS service in without naming the source.
 
 use super::{Context, Rule, declare_rule};
-use crate::base::finding::Finding;
+use crate::base::finding::Findings;
 use crate::policy::effective::SERVICE_SOURCE_KEYS;
 use crate::policy::principals::PrincipalType;
 
@@ -48,7 +48,7 @@ declare_rule! {
 }
 
 impl Rule for ConfusedDeputy {
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         for (statement, principal) in cx
             .resource_principals()
             .filter(|(_, p)| p.kind == PrincipalType::Service)

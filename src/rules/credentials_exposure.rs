@@ -1,7 +1,7 @@
 //! `credentials-exposure`: an action that creates or returns credentials is allowed on every resource.
 
 use super::{Context, Rule, declare_rule};
-use crate::base::finding::Finding;
+use crate::base::finding::Findings;
 use crate::policy::sensitive::Kind;
 
 declare_rule! {
@@ -48,7 +48,7 @@ declare_rule! {
 }
 
 impl Rule for CredentialsExposure {
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         for entry in cx.broad_entries(Kind::CredentialsExposure) {
             out.push(
                 Self::META

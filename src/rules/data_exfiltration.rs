@@ -1,7 +1,7 @@
 //! `data-exfiltration`: an action that reads stored data or secrets is allowed on every resource.
 
 use super::{Context, Rule, declare_rule};
-use crate::base::finding::Finding;
+use crate::base::finding::Findings;
 use crate::policy::sensitive::Kind;
 
 declare_rule! {
@@ -46,7 +46,7 @@ declare_rule! {
 }
 
 impl Rule for DataExfiltration {
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         for entry in cx.broad_entries(Kind::DataExfiltration) {
             out.push(
                 Self::META

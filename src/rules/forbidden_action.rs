@@ -1,7 +1,7 @@
 //! `forbidden-action`: an `Allow` grants an action the configuration forbids.
 
 use super::{Context, Rule, declare_rule};
-use crate::base::finding::Finding;
+use crate::base::finding::Findings;
 use crate::base::value::Value;
 use crate::catalog::{ActionSet, Catalog};
 use crate::policy::Statement;
@@ -51,7 +51,7 @@ declare_rule! {
 }
 
 impl Rule for ForbiddenAction {
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         let lists = &cx.settings.forbidden_actions;
         if lists.is_empty() {
             return;
@@ -101,7 +101,7 @@ impl Rule for ForbiddenAction {
 }
 
 fn report(
-    out: &mut Vec<Finding>,
+    out: &mut Findings,
     span: crate::base::source::Span,
     what: &str,
     granted: &ActionSet,

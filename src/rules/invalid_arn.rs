@@ -1,7 +1,7 @@
 //! `invalid-arn`: a resource that is neither `*` nor a syntactically valid ARN pattern.
 
 use super::{Context, Rule, declare_rule};
-use crate::base::finding::Finding;
+use crate::base::finding::Findings;
 use crate::policy::arn;
 
 declare_rule! {
@@ -42,7 +42,7 @@ declare_rule! {
 }
 
 impl Rule for InvalidArn {
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         for statement in &cx.policy.statements {
             for resource in statement.resource.iter().flat_map(|r| r.items.iter()) {
                 let parts = resource.template_parts();

@@ -1,7 +1,7 @@
 //! `invalid-sid`: a `Sid` with characters IAM rejects in identity policies.
 
 use super::{Context, Rule, declare_rule};
-use crate::base::finding::Finding;
+use crate::base::finding::Findings;
 
 declare_rule! {
     /// ## What it does
@@ -40,7 +40,7 @@ declare_rule! {
 }
 
 impl Rule for InvalidSid {
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         if !cx.policy.is_identity_like() {
             return;
         }

@@ -1,7 +1,7 @@
 //! `invalid-suppression`: a suppression that cannot be used as written.
 
 use super::{Context, Rule, declare_rule};
-use crate::base::finding::Finding;
+use crate::base::finding::Findings;
 
 declare_rule! {
     /// ## What it does
@@ -53,5 +53,5 @@ declare_rule! {
 }
 
 impl Rule for InvalidSuppression {
-    fn check(&self, _cx: &Context<'_>, _out: &mut Vec<Finding>) {}
+    fn check(&self, _cx: &Context<'_>, _out: &mut Findings) {}
 }

@@ -1,7 +1,7 @@
 //! `invalid-version`: a `Version` that is not one of the two policy language versions.
 
 use super::{Context, Rule, declare_rule};
-use crate::base::finding::Finding;
+use crate::base::finding::Findings;
 use crate::base::value::ValueKind;
 
 declare_rule! {
@@ -34,7 +34,7 @@ declare_rule! {
 }
 
 impl Rule for InvalidVersion {
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         let Some(version) = cx.policy.version else {
             return;
         };

@@ -1,25 +1,33 @@
 //! `limit-exceeded`: part of a file was not checked because a resource limit was reached.
 
 use super::{Context, Rule, declare_rule};
-use crate::base::finding::Finding;
+use crate::base::finding::Findings;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a file of which only a part, or nothing, was checked because it reached one
-    /// of the limits that keep a run fast and its memory bounded: a file found by walking
-    /// that is larger than `--max-file-size` (default 16 MiB; the finding is at the file,
-    /// which is not read), more policy documents than `[limits] max-documents-per-file`
-    /// (default 50,000), a CloudFormation `Fn::ForEach` that expands to more than 200,000
-    /// nodes or nests more than 8 loops deep, or a Terraform reference not followed because
-    /// references nest more than 16 deep or one document follows more than 20,000 of them
-    /// (the value stays unknown, never `*`; the finding is at the reference). The documents
-    /// before the limit are checked as usual; the finding points at the first one that was
-    /// not.
+    /// Reports a file of which only a part, or nothing, was checked, or a run of which only a
+    /// part of the findings is reported, because it reached one of the limits that keep a
+    /// run fast and its memory bounded:
+    /// - a file found by walking that is larger than `--max-file-size` (default 16 MiB): the
+    ///   finding is at the file, which is not read;
+    /// - more policy documents than `[limits] max-documents-per-file` (default 50,000): the
+    ///   documents before the limit are checked as usual; the finding points at the first
+    ///   one that was not;
+    /// - a CloudFormation `Fn::ForEach` that expands to more than 200,000 nodes or nests
+    ///   more than 8 loops deep: the finding points at the loop;
+    /// - a Terraform reference not followed because references nest more than 16 deep or one
+    ///   document follows more than 20,000 of them: the value stays unknown, never `*`, and
+    ///   the finding is at the reference;
+    /// - more findings in one file than `max-findings-kept-per-file` (default 10,000), or in
+    ///   the whole run than `max-findings-kept-per-run` (default 100,000): the most severe
+    ///   are kept (then the first in the file), and the finding, at the top of the file,
+    ///   says how many were left out.
     ///
     /// ## Why is this bad?
-    /// A policy that was not checked can hide anything. No hand-written file comes near these
-    /// limits; a generated one may, and then it is better split, or the limit raised in
-    /// `iamlint.toml`.
+    /// A policy that was not checked, or a finding that was not reported, can hide anything.
+    /// No hand-written file comes near these limits; a generated one may, and then it is
+    /// better split, or the limit raised in `iamlint.toml`. A file with 10,000 findings is
+    /// more often a hostile one, made to exhaust the memory of a CI runner.
     ///
     /// ## Example
     /// A generated Terraform file with 60,000 `aws_iam_policy` resources.
@@ -29,6 +37,7 @@ declare_rule! {
     /// # iamlint.toml
     /// [limits]
     /// max-documents-per-file = 100000
+    /// max-findings-kept-per-file = 50000
     /// ```
     ///
     /// ## References
@@ -42,5 +51,5 @@ declare_rule! {
 }
 
 impl Rule for LimitExceeded {
-    fn check(&self, _cx: &Context<'_>, _out: &mut Vec<Finding>) {}
+    fn check(&self, _cx: &Context<'_>, _out: &mut Findings) {}
 }

@@ -1,7 +1,7 @@
 //! `malformed-policy`: structural errors that make AWS reject the document.
 
 use super::{Context, Rule, declare_rule};
-use crate::base::finding::Finding;
+use crate::base::finding::Findings;
 use crate::policy::IssueKind;
 
 declare_rule! {
@@ -38,7 +38,7 @@ declare_rule! {
 }
 
 impl Rule for MalformedPolicy {
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         report_issues(cx, IssueKind::Malformed, &Self::META, out);
     }
 }
@@ -48,7 +48,7 @@ pub(super) fn report_issues(
     cx: &Context<'_>,
     kind: IssueKind,
     meta: &'static super::RuleMeta,
-    out: &mut Vec<Finding>,
+    out: &mut Findings,
 ) {
     for issue in cx.policy.issues.iter().filter(|issue| issue.kind == kind) {
         let mut finding = meta.finding(issue.span, issue.message.clone());

@@ -1,7 +1,7 @@
 //! `missing-version`: a policy without `Version`.
 
 use super::{Context, Rule, declare_rule};
-use crate::base::finding::Finding;
+use crate::base::finding::Findings;
 
 declare_rule! {
     /// ## What it does
@@ -33,7 +33,7 @@ declare_rule! {
 }
 
 impl Rule for MissingVersion {
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         if cx.policy.version.is_some() || cx.policy.root.as_object().is_none() {
             return;
         }

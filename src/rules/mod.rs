@@ -1,6 +1,6 @@
 //! The rule registry, the metadata every rule declares, and the context rules read.
 
-use crate::base::finding::{Category, Confidence, Finding, Problem, Severity};
+use crate::base::finding::{Category, Confidence, Finding, Findings, Problem, Severity};
 use crate::base::rule_id::{RuleId, with_every_rule};
 use crate::base::source::Span;
 use crate::extract::document::{PolicyDocument, PolicyKind};
@@ -239,7 +239,7 @@ pub trait Meta {
 /// or lowers its confidence; it never guesses.
 pub trait Rule: Meta + Sync {
     /// Checks one policy document.
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>);
+    fn check(&self, cx: &Context<'_>, out: &mut Findings);
 
     /// Whether the rule has a principal-wide check: the per-principal pass is skipped when
     /// no enabled rule does.
@@ -320,18 +320,18 @@ pub fn check_document(
     document: &PolicyDocument,
     rules: &[&dyn Rule],
     settings: &Settings,
-    out: &mut Vec<Finding>,
+    out: &mut Findings,
 ) {
-    let policy = policy::parse(document);
+    // The parser's issues are findings of `malformed-policy` and `unknown-policy-element`:
+    // no more are recorded than the input keeps, and the rest are counted as left out.
+    let policy = policy::parse_recording(document, out.limit());
+    out.left_out(policy.issues_left_out);
     let cx = Context::new(document, &policy, settings, rules);
-    let origin: Option<Arc<str>> = document.origin.label().map(Arc::from);
-    let start = out.len();
+    out.set_document_origin(document.origin.label().map(Arc::from));
     for rule in rules {
         rule.check(&cx, out);
     }
-    for finding in &mut out[start..] {
-        finding.origin.clone_from(&origin);
-    }
+    out.set_document_origin(None);
 }
 
 /// The rule reference page of one rule, as kept in the top-level `rules/` directory.

@@ -1,7 +1,7 @@
 //! `parse-error`: a file that should hold a policy cannot be read as one.
 
 use super::{Context, Rule, declare_rule};
-use crate::base::finding::Finding;
+use crate::base::finding::Findings;
 
 declare_rule! {
     /// ## What it does
@@ -34,5 +34,5 @@ declare_rule! {
 }
 
 impl Rule for ParseError {
-    fn check(&self, _cx: &Context<'_>, _out: &mut Vec<Finding>) {}
+    fn check(&self, _cx: &Context<'_>, _out: &mut Findings) {}
 }

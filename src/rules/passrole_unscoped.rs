@@ -1,7 +1,7 @@
 //! `passrole-unscoped`: `iam:PassRole` allowed on every role.
 
 use super::{Context, Rule, declare_rule};
-use crate::base::finding::{Category, Confidence, Finding, Severity};
+use crate::base::finding::{Category, Confidence, Finding, Findings, Severity};
 use crate::catalog::Catalog;
 use crate::policy::effective::{ConditionClass, Hit, Reach, grants_to_holder};
 
@@ -49,7 +49,7 @@ declare_rule! {
 }
 
 impl Rule for PassroleUnscoped {
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         if !grants_to_holder(cx.policy) {
             return;
         }

@@ -1,7 +1,7 @@
 //! `permissions-management`: an identity or policy management action is allowed on every resource.
 
 use super::{Context, Rule, declare_rule};
-use crate::base::finding::Finding;
+use crate::base::finding::Findings;
 use crate::policy::sensitive::Kind;
 
 declare_rule! {
@@ -47,7 +47,7 @@ declare_rule! {
 }
 
 impl Rule for PermissionsManagement {
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         for entry in cx.broad_entries(Kind::PermissionsManagement) {
             out.push(
                 Self::META

@@ -2,7 +2,7 @@
 //! version takes them literally.
 
 use super::{Context, Rule, declare_rule};
-use crate::base::finding::Finding;
+use crate::base::finding::Findings;
 use crate::base::value::Value;
 
 declare_rule! {
@@ -37,7 +37,7 @@ declare_rule! {
 }
 
 impl Rule for PolicyVariableNeedsVersion {
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         let policy = cx.policy;
         if policy.supports_variables() {
             return;

@@ -2,7 +2,7 @@
 
 use super::principal::{Key, Principals, kind_name};
 use super::{Context, Rule, declare_rule};
-use crate::base::finding::{Confidence, Finding};
+use crate::base::finding::{Confidence, Finding, Findings};
 use crate::base::source::Span;
 use crate::base::value::{TemplatePart, Unknown, Value, ValueKind};
 use crate::catalog::{Catalog, wildcard_match};
@@ -80,13 +80,15 @@ declare_rule! {
 }
 
 impl Rule for PrivilegeEscalation {
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         if !grants_to_holder(cx.policy) {
             return;
         }
         let effective = cx.effective();
         let matches = escalation::find(effective);
-        report(&matches, |_| true, &|_| None, out);
+        let mut found = Vec::new();
+        report(&matches, |_| true, &|_| None, &mut found);
+        out.extend(found);
     }
 
     fn checks_principals(&self) -> bool {

@@ -1,7 +1,7 @@
 //! `public-resource-policy`: a resource policy that allows anyone, with nothing to pin them.
 
 use super::{Context, Rule, declare_rule};
-use crate::base::finding::Finding;
+use crate::base::finding::Findings;
 use crate::policy::principals::unpinned_confidence;
 
 declare_rule! {
@@ -44,7 +44,7 @@ declare_rule! {
 }
 
 impl Rule for PublicResourcePolicy {
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         for (statement, principal) in cx.resource_principals().filter(|(_, p)| p.is_anyone()) {
             let Some(confidence) = unpinned_confidence(statement) else {
                 continue;

@@ -1,7 +1,7 @@
 //! `redundant-action`: an action entry that another entry of the same statement already covers.
 
 use super::{Context, Rule, declare_rule};
-use crate::base::finding::{Confidence, Finding};
+use crate::base::finding::{Confidence, Findings};
 use crate::catalog::ActionId;
 use crate::policy::actions::ActionEntry;
 use std::collections::HashMap;
@@ -46,7 +46,7 @@ declare_rule! {
 }
 
 impl Rule for RedundantAction {
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         for (_, actions) in cx.statements() {
             let entries = &actions.entries;
             // A pattern can only be covered by one of its own service or one whose service

@@ -1,7 +1,7 @@
 //! `resource-exposure`: an action that rewrites resource policies or sharing is allowed on every resource.
 
 use super::{Context, Rule, declare_rule};
-use crate::base::finding::Finding;
+use crate::base::finding::Findings;
 use crate::policy::sensitive::Kind;
 
 declare_rule! {
@@ -46,7 +46,7 @@ declare_rule! {
 }
 
 impl Rule for ResourceExposure {
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         for entry in cx.broad_entries(Kind::ResourceExposure) {
             out.push(
                 Self::META

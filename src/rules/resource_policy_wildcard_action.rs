@@ -1,7 +1,7 @@
 //! `resource-policy-wildcard-action`: a resource policy that grants every action of a service.
 
 use super::{Context, Rule, declare_rule};
-use crate::base::finding::Finding;
+use crate::base::finding::Findings;
 use crate::policy::principals::{PrincipalType, principals, unpinned_confidence};
 
 declare_rule! {
@@ -44,7 +44,7 @@ declare_rule! {
 }
 
 impl Rule for ResourcePolicyWildcardAction {
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         for statement in cx.resource_allows() {
             let Some(confidence) = unpinned_confidence(statement) else {
                 continue;

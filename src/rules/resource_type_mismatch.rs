@@ -1,7 +1,7 @@
 //! `resource-type-mismatch`: a resource ARN that none of the statement's actions acts on.
 
 use super::{Context, Rule, declare_rule};
-use crate::base::finding::Finding;
+use crate::base::finding::Findings;
 use crate::catalog::{ActionId, ActionSet, ArnPiece, Catalog, Match};
 use crate::policy::arn;
 
@@ -52,7 +52,7 @@ declare_rule! {
 }
 
 impl Rule for ResourceTypeMismatch {
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         let catalog = Catalog::get();
         for (statement, actions) in cx.statements() {
             let Some(set) = actions.exact() else {

@@ -2,7 +2,7 @@
 //! objects.
 
 use super::{Context, Rule, declare_rule};
-use crate::base::finding::Finding;
+use crate::base::finding::Findings;
 use crate::catalog::{ActionSet, Catalog};
 use crate::policy::principals::{pinned, principals};
 use std::sync::OnceLock;
@@ -94,7 +94,7 @@ fn object_actions() -> &'static ActionSet {
 }
 
 impl Rule for S3CrossAccountObjectAccess {
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         if !cx.is_resource_policy() {
             return;
         }

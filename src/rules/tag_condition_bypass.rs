@@ -2,7 +2,7 @@
 
 use super::principal::Principals;
 use super::{Context, Rule, declare_rule};
-use crate::base::finding::{Confidence, Finding};
+use crate::base::finding::{Confidence, Finding, Findings};
 use crate::base::source::Span;
 use crate::catalog::{AccessLevel, ActionSet, Catalog, wildcard_match};
 use crate::policy::effective::{ConditionClass, Effective, Hit, Reach, grants_to_holder};
@@ -58,12 +58,14 @@ declare_rule! {
 }
 
 impl Rule for TagConditionBypass {
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         if !grants_to_holder(cx.policy) {
             return;
         }
         let effective = cx.effective();
-        check_effective(effective, &|_, _| true, &|_| None, out);
+        let mut found = Vec::new();
+        check_effective(effective, &|_, _| true, &|_| None, &mut found);
+        out.extend(found);
     }
 
     fn checks_principals(&self) -> bool {

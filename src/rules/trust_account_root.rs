@@ -1,7 +1,7 @@
 //! `trust-account-root`: a trust policy that trusts every principal of an account.
 
 use super::{Context, Rule, declare_rule};
-use crate::base::finding::Finding;
+use crate::base::finding::Findings;
 use crate::policy::principals::pinned;
 
 declare_rule! {
@@ -43,7 +43,7 @@ declare_rule! {
 }
 
 impl Rule for TrustAccountRoot {
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         let allowed = |account: Option<&str>| {
             account.is_some_and(|a| cx.settings.trust.is_allowed_account(a))
         };

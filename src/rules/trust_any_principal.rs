@@ -1,7 +1,7 @@
 //! `trust-any-principal`: a role trust policy that lets anyone assume the role.
 
 use super::{Context, Rule, declare_rule};
-use crate::base::finding::Finding;
+use crate::base::finding::Findings;
 use crate::policy::principals::unpinned_confidence;
 
 declare_rule! {
@@ -42,7 +42,7 @@ declare_rule! {
 }
 
 impl Rule for TrustAnyPrincipal {
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         for (statement, principal) in cx.trust_principals().filter(|(_, p)| p.is_anyone()) {
             let Some(confidence) = unpinned_confidence(statement) else {
                 continue;

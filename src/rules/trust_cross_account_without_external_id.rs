@@ -1,7 +1,7 @@
 //! `trust-cross-account-without-external-id`: another account trusted without `sts:ExternalId`.
 
 use super::{Context, Rule, declare_rule};
-use crate::base::finding::Finding;
+use crate::base::finding::Findings;
 use crate::policy::principals::pinned;
 
 declare_rule! {
@@ -44,7 +44,7 @@ declare_rule! {
 }
 
 impl Rule for TrustCrossAccountWithoutExternalId {
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         for (statement, principal) in cx.trust_principals() {
             if pinned(statement) != Some(false) {
                 continue;

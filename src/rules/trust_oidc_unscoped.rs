@@ -1,7 +1,7 @@
 //! `trust-oidc-unscoped`: a web-identity trust that admits any repository, project or pod.
 
 use super::{Context, Rule, declare_rule};
-use crate::base::finding::Finding;
+use crate::base::finding::Findings;
 use crate::policy::principals::{PrincipalType, principals};
 
 declare_rule! {
@@ -94,7 +94,7 @@ fn provider_of(text: &str) -> Option<&'static Provider> {
 }
 
 impl Rule for TrustOidcUnscoped {
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         for statement in cx.trust_allows() {
             let federated = principals(statement)
                 .into_iter()

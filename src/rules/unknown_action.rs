@@ -1,8 +1,9 @@
 //! `unknown-action`: an action name that the service does not have.
 
 use super::{Context, Rule, declare_rule};
-use crate::base::finding::Finding;
+use crate::base::finding::Findings;
 use crate::base::suggest::either;
+use crate::base::text::clip;
 use crate::catalog::Catalog;
 
 declare_rule! {
@@ -44,7 +45,7 @@ declare_rule! {
 }
 
 impl Rule for UnknownAction {
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         let catalog = Catalog::get();
         for (_, actions) in cx.statements() {
             for entry in &actions.entries {
@@ -68,14 +69,18 @@ impl Rule for UnknownAction {
                             retired.name, retired.note
                         ))
                 } else {
-                    let suggestions = catalog.suggest_action(name);
+                    let suggestions = if out.may_suggest() {
+                        catalog.suggest_action(name)
+                    } else {
+                        Vec::new()
+                    };
                     let help = if suggestions.is_empty() {
                         format!("`iamlint actions '{service}:*'` lists the actions of `{service}`")
                     } else {
                         format!("did you mean {}?", either(&suggestions))
                     };
                     Self::META
-                        .finding(entry.value.span, format!("unknown action `{name}`"))
+                        .finding(entry.value.span, format!("unknown action `{}`", clip(name)))
                         .with_help(help)
                 };
                 out.push(finding);

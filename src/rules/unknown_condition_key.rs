@@ -1,8 +1,9 @@
 //! `unknown-condition-key`: a condition key that none of the statement's actions has.
 
 use super::{Context, Rule, declare_rule};
-use crate::base::finding::{Confidence, Finding, Severity};
+use crate::base::finding::{Confidence, Findings, Severity};
 use crate::base::suggest::either;
+use crate::base::text::clip;
 use crate::catalog::{Catalog, KeyScope};
 
 declare_rule! {
@@ -55,7 +56,7 @@ declare_rule! {
 }
 
 impl Rule for UnknownConditionKey {
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         let catalog = Catalog::get();
         let web_identity = catalog.action("sts:AssumeRoleWithWebIdentity");
         for (statement, actions) in cx.statements() {
@@ -92,12 +93,19 @@ impl Rule for UnknownConditionKey {
                 {
                     continue;
                 }
-                let suggestions = catalog.suggest_condition_key(key, set);
+                let suggestions = if out.may_suggest() {
+                    catalog.suggest_condition_key(key, set)
+                } else {
+                    Vec::new()
+                };
                 let defined_elsewhere = info.is_some();
                 let message = if defined_elsewhere {
-                    format!("`{key}` does not apply to any action of this statement")
+                    format!(
+                        "`{}` does not apply to any action of this statement",
+                        clip(key)
+                    )
                 } else {
-                    format!("unknown condition key `{key}`")
+                    format!("unknown condition key `{}`", clip(key))
                 };
                 let help = match (suggestions.is_empty(), defined_elsewhere) {
                     (false, _) => format!("did you mean {}?", either(&suggestions)),

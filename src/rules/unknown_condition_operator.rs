@@ -1,8 +1,9 @@
 //! `unknown-condition-operator`: a condition operator IAM does not know.
 
 use super::{Context, Rule, declare_rule};
-use crate::base::finding::Finding;
+use crate::base::finding::Findings;
 use crate::base::suggest::did_you_mean;
+use crate::base::text::clip;
 use crate::base::value::Value;
 use crate::catalog::{Catalog, OperatorError};
 
@@ -42,7 +43,7 @@ declare_rule! {
 }
 
 impl Rule for UnknownConditionOperator {
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         for statement in &cx.policy.statements {
             // Operator blocks are read from the statement itself: an empty or malformed block
             // holds no condition, but its operator can still be wrong.
@@ -62,7 +63,7 @@ impl Rule for UnknownConditionOperator {
                 };
                 let (message, help) = match error {
                     OperatorError::NullIfExists => (
-                        format!("`{}` is not a condition operator", condition.operator),
+                        format!("`{}` is not a condition operator", clip(condition.operator)),
                         "`Null` already tests whether the key exists; use `Null`".to_string(),
                     ),
                     OperatorError::UnknownSetPrefix(prefix) => {
@@ -71,7 +72,10 @@ impl Rule for UnknownConditionOperator {
                             Some(name) => format!("did you mean `{name}:{rest}`?"),
                             None => "the prefixes are `ForAllValues:` and `ForAnyValue:`".into(),
                         };
-                        (format!("unknown set operator prefix `{prefix}:`"), help)
+                        (
+                            format!("unknown set operator prefix `{}:`", clip(&prefix)),
+                            help,
+                        )
                     }
                     OperatorError::Unknown(base) => {
                         let prefix = &condition.operator[..condition.operator.len() - base.len()];
@@ -85,7 +89,7 @@ impl Rule for UnknownConditionOperator {
                             }
                         };
                         (
-                            format!("unknown condition operator `{}`", condition.operator),
+                            format!("unknown condition operator `{}`", clip(condition.operator)),
                             help,
                         )
                     }

@@ -2,7 +2,7 @@
 
 use super::malformed_policy::report_issues;
 use super::{Context, Rule, declare_rule};
-use crate::base::finding::Finding;
+use crate::base::finding::Findings;
 use crate::policy::IssueKind;
 
 declare_rule! {
@@ -42,7 +42,7 @@ declare_rule! {
 }
 
 impl Rule for UnknownPolicyElement {
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         report_issues(cx, IssueKind::UnknownElement, &Self::META, out);
     }
 }

@@ -1,7 +1,7 @@
 //! `unknown-rule-in-suppression`: a suppression names a rule that does not exist.
 
 use super::{Context, Rule, declare_rule};
-use crate::base::finding::Finding;
+use crate::base::finding::Findings;
 
 declare_rule! {
     /// ## What it does
@@ -53,5 +53,5 @@ declare_rule! {
 }
 
 impl Rule for UnknownRuleInSuppression {
-    fn check(&self, _cx: &Context<'_>, _out: &mut Vec<Finding>) {}
+    fn check(&self, _cx: &Context<'_>, _out: &mut Findings) {}
 }

@@ -1,8 +1,9 @@
 //! `unknown-service`: an action whose service prefix AWS does not have.
 
 use super::{Context, Rule, declare_rule};
-use crate::base::finding::Finding;
+use crate::base::finding::Findings;
 use crate::base::suggest::either;
+use crate::base::text::clip;
 use crate::catalog::Catalog;
 
 declare_rule! {
@@ -43,7 +44,7 @@ declare_rule! {
 }
 
 impl Rule for UnknownService {
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         let catalog = Catalog::get();
         for (_, actions) in cx.statements() {
             for entry in &actions.entries {
@@ -71,12 +72,13 @@ impl Rule for UnknownService {
                             retired.name, retired.note
                         ))
                 } else {
-                    let mut suggestions = if entry.has_wildcard() {
+                    let may_suggest = out.may_suggest();
+                    let mut suggestions = if entry.has_wildcard() || !may_suggest {
                         Vec::new()
                     } else {
                         catalog.suggest_action(pattern)
                     };
-                    if suggestions.is_empty() {
+                    if suggestions.is_empty() && may_suggest {
                         let action = &pattern[service.len()..];
                         suggestions = catalog
                             .suggest_service(service)
@@ -92,7 +94,7 @@ impl Rule for UnknownService {
                     Self::META
                         .finding(
                             entry.value.span,
-                            format!("unknown service prefix `{service}`"),
+                            format!("unknown service prefix `{}`", clip(service)),
                         )
                         .with_help(help)
                 };

@@ -2,7 +2,7 @@
 //! checked.
 
 use super::{Context, Rule, declare_rule};
-use crate::base::finding::Finding;
+use crate::base::finding::Findings;
 
 declare_rule! {
     /// ## What it does
@@ -49,5 +49,5 @@ declare_rule! {
 }
 
 impl Rule for UnreadFile {
-    fn check(&self, _cx: &Context<'_>, _out: &mut Vec<Finding>) {}
+    fn check(&self, _cx: &Context<'_>, _out: &mut Findings) {}
 }

@@ -1,7 +1,7 @@
 //! `unused-suppression`: a suppression that suppresses nothing.
 
 use super::{Context, Rule, declare_rule};
-use crate::base::finding::Finding;
+use crate::base::finding::{Finding, Findings};
 use crate::base::rule_id::RuleId;
 use crate::base::source::Span;
 use crate::extract::suppressions::SuppressionKind;
@@ -68,5 +68,5 @@ pub fn finding(span: Span, rule: RuleId, kind: SuppressionKind) -> Finding {
 }
 
 impl Rule for UnusedSuppression {
-    fn check(&self, _cx: &Context<'_>, _out: &mut Vec<Finding>) {}
+    fn check(&self, _cx: &Context<'_>, _out: &mut Findings) {}
 }

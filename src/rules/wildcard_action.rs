@@ -1,7 +1,7 @@
 //! `wildcard-action`: a service-wide action wildcard (`iam:*`, `s3:*`) on every resource.
 
 use super::{Context, Rule, declare_rule};
-use crate::base::finding::Finding;
+use crate::base::finding::Findings;
 use crate::catalog::Catalog;
 
 declare_rule! {
@@ -45,7 +45,7 @@ declare_rule! {
 }
 
 impl Rule for WildcardAction {
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         let catalog = Catalog::get();
         for entry in cx.wildcard_entries() {
             let text = &entry.action_text;

@@ -1,7 +1,7 @@
 //! `wildcard-resource`: `Resource: "*"` for actions that can be scoped to resources.
 
 use super::{Context, Rule, declare_rule};
-use crate::base::finding::{Confidence, Finding};
+use crate::base::finding::{Confidence, Findings};
 use crate::base::rule_id::RuleId;
 use crate::base::source::Span;
 use crate::catalog::{ActionId, ActionSet, Catalog};
@@ -57,7 +57,7 @@ declare_rule! {
 }
 
 impl Rule for WildcardResource {
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         let catalog = Catalog::get();
         // In a resource policy `*` is the resource the policy is attached to (a KMS key
         // policy must say `*`): only policies that grant to principals name resources.

@@ -1,7 +1,7 @@
 //! `write-without-constraints`: write actions are allowed on every resource without a condition.
 
 use super::{Context, Rule, declare_rule};
-use crate::base::finding::Finding;
+use crate::base::finding::Findings;
 use crate::policy::sensitive::{Kind, name_list};
 
 declare_rule! {
@@ -45,7 +45,7 @@ declare_rule! {
 }
 
 impl Rule for WriteWithoutConstraints {
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         // One finding per statement: policies list dozens of write actions on `"*"`, and one
         // line per action would bury the other rules.
         // Entries come statement by statement.

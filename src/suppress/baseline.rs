@@ -1,5 +1,5 @@
-//! Baselines: the findings of a run recorded by fingerprint (the SARIF
-//! `partialFingerprints` value), so that later runs report only new ones.
+//! Baselines: the findings of a run recorded by fingerprint (SARIF's `partialFingerprints`
+//! value before its `:n`), so that later runs report only new ones.
 
 use crate::base::finding::{Finding, fingerprint};
 use crate::base::source::{SourceMap, display_path, locate};
@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::Path;
 
-/// Bumped if the file's meaning changes; fingerprints carry their own version (`iamlint/v1`).
+/// Bumped if the file's meaning changes. The fingerprints are those SARIF called
+/// `iamlint/v1` and now writes in `iamlint/v2` with an occurrence: they must not change.
 const VERSION: u32 = 1;
 
 #[derive(Serialize, Deserialize)]

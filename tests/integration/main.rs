@@ -17,4 +17,5 @@ mod support;
 mod terraform;
 mod terraform_cli;
 mod untrusted_faults;
+mod untrusted_output;
 mod untrusted_reads;

@@ -1134,7 +1134,9 @@ proptest! {
             }
             prop_assert_eq!(&result["message"]["text"], message.as_str());
             let print = fingerprint(finding, &location);
-            prop_assert_eq!(&result["partialFingerprints"]["iamlint/v1"], print.as_str());
+            // The baseline's fingerprint, then the occurrence of the same one.
+            let v2 = result["partialFingerprints"]["iamlint/v2"].as_str().unwrap();
+            prop_assert_eq!(v2.rsplit_once(':').map(|(print, _)| print), Some(print.as_str()));
             let locations = result["locations"].as_array().unwrap();
             prop_assert_eq!(locations.len(), 1);
             let physical = &locations[0]["physicalLocation"];
@@ -1278,7 +1280,9 @@ proptest! {
             let location = locate(&run.sources, suppressed.finding.primary);
             prop_assert_eq!(&result["ruleId"], suppressed.finding.rule.as_str());
             let print = fingerprint(&suppressed.finding, &location);
-            prop_assert_eq!(&result["partialFingerprints"]["iamlint/v1"], print.as_str());
+            // The baseline's fingerprint, then the occurrence of the same one.
+            let v2 = result["partialFingerprints"]["iamlint/v2"].as_str().unwrap();
+            prop_assert_eq!(v2.rsplit_once(':').map(|(print, _)| print), Some(print.as_str()));
             let suppressions = result["suppressions"].as_array().unwrap();
             prop_assert_eq!(suppressions.len(), 1);
             prop_assert_eq!(&suppressions[0]["kind"], "inSource");

@@ -90,13 +90,12 @@ fn rules_results_and_fingerprints_are_what_code_scanning_needs() {
         result["relatedLocations"][0]["message"]["text"],
         "covers `iam:PassRole`"
     );
-    assert!(
-        result["partialFingerprints"]["iamlint/v1"]
-            .as_str()
-            .unwrap()
-            .len()
-            == 16
-    );
+    // The baseline's 16 hex digits, then the occurrence of the same text.
+    let print = result["partialFingerprints"]["iamlint/v2"]
+        .as_str()
+        .unwrap();
+    assert_eq!(print.len(), 18, "{print}");
+    assert!(print.ends_with(":1"), "{print}");
 }
 
 #[test]
@@ -117,7 +116,7 @@ fn fingerprints_survive_lines_moving() {
             .iter()
             .map(|r| {
                 (
-                    r["partialFingerprints"]["iamlint/v1"].clone(),
+                    r["partialFingerprints"]["iamlint/v2"].clone(),
                     r["locations"][0]["physicalLocation"]["region"]["startLine"].clone(),
                 )
             })
