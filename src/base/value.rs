@@ -44,7 +44,9 @@ pub enum TemplatePart {
 pub struct Unknown {
     /// The expression as written, e.g. `var.bucket`, `!GetAtt BuildRole.Arn`.
     pub expression: String,
-    pub reference: Option<Reference>,
+    /// Boxed: every node of a value tree is as large as its largest kind, and most trees
+    /// hold no reference at all (a 16 MB policy's tree was twice as large unboxed).
+    pub reference: Option<Box<Reference>>,
 }
 
 /// A resource of the same code base that an unknown value points at.

@@ -34,7 +34,8 @@ pub fn extract(file: FileId, source: &SourceFile, intent: Intent) -> Extraction 
             return extraction;
         }
     };
-    match find_policy(file, text, &root) {
+    let root_start = root.span.start as usize;
+    match find_policy(file, text, root) {
         Ok(Some(value)) => extraction.documents.push(PolicyDocument {
             origin: Origin::file(file),
             kind: PolicyKind::Unknown,
@@ -45,7 +46,7 @@ pub fn extract(file: FileId, source: &SourceFile, intent: Intent) -> Extraction 
         Ok(None) if intent == Intent::Explicit => {
             extraction.diagnostics.push(Problem::new(
                 RuleId::ParseError,
-                Span::new(file, root.span.start as usize, root.span.start as usize + 1),
+                Span::new(file, root_start, root_start + 1),
                 "no IAM policy found: expected an object with `Statement`, `PolicyDocument` or `PolicyVersion.Document`",
             ));
         }
@@ -71,13 +72,14 @@ fn json_syntax_error(file: FileId, text: &str, error: &JsonError) -> crate::base
     )
 }
 
-/// The policy value inside a root, following the wrappers AWS tools write.
-fn find_policy(file: FileId, text: &str, root: &Value) -> Result<Option<Value>, JsonError> {
+/// The policy value inside a root, following the wrappers AWS tools write. The root is
+/// taken, not copied: a generated policy's tree can be most of a run's memory.
+fn find_policy(file: FileId, text: &str, root: Value) -> Result<Option<Value>, JsonError> {
     if root.as_object().is_none() {
         return Ok(None);
     }
     if root.get("Statement").is_some() {
-        return Ok(Some(root.clone()));
+        return Ok(Some(root));
     }
     let wrapped = root
         .get("PolicyDocument")

@@ -27,7 +27,14 @@ pub struct Policy<'v> {
     pub issues: Vec<Issue>,
     /// Issues past the most one document records, only counted.
     pub issues_left_out: usize,
+    /// Statements past [`MAX_STATEMENTS`], not parsed: how many, and where the first is.
+    pub statements_left_out: Option<(usize, Span)>,
 }
+
+/// The most statements of one document that are parsed and checked. AWS caps a policy's
+/// size (32 KB for the largest, a KMS key policy), so no accepted policy holds more than a
+/// few thousand statements; a generated file with millions would otherwise cost gigabytes.
+pub const MAX_STATEMENTS: usize = 10_000;
 
 #[derive(Debug)]
 pub struct Statement<'v> {

@@ -1,7 +1,7 @@
 //! The lenient parser from a value tree to the policy model: it never fails, it records every
 //! structural problem as an [`Issue`] and keeps whatever it can use.
 
-use super::{Condition, Effect, Element, Issue, IssueKind, Policy, Statement};
+use super::{Condition, Effect, Element, Issue, IssueKind, MAX_STATEMENTS, Policy, Statement};
 use crate::base::finding::Label;
 use crate::base::source::Span;
 use crate::base::suggest::did_you_mean;
@@ -53,6 +53,7 @@ pub(crate) fn parse_recording(document: &PolicyDocument, max_issues: usize) -> P
         kind: document.kind.clone(),
         issues: Vec::new(),
         issues_left_out: 0,
+        statements_left_out: None,
     };
     let Some(members) = parser.object(root, "a policy") else {
         policy.issues = parser.issues;
@@ -75,7 +76,10 @@ pub(crate) fn parse_recording(document: &PolicyDocument, max_issues: usize) -> P
             "the policy has no `Statement`",
             Some("add a `Statement` array with at least one statement"),
         ),
-        Some(value) => policy.statements = parser.statements(value),
+        Some(value) => {
+            policy.statements = parser.statements(value);
+            policy.statements_left_out = parser.statements_left_out;
+        }
     }
     if policy.kind == PolicyKind::Unknown {
         policy.kind = infer_kind(&policy.statements);
@@ -121,6 +125,7 @@ struct Parser {
     max_issues: usize,
     /// Issues found past `max_issues`, only counted.
     left_out: usize,
+    statements_left_out: Option<(usize, Span)>,
 }
 
 impl Parser {
@@ -223,10 +228,13 @@ impl Parser {
                         Some("a policy needs at least one statement"),
                     );
                 }
-                items
-                    .iter()
-                    .filter_map(|item| self.statement(item))
-                    .collect()
+                let (parsed, left_out) = items.split_at(items.len().min(MAX_STATEMENTS));
+                if let Some(first) = left_out.first() {
+                    self.statements_left_out = Some((left_out.len(), first.span));
+                }
+                let mut statements = Vec::with_capacity(parsed.len());
+                statements.extend(parsed.iter().filter_map(|item| self.statement(item)));
+                statements
             }
             ValueKind::Object(_) => self.statement(value).into_iter().collect(),
             ValueKind::Unknown(_) => Vec::new(),

@@ -2,6 +2,7 @@
 
 use super::{Context, Rule, declare_rule};
 use crate::base::finding::Findings;
+use crate::policy::MAX_STATEMENTS;
 
 declare_rule! {
     /// ## What it does
@@ -10,6 +11,9 @@ declare_rule! {
     /// run fast and its memory bounded:
     /// - a file found by walking that is larger than `--max-file-size` (default 16 MiB): the
     ///   finding is at the file, which is not read;
+    /// - a policy document with more than 10,000 statements (no policy AWS accepts comes
+    ///   close: the largest may be 32 KB): the first 10,000 are checked, and the finding
+    ///   points at the first one that was not;
     /// - more policy documents than `[limits] max-documents-per-file` (default 50,000): the
     ///   documents before the limit are checked as usual; the finding points at the first
     ///   one that was not;
@@ -51,5 +55,24 @@ declare_rule! {
 }
 
 impl Rule for LimitExceeded {
-    fn check(&self, _cx: &Context<'_>, _out: &mut Findings) {}
+    /// The other limits are reached before a document is parsed, and reported where.
+    fn check(&self, cx: &Context<'_>, out: &mut Findings) {
+        if let Some((left_out, first)) = cx.policy.statements_left_out {
+            out.push(
+                Self::META
+                    .finding(
+                        first,
+                        format!(
+                            "this policy holds {} statements, more than the {MAX_STATEMENTS} \
+                             iamlint checks; the {left_out} from here on are not checked",
+                            MAX_STATEMENTS + left_out
+                        ),
+                    )
+                    .with_help(
+                        "no policy AWS accepts is this large (32 KB at most): split it, or \
+                         generate fewer statements",
+                    ),
+            );
+        }
+    }
 }

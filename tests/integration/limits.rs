@@ -190,6 +190,23 @@ fn documents_past_the_limit_are_left_out_with_one_finding() {
 }
 
 #[test]
+fn statements_past_ten_thousand_are_left_out_with_one_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    let statement =
+        r#"{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}"#;
+    let statements = vec![statement; 10_002].join(",\n");
+    let policy = format!("{{\"Version\": \"2012-10-17\", \"Statement\": [\n{statements}]}}");
+    write(dir.path(), "generated.json", policy);
+    let (code, stdout, _) = run_in(dir.path(), &["check", "--no-config", "-f", "compact", "."]);
+    assert_eq!(code, 1, "{stdout}");
+    assert_eq!(
+        stdout.trim(),
+        "generated.json:10002:1: warning[limit-exceeded] this policy holds 10002 statements, \
+         more than the 10000 iamlint checks; the 2 from here on are not checked"
+    );
+}
+
+#[test]
 fn a_for_each_loop_past_its_budget_is_cut_with_a_finding() {
     let dir = tempfile::tempdir().unwrap();
     let items: Vec<String> = (0..2_500).map(|i| format!("R{i}")).collect();

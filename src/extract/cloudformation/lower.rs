@@ -182,7 +182,7 @@ impl Lowerer<'_> {
     fn ref_unknown(&self, name: &str) -> Unknown {
         Unknown {
             expression: format!("!Ref {name}"),
-            reference: self.resource_reference(name, ""),
+            reference: self.resource_reference(name, "").map(Box::new),
         }
     }
 
@@ -213,7 +213,7 @@ impl Lowerer<'_> {
         };
         Unknown {
             expression: format!("!GetAtt {id}.{attribute}"),
-            reference: self.resource_reference(&id, &attribute),
+            reference: self.resource_reference(&id, &attribute).map(Box::new),
         }
     }
 
@@ -444,7 +444,7 @@ impl Lowerer<'_> {
         };
         Err(Unknown {
             expression: name.to_string(),
-            reference,
+            reference: reference.map(Box::new),
         })
     }
 

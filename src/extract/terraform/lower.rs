@@ -93,7 +93,7 @@ fn unknown(span: Span, expression: String, reference: Option<Reference>) -> Valu
         span,
         ValueKind::Unknown(Unknown {
             expression,
-            reference,
+            reference: reference.map(Box::new),
         }),
     )
 }
