@@ -422,11 +422,15 @@ mod hostile_input {
         let huge = dir.path().join("huge.json");
         let statement =
             r#"{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"},"#;
-        let mut text = String::from(r#"{"Version": "2012-10-17", "Statement": ["#);
+        // The finding is in the first statement: only the first 10,000 of a document are
+        // checked (README "Limits").
+        let mut text = String::from(
+            r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"},"#,
+        );
         while text.len() < 50 * 1024 * 1024 {
             text.push_str(statement);
         }
-        text.push_str(r#"{"Effect": "Allow", "Action": "*", "Resource": "*"}]}"#);
+        text.push_str(r#"{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}"#);
         std::fs::write(&huge, &text).unwrap();
         std::fs::write(dir.path().join("small.json"), r#"{"Statement": []}"#).unwrap();
         // Found while walking: skipped, and said so in the JSON report.
