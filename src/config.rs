@@ -1,7 +1,7 @@
 //! `iamlint.toml`: found by walking up from the scanned paths (or named with `--config`),
 //! read strictly: an unknown key, rule id or value is an error with a did-you-mean.
 
-use crate::base::finding::Severity;
+use crate::base::finding::{Confidence, Severity};
 use crate::base::rule_id::RuleId;
 use crate::base::source::{SourceFile, display_path};
 use crate::base::suggest::did_you_mean_hint;
@@ -73,6 +73,8 @@ pub struct Config {
     /// Absolute directory the file is in: `exclude` and `[[ignore]]` paths are relative to it.
     pub root: PathBuf,
     pub fail_on: Option<FailOn>,
+    /// Findings below this confidence never fail the run.
+    pub min_confidence: Option<Confidence>,
     pub rules: BTreeMap<RuleId, RuleSetting>,
     pub exclude: Vec<String>,
     exclude_set: GlobSet,
@@ -144,6 +146,7 @@ impl std::error::Error for ConfigError {}
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawConfig {
     fail_on: Option<Spanned<String>>,
+    min_confidence: Option<Spanned<String>>,
     #[serde(default)]
     exclude: Vec<Spanned<String>>,
     #[serde(default)]
@@ -298,6 +301,7 @@ impl Config {
         let raw: RawConfig = toml::from_str(source.text())
             .map_err(|e| at.error(e.span(), explain_toml_error(e.message())))?;
         let fail_on = parse_fail_on(raw.fail_on, &at)?;
+        let min_confidence = parse_min_confidence(raw.min_confidence, &at)?;
         let rules = parse_rules(raw.rules, &at)?;
         let (exclude, exclude_set) = parse_exclude(raw.exclude, &at)?;
         let trust = parse_trust(raw.trust, &at)?;
@@ -308,6 +312,7 @@ impl Config {
             file: Some((path.to_path_buf(), source.text().to_string())),
             root: root_of(path),
             fail_on,
+            min_confidence,
             rules,
             exclude,
             exclude_set,
@@ -392,6 +397,25 @@ fn root_of(path: &Path) -> PathBuf {
         })
         .map(|p| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()))
         .unwrap_or_default()
+}
+
+/// `min-confidence`.
+fn parse_min_confidence(
+    raw: Option<Spanned<String>>,
+    at: &Locate,
+) -> Result<Option<Confidence>, ConfigError> {
+    let Some(floor) = raw else {
+        return Ok(None);
+    };
+    Confidence::parse(floor.get_ref()).map(Some).ok_or_else(|| {
+        at.error(
+            Some(floor.span()),
+            format!(
+                "`min-confidence` is `{}`; expected `low`, `medium` or `high`",
+                floor.get_ref()
+            ),
+        )
+    })
 }
 
 /// `fail-on`.
@@ -711,6 +735,10 @@ pub fn default_file() -> String {
          # --fail-on overrides it.\n\
          # fail-on = \"warning\"\n\
          \n\
+         # Findings below this confidence (low, medium, high) never fail the run; they are\n\
+         # still reported. --min-confidence overrides it.\n\
+         # min-confidence = \"medium\"\n\
+         \n\
          # Paths not checked, relative to this file (`*` within a directory, `**` across them),\n\
          # even when named on the command line (pre-commit and editors name files).\n\
          # exclude = [\"vendor/**\", \"examples/\"]\n\
@@ -811,6 +839,7 @@ mod tests {
         // `known_keys()` and must be added here, and to `default_file()` (next test).
         let mut expected = vec![
             "fail-on",
+            "min-confidence",
             "exclude",
             "rules",
             "trust",

@@ -41,6 +41,12 @@ impl Confidence {
             Confidence::High => "high",
         }
     }
+
+    pub fn parse(text: &str) -> Option<Confidence> {
+        [Confidence::Low, Confidence::Medium, Confidence::High]
+            .into_iter()
+            .find(|confidence| confidence.as_str() == text)
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

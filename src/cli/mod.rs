@@ -1,5 +1,6 @@
 //! Command-line interface: the commands, their options, and exit codes.
 
+use crate::base::finding::{Confidence, Finding};
 use crate::base::rule_id::RuleId;
 use crate::base::suggest::did_you_mean_hint;
 use crate::base::text::printable;
@@ -152,6 +153,10 @@ pub struct CheckArgs {
     /// configuration, else warning].
     #[arg(long, value_enum)]
     pub fail_on: Option<FailOn>,
+    /// Findings below this confidence never fail the run, whatever their severity; they are
+    /// still reported [default: `min-confidence` of the configuration, else medium].
+    #[arg(long, value_name = "low|medium|high", value_parser = confidence_level)]
+    pub min_confidence: Option<Confidence>,
     /// Run only these rules (comma-separated or repeated).
     #[arg(long, value_delimiter = ',', value_name = "RULE")]
     pub select: Vec<String>,
@@ -259,7 +264,13 @@ fn check(args: CheckArgs) -> i32 {
         },
         None => None,
     };
-    let fail_on = args.fail_on.or(config.fail_on).unwrap_or(FailOn::Warning);
+    let gate = Gate {
+        fail_on: args.fail_on.or(config.fail_on).unwrap_or(FailOn::Warning),
+        min_confidence: args
+            .min_confidence
+            .or(config.min_confidence)
+            .unwrap_or(Confidence::Medium),
+    };
     let mut options = options(args.input, config, selection, false);
     options.no_suppressions = args.no_suppressions;
     options.skip_unrecognized = args.skip_unrecognized;
@@ -311,7 +322,7 @@ fn check(args: CheckArgs) -> i32 {
         // `iamlint check . | head` closes the pipe early: what was not printed still counts,
         // or a `pipefail` gate would pass on findings it never showed.
         if error.kind() == std::io::ErrorKind::BrokenPipe {
-            return exit_code(&run, fail_on);
+            return exit_code(&run, gate);
         }
         to_stderr!("error: cannot write the report: {error}");
         return exit::ERROR;
@@ -326,7 +337,7 @@ fn check(args: CheckArgs) -> i32 {
             exit::ERROR
         };
     }
-    exit_code(&run, fail_on)
+    exit_code(&run, gate)
 }
 
 fn init(path: &std::path::Path, force: bool) -> i32 {
@@ -349,10 +360,25 @@ fn init(path: &std::path::Path, force: bool) -> i32 {
     }
 }
 
-fn exit_code(run: &RunOutput, fail_on: FailOn) -> i32 {
+/// What makes findings fail a run: their severity, and a confidence floor so that a finding
+/// the rule itself is unsure of never fails a build by default.
+#[derive(Clone, Copy)]
+struct Gate {
+    fail_on: FailOn,
+    min_confidence: Confidence,
+}
+
+fn confidence_level(text: &str) -> Result<Confidence, String> {
+    Confidence::parse(text).ok_or_else(|| format!("`{text}` is not low, medium or high"))
+}
+
+fn exit_code(run: &RunOutput, gate: Gate) -> i32 {
+    let fails = |finding: &Finding| {
+        gate.fail_on.fails(finding.severity) && finding.confidence >= gate.min_confidence
+    };
     if !run.errors.is_empty() {
         exit::ERROR
-    } else if run.findings.iter().any(|f| fail_on.fails(f.severity)) {
+    } else if run.findings.iter().any(fails) {
         exit::FINDINGS
     } else {
         exit::OK

@@ -3,7 +3,7 @@
 //! findings and bounded per finding. Everything from the repository passes `printable`.
 
 use super::{Counts, compact_line, display_path, locate_position};
-use crate::base::finding::{Finding, Label, Severity};
+use crate::base::finding::{Confidence, Finding, Label, Severity};
 use crate::base::source::{SourceFile, SourceMap, Span};
 use crate::base::text::{printable, printable_same_length};
 use crate::engine::RunOutput;
@@ -422,8 +422,14 @@ impl std::error::Error for FindingDiagnostic<'_> {}
 
 impl Diagnostic for FindingDiagnostic<'_> {
     fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        // High confidence goes without saying; a lower one is part of what the user weighs
+        // (and below `--min-confidence` it does not fail the run).
+        let confidence = match self.finding.confidence {
+            Confidence::High => String::new(),
+            other => format!(" ({} confidence)", other.as_str()),
+        };
         Some(Box::new(format!(
-            "{}[{}]",
+            "{}[{}]{confidence}",
             self.finding.severity.as_str(),
             self.finding.rule
         )))

@@ -87,6 +87,52 @@ fn exit_codes() {
         ));
 }
 
+/// A finding its rule is unsure of is reported, marked, and fails the run only when the
+/// confidence floor lets it (README "Usage": `--min-confidence`, `min-confidence`).
+#[test]
+fn low_confidence_findings_do_not_fail_the_default_gate() {
+    let file = "testdata/cli/only_low_confidence.json";
+    iamlint()
+        .args(["check", file, "--no-config"])
+        .env("NO_COLOR", "1")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "error[passrole-unscoped] (low confidence)",
+        ));
+    iamlint()
+        .args(["check", file, "--no-config", "--min-confidence", "low"])
+        .assert()
+        .code(1);
+    iamlint()
+        .args(["check", file, "--no-config", "--min-confidence", "certain"])
+        .assert()
+        .code(2);
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("iamlint.toml");
+    std::fs::write(&config, "min-confidence = \"low\"\n").unwrap();
+    iamlint()
+        .args(["check", file, "--config"])
+        .arg(&config)
+        .assert()
+        .code(1);
+    // The flag overrides the configuration; high-confidence findings fail at any floor.
+    iamlint()
+        .args(["check", file, "--min-confidence", "medium", "--config"])
+        .arg(&config)
+        .assert()
+        .code(0);
+    iamlint()
+        .args([
+            "check",
+            "testdata/cli/only_warning.json",
+            "--min-confidence",
+            "high",
+        ])
+        .assert()
+        .code(1);
+}
+
 #[test]
 fn select_and_ignore() {
     let only = stdout_of(&[
