@@ -268,12 +268,32 @@ pub fn locate_position(sources: &SourceMap, span: Span) -> Location {
 /// Paths as the user gave them, with `/` separators so output is the same on every OS.
 pub fn display_path(path: &std::path::Path) -> String {
     let text = path.to_string_lossy().replace('\\', "/");
-    text.strip_prefix("./").map(str::to_string).unwrap_or(text)
+    match text.strip_prefix("./") {
+        // A name such as `::error::x.json` would start a line of the compact format that a
+        // CI runner reads as a workflow command: such a path keeps its `./`.
+        _ if text.starts_with(':') => format!("./{text}"),
+        Some(stripped) if stripped.starts_with(':') => text,
+        Some(stripped) => stripped.to_string(),
+        None => text,
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_path_never_starts_a_line_with_a_colon() {
+        assert_eq!(display_path(Path::new("./a/b.json")), "a/b.json");
+        assert_eq!(
+            display_path(Path::new("::error::x.json")),
+            "./::error::x.json"
+        );
+        assert_eq!(
+            display_path(Path::new("./::error::x.json")),
+            "./::error::x.json"
+        );
+    }
 
     #[test]
     fn line_col_counts_characters_and_handles_crlf() {
