@@ -2,6 +2,8 @@
 
 use super::{Context, Rule, declare_rule};
 use crate::base::finding::{Confidence, Findings};
+use crate::base::value::Value;
+use crate::policy::Statement;
 use crate::policy::sensitive::is_every_action;
 
 declare_rule! {
@@ -45,19 +47,8 @@ declare_rule! {
 
 impl Rule for AdminAccess {
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
-        for statement in cx.policy.statements.iter().filter(|s| s.is_allow()) {
-            let Some(action) = statement
-                .actions()
-                .iter()
-                .find(|a| a.as_str().is_some_and(is_every_action))
-            else {
-                continue;
-            };
-            let Some(resource) = statement
-                .resources()
-                .iter()
-                .find(|r| r.as_str() == Some("*"))
-            else {
+        for statement in &cx.policy.statements {
+            let Some((action, resource)) = every_action_on_every_resource(statement) else {
                 continue;
             };
             let mut finding = Self::META
@@ -73,4 +64,23 @@ impl Rule for AdminAccess {
             out.push(finding);
         }
     }
+}
+
+/// The `*` action and `*` resource of an `Allow` statement that grants everything: one root
+/// cause, reported by this rule alone (`passrole-unscoped` leaves such statements to it).
+pub(super) fn every_action_on_every_resource<'s>(
+    statement: &'s Statement<'_>,
+) -> Option<(&'s Value, &'s Value)> {
+    if !statement.is_allow() {
+        return None;
+    }
+    let action = statement
+        .actions()
+        .iter()
+        .find(|a| a.as_str().is_some_and(is_every_action))?;
+    let resource = statement
+        .resources()
+        .iter()
+        .find(|r| r.as_str() == Some("*"))?;
+    Some((*action, *resource))
 }

@@ -1,7 +1,9 @@
 //! `passrole-unscoped`: `iam:PassRole` allowed on every role.
 
+use super::admin_access::every_action_on_every_resource;
 use super::{Context, Rule, declare_rule};
 use crate::base::finding::{Category, Confidence, Finding, Findings, Severity};
+use crate::base::rule_id::RuleId;
 use crate::catalog::Catalog;
 use crate::policy::effective::{ConditionClass, Hit, Reach, grants_to_holder};
 
@@ -13,7 +15,9 @@ declare_rule! {
     /// points at the resource; an unconditional `Deny` of `iam:PassRole` silences it. A role
     /// pattern such as `role/app-*` without an `iam:PassedToService` condition gets an
     /// info-level suggestion to pin the receiving service. Roles only known at deploy time
-    /// (`var.role_arn`) and roles of the same code base (`!GetAtt Role.Arn`) stay quiet.
+    /// (`var.role_arn`) and roles of the same code base (`!GetAtt Role.Arn`) stay quiet. A
+    /// statement that allows `*` on `*` is one root cause, reported by `admin-access` alone
+    /// (unless that rule is off).
     ///
     /// ## Why is this bad?
     /// Passing a role to a service (EC2, Lambda, Glue, CloudFormation, ECS...) lets that
@@ -57,7 +61,13 @@ impl Rule for PassroleUnscoped {
             return;
         };
         let effective = cx.effective();
+        let admin_access_reports = cx.is_enabled(RuleId::AdminAccess);
         for hit in effective.hits(pass_role) {
+            // `*` on `*` is one root cause, reported by admin-access alone.
+            if admin_access_reports && every_action_on_every_resource(hit.grant.statement).is_some()
+            {
+                continue;
+            }
             let guards = &hit.grant.guards;
             let pinned_service = guards.has(ConditionClass::PassedToService);
             // Only a test on the role itself (its tags, its path) limits which role moves.

@@ -543,7 +543,7 @@ mod hostile_input {
         let output = check_dir(dir.path());
         assert_eq!(output.status.code(), Some(0));
         let stdout = String::from_utf8(output.stdout).unwrap();
-        assert_eq!(stdout.lines().count(), 2, "{stdout}");
+        assert_eq!(stdout.lines().count(), 1, "{stdout}");
         assert!(
             stdout.contains("a/b/p.json:1:71: error[admin-access]"),
             "{stdout}"

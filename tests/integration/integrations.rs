@@ -91,6 +91,9 @@ Resources:
           - Effect: Allow
             Action: '*'
             Resource: '*'
+          - Effect: Allow
+            Action: iam:PassRole
+            Resource: '*'
   Deployer:
     Type: AWS::IAM::ManagedPolicy
     Properties:
@@ -237,7 +240,7 @@ fn every_suppression_form_is_applied_counted_and_listed() {
         out,
         "iamlint.toml:7:1: warning[unused-suppression] `[[ignore]]` entry for `missing-version` matches no finding in the files checked\n\
          policies/other.json:4:79: error[passrole-unscoped] `iam:PassRole` allows passing any role to any service\n\
-         stack.yaml:29:23: error[passrole-unscoped] `iam:PassRole` allows passing any role to any service\n"
+         stack.yaml:32:23: error[passrole-unscoped] `iam:PassRole` allows passing any role to any service\n"
     );
     assert_eq!(code, 1);
     let human = iamlint_in(dir.path())
@@ -252,8 +255,8 @@ fn every_suppression_form_is_applied_counted_and_listed() {
     for line in [
         "policies/deployer.json:4:82: suppressed[passrole-unscoped] `iam:PassRole` allows passing any role to any service (reason: the deployer passes roles it creates)",
         "stack.yaml:16:21: suppressed[admin-access] this statement allows every action on every resource (reason: break-glass role, reviewed by security 2026-10)",
-        "stack.yaml:17:23: suppressed[passrole-unscoped] `*` allows passing any role to any service (reason: the break-glass role may pass any role)",
-        "stack.yaml:26:23: suppressed[passrole-unscoped] `iam:PassRole` allows passing any role to any service (reason: passes the roles of this stack only)",
+        "stack.yaml:20:23: suppressed[passrole-unscoped] `iam:PassRole` allows passing any role to any service (reason: the break-glass role may pass any role)",
+        "stack.yaml:29:23: suppressed[passrole-unscoped] `iam:PassRole` allows passing any role to any service (reason: passes the roles of this stack only)",
     ] {
         assert!(shown.contains(line), "missing {line}\n{shown}");
     }
@@ -263,7 +266,7 @@ fn every_suppression_form_is_applied_counted_and_listed() {
         .unwrap();
     let human = String::from_utf8(human.stdout).unwrap();
     assert!(
-        human.contains("suppressed (metadata): stack.yaml:17:23: error[passrole-unscoped] `*` allows passing any role to any service\n  reason: the break-glass role may pass any role\n"),
+        human.contains("suppressed (metadata): stack.yaml:20:23: error[passrole-unscoped] `iam:PassRole` allows passing any role to any service\n  reason: the break-glass role may pass any role\n"),
         "{human}"
     );
     // The terminal links each finding to its page of the rule reference.
@@ -508,7 +511,7 @@ fn a_sample_repository_gives_valid_sarif_with_stable_fingerprints() {
             .filter(|(rule, ..)| rule == "forbidden-action")
             .count()
     };
-    assert_eq!(forbidden(&before), 4, "{before:?}");
+    assert_eq!(forbidden(&before), 5, "{before:?}");
     for (b, a) in before.iter().zip(&after) {
         assert_eq!((&b.0, &b.1), (&a.0, &a.1));
     }
@@ -534,8 +537,8 @@ fn editors_lint_an_unsaved_buffer_with_its_configuration_and_comments() {
         .code(1)
         .stdout(
             "infra/stack.yaml:13:9: warning[missing-version] the policy has no `Version`\n\
-             infra/stack.yaml:21:9: warning[missing-version] the policy has no `Version`\n\
-             infra/stack.yaml:27:23: info[passrole-unscoped] `iam:PassRole` allows passing any role to any service\n",
+             infra/stack.yaml:24:9: warning[missing-version] the policy has no `Version`\n\
+             infra/stack.yaml:30:23: info[passrole-unscoped] `iam:PassRole` allows passing any role to any service\n",
         );
     // The configuration is found from the buffer's name, not the working directory.
     let elsewhere = tempfile::tempdir().unwrap();

@@ -5,7 +5,7 @@ resource "aws_iam_policy" "break_glass" {
     Statement = [{
       Effect   = "Allow"
       Action   = "*"
-      Resource = "*" // iamlint: ignore[passrole-unscoped] the break-glass role passes roles
+      Resource = "*" }, { Effect = "Allow", Action = "iam:PassRole", Resource = "*" // iamlint: ignore[passrole-unscoped] the break-glass role passes roles
     }]
   })
 }
