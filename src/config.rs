@@ -300,8 +300,20 @@ impl Config {
         };
         let raw: RawConfig = toml::from_str(source.text())
             .map_err(|e| at.error(e.span(), explain_toml_error(e.message())))?;
-        let fail_on = parse_fail_on(raw.fail_on, &at)?;
-        let min_confidence = parse_min_confidence(raw.min_confidence, &at)?;
+        let fail_on = parse_choice(
+            raw.fail_on,
+            &at,
+            "fail-on",
+            FailOn::parse,
+            "`error`, `warning`, `info` or `never`",
+        )?;
+        let min_confidence = parse_choice(
+            raw.min_confidence,
+            &at,
+            "min-confidence",
+            Confidence::parse,
+            "`low`, `medium` or `high`",
+        )?;
         let rules = parse_rules(raw.rules, &at)?;
         let (exclude, exclude_set) = parse_exclude(raw.exclude, &at)?;
         let trust = parse_trust(raw.trust, &at)?;
@@ -399,37 +411,21 @@ fn root_of(path: &Path) -> PathBuf {
         .unwrap_or_default()
 }
 
-/// `min-confidence`.
-fn parse_min_confidence(
+/// A key whose value is one word of a fixed list (`fail-on`, `min-confidence`).
+fn parse_choice<T>(
     raw: Option<Spanned<String>>,
     at: &Locate,
-) -> Result<Option<Confidence>, ConfigError> {
-    let Some(floor) = raw else {
+    key: &str,
+    parse: fn(&str) -> Option<T>,
+    expected: &str,
+) -> Result<Option<T>, ConfigError> {
+    let Some(value) = raw else {
         return Ok(None);
     };
-    Confidence::parse(floor.get_ref()).map(Some).ok_or_else(|| {
+    parse(value.get_ref()).map(Some).ok_or_else(|| {
         at.error(
-            Some(floor.span()),
-            format!(
-                "`min-confidence` is `{}`; expected `low`, `medium` or `high`",
-                floor.get_ref()
-            ),
-        )
-    })
-}
-
-/// `fail-on`.
-fn parse_fail_on(raw: Option<Spanned<String>>, at: &Locate) -> Result<Option<FailOn>, ConfigError> {
-    let Some(fail_on) = raw else {
-        return Ok(None);
-    };
-    FailOn::parse(fail_on.get_ref()).map(Some).ok_or_else(|| {
-        at.error(
-            Some(fail_on.span()),
-            format!(
-                "`fail-on` is `{}`; expected `error`, `warning`, `info` or `never`",
-                fail_on.get_ref()
-            ),
+            Some(value.span()),
+            format!("`{key}` is `{}`; expected {expected}", value.get_ref()),
         )
     })
 }

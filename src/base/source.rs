@@ -243,12 +243,9 @@ pub struct Location {
 }
 
 pub fn locate(sources: &SourceMap, span: Span) -> Location {
-    let file = sources.get(span.file);
     Location {
-        path: display_path(file.path()),
-        start: file.line_col(span.start as usize),
-        end: file.line_col(span.end as usize),
-        snippet: file.snippet(span).to_string(),
+        snippet: sources.get(span.file).snippet(span).to_string(),
+        ..locate_position(sources, span)
     }
 }
 
