@@ -3,27 +3,7 @@
 //! in `[limits]`. Nesting depth and the YAML alias budget are tested with their parsers
 //! (cli.rs, terraform_cli.rs, cloudformation_cli.rs).
 
-use crate::support;
-
-use std::path::Path;
-
-fn write(dir: &Path, name: &str, content: impl AsRef<[u8]>) {
-    std::fs::write(dir.join(name), content).unwrap();
-}
-
-fn run_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let output = support::iamlint()
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
-}
+use crate::support::{run_in, write};
 
 /// A policy with `count` misspelled actions: one `unknown-action` finding each.
 fn policy_with_unknown_actions(count: usize) -> String {

@@ -4,31 +4,12 @@
 //! memory of a run grow without bound (a 10 MB line, 12 million findings, a 1 MB name to
 //! suggest for). One test per defect, then a property over every text format.
 
-use crate::support;
+use crate::support::{run_in, write};
 
 use iamlint::engine::{CheckOptions, RunOutput, run_with_stdin};
 use iamlint::report::{Format, HumanOptions};
 use proptest::prelude::*;
 use serde_json::Value;
-use std::path::Path;
-
-fn write(dir: &Path, name: &str, content: impl AsRef<[u8]>) {
-    std::fs::write(dir.join(name), content).unwrap();
-}
-
-fn run_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let output = support::iamlint()
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
-}
 
 const FORMATS: [&str; 5] = ["human", "compact", "json", "sarif", "github"];
 

@@ -10,6 +10,26 @@ use iamlint::report::{compact_line, locate};
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
+/// Writes `content` to `dir/name`.
+pub fn write(dir: &Path, name: &str, content: impl AsRef<[u8]>) {
+    std::fs::write(dir.join(name), content).unwrap();
+}
+
+/// Runs the binary in `dir` without colour: its exit code, standard output and error.
+pub fn run_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let output = iamlint()
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
 /// The built binary, run from the repository root, colour decided by the test.
 pub fn iamlint() -> assert_cmd::Command {
     let mut command = assert_cmd::Command::cargo_bin("iamlint").unwrap();
