@@ -5,16 +5,8 @@
 #![no_main]
 
 use iamlint::engine::{CheckOptions, run_with_stdin};
-use iamlint::report::{Format, HumanOptions, write};
+use iamlint_fuzz::every_report;
 use libfuzzer_sys::fuzz_target;
-
-const FORMATS: [Format; 5] = [
-    Format::Human,
-    Format::Compact,
-    Format::Json,
-    Format::Sarif,
-    Format::Github,
-];
 
 fuzz_target!(|data: &[u8]| {
     let split = data.iter().position(|&b| b == b'\n').unwrap_or(data.len());
@@ -29,12 +21,5 @@ fuzz_target!(|data: &[u8]| {
         stdin_filename: Some(name.into_owned()),
         ..CheckOptions::default()
     };
-    let run = run_with_stdin(&options, bytes);
-    let human = HumanOptions {
-        show_suppressed: true,
-        ..HumanOptions::default()
-    };
-    for format in FORMATS {
-        write(format, &run, &human, &mut std::io::sink()).unwrap();
-    }
+    every_report(&run_with_stdin(&options, bytes));
 });

@@ -17,17 +17,9 @@
 #![no_main]
 
 use iamlint::engine::{CheckOptions, run};
-use iamlint::report::{Format, HumanOptions, write};
+use iamlint_fuzz::every_report;
 use libfuzzer_sys::fuzz_target;
 use std::path::{Component, Path, PathBuf};
-
-const FORMATS: [Format; 5] = [
-    Format::Human,
-    Format::Compact,
-    Format::Json,
-    Format::Sarif,
-    Format::Github,
-];
 
 /// Written beside the repository; a run that prints it has read outside the repository.
 const CANARY: &str = "CANARY-OUTSIDE-THE-REPOSITORY";
@@ -92,14 +84,7 @@ fuzz_target!(|data: &[u8]| {
         jobs: Some(1),
         ..CheckOptions::default()
     };
-    let checked = run(&options);
-    let human = HumanOptions {
-        show_suppressed: true,
-        ..HumanOptions::default()
-    };
-    for format in FORMATS {
-        let mut output = Vec::new();
-        write(format, &checked, &human, &mut output).unwrap();
+    for (format, output) in every_report(&run(&options)) {
         if let Some(byte) = control_character(&output) {
             panic!("{format:?} output holds the control character {byte:#04x}");
         }

@@ -1,9 +1,12 @@
-//! What every fuzz target does after its extractor: run every rule on every document, and
-//! turn every span of every finding into a printable location, as the reporters do.
+//! What the fuzz targets share: after an extractor, run every rule on every document and
+//! turn every span of every finding into a printable location, as the reporters do; after a
+//! whole run, write it in every output format.
 
 use iamlint::base::finding::Findings;
 use iamlint::base::source::{FileId, SourceFile, SourceMap, locate};
+use iamlint::engine::RunOutput;
 use iamlint::extract::Extraction;
+use iamlint::report::{Format, HumanOptions, write};
 use iamlint::rules::{self, Rule, check_document};
 use std::sync::Arc;
 
@@ -38,4 +41,27 @@ pub fn check_text(
     if let Some(extraction) = extract(file, &source) {
         check_extraction(&sources, extraction);
     }
+}
+
+/// Every output format, each as `iamlint check --format` writes it (suppressed findings
+/// shown, so their reasons are printed too).
+pub fn every_report(run: &RunOutput) -> Vec<(Format, Vec<u8>)> {
+    let human = HumanOptions {
+        show_suppressed: true,
+        ..HumanOptions::default()
+    };
+    [
+        Format::Human,
+        Format::Compact,
+        Format::Json,
+        Format::Sarif,
+        Format::Github,
+    ]
+    .into_iter()
+    .map(|format| {
+        let mut output = Vec::new();
+        write(format, run, &human, &mut output).unwrap();
+        (format, output)
+    })
+    .collect()
 }
