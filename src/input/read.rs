@@ -65,6 +65,8 @@ fn open_without_blocking(path: &Path) -> std::io::Result<File> {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Roots {
     roots: Vec<Root>,
+    /// The working directory, read once: relative paths the code names are resolved from it.
+    cwd: PathBuf,
 }
 
 #[derive(Clone, Debug)]
@@ -110,14 +112,13 @@ impl Roots {
                 shown,
             });
         }
-        Roots { roots }
+        Roots { roots, cwd }
     }
 
     /// The resolved path when `path` (after symlinks) is inside a root; a path outside gets
     /// the same answer whether it exists or not, so nothing is learnt about the machine.
     pub(crate) fn confine(&self, path: &Path) -> Result<PathBuf, Unread> {
-        let cwd = std::env::current_dir().unwrap_or_default();
-        let absolute = normalize(&cwd.join(path));
+        let absolute = normalize(&self.cwd.join(path));
         let outside = || Unread::OutsideRoot {
             root: self
                 .roots
