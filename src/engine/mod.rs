@@ -114,6 +114,9 @@ struct FileResult {
     scanned: usize,
     errors: Vec<RunError>,
     skipped: Vec<Skipped>,
+    /// Module calls whose inputs a child module was analysed with, named as related
+    /// locations of its findings (see [`dedup_findings`]).
+    callers: Vec<Span>,
 }
 
 impl FileResult {
@@ -128,6 +131,7 @@ impl FileResult {
         self.scanned += other.scanned;
         self.errors.extend(other.errors);
         self.skipped.extend(other.skipped);
+        self.callers.extend(other.callers);
         self
     }
 }
@@ -251,7 +255,8 @@ fn run_reading_stdin(options: &CheckOptions, given_stdin: Option<Vec<u8>>) -> Ru
     output.errors = errors;
     // Duplicates go first, so a suppressed finding is counted once.
     sort_findings(&output.sources, &mut output.findings);
-    dedup_findings(&output.sources, &mut output.findings);
+    let callers: HashSet<Span> = result.callers.into_iter().collect();
+    dedup_findings(&output.sources, &mut output.findings, &callers);
     if !options.no_suppressions {
         let enabled = |id: RuleId| options.rule_enabled(id);
         let relative = |path: &Path| options.config.relative(path);
@@ -284,16 +289,40 @@ fn run_reading_stdin(options: &CheckOptions, given_stdin: Option<Vec<u8>>) -> Ru
 }
 
 /// The same finding reached twice (a policy file read by a Terraform `file()` call and also
-/// found as a raw policy; a local used by two resources) is reported once.
-fn dedup_findings(sources: &SourceMap, findings: &mut Vec<Finding>) {
-    findings.dedup_by(|a, b| {
+/// found as a raw policy; a local used by two resources; a child module checked on its own
+/// and through the modules that call it) is reported once. A child module's finding that
+/// its own check gives too is not the callers' doing: that one is kept, without them. One
+/// that only callers give is kept once, naming every caller (`callers` are the spans of
+/// module calls among related locations). Sorted input keeps duplicates next to each other.
+fn dedup_findings(sources: &SourceMap, findings: &mut Vec<Finding>, callers: &HashSet<Span>) {
+    let same = |a: &Finding, b: &Finding| {
         a.rule == b.rule
             && a.primary.start == b.primary.start
             && a.primary.end == b.primary.end
             && a.message == b.message
             && (a.primary.file == b.primary.file
                 || sources.get(a.primary.file).path() == sources.get(b.primary.file).path())
-    });
+    };
+    let through_caller = |f: &Finding| f.related.iter().any(|l| callers.contains(&l.span));
+    let mut kept: Vec<Finding> = Vec::with_capacity(findings.len());
+    for finding in findings.drain(..) {
+        let Some(last) = kept.last_mut().filter(|last| same(last, &finding)) else {
+            kept.push(finding);
+            continue;
+        };
+        match (through_caller(last), through_caller(&finding)) {
+            (true, false) => *last = finding,
+            (true, true) => {
+                for label in finding.related {
+                    if callers.contains(&label.span) && !last.related.contains(&label) {
+                        last.related.push(label);
+                    }
+                }
+            }
+            (false, _) => {}
+        }
+    }
+    *findings = kept;
 }
 
 fn sort_findings(sources: &SourceMap, findings: &mut [Finding]) {
@@ -476,9 +505,11 @@ fn process_module(
         requested.contains(&file) || owners.get(&file).is_some_and(|o| requested.contains(o))
     };
     result.checked.extend(requested.iter().copied());
-    result
-        .checked
-        .extend(owners.keys().copied().filter(|&file| reported(file)));
+    for (&file, _) in owners.iter().filter(|&(&file, _)| reported(file)) {
+        result.checked.push(file);
+        // A child module's comments hold for what its callers find in it too.
+        scan_suppression_comments(file, &sources.get(file), options, &mut result);
+    }
     let extraction = extracted.extraction;
     result.findings.extend(
         extraction
@@ -507,9 +538,16 @@ fn process_module(
         // may have been in files not reported: the count is an upper bound).
         let (found, left_out) = findings.finish();
         result.findings.left_out(left_out);
-        result
-            .findings
-            .extend(found.into_iter().filter(|f| reported(f.primary.file)));
+        let found = found.into_iter().filter(|f| reported(f.primary.file));
+        match document.origin.caller {
+            Some(call) => {
+                result.callers.push(call);
+                result.findings.extend(found.map(|finding| {
+                    finding.with_related(call, "analysed with the inputs of this module call")
+                }));
+            }
+            None => result.findings.extend(found),
+        }
         if reported(document.origin.file) {
             result.documents_analyzed += 1;
             if want_sids {

@@ -32,6 +32,10 @@ pub struct Origin {
     /// Anything else a reader needs, e.g. that the resource uses `count` or `for_each`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// The module call whose inputs this document of a child module was analysed with: its
+    /// findings name the call, unless the child gives them on its own as well.
+    #[serde(skip)]
+    pub caller: Option<Span>,
 }
 
 impl Origin {
@@ -41,6 +45,7 @@ impl Origin {
             address: None,
             attribute: None,
             notes: Vec::new(),
+            caller: None,
         }
     }
 

@@ -78,6 +78,7 @@ pub fn document(attachment: &ManagedAttachment) -> Option<PolicyDocument> {
             address: Some(format!("arn:aws:iam::aws:policy/{}", attachment.name)),
             attribute: None,
             notes: vec!["AWS managed policy, as iamlint's built-in table records it".into()],
+            caller: None,
         },
         kind: PolicyKind::Identity,
         value: spanned(&entry.document, attachment.span),

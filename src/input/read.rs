@@ -168,15 +168,20 @@ pub(crate) fn repository_root(scanned: &Path) -> PathBuf {
         .map_or(dir.clone(), Path::to_path_buf)
 }
 
-/// `a/./b/../c` as `a/c`, without looking at the disk.
+/// `a/./b/../c` as `a/c`, without looking at the disk; a relative path keeps the `..` that
+/// lead above where it starts (`../x`), an absolute one stops at the root.
 fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for component in path.components() {
         match component {
             Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
+            Component::ParentDir => match out.components().next_back() {
+                Some(Component::Normal(_)) => {
+                    out.pop();
+                }
+                Some(Component::RootDir | Component::Prefix(_)) => {}
+                Some(Component::ParentDir | Component::CurDir) | None => out.push(".."),
+            },
             other => out.push(other),
         }
     }
@@ -211,11 +216,14 @@ pub(crate) struct Reader<'r> {
 }
 
 impl Reader<'_> {
+    /// Reads `path`, named in the source map without `.` and `..` (after confinement, so a
+    /// `..` cannot lead out): a child module reached through `examples/x/../../modules/y` is
+    /// `modules/y`, the same file its own walk finds.
     pub(crate) fn read(&self, path: &Path) -> Result<(FileId, Arc<SourceFile>), Unread> {
         let real = self.roots.confine(path)?;
         let bytes = read_regular(&real, self.max_file_size)?;
         let text = String::from_utf8(bytes).map_err(|_| Unread::NotText)?;
-        let added = self.sources.add(path.to_path_buf(), text);
+        let added = self.sources.add(normalize(path), text);
         self.read.borrow_mut().push(added.0);
         Ok(added)
     }
@@ -254,6 +262,14 @@ mod tests {
             PathBuf::from("/r/a/c")
         );
         assert_eq!(normalize(Path::new("/r/../../etc")), PathBuf::from("/etc"));
+        assert_eq!(
+            normalize(Path::new("wrappers/t/../../modules/t/main.tf")),
+            PathBuf::from("modules/t/main.tf")
+        );
+        assert_eq!(
+            normalize(Path::new("./../a/../../b")),
+            PathBuf::from("../../b")
+        );
     }
 
     #[test]

@@ -10,7 +10,7 @@ use crate::base::source::{FileId, SourceMap, Span};
 use crate::extract::suppressions::{Suppression, SuppressionKind};
 use crate::rules::unused_suppression;
 use globset::GlobMatcher;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -49,7 +49,7 @@ pub(crate) struct Applying<'a> {
     pub sids: &'a HashMap<FileId, Vec<(String, Span)>>,
     /// Files whose findings are reported: an `[[ignore]]` entry is judged unused only when
     /// one of them matches its path.
-    pub checked: &'a std::collections::HashSet<FileId>,
+    pub checked: &'a HashSet<FileId>,
 }
 
 /// Moves suppressed findings out of `findings`, and reports suppressions that suppress
@@ -60,10 +60,21 @@ pub(crate) fn apply(
     suppressions: &[Suppression],
     applying: &Applying<'_>,
 ) -> Vec<Suppressed> {
-    let mut by_file: HashMap<FileId, Vec<usize>> = HashMap::new();
+    // A child module's file read on its own and through a module that calls it is one file
+    // with two ids: its suppressions are matched by path, and each is counted once.
+    let path_of = |file: FileId| sources.get(file).path().to_path_buf();
+    let mut seen = HashSet::new();
+    let suppressions: Vec<&Suppression> = suppressions
+        .iter()
+        .filter(|s| {
+            let scope = (s.scope.start, s.scope.end, s.at.start, s.at.end);
+            seen.insert((path_of(s.scope.file), s.rule, scope))
+        })
+        .collect();
+    let mut by_file: HashMap<PathBuf, Vec<usize>> = HashMap::new();
     for (index, suppression) in suppressions.iter().enumerate() {
         by_file
-            .entry(suppression.scope.file)
+            .entry(path_of(suppression.scope.file))
             .or_default()
             .push(index);
     }
@@ -95,7 +106,7 @@ pub(crate) fn apply(
     let mut suppressed = Vec::new();
     for finding in findings.drain(..) {
         let span = finding.primary;
-        let inline = by_file.get(&span.file).and_then(|candidates| {
+        let inline = by_file.get(&path_of(span.file)).and_then(|candidates| {
             candidates.iter().copied().find(|&index| {
                 let s = &suppressions[index];
                 s.rule == finding.rule && s.scope.start <= span.start && span.start <= s.scope.end
@@ -138,17 +149,17 @@ pub(crate) fn apply(
     }
     *findings = kept;
     // In a file that does not parse, every suppression would look unused.
-    let unparsed: std::collections::HashSet<FileId> = findings
+    let unparsed: HashSet<PathBuf> = findings
         .iter()
         .chain(suppressed.iter().map(|s| &s.finding))
         .filter(|f| f.rule == RuleId::ParseError)
-        .map(|f| f.primary.file)
+        .map(|f| path_of(f.primary.file))
         .collect();
     if (applying.enabled)(RuleId::UnusedSuppression) {
         for (suppression, used) in suppressions.iter().zip(&used) {
             if !used
                 && (applying.enabled)(suppression.rule)
-                && !unparsed.contains(&suppression.scope.file)
+                && !unparsed.contains(&path_of(suppression.scope.file))
             {
                 findings.push(unused_suppression::finding(
                     suppression.at,

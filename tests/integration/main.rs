@@ -9,6 +9,7 @@ mod fuzz_regressions;
 mod integrations;
 mod limits;
 mod properties;
+mod repositories;
 mod rule_docs;
 mod rules;
 mod sarif;

@@ -584,6 +584,7 @@ impl<'t> Extractor<'t> {
                 address: Some(found.owner.clone()),
                 attribute: Some(found.attribute),
                 notes: found.notes,
+                caller: None,
             };
             let owners = [found.owner];
             documents.push(resolver.document(

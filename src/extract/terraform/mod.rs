@@ -630,6 +630,7 @@ impl<'a> Run<'_, 'a> {
                 .origin
                 .notes
                 .insert(0, format!("analysed with the inputs of `{address}`"));
+            document.origin.caller = Some(block.header);
             self.called.push(document);
         }
     }
@@ -717,6 +718,7 @@ impl<'a> Run<'_, 'a> {
                     address: Some(found.address),
                     attribute: found.attribute,
                     notes: found.notes,
+                    caller: None,
                 };
                 resolver.document(
                     origin,

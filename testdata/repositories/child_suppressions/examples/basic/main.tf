@@ -1,0 +1,4 @@
+module "logs" {
+  source = "../../modules/logs"
+  name   = "shipper"
+}

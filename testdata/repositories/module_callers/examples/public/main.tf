@@ -1,0 +1,4 @@
+module "bucket_policy" {
+  source = "../../modules/bucket_policy"
+  bucket = "public-site"
+}
