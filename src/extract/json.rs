@@ -157,19 +157,33 @@ impl Converter<'_> {
             ast::Value::Array(array) => {
                 ValueKind::Array(array.elements.iter().map(|e| self.convert(e)).collect())
             }
-            ast::Value::Object(object) => ValueKind::Object(
-                object
-                    .properties
-                    .iter()
-                    .map(|prop| Member {
-                        key: prop.name.as_str().to_string(),
-                        key_span: self.span(prop.name.range()),
-                        value: self.convert(&prop.value),
-                    })
-                    .collect(),
-            ),
+            ast::Value::Object(object) => match self.hole_in_a_key(object) {
+                // `{"${type}": [...]}`: which element the key names is not known, so neither
+                // is the object (a principal of an unknown type, conditions of an unknown
+                // operator); its filler is not a name to check.
+                Some(hole) => ValueKind::Unknown(hole.unknown.clone()),
+                None => ValueKind::Object(
+                    object
+                        .properties
+                        .iter()
+                        .map(|prop| Member {
+                            key: prop.name.as_str().to_string(),
+                            key_span: self.span(prop.name.range()),
+                            value: self.convert(&prop.value),
+                        })
+                        .collect(),
+                ),
+            },
         };
         Value::new(span, kind)
+    }
+
+    /// The first hole written in a key of `object`.
+    fn hole_in_a_key(&self, object: &ast::Object<'_>) -> Option<&Hole> {
+        object.properties.iter().find_map(|prop| {
+            let range = prop.name.range();
+            self.holes_in(range.start, range.end).first()
+        })
     }
 
     fn string(&self, lit: &ast::StringLit<'_>) -> ValueKind {
@@ -334,6 +348,29 @@ mod tests {
             value.get("Action").unwrap().kind,
             ValueKind::Unknown(_)
         ));
+    }
+
+    #[test]
+    fn a_hole_in_a_key_makes_its_object_unknown() {
+        let text = r#"{"Principal": {"${type}": ["${who}"]}, "Effect": "Allow"}"#;
+        let hole = |needle: &str| {
+            let start = text.find(needle).unwrap();
+            Hole {
+                range: start..start + needle.len(),
+                unknown: Unknown {
+                    expression: needle.into(),
+                    reference: None,
+                },
+            }
+        };
+        let holes = [hole("${type}"), hole("${who}")];
+        let value = parse_embedded(FILE, text, &OffsetMap::Shift(0), &holes)
+            .unwrap()
+            .unwrap();
+        let principal = value.get("Principal").unwrap();
+        assert!(matches!(&principal.kind, ValueKind::Unknown(u) if u.expression == "${type}"));
+        assert_eq!(&text[principal.span.range()], r#"{"${type}": ["${who}"]}"#);
+        assert_eq!(value.get("Effect").unwrap().as_str(), Some("Allow"));
     }
 
     #[test]

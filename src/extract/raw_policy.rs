@@ -2,18 +2,25 @@
 //! and `aws iam get-policy-version` output, whose `Document` may itself be a JSON string.
 
 use super::json::{self, JsonError};
-use super::{Extraction, OffsetMap};
+use super::{Extraction, Hole, OffsetMap};
 use crate::base::finding::Problem;
 use crate::base::rule_id::RuleId;
 use crate::base::source::{FileId, SourceFile, Span};
-use crate::base::value::{Value, ValueKind};
+use crate::base::value::{Unknown, Value, ValueKind};
 use crate::extract::document::{Origin, PolicyDocument, PolicyKind};
 use crate::input::Intent;
+use std::path::Path;
 
 pub fn extract(file: FileId, source: &SourceFile, intent: Intent) -> Extraction {
     let mut extraction = Extraction::default();
     let text = source.text();
-    let root = match json::parse_file(file, text) {
+    let template = is_terraform_template(source.path());
+    let parsed = if template {
+        parse_terraform_template(file, text)
+    } else {
+        json::parse_file(file, text)
+    };
+    let root = match parsed {
         Ok(Some(root)) => root,
         Ok(None) => {
             if intent == Intent::Explicit {
@@ -25,6 +32,9 @@ pub fn extract(file: FileId, source: &SourceFile, intent: Intent) -> Extraction 
             }
             return extraction;
         }
+        // A template with directives may be JSON only once rendered (a `%{ for }` that
+        // writes a comma after each item): what it renders is not known here.
+        Err(_) if template && text.contains("%{") => return extraction,
         Err(error) => {
             if intent == Intent::Explicit || looks_like_policy(text) {
                 extraction
@@ -56,6 +66,102 @@ pub fn extract(file: FileId, source: &SourceFile, intent: Intent) -> Extraction 
             .push(json_syntax_error(file, text, &error)),
     }
     extraction
+}
+
+/// `policy.tpl`, `policy.json.tpl`: a template Terraform fills with `templatefile()`.
+fn is_terraform_template(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|extension| extension.eq_ignore_ascii_case("tpl"))
+}
+
+/// A JSON policy template found on its own: what the caller fills in is not known here, so
+/// every `${...}` is a hole (an unknown value, or an unknown piece of a string) and never its
+/// text. A `%{ if }`/`%{ for }` directive between values is blanked out, which keeps both
+/// branches (a template that is not JSON then is not read); inside a string it is a hole.
+fn parse_terraform_template(file: FileId, text: &str) -> Result<Option<Value>, JsonError> {
+    let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let bytes = &text.as_bytes()[bom..];
+    let mut body = bytes.to_vec();
+    let mut holes = Vec::new();
+    let (mut in_string, mut escaped) = (false, false);
+    let mut index = 0;
+    while index < bytes.len() {
+        let byte = bytes[index];
+        let opens = matches!(byte, b'$' | b'%') && bytes.get(index + 1) == Some(&b'{');
+        // `$${` and `%%{` are the literal text `${` and `%{`.
+        let escapes = matches!(byte, b'$' | b'%')
+            && bytes.get(index + 1) == Some(&byte)
+            && bytes.get(index + 2) == Some(&b'{');
+        if escapes {
+            index += 3;
+            continue;
+        }
+        if opens {
+            let end = template_sequence_end(bytes, index + 2);
+            if byte == b'$' || in_string {
+                holes.push(Hole {
+                    range: index..end,
+                    unknown: Unknown {
+                        expression: template_expression(&text[bom..][index..end]),
+                        reference: None,
+                    },
+                });
+            } else {
+                // Blanked byte for byte: offsets and lines stay, and a character inside
+                // (between the ASCII `%{` and `}`) is blanked whole.
+                for byte in &mut body[index..end] {
+                    if *byte != b'\n' {
+                        *byte = b' ';
+                    }
+                }
+            }
+            index = end;
+            continue;
+        }
+        if escaped {
+            escaped = false;
+        } else if in_string && byte == b'\\' {
+            escaped = true;
+        } else if byte == b'"' {
+            in_string = !in_string;
+        }
+        index += 1;
+    }
+    let body = String::from_utf8(body)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    json::parse_embedded(file, &body, &OffsetMap::Shift(bom), &holes)
+}
+
+/// `var.x` of `${ var.x }` (`${~ x ~}` strips whitespace around it).
+fn template_expression(sequence: &str) -> String {
+    let inner = sequence.get(2..).unwrap_or_default();
+    let inner = inner.strip_suffix('}').unwrap_or(inner);
+    inner.trim().trim_matches('~').trim().to_string()
+}
+
+/// The end (after its `}`) of a `${...}` or `%{...}` whose expression starts at `start`:
+/// braces nest, and quoted strings inside the expression are skipped. An unclosed sequence
+/// runs to the end of the text.
+fn template_sequence_end(bytes: &[u8], start: usize) -> usize {
+    let mut depth = 1;
+    let mut quoted = false;
+    let mut index = start;
+    while index < bytes.len() {
+        match bytes[index] {
+            b'\\' if quoted => index += 1,
+            b'"' => quoted = !quoted,
+            b'{' if !quoted => depth += 1,
+            b'}' if !quoted => {
+                depth -= 1;
+                if depth == 0 {
+                    return index + 1;
+                }
+            }
+            _ => {}
+        }
+        index += 1;
+    }
+    bytes.len()
 }
 
 /// A cheap guess, for JSON that does not parse, whether it was meant to be a policy.

@@ -27,12 +27,13 @@ pub enum Intent {
 
 /// Whether a file found while walking may hold policies, judged by its name; its content
 /// decides the rest. `.template` is what many CloudFormation repositories use for YAML or
-/// JSON templates; `.tf` and `.tf.json` are Terraform.
+/// JSON templates; `.tf` and `.tf.json` are Terraform; `.tpl` (`.json.tpl`) are the policy
+/// templates Terraform reads with `templatefile()`.
 pub(crate) fn is_candidate(path: &Path) -> bool {
     path.extension()
         .and_then(|extension| extension.to_str())
         .is_some_and(|extension| {
-            ["json", "yaml", "yml", "template", "tf"]
+            ["json", "yaml", "yml", "template", "tf", "tpl"]
                 .iter()
                 .any(|known| extension.eq_ignore_ascii_case(known))
         })
