@@ -7,10 +7,10 @@ mod options;
 
 pub use options::{CheckOptions, RuleSelection};
 
-use crate::base::finding::{Finding, Findings, Problem, Severity};
+use crate::base::finding::{Category, Finding, Findings, Problem, Severity};
 use crate::base::rule_id::RuleId;
 use crate::base::source::{FileId, SourceFile, SourceMap, Span};
-use crate::extract::document::PolicyDocument;
+use crate::extract::document::{Conditional, PolicyDocument};
 use crate::extract::suppressions::{self, Suppression};
 use crate::extract::terraform;
 use crate::input::{
@@ -384,12 +384,29 @@ fn process_loaded(
     let want_sids = options.needs_statement_sids();
     for document in documents {
         result.documents_analyzed += 1;
-        rules::check_document(
-            &document,
-            &rules.all,
-            &options.config.settings,
-            &mut result.findings,
-        );
+        if document.conditional.is_empty() {
+            rules::check_document(
+                &document,
+                &rules.all,
+                &options.config.settings,
+                &mut result.findings,
+            );
+        } else {
+            let mut findings = rules.input_findings();
+            findings.take_suggestions_left(&mut result.findings);
+            rules::check_document(
+                &document,
+                &rules.all,
+                &options.config.settings,
+                &mut findings,
+            );
+            result.findings.take_suggestions_left(&mut findings);
+            let (found, left_out) = findings.finish();
+            result.findings.left_out(left_out);
+            result
+                .findings
+                .extend(under_conditions(&document.conditional, found));
+        }
         if want_sids {
             result.sids.extend(statement_sids(&document));
         }
@@ -402,6 +419,34 @@ fn process_loaded(
     check_principals(&mut result, sources, rules, options);
     release_unreported(sources, &referenced.into_inner(), &result);
     finish_input(result, rules, options)
+}
+
+/// The findings of a document with parts present only under a condition: a correctness
+/// error inside such a part is one only for some values of the condition (the other branch
+/// may be absent, or right), so it is dropped; any other finding there says which condition
+/// it needs, at the innermost part holding it.
+fn under_conditions(parts: &[Conditional], found: Vec<Finding>) -> Vec<Finding> {
+    found
+        .into_iter()
+        .filter_map(|finding| {
+            let Some(part) = parts
+                .iter()
+                .filter(|part| part.contains(finding.primary))
+                .min_by_key(|part| part.span.len())
+            else {
+                return Some(finding);
+            };
+            if finding.category == Category::Correctness {
+                return None;
+            }
+            let branch = if part.when { "true" } else { "false" };
+            let message = format!(
+                "present only when condition `{}` is {branch}",
+                part.condition
+            );
+            Some(finding.with_related(part.span, message))
+        })
+        .collect()
 }
 
 /// The per-principal pass over the attached documents of one input: a principal's policies

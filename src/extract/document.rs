@@ -15,6 +15,28 @@ pub struct PolicyDocument {
     /// AWS managed policies of the built-in table (`crate::extract::managed`) attached by ARN
     /// to the principals this document is attached to, for the per-principal pass.
     pub managed: Vec<ManagedAttachment>,
+    /// Parts present only under a condition (the branches of a CloudFormation `Fn::If`).
+    pub conditional: Vec<Conditional>,
+}
+
+/// A part of a document present only when a condition has one value: a branch of
+/// `Fn::If [Condition, yes, no]` (a `!Ref AWS::NoValue` branch is absence, not a part). The
+/// document holds both branches at once, so an error inside one is not an error AWS always
+/// meets.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Conditional {
+    pub span: Span,
+    /// The condition's logical name.
+    pub condition: String,
+    /// Whether the part is present when the condition is true (the first branch).
+    pub when: bool,
+}
+
+impl Conditional {
+    /// Whether `span` lies inside this part.
+    pub fn contains(&self, span: Span) -> bool {
+        self.span.file == span.file && self.span.start <= span.start && span.end <= self.span.end
+    }
 }
 
 /// Where a document came from, stable across runs so it can name findings and fingerprints.

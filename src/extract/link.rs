@@ -123,6 +123,7 @@ impl Resolver<'_> {
             value,
             managed: managed::of(&self.managed, &principals),
             attachments,
+            conditional: Vec::new(),
         }
     }
 }

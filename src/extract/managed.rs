@@ -88,6 +88,7 @@ pub fn document(attachment: &ManagedAttachment) -> Option<PolicyDocument> {
             span: Some(attachment.span),
         }],
         managed: Vec::new(),
+        conditional: Vec::new(),
     })
 }
 

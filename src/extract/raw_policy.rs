@@ -52,6 +52,7 @@ pub fn extract(file: FileId, source: &SourceFile, intent: Intent) -> Extraction 
             value,
             attachments: Vec::new(),
             managed: Vec::new(),
+            conditional: Vec::new(),
         }),
         Ok(None) if intent == Intent::Explicit => {
             extraction.diagnostics.push(Problem::new(

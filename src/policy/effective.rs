@@ -571,6 +571,7 @@ mod tests {
             value,
             attachments: Vec::new(),
             managed: Vec::new(),
+            conditional: Vec::new(),
         }
     }
 

@@ -22,7 +22,7 @@ use crate::base::finding::Problem;
 use crate::base::rule_id::RuleId;
 use crate::base::source::{FileId, SourceFile, Span};
 use crate::base::value::{Value, ValueKind};
-use crate::extract::document::{Attachment, Origin, PolicyKind, PrincipalKind};
+use crate::extract::document::{Attachment, Conditional, Origin, PolicyKind, PrincipalKind};
 use crate::extract::managed;
 use crate::extract::syntax_error;
 use crate::input::Intent;
@@ -571,6 +571,7 @@ impl<'t> Extractor<'t> {
             .filter_map(|r| Some((r.id, r.condition?)))
             .collect();
         let resolver = links.resolver(false);
+        let conditional = conditional_parts(resources);
         let mut documents = Vec::with_capacity(found.len());
         for mut found in found {
             if let Some(condition) = conditions.get(found.owner.as_str()) {
@@ -587,13 +588,15 @@ impl<'t> Extractor<'t> {
                 caller: None,
             };
             let owners = [found.owner];
-            documents.push(resolver.document(
-                origin,
-                found.kind,
-                found.value,
-                found.attachments,
-                &owners,
-            ));
+            let mut document =
+                resolver.document(origin, found.kind, found.value, found.attachments, &owners);
+            let whole = document.value.span;
+            document.conditional = conditional
+                .iter()
+                .filter(|part| part.span.start >= whole.start && part.span.end <= whole.end)
+                .cloned()
+                .collect();
+            documents.push(document);
         }
         diagnostics.sort_by_key(|d| (d.primary.start, d.primary.end));
         Extraction {
@@ -602,6 +605,38 @@ impl<'t> Extractor<'t> {
             suppressions: Vec::new(),
         }
     }
+}
+
+/// Every branch of every `Fn::If` in the resources' properties, but `!Ref AWS::NoValue`
+/// (absence is not a part). Walked with a stack: a template nests as deep as it likes.
+fn conditional_parts(resources: &[Resource<'_>]) -> Vec<Conditional> {
+    let mut parts = Vec::new();
+    let mut stack: Vec<&Node> = resources.iter().filter_map(|r| r.properties).collect();
+    while let Some(node) = stack.pop() {
+        match &node.kind {
+            NodeKind::Map(entries) => stack.extend(entries.iter().map(|entry| &entry.value)),
+            NodeKind::Seq(items) => stack.extend(items),
+            NodeKind::Call(call) => {
+                if call.name == "Fn::If"
+                    && let Some([condition, yes, no]) = call.arg.items()
+                {
+                    let condition = condition.as_str().unwrap_or("?");
+                    for (branch, when) in [(yes, true), (no, false)] {
+                        if !branch.is_no_value() {
+                            parts.push(Conditional {
+                                span: branch.span,
+                                condition: condition.to_string(),
+                                when,
+                            });
+                        }
+                    }
+                }
+                stack.push(&call.arg);
+            }
+            _ => {}
+        }
+    }
+    parts
 }
 
 /// The kind of an `AWS::Organizations::Policy` from its `Type`; `None` for the kinds that are
