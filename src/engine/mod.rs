@@ -584,11 +584,14 @@ fn process_module(
         let (found, left_out) = findings.finish();
         result.findings.left_out(left_out);
         let found = found.into_iter().filter(|f| reported(f.primary.file));
-        match document.origin.caller {
-            Some(call) => {
-                result.callers.push(call);
-                result.findings.extend(found.map(|finding| {
-                    finding.with_related(call, "analysed with the inputs of this module call")
+        match &document.origin.caller {
+            Some(caller) => {
+                result.callers.push(caller.span);
+                let own: Option<Arc<str>> = document.origin.own_label().map(Arc::from);
+                result.findings.extend(found.map(|mut finding| {
+                    finding.origin.clone_from(&own);
+                    finding
+                        .with_related(caller.span, "analysed with the inputs of this module call")
                 }));
             }
             None => result.findings.extend(found),

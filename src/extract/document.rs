@@ -57,7 +57,17 @@ pub struct Origin {
     /// The module call whose inputs this document of a child module was analysed with: its
     /// findings name the call, unless the child gives them on its own as well.
     #[serde(skip)]
-    pub caller: Option<Span>,
+    pub caller: Option<Caller>,
+}
+
+/// A module call (`module "x" { source = "./modules/x" }`) a child's document was analysed
+/// through.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Caller {
+    /// The call's block header.
+    pub span: Span,
+    /// `module.x`, which prefixes the addresses of the child's documents.
+    pub address: String,
 }
 
 impl Origin {
@@ -78,6 +88,20 @@ impl Origin {
             (Some(address), None) => Some(address.clone()),
             (None, Some(attribute)) => Some(attribute.clone()),
             (None, None) => None,
+        }
+    }
+
+    /// The label the document has in its own module: without the caller's `module.x.`, so
+    /// a finding found through a caller has the fingerprint of the child checked alone.
+    pub fn own_label(&self) -> Option<String> {
+        let label = self.label()?;
+        match &self.caller {
+            Some(caller) => Some(
+                label
+                    .strip_prefix(&format!("{}.", caller.address))
+                    .map_or(label.clone(), str::to_string),
+            ),
+            None => Some(label),
         }
     }
 }

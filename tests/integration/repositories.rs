@@ -5,6 +5,8 @@
 //! text and related locations.
 
 use crate::support::{assert_no_stale_snapshots, assert_snapshot_beside, check, render};
+use iamlint::base::finding::fingerprint;
+use iamlint::report::locate;
 use std::path::Path;
 
 #[test]
@@ -23,4 +25,22 @@ fn repositories_checked_from_their_root() {
         assert_snapshot_beside!(repository, &rendered);
     }
     assert_no_stale_snapshots(&root, &repositories);
+}
+
+/// A child module's finding that its callers give too is the module's own: it keeps the
+/// fingerprint of the module checked alone, so a baseline written either way accepts it.
+#[test]
+fn a_child_module_finding_keeps_the_fingerprint_of_the_module_alone() {
+    let repository = crate::support::root().join("testdata/repositories/module_callers");
+    let fingerprints = |path: std::path::PathBuf| -> Vec<String> {
+        let run = check(&[path], &["public-resource-policy"]);
+        run.findings
+            .iter()
+            .map(|f| fingerprint(f, &locate(&run.sources, f.primary)))
+            .collect()
+    };
+    let alone = fingerprints(repository.join("modules/bucket_policy"));
+    assert_eq!(alone.len(), 1);
+    assert_eq!(fingerprints(repository.join("examples/public")), alone);
+    assert_eq!(fingerprints(repository), alone);
 }

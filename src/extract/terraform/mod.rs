@@ -22,7 +22,9 @@ use super::link::Links;
 use super::{Extraction, OffsetMap, json, syntax_error};
 use crate::base::source::{FileId, SourceFile, Span};
 use crate::base::value::{Unknown, Value, ValueKind};
-use crate::extract::document::{Attachment, Origin, PolicyDocument, PolicyKind, PrincipalKind};
+use crate::extract::document::{
+    Attachment, Caller, Origin, PolicyDocument, PolicyKind, PrincipalKind,
+};
 use crate::extract::managed;
 use std::collections::HashMap;
 use std::path::Path;
@@ -630,7 +632,10 @@ impl<'a> Run<'_, 'a> {
                 .origin
                 .notes
                 .insert(0, format!("analysed with the inputs of `{address}`"));
-            document.origin.caller = Some(block.header);
+            document.origin.caller = Some(Caller {
+                span: block.header,
+                address: address.to_string(),
+            });
             self.called.push(document);
         }
     }
