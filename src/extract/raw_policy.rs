@@ -6,7 +6,7 @@ use super::{Extraction, Hole, OffsetMap};
 use crate::base::finding::Problem;
 use crate::base::rule_id::RuleId;
 use crate::base::source::{FileId, SourceFile, Span};
-use crate::base::value::{Unknown, Value, ValueKind};
+use crate::base::value::{TemplatePart, Unknown, Value, ValueKind};
 use crate::extract::document::{Origin, PolicyDocument, PolicyKind};
 use crate::input::Intent;
 use std::path::Path;
@@ -130,7 +130,44 @@ fn parse_terraform_template(file: FileId, text: &str) -> Result<Option<Value>, J
     }
     let body = String::from_utf8(body)
         .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-    json::parse_embedded(file, &body, &OffsetMap::Shift(bom), &holes)
+    let mut parsed = json::parse_embedded(file, &body, &OffsetMap::Shift(bom), &holes)?;
+    if let Some(root) = &mut parsed
+        && (text.contains("$${") || text.contains("%%{"))
+    {
+        unescape_template_text(root);
+    }
+    Ok(parsed)
+}
+
+/// `$${aws:username}` in a template is the text `${aws:username}` once rendered (a policy
+/// variable); spans still point at what is written.
+fn unescape_template_text(root: &mut Value) {
+    let unescape = |text: &mut String| {
+        if text.contains("$${") || text.contains("%%{") {
+            *text = text.replace("$${", "${").replace("%%{", "%{");
+        }
+    };
+    let mut stack = vec![root];
+    while let Some(value) = stack.pop() {
+        match &mut value.kind {
+            ValueKind::String(text) => unescape(text),
+            ValueKind::Template(parts) => {
+                for part in parts {
+                    if let TemplatePart::Literal(text) = part {
+                        unescape(text);
+                    }
+                }
+            }
+            ValueKind::Array(items) => stack.extend(items.iter_mut()),
+            ValueKind::Object(members) => {
+                for member in members {
+                    unescape(&mut member.key);
+                    stack.push(&mut member.value);
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 /// `var.x` of `${ var.x }` (`${~ x ~}` strips whitespace around it).
@@ -213,4 +250,41 @@ fn parse_string_document(file: FileId, text: &str, span: Span) -> Result<Option<
         return Ok(None);
     }
     json::parse_embedded(file, &decoded, &OffsetMap::Table(table), &[])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Value {
+        parse_terraform_template(FileId(0), text).unwrap().unwrap()
+    }
+
+    #[test]
+    fn placeholders_are_unknowns_and_escapes_are_text() {
+        let text = r#"{"Resource": "arn:aws:s3:::${ var.b }/home/$${aws:username}/*", "Action": ${jsonencode({a = "}"})}, "Sid": "%%{x}"}"#;
+        let value = parse(text);
+        let resource = value.get("Resource").unwrap();
+        assert_eq!(
+            resource.template_parts(),
+            vec![Some("arn:aws:s3:::"), None, Some("/home/${aws:username}/*")]
+        );
+        assert_eq!(
+            &text[resource.span.range()],
+            r#""arn:aws:s3:::${ var.b }/home/$${aws:username}/*""#
+        );
+        assert!(
+            matches!(&value.get("Action").unwrap().kind, ValueKind::Unknown(u) if u.expression == r#"jsonencode({a = "}"})"#)
+        );
+        assert_eq!(value.get("Sid").unwrap().as_str(), Some("%{x}"));
+    }
+
+    #[test]
+    fn directives_between_values_are_left_out() {
+        let text = "{\"Action\": [\"s3:GetObject\"%{ if write },\n \"s3:PutObject\"%{ endif }]}";
+        let actions = parse(text);
+        let actions = actions.get("Action").unwrap().as_array().unwrap();
+        assert_eq!(actions.len(), 2);
+        assert_eq!(&text[actions[1].span.range()], "\"s3:PutObject\"");
+    }
 }
