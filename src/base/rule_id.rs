@@ -54,6 +54,7 @@ macro_rules! with_every_rule {
             MultivaluedKeyWithoutSetOperator => multivalued_key_without_set_operator => "multivalued-key-without-set-operator",
             SetOperatorOnSingleValuedKey => set_operator_on_single_valued_key => "set-operator-on-single-valued-key",
             InvalidServicePrincipal => invalid_service_principal => "invalid-service-principal",
+            PolicyTooLarge => policy_too_large => "policy-too-large",
             ResourceTypeMismatch => resource_type_mismatch => "resource-type-mismatch",
             AdminAccess => admin_access => "admin-access",
             AllowWithNotAction => allow_with_not_action => "allow-with-not-action",

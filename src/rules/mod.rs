@@ -39,6 +39,7 @@ pub mod multivalued_key_without_set_operator;
 pub mod parse_error;
 pub mod passrole_unscoped;
 pub mod permissions_management;
+pub mod policy_too_large;
 pub mod policy_variable_needs_version;
 pub mod principal;
 pub mod privilege_escalation;

@@ -123,6 +123,7 @@ rule_tests! {
     parse_error,
     passrole_unscoped,
     permissions_management,
+    policy_too_large,
     policy_variable_needs_version,
     privilege_escalation,
     public_resource_policy,
