@@ -60,10 +60,7 @@ impl Rule for MultivaluedKeyWithoutSetOperator {
                 if operator.qualifier.is_some() || operator.operator.family().applies_to_all {
                     continue;
                 }
-                let Some(key) = catalog.condition_key(condition.key, &actions.union) else {
-                    continue;
-                };
-                if !key.types.is_multivalued() {
+                if catalog.is_multivalued_key(condition.key, &actions.union) != Some(true) {
                     continue;
                 }
                 let with = |qualifier| {

@@ -67,10 +67,7 @@ impl Rule for SetOperatorOnSingleValuedKey {
                 let Some(qualifier) = operator.qualifier else {
                     continue;
                 };
-                let Some(key) = catalog.condition_key(condition.key, &actions.union) else {
-                    continue;
-                };
-                if !key.types.is_single_valued() {
+                if catalog.is_multivalued_key(condition.key, &actions.union) != Some(false) {
                     continue;
                 }
                 let plain = ConditionOperator {
