@@ -63,9 +63,11 @@ declare_rule! {
     }
 }
 
-/// The default trust policy quota and the most it can be raised to.
+/// A role trust policy's quota by default.
 const TRUST_DEFAULT: usize = 2_048;
+/// The most a role trust policy's quota can be raised to in Service Quotas.
 const TRUST_RAISED: usize = 4_096;
+/// A managed policy's quota.
 const MANAGED: usize = 6_144;
 
 /// Resource types whose policies have a quota of their own: Terraform and CloudFormation types,
@@ -81,69 +83,54 @@ const RESOURCE_QUOTAS: &[(&[&str], usize, &str)] = &[
 impl Rule for PolicyTooLarge {
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         let document = cx.document;
-        let size = Size::of(&document.value);
-        let (limit, what) = match &cx.policy.kind {
-            PolicyKind::Trust => {
-                if size.chars > TRUST_RAISED {
-                    (
-                        TRUST_RAISED,
-                        "a role trust policy, even with the quota raised",
-                    )
-                } else if size.chars > TRUST_DEFAULT {
-                    let finding = Self::META
-                        .finding(
-                            document.value.opening_span(),
-                            format!(
-                                "this trust policy is {} characters without whitespace, more \
-                                 than the {} AWS accepts by default",
-                                size.describe(),
-                                thousands(TRUST_DEFAULT)
-                            ),
-                        )
-                        .with_help(format!(
-                            "AWS accepts it only in accounts whose trust policy quota was \
-                             raised (up to {}) in Service Quotas; shorten it, or request the \
-                             increase",
-                            thousands(TRUST_RAISED)
-                        ))
-                        .with_severity(Severity::Warning);
-                    out.push(finding);
-                    return;
-                } else {
-                    return;
-                }
-            }
-            PolicyKind::ServiceControl => (10_240, "a service control policy"),
-            PolicyKind::PermissionsBoundary => {
-                (MANAGED, "a managed policy (a permissions boundary)")
-            }
-            PolicyKind::Resource { resource_type } => {
-                let Some((_, limit, what)) = RESOURCE_QUOTAS
-                    .iter()
-                    .find(|(types, _, _)| types.contains(&resource_type.as_str()))
-                else {
-                    return;
-                };
-                (*limit, *what)
-            }
-            PolicyKind::Identity => identity_quota(document),
-            PolicyKind::Unknown => return,
+        let kind = &cx.policy.kind;
+        let Some((limit, what)) = quota(document, kind) else {
+            return;
         };
-        if size.chars > limit {
-            out.push(
-                Self::META
-                    .finding(
-                        document.value.opening_span(),
-                        format!(
-                            "this policy is {} characters without whitespace, more than the \
-                             {} AWS accepts for {what}",
-                            size.describe(),
-                            thousands(limit)
-                        ),
-                    )
-                    .with_help(shorten_help(&cx.policy.kind)),
-            );
+        let size = Size::of(&document.value);
+        if size.chars <= limit {
+            return;
         }
+        let raisable = *kind == PolicyKind::Trust && size.chars <= TRUST_RAISED;
+        let finding = if raisable {
+            Self::META
+                .finding(
+                    document.value.opening_span(),
+                    format!(
+                        "this trust policy is {} characters without whitespace, more than the \
+                         {} AWS accepts by default",
+                        size.describe(),
+                        thousands(TRUST_DEFAULT)
+                    ),
+                )
+                .with_help(format!(
+                    "AWS accepts it only in accounts whose trust policy quota was raised (up \
+                     to {}) in Service Quotas; shorten it, or request the increase",
+                    thousands(TRUST_RAISED)
+                ))
+                .with_severity(Severity::Warning)
+        } else {
+            let (limit, what) = if *kind == PolicyKind::Trust {
+                (
+                    TRUST_RAISED,
+                    "a role trust policy, even with the quota raised",
+                )
+            } else {
+                (limit, what)
+            };
+            Self::META
+                .finding(
+                    document.value.opening_span(),
+                    format!(
+                        "this policy is {} characters without whitespace, more than the {} AWS \
+                         accepts for {what}",
+                        size.describe(),
+                        thousands(limit)
+                    ),
+                )
+                .with_help(shorten_help(kind))
+        };
+        out.push(finding);
     }
 
     fn checks_principals(&self) -> bool {
@@ -207,6 +194,24 @@ impl Rule for PolicyTooLarge {
             finding.origin = largest.origin.label().map(Arc::from);
             out.push(finding);
         }
+    }
+}
+
+/// The quota of a document of `kind` and how a message names it; `None` when AWS sets none
+/// iamlint knows of, or the kind is not known.
+fn quota(document: &PolicyDocument, kind: &PolicyKind) -> Option<(usize, &'static str)> {
+    match kind {
+        PolicyKind::Trust => Some((TRUST_DEFAULT, "a role trust policy")),
+        PolicyKind::ServiceControl => Some((10_240, "a service control policy")),
+        PolicyKind::PermissionsBoundary => {
+            Some((MANAGED, "a managed policy (a permissions boundary)"))
+        }
+        PolicyKind::Resource { resource_type } => RESOURCE_QUOTAS
+            .iter()
+            .find(|(types, _, _)| types.contains(&resource_type.as_str()))
+            .map(|(_, limit, what)| (*limit, *what)),
+        PolicyKind::Identity => Some(identity_quota(document)),
+        PolicyKind::Unknown => None,
     }
 }
 
