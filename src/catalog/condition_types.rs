@@ -62,6 +62,20 @@ impl ConditionKeyType {
     pub fn as_str(self) -> &'static str {
         format::KEY_TYPE_NAMES[self as usize]
     }
+
+    /// An `ArrayOf…` type: the request may carry several values for the key.
+    pub fn is_array(self) -> bool {
+        matches!(
+            self,
+            ConditionKeyType::ArrayOfString
+                | ConditionKeyType::ArrayOfArn
+                | ConditionKeyType::ArrayOfBool
+                | ConditionKeyType::ArrayOfNumeric
+                | ConditionKeyType::ArrayOfDate
+                | ConditionKeyType::ArrayOfIpAddress
+                | ConditionKeyType::ArrayOfBinary
+        )
+    }
 }
 
 impl fmt::Display for ConditionKeyType {
@@ -96,6 +110,20 @@ impl KeyTypes {
         ConditionKeyType::ALL
             .into_iter()
             .filter(move |t| self.contains(*t))
+    }
+
+    /// Every type is an `ArrayOf…` type: a multivalued key, tested with `ForAllValues:` or
+    /// `ForAnyValue:`.
+    pub fn is_multivalued(self) -> bool {
+        !self.is_empty() && self.iter().all(ConditionKeyType::is_array)
+    }
+
+    /// Every type is known and none is an `ArrayOf…` type: a key with at most one value.
+    pub fn is_single_valued(self) -> bool {
+        !self.is_empty()
+            && self
+                .iter()
+                .all(|t| !t.is_array() && t != ConditionKeyType::Unknown)
     }
 
     /// The first type in reference order; the one to show when a key has several.

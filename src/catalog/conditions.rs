@@ -222,6 +222,26 @@ impl Catalog {
         self.condition_key(key, actions)?.types.primary()
     }
 
+    /// Whether `key` may carry several values in one request: `Some(true)` for a multivalued
+    /// key (typed `ArrayOf…`), `Some(false)` for a single-valued one, `None` when its type is
+    /// not known. The `amr` claim of web identity federation (`cognito-identity.amazonaws.com:amr`)
+    /// is multivalued although the reference types it `String`: AWS documents it with
+    /// `ForAnyValue:StringLike`.
+    pub fn is_multivalued_key(&self, key: &str, actions: &ActionSet) -> Option<bool> {
+        let types = self.condition_key(key, actions)?.types;
+        if key.len() > ":amr".len() && key[key.len() - ":amr".len()..].eq_ignore_ascii_case(":amr")
+        {
+            return Some(true);
+        }
+        if types.is_multivalued() {
+            Some(true)
+        } else if types.is_single_valued() {
+            Some(false)
+        } else {
+            None
+        }
+    }
+
     /// Whether `key` applies to at least one of `actions`: it is global, or one of the actions
     /// lists it, directly or through one of its resource types.
     pub fn is_known_condition_key(&self, key: &str, actions: &ActionSet) -> bool {

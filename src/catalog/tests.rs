@@ -1045,3 +1045,23 @@ fn managed_policy_corpus() {
         }
     }
 }
+
+#[test]
+fn keys_are_multivalued_or_single_valued_by_type() {
+    let c = cat();
+    let web_identity = ActionSet::from_iter([id("sts:AssumeRoleWithWebIdentity")]);
+    let none = ActionSet::default();
+    assert_eq!(c.is_multivalued_key("aws:TagKeys", &none), Some(true));
+    assert_eq!(c.is_multivalued_key("aws:calledvia", &none), Some(true));
+    assert_eq!(c.is_multivalued_key("aws:SourceVpc", &none), Some(false));
+    assert_eq!(
+        c.is_multivalued_key("aws:RequestTag/Owner", &none),
+        Some(false)
+    );
+    // Typed `String` by the reference, documented as multivalued.
+    assert_eq!(
+        c.is_multivalued_key("cognito-identity.amazonaws.com:amr", &web_identity),
+        Some(true)
+    );
+    assert_eq!(c.is_multivalued_key("example.com:groups", &none), None);
+}
