@@ -9,7 +9,7 @@ use crate::base::unread::Unread;
 use crate::catalog::{ActionSet, Catalog};
 use crate::input::{DEFAULT_MAX_FILE_SIZE, Roots, read_regular};
 use crate::rules::{
-    self,
+    self, Selector,
     settings::{ForbiddenList, Settings, TrustSettings},
 };
 use crate::suppress::ConfigIgnore;
@@ -75,7 +75,8 @@ pub struct Config {
     pub fail_on: Option<FailOn>,
     /// Findings below this confidence never fail the run.
     pub min_confidence: Option<Confidence>,
-    pub rules: BTreeMap<RuleId, RuleSetting>,
+    /// `[rules]`: each entry names a rule, a group or `all`.
+    pub rules: BTreeMap<Selector, RuleSetting>,
     pub exclude: Vec<String>,
     exclude_set: GlobSet,
     /// What rules read: trust allow-lists and forbidden actions.
@@ -360,20 +361,20 @@ impl Config {
             .any(|a| self.exclude_set.is_match(a))
     }
 
-    /// The severity a rule's findings get, after `[rules]`.
-    pub fn severity(&self, rule: RuleId) -> Option<Severity> {
-        match self.rules.get(&rule) {
-            Some(RuleSetting::Severity(severity)) => Some(*severity),
-            _ => None,
-        }
+    /// What `[rules]` says of a rule: its own entry, else its group's, else `all`'s.
+    pub fn setting(&self, rule: RuleId) -> Option<RuleSetting> {
+        let group = rules::rule(rule).meta().group;
+        [Selector::Rule(rule), Selector::Group(group), Selector::All]
+            .iter()
+            .find_map(|selector| self.rules.get(selector).copied())
     }
 
-    /// Rules turned off by `[rules]`.
-    pub fn disabled_rules(&self) -> impl Iterator<Item = RuleId> + '_ {
-        self.rules
-            .iter()
-            .filter(|(_, setting)| **setting == RuleSetting::Off)
-            .map(|(id, _)| *id)
+    /// The severity a rule's findings get, after `[rules]`.
+    pub fn severity(&self, rule: RuleId) -> Option<Severity> {
+        match self.setting(rule) {
+            Some(RuleSetting::Severity(severity)) => Some(severity),
+            _ => None,
+        }
     }
 }
 
@@ -430,15 +431,15 @@ fn parse_choice<T>(
     })
 }
 
-/// `[rules]`: rule ids to `off`, `on` or a severity.
+/// `[rules]`: rule ids, group names or `all` to `off`, `on` or a severity.
 fn parse_rules(
     raw: BTreeMap<Spanned<String>, Spanned<String>>,
     at: &Locate,
-) -> Result<BTreeMap<RuleId, RuleSetting>, ConfigError> {
+) -> Result<BTreeMap<Selector, RuleSetting>, ConfigError> {
     let mut rules = BTreeMap::new();
     for (id, setting) in raw {
-        let Some(rule) = RuleId::from_name(id.get_ref()) else {
-            let hint = did_you_mean_hint(id.get_ref(), RuleId::names());
+        let Some(selector) = Selector::parse(id.get_ref()) else {
+            let hint = did_you_mean_hint(id.get_ref(), Selector::names());
             return Err(at.error(
                 Some(id.span()),
                 format!("unknown rule `{}` in [rules]{hint}", id.get_ref()),
@@ -460,7 +461,7 @@ fn parse_rules(
                 ));
             }
         };
-        rules.insert(rule, value);
+        rules.insert(selector, value);
     }
     Ok(rules)
 }
@@ -997,8 +998,8 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            config.disabled_rules().collect::<Vec<_>>(),
-            [RuleId::MissingVersion]
+            config.setting(RuleId::MissingVersion),
+            Some(RuleSetting::Off)
         );
         assert_eq!(
             config.severity(RuleId::AdminAccess),

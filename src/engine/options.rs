@@ -2,6 +2,7 @@
 
 use crate::base::rule_id::RuleId;
 use crate::config::{Config, RuleSetting};
+use crate::rules::{self, Selector};
 use crate::input::DEFAULT_MAX_FILE_SIZE;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -35,13 +36,23 @@ impl CheckOptions {
         !self.no_suppressions && self.config.ignores.iter().any(|i| i.sid.is_some())
     }
 
-    /// Whether a rule runs: `--select` and `--ignore` first, then `[rules]` of the
-    /// configuration (a rule named by `--select` runs even when the configuration turns it
-    /// off).
+    /// Whether a rule runs. `--ignore` (a rule, its group or `all`) turns it off. Without
+    /// `--select`, `[rules]` decides (the rule's entry, else its group's, else `all`'s),
+    /// else whether its group is on by default. With `--select`, only what it names runs,
+    /// less what `[rules]` turns off, unless `--select` names the rule itself.
     pub fn rule_enabled(&self, id: RuleId) -> bool {
-        self.rules.is_enabled(id.as_str())
-            && (self.rules.select.iter().any(|s| s == id.as_str())
-                || self.config.rules.get(&id) != Some(&RuleSetting::Off))
+        if self.rules.ignores(id) {
+            return false;
+        }
+        let setting = self.config.setting(id);
+        if self.rules.select.is_empty() {
+            return match setting {
+                Some(RuleSetting::Off) => false,
+                Some(RuleSetting::On | RuleSetting::Severity(_)) => true,
+                None => rules::rule(id).meta().is_default(),
+            };
+        }
+        self.rules.names(id) || (self.rules.selects(id) && setting != Some(RuleSetting::Off))
     }
 }
 
@@ -62,7 +73,8 @@ impl Default for CheckOptions {
     }
 }
 
-/// Which rules run: `--select` narrows to a list, `--ignore` removes from it.
+/// Which rules run: `--select` replaces the default set with the rules and groups it
+/// names (`all` for every rule), `--ignore` removes from it.
 #[derive(Clone, Debug, Default)]
 pub struct RuleSelection {
     pub select: Vec<String>,
@@ -70,18 +82,36 @@ pub struct RuleSelection {
 }
 
 impl RuleSelection {
-    pub fn is_enabled(&self, id: &str) -> bool {
-        (self.select.is_empty() || self.select.iter().any(|s| s == id))
-            && !self.ignore.iter().any(|s| s == id)
+    /// Whether `--select` names the rule, its group or `all`.
+    fn selects(&self, id: RuleId) -> bool {
+        matches_any(&self.select, id)
     }
 
-    /// Names that are not rule ids, so a typo in `--select` does not silently check nothing.
+    /// Whether `--select` names the rule itself.
+    fn names(&self, id: RuleId) -> bool {
+        self.select.iter().any(|name| name == id.as_str())
+    }
+
+    /// Whether `--ignore` names the rule, its group or `all`.
+    fn ignores(&self, id: RuleId) -> bool {
+        matches_any(&self.ignore, id)
+    }
+
+    /// Names that are neither rules, groups nor `all`, so a typo in `--select` does not
+    /// silently check nothing.
     pub fn unknown_rules(&self) -> Vec<String> {
         self.select
             .iter()
             .chain(&self.ignore)
-            .filter(|id| RuleId::from_name(id).is_none())
+            .filter(|name| Selector::parse(name).is_none())
             .cloned()
             .collect()
     }
+}
+
+fn matches_any(names: &[String], id: RuleId) -> bool {
+    names
+        .iter()
+        .filter_map(|name| Selector::parse(name))
+        .any(|selector| selector.matches(id))
 }

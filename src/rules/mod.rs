@@ -1,7 +1,7 @@
 //! The rule registry, the metadata every rule declares, and the context rules read.
 
 use crate::base::finding::{Category, Confidence, Finding, Findings, Problem, Severity};
-use crate::base::rule_id::{RuleId, with_every_rule};
+use crate::base::rule_id::{Group, RuleId, with_every_rule};
 use crate::base::source::Span;
 use crate::extract::document::{PolicyDocument, PolicyKind};
 use crate::policy::actions::StatementActions;
@@ -72,6 +72,9 @@ pub struct RuleMeta {
     pub category: Category,
     pub severity: Severity,
     pub confidence: Confidence,
+    /// The set `--select` and `[rules]` name it by; its default group decides whether a
+    /// run without `--select` checks it.
+    pub group: Group,
     pub summary: &'static str,
     /// The rule's doc comment, in the fixed sections (What it does, Why is this bad?,
     /// Example, Use instead, References).
@@ -100,6 +103,11 @@ impl RuleMeta {
             related: problem.related,
             ..self.finding(problem.primary, problem.message)
         }
+    }
+
+    /// Whether a run without `--select` or `[rules]` entries checks the rule.
+    pub fn is_default(&self) -> bool {
+        self.group.is_default()
     }
 
     pub fn url(&self) -> String {
@@ -261,6 +269,7 @@ macro_rules! declare_rule {
             category: $category:ident,
             severity: $severity:ident,
             confidence: $confidence:ident,
+            $(group: $group:ident,)?
             summary: $summary:literal $(,)?
         }
     ) => {
@@ -273,6 +282,10 @@ macro_rules! declare_rule {
                 category: $crate::base::finding::Category::$category,
                 severity: $crate::base::finding::Severity::$severity,
                 confidence: $crate::base::finding::Confidence::$confidence,
+                group: $crate::rules::group_of(
+                    $crate::base::finding::Category::$category,
+                    [$($crate::base::rule_id::Group::$group)?],
+                ),
                 summary: $summary,
                 docs: concat!($($doc, "\n"),*),
             };
@@ -286,6 +299,20 @@ macro_rules! declare_rule {
     };
 }
 pub(crate) use declare_rule;
+
+/// A rule's group: the one it names, else the group of its category (correctness and
+/// security on by default, suggestions opt-in), so a rule names its group only when it
+/// differs.
+pub const fn group_of<const N: usize>(category: Category, named: [Group; N]) -> Group {
+    if let [group, ..] = named.as_slice() {
+        return *group;
+    }
+    match category {
+        Category::Correctness => Group::Correctness,
+        Category::Security => Group::Security,
+        Category::Suggestion => Group::Suggestions,
+    }
+}
 
 macro_rules! registry {
     ($($variant:ident => $module:ident => $name:literal,)*) => {
@@ -308,6 +335,43 @@ pub fn all() -> impl Iterator<Item = &'static dyn Rule> {
 /// The rule a name as written by a user names, if any.
 pub fn find(name: &str) -> Option<&'static dyn Rule> {
     RuleId::from_name(name).map(rule)
+}
+
+/// A name `--select`, `--ignore` and `[rules]` accept: a rule, a group, or every rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Selector {
+    All,
+    Group(Group),
+    Rule(RuleId),
+}
+
+impl Selector {
+    /// The word that selects every rule.
+    pub const ALL: &str = "all";
+
+    pub fn parse(name: &str) -> Option<Selector> {
+        if name == Selector::ALL {
+            return Some(Selector::All);
+        }
+        Group::from_name(name)
+            .map(Selector::Group)
+            .or_else(|| RuleId::from_name(name).map(Selector::Rule))
+    }
+
+    /// Every name a user may write, for did-you-mean suggestions.
+    pub fn names() -> impl Iterator<Item = &'static str> {
+        std::iter::once(Selector::ALL)
+            .chain(Group::ALL.iter().map(|group| group.as_str()))
+            .chain(RuleId::names())
+    }
+
+    pub fn matches(self, id: RuleId) -> bool {
+        match self {
+            Selector::All => true,
+            Selector::Group(group) => rule(id).meta().group == group,
+            Selector::Rule(named) => named == id,
+        }
+    }
 }
 
 /// The finding a problem found below the rules stands for, with its rule's defaults.

@@ -42,6 +42,7 @@ declare_rule! {
         category: Security,
         severity: Error,
         confidence: High,
+        group: LeastPrivilege,
         summary: "An identity or policy management action is allowed on every resource",
     }
 }

@@ -40,6 +40,7 @@ declare_rule! {
         category: Security,
         severity: Warning,
         confidence: High,
+        group: LeastPrivilege,
         summary: "A service-wide action wildcard is allowed on every resource",
     }
 }

@@ -98,7 +98,7 @@ fn configuration(blocks: &[(String, String)]) -> Option<(&str, &str)> {
 }
 
 /// The findings of `rule` when the one policy block of `section` is checked through the engine
-/// as the CLI checks standard input, with every rule enabled as a default run does, and with
+/// as the CLI checks standard input, with every rule enabled (`--select all`), and with
 /// the section's configuration block (or the Example's) if any.
 fn run_section(rule: &str, section: &str) -> Result<(usize, String), String> {
     let docs = rules::find(rule).unwrap().meta().docs_markdown();
@@ -124,6 +124,7 @@ fn run_section(rule: &str, section: &str) -> Result<(usize, String), String> {
             paths: vec!["-".into()],
             stdin_filename: Some(name.to_string()),
             jobs: Some(1),
+            rules: crate::support::every_rule(),
             config: Arc::new(config),
             ..CheckOptions::default()
         },

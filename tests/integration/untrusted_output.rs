@@ -166,6 +166,7 @@ fn run_text(name: &str, text: &str, config: iamlint::config::Config) -> RunOutpu
         paths: vec!["-".into()],
         stdin_filename: Some(name.to_string()),
         config: std::sync::Arc::new(config),
+        rules: crate::support::every_rule(),
         ..Default::default()
     };
     run_with_stdin(&options, text.as_bytes().to_vec())
