@@ -2,7 +2,7 @@
 //! read strictly: an unknown key, rule id or value is an error with a did-you-mean.
 
 use crate::base::finding::{Confidence, Severity};
-use crate::base::rule_id::RuleId;
+use crate::base::rule_id::{Group, RuleId};
 use crate::base::source::{SourceFile, display_path};
 use crate::base::suggest::did_you_mean_hint;
 use crate::base::unread::Unread;
@@ -740,13 +740,24 @@ pub fn default_file() -> String {
          # even when named on the command line (pre-commit and editors name files).\n\
          # exclude = [\"vendor/**\", \"examples/\"]\n\
          \n\
-         # Rules: \"off\", \"on\", or a severity (\"error\", \"warning\", \"info\") that replaces the\n\
-         # rule's default. --select and --ignore on the command line come on top.\n\
+         # Rules and groups of rules: \"off\", \"on\", or a severity (\"error\", \"warning\", \"info\")\n\
+         # that turns them on and replaces their default. A rule's own entry wins over its\n\
+         # group's, and a group's over `all`'s. --select and --ignore on the command line come\n\
+         # on top (`--select all` runs every rule, `--ignore suggestions` a group less).\n\
          [rules]\n",
     );
-    for rule in rules::all() {
-        let meta = rule.meta();
-        out.push_str(&format!("# {} = \"{}\"\n", meta.id, meta.severity.as_str()));
+    for group in Group::ALL {
+        out.push_str(&format!(
+            "\n# {}: {}.\n# {} = \"{}\"\n",
+            group,
+            group.description(),
+            group,
+            if group.is_default() { "on" } else { "off" }
+        ));
+        for rule in rules::all().filter(|rule| rule.meta().group == group) {
+            let meta = rule.meta();
+            out.push_str(&format!("# {} = \"{}\"\n", meta.id, meta.severity.as_str()));
+        }
     }
     out.push_str(
         "\n\
@@ -987,6 +998,35 @@ mod tests {
                 .contains("needs a `reason`")
         );
         assert!(error_of("exclude = 3\n").starts_with("iamlint.toml:1:11:"));
+    }
+
+    #[test]
+    fn rules_take_groups_and_all_with_the_most_specific_entry_winning() {
+        let config = parse(
+            "[rules]\nall = \"on\"\nleast-privilege = \"error\"\nwildcard-resource = \"off\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            config.setting(RuleId::WildcardResource),
+            Some(RuleSetting::Off)
+        );
+        assert_eq!(
+            config.setting(RuleId::WriteWithoutConstraints),
+            Some(RuleSetting::Severity(Severity::Error))
+        );
+        assert_eq!(
+            config.severity(RuleId::DataExfiltration),
+            Some(Severity::Error)
+        );
+        assert_eq!(
+            config.setting(RuleId::RedundantAction),
+            Some(RuleSetting::On)
+        );
+        assert_eq!(Config::none().setting(RuleId::AdminAccess), None);
+        assert_eq!(
+            error_of("[rules]\nleast-privlege = \"on\"\n"),
+            "iamlint.toml:2:1: unknown rule `least-privlege` in [rules] (did you mean `least-privilege`?)"
+        );
     }
 
     #[test]

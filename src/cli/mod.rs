@@ -244,9 +244,7 @@ fn check(args: CheckArgs) -> i32 {
     if !unknown.is_empty() {
         for id in unknown {
             let hint = did_you_mean_hint(&id, rules::Selector::names());
-            to_stderr!(
-                "error: unknown rule or group `{id}`{hint}; `iamlint rules` lists them"
-            );
+            to_stderr!("error: unknown rule or group `{id}`{hint}; `iamlint rules` lists them");
         }
         return exit::ERROR;
     }

@@ -2,8 +2,8 @@
 
 use crate::base::rule_id::RuleId;
 use crate::config::{Config, RuleSetting};
-use crate::rules::{self, Selector};
 use crate::input::DEFAULT_MAX_FILE_SIZE;
+use crate::rules::{self, Selector};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -114,4 +114,88 @@ fn matches_any(names: &[String], id: RuleId) -> bool {
         .iter()
         .filter_map(|name| Selector::parse(name))
         .any(|selector| selector.matches(id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn options(select: &[&str], ignore: &[&str], config: &str) -> CheckOptions {
+        let names = |list: &[&str]| list.iter().map(|name| name.to_string()).collect();
+        CheckOptions {
+            rules: RuleSelection {
+                select: names(select),
+                ignore: names(ignore),
+            },
+            config: Arc::new(Config::parse(Path::new("iamlint.toml"), config.into()).unwrap()),
+            ..CheckOptions::default()
+        }
+    }
+
+    fn enabled(options: &CheckOptions) -> Vec<RuleId> {
+        RuleId::ALL
+            .iter()
+            .copied()
+            .filter(|&id| options.rule_enabled(id))
+            .collect()
+    }
+
+    #[test]
+    fn a_default_run_checks_the_default_groups() {
+        let default = options(&[], &[], "");
+        assert!(default.rule_enabled(RuleId::AdminAccess));
+        assert!(default.rule_enabled(RuleId::MalformedPolicy));
+        assert!(!default.rule_enabled(RuleId::WildcardResource));
+        assert!(!default.rule_enabled(RuleId::RedundantAction));
+        for id in enabled(&default) {
+            assert!(rules::rule(id).meta().is_default(), "{id}");
+        }
+    }
+
+    #[test]
+    fn select_and_ignore_take_groups_and_all() {
+        let least = options(&["least-privilege"], &[], "");
+        assert!(least.rule_enabled(RuleId::WildcardResource));
+        assert!(!least.rule_enabled(RuleId::AdminAccess));
+        let all = options(&["all"], &["suggestions"], "");
+        assert_eq!(
+            enabled(&all).len(),
+            RuleId::ALL.len()
+                - RuleId::ALL
+                    .iter()
+                    .filter(
+                        |&&id| Selector::Group(crate::base::rule_id::Group::Suggestions)
+                            .matches(id)
+                    )
+                    .count()
+        );
+        assert!(!all.rule_enabled(RuleId::RedundantAction));
+        assert!(enabled(&options(&["all"], &["all"], "")).is_empty());
+        assert_eq!(
+            RuleSelection {
+                select: vec!["least-privilege".into(), "al".into()],
+                ignore: vec!["suggestion".into()],
+            }
+            .unknown_rules(),
+            ["al", "suggestion"]
+        );
+    }
+
+    #[test]
+    fn the_configuration_turns_groups_on_and_select_names_win_over_it() {
+        let on = options(
+            &[],
+            &[],
+            "[rules]\nleast-privilege = \"on\"\nwildcard-resource = \"off\"\n",
+        );
+        assert!(on.rule_enabled(RuleId::WriteWithoutConstraints));
+        assert!(!on.rule_enabled(RuleId::WildcardResource));
+        assert!(on.rule_enabled(RuleId::AdminAccess));
+        let severity = options(&[], &[], "[rules]\nredundant-action = \"warning\"\n");
+        assert!(severity.rule_enabled(RuleId::RedundantAction));
+        let off = "[rules]\nwildcard-resource = \"off\"\n";
+        assert!(!options(&["all"], &[], off).rule_enabled(RuleId::WildcardResource));
+        assert!(options(&["wildcard-resource"], &[], off).rule_enabled(RuleId::WildcardResource));
+    }
 }

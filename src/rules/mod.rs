@@ -401,9 +401,11 @@ pub fn check_document(
 /// The rule reference page of one rule, as kept in the top-level `rules/` directory.
 pub fn reference_page(meta: &RuleMeta) -> String {
     format!(
-        "# `{id}`\n\n{summary}\n\n| category | default severity | confidence |\n|---|---|---|\n| {category} | {severity} | {confidence} |\n\n{docs}\n",
+        "# `{id}`\n\n{summary}\n\n| group | on by default | category | default severity | confidence |\n|---|---|---|---|---|\n| {group} | {default} | {category} | {severity} | {confidence} |\n\n{docs}\n",
         id = meta.id,
         summary = meta.summary,
+        group = meta.group,
+        default = if meta.is_default() { "yes" } else { "no" },
         category = meta.category.as_str(),
         severity = meta.severity.as_str(),
         confidence = meta.confidence.as_str(),
@@ -415,15 +417,24 @@ pub fn reference_page(meta: &RuleMeta) -> String {
 pub fn reference_index() -> String {
     let mut page = String::from(
         "# iamlint rules\n\nGenerated from the rules' doc comments by `cargo test` (set \
-         `IAMLINT_UPDATE_DOCS=1` to rewrite); do not edit by hand.\n\n| rule | category | \
-         severity | summary |\n|---|---|---|---|\n",
+         `IAMLINT_UPDATE_DOCS=1` to rewrite); do not edit by hand.\n\nA run checks the rules of \
+         the groups on by default; `--select`, `--ignore` and `[rules]` take group names \
+         (`--select all` runs every rule).\n\n| group | on by default | holds |\n|---|---|---|\n",
     );
+    for group in Group::ALL {
+        page.push_str(&format!(
+            "| `{group}` | {default} | {description} |\n",
+            default = if group.is_default() { "yes" } else { "no" },
+            description = group.description(),
+        ));
+    }
+    page.push_str("\n| rule | group | severity | summary |\n|---|---|---|---|\n");
     for rule in all() {
         let meta = rule.meta();
         page.push_str(&format!(
-            "| [`{id}`]({id}.md) | {category} | {severity} | {summary} |\n",
+            "| [`{id}`]({id}.md) | {group} | {severity} | {summary} |\n",
             id = meta.id,
-            category = meta.category.as_str(),
+            group = meta.group,
             severity = meta.severity.as_str(),
             summary = meta.summary,
         ));

@@ -67,7 +67,7 @@ impl Rule for UnknownAction {
                     Self::META
                         .finding(
                             entry.value.span,
-                            format!("`{name}` is a retired action: it grants nothing"),
+                            format!("`{name}` is a retired action: it matches nothing"),
                         )
                         .with_severity(Severity::Warning)
                         .with_help(format!(

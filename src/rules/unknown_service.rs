@@ -68,7 +68,10 @@ impl Rule for UnknownService {
                     continue;
                 }
                 if let Some(service) = catalog.retired_service(service) {
-                    match retired.iter_mut().find(|(seen, _)| seen.name == service.name) {
+                    match retired
+                        .iter_mut()
+                        .find(|(seen, _)| seen.name == service.name)
+                    {
                         Some((_, entries)) => entries.push(entry),
                         None => retired.push((service, vec![entry])),
                     }
@@ -117,7 +120,9 @@ fn retired_service(service: Retired, entries: &[&ActionEntry]) -> Finding {
         .filter_map(|entry| entry.pattern)
         .map(|pattern| format!("`{}`", clip(pattern)))
         .collect();
-    let (first, rest) = entries.split_first().expect("a retired service has an entry");
+    let (first, rest) = entries
+        .split_first()
+        .expect("a retired service has an entry");
     let mut finding = UnknownService::META
         .finding(
             first.value.span,
@@ -125,7 +130,7 @@ fn retired_service(service: Retired, entries: &[&ActionEntry]) -> Finding {
                 "`{}` is a retired AWS service: {} {} nothing",
                 service.name,
                 names.join(", "),
-                if names.len() == 1 { "grants" } else { "grant" }
+                if names.len() == 1 { "matches" } else { "match" }
             ),
         )
         .with_severity(Severity::Warning)

@@ -149,6 +149,8 @@ fn select_and_ignore() {
         "testdata/examples",
         "-f",
         "compact",
+        "--select",
+        "all",
         "--ignore",
         "passrole-unscoped,invalid-sid",
     ]);
@@ -156,13 +158,72 @@ fn select_and_ignore() {
     assert_eq!(without.lines().count(), 2, "{without}");
     assert!(without.contains("warning[wildcard-resource] `iam:PassRole`"));
     assert!(without.contains("unknown-condition-operator"));
+    // `wildcard-resource` is of the opt-in least-privilege group: not in a default run.
+    let default = stdout_of(&[
+        "check",
+        "testdata/examples",
+        "-f",
+        "compact",
+        "--ignore",
+        "passrole-unscoped,invalid-sid",
+    ]);
+    assert_eq!(default.lines().count(), 1, "{default}");
+    assert!(default.contains("unknown-condition-operator"));
+}
+
+/// `--select` and `--ignore` take group names and `all`; a typo gets a did-you-mean.
+#[test]
+fn select_and_ignore_take_groups() {
+    let fixture = "testdata/rules/wildcard-resource/fail_scopable_actions.json";
+    let least = stdout_of(&[
+        "check",
+        fixture,
+        "-f",
+        "compact",
+        "--select",
+        "least-privilege",
+    ]);
+    assert!(least.contains("warning[wildcard-resource]"), "{least}");
+    assert!(
+        least.lines().all(|line| !line.contains("error[")),
+        "{least}"
+    );
+    let default = stdout_of(&["check", fixture, "-f", "compact", "--no-config"]);
+    assert!(!default.contains("[wildcard-resource]"), "{default}");
+    let none = stdout_of(&[
+        "check",
+        fixture,
+        "-f",
+        "compact",
+        "--select",
+        "all",
+        "--ignore",
+        "least-privilege,correctness,security,suggestions",
+    ]);
+    assert_eq!(none, "", "{none}");
+    iamlint()
+        .args(["check", fixture, "--select", "least-privlege"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "unknown rule or group `least-privlege` (did you mean `least-privilege`?)",
+        ));
 }
 
 #[test]
 fn wildcard_resource_leaves_writes_to_write_without_constraints_unless_it_is_off() {
     let fixture =
         "testdata/rules/wildcard-resource/pass_write_left_to_write_without_constraints.json";
-    let default = stdout_of(&["check", fixture, "-f", "compact", "--fail-on", "never"]);
+    let default = stdout_of(&[
+        "check",
+        fixture,
+        "-f",
+        "compact",
+        "--fail-on",
+        "never",
+        "--select",
+        "least-privilege",
+    ]);
     assert!(default.contains("[write-without-constraints]"), "{default}");
     assert!(!default.contains("[wildcard-resource]"), "{default}");
     let ignored = stdout_of(&[
@@ -172,6 +233,8 @@ fn wildcard_resource_leaves_writes_to_write_without_constraints_unless_it_is_off
         "compact",
         "--fail-on",
         "never",
+        "--select",
+        "least-privilege",
         "--ignore",
         "write-without-constraints",
     ]);
@@ -190,7 +253,7 @@ fn wildcard_resource_leaves_writes_to_write_without_constraints_unless_it_is_off
     .unwrap();
     std::fs::write(
         dir.path().join("iamlint.toml"),
-        "[rules]\nwrite-without-constraints = \"off\"\n",
+        "[rules]\nleast-privilege = \"on\"\nwrite-without-constraints = \"off\"\n",
     )
     .unwrap();
     let off = iamlint()
