@@ -137,6 +137,9 @@ pub struct Context<'a> {
     broad: OnceCell<[Vec<BroadEntry>; Kind::ALL.len()]>,
     /// `wildcard_entries`: read by `wildcard-action` and by `wildcard-resource`.
     wildcard: OnceCell<Vec<WildcardEntry>>,
+    /// `privilege-escalation`'s findings on this document alone, computed once: the rules
+    /// it folds in leave it the action entries it reports.
+    escalation: OnceCell<Vec<Finding>>,
     pub settings: &'a Settings,
     /// The rules that run on this document; a catch-all rule leaves to them what they report.
     rules: &'a [&'a dyn Rule],
@@ -156,6 +159,7 @@ impl<'a> Context<'a> {
             effective: OnceCell::new(),
             broad: OnceCell::new(),
             wildcard: OnceCell::new(),
+            escalation: OnceCell::new(),
             settings,
             rules,
         }
@@ -183,6 +187,24 @@ impl<'a> Context<'a> {
     pub fn wildcard_entries(&self) -> &[WildcardEntry] {
         self.wildcard
             .get_or_init(|| sensitive::wildcard_entries(self.policy, self.effective()))
+    }
+
+    /// `privilege-escalation`'s findings on this document alone, computed on first use.
+    pub fn escalation_findings(&self) -> &[Finding] {
+        self.escalation
+            .get_or_init(|| privilege_escalation::document_findings(self))
+    }
+
+    /// Whether `privilege-escalation` runs and reports the action entry at `action_span`:
+    /// one root cause, so `passrole-unscoped`, `credentials-exposure`,
+    /// `permissions-management` and `wildcard-action` leave that entry to it, and its finding
+    /// names them.
+    pub fn escalation_reports(&self, action_span: Span) -> bool {
+        self.is_enabled(RuleId::PrivilegeEscalation)
+            && self
+                .escalation_findings()
+                .iter()
+                .any(|finding| finding.primary == action_span)
     }
 
     pub fn is_trust_policy(&self) -> bool {

@@ -9,6 +9,7 @@ mod fuzz_regressions;
 mod integrations;
 mod limits;
 mod properties;
+mod root_causes;
 mod rule_docs;
 mod rules;
 mod sarif;
