@@ -416,6 +416,31 @@ fn output_file() {
     assert_eq!(sarif["version"], "2.1.0");
 }
 
+/// What `iamlint rules` shows (each rule's group, whether it is on by default, the groups)
+/// and what `--help` says of `--select` and `--ignore`, as the user sees them.
+#[test]
+fn rules_list_and_help_show_the_groups() {
+    insta::assert_snapshot!("rules_list", stdout_of(&["rules"]));
+    let help = stdout_of(&["check", "--help"]);
+    let selection: String = help
+        .lines()
+        .skip_while(|line| !line.contains("--select"))
+        .take_while(|line| !line.contains("--quiet"))
+        .map(|line| format!("{}\n", line.trim_end()))
+        .collect();
+    insta::assert_snapshot!("check_help_select_ignore", selection);
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout_of(&["rules", "--format", "json"])).unwrap();
+    let wildcard = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|rule| rule["id"] == "wildcard-resource")
+        .unwrap();
+    assert_eq!(wildcard["group"], "least-privilege");
+    assert_eq!(wildcard["default"], false);
+}
+
 #[test]
 fn rules_explain_and_documents() {
     let rules = stdout_of(&["rules"]);
