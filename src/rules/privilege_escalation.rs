@@ -50,9 +50,10 @@ declare_rule! {
     /// left to `admin-access`.
     ///
     /// One root cause, one finding: an action entry reported here is not also reported by
-    /// `credentials-exposure`, `permissions-management` or `passrole-unscoped`; what they
-    /// would have said of it is a related label of this finding (`iam:*` on `*`: the
-    /// escalation paths, with managing identities and passing any role as notes).
+    /// `credentials-exposure`, `permissions-management`, `wildcard-action` or
+    /// `passrole-unscoped`; what they would have said of it is a related label of this
+    /// finding (`iam:*` on `*`: the escalation paths, with credentials, managing identities,
+    /// the service wildcard and passing any role as notes).
     ///
     /// ## Why is this bad?
     /// A principal that can escalate is an administrator with extra steps: whatever the rest

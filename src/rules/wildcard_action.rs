@@ -11,8 +11,9 @@ declare_rule! {
     /// resources reach every resource of that service (`"*"`, `arn:aws:s3:::*`,
     /// `NotResource`) and no condition limits it. `*` on `*` is left to `admin-access`. The
     /// sensitive-action rules and `wildcard-resource` leave such an entry to this rule; only
-    /// `privilege-escalation` and `passrole-unscoped` report alongside, as they name a
-    /// concrete path.
+    /// `passrole-unscoped` reports alongside, as it names a concrete path. An entry that is
+    /// a privilege-escalation path (`iam:*`) is `privilege-escalation`'s, whose finding names
+    /// this rule.
     ///
     /// ## Why is this bad?
     /// A service-wide wildcard grants actions nobody reviewed, including the ones AWS adds
