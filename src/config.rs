@@ -2,14 +2,14 @@
 //! read strictly: an unknown key, rule id or value is an error with a did-you-mean.
 
 use crate::base::finding::{Confidence, Severity};
-use crate::base::rule_id::RuleId;
+use crate::base::rule_id::{Group, RuleId};
 use crate::base::source::{SourceFile, display_path};
 use crate::base::suggest::did_you_mean_hint;
 use crate::base::unread::Unread;
 use crate::catalog::{ActionSet, Catalog};
 use crate::input::{DEFAULT_MAX_FILE_SIZE, Roots, read_regular};
 use crate::rules::{
-    self,
+    self, Selector,
     settings::{ForbiddenList, Settings, TrustSettings},
 };
 use crate::suppress::ConfigIgnore;
@@ -75,7 +75,8 @@ pub struct Config {
     pub fail_on: Option<FailOn>,
     /// Findings below this confidence never fail the run.
     pub min_confidence: Option<Confidence>,
-    pub rules: BTreeMap<RuleId, RuleSetting>,
+    /// `[rules]`: each entry names a rule, a group or `all`.
+    pub rules: BTreeMap<Selector, RuleSetting>,
     pub exclude: Vec<String>,
     exclude_set: GlobSet,
     /// What rules read: trust allow-lists and forbidden actions.
@@ -360,20 +361,20 @@ impl Config {
             .any(|a| self.exclude_set.is_match(a))
     }
 
-    /// The severity a rule's findings get, after `[rules]`.
-    pub fn severity(&self, rule: RuleId) -> Option<Severity> {
-        match self.rules.get(&rule) {
-            Some(RuleSetting::Severity(severity)) => Some(*severity),
-            _ => None,
-        }
+    /// What `[rules]` says of a rule: its own entry, else its group's, else `all`'s.
+    pub fn setting(&self, rule: RuleId) -> Option<RuleSetting> {
+        let group = rules::rule(rule).meta().group;
+        [Selector::Rule(rule), Selector::Group(group), Selector::All]
+            .iter()
+            .find_map(|selector| self.rules.get(selector).copied())
     }
 
-    /// Rules turned off by `[rules]`.
-    pub fn disabled_rules(&self) -> impl Iterator<Item = RuleId> + '_ {
-        self.rules
-            .iter()
-            .filter(|(_, setting)| **setting == RuleSetting::Off)
-            .map(|(id, _)| *id)
+    /// The severity a rule's findings get, after `[rules]`.
+    pub fn severity(&self, rule: RuleId) -> Option<Severity> {
+        match self.setting(rule) {
+            Some(RuleSetting::Severity(severity)) => Some(severity),
+            _ => None,
+        }
     }
 }
 
@@ -430,15 +431,15 @@ fn parse_choice<T>(
     })
 }
 
-/// `[rules]`: rule ids to `off`, `on` or a severity.
+/// `[rules]`: rule ids, group names or `all` to `off`, `on` or a severity.
 fn parse_rules(
     raw: BTreeMap<Spanned<String>, Spanned<String>>,
     at: &Locate,
-) -> Result<BTreeMap<RuleId, RuleSetting>, ConfigError> {
+) -> Result<BTreeMap<Selector, RuleSetting>, ConfigError> {
     let mut rules = BTreeMap::new();
     for (id, setting) in raw {
-        let Some(rule) = RuleId::from_name(id.get_ref()) else {
-            let hint = did_you_mean_hint(id.get_ref(), RuleId::names());
+        let Some(selector) = Selector::parse(id.get_ref()) else {
+            let hint = did_you_mean_hint(id.get_ref(), Selector::names());
             return Err(at.error(
                 Some(id.span()),
                 format!("unknown rule `{}` in [rules]{hint}", id.get_ref()),
@@ -460,7 +461,7 @@ fn parse_rules(
                 ));
             }
         };
-        rules.insert(rule, value);
+        rules.insert(selector, value);
     }
     Ok(rules)
 }
@@ -739,13 +740,24 @@ pub fn default_file() -> String {
          # even when named on the command line (pre-commit and editors name files).\n\
          # exclude = [\"vendor/**\", \"examples/\"]\n\
          \n\
-         # Rules: \"off\", \"on\", or a severity (\"error\", \"warning\", \"info\") that replaces the\n\
-         # rule's default. --select and --ignore on the command line come on top.\n\
+         # Rules and groups of rules: \"off\", \"on\", or a severity (\"error\", \"warning\", \"info\")\n\
+         # that turns them on and replaces their default. A rule's own entry wins over its\n\
+         # group's, and a group's over `all`'s. --select and --ignore on the command line come\n\
+         # on top (`--select all` runs every rule, `--ignore suggestions` a group less).\n\
          [rules]\n",
     );
-    for rule in rules::all() {
-        let meta = rule.meta();
-        out.push_str(&format!("# {} = \"{}\"\n", meta.id, meta.severity.as_str()));
+    for group in Group::ALL {
+        out.push_str(&format!(
+            "\n# {}: {}.\n# {} = \"{}\"\n",
+            group,
+            group.description(),
+            group,
+            if group.is_default() { "on" } else { "off" }
+        ));
+        for rule in rules::all().filter(|rule| rule.meta().group == group) {
+            let meta = rule.meta();
+            out.push_str(&format!("# {} = \"{}\"\n", meta.id, meta.severity.as_str()));
+        }
     }
     out.push_str(
         "\n\
@@ -989,6 +1001,35 @@ mod tests {
     }
 
     #[test]
+    fn rules_take_groups_and_all_with_the_most_specific_entry_winning() {
+        let config = parse(
+            "[rules]\nall = \"on\"\nleast-privilege = \"error\"\nwildcard-resource = \"off\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            config.setting(RuleId::WildcardResource),
+            Some(RuleSetting::Off)
+        );
+        assert_eq!(
+            config.setting(RuleId::WriteWithoutConstraints),
+            Some(RuleSetting::Severity(Severity::Error))
+        );
+        assert_eq!(
+            config.severity(RuleId::DataExfiltration),
+            Some(Severity::Error)
+        );
+        assert_eq!(
+            config.setting(RuleId::RedundantAction),
+            Some(RuleSetting::On)
+        );
+        assert_eq!(Config::none().setting(RuleId::AdminAccess), None);
+        assert_eq!(
+            error_of("[rules]\nleast-privlege = \"on\"\n"),
+            "iamlint.toml:2:1: unknown rule `least-privlege` in [rules] (did you mean `least-privilege`?)"
+        );
+    }
+
+    #[test]
     fn settings_excludes_and_severities() {
         let config = parse(
             "exclude = [\"vendor\", \"**/*.generated.json\"]\n\
@@ -997,8 +1038,8 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            config.disabled_rules().collect::<Vec<_>>(),
-            [RuleId::MissingVersion]
+            config.setting(RuleId::MissingVersion),
+            Some(RuleSetting::Off)
         );
         assert_eq!(
             config.severity(RuleId::AdminAccess),

@@ -118,6 +118,74 @@ impl RuleId {
     }
 }
 
+/// The set a rule belongs to, for selecting rules by name (`--select least-privilege`, a
+/// `[rules]` entry). The default run checks the default groups: what AWS rejects or
+/// misreads, and security findings that are nearly always real; the others are opt-in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Group {
+    /// The policy is invalid or does not mean what it says (on by default).
+    Correctness,
+    /// Access an attacker can use: admin, escalation, public or any-principal policies
+    /// (on by default).
+    Security,
+    /// Broader than needed: `*` resources, service wildcards, unconstrained writes and reads.
+    LeastPrivilege,
+    /// Hardening and tidiness that is often a deliberate choice.
+    Suggestions,
+}
+
+impl Group {
+    pub const ALL: [Group; 4] = [
+        Group::Correctness,
+        Group::Security,
+        Group::LeastPrivilege,
+        Group::Suggestions,
+    ];
+
+    /// The name users write.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Group::Correctness => "correctness",
+            Group::Security => "security",
+            Group::LeastPrivilege => "least-privilege",
+            Group::Suggestions => "suggestions",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Group> {
+        Group::ALL.into_iter().find(|group| group.as_str() == name)
+    }
+
+    /// Whether a run without `--select` checks the group's rules.
+    pub const fn is_default(self) -> bool {
+        matches!(self, Group::Correctness | Group::Security)
+    }
+
+    /// One line on what the group holds, for `iamlint rules` and `iamlint init`.
+    pub const fn description(self) -> &'static str {
+        match self {
+            Group::Correctness => "AWS rejects the policy, or reads it differently than written",
+            Group::Security => "admin, escalation, credentials, public or any-principal access",
+            Group::LeastPrivilege => {
+                "`*` resources, service wildcards, unconstrained writes and reads"
+            }
+            Group::Suggestions => "hardening and tidiness that is often deliberate",
+        }
+    }
+}
+
+impl fmt::Display for Group {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl serde::Serialize for Group {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
 /// Rules order by name, as users see them listed.
 impl Ord for RuleId {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {

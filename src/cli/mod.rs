@@ -1,7 +1,7 @@
 //! Command-line interface: the commands, their options, and exit codes.
 
 use crate::base::finding::{Confidence, Finding};
-use crate::base::rule_id::RuleId;
+use crate::base::rule_id::{Group, RuleId};
 use crate::base::suggest::did_you_mean_hint;
 use crate::base::text::printable;
 use crate::config::{self, Config};
@@ -157,11 +157,12 @@ pub struct CheckArgs {
     /// still reported [default: `min-confidence` of the configuration, else medium].
     #[arg(long, value_name = "low|medium|high", value_parser = confidence_level)]
     pub min_confidence: Option<Confidence>,
-    /// Run only these rules (comma-separated or repeated).
-    #[arg(long, value_delimiter = ',', value_name = "RULE")]
+    /// Run only these rules or groups, `all` for every rule, instead of the default groups
+    /// (correctness, security); comma-separated or repeated. `iamlint rules` lists them.
+    #[arg(long, value_delimiter = ',', value_name = "RULE|GROUP")]
     pub select: Vec<String>,
-    /// Do not run these rules (comma-separated or repeated).
-    #[arg(long, value_delimiter = ',', value_name = "RULE")]
+    /// Do not run these rules or groups (comma-separated or repeated).
+    #[arg(long, value_delimiter = ',', value_name = "RULE|GROUP")]
     pub ignore: Vec<String>,
     /// Print only the summary line (human format).
     #[arg(long, short = 'q')]
@@ -242,8 +243,8 @@ fn check(args: CheckArgs) -> i32 {
     let unknown = selection.unknown_rules();
     if !unknown.is_empty() {
         for id in unknown {
-            let hint = did_you_mean_hint(&id, RuleId::names());
-            to_stderr!("error: unknown rule `{id}`{hint}; `iamlint rules` lists them");
+            let hint = did_you_mean_hint(&id, rules::Selector::names());
+            to_stderr!("error: unknown rule or group `{id}`{hint}; `iamlint rules` lists them");
         }
         return exit::ERROR;
     }
@@ -392,11 +393,24 @@ fn list_rules(format: ListFormat) -> i32 {
             for rule in rules::all() {
                 let meta = rule.meta();
                 out.push_str(&format!(
-                    "{:<32} {:<12} {:<8} {}\n",
+                    "{:<39} {:<15} {:<3} {:<8} {}\n",
                     meta.id,
-                    meta.category.as_str(),
+                    meta.group,
+                    if meta.is_default() { "on" } else { "off" },
                     meta.severity.as_str(),
                     meta.summary
+                ));
+            }
+            out.push_str(
+                "\nGroups (on: checked by default; --select, --ignore and [rules] take group \
+                 names, and `all`):\n",
+            );
+            for group in Group::ALL {
+                out.push_str(&format!(
+                    "  {:<15} {:<3} {}\n",
+                    group,
+                    if group.is_default() { "on" } else { "off" },
+                    group.description()
                 ));
             }
         }
@@ -406,6 +420,8 @@ fn list_rules(format: ListFormat) -> i32 {
                     let meta = rule.meta();
                     serde_json::json!({
                         "id": meta.id,
+                        "group": meta.group,
+                        "default": meta.is_default(),
                         "category": meta.category,
                         "severity": meta.severity,
                         "confidence": meta.confidence,

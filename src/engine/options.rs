@@ -3,6 +3,7 @@
 use crate::base::rule_id::RuleId;
 use crate::config::{Config, RuleSetting};
 use crate::input::DEFAULT_MAX_FILE_SIZE;
+use crate::rules::{self, Selector};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -35,13 +36,23 @@ impl CheckOptions {
         !self.no_suppressions && self.config.ignores.iter().any(|i| i.sid.is_some())
     }
 
-    /// Whether a rule runs: `--select` and `--ignore` first, then `[rules]` of the
-    /// configuration (a rule named by `--select` runs even when the configuration turns it
-    /// off).
+    /// Whether a rule runs. `--ignore` (a rule, its group or `all`) turns it off. Without
+    /// `--select`, `[rules]` decides (the rule's entry, else its group's, else `all`'s),
+    /// else whether its group is on by default. With `--select`, only what it names runs,
+    /// less what `[rules]` turns off, unless `--select` names the rule itself.
     pub fn rule_enabled(&self, id: RuleId) -> bool {
-        self.rules.is_enabled(id.as_str())
-            && (self.rules.select.iter().any(|s| s == id.as_str())
-                || self.config.rules.get(&id) != Some(&RuleSetting::Off))
+        if self.rules.ignores(id) {
+            return false;
+        }
+        let setting = self.config.setting(id);
+        if self.rules.select.is_empty() {
+            return match setting {
+                Some(RuleSetting::Off) => false,
+                Some(RuleSetting::On | RuleSetting::Severity(_)) => true,
+                None => rules::rule(id).meta().is_default(),
+            };
+        }
+        self.rules.names(id) || (self.rules.selects(id) && setting != Some(RuleSetting::Off))
     }
 }
 
@@ -62,7 +73,8 @@ impl Default for CheckOptions {
     }
 }
 
-/// Which rules run: `--select` narrows to a list, `--ignore` removes from it.
+/// Which rules run: `--select` replaces the default set with the rules and groups it
+/// names (`all` for every rule), `--ignore` removes from it.
 #[derive(Clone, Debug, Default)]
 pub struct RuleSelection {
     pub select: Vec<String>,
@@ -70,18 +82,120 @@ pub struct RuleSelection {
 }
 
 impl RuleSelection {
-    pub fn is_enabled(&self, id: &str) -> bool {
-        (self.select.is_empty() || self.select.iter().any(|s| s == id))
-            && !self.ignore.iter().any(|s| s == id)
+    /// Whether `--select` names the rule, its group or `all`.
+    fn selects(&self, id: RuleId) -> bool {
+        matches_any(&self.select, id)
     }
 
-    /// Names that are not rule ids, so a typo in `--select` does not silently check nothing.
+    /// Whether `--select` names the rule itself.
+    fn names(&self, id: RuleId) -> bool {
+        self.select.iter().any(|name| name == id.as_str())
+    }
+
+    /// Whether `--ignore` names the rule, its group or `all`.
+    fn ignores(&self, id: RuleId) -> bool {
+        matches_any(&self.ignore, id)
+    }
+
+    /// Names that are neither rules, groups nor `all`, so a typo in `--select` does not
+    /// silently check nothing.
     pub fn unknown_rules(&self) -> Vec<String> {
         self.select
             .iter()
             .chain(&self.ignore)
-            .filter(|id| RuleId::from_name(id).is_none())
+            .filter(|name| Selector::parse(name).is_none())
             .cloned()
             .collect()
+    }
+}
+
+fn matches_any(names: &[String], id: RuleId) -> bool {
+    names
+        .iter()
+        .filter_map(|name| Selector::parse(name))
+        .any(|selector| selector.matches(id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn options(select: &[&str], ignore: &[&str], config: &str) -> CheckOptions {
+        let names = |list: &[&str]| list.iter().map(|name| name.to_string()).collect();
+        CheckOptions {
+            rules: RuleSelection {
+                select: names(select),
+                ignore: names(ignore),
+            },
+            config: Arc::new(Config::parse(Path::new("iamlint.toml"), config.into()).unwrap()),
+            ..CheckOptions::default()
+        }
+    }
+
+    fn enabled(options: &CheckOptions) -> Vec<RuleId> {
+        RuleId::ALL
+            .iter()
+            .copied()
+            .filter(|&id| options.rule_enabled(id))
+            .collect()
+    }
+
+    #[test]
+    fn a_default_run_checks_the_default_groups() {
+        let default = options(&[], &[], "");
+        assert!(default.rule_enabled(RuleId::AdminAccess));
+        assert!(default.rule_enabled(RuleId::MalformedPolicy));
+        assert!(!default.rule_enabled(RuleId::WildcardResource));
+        assert!(!default.rule_enabled(RuleId::RedundantAction));
+        for id in enabled(&default) {
+            assert!(rules::rule(id).meta().is_default(), "{id}");
+        }
+    }
+
+    #[test]
+    fn select_and_ignore_take_groups_and_all() {
+        let least = options(&["least-privilege"], &[], "");
+        assert!(least.rule_enabled(RuleId::WildcardResource));
+        assert!(!least.rule_enabled(RuleId::AdminAccess));
+        let all = options(&["all"], &["suggestions"], "");
+        assert_eq!(
+            enabled(&all).len(),
+            RuleId::ALL.len()
+                - RuleId::ALL
+                    .iter()
+                    .filter(
+                        |&&id| Selector::Group(crate::base::rule_id::Group::Suggestions)
+                            .matches(id)
+                    )
+                    .count()
+        );
+        assert!(!all.rule_enabled(RuleId::RedundantAction));
+        assert!(enabled(&options(&["all"], &["all"], "")).is_empty());
+        assert_eq!(
+            RuleSelection {
+                select: vec!["least-privilege".into(), "al".into()],
+                ignore: vec!["suggestion".into()],
+            }
+            .unknown_rules(),
+            ["al", "suggestion"]
+        );
+    }
+
+    #[test]
+    fn the_configuration_turns_groups_on_and_select_names_win_over_it() {
+        let on = options(
+            &[],
+            &[],
+            "[rules]\nleast-privilege = \"on\"\nwildcard-resource = \"off\"\n",
+        );
+        assert!(on.rule_enabled(RuleId::WriteWithoutConstraints));
+        assert!(!on.rule_enabled(RuleId::WildcardResource));
+        assert!(on.rule_enabled(RuleId::AdminAccess));
+        let severity = options(&[], &[], "[rules]\nredundant-action = \"warning\"\n");
+        assert!(severity.rule_enabled(RuleId::RedundantAction));
+        let off = "[rules]\nwildcard-resource = \"off\"\n";
+        assert!(!options(&["all"], &[], off).rule_enabled(RuleId::WildcardResource));
+        assert!(options(&["wildcard-resource"], &[], off).rule_enabled(RuleId::WildcardResource));
     }
 }

@@ -265,10 +265,16 @@ impl Parser {
             resource: None,
             conditions: Vec::new(),
         };
+        // Keys used although their case is wrong: already an error of their own, so a
+        // conflict they cause (`Action` with `notAction`) is not a second one.
+        let mut miscased = Vec::new();
         for member in members {
             let Some(name) = self.element_name(member, STATEMENT_ELEMENTS, "statement") else {
                 continue;
             };
+            if name != member.key {
+                miscased.push(member.key_span);
+            }
             let value = &member.value;
             match name {
                 "Sid" => {
@@ -290,30 +296,32 @@ impl Parser {
                     self.set_once(
                         &mut statement.principal,
                         element,
-                        "Principal",
-                        "NotPrincipal",
+                        ("Principal", "NotPrincipal"),
+                        &miscased,
                     );
                 }
                 "Action" | "NotAction" => {
                     let element = self.string_list(member, name == "NotAction");
-                    self.set_once(&mut statement.action, element, "Action", "NotAction");
+                    let names = ("Action", "NotAction");
+                    self.set_once(&mut statement.action, element, names, &miscased);
                 }
                 "Resource" | "NotResource" => {
                     let element = self.string_list(member, name == "NotResource");
-                    self.set_once(&mut statement.resource, element, "Resource", "NotResource");
+                    let names = ("Resource", "NotResource");
+                    self.set_once(&mut statement.resource, element, names, &miscased);
                 }
                 "Condition" => statement.conditions = self.conditions(value),
                 _ => {}
             }
         }
-        if statement.effect_value.is_none() {
+        if statement.effect_value.is_none() && !misspells(members, &["Effect"]) {
             self.malformed(
                 value.opening_span(),
                 "the statement has no `Effect`",
                 Some("add `\"Effect\": \"Allow\"` or `\"Effect\": \"Deny\"`"),
             );
         }
-        if statement.action.is_none() {
+        if statement.action.is_none() && !misspells(members, &["Action", "NotAction"]) {
             self.malformed(
                 value.opening_span(),
                 "the statement has neither `Action` nor `NotAction`",
@@ -327,11 +335,13 @@ impl Parser {
         &mut self,
         slot: &mut Option<Element<'v>>,
         element: Element<'v>,
-        positive: &str,
-        negative: &str,
+        (positive, negative): (&str, &str),
+        miscased: &[Span],
     ) {
         if let Some(first) = slot {
-            if first.negated != element.negated {
+            let either_miscased =
+                miscased.contains(&first.key_span) || miscased.contains(&element.key_span);
+            if first.negated != element.negated && !either_miscased {
                 self.record(Issue {
                     kind: IssueKind::Malformed,
                     span: element.key_span,
@@ -575,7 +585,11 @@ impl Parser {
             }
             let needs_resource = known_identity
                 || (policy.kind == PolicyKind::Unknown && statement.principal.is_none());
-            if needs_resource && statement.resource.is_none() {
+            let resource_misspelt = statement
+                .value
+                .as_object()
+                .is_some_and(|members| misspells(members, &["Resource", "NotResource"]));
+            if needs_resource && statement.resource.is_none() && !resource_misspelt {
                 self.malformed(
                     statement.value.opening_span(),
                     "the statement has neither `Resource` nor `NotResource`",
@@ -628,6 +642,17 @@ pub(crate) fn well_formed_action(text: &str) -> bool {
         }
         None => false,
     }
+}
+
+/// Whether a key of the statement is a misspelling of one of `elements` (`Actions`,
+/// `Efect`): the unknown-element error at that key, with its did-you-mean, says all there is
+/// to say, so the element is not reported missing as well.
+fn misspells(members: &[Member], elements: &[&str]) -> bool {
+    members.iter().any(|member| {
+        !STATEMENT_ELEMENTS.contains(&member.key.as_str())
+            && did_you_mean(&member.key, STATEMENT_ELEMENTS.iter().copied())
+                .is_some_and(|name| elements.contains(&name))
+    })
 }
 
 fn list(names: &[&str]) -> String {

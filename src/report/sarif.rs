@@ -89,6 +89,9 @@ struct RuleProperties {
     precision: &'static str,
     #[serde(rename = "security-severity", skip_serializing_if = "Option::is_none")]
     security_severity: Option<&'static str>,
+    /// The rule's group, as `--select` names it.
+    #[serde(rename = "iamlint/group")]
+    group: &'static str,
 }
 
 #[derive(Serialize)]
@@ -271,6 +274,7 @@ pub(super) fn write(
                         crate::base::finding::Confidence::Low => "low",
                     },
                     security_severity: security_severity(meta.category, meta.severity),
+                    group: meta.group.as_str(),
                 },
             }
         })

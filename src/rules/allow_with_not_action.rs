@@ -36,6 +36,7 @@ declare_rule! {
         category: Security,
         severity: Warning,
         confidence: High,
+        group: LeastPrivilege,
         summary: "`Allow` with `NotAction` grants every action not listed",
     }
 }

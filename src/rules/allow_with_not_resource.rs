@@ -33,6 +33,7 @@ declare_rule! {
         category: Security,
         severity: Warning,
         confidence: High,
+        group: LeastPrivilege,
         summary: "`Allow` with `NotResource` grants on every resource not listed",
     }
 }

@@ -43,6 +43,7 @@ declare_rule! {
         category: Security,
         severity: Warning,
         confidence: Medium,
+        group: Suggestions,
         summary: "A service principal is allowed without a condition on the source resource or account",
     }
 }

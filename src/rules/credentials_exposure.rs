@@ -15,6 +15,9 @@ declare_rule! {
     ///
     /// Entries that already say "everything" are left to the rule that reports them: `*` to
     /// `admin-access`, `s3:*` to `wildcard-action`, `NotAction` to `allow-with-not-action`.
+    /// An entry that is a privilege-escalation path (`iam:CreateAccessKey` on every user) is
+    /// reported by `privilege-escalation`, whose finding names this rule: one root cause,
+    /// one finding.
     ///
     /// ## Why is this bad?
     /// Credentials outlive the session that made them. `iam:CreateAccessKey` on every user
@@ -24,15 +27,16 @@ declare_rule! {
     /// ## Example
     /// ```json
     /// {"Version": "2012-10-17", "Statement": [
-    ///   {"Effect": "Allow", "Action": "iam:CreateAccessKey", "Resource": "*"}
+    ///   {"Effect": "Allow", "Action": "redshift:GetClusterCredentials", "Resource": "*"}
     /// ]}
     /// ```
     ///
     /// ## Use instead
-    /// Let users manage only their own credentials:
+    /// Name the database user the credentials are for:
     /// ```json
     /// {"Version": "2012-10-17", "Statement": [
-    ///   {"Effect": "Allow", "Action": "iam:CreateAccessKey", "Resource": "arn:aws:iam::123456789012:user/${aws:username}"}
+    ///   {"Effect": "Allow", "Action": "redshift:GetClusterCredentials",
+    ///    "Resource": "arn:aws:redshift:eu-west-1:123456789012:dbuser:analytics/reporting"}
     /// ]}
     /// ```
     ///
@@ -47,15 +51,19 @@ declare_rule! {
     }
 }
 
+/// What the entries this rule reports allow, for its messages and `privilege-escalation`'s.
+pub(super) const ALLOWS: &str = "creating or returning credentials";
+
 impl Rule for CredentialsExposure {
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         for entry in cx.broad_entries(Kind::CredentialsExposure) {
+            // One root cause: `privilege-escalation` reports the entry and names this.
+            if cx.escalation_reports(entry.action_span) {
+                continue;
+            }
             out.push(
                 Self::META
-                    .finding(
-                        entry.action_span,
-                        entry.message("creating or returning credentials"),
-                    )
+                    .finding(entry.action_span, entry.message(ALLOWS))
                     .with_related(entry.resource_span, "on every resource")
                     .with_help("name the users or resources, e.g. `user/${aws:username}` for a user's own credentials")
                     .with_confidence(entry.confidence),

@@ -41,6 +41,7 @@ declare_rule! {
         category: Security,
         severity: Warning,
         confidence: High,
+        group: LeastPrivilege,
         summary: "An action that reads stored data or secrets is allowed on every resource",
     }
 }

@@ -28,6 +28,7 @@ declare_rule! {
         category: Correctness,
         severity: Warning,
         confidence: High,
+        group: Suggestions,
         summary: "The policy has no `Version`, so AWS applies the 2008-10-17 language",
     }
 }

@@ -1,7 +1,7 @@
 //! The rule registry, the metadata every rule declares, and the context rules read.
 
 use crate::base::finding::{Category, Confidence, Finding, Findings, Problem, Severity};
-use crate::base::rule_id::{RuleId, with_every_rule};
+use crate::base::rule_id::{Group, RuleId, with_every_rule};
 use crate::base::source::Span;
 use crate::extract::document::{PolicyDocument, PolicyKind};
 use crate::policy::actions::StatementActions;
@@ -78,6 +78,9 @@ pub struct RuleMeta {
     pub category: Category,
     pub severity: Severity,
     pub confidence: Confidence,
+    /// The set `--select` and `[rules]` name it by; its default group decides whether a
+    /// run without `--select` checks it.
+    pub group: Group,
     pub summary: &'static str,
     /// The rule's doc comment, in the fixed sections (What it does, Why is this bad?,
     /// Example, Use instead, References).
@@ -108,6 +111,11 @@ impl RuleMeta {
         }
     }
 
+    /// Whether a run without `--select` or `[rules]` entries checks the rule.
+    pub fn is_default(&self) -> bool {
+        self.group.is_default()
+    }
+
     pub fn url(&self) -> String {
         format!("{DOCS_BASE_URL}{}.md", self.id)
     }
@@ -135,6 +143,9 @@ pub struct Context<'a> {
     broad: OnceCell<[Vec<BroadEntry>; Kind::ALL.len()]>,
     /// `wildcard_entries`: read by `wildcard-action` and by `wildcard-resource`.
     wildcard: OnceCell<Vec<WildcardEntry>>,
+    /// `privilege-escalation`'s findings on this document alone, computed once: the rules
+    /// it folds in leave it the action entries it reports.
+    escalation: OnceCell<Vec<Finding>>,
     pub settings: &'a Settings,
     /// The rules that run on this document; a catch-all rule leaves to them what they report.
     rules: &'a [&'a dyn Rule],
@@ -154,6 +165,7 @@ impl<'a> Context<'a> {
             effective: OnceCell::new(),
             broad: OnceCell::new(),
             wildcard: OnceCell::new(),
+            escalation: OnceCell::new(),
             settings,
             rules,
         }
@@ -181,6 +193,24 @@ impl<'a> Context<'a> {
     pub fn wildcard_entries(&self) -> &[WildcardEntry] {
         self.wildcard
             .get_or_init(|| sensitive::wildcard_entries(self.policy, self.effective()))
+    }
+
+    /// `privilege-escalation`'s findings on this document alone, computed on first use.
+    pub fn escalation_findings(&self) -> &[Finding] {
+        self.escalation
+            .get_or_init(|| privilege_escalation::document_findings(self))
+    }
+
+    /// Whether `privilege-escalation` runs and reports the action entry at `action_span`:
+    /// one root cause, so `passrole-unscoped`, `credentials-exposure`,
+    /// `permissions-management` and `wildcard-action` leave that entry to it, and its finding
+    /// names them.
+    pub fn escalation_reports(&self, action_span: Span) -> bool {
+        self.is_enabled(RuleId::PrivilegeEscalation)
+            && self
+                .escalation_findings()
+                .iter()
+                .any(|finding| finding.primary == action_span)
     }
 
     pub fn is_trust_policy(&self) -> bool {
@@ -267,6 +297,7 @@ macro_rules! declare_rule {
             category: $category:ident,
             severity: $severity:ident,
             confidence: $confidence:ident,
+            $(group: $group:ident,)?
             summary: $summary:literal $(,)?
         }
     ) => {
@@ -279,6 +310,10 @@ macro_rules! declare_rule {
                 category: $crate::base::finding::Category::$category,
                 severity: $crate::base::finding::Severity::$severity,
                 confidence: $crate::base::finding::Confidence::$confidence,
+                group: $crate::rules::group_of(
+                    $crate::base::finding::Category::$category,
+                    [$($crate::base::rule_id::Group::$group)?],
+                ),
                 summary: $summary,
                 docs: concat!($($doc, "\n"),*),
             };
@@ -292,6 +327,20 @@ macro_rules! declare_rule {
     };
 }
 pub(crate) use declare_rule;
+
+/// A rule's group: the one it names, else the group of its category (correctness and
+/// security on by default, suggestions opt-in), so a rule names its group only when it
+/// differs.
+pub const fn group_of<const N: usize>(category: Category, named: [Group; N]) -> Group {
+    if let [group, ..] = named.as_slice() {
+        return *group;
+    }
+    match category {
+        Category::Correctness => Group::Correctness,
+        Category::Security => Group::Security,
+        Category::Suggestion => Group::Suggestions,
+    }
+}
 
 macro_rules! registry {
     ($($variant:ident => $module:ident => $name:literal,)*) => {
@@ -314,6 +363,43 @@ pub fn all() -> impl Iterator<Item = &'static dyn Rule> {
 /// The rule a name as written by a user names, if any.
 pub fn find(name: &str) -> Option<&'static dyn Rule> {
     RuleId::from_name(name).map(rule)
+}
+
+/// A name `--select`, `--ignore` and `[rules]` accept: a rule, a group, or every rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Selector {
+    All,
+    Group(Group),
+    Rule(RuleId),
+}
+
+impl Selector {
+    /// The word that selects every rule.
+    pub const ALL: &str = "all";
+
+    pub fn parse(name: &str) -> Option<Selector> {
+        if name == Selector::ALL {
+            return Some(Selector::All);
+        }
+        Group::from_name(name)
+            .map(Selector::Group)
+            .or_else(|| RuleId::from_name(name).map(Selector::Rule))
+    }
+
+    /// Every name a user may write, for did-you-mean suggestions.
+    pub fn names() -> impl Iterator<Item = &'static str> {
+        std::iter::once(Selector::ALL)
+            .chain(Group::ALL.iter().map(|group| group.as_str()))
+            .chain(RuleId::names())
+    }
+
+    pub fn matches(self, id: RuleId) -> bool {
+        match self {
+            Selector::All => true,
+            Selector::Group(group) => rule(id).meta().group == group,
+            Selector::Rule(named) => named == id,
+        }
+    }
 }
 
 /// The finding a problem found below the rules stands for, with its rule's defaults.
@@ -343,9 +429,11 @@ pub fn check_document(
 /// The rule reference page of one rule, as kept in the top-level `rules/` directory.
 pub fn reference_page(meta: &RuleMeta) -> String {
     format!(
-        "# `{id}`\n\n{summary}\n\n| category | default severity | confidence |\n|---|---|---|\n| {category} | {severity} | {confidence} |\n\n{docs}\n",
+        "# `{id}`\n\n{summary}\n\n| group | on by default | category | default severity | confidence |\n|---|---|---|---|---|\n| {group} | {default} | {category} | {severity} | {confidence} |\n\n{docs}\n",
         id = meta.id,
         summary = meta.summary,
+        group = meta.group,
+        default = if meta.is_default() { "yes" } else { "no" },
         category = meta.category.as_str(),
         severity = meta.severity.as_str(),
         confidence = meta.confidence.as_str(),
@@ -357,15 +445,24 @@ pub fn reference_page(meta: &RuleMeta) -> String {
 pub fn reference_index() -> String {
     let mut page = String::from(
         "# iamlint rules\n\nGenerated from the rules' doc comments by `cargo test` (set \
-         `IAMLINT_UPDATE_DOCS=1` to rewrite); do not edit by hand.\n\n| rule | category | \
-         severity | summary |\n|---|---|---|---|\n",
+         `IAMLINT_UPDATE_DOCS=1` to rewrite); do not edit by hand.\n\nA run checks the rules of \
+         the groups on by default; `--select`, `--ignore` and `[rules]` take group names \
+         (`--select all` runs every rule).\n\n| group | on by default | holds |\n|---|---|---|\n",
     );
+    for group in Group::ALL {
+        page.push_str(&format!(
+            "| `{group}` | {default} | {description} |\n",
+            default = if group.is_default() { "yes" } else { "no" },
+            description = group.description(),
+        ));
+    }
+    page.push_str("\n| rule | group | severity | summary |\n|---|---|---|---|\n");
     for rule in all() {
         let meta = rule.meta();
         page.push_str(&format!(
-            "| [`{id}`]({id}.md) | {category} | {severity} | {summary} |\n",
+            "| [`{id}`]({id}.md) | {group} | {severity} | {summary} |\n",
             id = meta.id,
-            category = meta.category.as_str(),
+            group = meta.group,
             severity = meta.severity.as_str(),
             summary = meta.summary,
         ));

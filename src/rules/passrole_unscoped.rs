@@ -17,7 +17,8 @@ declare_rule! {
     /// info-level suggestion to pin the receiving service. Roles only known at deploy time
     /// (`var.role_arn`) and roles of the same code base (`!GetAtt Role.Arn`) stay quiet. A
     /// statement that allows `*` on `*` is one root cause, reported by `admin-access` alone
-    /// (unless that rule is off).
+    /// (unless that rule is off); an entry that is a privilege-escalation path (`iam:*` on
+    /// `*`) is reported by `privilege-escalation`, whose finding names this rule.
     ///
     /// ## Why is this bad?
     /// Passing a role to a service (EC2, Lambda, Glue, CloudFormation, ECS...) lets that
@@ -66,6 +67,10 @@ impl Rule for PassroleUnscoped {
             // `*` on `*` is one root cause, reported by admin-access alone.
             if admin_access_reports && every_action_on_every_resource(hit.grant.statement).is_some()
             {
+                continue;
+            }
+            // An entry that escalates is `privilege-escalation`'s, which names this too.
+            if cx.escalation_reports(hit.action_span) {
                 continue;
             }
             let guards = &hit.grant.guards;

@@ -14,24 +14,28 @@ declare_rule! {
     ///
     /// Entries that already say "everything" are left to the rule that reports them: `*` to
     /// `admin-access`, `s3:*` to `wildcard-action`, `NotAction` to `allow-with-not-action`.
+    /// An entry that is a privilege-escalation path (`iam:AttachRolePolicy`, `iam:*`) is
+    /// reported by `privilege-escalation`, whose finding names this rule: one root cause,
+    /// one finding.
     ///
     /// ## Why is this bad?
     /// Changing who may do what is the one permission that grants all others. On every role
-    /// and policy, the holder can attach `AdministratorAccess` to themselves.
+    /// and policy, the holder can remove the policies that limit a role, or attach
+    /// `AdministratorAccess` to themselves.
     ///
     /// ## Example
     /// ```json
     /// {"Version": "2012-10-17", "Statement": [
-    ///   {"Effect": "Allow", "Action": "iam:AttachRolePolicy", "Resource": "*"}
+    ///   {"Effect": "Allow", "Action": ["iam:DetachRolePolicy", "iam:DeleteRolePolicy"], "Resource": "*"}
     /// ]}
     /// ```
     ///
     /// ## Use instead
-    /// Name the roles, and cap what may be attached:
+    /// Name the roles:
     /// ```json
     /// {"Version": "2012-10-17", "Statement": [
-    ///   {"Effect": "Allow", "Action": "iam:AttachRolePolicy", "Resource": "arn:aws:iam::123456789012:role/app/*",
-    ///    "Condition": {"ArnEquals": {"iam:PolicyARN": "arn:aws:iam::123456789012:policy/app-read"}}}
+    ///   {"Effect": "Allow", "Action": ["iam:DetachRolePolicy", "iam:DeleteRolePolicy"],
+    ///    "Resource": "arn:aws:iam::123456789012:role/app/*"}
     /// ]}
     /// ```
     ///
@@ -42,19 +46,24 @@ declare_rule! {
         category: Security,
         severity: Error,
         confidence: High,
+        group: LeastPrivilege,
         summary: "An identity or policy management action is allowed on every resource",
     }
 }
 
+/// What the entries this rule reports allow, for its messages and `privilege-escalation`'s.
+pub(super) const ALLOWS: &str = "managing identities and their permissions";
+
 impl Rule for PermissionsManagement {
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         for entry in cx.broad_entries(Kind::PermissionsManagement) {
+            // One root cause: `privilege-escalation` reports the entry and names this.
+            if cx.escalation_reports(entry.action_span) {
+                continue;
+            }
             out.push(
                 Self::META
-                    .finding(
-                        entry.action_span,
-                        entry.message("managing identities and their permissions"),
-                    )
+                    .finding(entry.action_span, entry.message(ALLOWS))
                     .with_related(entry.resource_span, "on every resource")
                     .with_help("name the roles, users and policies, and cap them with conditions such as `iam:PolicyARN` or `iam:PermissionsBoundary`")
                     .with_confidence(entry.confidence),

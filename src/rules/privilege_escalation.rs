@@ -1,16 +1,18 @@
 //! `privilege-escalation`: permissions that let the holder grant themselves more.
 
 use super::principal::{Key, Principals, kind_name};
-use super::{Context, Rule, declare_rule};
-use crate::base::finding::{Confidence, Finding, Findings};
+use super::{Context, Rule, credentials_exposure, declare_rule, permissions_management};
+use crate::base::finding::{Confidence, Finding, Findings, Label};
+use crate::base::rule_id::RuleId;
 use crate::base::source::Span;
 use crate::base::value::{TemplatePart, Unknown, Value, ValueKind};
-use crate::catalog::{Catalog, wildcard_match};
+use crate::catalog::{ActionId, Catalog, wildcard_match};
 use crate::extract::document::PrincipalKind;
 use crate::policy::Policy;
 use crate::policy::effective::{Effective, Reach, grants_to_holder};
 use crate::policy::escalation::{self, PathMatch};
 use crate::policy::principals::{PrincipalType, principals};
+use crate::policy::sensitive::{self, Kind, name_list};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -47,6 +49,12 @@ declare_rule! {
     /// entry, with the trust and the role's enabling action as related labels. `*` on `*` is
     /// left to `admin-access`.
     ///
+    /// One root cause, one finding: an action entry reported here is not also reported by
+    /// `credentials-exposure`, `permissions-management`, `wildcard-action` or
+    /// `passrole-unscoped`; what they would have said of it is a related label of this
+    /// finding (`iam:*` on `*`: the escalation paths, with credentials, managing identities,
+    /// the service wildcard and passing any role as notes).
+    ///
     /// ## Why is this bad?
     /// A principal that can escalate is an administrator with extra steps: whatever the rest
     /// of its policy says, anyone holding its credentials can take over the account.
@@ -81,14 +89,7 @@ declare_rule! {
 
 impl Rule for PrivilegeEscalation {
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
-        if !grants_to_holder(cx.policy) {
-            return;
-        }
-        let effective = cx.effective();
-        let matches = escalation::find(effective);
-        let mut found = Vec::new();
-        report(&matches, |_| true, &|_| None, &mut found);
-        out.extend(found);
+        out.extend(cx.escalation_findings().iter().cloned());
     }
 
     fn checks_principals(&self) -> bool {
@@ -109,6 +110,102 @@ impl Rule for PrivilegeEscalation {
             })
             .collect();
         out.extend(found.into_iter().flatten());
+    }
+}
+
+/// The findings of one document on its own (`Context::escalation_findings` keeps them),
+/// each naming what the rules folded into it would have said of its action entry.
+pub(super) fn document_findings(cx: &Context<'_>) -> Vec<Finding> {
+    if !grants_to_holder(cx.policy) {
+        return Vec::new();
+    }
+    let matches = escalation::find(cx.effective());
+    let mut found = Vec::new();
+    report(&matches, |_| true, &|_| None, &mut found);
+    for finding in &mut found {
+        fold_in(cx, finding);
+    }
+    found
+}
+
+/// Adds, as related labels, what `credentials-exposure`, `permissions-management`,
+/// `wildcard-action` and `passrole-unscoped` find on the finding's action entry: they leave
+/// that entry to it. Named whether they run or not: the entry allows it all the same.
+fn fold_in(cx: &Context<'_>, finding: &mut Finding) {
+    let entry = finding.primary;
+    for (kind, allows) in [
+        (Kind::CredentialsExposure, credentials_exposure::ALLOWS),
+        (Kind::PermissionsManagement, permissions_management::ALLOWS),
+    ] {
+        for broad in cx
+            .broad_entries(kind)
+            .iter()
+            .filter(|b| b.action_span == entry)
+        {
+            finding.related.push(Label {
+                span: broad.resource_span,
+                message: format!("also `{}`: {}", kind.rule(), broad.message(allows)),
+            });
+        }
+    }
+    // A service wildcard (`iam:*`) is no entry of theirs but `wildcard-action`'s: what it
+    // holds of their lists is named all the same.
+    let lists = sensitive::lists();
+    for wildcard in cx
+        .wildcard_entries()
+        .iter()
+        .filter(|w| w.action_span == entry)
+    {
+        for (rule, allows, selects) in [
+            (
+                RuleId::CredentialsExposure,
+                credentials_exposure::ALLOWS,
+                &(|id| lists.credentials_exposure.contains(id)) as &dyn Fn(ActionId) -> bool,
+            ),
+            (
+                RuleId::PermissionsManagement,
+                permissions_management::ALLOWS,
+                &|id| lists.is_permissions_management(id),
+            ),
+        ] {
+            let actions: Vec<ActionId> =
+                wildcard.allowed.iter().filter(|&id| selects(id)).collect();
+            if actions.is_empty() {
+                continue;
+            }
+            finding.related.push(Label {
+                span: wildcard.resource_span,
+                message: format!(
+                    "also `{rule}`: `{}` allows {allows} on every resource: {}",
+                    wildcard.action_text,
+                    name_list(&actions, 3)
+                ),
+            });
+        }
+        finding.related.push(Label {
+            span: wildcard.resource_span,
+            message: format!(
+                "also `wildcard-action`: `{}` allows all {} of its actions on every resource",
+                wildcard.action_text,
+                wildcard.allowed.len()
+            ),
+        });
+    }
+    let Some(pass_role) = Catalog::get().action("iam:PassRole") else {
+        return;
+    };
+    if let Some(hit) = cx
+        .effective()
+        .hits(pass_role)
+        .find(|hit| hit.action_span == entry && hit.reach.is_broad())
+    {
+        finding.related.push(Label {
+            span: hit.resource_span,
+            message: format!(
+                "also `passrole-unscoped`: `{}` allows passing any role",
+                hit.action_text
+            ),
+        });
     }
 }
 

@@ -41,6 +41,7 @@ declare_rule! {
         category: Security,
         severity: Error,
         confidence: High,
+        group: LeastPrivilege,
         summary: "An action that rewrites resource policies or sharing is allowed on every resource",
     }
 }

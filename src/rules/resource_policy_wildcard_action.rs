@@ -39,6 +39,7 @@ declare_rule! {
         category: Security,
         severity: Warning,
         confidence: High,
+        group: LeastPrivilege,
         summary: "The resource policy grants every action of a service to other principals",
     }
 }

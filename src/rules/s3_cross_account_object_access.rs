@@ -61,6 +61,7 @@ declare_rule! {
         category: Security,
         severity: Warning,
         confidence: Medium,
+        group: Suggestions,
         summary: "The bucket policy lets another account read or write objects",
     }
 }

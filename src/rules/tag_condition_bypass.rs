@@ -1,8 +1,10 @@
 //! `tag-condition-bypass`: access gated on a tag that the same principal can set.
 
+use super::admin_access::every_action_on_every_resource;
 use super::principal::Principals;
 use super::{Context, Rule, declare_rule};
 use crate::base::finding::{Confidence, Finding, Findings};
+use crate::base::rule_id::RuleId;
 use crate::base::source::Span;
 use crate::catalog::{AccessLevel, ActionSet, Catalog, wildcard_match};
 use crate::policy::effective::{ConditionClass, Effective, Hit, Reach, grants_to_holder};
@@ -64,7 +66,14 @@ impl Rule for TagConditionBypass {
         }
         let effective = cx.effective();
         let mut found = Vec::new();
-        check_effective(effective, &|_, _| true, &|_| None, &mut found);
+        let admin_access_reports = cx.is_enabled(RuleId::AdminAccess);
+        check_effective(
+            effective,
+            admin_access_reports,
+            &|_, _| true,
+            &|_| None,
+            &mut found,
+        );
         out.extend(found);
     }
 
@@ -91,7 +100,15 @@ fn check_principal(
     out: &mut Vec<Finding>,
 ) {
     let effective = Effective::new(policies, boundaries);
-    check_effective(&effective, &|gate, tagger| gate != tagger, origin_of, out);
+    // The tagging statement's own document was checked with `admin-access` on or off; this
+    // view cannot tell, and a default run has it on.
+    check_effective(
+        &effective,
+        true,
+        &|gate, tagger| gate != tagger,
+        origin_of,
+        out,
+    );
 }
 
 /// A tag gate: a statement allowed only when a tag has a value.
@@ -106,8 +123,11 @@ struct Gate<'a> {
     gated_span: Span,
 }
 
+/// `admin_access_reports`: a tagging statement that allows `*` on `*` is one root cause,
+/// reported by `admin-access` alone.
 fn check_effective(
     effective: &Effective<'_, '_>,
+    admin_access_reports: bool,
     keep: &dyn Fn(usize, usize) -> bool,
     origin_of: &dyn Fn(usize) -> Option<String>,
     out: &mut Vec<Finding>,
@@ -121,6 +141,11 @@ fn check_effective(
                 let Some(confidence) = tagger_strength(&hit, &gate) else {
                     continue;
                 };
+                if admin_access_reports
+                    && every_action_on_every_resource(hit.grant.statement).is_some()
+                {
+                    continue;
+                }
                 let gate_statement = effective.grants[gate.grant].statement;
                 if !resources_overlap(hit.grant.statement, gate_statement) {
                     continue;

@@ -38,6 +38,7 @@ declare_rule! {
         category: Security,
         severity: Info,
         confidence: High,
+        group: Suggestions,
         summary: "The role trusts every principal of an account",
     }
 }

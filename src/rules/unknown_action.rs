@@ -1,7 +1,7 @@
 //! `unknown-action`: an action name that the service does not have.
 
 use super::{Context, Rule, declare_rule};
-use crate::base::finding::Findings;
+use crate::base::finding::{Findings, Severity};
 use crate::base::suggest::either;
 use crate::base::text::clip;
 use crate::catalog::Catalog;
@@ -12,7 +12,8 @@ declare_rule! {
     /// has no action of that name: a typo (`s3:GetObjcet`), a plural (`s3:GetObjects`), an
     /// API operation written for the action that authorizes it (`s3:ListBuckets` for
     /// `s3:ListAllMyBuckets`, `s3:ListObjectsV2` for `s3:ListBucket`), or an action AWS has
-    /// retired, which the message says. Case does not matter (`s3:getobject` is fine), as in
+    /// retired, which the message says (a warning: AWS still accepts the policy, and the entry
+    /// grants nothing). Case does not matter (`s3:getobject` is fine), as in
     /// IAM. Services that do not exist are `unknown-service`'s.
     ///
     /// ## Why is this bad?
@@ -62,10 +63,15 @@ impl Rule for UnknownAction {
                     continue;
                 }
                 let finding = if let Some(retired) = catalog.retired_action(name) {
+                    // AWS still accepts the policy; the entry only grants nothing.
                     Self::META
-                        .finding(entry.value.span, format!("`{name}` is a retired action"))
+                        .finding(
+                            entry.value.span,
+                            format!("`{name}` is a retired action: it matches nothing"),
+                        )
+                        .with_severity(Severity::Warning)
                         .with_help(format!(
-                            "`{}` is gone from the Service Authorization Reference ({}); remove the entry",
+                            "`{}` is gone from the Service Authorization Reference ({}); AWS still accepts the policy, but remove the entry",
                             retired.name, retired.note
                         ))
                 } else {

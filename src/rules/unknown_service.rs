@@ -1,10 +1,11 @@
 //! `unknown-service`: an action whose service prefix AWS does not have.
 
 use super::{Context, Rule, declare_rule};
-use crate::base::finding::Findings;
+use crate::base::finding::{Finding, Findings, Severity};
 use crate::base::suggest::either;
 use crate::base::text::clip;
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, Retired};
+use crate::policy::actions::ActionEntry;
 
 declare_rule! {
     /// ## What it does
@@ -13,6 +14,9 @@ declare_rule! {
     /// a product name instead of the prefix (`stepfunctions:StartExecution` for
     /// `states:StartExecution`), or a service AWS has retired (`codestar`, `iotevents`),
     /// which the message says. Prefixes compare without regard to case, as IAM does.
+    ///
+    /// A retired service is one warning per statement, naming its entries: AWS still accepts
+    /// the policy, and the entries grant nothing. Other unknown prefixes are errors.
     ///
     /// ## Why is this bad?
     /// The entry grants (or denies) nothing. The permission the author meant is missing, and
@@ -47,6 +51,8 @@ impl Rule for UnknownService {
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         let catalog = Catalog::get();
         for (_, actions) in cx.statements() {
+            // A retired service's entries of one statement: one finding, at the first.
+            let mut retired: Vec<(Retired, Vec<&ActionEntry>)> = Vec::new();
             for entry in &actions.entries {
                 // An entry that names actions has a known service; most do.
                 if !entry.actions.is_empty() {
@@ -61,45 +67,82 @@ impl Rule for UnknownService {
                 if service.contains(['*', '?']) || catalog.service(service).is_some() {
                     continue;
                 }
-                let finding = if let Some(retired) = catalog.retired_service(service) {
-                    Self::META
-                        .finding(
-                            entry.value.span,
-                            format!("`{service}` is a retired AWS service"),
-                        )
-                        .with_help(format!(
-                            "`{}` is gone from the Service Authorization Reference ({}); remove the entry",
-                            retired.name, retired.note
-                        ))
-                } else {
-                    let may_suggest = out.may_suggest();
-                    let mut suggestions = if entry.has_wildcard() || !may_suggest {
-                        Vec::new()
-                    } else {
-                        catalog.suggest_action(pattern)
-                    };
-                    if suggestions.is_empty() && may_suggest {
-                        let action = &pattern[service.len()..];
-                        suggestions = catalog
-                            .suggest_service(service)
-                            .into_iter()
-                            .map(|prefix| format!("{prefix}{action}"))
-                            .collect();
+                if let Some(service) = catalog.retired_service(service) {
+                    match retired
+                        .iter_mut()
+                        .find(|(seen, _)| seen.name == service.name)
+                    {
+                        Some((_, entries)) => entries.push(entry),
+                        None => retired.push((service, vec![entry])),
                     }
-                    let help = if suggestions.is_empty() {
-                        "use the service prefix of the Service Authorization Reference, e.g. `s3` or `states`; `iamlint actions` lists what a pattern grants".to_string()
-                    } else {
-                        format!("did you mean {}?", either(&suggestions))
-                    };
+                    continue;
+                }
+                let may_suggest = out.may_suggest();
+                let mut suggestions = if entry.has_wildcard() || !may_suggest {
+                    Vec::new()
+                } else {
+                    catalog.suggest_action(pattern)
+                };
+                if suggestions.is_empty() && may_suggest {
+                    let action = &pattern[service.len()..];
+                    suggestions = catalog
+                        .suggest_service(service)
+                        .into_iter()
+                        .map(|prefix| format!("{prefix}{action}"))
+                        .collect();
+                }
+                let help = if suggestions.is_empty() {
+                    "use the service prefix of the Service Authorization Reference, e.g. `s3` or `states`; `iamlint actions` lists what a pattern grants".to_string()
+                } else {
+                    format!("did you mean {}?", either(&suggestions))
+                };
+                out.push(
                     Self::META
                         .finding(
                             entry.value.span,
                             format!("unknown service prefix `{}`", clip(service)),
                         )
-                        .with_help(help)
-                };
-                out.push(finding);
+                        .with_help(help),
+                );
+            }
+            for (service, entries) in retired {
+                out.push(retired_service(service, &entries));
             }
         }
     }
+}
+
+/// One statement's entries of a retired service: a warning, since AWS still accepts the
+/// policy and the entries only grant (or deny) nothing.
+fn retired_service(service: Retired, entries: &[&ActionEntry]) -> Finding {
+    let names: Vec<String> = entries
+        .iter()
+        .filter_map(|entry| entry.pattern)
+        .map(|pattern| format!("`{}`", clip(pattern)))
+        .collect();
+    let (first, rest) = entries
+        .split_first()
+        .expect("a retired service has an entry");
+    let mut finding = UnknownService::META
+        .finding(
+            first.value.span,
+            format!(
+                "`{}` is a retired AWS service: {} {} nothing",
+                service.name,
+                names.join(", "),
+                if names.len() == 1 { "matches" } else { "match" }
+            ),
+        )
+        .with_severity(Severity::Warning)
+        .with_help(format!(
+            "`{}` is gone from the Service Authorization Reference ({}); AWS still accepts the \
+             policy, but remove the {}",
+            service.name,
+            service.note,
+            if names.len() == 1 { "entry" } else { "entries" }
+        ));
+    for entry in rest {
+        finding = finding.with_related(entry.value.span, "also of the retired service");
+    }
+    finding
 }

@@ -50,6 +50,7 @@ declare_rule! {
         category: Suggestion,
         severity: Warning,
         confidence: High,
+        group: Correctness,
         summary: "A suppression matches no finding of its rule",
     }
 }

@@ -11,8 +11,9 @@ declare_rule! {
     /// resources reach every resource of that service (`"*"`, `arn:aws:s3:::*`,
     /// `NotResource`) and no condition limits it. `*` on `*` is left to `admin-access`. The
     /// sensitive-action rules and `wildcard-resource` leave such an entry to this rule; only
-    /// `privilege-escalation` and `passrole-unscoped` report alongside, as they name a
-    /// concrete path.
+    /// `passrole-unscoped` reports alongside, as it names a concrete path. An entry that is
+    /// a privilege-escalation path (`iam:*`) is `privilege-escalation`'s, whose finding names
+    /// this rule.
     ///
     /// ## Why is this bad?
     /// A service-wide wildcard grants actions nobody reviewed, including the ones AWS adds
@@ -40,6 +41,7 @@ declare_rule! {
         category: Security,
         severity: Warning,
         confidence: High,
+        group: LeastPrivilege,
         summary: "A service-wide action wildcard is allowed on every resource",
     }
 }
@@ -48,6 +50,10 @@ impl Rule for WildcardAction {
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         let catalog = Catalog::get();
         for entry in cx.wildcard_entries() {
+            // One root cause: `privilege-escalation` reports `iam:*` and names this.
+            if cx.escalation_reports(entry.action_span) {
+                continue;
+            }
             let text = &entry.action_text;
             let service = text.split_once(':').map_or("", |(service, _)| service);
             let mut prefixes: Vec<&str> = entry

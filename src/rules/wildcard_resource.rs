@@ -52,6 +52,7 @@ declare_rule! {
         category: Security,
         severity: Warning,
         confidence: High,
+        group: LeastPrivilege,
         summary: "`Resource: \"*\"` for actions that can be scoped to resources",
     }
 }

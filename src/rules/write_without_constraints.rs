@@ -40,6 +40,7 @@ declare_rule! {
         category: Security,
         severity: Warning,
         confidence: High,
+        group: LeastPrivilege,
         summary: "Write actions are allowed on every resource without a condition",
     }
 }

@@ -149,6 +149,8 @@ fn select_and_ignore() {
         "testdata/examples",
         "-f",
         "compact",
+        "--select",
+        "all",
         "--ignore",
         "passrole-unscoped,invalid-sid",
     ]);
@@ -156,13 +158,72 @@ fn select_and_ignore() {
     assert_eq!(without.lines().count(), 2, "{without}");
     assert!(without.contains("warning[wildcard-resource] `iam:PassRole`"));
     assert!(without.contains("unknown-condition-operator"));
+    // `wildcard-resource` is of the opt-in least-privilege group: not in a default run.
+    let default = stdout_of(&[
+        "check",
+        "testdata/examples",
+        "-f",
+        "compact",
+        "--ignore",
+        "passrole-unscoped,invalid-sid",
+    ]);
+    assert_eq!(default.lines().count(), 1, "{default}");
+    assert!(default.contains("unknown-condition-operator"));
+}
+
+/// `--select` and `--ignore` take group names and `all`; a typo gets a did-you-mean.
+#[test]
+fn select_and_ignore_take_groups() {
+    let fixture = "testdata/rules/wildcard-resource/fail_scopable_actions.json";
+    let least = stdout_of(&[
+        "check",
+        fixture,
+        "-f",
+        "compact",
+        "--select",
+        "least-privilege",
+    ]);
+    assert!(least.contains("warning[wildcard-resource]"), "{least}");
+    assert!(
+        least.lines().all(|line| !line.contains("error[")),
+        "{least}"
+    );
+    let default = stdout_of(&["check", fixture, "-f", "compact", "--no-config"]);
+    assert!(!default.contains("[wildcard-resource]"), "{default}");
+    let none = stdout_of(&[
+        "check",
+        fixture,
+        "-f",
+        "compact",
+        "--select",
+        "all",
+        "--ignore",
+        "least-privilege,correctness,security,suggestions",
+    ]);
+    assert_eq!(none, "", "{none}");
+    iamlint()
+        .args(["check", fixture, "--select", "least-privlege"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "unknown rule or group `least-privlege` (did you mean `least-privilege`?)",
+        ));
 }
 
 #[test]
 fn wildcard_resource_leaves_writes_to_write_without_constraints_unless_it_is_off() {
     let fixture =
         "testdata/rules/wildcard-resource/pass_write_left_to_write_without_constraints.json";
-    let default = stdout_of(&["check", fixture, "-f", "compact", "--fail-on", "never"]);
+    let default = stdout_of(&[
+        "check",
+        fixture,
+        "-f",
+        "compact",
+        "--fail-on",
+        "never",
+        "--select",
+        "least-privilege",
+    ]);
     assert!(default.contains("[write-without-constraints]"), "{default}");
     assert!(!default.contains("[wildcard-resource]"), "{default}");
     let ignored = stdout_of(&[
@@ -172,6 +233,8 @@ fn wildcard_resource_leaves_writes_to_write_without_constraints_unless_it_is_off
         "compact",
         "--fail-on",
         "never",
+        "--select",
+        "least-privilege",
         "--ignore",
         "write-without-constraints",
     ]);
@@ -190,7 +253,7 @@ fn wildcard_resource_leaves_writes_to_write_without_constraints_unless_it_is_off
     .unwrap();
     std::fs::write(
         dir.path().join("iamlint.toml"),
-        "[rules]\nwrite-without-constraints = \"off\"\n",
+        "[rules]\nleast-privilege = \"on\"\nwrite-without-constraints = \"off\"\n",
     )
     .unwrap();
     let off = iamlint()
@@ -351,6 +414,31 @@ fn output_file() {
     let sarif: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(report).unwrap()).unwrap();
     assert_eq!(sarif["version"], "2.1.0");
+}
+
+/// What `iamlint rules` shows (each rule's group, whether it is on by default, the groups)
+/// and what `--help` says of `--select` and `--ignore`, as the user sees them.
+#[test]
+fn rules_list_and_help_show_the_groups() {
+    insta::assert_snapshot!("rules_list", stdout_of(&["rules"]));
+    let help = stdout_of(&["check", "--help"]);
+    let selection: String = help
+        .lines()
+        .skip_while(|line| !line.contains("--select"))
+        .take_while(|line| !line.contains("--quiet"))
+        .map(|line| format!("{}\n", line.trim_end()))
+        .collect();
+    insta::assert_snapshot!("check_help_select_ignore", selection);
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout_of(&["rules", "--format", "json"])).unwrap();
+    let wildcard = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|rule| rule["id"] == "wildcard-resource")
+        .unwrap();
+    assert_eq!(wildcard["group"], "least-privilege");
+    assert_eq!(wildcard["default"], false);
 }
 
 #[test]

@@ -152,10 +152,15 @@ fn configuration_is_found_by_walking_up_and_applied() {
         "{out}"
     );
     // --no-config and --config.
+    // `missing-version` is of the opt-in suggestions group: a group entry turns it on.
     let (out, code) = compact(dir.path(), &["--no-config", "policies"]);
-    assert!(out.contains("error[invalid-sid]") && out.contains("missing-version"));
+    assert!(out.contains("error[invalid-sid]") && !out.contains("missing-version"));
     assert_eq!(code, 1);
-    write(dir.path(), "other.toml", "[rules]\ninvalid-sid = \"off\"\n");
+    write(
+        dir.path(),
+        "other.toml",
+        "[rules]\ninvalid-sid = \"off\"\nsuggestions = \"on\"\n",
+    );
     let (out, _) = compact(dir.path(), &["--config", "other.toml", "policies"]);
     assert!(!out.contains("invalid-sid") && out.contains("missing-version"));
 }

@@ -10,6 +10,7 @@ mod integrations;
 mod limits;
 mod properties;
 mod repositories;
+mod root_causes;
 mod rule_docs;
 mod rules;
 mod sarif;

@@ -868,6 +868,7 @@ fn run_text(name: &str, text: &str, no_suppressions: bool) -> RunOutput {
         paths: vec!["-".into()],
         stdin_filename: Some(name.to_string()),
         no_suppressions,
+        rules: crate::support::every_rule(),
         ..Default::default()
     };
     run_with_stdin(&options, text.as_bytes().to_vec())

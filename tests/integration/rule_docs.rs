@@ -11,6 +11,29 @@ use iamlint::rules;
 use std::path::Path;
 use std::sync::Arc;
 
+/// README's table of rule groups names every rule in the row of its group, and only there.
+#[test]
+fn readme_lists_every_rule_in_its_group() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    for group in iamlint::base::rule_id::Group::ALL {
+        let row = readme
+            .lines()
+            .find(|line| line.starts_with(&format!("| `{group}` |")))
+            .unwrap_or_else(|| panic!("README.md has no row for the group `{group}`"));
+        for rule in rules::all() {
+            let meta = rule.meta();
+            assert_eq!(
+                row.contains(&format!("`{}`", meta.id)),
+                meta.group == group,
+                "README.md's row of `{group}` and rule `{}` (of `{}`)",
+                meta.id,
+                meta.group
+            );
+        }
+    }
+}
+
 #[test]
 fn rule_reference_is_up_to_date() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
@@ -98,7 +121,7 @@ fn configuration(blocks: &[(String, String)]) -> Option<(&str, &str)> {
 }
 
 /// The findings of `rule` when the one policy block of `section` is checked through the engine
-/// as the CLI checks standard input, with every rule enabled as a default run does, and with
+/// as the CLI checks standard input, with every rule enabled (`--select all`), and with
 /// the section's configuration block (or the Example's) if any.
 fn run_section(rule: &str, section: &str) -> Result<(usize, String), String> {
     let docs = rules::find(rule).unwrap().meta().docs_markdown();
@@ -124,6 +147,7 @@ fn run_section(rule: &str, section: &str) -> Result<(usize, String), String> {
             paths: vec!["-".into()],
             stdin_filename: Some(name.to_string()),
             jobs: Some(1),
+            rules: crate::support::every_rule(),
             config: Arc::new(config),
             ..CheckOptions::default()
         },

@@ -66,6 +66,7 @@ fn rules_results_and_fingerprints_are_what_code_scanning_needs() {
         .find(|r| r["id"] == "passrole-unscoped")
         .unwrap();
     assert_eq!(passrole["properties"]["security-severity"], "8.0");
+    assert_eq!(passrole["properties"]["iamlint/group"], "security");
     let result = run["results"]
         .as_array()
         .unwrap()

@@ -166,6 +166,7 @@ fn run_text(name: &str, text: &str, config: iamlint::config::Config) -> RunOutpu
         paths: vec!["-".into()],
         stdin_filename: Some(name.to_string()),
         config: std::sync::Arc::new(config),
+        rules: crate::support::every_rule(),
         ..Default::default()
     };
     run_with_stdin(&options, text.as_bytes().to_vec())
@@ -243,7 +244,10 @@ fn findings_past_the_per_file_and_per_run_caps_are_counted_by_limit_exceeded() {
     );
     let mut outputs = Vec::new();
     for jobs in ["1", "2"] {
-        let (code, json, stderr) = run_in(dir.path(), &["check", "-j", jobs, "-f", "json", "."]);
+        let (code, json, stderr) = run_in(
+            dir.path(),
+            &["check", "-j", jobs, "-f", "json", "--select", "all", "."],
+        );
         assert_eq!(code, 1, "{stderr}");
         outputs.push(json);
     }

@@ -74,6 +74,7 @@ pub fn render(path: &Path) -> String {
         paths: vec![path.to_path_buf()],
         keep_documents: true,
         jobs: Some(1),
+        rules: super::every_rule(),
         ..CheckOptions::default()
     };
     let run = engine::run(&options);

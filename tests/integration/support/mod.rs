@@ -44,7 +44,7 @@ pub fn root() -> PathBuf {
 }
 
 /// Runs the engine on `paths` (relative to the repository root, or absolute) with only
-/// `rules` enabled (all when empty), with the `iamlint.toml` the CLI would find for them (a
+/// `rules` enabled (every rule, of every group, when empty), with the `iamlint.toml` the CLI would find for them (a
 /// rule's fixture directory may hold one).
 ///
 /// The engine is given absolute paths, so the tests do not depend on the process's working
@@ -56,13 +56,26 @@ pub fn check(paths: &[PathBuf], rules: &[&str]) -> RunOutput {
     engine::run(&CheckOptions {
         paths,
         jobs: Some(1),
-        rules: RuleSelection {
-            select: rules.iter().map(|r| r.to_string()).collect(),
-            ignore: Vec::new(),
+        rules: if rules.is_empty() {
+            every_rule()
+        } else {
+            RuleSelection {
+                select: rules.iter().map(|r| r.to_string()).collect(),
+                ignore: Vec::new(),
+            }
         },
         config: std::sync::Arc::new(config),
         ..CheckOptions::default()
     })
+}
+
+/// `--select all`: the rules of every group, the opt-in ones too, so that a test sees every
+/// finding a fixture gives.
+pub fn every_rule() -> RuleSelection {
+    RuleSelection {
+        select: vec!["all".to_string()],
+        ignore: Vec::new(),
+    }
 }
 
 /// Every finding as `line:col: severity[rule] message`, followed by the source line with the
