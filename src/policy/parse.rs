@@ -331,7 +331,13 @@ impl Parser {
         negative: &str,
     ) {
         if let Some(first) = slot {
-            if first.negated != element.negated {
+            // A whole unknown value may be null, and the element then absent (Terraform
+            // leaves out a null attribute): the pair conflicts only when both are there.
+            if is_unknown(first.value) && !is_unknown(element.value) {
+                *slot = Some(element);
+                return;
+            }
+            if first.negated != element.negated && !is_unknown(element.value) {
                 self.record(Issue {
                     kind: IssueKind::Malformed,
                     span: element.key_span,
@@ -450,7 +456,10 @@ impl Parser {
                     self.malformed(value.span, format!("`{}` is empty", member.key), None);
                 }
                 for entry in members {
-                    self.element_name(entry, PRINCIPAL_TYPES, "principal type");
+                    // A type only known at deploy time (`type = principals.value.type`).
+                    if !entry.key.contains("${") {
+                        self.element_name(entry, PRINCIPAL_TYPES, "principal type");
+                    }
                     match &entry.value.kind {
                         ValueKind::Array(ids) => {
                             if ids.is_empty() {
@@ -553,6 +562,7 @@ impl Parser {
         for statement in &policy.statements {
             if let Some(principal) = &statement.principal
                 && known_identity
+                && !is_unknown(principal.value)
             {
                 self.malformed(
                     principal.key_span,
@@ -628,6 +638,12 @@ pub(crate) fn well_formed_action(text: &str) -> bool {
         }
         None => false,
     }
+}
+
+/// A value only known at deploy time as a whole: it may also be null, so the element that
+/// holds it may be absent.
+fn is_unknown(value: &Value) -> bool {
+    matches!(value.kind, ValueKind::Unknown(_))
 }
 
 fn list(names: &[&str]) -> String {

@@ -6,6 +6,7 @@
 //! conditionals, most functions) is `Unknown`, never `"*"`.
 
 use super::body::{Block, Expr, Src};
+use super::eval::{self, Eval};
 use super::module::{Module, ReadFiles};
 use crate::base::finding::Problem;
 use crate::base::rule_id::RuleId;
@@ -14,7 +15,7 @@ use crate::base::unread::Unread;
 use crate::base::value::{Member, Reference, TemplatePart, Unknown, Value, ValueKind};
 use crate::extract::mapped::Mapped;
 use crate::extract::{OffsetMap, json, syntax_error};
-use hcl_edit::expr::{Expression, FuncCall, ObjectKey, Traversal, TraversalOperator};
+use hcl_edit::expr::{Expression, ForExpr, FuncCall, ObjectKey, Traversal, TraversalOperator};
 use hcl_edit::prelude::Span as _;
 use hcl_edit::template::{Element, Template};
 use std::collections::HashMap;
@@ -86,6 +87,12 @@ pub(super) struct Lowerer<'m, 'a> {
     pub defaults: HashMap<String, Value>,
     /// Whether a caller's input was read since [`Lowerer::take_input_used`].
     input_used: std::cell::Cell<bool>,
+    /// The iterators in scope, innermost last: `for` variables and `dynamic` block
+    /// iterators over a known collection (`statement` bound to `{key, value}`).
+    iterators: Vec<(String, Value)>,
+    /// Whether the expression being evaluated failed as Terraform would fail it (a missing
+    /// key, a wrong type): `try()` then takes its next argument.
+    failed: bool,
 }
 
 fn unknown(span: Span, expression: String, reference: Option<Reference>) -> Value {
@@ -113,6 +120,8 @@ impl<'m, 'a> Lowerer<'m, 'a> {
             inputs: HashMap::new(),
             defaults: HashMap::new(),
             input_used: std::cell::Cell::new(false),
+            iterators: Vec::new(),
+            failed: false,
         }
     }
 
@@ -276,50 +285,216 @@ impl<'m, 'a> Lowerer<'m, 'a> {
             Expression::Parenthesis(inner) => return self.hcl(inner.inner(), src, span),
             Expression::Traversal(traversal) => return self.traversal(traversal, src, span),
             Expression::Variable(name) => {
+                if let Some(value) = self.iterator(name.as_str()) {
+                    return value.clone();
+                }
                 if let Some(value) = self.scope.as_ref().and_then(|s| s.get(name.as_str())) {
                     return value.clone();
                 }
                 return unknown(span, src.snippet(e.span()), None);
             }
             Expression::FuncCall(call) => return self.call(call, src, span),
-            _ => return unknown(span, src.snippet(e.span()), None),
+            Expression::Conditional(conditional) => {
+                let condition = self.hcl(&conditional.cond_expr, src, span);
+                return match eval::truth(&condition) {
+                    Ok(true) => self.hcl(&conditional.true_expr, src, span),
+                    Ok(false) => self.hcl(&conditional.false_expr, src, span),
+                    Err(outcome) => self.outcome(outcome, span, src.snippet(e.span())),
+                };
+            }
+            Expression::UnaryOp(op) => {
+                let operand = self.hcl(&op.expr, src, span);
+                let outcome = eval::unary(*op.operator.value(), operand, span);
+                return self.outcome(outcome, span, src.snippet(e.span()));
+            }
+            Expression::BinaryOp(op) => {
+                let lhs = self.hcl(&op.lhs_expr, src, span);
+                let rhs = self.hcl(&op.rhs_expr, src, span);
+                let outcome = eval::binary(*op.operator.value(), lhs, rhs, span);
+                return self.outcome(outcome, span, src.snippet(e.span()));
+            }
+            Expression::ForExpr(for_expr) => {
+                let outcome = self.for_expr(for_expr, src, span);
+                return self.outcome(outcome, span, src.snippet(e.span()));
+            }
         };
         Value::new(span, kind)
     }
 
-    /// Functions whose result is still a list of what they were given; the rest are unknown.
+    /// A function call: evaluated when iamlint knows the function (see [`eval::call`]) and
+    /// its arguments are known, else unknown.
     fn call(&mut self, call: &FuncCall, src: &Src<'_>, span: Span) -> Value {
+        let expression = src.snippet(call.span());
+        // `f(list...)` spreads its last argument: not evaluated.
+        if call.name.is_namespaced() || call.args.expand_final() {
+            return unknown(span, expression, None);
+        }
         let name = call.name.name.as_str();
-        let whole = || unknown(span, src.snippet(call.span()), None);
-        if call.name.is_namespaced() {
-            return whole();
-        }
-        match name {
-            "tolist" | "toset" if call.args.len() == 1 => {
-                let arg = call.args.iter().next();
-                arg.map_or_else(whole, |arg| self.hcl(arg, src, span))
-            }
-            "concat" | "flatten" => {
-                let mut items = Vec::new();
-                for arg in call.args.iter() {
-                    let value = self.hcl(arg, src, span);
-                    match value.kind {
-                        ValueKind::Array(mut more) if name == "concat" => items.append(&mut more),
-                        ValueKind::Array(more) => {
-                            for item in more {
-                                match item.kind {
-                                    ValueKind::Array(mut inner) => items.append(&mut inner),
-                                    _ => items.push(item),
-                                }
-                            }
-                        }
-                        _ => return whole(),
-                    }
+        let outcome = match name {
+            "try" | "can" => self.attempt(call, src, span),
+            _ => {
+                let args: Vec<Value> = call
+                    .args
+                    .iter()
+                    .map(|arg| self.hcl(arg, src, span))
+                    .collect();
+                match eval::call(name, args, span) {
+                    Some(outcome) => outcome,
+                    None => Eval::Unknown,
                 }
-                Value::new(span, ValueKind::Array(items))
             }
-            _ => whole(),
+        };
+        self.outcome(outcome, span, expression)
+    }
+
+    /// `try(a, b, ...)`: the first argument that does not fail; unknown as soon as one is
+    /// unknown (at deploy time it may fail or not). `can(a)`: whether `a` does not fail.
+    fn attempt(&mut self, call: &FuncCall, src: &Src<'_>, span: Span) -> Eval {
+        let outer = std::mem::replace(&mut self.failed, false);
+        let mut outcome = Eval::Error;
+        for arg in call.args.iter() {
+            self.failed = false;
+            let value = self.hcl(arg, src, span);
+            if self.failed {
+                continue;
+            }
+            outcome = if call.name.name.as_str() == "can" {
+                match eval::is_known(&value) {
+                    true => Eval::Known(Value::new(span, ValueKind::Bool(true))),
+                    false => Eval::Unknown,
+                }
+            } else if matches!(value.kind, ValueKind::Unknown(_)) {
+                Eval::Unknown
+            } else {
+                Eval::Known(value)
+            };
+            break;
         }
+        if call.name.name.as_str() == "can" && outcome == Eval::Error {
+            outcome = Eval::Known(Value::new(span, ValueKind::Bool(false)));
+        }
+        self.failed = outer;
+        outcome
+    }
+
+    /// The value an evaluation gives: an error is remembered for `try()` and is unknown
+    /// like what is only known at deploy time.
+    fn outcome(&mut self, outcome: Eval, span: Span, expression: String) -> Value {
+        match outcome {
+            Eval::Known(value) => value,
+            Eval::Unknown => unknown(span, expression, None),
+            Eval::Error => {
+                self.failed = true;
+                unknown(span, expression, None)
+            }
+        }
+    }
+
+    /// `[for k, v in collection : value if cond]` and `{for ... : key => value}` over a
+    /// known collection; grouping (`...`) is not evaluated.
+    fn for_expr(&mut self, for_expr: &ForExpr, src: &Src<'_>, span: Span) -> Eval {
+        let collection = self.hcl(&for_expr.intro.collection_expr, src, span);
+        let entries: Vec<(Value, Value)> = match collection.kind {
+            ValueKind::Array(items) => items
+                .into_iter()
+                .enumerate()
+                .map(|(index, item)| {
+                    let key = Value::new(item.span, ValueKind::Number(index.to_string()));
+                    (key, item)
+                })
+                .collect(),
+            ValueKind::Object(members) => members
+                .into_iter()
+                .map(|m| (Value::new(m.key_span, ValueKind::String(m.key)), m.value))
+                .collect(),
+            ValueKind::Unknown(_) | ValueKind::Template(_) => return Eval::Unknown,
+            _ => return Eval::Error,
+        };
+        if for_expr.grouping {
+            return Eval::Unknown;
+        }
+        let key_var = for_expr
+            .intro
+            .key_var
+            .as_ref()
+            .map(|k| k.as_str().to_string());
+        let value_var = for_expr.intro.value_var.as_str().to_string();
+        let mut items = Vec::new();
+        let mut members = Vec::new();
+        for (key, value) in entries {
+            let bound = self.iterators.len();
+            if let Some(key_var) = &key_var {
+                self.iterators.push((key_var.clone(), key));
+            }
+            self.iterators.push((value_var.clone(), value));
+            let outcome = self.for_item(for_expr, src, span, &mut items, &mut members);
+            self.iterators.truncate(bound);
+            if let Some(outcome) = outcome {
+                return outcome;
+            }
+        }
+        let kind = match for_expr.key_expr {
+            Some(_) => ValueKind::Object(members),
+            None => ValueKind::Array(items),
+        };
+        Eval::Known(Value::new(span, kind))
+    }
+
+    /// One item of a `for` expression, with its variables bound; `Some` ends the whole
+    /// expression (unknown or failed).
+    fn for_item(
+        &mut self,
+        for_expr: &ForExpr,
+        src: &Src<'_>,
+        span: Span,
+        items: &mut Vec<Value>,
+        members: &mut Vec<Member>,
+    ) -> Option<Eval> {
+        if let Some(cond) = &for_expr.cond {
+            match eval::truth(&self.hcl(&cond.expr, src, span)) {
+                Ok(true) => {}
+                Ok(false) => return None,
+                Err(outcome) => return Some(outcome),
+            }
+        }
+        let value = self.hcl(&for_expr.value_expr, src, span);
+        match &for_expr.key_expr {
+            Some(key_expr) => {
+                let key = self.hcl(key_expr, src, span);
+                match key.kind {
+                    ValueKind::String(text) => members.push(Member {
+                        key: text,
+                        key_span: key.span,
+                        value,
+                    }),
+                    _ => return Some(Eval::Unknown),
+                }
+            }
+            None => items.push(value),
+        }
+        None
+    }
+
+    /// The value of an iterator in scope, innermost first.
+    fn iterator(&self, name: &str) -> Option<&Value> {
+        self.iterators
+            .iter()
+            .rev()
+            .find(|(bound, _)| bound == name)
+            .map(|(_, value)| value)
+    }
+
+    /// Lowers `f` once with `name` bound to `value` (a `dynamic` block's iterator).
+    pub(super) fn with_iterator<R>(
+        &mut self,
+        name: &str,
+        value: Value,
+        f: impl FnOnce(&mut Self) -> R,
+    ) -> R {
+        self.iterators.push((name.to_string(), value));
+        let result = f(self);
+        self.iterators.pop();
+        result
     }
 
     fn traversal(&mut self, traversal: &Traversal, src: &Src<'_>, span: Span) -> Value {
@@ -329,7 +504,7 @@ impl<'m, 'a> Lowerer<'m, 'a> {
                 self.depth += 1;
                 let value = self.value(expr, span);
                 self.depth -= 1;
-                follow(value, &steps).unwrap_or_else(|| unknown(span, expression, None))
+                self.followed(follow(value, &steps), span, expression)
             }
             Target::DataDocument(address) => unknown(
                 span,
@@ -340,9 +515,7 @@ impl<'m, 'a> Lowerer<'m, 'a> {
                     attribute: "json".into(),
                 }),
             ),
-            Target::Value(value, steps) => {
-                follow(value, &steps).unwrap_or_else(|| unknown(span, expression, None))
-            }
+            Target::Value(value, steps) => self.followed(follow(value, &steps), span, expression),
             Target::Unknown(reference) => unknown(span, expression, reference),
             Target::Expr(..) => {
                 self.report_cut(src.span(traversal.span(), span), &expression);
@@ -351,8 +524,16 @@ impl<'m, 'a> Lowerer<'m, 'a> {
         }
     }
 
-    /// Where a reference leads: a local or an attribute written in this module, a policy
-    /// document data source, or something only known at deploy time.
+    fn followed(&mut self, followed: Followed, span: Span, expression: String) -> Value {
+        match followed {
+            Followed::Value(value) => value,
+            Followed::Unknown => unknown(span, expression, None),
+            Followed::Missing => self.outcome(Eval::Error, span, expression),
+        }
+    }
+
+    /// Where a reference leads: an iterator in scope, a local or an attribute written in
+    /// this module, a policy document data source, or something only known at deploy time.
     fn resolve(&self, traversal: &Traversal) -> Target<'a> {
         let Some(root) = traversal.expr.as_variable() else {
             return Target::Unknown(None);
@@ -375,6 +556,9 @@ impl<'m, 'a> Lowerer<'m, 'a> {
             })
             .collect();
         let root = root.as_str();
+        if let Some(value) = self.iterator(root) {
+            return Target::Value(value.clone(), steps);
+        }
         match root {
             "local" => match steps.split_first() {
                 Some((Step::Attr(name), rest)) => match self.module.locals.get(name.as_str()) {
@@ -860,18 +1044,36 @@ fn single_interpolation(template: &Template) -> Option<&Expression> {
     }
 }
 
+/// Where `.name` and `[0]` lead in a value.
+enum Followed {
+    Value(Value),
+    /// Through a part only known at deploy time, or an index that is.
+    Unknown,
+    /// A key or index the known value does not have: Terraform fails.
+    Missing,
+}
+
 /// Walks `.name` and `[0]` into a value known in the module.
-fn follow(mut value: Value, steps: &[Step]) -> Option<Value> {
+fn follow(mut value: Value, steps: &[Step]) -> Followed {
     for step in steps {
         value = match (step, value.kind) {
-            (Step::Attr(name) | Step::Key(name), ValueKind::Object(members)) => {
-                members.into_iter().find(|m| &m.key == name)?.value
+            (_, ValueKind::Unknown(_) | ValueKind::Template(_)) | (Step::Opaque, _) => {
+                return Followed::Unknown;
             }
-            (Step::Index(index), ValueKind::Array(items)) => items.into_iter().nth(*index)?,
-            _ => return None,
+            (Step::Attr(name) | Step::Key(name), ValueKind::Object(members)) => {
+                match members.into_iter().find(|m| &m.key == name) {
+                    Some(member) => member.value,
+                    None => return Followed::Missing,
+                }
+            }
+            (Step::Index(index), ValueKind::Array(items)) => match items.into_iter().nth(*index) {
+                Some(item) => item,
+                None => return Followed::Missing,
+            },
+            _ => return Followed::Missing,
         };
     }
-    Some(value)
+    Followed::Value(value)
 }
 
 /// The raw text of an interpolation as the placeholder of a hole, so JSON around it keeps

@@ -8,6 +8,7 @@
 
 mod body;
 mod carriers;
+mod eval;
 mod lower;
 mod module;
 mod policy_document;
