@@ -435,3 +435,218 @@ fn format(args: &[Value], span: Span) -> Result<Value, Eval> {
     }
     Ok(Value::new(span, ValueKind::String(out)))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::base::source::FileId;
+    use crate::base::value::Unknown as UnknownValue;
+
+    fn span() -> Span {
+        Span::new(FileId(0), 0, 0)
+    }
+
+    fn s(text: &str) -> Value {
+        Value::new(span(), ValueKind::String(text.into()))
+    }
+
+    fn n(number: &str) -> Value {
+        Value::new(span(), ValueKind::Number(number.into()))
+    }
+
+    fn list(items: Vec<Value>) -> Value {
+        Value::new(span(), ValueKind::Array(items))
+    }
+
+    fn object(members: &[(&str, Value)]) -> Value {
+        let members = members
+            .iter()
+            .map(|(key, value)| Member {
+                key: key.to_string(),
+                key_span: span(),
+                value: value.clone(),
+            })
+            .collect();
+        Value::new(span(), ValueKind::Object(members))
+    }
+
+    fn null() -> Value {
+        Value::new(span(), ValueKind::Null)
+    }
+
+    fn unknown() -> Value {
+        Value::new(
+            span(),
+            ValueKind::Unknown(UnknownValue {
+                expression: "var.x".into(),
+                reference: None,
+            }),
+        )
+    }
+
+    /// The JSON of a known result, `"unknown"` or `"error"`.
+    fn run(name: &str, args: Vec<Value>) -> serde_json::Value {
+        match call(name, args, span()).expect("an evaluated function") {
+            Known(value) => value.to_json(),
+            Unknown => "unknown".into(),
+            Error => "error".into(),
+        }
+    }
+
+    #[test]
+    fn list_functions_keep_known_items_and_stop_at_unknown_lists() {
+        let ab = list(vec![s("a"), s("b")]);
+        assert_eq!(
+            run("concat", vec![ab.clone(), list(vec![s("c")])]),
+            serde_json::json!(["a", "b", "c"])
+        );
+        assert_eq!(run("concat", vec![ab.clone(), unknown()]), "unknown");
+        // An unknown item of a known list stays an unknown item.
+        assert_eq!(
+            run("concat", vec![list(vec![unknown()])]),
+            serde_json::json!(["${var.x}"])
+        );
+        assert_eq!(
+            run(
+                "flatten",
+                vec![list(vec![ab.clone(), list(vec![list(vec![s("c")])])])]
+            ),
+            serde_json::json!(["a", "b", "c"])
+        );
+        assert_eq!(run("flatten", vec![list(vec![unknown()])]), "unknown");
+        assert_eq!(
+            run("compact", vec![list(vec![s(""), null(), s("a")])]),
+            serde_json::json!(["a"])
+        );
+        // An unknown item may be "": the result's length is unknown.
+        assert_eq!(
+            run("compact", vec![list(vec![s("a"), unknown()])]),
+            "unknown"
+        );
+        assert_eq!(
+            run("distinct", vec![list(vec![s("a"), s("a"), s("b")])]),
+            serde_json::json!(["a", "b"])
+        );
+        assert_eq!(
+            run("toset", vec![list(vec![n("1"), n("1.0")])]),
+            serde_json::json!([1])
+        );
+        assert_eq!(run("element", vec![ab.clone(), n("3")]), "b");
+        assert_eq!(run("element", vec![list(vec![]), n("0")]), "error");
+        assert_eq!(run("length", vec![ab.clone()]), serde_json::json!(2));
+        assert_eq!(run("length", vec![unknown()]), "unknown");
+        assert_eq!(run("contains", vec![ab, s("b")]), true);
+    }
+
+    #[test]
+    fn maps_merge_and_look_up() {
+        let defaults = object(&[("effect", s("Allow")), ("sid", s("A"))]);
+        let overrides = object(&[("sid", s("B"))]);
+        assert_eq!(
+            run("merge", vec![defaults.clone(), null(), overrides]),
+            serde_json::json!({"effect": "Allow", "sid": "B"})
+        );
+        assert_eq!(run("merge", vec![defaults.clone(), unknown()]), "unknown");
+        assert_eq!(run("lookup", vec![defaults.clone(), s("effect")]), "Allow");
+        assert_eq!(
+            run("lookup", vec![defaults.clone(), s("missing"), null()]),
+            serde_json::Value::Null
+        );
+        assert_eq!(run("lookup", vec![defaults.clone(), s("missing")]), "error");
+        assert_eq!(
+            run("lookup", vec![unknown(), s("effect"), null()]),
+            "unknown"
+        );
+        assert_eq!(
+            run("keys", vec![defaults]),
+            serde_json::json!(["effect", "sid"])
+        );
+    }
+
+    #[test]
+    fn strings_are_built_only_from_known_parts() {
+        assert_eq!(
+            run("format", vec![s("%s:%s"), s("s3"), s("GetObject")]),
+            "s3:GetObject"
+        );
+        assert_eq!(run("format", vec![s("%d%%"), n("5")]), "5%");
+        assert_eq!(run("format", vec![s("%s"), unknown()]), "unknown");
+        // Widths and other verbs are not evaluated rather than evaluated wrongly.
+        assert_eq!(run("format", vec![s("%05d"), n("5")]), "unknown");
+        assert_eq!(run("join", vec![s(","), list(vec![s("a"), n("1")])]), "a,1");
+        assert_eq!(
+            run("split", vec![s(","), s("a,b")]),
+            serde_json::json!(["a", "b"])
+        );
+        assert_eq!(run("replace", vec![s("a-b"), s("-"), s(":")]), "a:b");
+        assert_eq!(
+            run("replace", vec![s("a-b"), s("/[-]/"), s(":")]),
+            "unknown"
+        );
+        assert_eq!(run("lower", vec![s("PROD")]), "prod");
+        assert_eq!(run("upper", vec![unknown()]), "unknown");
+        assert_eq!(run("coalesce", vec![null(), s(""), s("x")]), "x");
+        assert_eq!(run("coalesce", vec![unknown(), s("x")]), "unknown");
+        assert_eq!(
+            run("jsonencode", vec![object(&[("Action", s("s3:*"))])]),
+            r#"{"Action":"s3:*"}"#
+        );
+        assert_eq!(run("jsonencode", vec![list(vec![unknown()])]), "unknown");
+        assert!(call("sha256", vec![s("x")], span()).is_none());
+    }
+
+    #[test]
+    fn operators_decide_what_they_can() {
+        let t = Value::new(span(), ValueKind::Bool(true));
+        let f = Value::new(span(), ValueKind::Bool(false));
+        let json = |outcome: Eval| match outcome {
+            Known(value) => value.to_json(),
+            Unknown => "unknown".into(),
+            Error => "error".into(),
+        };
+        assert_eq!(
+            json(binary(BinaryOperator::Greater, n("2"), n("0"), span())),
+            true
+        );
+        assert_eq!(
+            json(binary(BinaryOperator::Eq, s("a"), s("a"), span())),
+            true
+        );
+        assert_eq!(
+            json(binary(BinaryOperator::Eq, n("1"), n("1.0"), span())),
+            true
+        );
+        assert_eq!(
+            json(binary(BinaryOperator::Plus, n("1"), n("2"), span())),
+            serde_json::json!(3)
+        );
+        assert_eq!(
+            json(binary(BinaryOperator::Div, n("1"), n("0"), span())),
+            "error"
+        );
+        assert_eq!(
+            json(binary(BinaryOperator::Eq, unknown(), s("a"), span())),
+            "unknown"
+        );
+        // `false && x` and `true || x` do not depend on `x`.
+        assert_eq!(
+            json(binary(BinaryOperator::And, f.clone(), unknown(), span())),
+            false
+        );
+        assert_eq!(
+            json(binary(BinaryOperator::Or, unknown(), t.clone(), span())),
+            true
+        );
+        assert_eq!(
+            json(binary(BinaryOperator::And, t.clone(), unknown(), span())),
+            "unknown"
+        );
+        assert_eq!(json(unary(UnaryOperator::Not, t, span())), false);
+        assert_eq!(
+            json(unary(UnaryOperator::Neg, n("2"), span())),
+            serde_json::json!(-2)
+        );
+        assert_eq!(truth(&unknown()), Err(Unknown));
+        assert_eq!(truth(&n("1")), Err(Error));
+    }
+}

@@ -88,11 +88,20 @@ pub(super) struct Lowerer<'m, 'a> {
     /// Whether a caller's input was read since [`Lowerer::take_input_used`].
     input_used: std::cell::Cell<bool>,
     /// The iterators in scope, innermost last: `for` variables and `dynamic` block
-    /// iterators over a known collection (`statement` bound to `{key, value}`).
-    iterators: Vec<(String, Value)>,
+    /// iterators over a known collection (`statement` bound to `{key, value}`), each with
+    /// whether its collection read a variable the caller sets.
+    iterators: Vec<Bound>,
     /// Whether the expression being evaluated failed as Terraform would fail it (a missing
     /// key, a wrong type): `try()` then takes its next argument.
     failed: bool,
+}
+
+/// A name bound to one item of a known collection.
+struct Bound {
+    name: String,
+    value: Value,
+    /// Whether the collection read a variable the caller sets: reading the item does too.
+    from_input: bool,
 }
 
 fn unknown(span: Span, expression: String, reference: Option<Reference>) -> Value {
@@ -128,6 +137,15 @@ impl<'m, 'a> Lowerer<'m, 'a> {
     /// Whether the document lowered since the last call read a variable its caller set.
     pub(super) fn take_input_used(&self) -> bool {
         self.input_used.replace(false)
+    }
+
+    /// The value an attribute stands for, and whether it reads a variable its caller sets.
+    pub(super) fn value_reading_inputs(&mut self, expr: Expr<'_>, fallback: Span) -> (Value, bool) {
+        let outer = self.input_used.replace(false);
+        let value = self.value(expr, fallback);
+        let used = self.input_used.get();
+        self.input_used.set(outer || used);
+        (value, used)
     }
 
     /// Starts a new document: references are counted per document.
@@ -393,7 +411,10 @@ impl<'m, 'a> Lowerer<'m, 'a> {
     /// `[for k, v in collection : value if cond]` and `{for ... : key => value}` over a
     /// known collection; grouping (`...`) is not evaluated.
     fn for_expr(&mut self, for_expr: &ForExpr, src: &Src<'_>, span: Span) -> Eval {
+        let outer = self.input_used.replace(false);
         let collection = self.hcl(&for_expr.intro.collection_expr, src, span);
+        let from_input = self.input_used.get();
+        self.input_used.set(outer || from_input);
         let entries: Vec<(Value, Value)> = match collection.kind {
             ValueKind::Array(items) => items
                 .into_iter()
@@ -424,9 +445,17 @@ impl<'m, 'a> Lowerer<'m, 'a> {
         for (key, value) in entries {
             let bound = self.iterators.len();
             if let Some(key_var) = &key_var {
-                self.iterators.push((key_var.clone(), key));
+                self.iterators.push(Bound {
+                    name: key_var.clone(),
+                    value: key,
+                    from_input,
+                });
             }
-            self.iterators.push((value_var.clone(), value));
+            self.iterators.push(Bound {
+                name: value_var.clone(),
+                value,
+                from_input,
+            });
             let outcome = self.for_item(for_expr, src, span, &mut items, &mut members);
             self.iterators.truncate(bound);
             if let Some(outcome) = outcome {
@@ -477,11 +506,11 @@ impl<'m, 'a> Lowerer<'m, 'a> {
 
     /// The value of an iterator in scope, innermost first.
     fn iterator(&self, name: &str) -> Option<&Value> {
-        self.iterators
-            .iter()
-            .rev()
-            .find(|(bound, _)| bound == name)
-            .map(|(_, value)| value)
+        let iterator = self.iterators.iter().rev().find(|i| i.name == name)?;
+        if iterator.from_input {
+            self.input_used.set(true);
+        }
+        Some(&iterator.value)
     }
 
     /// Lowers `f` once with `name` bound to `value` (a `dynamic` block's iterator).
@@ -489,9 +518,14 @@ impl<'m, 'a> Lowerer<'m, 'a> {
         &mut self,
         name: &str,
         value: Value,
+        from_input: bool,
         f: impl FnOnce(&mut Self) -> R,
     ) -> R {
-        self.iterators.push((name.to_string(), value));
+        self.iterators.push(Bound {
+            name: name.to_string(),
+            value,
+            from_input,
+        });
         let result = f(self);
         self.iterators.pop();
         result
@@ -582,7 +616,11 @@ impl<'m, 'a> Lowerer<'m, 'a> {
                     if let Some(value) = self.inputs.get(name.as_str()) {
                         self.input_used.set(true);
                         Target::Value(value.clone(), rest)
-                    } else if let Some(value) = self.defaults.get(name.as_str()) {
+                    } else if let Some(value) = self
+                        .defaults
+                        .get(name.as_str())
+                        .filter(|value| !is_placeholder(value))
+                    {
                         Target::Value(value.clone(), rest)
                     } else {
                         Target::Unknown(None)
@@ -1020,6 +1058,20 @@ impl<'m, 'a> Lowerer<'m, 'a> {
         }
     }
 
+    /// Whether a block with `count` or `for_each` known to be zero or empty creates nothing
+    /// (`count = var.create ? 1 : 0` with a known `var.create`).
+    pub(super) fn creates_nothing(&mut self, block: &Block<'_>) -> bool {
+        self.reset_budget();
+        if let Some(count) = self.attr_value(block, "count") {
+            return matches!(&count.kind, ValueKind::Number(n) if n.parse::<f64>() == Ok(0.0));
+        }
+        match self.attr_value(block, "for_each").map(|v| v.kind) {
+            Some(ValueKind::Array(items)) => items.is_empty(),
+            Some(ValueKind::Object(members)) => members.is_empty(),
+            _ => false,
+        }
+    }
+
     /// Lowers a data source's block attribute by name, if present.
     pub(super) fn attr_value(&mut self, block: &Block<'_>, name: &str) -> Option<Value> {
         let attr = block.attr(name)?;
@@ -1041,6 +1093,19 @@ fn single_interpolation(template: &Template) -> Option<&Expression> {
     match template.iter().collect::<Vec<_>>().as_slice() {
         [Element::Interpolation(interpolation)] => Some(&interpolation.expr),
         _ => None,
+    }
+}
+
+/// A variable default that only stands for "nothing unless the caller says" (`[]`, `{}`,
+/// `null`, `""`): a possible value, not a certain one, so it stays unknown rather than make
+/// a policy empty where the variable is declared.
+fn is_placeholder(value: &Value) -> bool {
+    match &value.kind {
+        ValueKind::Null => true,
+        ValueKind::String(text) => text.is_empty(),
+        ValueKind::Array(items) => items.is_empty(),
+        ValueKind::Object(members) => members.is_empty(),
+        _ => false,
     }
 }
 

@@ -202,10 +202,12 @@ impl<'a> Lowerer<'_, 'a> {
                 continue;
             };
             match self.for_each_items(dynamic) {
-                Some(items) => {
+                Some((items, from_input)) => {
                     let iterator = iterator_name(dynamic, ident);
                     for item in items {
-                        self.with_iterator(&iterator, item, |this| lower(this, content));
+                        self.with_iterator(&iterator, item, from_input, |this| {
+                            lower(this, content)
+                        });
                         presence = Presence::Certain;
                     }
                 }
@@ -231,10 +233,12 @@ impl<'a> Lowerer<'_, 'a> {
             .any(|dynamic| self.for_each_items(dynamic).is_none())
     }
 
-    /// The iterator values (`{key, value}`) of a `dynamic` block's known `for_each`, or
-    /// `None` when it is only known at deploy time.
-    fn for_each_items(&mut self, dynamic: &Block<'a>) -> Option<Vec<Value>> {
-        let for_each = self.attr_value(dynamic, "for_each")?;
+    /// The iterator values (`{key, value}`) of a `dynamic` block's known `for_each` and
+    /// whether it reads a variable the caller sets, or `None` when it is only known at
+    /// deploy time.
+    fn for_each_items(&mut self, dynamic: &Block<'a>) -> Option<(Vec<Value>, bool)> {
+        let attr = dynamic.attr("for_each")?;
+        let (for_each, from_input) = self.value_reading_inputs(attr.value, attr.name_span);
         let pairs: Vec<(Value, Value)> = match for_each.kind {
             ValueKind::Array(items) => items
                 .into_iter()
@@ -253,34 +257,42 @@ impl<'a> Lowerer<'_, 'a> {
             ValueKind::Null => Vec::new(),
             _ => return None,
         };
-        Some(
-            pairs
-                .into_iter()
-                .map(|(key, value)| {
-                    let span = value.span;
-                    let members = vec![
-                        Member {
-                            key: "key".into(),
-                            key_span: key.span,
-                            value: key,
-                        },
-                        Member {
-                            key: "value".into(),
-                            key_span: span,
-                            value,
-                        },
-                    ];
-                    Value::new(span, ValueKind::Object(members))
-                })
-                .collect(),
-        )
+        let items = pairs
+            .into_iter()
+            .map(|(key, value)| {
+                let span = value.span;
+                let members = vec![
+                    Member {
+                        key: "key".into(),
+                        key_span: key.span,
+                        value: key,
+                    },
+                    Member {
+                        key: "value".into(),
+                        key_span: span,
+                        value,
+                    },
+                ];
+                Value::new(span, ValueKind::Object(members))
+            })
+            .collect();
+        Some((items, from_input))
     }
 
+    /// An attribute as a policy element. A value a caller gives the module is written in
+    /// the caller: the element is located there, so a finding about it names the caller's
+    /// input rather than a line of the module that is right for other inputs.
     fn member(&mut self, key: &str, key_span: Span, expr: Expr<'_>) -> Member {
+        let (value, from_caller) = self.value_reading_inputs(expr, key_span);
+        let key_span = if from_caller && value.span.file != key_span.file {
+            value.span
+        } else {
+            key_span
+        };
         Member {
             key: key.into(),
             key_span,
-            value: strings(self.value(expr, key_span)),
+            value: strings(value),
         }
     }
 
