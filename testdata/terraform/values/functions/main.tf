@@ -10,6 +10,8 @@ locals {
   overrides   = { resource = "arn:aws:s3:::reports/*" }
   settings    = merge(local.defaults, local.overrides)
   nested      = [["sqs:SendMessage"], ["sqs:ReceiveMessage", "sqs:SendMessage"]]
+  queues      = { jobs = "eu-west-1", mail = "" }
+  queue_arns  = { for name, region in local.queues : name => "arn:aws:sqs:${region}:123456789012:${name}" if region != "" }
 }
 
 resource "aws_iam_policy" "computed" {
@@ -31,6 +33,12 @@ resource "aws_iam_policy" "computed" {
         Effect   = try(local.settings.missing, "Allow")
         Action   = concat(["kms:Decrypt"], compact(["", upper("kms:encrypt") == "KMS:ENCRYPT" ? "kms:Encryptt" : ""]))
         Resource = replace("arn:aws:kms:eu-west-1:123456789012:key/KEY", "KEY", "1234abcd-12ab-34cd-56ef-1234567890ab")
+      },
+      {
+        # `var.extra` is only known at deploy time: the conditional stays unknown.
+        Effect   = can(local.settings.effect) ? "Allow" : "Deny"
+        Action   = var.extra ? ["sqs:*"] : ["sqs:SendMessage"]
+        Resource = values(local.queue_arns)
       },
     ]
   })
