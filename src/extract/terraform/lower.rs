@@ -614,7 +614,11 @@ impl<'m, 'a> Lowerer<'m, 'a> {
                 Some((Step::Attr(name), rest)) => {
                     let rest: Vec<Step> = rest.iter().map(clone_step).collect();
                     if let Some(value) = self.inputs.get(name.as_str()) {
-                        self.input_used.set(true);
+                        // An input only known at deploy time tells nothing the module
+                        // checked on its own does not.
+                        if !matches!(value.kind, ValueKind::Unknown(_)) {
+                            self.input_used.set(true);
+                        }
                         Target::Value(value.clone(), rest)
                     } else if let Some(value) = self
                         .defaults
