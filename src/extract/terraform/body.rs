@@ -53,6 +53,16 @@ pub(super) enum Expr<'a> {
     Json(&'a Value, &'a Src<'a>),
 }
 
+impl Expr<'_> {
+    /// Where the expression is written.
+    pub(super) fn span(&self, fallback: Span) -> Span {
+        match self {
+            Expr::Hcl(e, src) => src.span(e.span(), fallback),
+            Expr::Json(value, _) => value.span,
+        }
+    }
+}
+
 #[derive(Debug)]
 pub(super) struct Attr<'a> {
     pub name: &'a str,

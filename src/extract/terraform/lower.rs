@@ -504,6 +504,11 @@ impl<'m, 'a> Lowerer<'m, 'a> {
         None
     }
 
+    /// Whether a `dynamic` block is being written for one known item.
+    pub(super) fn in_known_item(&self) -> bool {
+        !self.iterators.is_empty()
+    }
+
     /// The value of an iterator in scope, innermost first.
     fn iterator(&self, name: &str) -> Option<&Value> {
         let iterator = self.iterators.iter().rev().find(|i| i.name == name)?;

@@ -279,12 +279,17 @@ impl<'a> Lowerer<'_, 'a> {
         Some((items, from_input))
     }
 
-    /// An attribute as a policy element. A value a caller gives the module is written in
-    /// the caller: the element is located there, so a finding about it names the caller's
-    /// input rather than a line of the module that is right for other inputs.
+    /// An attribute as a policy element. A value a caller gives the module, or an item of a
+    /// `dynamic` block's known `for_each`, is written elsewhere: the element is located
+    /// there, so a finding about it names that input or item rather than a line of the
+    /// block that is right for other values.
     fn member(&mut self, key: &str, key_span: Span, expr: Expr<'_>) -> Member {
         let (value, from_caller) = self.value_reading_inputs(expr, key_span);
-        let key_span = if from_caller && value.span.file != key_span.file {
+        let written = expr.span(key_span);
+        let elsewhere = value.span.file != written.file
+            || value.span.start < written.start
+            || value.span.end > written.end;
+        let key_span = if elsewhere && (from_caller || self.in_known_item()) {
             value.span
         } else {
             key_span
