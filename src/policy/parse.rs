@@ -339,9 +339,15 @@ impl Parser {
         miscased: &[Span],
     ) {
         if let Some(first) = slot {
+            // A whole unknown value may be null, and the element then absent (Terraform
+            // leaves out a null attribute): the pair conflicts only when both are there.
+            if is_unknown(first.value) && !is_unknown(element.value) {
+                *slot = Some(element);
+                return;
+            }
             let either_miscased =
                 miscased.contains(&first.key_span) || miscased.contains(&element.key_span);
-            if first.negated != element.negated && !either_miscased {
+            if first.negated != element.negated && !either_miscased && !is_unknown(element.value) {
                 self.record(Issue {
                     kind: IssueKind::Malformed,
                     span: element.key_span,
@@ -460,7 +466,10 @@ impl Parser {
                     self.malformed(value.span, format!("`{}` is empty", member.key), None);
                 }
                 for entry in members {
-                    self.element_name(entry, PRINCIPAL_TYPES, "principal type");
+                    // A type only known at deploy time (`type = principals.value.type`).
+                    if !entry.key.contains("${") {
+                        self.element_name(entry, PRINCIPAL_TYPES, "principal type");
+                    }
                     match &entry.value.kind {
                         ValueKind::Array(ids) => {
                             if ids.is_empty() {
@@ -563,6 +572,7 @@ impl Parser {
         for statement in &policy.statements {
             if let Some(principal) = &statement.principal
                 && known_identity
+                && !is_unknown(principal.value)
             {
                 self.malformed(
                     principal.key_span,
@@ -653,6 +663,12 @@ fn misspells(members: &[Member], elements: &[&str]) -> bool {
             && did_you_mean(&member.key, STATEMENT_ELEMENTS.iter().copied())
                 .is_some_and(|name| elements.contains(&name))
     })
+}
+
+/// A value only known at deploy time as a whole: it may also be null, so the element that
+/// holds it may be absent.
+fn is_unknown(value: &Value) -> bool {
+    matches!(value.kind, ValueKind::Unknown(_))
 }
 
 fn list(names: &[&str]) -> String {

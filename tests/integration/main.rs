@@ -18,6 +18,7 @@ mod security;
 mod support;
 mod terraform;
 mod terraform_cli;
+mod terraform_values;
 mod untrusted_faults;
 mod untrusted_output;
 mod untrusted_reads;

@@ -53,6 +53,16 @@ pub(super) enum Expr<'a> {
     Json(&'a Value, &'a Src<'a>),
 }
 
+impl Expr<'_> {
+    /// Where the expression is written.
+    pub(super) fn span(&self, fallback: Span) -> Span {
+        match self {
+            Expr::Hcl(e, src) => src.span(e.span(), fallback),
+            Expr::Json(value, _) => value.span,
+        }
+    }
+}
+
 #[derive(Debug)]
 pub(super) struct Attr<'a> {
     pub name: &'a str,
@@ -76,21 +86,21 @@ impl<'a> Block<'a> {
         self.attrs.iter().find(|attr| attr.name == name)
     }
 
-    /// Nested blocks of this type, with the `content` of `dynamic "name"` blocks among them
-    /// (their iterator values are unknown, which the lowering sees as unknown references).
+    /// Nested blocks of this type, with the `content` of `dynamic "name"` blocks among them,
+    /// each with its `dynamic` block (whose `for_each` says how often it is written).
     pub(super) fn nested<'s>(
         &'s self,
         ident: &'s str,
-    ) -> impl Iterator<Item = (&'s Block<'a>, bool)> {
+    ) -> impl Iterator<Item = (&'s Block<'a>, Option<&'s Block<'a>>)> {
         self.blocks.iter().filter_map(move |block| {
             if block.ident == ident {
-                Some((block, false))
+                Some((block, None))
             } else if block.ident == "dynamic" && block.labels.first() == Some(&ident) {
                 block
                     .blocks
                     .iter()
                     .find(|b| b.ident == "content")
-                    .map(|content| (content, true))
+                    .map(|content| (content, Some(block)))
             } else {
                 None
             }

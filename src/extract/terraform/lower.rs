@@ -6,6 +6,7 @@
 //! conditionals, most functions) is `Unknown`, never `"*"`.
 
 use super::body::{Block, Expr, Src};
+use super::eval::{self, Eval};
 use super::module::{Module, ReadFiles};
 use crate::base::finding::Problem;
 use crate::base::rule_id::RuleId;
@@ -14,7 +15,7 @@ use crate::base::unread::Unread;
 use crate::base::value::{Member, Reference, TemplatePart, Unknown, Value, ValueKind};
 use crate::extract::mapped::Mapped;
 use crate::extract::{OffsetMap, json, syntax_error};
-use hcl_edit::expr::{Expression, FuncCall, ObjectKey, Traversal, TraversalOperator};
+use hcl_edit::expr::{Expression, ForExpr, FuncCall, ObjectKey, Traversal, TraversalOperator};
 use hcl_edit::prelude::Span as _;
 use hcl_edit::template::{Element, Template};
 use std::collections::HashMap;
@@ -86,6 +87,21 @@ pub(super) struct Lowerer<'m, 'a> {
     pub defaults: HashMap<String, Value>,
     /// Whether a caller's input was read since [`Lowerer::take_input_used`].
     input_used: std::cell::Cell<bool>,
+    /// The iterators in scope, innermost last: `for` variables and `dynamic` block
+    /// iterators over a known collection (`statement` bound to `{key, value}`), each with
+    /// whether its collection read a variable the caller sets.
+    iterators: Vec<Bound>,
+    /// Whether the expression being evaluated failed as Terraform would fail it (a missing
+    /// key, a wrong type): `try()` then takes its next argument.
+    failed: bool,
+}
+
+/// A name bound to one item of a known collection.
+struct Bound {
+    name: String,
+    value: Value,
+    /// Whether the collection read a variable the caller sets: reading the item does too.
+    from_input: bool,
 }
 
 fn unknown(span: Span, expression: String, reference: Option<Reference>) -> Value {
@@ -113,12 +129,23 @@ impl<'m, 'a> Lowerer<'m, 'a> {
             inputs: HashMap::new(),
             defaults: HashMap::new(),
             input_used: std::cell::Cell::new(false),
+            iterators: Vec::new(),
+            failed: false,
         }
     }
 
     /// Whether the document lowered since the last call read a variable its caller set.
     pub(super) fn take_input_used(&self) -> bool {
         self.input_used.replace(false)
+    }
+
+    /// The value an attribute stands for, and whether it reads a variable its caller sets.
+    pub(super) fn value_reading_inputs(&mut self, expr: Expr<'_>, fallback: Span) -> (Value, bool) {
+        let outer = self.input_used.replace(false);
+        let value = self.value(expr, fallback);
+        let used = self.input_used.get();
+        self.input_used.set(outer || used);
+        (value, used)
     }
 
     /// Starts a new document: references are counted per document.
@@ -276,50 +303,237 @@ impl<'m, 'a> Lowerer<'m, 'a> {
             Expression::Parenthesis(inner) => return self.hcl(inner.inner(), src, span),
             Expression::Traversal(traversal) => return self.traversal(traversal, src, span),
             Expression::Variable(name) => {
+                if let Some(value) = self.iterator(name.as_str()) {
+                    return value.clone();
+                }
                 if let Some(value) = self.scope.as_ref().and_then(|s| s.get(name.as_str())) {
                     return value.clone();
                 }
                 return unknown(span, src.snippet(e.span()), None);
             }
             Expression::FuncCall(call) => return self.call(call, src, span),
-            _ => return unknown(span, src.snippet(e.span()), None),
+            Expression::Conditional(conditional) => {
+                let condition = self.hcl(&conditional.cond_expr, src, span);
+                return match eval::truth(&condition) {
+                    Ok(true) => self.hcl(&conditional.true_expr, src, span),
+                    Ok(false) => self.hcl(&conditional.false_expr, src, span),
+                    Err(outcome) => self.outcome(outcome, span, src.snippet(e.span())),
+                };
+            }
+            Expression::UnaryOp(op) => {
+                let operand = self.hcl(&op.expr, src, span);
+                let outcome = eval::unary(*op.operator.value(), operand, span);
+                return self.outcome(outcome, span, src.snippet(e.span()));
+            }
+            Expression::BinaryOp(op) => {
+                let lhs = self.hcl(&op.lhs_expr, src, span);
+                let rhs = self.hcl(&op.rhs_expr, src, span);
+                let outcome = eval::binary(*op.operator.value(), lhs, rhs, span);
+                return self.outcome(outcome, span, src.snippet(e.span()));
+            }
+            Expression::ForExpr(for_expr) => {
+                let outcome = self.for_expr(for_expr, src, span);
+                return self.outcome(outcome, span, src.snippet(e.span()));
+            }
         };
         Value::new(span, kind)
     }
 
-    /// Functions whose result is still a list of what they were given; the rest are unknown.
+    /// A function call: evaluated when iamlint knows the function (see [`eval::call`]) and
+    /// its arguments are known, else unknown.
     fn call(&mut self, call: &FuncCall, src: &Src<'_>, span: Span) -> Value {
+        let expression = src.snippet(call.span());
+        // `f(list...)` spreads its last argument: not evaluated.
+        if call.name.is_namespaced() || call.args.expand_final() {
+            return unknown(span, expression, None);
+        }
         let name = call.name.name.as_str();
-        let whole = || unknown(span, src.snippet(call.span()), None);
-        if call.name.is_namespaced() {
-            return whole();
-        }
-        match name {
-            "tolist" | "toset" if call.args.len() == 1 => {
-                let arg = call.args.iter().next();
-                arg.map_or_else(whole, |arg| self.hcl(arg, src, span))
-            }
-            "concat" | "flatten" => {
-                let mut items = Vec::new();
-                for arg in call.args.iter() {
-                    let value = self.hcl(arg, src, span);
-                    match value.kind {
-                        ValueKind::Array(mut more) if name == "concat" => items.append(&mut more),
-                        ValueKind::Array(more) => {
-                            for item in more {
-                                match item.kind {
-                                    ValueKind::Array(mut inner) => items.append(&mut inner),
-                                    _ => items.push(item),
-                                }
-                            }
-                        }
-                        _ => return whole(),
-                    }
+        let outcome = match name {
+            "try" | "can" => self.attempt(call, src, span),
+            _ => {
+                let args: Vec<Value> = call
+                    .args
+                    .iter()
+                    .map(|arg| self.hcl(arg, src, span))
+                    .collect();
+                match eval::call(name, args, span) {
+                    Some(outcome) => outcome,
+                    None => Eval::Unknown,
                 }
-                Value::new(span, ValueKind::Array(items))
             }
-            _ => whole(),
+        };
+        self.outcome(outcome, span, expression)
+    }
+
+    /// `try(a, b, ...)`: the first argument that does not fail; unknown as soon as one is
+    /// unknown (at deploy time it may fail or not). `can(a)`: whether `a` does not fail.
+    fn attempt(&mut self, call: &FuncCall, src: &Src<'_>, span: Span) -> Eval {
+        let outer = std::mem::replace(&mut self.failed, false);
+        let mut outcome = Eval::Error;
+        for arg in call.args.iter() {
+            self.failed = false;
+            let value = self.hcl(arg, src, span);
+            if self.failed {
+                continue;
+            }
+            outcome = if call.name.name.as_str() == "can" {
+                match eval::is_known(&value) {
+                    true => Eval::Known(Value::new(span, ValueKind::Bool(true))),
+                    false => Eval::Unknown,
+                }
+            } else if matches!(value.kind, ValueKind::Unknown(_)) {
+                Eval::Unknown
+            } else {
+                Eval::Known(value)
+            };
+            break;
         }
+        if call.name.name.as_str() == "can" && outcome == Eval::Error {
+            outcome = Eval::Known(Value::new(span, ValueKind::Bool(false)));
+        }
+        self.failed = outer;
+        outcome
+    }
+
+    /// The value an evaluation gives: an error is remembered for `try()` and is unknown
+    /// like what is only known at deploy time.
+    fn outcome(&mut self, outcome: Eval, span: Span, expression: String) -> Value {
+        match outcome {
+            Eval::Known(value) => value,
+            Eval::Unknown => unknown(span, expression, None),
+            Eval::Error => {
+                self.failed = true;
+                unknown(span, expression, None)
+            }
+        }
+    }
+
+    /// `[for k, v in collection : value if cond]` and `{for ... : key => value}` over a
+    /// known collection; grouping (`...`) is not evaluated.
+    fn for_expr(&mut self, for_expr: &ForExpr, src: &Src<'_>, span: Span) -> Eval {
+        let outer = self.input_used.replace(false);
+        let collection = self.hcl(&for_expr.intro.collection_expr, src, span);
+        let from_input = self.input_used.get();
+        self.input_used.set(outer || from_input);
+        let entries: Vec<(Value, Value)> = match collection.kind {
+            ValueKind::Array(items) => items
+                .into_iter()
+                .enumerate()
+                .map(|(index, item)| {
+                    let key = Value::new(item.span, ValueKind::Number(index.to_string()));
+                    (key, item)
+                })
+                .collect(),
+            ValueKind::Object(members) => members
+                .into_iter()
+                .map(|m| (Value::new(m.key_span, ValueKind::String(m.key)), m.value))
+                .collect(),
+            ValueKind::Unknown(_) | ValueKind::Template(_) => return Eval::Unknown,
+            _ => return Eval::Error,
+        };
+        if for_expr.grouping {
+            return Eval::Unknown;
+        }
+        let key_var = for_expr
+            .intro
+            .key_var
+            .as_ref()
+            .map(|k| k.as_str().to_string());
+        let value_var = for_expr.intro.value_var.as_str().to_string();
+        let mut items = Vec::new();
+        let mut members = Vec::new();
+        for (key, value) in entries {
+            let bound = self.iterators.len();
+            if let Some(key_var) = &key_var {
+                self.iterators.push(Bound {
+                    name: key_var.clone(),
+                    value: key,
+                    from_input,
+                });
+            }
+            self.iterators.push(Bound {
+                name: value_var.clone(),
+                value,
+                from_input,
+            });
+            let outcome = self.for_item(for_expr, src, span, &mut items, &mut members);
+            self.iterators.truncate(bound);
+            if let Some(outcome) = outcome {
+                return outcome;
+            }
+        }
+        let kind = match for_expr.key_expr {
+            Some(_) => ValueKind::Object(members),
+            None => ValueKind::Array(items),
+        };
+        Eval::Known(Value::new(span, kind))
+    }
+
+    /// One item of a `for` expression, with its variables bound; `Some` ends the whole
+    /// expression (unknown or failed).
+    fn for_item(
+        &mut self,
+        for_expr: &ForExpr,
+        src: &Src<'_>,
+        span: Span,
+        items: &mut Vec<Value>,
+        members: &mut Vec<Member>,
+    ) -> Option<Eval> {
+        if let Some(cond) = &for_expr.cond {
+            match eval::truth(&self.hcl(&cond.expr, src, span)) {
+                Ok(true) => {}
+                Ok(false) => return None,
+                Err(outcome) => return Some(outcome),
+            }
+        }
+        let value = self.hcl(&for_expr.value_expr, src, span);
+        match &for_expr.key_expr {
+            Some(key_expr) => {
+                let key = self.hcl(key_expr, src, span);
+                match key.kind {
+                    ValueKind::String(text) => members.push(Member {
+                        key: text,
+                        key_span: key.span,
+                        value,
+                    }),
+                    _ => return Some(Eval::Unknown),
+                }
+            }
+            None => items.push(value),
+        }
+        None
+    }
+
+    /// Whether a `dynamic` block is being written for one known item.
+    pub(super) fn in_known_item(&self) -> bool {
+        !self.iterators.is_empty()
+    }
+
+    /// The value of an iterator in scope, innermost first.
+    fn iterator(&self, name: &str) -> Option<&Value> {
+        let iterator = self.iterators.iter().rev().find(|i| i.name == name)?;
+        if iterator.from_input {
+            self.input_used.set(true);
+        }
+        Some(&iterator.value)
+    }
+
+    /// Lowers `f` once with `name` bound to `value` (a `dynamic` block's iterator).
+    pub(super) fn with_iterator<R>(
+        &mut self,
+        name: &str,
+        value: Value,
+        from_input: bool,
+        f: impl FnOnce(&mut Self) -> R,
+    ) -> R {
+        self.iterators.push(Bound {
+            name: name.to_string(),
+            value,
+            from_input,
+        });
+        let result = f(self);
+        self.iterators.pop();
+        result
     }
 
     fn traversal(&mut self, traversal: &Traversal, src: &Src<'_>, span: Span) -> Value {
@@ -329,7 +543,7 @@ impl<'m, 'a> Lowerer<'m, 'a> {
                 self.depth += 1;
                 let value = self.value(expr, span);
                 self.depth -= 1;
-                follow(value, &steps).unwrap_or_else(|| unknown(span, expression, None))
+                self.followed(follow(value, &steps), span, expression)
             }
             Target::DataDocument(address) => unknown(
                 span,
@@ -340,9 +554,7 @@ impl<'m, 'a> Lowerer<'m, 'a> {
                     attribute: "json".into(),
                 }),
             ),
-            Target::Value(value, steps) => {
-                follow(value, &steps).unwrap_or_else(|| unknown(span, expression, None))
-            }
+            Target::Value(value, steps) => self.followed(follow(value, &steps), span, expression),
             Target::Unknown(reference) => unknown(span, expression, reference),
             Target::Expr(..) => {
                 self.report_cut(src.span(traversal.span(), span), &expression);
@@ -351,8 +563,16 @@ impl<'m, 'a> Lowerer<'m, 'a> {
         }
     }
 
-    /// Where a reference leads: a local or an attribute written in this module, a policy
-    /// document data source, or something only known at deploy time.
+    fn followed(&mut self, followed: Followed, span: Span, expression: String) -> Value {
+        match followed {
+            Followed::Value(value) => value,
+            Followed::Unknown => unknown(span, expression, None),
+            Followed::Missing => self.outcome(Eval::Error, span, expression),
+        }
+    }
+
+    /// Where a reference leads: an iterator in scope, a local or an attribute written in
+    /// this module, a policy document data source, or something only known at deploy time.
     fn resolve(&self, traversal: &Traversal) -> Target<'a> {
         let Some(root) = traversal.expr.as_variable() else {
             return Target::Unknown(None);
@@ -375,6 +595,9 @@ impl<'m, 'a> Lowerer<'m, 'a> {
             })
             .collect();
         let root = root.as_str();
+        if let Some(value) = self.iterator(root) {
+            return Target::Value(value.clone(), steps);
+        }
         match root {
             "local" => match steps.split_first() {
                 Some((Step::Attr(name), rest)) => match self.module.locals.get(name.as_str()) {
@@ -396,9 +619,17 @@ impl<'m, 'a> Lowerer<'m, 'a> {
                 Some((Step::Attr(name), rest)) => {
                     let rest: Vec<Step> = rest.iter().map(clone_step).collect();
                     if let Some(value) = self.inputs.get(name.as_str()) {
-                        self.input_used.set(true);
+                        // An input only known at deploy time tells nothing the module
+                        // checked on its own does not.
+                        if !matches!(value.kind, ValueKind::Unknown(_)) {
+                            self.input_used.set(true);
+                        }
                         Target::Value(value.clone(), rest)
-                    } else if let Some(value) = self.defaults.get(name.as_str()) {
+                    } else if let Some(value) = self
+                        .defaults
+                        .get(name.as_str())
+                        .filter(|value| !is_placeholder(value))
+                    {
                         Target::Value(value.clone(), rest)
                     } else {
                         Target::Unknown(None)
@@ -836,6 +1067,20 @@ impl<'m, 'a> Lowerer<'m, 'a> {
         }
     }
 
+    /// Whether a block with `count` or `for_each` known to be zero or empty creates nothing
+    /// (`count = var.create ? 1 : 0` with a known `var.create`).
+    pub(super) fn creates_nothing(&mut self, block: &Block<'_>) -> bool {
+        self.reset_budget();
+        if let Some(count) = self.attr_value(block, "count") {
+            return matches!(&count.kind, ValueKind::Number(n) if n.parse::<f64>() == Ok(0.0));
+        }
+        match self.attr_value(block, "for_each").map(|v| v.kind) {
+            Some(ValueKind::Array(items)) => items.is_empty(),
+            Some(ValueKind::Object(members)) => members.is_empty(),
+            _ => false,
+        }
+    }
+
     /// Lowers a data source's block attribute by name, if present.
     pub(super) fn attr_value(&mut self, block: &Block<'_>, name: &str) -> Option<Value> {
         let attr = block.attr(name)?;
@@ -860,18 +1105,49 @@ fn single_interpolation(template: &Template) -> Option<&Expression> {
     }
 }
 
+/// A variable default that only stands for "nothing unless the caller says" (`[]`, `{}`,
+/// `null`, `""`): a possible value, not a certain one, so it stays unknown rather than make
+/// a policy empty where the variable is declared.
+fn is_placeholder(value: &Value) -> bool {
+    match &value.kind {
+        ValueKind::Null => true,
+        ValueKind::String(text) => text.is_empty(),
+        ValueKind::Array(items) => items.is_empty(),
+        ValueKind::Object(members) => members.is_empty(),
+        _ => false,
+    }
+}
+
+/// Where `.name` and `[0]` lead in a value.
+enum Followed {
+    Value(Value),
+    /// Through a part only known at deploy time, or an index that is.
+    Unknown,
+    /// A key or index the known value does not have: Terraform fails.
+    Missing,
+}
+
 /// Walks `.name` and `[0]` into a value known in the module.
-fn follow(mut value: Value, steps: &[Step]) -> Option<Value> {
+fn follow(mut value: Value, steps: &[Step]) -> Followed {
     for step in steps {
         value = match (step, value.kind) {
-            (Step::Attr(name) | Step::Key(name), ValueKind::Object(members)) => {
-                members.into_iter().find(|m| &m.key == name)?.value
+            (_, ValueKind::Unknown(_) | ValueKind::Template(_)) | (Step::Opaque, _) => {
+                return Followed::Unknown;
             }
-            (Step::Index(index), ValueKind::Array(items)) => items.into_iter().nth(*index)?,
-            _ => return None,
+            (Step::Attr(name) | Step::Key(name), ValueKind::Object(members)) => {
+                match members.into_iter().find(|m| &m.key == name) {
+                    Some(member) => member.value,
+                    None => return Followed::Missing,
+                }
+            }
+            (Step::Index(index), ValueKind::Array(items)) => match items.into_iter().nth(*index) {
+                Some(item) => item,
+                None => return Followed::Missing,
+            },
+            _ => return Followed::Missing,
         };
     }
-    Some(value)
+    Followed::Value(value)
 }
 
 /// The raw text of an interpolation as the placeholder of a hole, so JSON around it keeps

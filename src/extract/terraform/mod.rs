@@ -8,6 +8,7 @@
 
 mod body;
 mod carriers;
+mod eval;
 mod lower;
 mod module;
 mod policy_document;
@@ -121,6 +122,7 @@ fn extract_with(
     }
     for block in &blocks {
         match (block.ident, block.labels.as_slice()) {
+            _ if run.lowerer.creates_nothing(block) => {}
             ("resource", [kind, name]) => run.resource(block, kind, name),
             ("data", ["aws_iam_policy_document", name]) => run.data_document(block, name),
             ("module", [name]) if !child => run.module_call(block, name),

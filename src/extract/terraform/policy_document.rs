@@ -1,12 +1,23 @@
 //! `data "aws_iam_policy_document"` lowered to the JSON policy the AWS provider renders:
 //! statement blocks, principals and conditions, the default `Allow` and `Version`, and
 //! `source_policy_documents` / `override_policy_documents` merged by `Sid` as the provider
-//! does. `dynamic "statement"` content is read once, with its iterator values unknown.
+//! does. A `dynamic` block is written once per item of a `for_each` that is known (none for an
+//! empty one), or read once with its iterator values unknown; an attribute set to `null` is
+//! left out, as the provider leaves it out.
 
 use super::body::{Block, Expr};
 use super::lower::{Doc, Lowerer};
 use crate::base::source::Span;
-use crate::base::value::{Member, Value, ValueKind};
+use crate::base::value::{Member, Unknown, Value, ValueKind};
+
+/// Whether nested blocks of one type are written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Presence {
+    None,
+    /// Only by `dynamic` blocks whose `for_each` is only known at deploy time: perhaps none.
+    Maybe,
+    Certain,
+}
 
 /// A lowered data source and what a reader should know about it.
 #[derive(Debug)]
@@ -53,17 +64,15 @@ impl<'a> Lowerer<'_, 'a> {
                 merge(&mut statements, merged);
             }
         }
-        for (statement, dynamic) in block.nested("statement") {
-            if dynamic {
-                let note =
-                    "`dynamic \"statement\"` is analysed once, with its iterator values unknown"
-                        .to_string();
-                if !notes.contains(&note) {
-                    notes.push(note);
-                }
-            }
-            let value = self.statement(statement);
+        self.each_block(block, "statement", |this, statement| {
+            let value = this.statement(statement);
             merge(&mut statements, vec![value]);
+        });
+        if self.unknown_dynamic(block, "statement") {
+            notes.push(
+                "`dynamic \"statement\"` is analysed once, with its iterator values unknown"
+                    .to_string(),
+            );
         }
         for name in ["override_policy_documents", "override_json"] {
             for merged in self.merged_documents(block, name, stack, &mut notes) {
@@ -99,7 +108,7 @@ impl<'a> Lowerer<'_, 'a> {
                 Some(items) => items,
                 None => {
                     notes.push(format!("`{name}` is only known at deploy time"));
-                    return Vec::new();
+                    return vec![vec![deploy_time_statements(attr.name_span, name)]];
                 }
             }
         };
@@ -121,7 +130,8 @@ impl<'a> Lowerer<'_, 'a> {
                 }
                 Doc::Value(value) => out.push(statements_of(value)),
                 Doc::Nothing => {
-                    notes.push(format!("an entry of `{name}` is only known at deploy time"))
+                    notes.push(format!("an entry of `{name}` is only known at deploy time"));
+                    out.push(vec![deploy_time_statements(attr.name_span, name)]);
                 }
             }
         }
@@ -131,10 +141,17 @@ impl<'a> Lowerer<'_, 'a> {
     fn statement(&mut self, block: &Block<'a>) -> Value {
         let mut members = Vec::new();
         if let Some(attr) = block.attr("sid") {
-            members.push(self.member("Sid", attr.name_span, attr.value));
+            let member = self.member("Sid", attr.name_span, attr.value);
+            if !matches!(member.value.kind, ValueKind::Null) {
+                members.push(member);
+            }
         }
-        match block.attr("effect") {
-            Some(attr) => members.push(self.member("Effect", attr.name_span, attr.value)),
+        match block
+            .attr("effect")
+            .map(|attr| self.member("Effect", attr.name_span, attr.value))
+            .filter(|member| !matches!(member.value.kind, ValueKind::Null))
+        {
+            Some(member) => members.push(member),
             None => members.push(Member {
                 key: "Effect".into(),
                 key_span: block.header,
@@ -156,7 +173,10 @@ impl<'a> Lowerer<'_, 'a> {
             ("not_resources", "NotResource"),
         ] {
             if let Some(attr) = block.attr(attribute) {
-                members.push(self.member(key, attr.name_span, attr.value));
+                let member = self.member(key, attr.name_span, attr.value);
+                if !matches!(member.value.kind, ValueKind::Null) {
+                    members.push(member);
+                }
             }
         }
         if let Some(member) = self.conditions_member(block) {
@@ -165,11 +185,119 @@ impl<'a> Lowerer<'_, 'a> {
         Value::new(block.header, ValueKind::Object(members))
     }
 
+    /// Lowers every `ident` block of `parent` with `lower`: a plain block once, a `dynamic`
+    /// one once per item of a known `for_each` with its iterator bound, or once with its
+    /// iterator unknown when `for_each` is only known at deploy time.
+    fn each_block(
+        &mut self,
+        parent: &Block<'a>,
+        ident: &str,
+        mut lower: impl FnMut(&mut Self, &Block<'a>),
+    ) -> Presence {
+        let mut presence = Presence::None;
+        for (content, dynamic) in parent.nested(ident) {
+            let Some(dynamic) = dynamic else {
+                lower(self, content);
+                presence = Presence::Certain;
+                continue;
+            };
+            match self.for_each_items(dynamic) {
+                Some((items, from_input)) => {
+                    let iterator = iterator_name(dynamic, ident);
+                    for item in items {
+                        self.with_iterator(&iterator, item, from_input, |this| {
+                            lower(this, content)
+                        });
+                        presence = Presence::Certain;
+                    }
+                }
+                None => {
+                    lower(self, content);
+                    if presence == Presence::None {
+                        presence = Presence::Maybe;
+                    }
+                }
+            }
+        }
+        presence
+    }
+
+    /// Whether a `dynamic "ident"` block of `parent` has a `for_each` only known at deploy
+    /// time.
+    fn unknown_dynamic(&mut self, parent: &Block<'a>, ident: &str) -> bool {
+        parent
+            .nested(ident)
+            .filter_map(|(_, dynamic)| dynamic)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .any(|dynamic| self.for_each_items(dynamic).is_none())
+    }
+
+    /// The iterator values (`{key, value}`) of a `dynamic` block's known `for_each` and
+    /// whether it reads a variable the caller sets, or `None` when it is only known at
+    /// deploy time.
+    fn for_each_items(&mut self, dynamic: &Block<'a>) -> Option<(Vec<Value>, bool)> {
+        let attr = dynamic.attr("for_each")?;
+        let (for_each, from_input) = self.value_reading_inputs(attr.value, attr.name_span);
+        let pairs: Vec<(Value, Value)> = match for_each.kind {
+            ValueKind::Array(items) => items
+                .into_iter()
+                .enumerate()
+                .map(|(index, item)| {
+                    (
+                        Value::new(item.span, ValueKind::Number(index.to_string())),
+                        item,
+                    )
+                })
+                .collect(),
+            ValueKind::Object(members) => members
+                .into_iter()
+                .map(|m| (Value::new(m.key_span, ValueKind::String(m.key)), m.value))
+                .collect(),
+            ValueKind::Null => Vec::new(),
+            _ => return None,
+        };
+        let items = pairs
+            .into_iter()
+            .map(|(key, value)| {
+                let span = value.span;
+                let members = vec![
+                    Member {
+                        key: "key".into(),
+                        key_span: key.span,
+                        value: key,
+                    },
+                    Member {
+                        key: "value".into(),
+                        key_span: span,
+                        value,
+                    },
+                ];
+                Value::new(span, ValueKind::Object(members))
+            })
+            .collect();
+        Some((items, from_input))
+    }
+
+    /// An attribute as a policy element. A value a caller gives the module, or an item of a
+    /// `dynamic` block's known `for_each`, is written elsewhere: the element is located
+    /// there, so a finding about it names that input or item rather than a line of the
+    /// block that is right for other values.
     fn member(&mut self, key: &str, key_span: Span, expr: Expr<'_>) -> Member {
+        let (value, from_caller) = self.value_reading_inputs(expr, key_span);
+        let written = expr.span(key_span);
+        let elsewhere = value.span.file != written.file
+            || value.span.start < written.start
+            || value.span.end > written.end;
+        let key_span = if elsewhere && (from_caller || self.in_known_item()) {
+            value.span
+        } else {
+            key_span
+        };
         Member {
             key: key.into(),
             key_span,
-            value: strings(self.value(expr, key_span)),
+            value: strings(value),
         }
     }
 
@@ -188,12 +316,19 @@ impl<'a> Lowerer<'_, 'a> {
     ) -> Option<Member> {
         let mut header: Option<Span> = None;
         let mut by_type: Vec<Member> = Vec::new();
-        for (principal, _) in block.nested(attribute) {
+        let presence = self.each_block(block, attribute, |this, principal| {
             header.get_or_insert(principal.header);
-            let kind = self.string_attr(principal, "type")?;
-            let identifiers = self
+            let Some(kind) = this
+                .string_attr(principal, "type")
+                .filter(|kind| !matches!(kind.kind, ValueKind::Null))
+            else {
+                return;
+            };
+            let identifiers = this
                 .string_attr(principal, "identifiers")
                 .unwrap_or_else(|| Value::new(principal.header, ValueKind::Array(Vec::new())));
+            // A type only known at deploy time is kept as `${...}`, which no rule reads as
+            // a principal type.
             let name = match &kind.kind {
                 ValueKind::String(name) => name.clone(),
                 _ => kind.to_json().as_str().unwrap_or_default().to_string(),
@@ -210,8 +345,14 @@ impl<'a> Lowerer<'_, 'a> {
                     value: identifiers,
                 }),
             }
-        }
+        });
         let header = header?;
+        if presence == Presence::Maybe {
+            return Some(maybe_absent(key, header, attribute));
+        }
+        if by_type.is_empty() {
+            return None;
+        }
         if let [only] = by_type.as_slice()
             && only.key == "*"
             && let [star] = only.value.one_or_many()
@@ -234,15 +375,17 @@ impl<'a> Lowerer<'_, 'a> {
     fn conditions_member(&mut self, block: &Block<'a>) -> Option<Member> {
         let mut header: Option<Span> = None;
         let mut operators: Vec<Member> = Vec::new();
-        for (condition, _) in block.nested("condition") {
+        // Conditions a `dynamic` block may write are kept: a rule that looks for a
+        // condition must not report its absence when the code may well write it.
+        self.each_block(block, "condition", |this, condition| {
             header.get_or_insert(condition.header);
             let (Some(test), Some(variable)) = (
-                self.string_attr(condition, "test"),
-                self.string_attr(condition, "variable"),
+                this.string_attr(condition, "test"),
+                this.string_attr(condition, "variable"),
             ) else {
-                continue;
+                return;
             };
-            let values = self
+            let values = this
                 .string_attr(condition, "values")
                 .unwrap_or_else(|| Value::new(condition.header, ValueKind::Array(Vec::new())));
             let key_of = |value: &Value| match &value.kind {
@@ -267,7 +410,7 @@ impl<'a> Lowerer<'_, 'a> {
                     value: Value::new(condition.header, ValueKind::Object(vec![entry])),
                 }),
             }
-        }
+        });
         let header = header?;
         Some(Member {
             key: "Condition".into(),
@@ -287,6 +430,43 @@ fn strings(value: Value) -> Value {
         other => other,
     };
     Value::new(value.span, kind)
+}
+
+/// The name a `dynamic` block's iterator goes by: `iterator = name`, or the block's label.
+fn iterator_name(dynamic: &Block<'_>, label: &str) -> String {
+    match dynamic.attr("iterator").map(|attr| attr.value) {
+        Some(Expr::Hcl(hcl_edit::expr::Expression::Variable(name), _)) => name.as_str().to_string(),
+        Some(Expr::Json(value, _)) => value.as_str().unwrap_or(label).to_string(),
+        _ => label.to_string(),
+    }
+}
+
+/// An element written only by `dynamic` blocks whose `for_each` is only known at deploy
+/// time: it may be absent, so it is unknown as a whole.
+fn maybe_absent(key: &str, header: Span, block: &str) -> Member {
+    Member {
+        key: key.into(),
+        key_span: header,
+        value: Value::new(
+            header,
+            ValueKind::Unknown(Unknown {
+                expression: format!("dynamic \"{block}\""),
+                reference: None,
+            }),
+        ),
+    }
+}
+
+/// The statements of a merged document only known at deploy time: an unknown statement, so
+/// the policy is not read as having none.
+fn deploy_time_statements(span: Span, attribute: &str) -> Value {
+    Value::new(
+        span,
+        ValueKind::Unknown(Unknown {
+            expression: attribute.to_string(),
+            reference: None,
+        }),
+    )
 }
 
 fn statements_of(document: Value) -> Vec<Value> {
