@@ -94,8 +94,10 @@ impl Rule for SetOperatorOnSingleValuedKey {
                     SetQualifier::ForAnyValue => "ForAnyValue:",
                 };
                 let mut finding = Self::META
+                    // At the operator, where the fix goes; the key's own type is
+                    // condition-type-mismatch's to report.
                     .finding(
-                        condition.key_span,
+                        condition.operator_span,
                         format!(
                             "`{}` holds at most one value, but `{qualifier_name}` compares sets \
                              of values{}",
@@ -103,7 +105,7 @@ impl Rule for SetOperatorOnSingleValuedKey {
                             absent.map(|a| format!(": {a}")).unwrap_or_default()
                         ),
                     )
-                    .with_related(condition.operator_span, "compares sets of values")
+                    .with_related(condition.key_span, "holds at most one value")
                     .with_help(format!("write `{plain}`"));
                 if absent.is_none() {
                     finding = finding.with_severity(Severity::Info);
