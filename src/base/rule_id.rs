@@ -52,6 +52,7 @@ macro_rules! with_every_rule {
             UnknownConditionKey => unknown_condition_key => "unknown-condition-key",
             ConditionTypeMismatch => condition_type_mismatch => "condition-type-mismatch",
             ResourceTypeMismatch => resource_type_mismatch => "resource-type-mismatch",
+            StatementNeverApplies => statement_never_applies => "statement-never-applies",
             AdminAccess => admin_access => "admin-access",
             AllowWithNotAction => allow_with_not_action => "allow-with-not-action",
             AllowWithNotResource => allow_with_not_resource => "allow-with-not-resource",

@@ -355,7 +355,12 @@ impl<'a, 'v> Effective<'a, 'v> {
         });
         let mut grants = Vec::new();
         for (index, policy) in policies.iter().enumerate() {
-            for statement in policy.statements.iter().filter(|s| s.is_allow()) {
+            // A statement whose condition can never hold grants nothing.
+            let live = policy
+                .statements
+                .iter()
+                .filter(|s| s.is_allow() && s.never_applies().is_none());
+            for statement in live {
                 let (mut actions, entries, unknown_actions) = expand(catalog, statement);
                 let resources = resource_entries(statement);
                 let mut denied_by = Vec::new();

@@ -95,7 +95,7 @@ fn object_actions() -> &'static ActionSet {
 
 impl Rule for S3CrossAccountObjectAccess {
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
-        if !cx.is_resource_policy() {
+        if !cx.is_resource_policy() || cx.policy.only_filters() {
             return;
         }
         let catalog = Catalog::get();

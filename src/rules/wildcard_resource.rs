@@ -61,13 +61,14 @@ impl Rule for WildcardResource {
         let catalog = Catalog::get();
         // In a resource policy `*` is the resource the policy is attached to (a KMS key
         // policy must say `*`): only policies that grant to principals name resources.
-        if !cx.policy.is_identity_like() {
+        // Boundaries and SCPs only filter: `*` there lets through what others grant.
+        if !cx.policy.is_identity_like() || cx.policy.only_filters() {
             return;
         }
         // What the more specific security rules report is theirs; only the rest is named here.
         let claimed = claimed(cx);
         for (statement, actions) in cx.statements() {
-            if !statement.is_allow() || actions.negated {
+            if !statement.is_allow() || actions.negated || statement.never_applies().is_some() {
                 continue;
             }
             let Some(star) = statement

@@ -127,6 +127,7 @@ rule_tests! {
     resource_policy_wildcard_action,
     resource_type_mismatch,
     s3_cross_account_object_access,
+    statement_never_applies,
     tag_condition_bypass,
     trust_account_root,
     trust_any_principal,
