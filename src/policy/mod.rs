@@ -5,6 +5,7 @@ pub(crate) mod arn;
 pub(crate) mod dates;
 pub(crate) mod effective;
 pub(crate) mod escalation;
+pub(crate) mod limiting;
 mod parse;
 pub(crate) mod principals;
 pub(crate) mod sensitive;

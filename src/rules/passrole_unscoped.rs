@@ -68,12 +68,15 @@ impl Rule for PassroleUnscoped {
             {
                 continue;
             }
-            let guards = &hit.grant.guards;
-            let pinned_service = guards.has(ConditionClass::PassedToService);
+            // The statement's tests and those of a conditional `Deny` of `iam:PassRole`.
+            let tests: Vec<_> = hit.grant.tests_for(pass_role).collect();
+            let pinned_service = tests
+                .iter()
+                .any(|(class, _)| *class == ConditionClass::PassedToService);
             // Only a test on the role itself (its tags, its path) limits which role moves.
             let mut confidence = Self::META.confidence;
             let mut limited = false;
-            for (class, _) in &guards.tests {
+            for (class, _) in tests {
                 match class {
                     ConditionClass::Weak | ConditionClass::PassedToService => {}
                     ConditionClass::ResourceTag => limited = true,

@@ -101,7 +101,7 @@ impl Rule for S3CrossAccountObjectAccess {
         let catalog = Catalog::get();
         let effective = cx.effective();
         for grant in &effective.grants {
-            if pinned(grant.statement) != Some(false) {
+            if pinned(cx.policy, grant.statement) != Some(false) {
                 continue;
             }
             let granted = grant.actions.intersection(object_actions());
