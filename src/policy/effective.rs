@@ -101,7 +101,11 @@ impl ConditionClass {
             // `Null: true` denies requests without the tag: the rest carry it.
             "null" if all("true") && is_resource_tag_key(&key) => ConditionClass::ResourceTag,
             // `Bool: false` on `aws:ViaAWSService` denies direct calls.
-            "bool" if all("false") => classify(&key, "bool", &[]),
+            "bool" if all("false") => match limiting_keys().limit(&key) {
+                Some(Limit::Source) => ConditionClass::SourcePin,
+                Some(Limit::Resource) => ConditionClass::ResourcePin,
+                _ => ConditionClass::Other,
+            },
             _ => {
                 let positive = operator.replacen("not", "", 1);
                 if positive == operator {
@@ -885,6 +889,100 @@ mod tests {
                 Other,
                 Weak
             ]
+        );
+    }
+
+    #[test]
+    fn tag_presence_and_service_keys_limit() {
+        let doc = document(
+            r#"{"Statement": [{"Effect": "Allow", "Action": "ec2:*", "Resource": "*",
+                "Condition": {
+                    "Null": {"aws:ResourceTag/team": "false", "aws:RequestTag/team": "false"},
+                    "StringLike": {"ssm:resourceTag/team": "*"},
+                    "StringLikeIfExists": {"ec2:ResourceTag/team": "*"},
+                    "StringEquals": {"iam:AWSServiceName": "elasticmapreduce.amazonaws.com",
+                                     "kms:ViaService": "s3.eu-west-1.amazonaws.com",
+                                     "elasticloadbalancing:CreateAction": "CreateLoadBalancer"}
+                }}]}"#,
+        );
+        let policy = crate::policy::parse(&doc);
+        let classes: Vec<ConditionClass> = Guards::of(&policy.statements[0])
+            .tests
+            .iter()
+            .map(|(c, _)| *c)
+            .collect();
+        use ConditionClass::*;
+        assert_eq!(
+            classes,
+            [
+                ResourceTag,
+                Weak,
+                ResourceTag,
+                Weak,
+                ResourcePin,
+                SourcePin,
+                CreateAction
+            ]
+        );
+    }
+
+    #[test]
+    fn denies_are_inverted_into_the_tests_they_leave() {
+        let doc = document(
+            r#"{"Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*",
+                "Condition": {
+                    "StringNotEquals": {"aws:SourceVpce": "vpce-1", "iam:PassedToService": "ec2.amazonaws.com"},
+                    "NotIpAddress": {"aws:SourceIp": "192.0.2.0/24"},
+                    "StringNotEqualsIfExists": {"aws:PrincipalOrgID": "o-1"},
+                    "Null": {"aws:ResourceTag/team": "true"},
+                    "Bool": {"aws:SecureTransport": "false", "aws:ViaAWSService": "false"},
+                    "StringEquals": {"aws:SourceVpc": "vpc-1"}
+                }}]}"#,
+        );
+        let policy = crate::policy::parse(&doc);
+        let inverses: Vec<Option<ConditionClass>> = policy.statements[0]
+            .conditions
+            .iter()
+            .map(ConditionClass::of_inverse)
+            .collect();
+        use ConditionClass::*;
+        assert_eq!(
+            inverses,
+            [
+                Some(SourcePin),
+                Some(PassedToService),
+                Some(SourcePin),
+                None,
+                Some(ResourceTag),
+                None,
+                Some(SourcePin),
+                None
+            ]
+        );
+    }
+
+    #[test]
+    fn a_conditional_deny_limits_what_it_covers() {
+        let doc = document(
+            r#"{"Statement": [
+                {"Effect": "Allow", "Action": ["s3:GetObject", "sqs:SendMessage"], "Resource": "*"},
+                {"Effect": "Deny", "Action": "s3:*", "Resource": "*",
+                 "Condition": {"StringNotEquals": {"aws:SourceVpce": "vpce-1"}}},
+                {"Effect": "Deny", "Action": "sqs:*", "Resource": "*",
+                 "Condition": {"Bool": {"aws:SecureTransport": "false"}}}
+            ]}"#,
+        );
+        let policy = crate::policy::parse(&doc);
+        let effective = Effective::of(&policy);
+        let grant = &effective.grants[0];
+        assert_eq!(grant.deny_limits.len(), 1);
+        let unlimited = grant.unlimited_actions();
+        assert!(!unlimited.contains(id("s3:GetObject")));
+        assert!(unlimited.contains(id("sqs:SendMessage")));
+        assert!(
+            grant
+                .tests_for(id("s3:GetObject"))
+                .any(|(c, _)| *c == ConditionClass::SourcePin)
         );
     }
 
