@@ -56,6 +56,7 @@ macro_rules! with_every_rule {
             InvalidServicePrincipal => invalid_service_principal => "invalid-service-principal",
             PolicyTooLarge => policy_too_large => "policy-too-large",
             ResourceTypeMismatch => resource_type_mismatch => "resource-type-mismatch",
+            StatementNeverApplies => statement_never_applies => "statement-never-applies",
             AdminAccess => admin_access => "admin-access",
             AllowWithNotAction => allow_with_not_action => "allow-with-not-action",
             AllowWithNotResource => allow_with_not_resource => "allow-with-not-resource",

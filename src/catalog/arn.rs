@@ -474,10 +474,34 @@ impl Catalog {
         services
     }
 
+    /// Whether the resource pattern `resource` (plain text) can name a resource of type `rt`.
+    /// A type word written before the resource id (`instance/*`, `image/*`) only names that
+    /// type, even though a `*` in an earlier field could stretch over it as text.
+    pub fn fits_resource_type(&'static self, resource: &str, rt: &ResourceType) -> bool {
+        let pat = pattern_tokens(&[ArnPiece::Literal(resource)]);
+        let written = type_word(resource);
+        rt.arn_formats().iter().any(|f| {
+            let words_agree = match (written, type_word(f)) {
+                (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
+                _ => true,
+            };
+            words_agree && intersects(&pat, &format_tokens(f))
+        })
+    }
+
     /// [`Catalog::match_resource`] for a resource written as plain text.
     pub fn match_resource_str(&'static self, action: ActionId, resource: &str) -> Match {
         self.match_resource(action, &[ArnPiece::Literal(resource)])
     }
+}
+
+/// The literal word that starts the resource part of an ARN and names its type (`instance`
+/// in `arn:aws:ec2:*:*:instance/*`), when there is one.
+fn type_word(arn: &str) -> Option<&str> {
+    let resource = arn.splitn(6, ':').nth(5)?;
+    let word = &resource[..resource.find(['/', ':'])?];
+    let literal = !word.is_empty() && !word.contains(['*', '?', '$', '{']);
+    literal.then_some(word)
 }
 
 #[cfg(test)]

@@ -40,6 +40,8 @@ pub struct Catalog {
     blob: Blob,
     key_index: OnceLock<conditions::KeyIndex>,
     scoped: OnceLock<ActionSet>,
+    /// The actions for which naming resources narrows the grant ([`Catalog::narrowable`]).
+    narrowable: OnceLock<ActionSet>,
     /// Tokenised ARN formats per resource type, filled as rules need them.
     format_tokens: OnceLock<Vec<OnceLock<Vec<arn::FormatTokens>>>>,
 }
@@ -52,6 +54,7 @@ impl Catalog {
             blob: Blob::new(BLOB),
             key_index: OnceLock::new(),
             scoped: OnceLock::new(),
+            narrowable: OnceLock::new(),
             format_tokens: OnceLock::new(),
         })
     }
@@ -199,6 +202,71 @@ impl Catalog {
         actions
             .iter()
             .filter(|&id| !self.accepts_only_wildcard_resource(id))
+            .collect()
+    }
+
+    /// Whether `"*"` is what action `id` is granted on by design: it takes no resource type,
+    /// or a single one that is optional (`cloudwatch:PutMetricData` and its `dataset`,
+    /// `ce:GetCostAndUsage` and its `billingview`): on `"*"` it does what it is for. Several
+    /// optional types are alternatives, one of which every request names (`s3:GetObject`
+    /// takes an object or an access point's object), so such an action still narrows.
+    pub fn takes_star_by_design(&self, id: ActionId) -> bool {
+        let mut r = self.blob.action(id.index());
+        r.skip_str();
+        r.byte();
+        let n = r.count();
+        r.skip_varints(n);
+        let n = r.count();
+        r.skip_strs(n);
+        match r.count() {
+            0 => true,
+            1 => {
+                r.varint();
+                r.byte() & format::ON_REQUIRED == 0
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether action `id` requires resources of two types or more in one request
+    /// (`ec2:RunInstances`), read without building its info.
+    pub fn needs_several_resource_types(&self, id: ActionId) -> bool {
+        let mut r = self.blob.action(id.index());
+        r.skip_str();
+        r.byte();
+        let n = r.count();
+        r.skip_varints(n);
+        let n = r.count();
+        r.skip_strs(n);
+        let mut required = 0;
+        for _ in 0..r.count() {
+            r.varint();
+            if r.byte() & format::ON_REQUIRED != 0 {
+                required += 1;
+            }
+            let n = r.count();
+            r.skip_varints(n);
+            let n = r.count();
+            r.skip_strs(n);
+        }
+        required >= 2
+    }
+
+    /// The actions of `actions` that naming resources narrows: the ones not
+    /// [`Catalog::takes_star_by_design`]. Large sets use a table computed once.
+    pub fn narrowable(&self, actions: &ActionSet) -> ActionSet {
+        if actions.len() > 2000 {
+            let all = self.narrowable.get_or_init(|| {
+                (0..self.action_count())
+                    .map(to_id)
+                    .filter(|&id| !self.takes_star_by_design(id))
+                    .collect()
+            });
+            return actions.intersection(all);
+        }
+        actions
+            .iter()
+            .filter(|&id| !self.takes_star_by_design(id))
             .collect()
     }
 

@@ -2,11 +2,12 @@
 //! `NotAction` complemented, unconditional `Deny` subtracted, resources and conditions
 //! classified, so security rules reason on permissions rather than on text.
 
+use super::limiting::{Limit, limiting_keys};
 use super::{Condition, Effect, Policy, Statement};
 use crate::base::finding::Confidence;
 use crate::base::source::Span;
 use crate::base::value::{TemplatePart, Value, ValueKind};
-use crate::catalog::{ActionId, ActionSet, Catalog, wildcard_match};
+use crate::catalog::{ActionId, ActionSet, Catalog, ResourceType, wildcard_match};
 
 /// How far a statement's resources reach for one action, from narrowest to broadest.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -48,7 +49,11 @@ pub enum ConditionClass {
     /// An exact caller or source: `aws:SourceArn`, `aws:SourceAccount`, `aws:PrincipalOrgID`,
     /// `aws:SourceVpc`, `aws:SourceIp`, `sts:ExternalId`, an OIDC `:sub`...
     SourcePin,
-    /// `aws:ResourceTag/K`, `ec2:ResourceTag/K`...: only resources carrying a tag.
+    /// A service-specific key naming which resource the request may touch:
+    /// `iam:AWSServiceName`, `iam:PolicyARN`, `kms:RequestAlias`...
+    ResourcePin,
+    /// `aws:ResourceTag/K`, `ec2:ResourceTag/K`...: only resources carrying a tag (a value,
+    /// or any value: `Null` false, `StringLike` `*`).
     ResourceTag,
     /// `aws:PrincipalTag/K`: attribute-based access on the caller's own tags.
     PrincipalTag,
@@ -63,53 +68,123 @@ pub enum ConditionClass {
 impl ConditionClass {
     /// Classifies one `operator: { key: values }` test.
     pub fn of(condition: &Condition<'_>) -> ConditionClass {
-        let key = condition.key.to_ascii_lowercase();
         let operator = condition.operator.to_ascii_lowercase();
         let operator = operator
             .strip_prefix("forallvalues:")
             .or_else(|| operator.strip_prefix("foranyvalue:"))
             .unwrap_or(&operator);
-        if operator.starts_with("date") || operator == "null" || WEAK_KEYS.contains(&key.as_str()) {
-            return ConditionClass::Weak;
+        classify(
+            &condition.key.to_ascii_lowercase(),
+            operator,
+            &condition.values,
+        )
+    }
+
+    /// What a `Deny` with this test leaves allowed, as the test an `Allow` would need for the
+    /// same effect: `StringNotEquals aws:SourceVpce` in a `Deny` is `StringEquals` in the
+    /// `Allow`. `None` when the inverse limits nothing iamlint can name (`…IfExists`, which
+    /// lets requests without the key through, or a positive test).
+    pub fn of_inverse(condition: &Condition<'_>) -> Option<ConditionClass> {
+        let operator = condition.operator.to_ascii_lowercase();
+        if operator.contains(':') || operator.ends_with("ifexists") {
+            return None;
         }
-        let all_wildcards = !condition.values.is_empty()
-            && condition.values.iter().all(|v| {
-                v.as_str()
-                    .is_some_and(|s| !s.is_empty() && s.chars().all(|c| c == '*' || c == '?'))
-            });
-        if all_wildcards {
-            return ConditionClass::Weak;
-        }
-        let negated = operator.contains("not");
-        let if_exists = operator.ends_with("ifexists");
-        if key == "iam:passedtoservice" && !negated {
-            return ConditionClass::PassedToService;
-        }
-        if key == "ec2:createaction" && !negated {
-            return ConditionClass::CreateAction;
-        }
-        if key == "aws:tagkeys" || key.starts_with("aws:requesttag/") {
-            return ConditionClass::TagGuard;
-        }
-        if key.starts_with("aws:principaltag/") {
-            return ConditionClass::PrincipalTag;
-        }
-        if key.contains(":resourcetag/") || key.starts_with("s3:existingobjecttag/") {
-            return if negated {
-                ConditionClass::Other
-            } else {
-                ConditionClass::ResourceTag
-            };
-        }
-        let pins_source = SERVICE_SOURCE_KEYS.contains(&key.as_str())
-            || CALLER_KEYS.contains(&key.as_str())
-            || key.ends_with(":sub")
-            || key.ends_with(":aud")
-            || key.ends_with(":amr");
-        if pins_source && !negated && !if_exists {
-            return ConditionClass::SourcePin;
-        }
-        ConditionClass::Other
+        let key = condition.key.to_ascii_lowercase();
+        let all = |text: &str| {
+            !condition.values.is_empty()
+                && condition
+                    .values
+                    .iter()
+                    .all(|v| v.as_str().is_some_and(|s| s.eq_ignore_ascii_case(text)))
+        };
+        let class = match operator.as_str() {
+            // `Null: true` denies requests without the tag: the rest carry it.
+            "null" if all("true") && is_resource_tag_key(&key) => ConditionClass::ResourceTag,
+            // `Bool: false` on `aws:ViaAWSService` denies direct calls.
+            "bool" if all("false") => match limiting_keys().limit(&key) {
+                Some(Limit::Source) => ConditionClass::SourcePin,
+                Some(Limit::Resource) => ConditionClass::ResourcePin,
+                _ => ConditionClass::Other,
+            },
+            _ => {
+                let positive = operator.replacen("not", "", 1);
+                if positive == operator {
+                    return None;
+                }
+                classify(&key, &positive, &condition.values)
+            }
+        };
+        (!matches!(class, ConditionClass::Weak | ConditionClass::Other)).then_some(class)
+    }
+}
+
+/// Keys of a resource's tags: `<service>:ResourceTag/K` by AWS's naming convention, S3's
+/// object tags, and the tag keys of the data file.
+fn is_resource_tag_key(key: &str) -> bool {
+    key.contains(":resourcetag/")
+        || key.starts_with("s3:existingobjecttag/")
+        || limiting_keys().limit(key) == Some(Limit::ResourceTag)
+}
+
+/// Classifies a test by its lower-case key and operator (without a set prefix).
+fn classify(key: &str, operator: &str, values: &[&Value]) -> ConditionClass {
+    let negated = operator.contains("not");
+    let if_exists = operator.ends_with("ifexists");
+    let all = |test: &dyn Fn(&str) -> bool| {
+        !values.is_empty() && values.iter().all(|v| v.as_str().is_some_and(test))
+    };
+    if operator == "null" {
+        // `Null: false` on a resource tag requires the tag: only tagged resources.
+        return if is_resource_tag_key(key) && all(&|s| s.eq_ignore_ascii_case("false")) {
+            ConditionClass::ResourceTag
+        } else {
+            ConditionClass::Weak
+        };
+    }
+    if operator.starts_with("date") || WEAK_KEYS.contains(&key) {
+        return ConditionClass::Weak;
+    }
+    if all(&|s| !s.is_empty() && s.chars().all(|c| c == '*' || c == '?')) {
+        // `StringLike: *` on a resource tag still requires the tag, unless `IfExists`.
+        return if is_resource_tag_key(key) && !negated && !if_exists {
+            ConditionClass::ResourceTag
+        } else {
+            ConditionClass::Weak
+        };
+    }
+    // `Bool: false` on a pinning key (`aws:ViaAWSService`) pins nothing.
+    if operator.starts_with("bool") && !all(&|s| s.eq_ignore_ascii_case("true")) {
+        return ConditionClass::Other;
+    }
+    let limit = limiting_keys().limit(key);
+    match limit {
+        Some(Limit::PassedToService) if !negated => return ConditionClass::PassedToService,
+        Some(Limit::CreateAction) if !negated => return ConditionClass::CreateAction,
+        _ => {}
+    }
+    if key == "aws:tagkeys" || key.starts_with("aws:requesttag/") {
+        return ConditionClass::TagGuard;
+    }
+    if key.starts_with("aws:principaltag/") {
+        return ConditionClass::PrincipalTag;
+    }
+    if is_resource_tag_key(key) {
+        return if negated || if_exists {
+            ConditionClass::Other
+        } else {
+            ConditionClass::ResourceTag
+        };
+    }
+    if negated || if_exists {
+        return ConditionClass::Other;
+    }
+    // OIDC providers' `:sub`, `:aud` and `:amr` name who federates in.
+    let oidc = key.ends_with(":sub") || key.ends_with(":aud") || key.ends_with(":amr");
+    match limit {
+        Some(Limit::Source) => ConditionClass::SourcePin,
+        Some(Limit::Resource) => ConditionClass::ResourcePin,
+        _ if oidc => ConditionClass::SourcePin,
+        _ => ConditionClass::Other,
     }
 }
 
@@ -137,33 +212,6 @@ pub(crate) const SERVICE_SOURCE_KEYS: &[&str] = &[
     "aws:sourceowner",
 ];
 
-/// With [`SERVICE_SOURCE_KEYS`], the keys that pin who calls or where the call comes from.
-const CALLER_KEYS: &[&str] = &[
-    "aws:principalorgid",
-    "aws:principalorgpaths",
-    "aws:principalaccount",
-    "aws:principalarn",
-    "aws:principalservicename",
-    "aws:sourcevpc",
-    "aws:sourcevpce",
-    "aws:sourceip",
-    "aws:vpcsourceip",
-    "aws:userid",
-    "aws:username",
-    "aws:calledvia",
-    "aws:calledviafirst",
-    "aws:calledvialast",
-    "aws:viaawsservice",
-    "aws:resourceaccount",
-    "aws:resourceorgid",
-    "aws:resourceorgpaths",
-    "sts:externalid",
-    "kms:viaservice",
-    "kms:calleraccount",
-    "s3:dataaccesspointaccount",
-    "s3:dataaccesspointarn",
-];
-
 /// The conditions of one statement, classified.
 #[derive(Clone, Debug, Default)]
 pub struct Guards<'a, 'v> {
@@ -181,6 +229,28 @@ impl<'a, 'v> Guards<'a, 'v> {
         }
     }
 
+    /// The statement's own tests, and the ones each conditional `Deny` of `policy` that
+    /// covers all of it adds ([`limiting_denies`]): `Allow *` with `Deny` unless
+    /// `aws:SourceVpce` is as pinned as an `Allow` with that condition.
+    pub fn with_denies(policy: &'a Policy<'v>, statement: &'a Statement<'v>) -> Self {
+        let catalog = Catalog::get();
+        let mut guards = Guards::of(statement);
+        let denies = limiting_denies(catalog, policy.statements.iter());
+        if denies.is_empty() {
+            return guards;
+        }
+        let (actions, _, unknown) = expand(catalog, statement);
+        for deny in &denies {
+            if !unknown
+                && actions.is_subset(&deny.actions)
+                && deny_covers(deny.statement, statement)
+            {
+                guards.tests.extend(deny.tests.iter().copied());
+            }
+        }
+        guards
+    }
+
     pub fn has(&self, class: ConditionClass) -> bool {
         self.tests.iter().any(|(c, _)| *c == class)
     }
@@ -196,17 +266,77 @@ impl<'a, 'v> Guards<'a, 'v> {
     /// condition limits them (conditions are ANDed: one limiting test is enough). Tag and
     /// service pins limit; weak tests do not; others leave the answer open.
     pub fn confidence(&self) -> Option<Confidence> {
-        let mut confidence = Confidence::High;
-        for (class, _) in &self.tests {
-            match class {
-                ConditionClass::Weak => {}
-                ConditionClass::Other | ConditionClass::PrincipalTag => {
-                    confidence = Confidence::Low;
-                }
-                _ => return None,
+        confidence_of(&self.tests)
+    }
+}
+
+/// [`Guards::confidence`] of some tests.
+fn confidence_of(tests: &[(ConditionClass, &Condition<'_>)]) -> Option<Confidence> {
+    let mut confidence = Confidence::High;
+    for (class, _) in tests {
+        match class {
+            ConditionClass::Weak => {}
+            ConditionClass::Other | ConditionClass::PrincipalTag => {
+                confidence = Confidence::Low;
             }
+            _ => return None,
         }
-        Some(confidence)
+    }
+    Some(confidence)
+}
+
+/// A `Deny` whose conditions all turn, inverted, into limiting tests: what it leaves allowed
+/// is only what those tests let through.
+struct LimitingDeny<'a, 'v> {
+    statement: &'a Statement<'v>,
+    actions: ActionSet,
+    /// Each condition inverted ([`ConditionClass::of_inverse`]), with the condition.
+    tests: Vec<(ConditionClass, &'a Condition<'v>)>,
+}
+
+/// The conditional `Deny` statements of `statements` that limit what the others allow: every
+/// condition inverts into a limiting test (the `Deny` applies when all hold, so the rest is
+/// allowed only when one of the inverses holds, and each of them limits), the statement can
+/// apply, and it denies everyone (no `Principal`, or `*`).
+fn limiting_denies<'a, 'v>(
+    catalog: &Catalog,
+    statements: impl Iterator<Item = &'a Statement<'v>>,
+) -> Vec<LimitingDeny<'a, 'v>> {
+    statements
+        .filter(|s| s.effect == Some(Effect::Deny) && !s.conditions.is_empty())
+        .filter(|s| s.never_applies().is_none())
+        .filter(|s| denies_everyone(s))
+        .filter_map(|statement| {
+            let tests = statement
+                .conditions
+                .iter()
+                .map(|c| Some((ConditionClass::of_inverse(c)?, c)))
+                .collect::<Option<Vec<_>>>()?;
+            Some(LimitingDeny {
+                statement,
+                actions: deny_actions(catalog, statement)?,
+                tests,
+            })
+        })
+        .collect()
+}
+
+/// Actions of a grant that a conditional `Deny` limits, with the tests (inverted from the
+/// `Deny`'s conditions) that must hold for them to be allowed.
+#[derive(Clone, Debug)]
+pub struct DenyLimit<'a, 'v> {
+    pub actions: ActionSet,
+    pub tests: Vec<(ConditionClass, &'a Condition<'v>)>,
+}
+
+/// Whether a `Deny` applies to every caller: an identity policy's (no `Principal`), or one
+/// naming `"*"` (`"Principal": "*"` or `{"AWS": "*"}`).
+fn denies_everyone(deny: &Statement<'_>) -> bool {
+    match &deny.principal {
+        None => true,
+        Some(element) => {
+            !element.negated && element.items.iter().any(|item| item.as_str() == Some("*"))
+        }
     }
 }
 
@@ -224,7 +354,10 @@ pub struct Grant<'a, 'v> {
     pub unknown_actions: bool,
     resources: Vec<ResourceEntry<'v>>,
     pub guards: Guards<'a, 'v>,
-    /// `Deny` statements that removed something from this grant.
+    /// What conditional `Deny` statements leave of some actions: allowed only when their
+    /// inverted tests hold.
+    pub deny_limits: Vec<DenyLimit<'a, 'v>>,
+    /// `Deny` statements that removed or limited something of this grant.
     pub denied_by: Vec<&'a Statement<'v>>,
 }
 
@@ -255,6 +388,32 @@ impl<'a, 'v> Grant<'a, 'v> {
         self.statement.action.as_ref().is_some_and(|a| a.negated)
     }
 
+    /// The condition tests that apply to `action`: the statement's own, and those a
+    /// conditional `Deny` of it adds.
+    pub fn tests_for(
+        &self,
+        action: ActionId,
+    ) -> impl Iterator<Item = &(ConditionClass, &'a Condition<'v>)> + '_ {
+        self.guards.tests.iter().chain(
+            self.deny_limits
+                .iter()
+                .filter(move |limit| limit.actions.contains(action))
+                .flat_map(|limit| limit.tests.iter()),
+        )
+    }
+
+    /// The actions allowed without a limit a conditional `Deny` adds (what [`Guards::confidence`]
+    /// would count as limiting, were the tests the statement's own).
+    pub fn unlimited_actions(&self) -> ActionSet {
+        let mut out = self.actions.clone();
+        for limit in &self.deny_limits {
+            if confidence_of(&limit.tests).is_none() {
+                out = out.difference(&limit.actions);
+            }
+        }
+        out
+    }
+
     pub fn is_not_resource(&self) -> bool {
         self.statement.resource.as_ref().is_some_and(|r| r.negated)
     }
@@ -276,6 +435,23 @@ impl<'a, 'v> Grant<'a, 'v> {
             })
             .max_by_key(|entry| entry.reach)
             .map(|entry| (entry.reach, entry.value.span))
+    }
+
+    /// The broadest reach of the statement's resources over resources of type `rt`; `None`
+    /// when no entry can name one. Entries only known at deploy time may.
+    pub fn reach_on_type(&self, rt: &ResourceType) -> Option<Reach> {
+        if self.is_not_resource() {
+            return Some(Reach::Everything);
+        }
+        let catalog = Catalog::get();
+        self.resources
+            .iter()
+            .filter(|entry| match entry.value.as_str() {
+                Some(text) => catalog.fits_resource_type(text, rt),
+                None => true,
+            })
+            .map(|entry| entry.reach)
+            .max()
     }
 
     /// The broadest reach over every resource entry, whatever the action.
@@ -344,6 +520,7 @@ impl<'a, 'v> Effective<'a, 'v> {
             .filter(|s| s.effect == Some(Effect::Deny) && s.conditions.is_empty())
             .filter_map(|s| Some((s, deny_actions(catalog, s)?)))
             .collect();
+        let limiting = limiting_denies(catalog, policies.iter().flat_map(|p| &p.statements));
         let cap = (!boundaries.is_empty()).then(|| {
             let mut cap = ActionSet::new();
             for statement in boundaries.iter().flat_map(|p| &p.statements) {
@@ -355,7 +532,12 @@ impl<'a, 'v> Effective<'a, 'v> {
         });
         let mut grants = Vec::new();
         for (index, policy) in policies.iter().enumerate() {
-            for statement in policy.statements.iter().filter(|s| s.is_allow()) {
+            // A statement whose condition can never hold grants nothing.
+            let live = policy
+                .statements
+                .iter()
+                .filter(|s| s.is_allow() && s.never_applies().is_none());
+            for statement in live {
                 let (mut actions, entries, unknown_actions) = expand(catalog, statement);
                 let resources = resource_entries(statement);
                 let mut denied_by = Vec::new();
@@ -368,6 +550,18 @@ impl<'a, 'v> Effective<'a, 'v> {
                 if let Some(cap) = &cap {
                     actions = actions.intersection(cap);
                 }
+                let mut deny_limits = Vec::new();
+                for deny in &limiting {
+                    if !actions.intersects(&deny.actions) || !deny_covers(deny.statement, statement)
+                    {
+                        continue;
+                    }
+                    deny_limits.push(DenyLimit {
+                        actions: actions.intersection(&deny.actions),
+                        tests: deny.tests.clone(),
+                    });
+                    denied_by.push(deny.statement);
+                }
                 grants.push(Grant {
                     policy: index,
                     statement,
@@ -376,6 +570,7 @@ impl<'a, 'v> Effective<'a, 'v> {
                     unknown_actions,
                     resources,
                     guards: Guards::of(statement),
+                    deny_limits,
                     denied_by,
                 });
             }
@@ -386,6 +581,34 @@ impl<'a, 'v> Effective<'a, 'v> {
     /// The view of a single policy.
     pub fn of(policy: &'a Policy<'v>) -> Self {
         Effective::new(&[policy], &[])
+    }
+
+    /// Whether `action`, which needs resources of several types at once (`ec2:RunInstances`:
+    /// an instance, an image, a subnet...), is allowed broadly on each of them: AWS
+    /// authorizes every resource of the request, so the action is only as open as its
+    /// narrowest required type, across the statements together. A type reached only through
+    /// a limiting condition (an instance tag-gated in another statement) or only on named
+    /// resources holds the whole action back. Actions needing one type or none pass.
+    pub fn broad_on_every_required_type(&self, action: ActionId) -> bool {
+        let catalog = Catalog::get();
+        if !catalog.needs_several_resource_types(action) {
+            return true;
+        }
+        let granting: Vec<&Grant<'a, 'v>> = self
+            .grants
+            .iter()
+            .filter(|g| g.guards.confidence().is_some() && g.unlimited_actions().contains(action))
+            .collect();
+        catalog
+            .resource_types(action)
+            .iter()
+            .filter(|rt| rt.required)
+            .all(|rt| {
+                granting.iter().any(|g| {
+                    g.reach_on_type(&rt.resource_type)
+                        .is_some_and(|reach| reach >= Reach::Unknown)
+                })
+            })
     }
 
     /// Every grant that allows `action`.
@@ -667,6 +890,100 @@ mod tests {
                 Other,
                 Weak
             ]
+        );
+    }
+
+    #[test]
+    fn tag_presence_and_service_keys_limit() {
+        let doc = document(
+            r#"{"Statement": [{"Effect": "Allow", "Action": "ec2:*", "Resource": "*",
+                "Condition": {
+                    "Null": {"aws:ResourceTag/team": "false", "aws:RequestTag/team": "false"},
+                    "StringLike": {"ssm:resourceTag/team": "*"},
+                    "StringLikeIfExists": {"ec2:ResourceTag/team": "*"},
+                    "StringEquals": {"iam:AWSServiceName": "elasticmapreduce.amazonaws.com",
+                                     "kms:ViaService": "s3.eu-west-1.amazonaws.com",
+                                     "elasticloadbalancing:CreateAction": "CreateLoadBalancer"}
+                }}]}"#,
+        );
+        let policy = crate::policy::parse(&doc);
+        let classes: Vec<ConditionClass> = Guards::of(&policy.statements[0])
+            .tests
+            .iter()
+            .map(|(c, _)| *c)
+            .collect();
+        use ConditionClass::*;
+        assert_eq!(
+            classes,
+            [
+                ResourceTag,
+                Weak,
+                ResourceTag,
+                Weak,
+                ResourcePin,
+                SourcePin,
+                CreateAction
+            ]
+        );
+    }
+
+    #[test]
+    fn denies_are_inverted_into_the_tests_they_leave() {
+        let doc = document(
+            r#"{"Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*",
+                "Condition": {
+                    "StringNotEquals": {"aws:SourceVpce": "vpce-1", "iam:PassedToService": "ec2.amazonaws.com"},
+                    "NotIpAddress": {"aws:SourceIp": "192.0.2.0/24"},
+                    "StringNotEqualsIfExists": {"aws:PrincipalOrgID": "o-1"},
+                    "Null": {"aws:ResourceTag/team": "true"},
+                    "Bool": {"aws:SecureTransport": "false", "aws:ViaAWSService": "false"},
+                    "StringEquals": {"aws:SourceVpc": "vpc-1"}
+                }}]}"#,
+        );
+        let policy = crate::policy::parse(&doc);
+        let inverses: Vec<Option<ConditionClass>> = policy.statements[0]
+            .conditions
+            .iter()
+            .map(ConditionClass::of_inverse)
+            .collect();
+        use ConditionClass::*;
+        assert_eq!(
+            inverses,
+            [
+                Some(SourcePin),
+                Some(PassedToService),
+                Some(SourcePin),
+                None,
+                Some(ResourceTag),
+                None,
+                Some(SourcePin),
+                None
+            ]
+        );
+    }
+
+    #[test]
+    fn a_conditional_deny_limits_what_it_covers() {
+        let doc = document(
+            r#"{"Statement": [
+                {"Effect": "Allow", "Action": ["s3:GetObject", "sqs:SendMessage"], "Resource": "*"},
+                {"Effect": "Deny", "Action": "s3:*", "Resource": "*",
+                 "Condition": {"StringNotEquals": {"aws:SourceVpce": "vpce-1"}}},
+                {"Effect": "Deny", "Action": "sqs:*", "Resource": "*",
+                 "Condition": {"Bool": {"aws:SecureTransport": "false"}}}
+            ]}"#,
+        );
+        let policy = crate::policy::parse(&doc);
+        let effective = Effective::of(&policy);
+        let grant = &effective.grants[0];
+        assert_eq!(grant.deny_limits.len(), 1);
+        let unlimited = grant.unlimited_actions();
+        assert!(!unlimited.contains(id("s3:GetObject")));
+        assert!(unlimited.contains(id("sqs:SendMessage")));
+        assert!(
+            grant
+                .tests_for(id("s3:GetObject"))
+                .any(|(c, _)| *c == ConditionClass::SourcePin)
         );
     }
 

@@ -135,7 +135,7 @@ pub(crate) fn find<'g, 'a, 'v>(
                 .filter_map(|hit| {
                     Some((
                         hit,
-                        strength(&hit, Some(action) == pass_role, &path.services)?,
+                        strength(&hit, action, Some(action) == pass_role, &path.services)?,
                     ))
                 })
                 .max_by_key(|(hit, c)| (*c, hit.reach));
@@ -158,7 +158,12 @@ pub(crate) fn find<'g, 'a, 'v>(
 
 /// How far one grant of a needed action can be trusted to work for an attacker, or `None`
 /// when its resources or conditions block the path.
-fn strength(hit: &Hit<'_, '_, '_>, is_pass_role: bool, services: &[String]) -> Option<Confidence> {
+fn strength(
+    hit: &Hit<'_, '_, '_>,
+    action: ActionId,
+    is_pass_role: bool,
+    services: &[String],
+) -> Option<Confidence> {
     let mut confidence = match hit.reach {
         Reach::Everything | Reach::Wildcard => Confidence::High,
         Reach::Unknown => Confidence::Low,
@@ -166,7 +171,7 @@ fn strength(hit: &Hit<'_, '_, '_>, is_pass_role: bool, services: &[String]) -> O
         // privileged, which the code does not show.
         Reach::Scoped => return None,
     };
-    for (class, condition) in &hit.grant.guards.tests {
+    for (class, condition) in hit.grant.tests_for(action) {
         match class {
             ConditionClass::Weak => {}
             // Pinning the receiving service only blocks paths through other services.

@@ -2,8 +2,10 @@
 
 pub(crate) mod actions;
 pub(crate) mod arn;
+pub(crate) mod dates;
 pub(crate) mod effective;
 pub(crate) mod escalation;
+pub(crate) mod limiting;
 mod parse;
 pub(crate) mod principals;
 pub(crate) mod sensitive;
@@ -109,9 +111,42 @@ impl Policy<'_> {
         }
     }
 
+    /// Policies that only filter what others grant and grant nothing themselves:
+    /// permissions boundaries, service control policies, resource control policies and VPC
+    /// endpoint policies. `*` on `*` there is AWS's default (`FullAWSAccess`, the endpoint's
+    /// default policy), not a grant.
+    pub fn only_filters(&self) -> bool {
+        match &self.kind {
+            PolicyKind::PermissionsBoundary | PolicyKind::ServiceControl => true,
+            PolicyKind::Resource { resource_type } => {
+                FILTER_CARRIERS.contains(&resource_type.as_str())
+            }
+            PolicyKind::Identity | PolicyKind::Trust | PolicyKind::Unknown => false,
+        }
+    }
+
     /// Whether the policy's `Version` makes `${...}` policy variables work.
     pub fn supports_variables(&self) -> bool {
         self.version.and_then(Value::as_str) == Some("2012-10-17")
+    }
+}
+
+/// Resource types whose policy filters requests rather than granting: VPC endpoints, and
+/// organization policies, which are resource control policies when they reach the resource
+/// kind (service control policies have a kind of their own).
+const FILTER_CARRIERS: &[&str] = &[
+    "aws_vpc_endpoint",
+    "aws_vpc_endpoint_policy",
+    "AWS::EC2::VPCEndpoint",
+    "aws_organizations_policy",
+    "AWS::Organizations::Policy",
+];
+
+impl<'v> Statement<'v> {
+    /// A condition that can never hold (a date already past), when there is one: such a
+    /// statement allows or denies nothing.
+    pub fn never_applies(&self) -> Option<dates::DeadCondition<'_, 'v>> {
+        dates::never_holds(&self.conditions)
     }
 }
 

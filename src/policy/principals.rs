@@ -1,8 +1,8 @@
 //! The principals a trust or resource policy statement names, typed, for the trust and
 //! resource-policy rules.
 
-use super::Statement;
 use super::effective::{ConditionClass, Guards};
+use super::{Policy, Statement};
 use crate::base::finding::Confidence;
 use crate::base::value::Value;
 
@@ -106,14 +106,15 @@ pub(crate) fn each_principal<'s, 'v: 's>(
     })
 }
 
-/// Whether a statement's conditions pin who may use it (organisation, account, source,
-/// external id...); `None` when a condition may or may not.
-pub(crate) fn pinned(statement: &Statement<'_>) -> Option<bool> {
-    let guards = Guards::of(statement);
+/// Whether a statement's conditions, or those of a `Deny` of `policy` that covers it
+/// (`Deny` unless `aws:SourceVpce`, the private API and bucket patterns), pin who may use it
+/// (organisation, account, source, external id...); `None` when a condition may or may not.
+pub(crate) fn pinned(policy: &Policy<'_>, statement: &Statement<'_>) -> Option<bool> {
+    let guards = Guards::with_denies(policy, statement);
     if guards.has(ConditionClass::SourcePin) || guards.has(ConditionClass::PrincipalTag) {
         return Some(true);
     }
-    if guards.has(ConditionClass::Other) {
+    if guards.has(ConditionClass::Other) || guards.has(ConditionClass::ResourcePin) {
         return None;
     }
     Some(false)
@@ -121,8 +122,11 @@ pub(crate) fn pinned(statement: &Statement<'_>) -> Option<bool> {
 
 /// The confidence of a finding about who may use `statement`: none when its conditions pin the
 /// caller, low when a condition may or may not.
-pub(crate) fn unpinned_confidence(statement: &Statement<'_>) -> Option<Confidence> {
-    match pinned(statement) {
+pub(crate) fn unpinned_confidence(
+    policy: &Policy<'_>,
+    statement: &Statement<'_>,
+) -> Option<Confidence> {
+    match pinned(policy, statement) {
         Some(true) => None,
         Some(false) => Some(Confidence::High),
         None => Some(Confidence::Low),

@@ -245,14 +245,21 @@ pub(crate) fn broad_entries(
         if !max_reach.is_broad() {
             continue;
         }
+        // Actions a conditional `Deny` limits (unless `aws:SourceVpce`...) are not broad.
+        let allowed = grant.unlimited_actions();
         for (set, value) in grant.entries() {
             let text = value.as_str().unwrap_or_default();
             if is_wildcard_entry(text) {
                 continue;
             }
             let mut found: [(Vec<ActionId>, Option<Span>); Kind::ALL.len()] = Default::default();
-            for id in set.intersection(&grant.actions).iter() {
-                let kinds = kinds_of(id) & !DECIDED;
+            for id in set.intersection(&allowed).iter() {
+                let mut kinds = kinds_of(id) & !DECIDED;
+                // A plain write granted on `"*"` by design (`cloudwatch:PutMetricData`) is
+                // no finding; a sensitive one still is (`sts:GetFederationToken`).
+                if catalog.takes_star_by_design(id) {
+                    kinds &= !Kind::WriteWithoutConstraints.bit();
+                }
                 if kinds == 0 || catalog.accepts_only_wildcard_resource(id) {
                     continue;
                 }
@@ -261,6 +268,11 @@ pub(crate) fn broad_entries(
                 };
                 // `*` on a narrower wildcard (`arn:aws:s3:::*`) is not `admin-access`'s.
                 if !reach.is_broad() || (reach == Reach::Everything && is_every_action(text)) {
+                    continue;
+                }
+                // `ec2:RunInstances` on images and subnets is not broad while the instance
+                // itself is tag-gated in another statement.
+                if !effective.broad_on_every_required_type(id) {
                     continue;
                 }
                 for kind in Kind::ALL {
@@ -314,11 +326,12 @@ pub(crate) fn wildcard_entries(
         let Some(confidence) = grant.guards.confidence() else {
             continue;
         };
+        let unlimited = grant.unlimited_actions();
         for (set, value) in grant.entries() {
             let Some(text) = value.as_str().filter(|t| is_wildcard_entry(t)) else {
                 continue;
             };
-            let allowed = set.intersection(&grant.actions);
+            let allowed = set.intersection(&unlimited);
             let Some((reach, resource_span)) = allowed
                 .iter()
                 .filter_map(|id| grant.reach_for(id))

@@ -47,6 +47,11 @@ declare_rule! {
 
 impl Rule for AdminAccess {
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
+        // `*` on `*` in a boundary, an SCP or an endpoint policy is the default filter that
+        // lets everything through, not a grant.
+        if cx.policy.only_filters() {
+            return;
+        }
         for statement in &cx.policy.statements {
             let Some((action, resource)) = every_action_on_every_resource(statement) else {
                 continue;
@@ -71,7 +76,7 @@ impl Rule for AdminAccess {
 pub(super) fn every_action_on_every_resource<'s>(
     statement: &'s Statement<'_>,
 ) -> Option<(&'s Value, &'s Value)> {
-    if !statement.is_allow() {
+    if !statement.is_allow() || statement.never_applies().is_some() {
         return None;
     }
     let action = statement

@@ -43,7 +43,7 @@ declare_rule! {
 
 impl Rule for AllowWithNotAction {
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
-        for statement in cx.policy.statements.iter().filter(|s| s.is_allow()) {
+        for statement in cx.granting_allows() {
             let Some(action) = statement.action.as_ref().filter(|a| a.negated) else {
                 continue;
             };

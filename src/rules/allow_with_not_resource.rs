@@ -40,7 +40,7 @@ declare_rule! {
 
 impl Rule for AllowWithNotResource {
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
-        for statement in cx.policy.statements.iter().filter(|s| s.is_allow()) {
+        for statement in cx.granting_allows() {
             let Some(resource) = statement.resource.as_ref().filter(|r| r.negated) else {
                 continue;
             };

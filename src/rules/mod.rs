@@ -51,6 +51,7 @@ pub mod resource_type_mismatch;
 pub mod s3_cross_account_object_access;
 pub mod set_operator_on_single_valued_key;
 pub mod settings;
+pub mod statement_never_applies;
 pub mod tag_condition_bypass;
 pub mod trust_account_root;
 pub mod trust_any_principal;
@@ -221,6 +222,12 @@ impl<'a> Context<'a> {
         matches!(self.policy.kind, PolicyKind::Resource { .. })
     }
 
+    /// The Allow statements that grant something: none in a policy that only filters, none
+    /// whose condition can never hold.
+    pub fn granting_allows(&self) -> impl Iterator<Item = &'a Statement<'a>> + use<'a> {
+        allows(self.policy, true)
+    }
+
     /// The Allow statements of a trust policy; none in any other document.
     pub fn trust_allows(&self) -> impl Iterator<Item = &'a Statement<'a>> + use<'a> {
         allows(self.policy, self.is_trust_policy())
@@ -260,10 +267,14 @@ impl<'a> Context<'a> {
     }
 }
 
-/// The Allow statements of `policy` when `applies`, none otherwise.
+/// The Allow statements of `policy` that can apply, when `applies`; none otherwise. A policy
+/// that only filters (a VPC endpoint's, a resource control policy) grants no one anything.
 fn allows<'a>(policy: &'a Policy<'a>, applies: bool) -> impl Iterator<Item = &'a Statement<'a>> {
+    let applies = applies && !policy.only_filters();
     let statements: &'a [Statement<'a>] = if applies { &policy.statements } else { &[] };
-    statements.iter().filter(|s| s.is_allow())
+    statements
+        .iter()
+        .filter(|s| s.is_allow() && s.never_applies().is_none())
 }
 
 pub trait Meta {

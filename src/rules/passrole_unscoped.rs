@@ -15,7 +15,10 @@ declare_rule! {
     /// points at the resource; an unconditional `Deny` of `iam:PassRole` silences it. A role
     /// pattern such as `role/app-*` without an `iam:PassedToService` condition gets an
     /// info-level suggestion to pin the receiving service. Roles only known at deploy time
-    /// (`var.role_arn`) and roles of the same code base (`!GetAtt Role.Arn`) stay quiet. A
+    /// (`var.role_arn`), roles of the same code base (`!GetAtt Role.Arn`) and service-linked
+    /// roles (`role/aws-service-role/...`) stay quiet, and so does a grant that a conditional
+    /// `Deny` of `iam:PassRole` limits to tagged roles; a `Deny` unless `iam:PassedToService`
+    /// counts as that service pin. A
     /// statement that allows `*` on `*` is one root cause, reported by `admin-access` alone
     /// (unless that rule is off); an entry that is a privilege-escalation path (`iam:*` on
     /// `*`) is reported by `privilege-escalation`, whose finding names this rule.
@@ -73,12 +76,15 @@ impl Rule for PassroleUnscoped {
             if cx.escalation_reports(hit.action_span) {
                 continue;
             }
-            let guards = &hit.grant.guards;
-            let pinned_service = guards.has(ConditionClass::PassedToService);
+            // The statement's tests and those of a conditional `Deny` of `iam:PassRole`.
+            let tests: Vec<_> = hit.grant.tests_for(pass_role).collect();
+            let pinned_service = tests
+                .iter()
+                .any(|(class, _)| *class == ConditionClass::PassedToService);
             // Only a test on the role itself (its tags, its path) limits which role moves.
             let mut confidence = Self::META.confidence;
             let mut limited = false;
-            for (class, _) in &guards.tests {
+            for (class, _) in tests {
                 match class {
                     ConditionClass::Weak | ConditionClass::PassedToService => {}
                     ConditionClass::ResourceTag => limited = true,
@@ -136,9 +142,12 @@ fn suggestion(hit: &Hit<'_, '_, '_>, pinned_service: bool) -> Option<Finding> {
         return None;
     }
     let resources = hit.grant.statement.resources();
+    // Service-linked roles trust only their service and carry fixed permissions: passing one
+    // gives nothing away.
     let pattern = resources.iter().find(|r| {
-        r.as_str()
-            .is_some_and(|s| s.contains('*') && s.contains(":role/"))
+        r.as_str().is_some_and(|s| {
+            s.contains('*') && s.contains(":role/") && !s.contains(":role/aws-service-role/")
+        })
     })?;
     let mut finding = PassroleUnscoped::META
         .finding(

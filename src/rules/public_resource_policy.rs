@@ -46,7 +46,7 @@ declare_rule! {
 impl Rule for PublicResourcePolicy {
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         for (statement, principal) in cx.resource_principals().filter(|(_, p)| p.is_anyone()) {
-            let Some(confidence) = unpinned_confidence(statement) else {
+            let Some(confidence) = unpinned_confidence(cx.policy, statement) else {
                 continue;
             };
             let mut finding = Self::META

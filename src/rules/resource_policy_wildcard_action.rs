@@ -47,7 +47,7 @@ declare_rule! {
 impl Rule for ResourcePolicyWildcardAction {
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         for statement in cx.resource_allows() {
-            let Some(confidence) = unpinned_confidence(statement) else {
+            let Some(confidence) = unpinned_confidence(cx.policy, statement) else {
                 continue;
             };
             let Some(grantee) = principals(statement)

@@ -96,13 +96,13 @@ fn object_actions() -> &'static ActionSet {
 
 impl Rule for S3CrossAccountObjectAccess {
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
-        if !cx.is_resource_policy() {
+        if !cx.is_resource_policy() || cx.policy.only_filters() {
             return;
         }
         let catalog = Catalog::get();
         let effective = cx.effective();
         for grant in &effective.grants {
-            if pinned(grant.statement) != Some(false) {
+            if pinned(cx.policy, grant.statement) != Some(false) {
                 continue;
             }
             let granted = grant.actions.intersection(object_actions());

@@ -17,8 +17,9 @@ declare_rule! {
     /// Reports a tagging permission (`ec2:CreateTags`, `*:TagResource`, `iam:TagRole`,
     /// `iam:TagUser`, ...) that lets a principal set a tag which another of its statements
     /// uses as a gate: a `aws:ResourceTag/K` (or `ec2:ResourceTag/K`, `iam:ResourceTag/K`...)
-    /// condition on the same service, or an `aws:PrincipalTag/K` condition when the principal
-    /// can tag itself. The tagging statement is safe when a condition stops it from setting
+    /// condition on the same service, on the tag's value or only on its presence (`Null`
+    /// `false`, `StringLike` `*`), or an `aws:PrincipalTag/K` condition when the principal
+    /// can tag itself. Keys starting with `aws:` are AWS's own and cannot be set. The tagging statement is safe when a condition stops it from setting
     /// that tag: `aws:TagKeys` or `aws:RequestTag/...` that leave `K` out, `ec2:CreateAction`
     /// (tags only while creating), or a resource-tag condition of its own; tagging resources of
     /// another type (`image/*` when the gate guards `snapshot/*`) is no bypass. The finding points
@@ -216,6 +217,10 @@ fn gates<'a>(effective: &'a Effective<'_, '_>) -> Vec<Gate<'a>> {
             let Some((prefix, key)) = condition.key.split_once('/') else {
                 continue;
             };
+            // Tag keys starting with `aws:` are AWS's own: no principal can set them.
+            if key.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("aws:")) {
+                continue;
+            }
             let condition_service = prefix.split(':').next().unwrap_or_default();
             let services: Vec<String> = if principal_tag {
                 vec!["iam".to_string()]

@@ -52,7 +52,7 @@ impl Rule for TrustAccountRoot {
             .trust_principals()
             .filter(|(_, p)| p.is_account_root() && !allowed(p.literal_account()))
         {
-            if pinned(statement) != Some(false) {
+            if pinned(cx.policy, statement) != Some(false) {
                 continue;
             }
             out.push(

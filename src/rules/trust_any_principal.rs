@@ -44,7 +44,7 @@ declare_rule! {
 impl Rule for TrustAnyPrincipal {
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         for (statement, principal) in cx.trust_principals().filter(|(_, p)| p.is_anyone()) {
-            let Some(confidence) = unpinned_confidence(statement) else {
+            let Some(confidence) = unpinned_confidence(cx.policy, statement) else {
                 continue;
             };
             let mut finding = Self::META

@@ -46,7 +46,7 @@ declare_rule! {
 impl Rule for TrustCrossAccountWithoutExternalId {
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         for (statement, principal) in cx.trust_principals() {
-            if pinned(statement) != Some(false) {
+            if pinned(cx.policy, statement) != Some(false) {
                 continue;
             }
             let Some(account) = principal.literal_account() else {

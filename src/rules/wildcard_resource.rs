@@ -5,6 +5,8 @@ use crate::base::finding::{Confidence, Findings};
 use crate::base::rule_id::RuleId;
 use crate::base::source::Span;
 use crate::catalog::{ActionId, ActionSet, Catalog};
+use crate::policy::actions::ActionEntry;
+use crate::policy::effective::Grant;
 use crate::policy::sensitive::{Kind, is_every_action};
 use std::collections::HashMap;
 
@@ -21,8 +23,14 @@ declare_rule! {
     /// statement are left to it (`Action: "*"` to `admin-access`, `s3:*` to `wildcard-action`,
     /// `iam:PassRole` to `passrole-unscoped`, writes to `write-without-constraints`, sensitive
     /// actions to `data-exfiltration`, `credentials-exposure`, `permissions-management` and
-    /// `resource-exposure`); with that rule turned off, they are named here again. A condition
-    /// on the statement lowers the confidence, as it may scope by tag. Resource
+    /// `resource-exposure`); with that rule turned off, they are named here again. A condition that
+    /// limits the statement (a resource tag's value or presence, a source pin such as
+    /// `aws:SourceVpce`, a service key such as `kms:ViaService`), its own or that of a
+    /// conditional `Deny` covering it, silences it; another condition lowers the confidence.
+    /// An unconditional `Deny` removes what it denies. Actions granted on `"*"` by design are
+    /// left alone too: those that take a single, optional resource type
+    /// (`cloudwatch:PutMetricData`, `ce:GetCostAndUsage`), and a pattern such as
+    /// `ec2:Describe*` whose actions mostly take only `"*"`. Resource
     /// policies (bucket, key, queue policies) are not judged: there `*` means the resource
     /// the policy is attached to.
     ///
@@ -62,11 +70,19 @@ impl Rule for WildcardResource {
         let catalog = Catalog::get();
         // In a resource policy `*` is the resource the policy is attached to (a KMS key
         // policy must say `*`): only policies that grant to principals name resources.
-        if !cx.policy.is_identity_like() {
+        // Boundaries and SCPs only filter: `*` there lets through what others grant.
+        if !cx.policy.is_identity_like() || cx.policy.only_filters() {
             return;
         }
         // What the more specific security rules report is theirs; only the rest is named here.
         let claimed = claimed(cx);
+        // What each statement allows after `Deny`, and the conditions that limit it.
+        let grants: HashMap<Span, &Grant<'_, '_>> = cx
+            .effective()
+            .grants
+            .iter()
+            .map(|grant| (grant.statement.value.span, grant))
+            .collect();
         for (statement, actions) in cx.statements() {
             if !statement.is_allow() || actions.negated {
                 continue;
@@ -78,7 +94,16 @@ impl Rule for WildcardResource {
             else {
                 continue;
             };
-            let mut scopable = catalog.resource_scoped(&actions.union);
+            // No grant: the statement can never apply. A limiting condition, its own or a
+            // conditional `Deny`'s (unless `aws:SourceVpce`, a resource tag), scopes it.
+            let Some(grant) = grants.get(&statement.value.span) else {
+                continue;
+            };
+            if grant.guards.confidence().is_none() {
+                continue;
+            }
+            let mut scopable = catalog.narrowable(&grant.unlimited_actions());
+            scopable = scopable.difference(&star_by_design_patterns(catalog, &actions.entries));
             if let Some(taken) = claimed.get(&statement.value.span) {
                 scopable = scopable.difference(taken);
             }
@@ -137,6 +162,29 @@ impl Rule for WildcardResource {
             out.push(finding);
         }
     }
+}
+
+/// The actions of the wildcard entries (`ec2:Describe*`, `ce:Get*`, not `ec2:*`) whose actions mostly take
+/// `"*"` by design ([`Catalog::takes_star_by_design`]): such a pattern is meant for `"*"`,
+/// and the few actions of it that could name resources are not worth a finding, unless
+/// another entry names them.
+fn star_by_design_patterns(catalog: &Catalog, entries: &[ActionEntry<'_>]) -> ActionSet {
+    let mut by_design = ActionSet::new();
+    let mut named_elsewhere = ActionSet::new();
+    for entry in entries {
+        let narrowable = catalog.narrowable(&entry.actions).len();
+        // A service-wide `ec2:*` is not a family of lookups: `wildcard-action`'s to judge.
+        let family = entry
+            .pattern
+            .and_then(|p| p.split_once(':'))
+            .is_some_and(|(_, action)| action.contains(['*', '?']) && action != "*");
+        if family && narrowable * 2 < entry.actions.len() {
+            by_design.union_with(&entry.actions);
+        } else {
+            named_elsewhere.union_with(&entry.actions);
+        }
+    }
+    by_design.difference(&named_elsewhere)
 }
 
 /// The ARN format to write for the first named action: a required resource type's, else the

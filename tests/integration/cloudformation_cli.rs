@@ -46,8 +46,6 @@ fn findings_point_into_sub_json_and_yaml_nodes() {
     testdata/cloudformation/cdk-app.template.json:75:20: error[passrole-unscoped] `iam:PassRole` allows passing any role to any service
     testdata/cloudformation/cdk-app.template.json:144:116: warning[confused-deputy] `delivery.logs.amazonaws.com` may act here for any account: no `aws:SourceArn` or `aws:SourceAccount` condition
     testdata/cloudformation/cdk-app.template.json:152:110: warning[confused-deputy] `es.amazonaws.com` may act here for any account: no `aws:SourceArn` or `aws:SourceAccount` condition
-    testdata/cloudformation/iam-roles.yaml:51:27: warning[write-without-constraints] `cloudwatch:PutMetricData` allows writing on every resource
-    testdata/cloudformation/iam-roles.yaml:87:13: warning[allow-with-not-action] `Allow` with `NotAction` allows every action except the ones listed
     testdata/cloudformation/iam-roles.yaml:101:21: error[admin-access] this statement allows every action on every resource
     testdata/cloudformation/json-strings.yaml:35:109: warning[confused-deputy] `es.amazonaws.com` may act here for any account: no `aws:SourceArn` or `aws:SourceAccount` condition
     testdata/cloudformation/json-strings.yaml:43:38: warning[confused-deputy] `route53.amazonaws.com` may act here for any account: no `aws:SourceArn` or `aws:SourceAccount` condition

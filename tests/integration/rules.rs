@@ -133,6 +133,7 @@ rule_tests! {
     resource_type_mismatch,
     s3_cross_account_object_access,
     set_operator_on_single_valued_key,
+    statement_never_applies,
     tag_condition_bypass,
     trust_account_root,
     trust_any_principal,

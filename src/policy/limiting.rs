@@ -1,0 +1,119 @@
+//! The condition keys that limit what a statement allows, from
+//! `rules/data/limiting_condition_keys.json` (each key with the AWS page documenting it).
+
+use std::sync::OnceLock;
+
+const DATA: &str = include_str!("../../rules/data/limiting_condition_keys.json");
+
+/// What a limiting key pins.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Limit {
+    /// Who calls, or from where: organisation, account, VPC, endpoint, IP range, source ARN.
+    Source,
+    /// Which resource, or which service's resource, the request may touch.
+    Resource,
+    /// Which service may receive a passed role.
+    PassedToService,
+    /// Tags only while creating the resource.
+    CreateAction,
+    /// Only resources carrying a tag.
+    ResourceTag,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct LimitingKeys {
+    /// Lower-case keys, a trailing `/*` standing for any tag key, with what each pins.
+    keys: Vec<(String, Limit)>,
+    /// Entries that did not read (a unit test keeps it empty).
+    pub errors: Vec<String>,
+}
+
+pub(crate) fn limiting_keys() -> &'static LimitingKeys {
+    static KEYS: OnceLock<LimitingKeys> = OnceLock::new();
+    KEYS.get_or_init(|| {
+        let mut out = LimitingKeys::default();
+        let Ok(json) = serde_json::from_str::<serde_json::Value>(DATA) else {
+            out.errors
+                .push("rules/data/limiting_condition_keys.json".into());
+            return out;
+        };
+        for entry in json
+            .get("keys")
+            .and_then(|k| k.as_array())
+            .into_iter()
+            .flatten()
+        {
+            let text = |field: &str| entry.get(field).and_then(|v| v.as_str()).unwrap_or("");
+            let limit = match text("class") {
+                "source-pin" => Limit::Source,
+                "resource-pin" => Limit::Resource,
+                "passed-to-service" => Limit::PassedToService,
+                "create-action" => Limit::CreateAction,
+                "resource-tag" => Limit::ResourceTag,
+                _ => {
+                    out.errors.push(format!("key `{}`: class", text("key")));
+                    continue;
+                }
+            };
+            if text("key").is_empty() || !text("source").starts_with("https://") {
+                out.errors
+                    .push(format!("key `{}`: key or source", text("key")));
+                continue;
+            }
+            out.keys.push((text("key").to_ascii_lowercase(), limit));
+        }
+        out
+    })
+}
+
+impl LimitingKeys {
+    /// What `key` (lower case) pins when tested positively, if it is a limiting key.
+    pub(crate) fn limit(&self, key: &str) -> Option<Limit> {
+        self.keys
+            .iter()
+            .find(|(listed, _)| match listed.strip_suffix("/*") {
+                Some(prefix) => key
+                    .strip_prefix(prefix)
+                    .is_some_and(|rest| rest.len() > 1 && rest.starts_with('/')),
+                None => listed == key,
+            })
+            .map(|(_, limit)| *limit)
+    }
+
+    /// The keys as listed (lower case), for tests against the catalog.
+    #[cfg(test)]
+    fn names(&self) -> impl Iterator<Item = &str> {
+        self.keys.iter().map(|(key, _)| key.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::{ActionSet, Catalog};
+
+    #[test]
+    fn every_key_reads_and_is_known_to_the_catalog() {
+        let keys = limiting_keys();
+        assert!(keys.errors.is_empty(), "{:?}", keys.errors);
+        let catalog = Catalog::get();
+        // SNS and SES still document `aws:SourceOwner`, which the reference no longer lists.
+        for key in keys.names().filter(|k| *k != "aws:sourceowner") {
+            // A tag key stands for any: ask about one.
+            let key = key.replace("/*", "/team");
+            assert!(
+                catalog.condition_key(&key, &ActionSet::new()).is_some(),
+                "{key} is not a condition key the catalog knows"
+            );
+        }
+    }
+
+    #[test]
+    fn tag_keys_match_any_tag() {
+        let keys = limiting_keys();
+        assert_eq!(keys.limit("ssm:resourcetag/team"), Some(Limit::ResourceTag));
+        assert_eq!(keys.limit("ssm:resourcetag/"), None);
+        assert_eq!(keys.limit("kms:viaservice"), Some(Limit::Source));
+        assert_eq!(keys.limit("s3:prefix"), None);
+    }
+}
