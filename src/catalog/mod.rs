@@ -169,8 +169,10 @@ impl Catalog {
         self.action_info(id).resource_types
     }
 
-    /// Whether the action supports no resource-level permissions, so `Resource` must be `"*"`.
-    pub fn accepts_only_wildcard_resource(&self, id: ActionId) -> bool {
+    /// A reader of action `id`'s record placed at its resource types (their count comes
+    /// next), past its name, access level, condition keys and dependent actions: the rules'
+    /// questions about resource types read only this, without building the action's info.
+    fn resource_types_of(&self, id: ActionId) -> blob::Reader {
         let mut r = self.blob.action(id.index());
         r.skip_str();
         r.byte();
@@ -178,6 +180,12 @@ impl Catalog {
         r.skip_varints(n);
         let n = r.count();
         r.skip_strs(n);
+        r
+    }
+
+    /// Whether the action supports no resource-level permissions, so `Resource` must be `"*"`.
+    pub fn accepts_only_wildcard_resource(&self, id: ActionId) -> bool {
+        let mut r = self.resource_types_of(id);
         r.count() == 0
     }
 
@@ -211,13 +219,7 @@ impl Catalog {
     /// optional types are alternatives, one of which every request names (`s3:GetObject`
     /// takes an object or an access point's object), so such an action still narrows.
     pub fn takes_star_by_design(&self, id: ActionId) -> bool {
-        let mut r = self.blob.action(id.index());
-        r.skip_str();
-        r.byte();
-        let n = r.count();
-        r.skip_varints(n);
-        let n = r.count();
-        r.skip_strs(n);
+        let mut r = self.resource_types_of(id);
         match r.count() {
             0 => true,
             1 => {
@@ -231,13 +233,7 @@ impl Catalog {
     /// Whether action `id` requires resources of two types or more in one request
     /// (`ec2:RunInstances`), read without building its info.
     pub fn needs_several_resource_types(&self, id: ActionId) -> bool {
-        let mut r = self.blob.action(id.index());
-        r.skip_str();
-        r.byte();
-        let n = r.count();
-        r.skip_varints(n);
-        let n = r.count();
-        r.skip_strs(n);
+        let mut r = self.resource_types_of(id);
         let mut required = 0;
         for _ in 0..r.count() {
             r.varint();
@@ -274,13 +270,7 @@ impl Catalog {
     pub(crate) fn action_rtype_indices(&self, id: ActionId, out: &mut Vec<usize>) {
         let blob = &self.blob;
         let rtypes = blob.svc_rtypes(blob.service_of_action(id.index()));
-        let mut r = blob.action(id.index());
-        r.skip_str();
-        r.byte();
-        let n = r.count();
-        r.skip_varints(n);
-        let n = r.count();
-        r.skip_strs(n);
+        let mut r = self.resource_types_of(id);
         for _ in 0..r.count() {
             out.push(rtypes.start + r.varint());
             r.byte();

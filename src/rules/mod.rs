@@ -3,6 +3,7 @@
 use crate::base::finding::{Category, Confidence, Finding, Findings, Problem, Severity};
 use crate::base::rule_id::{Group, RuleId, with_every_rule};
 use crate::base::source::Span;
+use crate::catalog::{Catalog, ConditionOperator};
 use crate::extract::document::{PolicyDocument, PolicyKind};
 use crate::policy::actions::StatementActions;
 use crate::policy::effective::Effective;
@@ -264,6 +265,31 @@ impl<'a> Context<'a> {
                 .collect()
         });
         self.policy.statements.iter().zip(actions)
+    }
+
+    /// Each condition whose operator IAM knows and whose key is written out (a `${...}` key
+    /// is only known at deploy time), with its statement, the statement's actions and the
+    /// parsed operator: what the rules about a key's arity judge.
+    pub fn known_conditions(
+        &self,
+    ) -> impl Iterator<
+        Item = (
+            &Statement<'a>,
+            &StatementActions<'a>,
+            &policy::Condition<'a>,
+            ConditionOperator,
+        ),
+    > {
+        let catalog = Catalog::get();
+        self.statements().flat_map(move |(statement, actions)| {
+            statement.conditions.iter().filter_map(move |condition| {
+                if condition.key.contains("${") {
+                    return None;
+                }
+                let operator = catalog.parse_operator(condition.operator).ok()?;
+                Some((statement, actions, condition, operator))
+            })
+        })
     }
 }
 

@@ -49,46 +49,38 @@ declare_rule! {
 impl Rule for MultivaluedKeyWithoutSetOperator {
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         let catalog = Catalog::get();
-        for (statement, actions) in cx.statements() {
-            for condition in &statement.conditions {
-                if condition.key.contains("${") {
-                    continue;
-                }
-                let Ok(operator) = catalog.parse_operator(condition.operator) else {
-                    continue;
-                };
-                if operator.qualifier.is_some() || operator.operator.family().applies_to_all {
-                    continue;
-                }
-                if catalog.is_multivalued_key(condition.key, &actions.union) != Some(true) {
-                    continue;
-                }
-                let with = |qualifier| {
-                    ConditionOperator {
-                        qualifier: Some(qualifier),
-                        ..operator
-                    }
-                    .to_string()
-                };
-                out.push(
-                    Self::META
-                        .finding(
-                            condition.key_span,
-                            format!(
-                                "`{}` may hold several values, but `{}` does not say whether \
-                                 every value or any value must match",
-                                condition.key, condition.operator
-                            ),
-                        )
-                        .with_related(condition.operator_span, "no set operator")
-                        .with_help(format!(
-                            "write `{}` (every value in the request must match) or `{}` (at \
-                             least one must)",
-                            with(SetQualifier::ForAllValues),
-                            with(SetQualifier::ForAnyValue)
-                        )),
-                );
+        for (_statement, actions, condition, operator) in cx.known_conditions() {
+            if operator.qualifier.is_some() || operator.operator.family().applies_to_all {
+                continue;
             }
+            if catalog.is_multivalued_key(condition.key, &actions.union) != Some(true) {
+                continue;
+            }
+            let with = |qualifier| {
+                ConditionOperator {
+                    qualifier: Some(qualifier),
+                    ..operator
+                }
+                .to_string()
+            };
+            out.push(
+                Self::META
+                    .finding(
+                        condition.key_span,
+                        format!(
+                            "`{}` may hold several values, but `{}` does not say whether \
+                                 every value or any value must match",
+                            condition.key, condition.operator
+                        ),
+                    )
+                    .with_related(condition.operator_span, "no set operator")
+                    .with_help(format!(
+                        "write `{}` (every value in the request must match) or `{}` (at \
+                             least one must)",
+                        with(SetQualifier::ForAllValues),
+                        with(SetQualifier::ForAnyValue)
+                    )),
+            );
         }
     }
 }

@@ -56,62 +56,52 @@ declare_rule! {
 impl Rule for SetOperatorOnSingleValuedKey {
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         let catalog = Catalog::get();
-        for (statement, actions) in cx.statements() {
-            for condition in &statement.conditions {
-                if condition.key.contains("${") {
-                    continue;
-                }
-                let Ok(operator) = catalog.parse_operator(condition.operator) else {
-                    continue;
-                };
-                let Some(qualifier) = operator.qualifier else {
-                    continue;
-                };
-                if catalog.is_multivalued_key(condition.key, &actions.union) != Some(false) {
-                    continue;
-                }
-                let plain = ConditionOperator {
-                    qualifier: None,
-                    ..operator
-                };
-                let absent = match (qualifier, statement.effect) {
-                    (SetQualifier::ForAllValues, Some(Effect::Allow)) => Some(
-                        "it also holds when the request carries no value for the key, so this \
-                         `Allow` grants to requests without it",
-                    ),
-                    (SetQualifier::ForAnyValue, Some(Effect::Deny))
-                        if operator.operator.negated =>
-                    {
-                        Some(
-                            "it does not hold when the request carries no value for the key, so \
-                             this `Deny` lets requests without it through",
-                        )
-                    }
-                    _ => None,
-                };
-                let qualifier_name = match qualifier {
-                    SetQualifier::ForAllValues => "ForAllValues:",
-                    SetQualifier::ForAnyValue => "ForAnyValue:",
-                };
-                let mut finding = Self::META
-                    // At the operator, where the fix goes; the key's own type is
-                    // condition-type-mismatch's to report.
-                    .finding(
-                        condition.operator_span,
-                        format!(
-                            "`{}` holds at most one value, but `{qualifier_name}` compares sets \
-                             of values{}",
-                            condition.key,
-                            absent.map(|a| format!(": {a}")).unwrap_or_default()
-                        ),
-                    )
-                    .with_related(condition.key_span, "holds at most one value")
-                    .with_help(format!("write `{plain}`"));
-                if absent.is_none() {
-                    finding = finding.with_severity(Severity::Info);
-                }
-                out.push(finding);
+        for (statement, actions, condition, operator) in cx.known_conditions() {
+            let Some(qualifier) = operator.qualifier else {
+                continue;
+            };
+            if catalog.is_multivalued_key(condition.key, &actions.union) != Some(false) {
+                continue;
             }
+            let plain = ConditionOperator {
+                qualifier: None,
+                ..operator
+            };
+            let absent = match (qualifier, statement.effect) {
+                (SetQualifier::ForAllValues, Some(Effect::Allow)) => Some(
+                    "it also holds when the request carries no value for the key, so this \
+                         `Allow` grants to requests without it",
+                ),
+                (SetQualifier::ForAnyValue, Some(Effect::Deny)) if operator.operator.negated => {
+                    Some(
+                        "it does not hold when the request carries no value for the key, so \
+                             this `Deny` lets requests without it through",
+                    )
+                }
+                _ => None,
+            };
+            let qualifier_name = match qualifier {
+                SetQualifier::ForAllValues => "ForAllValues:",
+                SetQualifier::ForAnyValue => "ForAnyValue:",
+            };
+            let mut finding = Self::META
+                // At the operator, where the fix goes; the key's own type is
+                // condition-type-mismatch's to report.
+                .finding(
+                    condition.operator_span,
+                    format!(
+                        "`{}` holds at most one value, but `{qualifier_name}` compares sets \
+                             of values{}",
+                        condition.key,
+                        absent.map(|a| format!(": {a}")).unwrap_or_default()
+                    ),
+                )
+                .with_related(condition.key_span, "holds at most one value")
+                .with_help(format!("write `{plain}`"));
+            if absent.is_none() {
+                finding = finding.with_severity(Severity::Info);
+            }
+            out.push(finding);
         }
     }
 }
