@@ -23,6 +23,9 @@ pub enum ArnPiece<'a> {
     Literal(&'a str),
     /// A value unknown until deploy time (a Terraform variable, `!Ref`, ...): anything.
     Hole,
+    /// A value unknown until deploy time that is one ARN field or one name without a path
+    /// (the region, a bucket or queue name of a resource's ARN): it holds no `/` or `:`.
+    Field,
 }
 
 /// The answer of a resource check.
@@ -42,6 +45,8 @@ enum Pat {
     One,
     Star,
     Hole,
+    /// A hole that holds no `/` or `:`.
+    Field,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,6 +83,10 @@ fn pattern_tokens(pieces: &[ArnPiece<'_>]) -> Vec<Pat> {
         let text = match piece {
             ArnPiece::Hole => {
                 out.push(Pat::Hole);
+                continue;
+            }
+            ArnPiece::Field => {
+                out.push(Pat::Field);
                 continue;
             }
             ArnPiece::Literal(text) => *text,
@@ -195,7 +204,7 @@ fn intersects(pat: &[Pat], fmt: &[Fmt]) -> bool {
                 stack.push((a, b));
             }
         };
-        if matches!(p, Some(Pat::Star | Pat::Hole)) {
+        if matches!(p, Some(Pat::Star | Pat::Hole | Pat::Field)) {
             push(i + 1, j);
         }
         if matches!(f, Some(Fmt::Var(_))) {
@@ -210,10 +219,17 @@ fn intersects(pat: &[Pat], fmt: &[Fmt]) -> bool {
             (Some(Pat::One), Some(Fmt::Char(_) | Fmt::One(_))) => push(i + 1, j + 1),
             (Some(Pat::One), Some(Fmt::Var(_))) => push(i + 1, j),
             (Some(Pat::Star | Pat::Hole), Some(Fmt::Char(_) | Fmt::One(_))) => push(i, j + 1),
+            (Some(Pat::Field), Some(Fmt::Char(d))) if fits(d, true) => push(i, j + 1),
+            (Some(Pat::Field), Some(Fmt::One(_))) => push(i, j + 1),
             _ => {}
         }
     }
     false
+}
+
+/// Whether the answer depends on a value only known at deploy time.
+fn has_hole(pat: &[Pat]) -> bool {
+    pat.iter().any(|p| matches!(p, Pat::Hole | Pat::Field))
 }
 
 /// The first piece of the pattern with its ARN service name swapped for its alias
@@ -263,7 +279,7 @@ impl ResourceMatcher {
             return Match::Unknown;
         }
         let pat = pattern_tokens(pieces);
-        let open = if pat.contains(&Pat::Hole) {
+        let open = if has_hole(&pat) {
             Match::Unknown
         } else {
             Match::Yes
@@ -335,7 +351,7 @@ impl Catalog {
             return Match::Unknown;
         }
         let pat = pattern_tokens(pieces);
-        let has_hole = pat.contains(&Pat::Hole);
+        let has_hole = has_hole(&pat);
         let info = self.action_info(action);
         if info.resource_types.is_empty() {
             // The reference says only `"*"` works, but AWS's own managed policies scope

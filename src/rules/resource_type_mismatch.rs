@@ -2,7 +2,8 @@
 
 use super::{Context, Rule, declare_rule};
 use crate::base::finding::Findings;
-use crate::catalog::{ActionId, ActionSet, ArnPiece, Catalog, Match};
+use crate::base::value::{TemplatePart, Unknown, Value, ValueKind};
+use crate::catalog::{ActionId, ActionSet, ArnPiece, Catalog, Match, resource_arn};
 use crate::policy::arn;
 
 declare_rule! {
@@ -20,6 +21,12 @@ declare_rule! {
     /// on an EKS cluster), the reference is least complete. ARNs that are not valid at all
     /// are `invalid-arn`'s; `*` and
     /// shorthands such as API Gateway's `execute-api:/*` are not judged.
+    ///
+    /// The ARN of a resource of the same code base counts as written when its type's ARN is
+    /// known (`aws_s3_bucket.b.arn` and `!GetAtt Bucket.Arn` are a bucket,
+    /// `"${aws_s3_bucket.b.arn}/*"` its objects, `aws_sqs_queue.q.arn` a queue): `s3:GetObject`
+    /// on `aws_s3_bucket.b.arn` is reported. A reference to another attribute or to a type
+    /// not in the table, or any other deploy-time part beside it, is not judged.
     ///
     /// ## Why is this bad?
     /// IAM compares the ARN of the resource a request touches with the pattern; a pattern no
@@ -60,27 +67,24 @@ impl Rule for ResourceTypeMismatch {
             };
             let mut matcher = None;
             for resource in statement.resources() {
-                let parts = resource.template_parts();
-                // Only ARNs: `*`, and shorthands such as API Gateway's `execute-api:/*`, name
-                // resources in ways the ARN formats do not describe.
-                let is_arn = parts
-                    .first()
-                    .is_some_and(|p| p.is_some_and(|p| p.starts_with("arn:")));
-                if !is_arn || arn::check(&parts).is_some() {
+                let Some(written) = Written::of(resource) else {
                     continue;
-                }
-                let pieces: Vec<ArnPiece<'_>> = parts
-                    .iter()
-                    .map(|part| part.map_or(ArnPiece::Hole, ArnPiece::Literal))
-                    .collect();
+                };
                 let matcher = matcher.get_or_insert_with(|| catalog.resource_matcher(set));
-                if matcher.matches(&pieces) != Match::No {
+                if matcher.matches(&written.pieces) != Match::No {
                     continue;
                 }
                 // An ARN of a service none of the actions' resource types belongs to is where
                 // the reference lags most (`ssm:StartSession` on an EKS cluster, a Redshift
                 // restore from a Redshift Serverless snapshot): the catalog cannot judge it.
-                let known: String = parts.iter().map(|p| p.unwrap_or("\0")).collect();
+                let known: String = written
+                    .pieces
+                    .iter()
+                    .map(|piece| match piece {
+                        ArnPiece::Literal(text) => text,
+                        ArnPiece::Hole | ArnPiece::Field => "\0",
+                    })
+                    .collect();
                 let Some(arn_service) = known.split(':').nth(2).filter(|s| !s.contains('\0'))
                 else {
                     continue;
@@ -94,19 +98,114 @@ impl Rule for ResourceTypeMismatch {
                 }
                 let json = resource.to_json();
                 let text = json.as_str().unwrap_or_default();
+                let message = match written.referenced {
+                    None => format!(
+                        "`{text}` is not a resource that any action of this statement acts on"
+                    ),
+                    // The reference alone (`"${aws_s3_bucket.b.arn}"` included): name it.
+                    Some((expression, what)) if is_one_value(resource) => {
+                        format!(
+                            "`{expression}` is {what}, not a resource that any action of this \
+                             statement acts on"
+                        )
+                    }
+                    Some((expression, what)) => format!(
+                        "`{text}` is not a resource that any action of this statement acts on \
+                         (`{expression}` is {what})"
+                    ),
+                };
+                // Holes left out, as in the formats the help compares with.
+                let skeleton: String = written
+                    .pieces
+                    .iter()
+                    .map(|piece| match piece {
+                        ArnPiece::Literal(text) => text,
+                        ArnPiece::Hole | ArnPiece::Field => "",
+                    })
+                    .collect();
                 out.push(
                     Self::META
-                        .finding(
-                            resource.span,
-                            format!(
-                                "`{text}` is not a resource that any action of this statement acts on"
-                            ),
-                        )
-                        .with_help(expected(catalog, set, text)),
+                        .finding(resource.span, message)
+                        .with_help(expected(catalog, set, &skeleton)),
                 );
             }
         }
     }
+}
+
+/// A resource entry as the catalog matches it.
+struct Written<'a> {
+    pieces: Vec<ArnPiece<'a>>,
+    /// When the ARN is a resource's of the same code base: the reference as written and
+    /// what the resource is.
+    referenced: Option<(&'a str, &'static str)>,
+}
+
+impl<'a> Written<'a> {
+    /// A written ARN, or one that starts with a reference to a resource whose ARN shape is
+    /// known (`aws_s3_bucket.b.arn`, `"${aws_s3_bucket.b.arn}/*"`); `None` for anything else.
+    fn of(resource: &'a Value) -> Option<Self> {
+        match &resource.kind {
+            ValueKind::Unknown(unknown) => {
+                let (pieces, what) = shape(unknown)?;
+                Some(Written {
+                    pieces,
+                    referenced: Some((unknown.expression.as_str(), what)),
+                })
+            }
+            ValueKind::Template(parts) if matches!(parts.first(), Some(TemplatePart::Hole(u)) if shape(u).is_some()) =>
+            {
+                // Every hole must have a known shape: any other could hold anything.
+                let mut pieces = Vec::new();
+                let mut referenced = None;
+                for part in parts {
+                    match part {
+                        TemplatePart::Literal(text) => pieces.push(ArnPiece::Literal(text)),
+                        TemplatePart::Hole(unknown) => {
+                            let (shape, what) = shape(unknown)?;
+                            pieces.extend(shape);
+                            referenced.get_or_insert((unknown.expression.as_str(), what));
+                        }
+                    }
+                }
+                Some(Written { pieces, referenced })
+            }
+            _ => {
+                let parts = resource.template_parts();
+                // Only ARNs: `*`, and shorthands such as API Gateway's `execute-api:/*`,
+                // name resources in ways the ARN formats do not describe.
+                let is_arn = parts
+                    .first()
+                    .is_some_and(|p| p.is_some_and(|p| p.starts_with("arn:")));
+                if !is_arn || arn::check(&parts).is_some() {
+                    return None;
+                }
+                let pieces = parts
+                    .iter()
+                    .map(|part| part.map_or(ArnPiece::Hole, ArnPiece::Literal))
+                    .collect();
+                Some(Written {
+                    pieces,
+                    referenced: None,
+                })
+            }
+        }
+    }
+}
+
+/// Whether a value is one unknown, written alone or as the only part of a string.
+fn is_one_value(value: &Value) -> bool {
+    match &value.kind {
+        ValueKind::Unknown(_) => true,
+        ValueKind::Template(parts) => matches!(parts.as_slice(), [TemplatePart::Hole(_)]),
+        _ => false,
+    }
+}
+
+/// The ARN of the resource an unknown value refers to, when its type's shape is known.
+fn shape(unknown: &Unknown) -> Option<(Vec<ArnPiece<'static>>, &'static str)> {
+    let reference = unknown.reference.as_deref()?;
+    resource_arn(&reference.resource_type, &reference.attribute)
 }
 
 /// What the statement's actions act on: the two ARN formats closest to what was written,
