@@ -392,17 +392,7 @@ fn process_loaded(
                 &mut result.findings,
             );
         } else {
-            let mut findings = rules.input_findings();
-            findings.take_suggestions_left(&mut result.findings);
-            rules::check_document(
-                &document,
-                &rules.all,
-                &options.config.settings,
-                &mut findings,
-            );
-            result.findings.take_suggestions_left(&mut findings);
-            let (found, left_out) = findings.finish();
-            result.findings.left_out(left_out);
+            let found = check_apart(&document, rules, options, &mut result.findings);
             result
                 .findings
                 .extend(under_conditions(&document.conditional, found));
@@ -425,6 +415,30 @@ fn process_loaded(
 /// error inside such a part is one only for some values of the condition (the other branch
 /// may be absent, or right), so it is dropped; any other finding there says which condition
 /// it needs, at the innermost part holding it.
+/// The findings of one document, kept apart from the input's so the caller can change them
+/// (label them with a condition or a module call) before they join. The bounds on findings
+/// still hold across both: what one document leaves out counts as left out of the input (an
+/// upper bound when some of it was in files not reported).
+fn check_apart(
+    document: &PolicyDocument,
+    rules: &Enabled<'_>,
+    options: &CheckOptions,
+    input: &mut Findings,
+) -> Vec<Finding> {
+    let mut findings = rules.input_findings();
+    findings.take_suggestions_left(input);
+    rules::check_document(
+        document,
+        &rules.all,
+        &options.config.settings,
+        &mut findings,
+    );
+    input.take_suggestions_left(&mut findings);
+    let (found, left_out) = findings.finish();
+    input.left_out(left_out);
+    found
+}
+
 fn under_conditions(parts: &[Conditional], found: Vec<Finding>) -> Vec<Finding> {
     found
         .into_iter()
@@ -570,19 +584,7 @@ fn process_module(
     cap_documents(&mut documents, options, &mut result.findings);
     let want_sids = options.needs_statement_sids();
     for document in documents {
-        let mut findings = rules.input_findings();
-        findings.take_suggestions_left(&mut result.findings);
-        rules::check_document(
-            &document,
-            &rules.all,
-            &options.config.settings,
-            &mut findings,
-        );
-        result.findings.take_suggestions_left(&mut findings);
-        // Findings left out of one document count as left out of the input (some of them
-        // may have been in files not reported: the count is an upper bound).
-        let (found, left_out) = findings.finish();
-        result.findings.left_out(left_out);
+        let found = check_apart(&document, rules, options, &mut result.findings);
         let found = found.into_iter().filter(|f| reported(f.primary.file));
         match &document.origin.caller {
             Some(caller) => {

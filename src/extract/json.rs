@@ -79,12 +79,32 @@ fn lowercase_first(message: &str) -> String {
     }
 }
 
+/// Whether a byte-by-byte scan of JSON text is inside a string, so that a `${...}` hole is
+/// known to be part of a string or a whole value.
+#[derive(Default)]
+pub(super) struct JsonStrings {
+    pub(super) inside: bool,
+    escaped: bool,
+}
+
+impl JsonStrings {
+    /// Takes the next byte of the text.
+    pub(super) fn step(&mut self, byte: u8) {
+        if self.escaped {
+            self.escaped = false;
+        } else if self.inside && byte == b'\\' {
+            self.escaped = true;
+        } else if byte == b'"' {
+            self.inside = !self.inside;
+        }
+    }
+}
+
 /// Replaces each hole with filler of the same length that keeps the JSON valid: inside a
 /// string, plain characters; elsewhere a number that the converter turns back into a hole.
 fn fill_holes(text: &str, holes: &[Hole]) -> String {
     let mut bytes = text.as_bytes().to_vec();
-    let mut in_string = false;
-    let mut escaped = false;
+    let mut strings = JsonStrings::default();
     let mut next_hole = 0;
     let mut index = 0;
     while index < bytes.len() {
@@ -93,7 +113,7 @@ fn fill_holes(text: &str, holes: &[Hole]) -> String {
         {
             let end = hole.range.end.min(bytes.len());
             for (offset, byte) in bytes[index..end].iter_mut().enumerate() {
-                *byte = if in_string {
+                *byte = if strings.inside {
                     b'_'
                 } else if offset == 0 {
                     b'1'
@@ -105,14 +125,7 @@ fn fill_holes(text: &str, holes: &[Hole]) -> String {
             index = end.max(index + 1);
             continue;
         }
-        let byte = bytes[index];
-        if escaped {
-            escaped = false;
-        } else if in_string && byte == b'\\' {
-            escaped = true;
-        } else if byte == b'"' {
-            in_string = !in_string;
-        }
+        strings.step(bytes[index]);
         index += 1;
     }
     // Holes only replace ASCII-delimited `${...}` ranges with ASCII, but a hole may end inside

@@ -1,7 +1,7 @@
 //! Raw JSON policy documents, recognised by content: a bare policy, `{"PolicyDocument": ...}`,
 //! and `aws iam get-policy-version` output, whose `Document` may itself be a JSON string.
 
-use super::json::{self, JsonError};
+use super::json::{self, JsonError, JsonStrings};
 use super::{Extraction, Hole, OffsetMap};
 use crate::base::finding::Problem;
 use crate::base::rule_id::RuleId;
@@ -84,7 +84,7 @@ fn parse_terraform_template(file: FileId, text: &str) -> Result<Option<Value>, J
     let bytes = &text.as_bytes()[bom..];
     let mut body = bytes.to_vec();
     let mut holes = Vec::new();
-    let (mut in_string, mut escaped) = (false, false);
+    let mut strings = JsonStrings::default();
     let mut index = 0;
     while index < bytes.len() {
         let byte = bytes[index];
@@ -99,7 +99,7 @@ fn parse_terraform_template(file: FileId, text: &str) -> Result<Option<Value>, J
         }
         if opens {
             let end = template_sequence_end(bytes, index + 2);
-            if byte == b'$' || in_string {
+            if byte == b'$' || strings.inside {
                 holes.push(Hole {
                     range: index..end,
                     unknown: Unknown {
@@ -119,13 +119,7 @@ fn parse_terraform_template(file: FileId, text: &str) -> Result<Option<Value>, J
             index = end;
             continue;
         }
-        if escaped {
-            escaped = false;
-        } else if in_string && byte == b'\\' {
-            escaped = true;
-        } else if byte == b'"' {
-            in_string = !in_string;
-        }
+        strings.step(byte);
         index += 1;
     }
     let body = String::from_utf8(body)
