@@ -605,7 +605,7 @@ fn hcl_comments_suppress_terraform_findings() {
 }
 
 /// A string value at `path` (mapping keys, or `[i]` for sequence items) of a YAML file.
-fn yaml_lookup<'a>(
+pub(crate) fn yaml_lookup<'a>(
     node: &'a iamlint::extract::yaml::Node,
     path: &[&str],
 ) -> &'a iamlint::extract::yaml::Node {
@@ -630,7 +630,7 @@ fn yaml_lookup<'a>(
     node
 }
 
-fn yaml_file(name: &str) -> iamlint::extract::yaml::Node {
+pub(crate) fn yaml_file(name: &str) -> iamlint::extract::yaml::Node {
     let text = std::fs::read_to_string(support::root().join(name)).unwrap();
     let mut documents = iamlint::extract::yaml::parse(
         iamlint::base::source::FileId(0),
@@ -639,6 +639,24 @@ fn yaml_file(name: &str) -> iamlint::extract::yaml::Node {
     )
     .unwrap();
     documents.remove(0)
+}
+
+/// The step of a composite action's `runs.steps` with this `id`.
+pub(crate) fn action_step<'a>(
+    action: &'a iamlint::extract::yaml::Node,
+    id: &str,
+) -> &'a iamlint::extract::yaml::Node {
+    use iamlint::extract::yaml::{Kind, scalar_text};
+    let Kind::Sequence(steps) = &yaml_lookup(action, &["runs", "steps"]).kind else {
+        panic!("runs.steps is not a list");
+    };
+    steps
+        .iter()
+        .find(|step| {
+            matches!(&step.kind, Kind::Mapping(entries)
+                if entries.iter().any(|(k, v)| scalar_text(k) == Some("id") && scalar_text(v) == Some(id)))
+        })
+        .unwrap_or_else(|| panic!("no step with id {id}"))
 }
 
 /// The composite action's check step, run as GitHub would, with the built binary on PATH.
@@ -653,12 +671,10 @@ fn the_github_action_writes_sarif_and_fails_on_the_threshold() {
     for input in ["paths", "format", "fail-on", "sarif-file"] {
         yaml_lookup(&action, &["inputs", input, "description"]);
     }
-    let install = scalar_text(yaml_lookup(&action, &["runs", "steps", "[0]", "run"]))
+    let install = scalar_text(yaml_lookup(action_step(&action, "resolve"), &["run"]))
         .unwrap()
         .to_string();
-    let step = yaml_lookup(&action, &["runs", "steps", "[1]"]);
-    assert_eq!(scalar_text(yaml_lookup(step, &["id"])), Some("check"));
-    let script = scalar_text(yaml_lookup(step, &["run"]))
+    let script = scalar_text(yaml_lookup(action_step(&action, "check"), &["run"]))
         .unwrap()
         .to_string();
     let binary = assert_cmd::cargo::cargo_bin("iamlint");
@@ -677,6 +693,8 @@ fn the_github_action_writes_sarif_and_fails_on_the_threshold() {
         .arg("-c")
         .arg(&install)
         .env("PATH", &path)
+        .env("GITHUB_ACTION_PATH", support::root())
+        .env("GITHUB_OUTPUT", dir.path().join("github_output"))
         .output()
         .unwrap();
     assert!(installed.status.success());
@@ -684,6 +702,10 @@ fn the_github_action_writes_sarif_and_fails_on_the_threshold() {
         String::from_utf8(installed.stdout)
             .unwrap()
             .starts_with("using iamlint ")
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("github_output")).unwrap(),
+        "ready=true\n"
     );
     let run = |paths: &str, fail_on: &str, sarif: &str| {
         let outputs = dir.path().join("github_output");

@@ -8,6 +8,7 @@ mod cloudformation_cli;
 mod fuzz_regressions;
 mod integrations;
 mod limits;
+mod packaging;
 mod properties;
 mod repositories;
 mod root_causes;
