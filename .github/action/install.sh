@@ -136,6 +136,8 @@ build_from_source() {
 
 install() {
     local dir="${IAMLINT_DIR:?}" version="${IAMLINT_VERSION:-}" target="${IAMLINT_TARGET:-}" status=0 work
+    # On Windows `dir` is a Windows path (actions/cache reads it too); bash works on its own form.
+    if command -v cygpath >/dev/null 2>&1; then dir="$(cygpath -u "$dir")"; fi
     if [ -x "$dir/bin/iamlint" ] || [ -x "$dir/bin/iamlint.exe" ]; then
         echo "iamlint restored from the cache in $dir"
     elif [ -z "$version" ]; then

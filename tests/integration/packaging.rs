@@ -478,3 +478,22 @@ fn the_action_resolves_the_release_of_its_own_version() {
         "{source}"
     );
 }
+
+/// The sample output at the top of README.md is what the binary prints for the example it
+/// names, and the example fails the run as README says.
+#[test]
+fn the_readme_sample_output_is_the_real_output() {
+    let readme = read("README.md");
+    let sample = readme
+        .split_once("Its real output:\n\n```text\n")
+        .and_then(|(_, rest)| rest.split_once("\n```\n"))
+        .expect("README.md shows the example's output")
+        .0;
+    let (code, stdout, _) = support::run_in(&support::root(), &["check", "testdata/examples"]);
+    assert_eq!(code, 1, "the example exits 1 on purpose");
+    assert_eq!(
+        sample,
+        stdout.trim_end_matches('\n'),
+        "regenerate README's sample: NO_COLOR=1 iamlint check testdata/examples"
+    );
+}
