@@ -510,9 +510,9 @@ fn cut_notes(cuts: &Cuts) -> Vec<String> {
     }
     if cuts.related_locations > 0 {
         notes.push(format!(
-            "{} related locations of {} results are not in this file: GitHub code scanning \
-             accepts at most {MAX_LOCATIONS_PER_RESULT} locations per result, so each keeps \
-             its first {MAX_LOCATIONS_PER_RESULT} (--format json lists them all)",
+            "{} related locations are not in this file: GitHub code scanning accepts at most \
+             {MAX_LOCATIONS_PER_RESULT} locations per result, so a result with more keeps its \
+             first {MAX_LOCATIONS_PER_RESULT} ({} did; --format json lists them all)",
             cuts.related_locations, cuts.results_with_related_cut
         ));
     }

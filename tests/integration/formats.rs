@@ -446,3 +446,39 @@ fn sarif_describes_only_the_rules_that_fired() {
     // Every rule's documentation made 216 KB of this; three rules' is a few KB.
     assert!(text.len() < 30_000, "{} bytes", text.len());
 }
+
+#[test]
+fn sarif_keeps_1000_related_locations_per_result_with_a_note() {
+    // A policy that grants `iam:PassRole` only through its callers' variable: one finding
+    // naming each of the 1,005 module calls as a related location.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("child")).unwrap();
+    std::fs::write(
+        dir.path().join("child/main.tf"),
+        "variable \"action\" {}\ndata \"aws_iam_policy_document\" \"this\" {\n  statement {\n    actions   = [var.action]\n    resources = [\"*\"]\n  }\n}\n",
+    )
+    .unwrap();
+    let calls: String = (0..1005)
+        .map(|i| {
+            format!("module \"m{i}\" {{\n  source = \"./child\"\n  action = \"iam:PassRole\"\n}}\n")
+        })
+        .collect();
+    std::fs::write(dir.path().join("main.tf"), calls).unwrap();
+    let (_, stdout, stderr) = support::run_in(dir.path(), &["check", "-f", "sarif", "."]);
+    let sarif: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_valid(
+        &json_schema("testdata/sarif/sarif-schema-2.1.0.json"),
+        &sarif,
+    );
+    let run = &sarif["runs"][0];
+    let related = run["results"][0]["relatedLocations"].as_array().unwrap();
+    assert_eq!(related.len(), 1000);
+    let note = run["invocations"][0]["toolExecutionNotifications"][0]["message"]["text"]
+        .as_str()
+        .unwrap();
+    assert!(
+        note.starts_with("6 related locations are not in this file"),
+        "{note}"
+    );
+    assert!(stderr.contains(note), "{stderr}");
+}
