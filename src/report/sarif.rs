@@ -59,9 +59,19 @@ struct RunProperties {
 #[derive(Default)]
 struct Cuts {
     results: usize,
-    /// Related locations left out, over how many results.
     related_locations: usize,
+    /// The results written that lost related locations.
     results_with_related_cut: usize,
+}
+
+/// A result before the cut to [`MAX_RESULTS`] and before its rule's index is known.
+struct Pending {
+    /// In output order (path, position).
+    index: usize,
+    severity: Severity,
+    rule: RuleId,
+    related_left_out: usize,
+    result: SarifResult,
 }
 
 #[derive(Serialize)]
@@ -353,9 +363,8 @@ pub(super) fn write(
         .map(|finding| (finding, None))
         .chain(suppressed)
         .collect();
-    let mut cuts = Cuts::default();
     let mut occurrences = Occurrences::default();
-    let mut results: Vec<(usize, Severity, RuleId, SarifResult)> = all
+    let mut results: Vec<Pending> = all
         .into_iter()
         .enumerate()
         .map(|(index, (finding, suppression))| {
@@ -367,10 +376,6 @@ pub(super) fn write(
                 text.push_str(help);
             }
             let related = &finding.related[..finding.related.len().min(MAX_LOCATIONS_PER_RESULT)];
-            if related.len() < finding.related.len() {
-                cuts.related_locations += finding.related.len() - related.len();
-                cuts.results_with_related_cut += 1;
-            }
             let result = SarifResult {
                 rule_id: finding.rule.as_str(),
                 // Set once the rules that fired are known.
@@ -402,33 +407,50 @@ pub(super) fn write(
                     })
                     .collect(),
             };
-            (index, finding.severity, finding.rule, result)
+            Pending {
+                index,
+                severity: finding.severity,
+                rule: finding.rule,
+                related_left_out: finding.related.len() - related.len(),
+                result,
+            }
         })
         .collect();
-    cuts.results = results.len().saturating_sub(MAX_RESULTS);
+    let mut cuts = Cuts {
+        results: results.len().saturating_sub(MAX_RESULTS),
+        ..Cuts::default()
+    };
     if cuts.results > 0 {
         // The results GitHub will show: not suppressed before suppressed, then the most
         // severe, then in the usual order (path, position); written in the usual order.
-        results.sort_by_key(|(index, severity, _, result)| {
+        results.sort_by_key(|pending| {
             (
-                !result.suppressions.is_empty(),
-                std::cmp::Reverse(*severity),
-                *index,
+                !pending.result.suppressions.is_empty(),
+                std::cmp::Reverse(pending.severity),
+                pending.index,
             )
         });
         results.truncate(MAX_RESULTS);
-        results.sort_by_key(|(index, ..)| *index);
+        results.sort_by_key(|pending| pending.index);
+    }
+    for pending in results
+        .iter()
+        .filter(|pending| pending.related_left_out > 0)
+    {
+        cuts.related_locations += pending.related_left_out;
+        cuts.results_with_related_cut += 1;
     }
     // Only the rules that fired, with their documentation: every rule's would be most of
-    // the file (161 KB for 3 results), and GitHub shows the rules of the alerts only.
-    let mut fired: Vec<RuleId> = results.iter().map(|(_, _, rule, _)| *rule).collect();
+    // the file (216 KB for 3 results), and GitHub shows the rules of the alerts only.
+    let mut fired: Vec<RuleId> = results.iter().map(|pending| pending.rule).collect();
     fired.sort_by_key(|rule| rule.index());
     fired.dedup();
     let results = results
         .into_iter()
-        .map(|(_, _, rule, mut result)| {
+        .map(|pending| {
+            let mut result = pending.result;
             result.rule_index = fired
-                .binary_search_by_key(&rule.index(), |r| r.index())
+                .binary_search_by_key(&pending.rule.index(), |rule| rule.index())
                 .expect("the rule of every result is among those that fired");
             result
         })
