@@ -4,37 +4,49 @@
 //! groups the suite's cases under its name (Jenkins by `classname`, which is the rule: both
 //! views exist). Checked against the Jenkins xunit plugin's JUnit schema in the tests.
 
-use super::{compact_line, locate_in_repository, locate_position, printable, repository_path};
-use crate::base::finding::{Finding, Severity};
-use crate::base::source::Location;
+use super::{compact_line, locate_position, printable, repository_path};
+use crate::base::finding::Finding;
 use crate::engine::RunOutput;
+use crate::input::RunError;
+use crate::suppress::Suppressed;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
-enum Outcome {
+/// One test case, by reference: its text is made while it is written, so a run with
+/// hundreds of thousands of findings is not held a second time as XML.
+enum Case<'a> {
+    Failure(&'a Finding),
+    /// A suppressed finding, with `--show-suppressed`.
+    Skipped(&'a Suppressed),
+    /// A file that could not be read.
+    Error(&'a RunError),
     /// The one case of a clean run.
     Passed,
-    Failure {
-        severity: Severity,
-        message: String,
-    },
-    /// A suppressed finding, with `--show-suppressed`.
-    Skipped {
-        message: String,
-    },
-    /// A file that could not be read.
-    Error {
-        message: String,
-    },
 }
 
-struct Case {
-    name: String,
-    classname: String,
-    outcome: Outcome,
-    /// The full text: the compact line, help and related locations.
-    details: String,
+#[derive(Default)]
+struct Counts {
+    tests: usize,
+    failures: usize,
+    errors: usize,
+    skipped: usize,
+}
+
+impl Counts {
+    fn of<'c>(cases: impl IntoIterator<Item = &'c Case<'c>>) -> Counts {
+        let mut counts = Counts::default();
+        for case in cases {
+            counts.tests += 1;
+            match case {
+                Case::Failure(_) => counts.failures += 1,
+                Case::Skipped(_) => counts.skipped += 1,
+                Case::Error(_) => counts.errors += 1,
+                Case::Passed => {}
+            }
+        }
+        counts
+    }
 }
 
 pub(super) fn write(
@@ -44,145 +56,144 @@ pub(super) fn write(
 ) -> std::io::Result<()> {
     // By path, so the suites come in path order whatever the kind of their cases.
     let mut suites: BTreeMap<String, Vec<Case>> = BTreeMap::new();
+    let path_of =
+        |finding: &Finding| repository_path(run, run.sources.get(finding.primary.file).path());
     for finding in &run.findings {
-        let location = locate_in_repository(run, finding.primary);
-        let case = finding_case(
-            run,
-            finding,
-            &location,
-            Outcome::Failure {
-                severity: finding.severity,
-                message: printable(&finding.message).into_owned(),
-            },
-        );
-        suites.entry(location.path).or_default().push(case);
+        suites
+            .entry(path_of(finding))
+            .or_default()
+            .push(Case::Failure(finding));
     }
     for suppressed in run.suppressed.iter().filter(|_| show_suppressed) {
-        let finding = &suppressed.finding;
-        let location = locate_in_repository(run, finding.primary);
-        let outcome = Outcome::Skipped {
-            message: format!("suppressed: {}", printable(&suppressed.reason)),
-        };
-        let case = finding_case(run, finding, &location, outcome);
-        suites.entry(location.path).or_default().push(case);
+        suites
+            .entry(path_of(&suppressed.finding))
+            .or_default()
+            .push(Case::Skipped(suppressed));
     }
     for error in &run.errors {
         let path = repository_path(run, Path::new(&error.path));
-        let message = printable(&error.message).into_owned();
-        suites.entry(path.clone()).or_default().push(Case {
-            name: printable(&path).into_owned(),
-            classname: "io-error".to_string(),
-            details: format!("{}: {message}", printable(&path)),
-            outcome: Outcome::Error { message },
-        });
+        suites.entry(path).or_default().push(Case::Error(error));
     }
     if run.findings.is_empty() && run.errors.is_empty() {
         // CIs treat a report without a test as a broken report: a clean run is one passing
         // test, named the same in every run so that its history is one line.
-        suites.entry("iamlint".to_string()).or_default().push(Case {
-            name: "no findings".to_string(),
-            classname: "iamlint".to_string(),
-            details: format!(
-                "{} files scanned, {} policy documents analyzed",
-                run.files_scanned, run.documents_analyzed
-            ),
-            outcome: Outcome::Passed,
-        });
+        suites
+            .entry("iamlint".to_string())
+            .or_default()
+            .push(Case::Passed);
     }
-    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let count = |cases: &[Case], wanted: fn(&Outcome) -> bool| {
-        cases.iter().filter(|case| wanted(&case.outcome)).count()
-    };
-    let is_failure = |o: &Outcome| matches!(o, Outcome::Failure { .. });
-    let is_error = |o: &Outcome| matches!(o, Outcome::Error { .. });
-    let all: Vec<&Case> = suites.values().flatten().collect();
-    let _ = writeln!(
-        xml,
+    let total = Counts::of(suites.values().flatten());
+    writeln!(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>")?;
+    writeln!(
+        out,
         "<testsuites name=\"iamlint\" tests=\"{}\" failures=\"{}\" errors=\"{}\">",
-        all.len(),
-        all.iter().filter(|case| is_failure(&case.outcome)).count(),
-        all.iter().filter(|case| is_error(&case.outcome)).count(),
-    );
+        total.tests, total.failures, total.errors
+    )?;
     for (path, cases) in &suites {
         let path = escape_attribute(&printable(path));
-        let _ = writeln!(
-            xml,
+        let counts = Counts::of(cases);
+        writeln!(
+            out,
             "  <testsuite name=\"{path}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" file=\"{path}\">",
-            cases.len(),
-            count(cases, is_failure),
-            count(cases, is_error),
-            count(cases, |o| matches!(o, Outcome::Skipped { .. })),
-        );
+            counts.tests, counts.failures, counts.errors, counts.skipped
+        )?;
         for case in cases {
-            write_case(&mut xml, case);
+            write_case(run, case, out)?;
         }
-        xml.push_str("  </testsuite>\n");
+        writeln!(out, "  </testsuite>")?;
     }
-    xml.push_str("</testsuites>\n");
-    out.write_all(xml.as_bytes())
+    writeln!(out, "</testsuites>")
 }
 
-fn finding_case(run: &RunOutput, finding: &Finding, location: &Location, outcome: Outcome) -> Case {
+/// The compact line, the help and the related locations: the text of a finding's case.
+fn details(run: &RunOutput, finding: &Finding, location: &super::Location) -> String {
     let mut details = compact_line(finding, location);
     if let Some(help) = &finding.help {
         let _ = write!(details, "\nhelp: {}", printable(help));
     }
     for label in &finding.related {
         let related = locate_position(&run.sources, label.span);
+        let path = repository_path(run, run.sources.get(label.span.file).path());
         let _ = write!(
             details,
             "\n{}:{}:{}: {}",
-            printable(&repository_path(
-                run,
-                run.sources.get(label.span.file).path()
-            )),
+            printable(&path),
             related.start.line,
             related.start.column,
             printable(&label.message)
         );
     }
-    Case {
-        name: format!(
-            "{}:{}:{}",
-            printable(&location.path),
-            location.start.line,
-            location.start.column
-        ),
-        classname: finding.rule.as_str().to_string(),
-        outcome,
-        details,
-    }
+    details
 }
 
-fn write_case(xml: &mut String, case: &Case) {
-    let _ = write!(
-        xml,
-        "    <testcase name=\"{}\" classname=\"{}\">",
-        escape_attribute(&case.name),
-        escape_attribute(&case.classname)
-    );
-    let details = escape(&case.details);
-    let _ = match &case.outcome {
-        Outcome::Failure { severity, message } => write!(
-            xml,
-            "\n      <failure type=\"{}\" message=\"{}\">{details}</failure>\n    ",
-            severity.as_str(),
-            escape_attribute(message)
-        ),
-        Outcome::Error { message } => write!(
-            xml,
-            "\n      <error type=\"io-error\" message=\"{}\">{details}</error>\n    ",
-            escape_attribute(message)
-        ),
+fn write_case(run: &RunOutput, case: &Case, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    match case {
+        Case::Failure(finding) => {
+            let location = open_finding_case(run, finding, out)?;
+            writeln!(
+                out,
+                "      <failure type=\"{}\" message=\"{}\">{}</failure>",
+                finding.severity.as_str(),
+                escape_attribute(&printable(&finding.message)),
+                escape(&details(run, finding, &location))
+            )?;
+        }
+        Case::Skipped(suppressed) => {
+            let location = open_finding_case(run, &suppressed.finding, out)?;
+            writeln!(
+                out,
+                "      <skipped message=\"suppressed: {}\">{}</skipped>",
+                escape_attribute(&printable(&suppressed.reason)),
+                escape(&details(run, &suppressed.finding, &location))
+            )?;
+        }
+        Case::Error(error) => {
+            let path = repository_path(run, Path::new(&error.path));
+            let path = escape_attribute(&printable(&path));
+            let message = escape_attribute(&printable(&error.message));
+            writeln!(out, "    <testcase name=\"{path}\" classname=\"io-error\">")?;
+            writeln!(
+                out,
+                "      <error type=\"io-error\" message=\"{message}\">{path}: {message}</error>"
+            )?;
+        }
         // The passing case of a clean run says what was checked.
-        Outcome::Passed => write!(xml, "\n      <system-out>{details}</system-out>\n    "),
-        Outcome::Skipped { message } => write!(
-            xml,
-            "\n      <skipped message=\"{}\">{details}</skipped>\n    ",
-            escape_attribute(message)
-        ),
+        Case::Passed => {
+            writeln!(
+                out,
+                "    <testcase name=\"no findings\" classname=\"iamlint\">"
+            )?;
+            writeln!(
+                out,
+                "      <system-out>{} files scanned, {} policy documents analyzed</system-out>",
+                run.files_scanned, run.documents_analyzed
+            )?;
+        }
+    }
+    writeln!(out, "    </testcase>")
+}
+
+/// `<testcase>` of a finding: named `path:line:col` (unique in the file's suite), in the
+/// class of its rule. Returns where the finding is.
+fn open_finding_case(
+    run: &RunOutput,
+    finding: &Finding,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<super::Location> {
+    // Without the span's text (`locate_position`): no fingerprint here.
+    let location = super::Location {
+        path: repository_path(run, run.sources.get(finding.primary.file).path()),
+        ..locate_position(&run.sources, finding.primary)
     };
-    xml.push_str("</testcase>\n");
+    writeln!(
+        out,
+        "    <testcase name=\"{}:{}:{}\" classname=\"{}\">",
+        escape_attribute(&printable(&location.path)),
+        location.start.line,
+        location.start.column,
+        finding.rule
+    )?;
+    Ok(location)
 }
 
 /// Text for XML 1.0 content. The text has been through `printable`, so the only control
