@@ -62,11 +62,25 @@ fn category(category: Category) -> &'static str {
     }
 }
 
+/// The report, its issues made one at a time while they are written: a run with hundreds of
+/// thousands of findings must not hold a second copy of them.
+struct Report<'a>(&'a RunOutput);
+
+impl Serialize for Report<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(issues(self.0))
+    }
+}
+
 /// Suppressed findings are not written even with `--show-suppressed`: the format has no way
 /// to mark an issue as accepted, and GitLab would count them as new problems.
 pub(super) fn write(run: &RunOutput, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    super::write_json(&Report(run), out)
+}
+
+fn issues(run: &RunOutput) -> impl Iterator<Item = Issue<'_>> {
     let mut occurrences = Occurrences::default();
-    let findings = run.findings.iter().map(|finding| {
+    let findings = run.findings.iter().map(move |finding| {
         let location = locate_in_repository(run, finding.primary);
         Issue {
             kind: "issue",
@@ -86,7 +100,7 @@ pub(super) fn write(run: &RunOutput, out: &mut dyn std::io::Write) -> std::io::R
         }
     });
     // A file that could not be read is shown too: the run failed on it.
-    let errors = run.errors.iter().map(|error| {
+    let errors = run.errors.iter().map(move |error| {
         let path = repository_path(run, Path::new(&error.path));
         Issue {
             kind: "issue",
@@ -102,6 +116,5 @@ pub(super) fn write(run: &RunOutput, out: &mut dyn std::io::Write) -> std::io::R
             },
         }
     });
-    let issues: Vec<Issue> = findings.chain(errors).collect();
-    super::write_json(&issues, out)
+    findings.chain(errors)
 }
