@@ -56,6 +56,8 @@ pub fn every_report(run: &RunOutput) -> Vec<(Format, Vec<u8>)> {
         Format::Json,
         Format::Sarif,
         Format::Github,
+        Format::Gitlab,
+        Format::Junit,
     ]
     .into_iter()
     .map(|format| {

@@ -155,15 +155,21 @@ impl Problem {
 /// the policy came from, and the text of the node, but no line numbers. FNV-1a, because the
 /// value must be the same on every platform and in every release.
 pub fn fingerprint(finding: &Finding, location: &Location) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     let origin = finding.origin.as_deref().unwrap_or("");
-    for part in [
+    hash_parts(&[
         finding.rule.as_str(),
         &location.path,
         origin,
         &finding.message,
         &location.snippet,
-    ] {
+    ])
+}
+
+/// FNV-1a of the parts, each followed by a NUL, as 16 hex digits: [`fingerprint`]'s hash,
+/// also for what a report fingerprints that is not a finding (a file it could not read).
+pub fn hash_parts(parts: &[&str]) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
         for byte in part.bytes().chain(std::iter::once(0)) {
             hash ^= u64::from(byte);
             hash = hash.wrapping_mul(0x0100_0000_01b3);

@@ -40,6 +40,8 @@ pub struct RunOutput {
     pub skipped: Vec<Skipped>,
     pub files_scanned: usize,
     pub documents_analyzed: usize,
+    /// Where the run read: the repository root the CI formats make paths relative to.
+    pub(crate) roots: input::Roots,
 }
 
 /// The rules a run runs: every enabled rule, and those of them with a principal-wide check,
@@ -179,7 +181,8 @@ fn run_reading_stdin(options: &CheckOptions, given_stdin: Option<Vec<u8>>) -> Ru
         }
     };
     let enabled = Enabled::new(options);
-    let roots = &input::Roots::new(&options.paths, options.root.as_deref());
+    output.roots = input::Roots::new(&options.paths, options.root.as_deref());
+    let roots = &output.roots;
     let sources = &output.sources;
     let process = |input: &Input| -> FileResult {
         let loaded = match input {

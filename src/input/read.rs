@@ -137,6 +137,39 @@ impl Roots {
             Err(error) => Err(unread_of(&error)),
         }
     }
+
+    /// The first root as an absolute path: the repository the report's paths are relative
+    /// to (SARIF's `%SRCROOT%`, GitLab's `location.path`). `None` before a run has roots.
+    pub(crate) fn repository(&self) -> Option<&Path> {
+        self.roots.first().map(|root| root.canonical.as_path())
+    }
+
+    /// `path` (as the run named it, relative to the working directory) relative to
+    /// [`Roots::repository`], `/`-separated; `None` when it is outside, or is standard input.
+    pub(crate) fn repository_relative(&self, path: &Path) -> Option<String> {
+        let root = self.roots.first()?;
+        if path.as_os_str() == "-" {
+            return None;
+        }
+        let absolute = normalize(&self.cwd.join(path));
+        let below = absolute
+            .strip_prefix(&root.absolute)
+            .or_else(|_| absolute.strip_prefix(&root.canonical))
+            .map(Path::to_path_buf)
+            .or_else(|_| {
+                // A path through a symlink to the repository (a checkout reached by a link).
+                let real = std::fs::canonicalize(&absolute).map_err(|_| ())?;
+                real.strip_prefix(&root.canonical)
+                    .map(Path::to_path_buf)
+                    .map_err(|_| ())
+            })
+            .ok()?;
+        let parts: Vec<String> = below
+            .components()
+            .map(|part| part.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        Some(parts.join("/"))
+    }
 }
 
 /// Whether a resolved path inside a root is in a `.git` directory of the repository.

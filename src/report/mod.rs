@@ -2,15 +2,20 @@
 
 mod compact;
 mod github;
+mod gitlab;
 mod human;
 mod json;
+mod junit;
 mod sarif;
 
 pub use crate::base::finding::fingerprint;
 use crate::base::finding::{Finding, Severity};
+use crate::base::source::Span;
 pub use crate::base::source::{Location, display_path, locate, locate_position};
 pub use crate::base::text::printable;
 use crate::engine::RunOutput;
+use std::collections::HashMap;
+use std::path::Path;
 
 pub use human::{HumanOptions, summary as summary_line};
 
@@ -26,6 +31,10 @@ pub enum Format {
     Sarif,
     /// GitHub Actions workflow commands (annotations).
     Github,
+    /// GitLab Code Quality JSON, for `artifacts:reports:codequality`.
+    Gitlab,
+    /// JUnit XML, for Jenkins, Azure DevOps, CircleCI and GitLab test reports.
+    Junit,
 }
 
 /// `path:line:col: severity[rule-id] message`: the compact format's line, also the fallback
@@ -62,6 +71,41 @@ fn write_json(value: &impl serde::Serialize, out: &mut dyn std::io::Write) -> st
         }
     }
     writeln!(out, "{escaped}")
+}
+
+/// A path as the CI formats write it: relative to the repository root (`--root`, else the
+/// git top level of the first checked path) whatever the working directory, so that the CI
+/// finds the file in its checkout; as the run shows it when outside the repository.
+fn repository_path(run: &RunOutput, path: &Path) -> String {
+    run.roots
+        .repository_relative(path)
+        .unwrap_or_else(|| display_path(path))
+}
+
+/// [`locate`] with the path relative to the repository root ([`repository_path`]): what the
+/// CI formats print and fingerprint, so a fingerprint does not change with the directory
+/// iamlint ran in (from the root, it is the baseline's fingerprint).
+fn locate_in_repository(run: &RunOutput, span: Span) -> Location {
+    Location {
+        path: repository_path(run, run.sources.get(span.file).path()),
+        ..locate(&run.sources, span)
+    }
+}
+
+/// Fingerprints unique per finding: the baseline's fingerprint (`fingerprint`) and `:n`, the
+/// occurrence among the findings with that fingerprint in output order, so the same text
+/// reported twice in a file (one action written in two statements) is two issues, not one
+/// that the CI merges. SARIF's `partialFingerprints` and GitLab's `fingerprint`.
+#[derive(Default)]
+struct Occurrences(HashMap<String, usize>);
+
+impl Occurrences {
+    fn fingerprint(&mut self, finding: &Finding, location: &Location) -> String {
+        let fingerprint = fingerprint(finding, location);
+        let occurrence = self.0.entry(fingerprint.clone()).or_default();
+        *occurrence += 1;
+        format!("{fingerprint}:{occurrence}")
+    }
 }
 
 /// Counts of findings by severity, for the summary line and exit codes.
@@ -103,5 +147,7 @@ pub fn write(
         Format::Json => json::write(run, human.show_suppressed, out),
         Format::Sarif => sarif::write(run, human.show_suppressed, out),
         Format::Github => github::write(run, out),
+        Format::Gitlab => gitlab::write(run, out),
+        Format::Junit => junit::write(run, human.show_suppressed, out),
     }
 }

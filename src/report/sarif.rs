@@ -1,17 +1,31 @@
 //! SARIF 2.1.0 as GitHub code scanning accepts it.
 
-use super::{Location, fingerprint, locate, locate_position};
+use super::{Location, Occurrences, locate_in_repository, locate_position};
 use crate::base::finding::{Category, Severity};
+use crate::base::rule_id::RuleId;
 use crate::engine::RunOutput;
 use crate::extract::suppressions::SuppressionKind;
 use crate::rules;
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::BTreeMap;
+use std::path::Path;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
 /// GitHub code scanning rejects a whole upload with more results than this in a run.
 pub const MAX_RESULTS: usize = 25_000;
+
+/// GitHub rejects a result with more locations than this. Its documentation does not say
+/// whether related locations count: they are cut to it too (a result has one location).
+pub const MAX_LOCATIONS_PER_RESULT: usize = 1_000;
+
+/// GitHub's other limits cannot be reached: one run per file (20 allowed), at most every
+/// rule in a run (25,000 allowed), two tags per rule (20 allowed).
+const _: () = assert!(RuleId::ALL.len() <= 25_000);
+
+/// The repository root, as GitHub code scanning names it: artifact URIs relative to it are
+/// found in the checkout whatever directory iamlint ran in.
+const SRCROOT: &str = "%SRCROOT%";
 
 #[derive(Serialize)]
 struct Log {
@@ -25,6 +39,8 @@ struct Log {
 #[serde(rename_all = "camelCase")]
 struct Run {
     tool: Tool,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    original_uri_base_ids: BTreeMap<&'static str, ArtifactLocation>,
     results: Vec<SarifResult>,
     invocations: Vec<Invocation>,
     column_kind: &'static str,
@@ -37,6 +53,25 @@ struct RunProperties {
     /// Results not written because of [`MAX_RESULTS`].
     #[serde(rename = "iamlint/resultsLeftOut")]
     results_left_out: usize,
+}
+
+/// What GitHub's limits made this file leave out.
+#[derive(Default)]
+struct Cuts {
+    results: usize,
+    related_locations: usize,
+    /// The results written that lost related locations.
+    results_with_related_cut: usize,
+}
+
+/// A result before the cut to [`MAX_RESULTS`] and before its rule's index is known.
+struct Pending {
+    /// In output order (path, position).
+    index: usize,
+    severity: Severity,
+    rule: RuleId,
+    related_left_out: usize,
+    result: SarifResult,
 }
 
 #[derive(Serialize)]
@@ -144,8 +179,12 @@ struct PhysicalLocation {
 }
 
 #[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 struct ArtifactLocation {
     uri: String,
+    /// [`SRCROOT`] when `uri` is relative to the repository root.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uri_base_id: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -231,12 +270,68 @@ fn uri(path: &str) -> String {
     out
 }
 
-fn physical(location: &Location) -> PhysicalLocation {
-    PhysicalLocation {
-        artifact_location: ArtifactLocation {
-            uri: uri(&location.path),
+/// A file as an artifact: relative to [`SRCROOT`] when in the repository, else as the run
+/// named it (a file outside the repository, standard input).
+fn artifact(run: &RunOutput, path: &Path) -> ArtifactLocation {
+    match run.roots.repository_relative(path) {
+        Some(relative) => ArtifactLocation {
+            uri: uri(&relative),
+            uri_base_id: Some(SRCROOT),
         },
+        None => ArtifactLocation {
+            uri: uri(&super::display_path(path)),
+            uri_base_id: None,
+        },
+    }
+}
+
+/// The repository root as an absolute `file:` URI ending with `/`, as SARIF requires of a
+/// base URI.
+fn root_uri(root: &Path) -> String {
+    let path = root.to_string_lossy().replace('\\', "/");
+    let path = path.trim_end_matches('/');
+    // `C:/repo` on Windows is `file:///C:/repo/`.
+    let slash = if path.starts_with('/') { "" } else { "/" };
+    format!("file://{slash}{}/", uri(path))
+}
+
+fn physical(run: &RunOutput, location: &Location, path: &Path) -> PhysicalLocation {
+    PhysicalLocation {
+        artifact_location: artifact(run, path),
         region: region(location),
+    }
+}
+
+fn descriptor(id: RuleId) -> ReportingDescriptor {
+    let meta = rules::rule(id).meta();
+    let docs = meta.docs_markdown();
+    ReportingDescriptor {
+        id: meta.id.as_str(),
+        name: camel_case(meta.id.as_str()),
+        short_description: Text {
+            text: meta.summary.to_string(),
+        },
+        full_description: Text {
+            text: meta.summary.to_string(),
+        },
+        help: Help {
+            text: docs.clone(),
+            markdown: docs,
+        },
+        help_uri: meta.url(),
+        default_configuration: Configuration {
+            level: level(meta.severity),
+        },
+        properties: RuleProperties {
+            tags: vec![meta.category.as_str(), "iam"],
+            precision: match meta.confidence {
+                crate::base::finding::Confidence::High => "high",
+                crate::base::finding::Confidence::Medium => "medium",
+                crate::base::finding::Confidence::Low => "low",
+            },
+            security_severity: security_severity(meta.category, meta.severity),
+            group: meta.group.as_str(),
+        },
     }
 }
 
@@ -245,40 +340,6 @@ pub(super) fn write(
     show_suppressed: bool,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
-    let rules = rules::all()
-        .map(|rule| {
-            let meta = rule.meta();
-            let docs = meta.docs_markdown();
-            ReportingDescriptor {
-                id: meta.id.as_str(),
-                name: camel_case(meta.id.as_str()),
-                short_description: Text {
-                    text: meta.summary.to_string(),
-                },
-                full_description: Text {
-                    text: meta.summary.to_string(),
-                },
-                help: Help {
-                    text: docs.clone(),
-                    markdown: docs,
-                },
-                help_uri: meta.url(),
-                default_configuration: Configuration {
-                    level: level(meta.severity),
-                },
-                properties: RuleProperties {
-                    tags: vec![meta.category.as_str(), "iam"],
-                    precision: match meta.confidence {
-                        crate::base::finding::Confidence::High => "high",
-                        crate::base::finding::Confidence::Medium => "medium",
-                        crate::base::finding::Confidence::Low => "low",
-                    },
-                    security_severity: security_severity(meta.category, meta.severity),
-                    group: meta.group.as_str(),
-                },
-            }
-        })
-        .collect();
     let suppressed = run
         .suppressed
         .iter()
@@ -302,70 +363,98 @@ pub(super) fn write(
         .map(|finding| (finding, None))
         .chain(suppressed)
         .collect();
-    let mut occurrences: HashMap<String, usize> = HashMap::new();
-    let mut results: Vec<(usize, Severity, SarifResult)> = all
+    let mut occurrences = Occurrences::default();
+    let mut results: Vec<Pending> = all
         .into_iter()
         .enumerate()
         .map(|(index, (finding, suppression))| {
-            let location = locate(&run.sources, finding.primary);
+            let location = locate_in_repository(run, finding.primary);
+            let file = run.sources.get(finding.primary.file);
             let mut text = finding.message.clone();
             if let Some(help) = &finding.help {
                 text.push_str("\nhelp: ");
                 text.push_str(help);
             }
-            let fingerprint = fingerprint(finding, &location);
-            let occurrence = occurrences.entry(fingerprint.clone()).or_default();
-            *occurrence += 1;
+            let related = &finding.related[..finding.related.len().min(MAX_LOCATIONS_PER_RESULT)];
             let result = SarifResult {
                 rule_id: finding.rule.as_str(),
-                rule_index: finding.rule.index(),
+                // Set once the rules that fired are known.
+                rule_index: 0,
                 level: level(finding.severity),
                 message: Text { text },
                 partial_fingerprints: Fingerprints {
-                    iamlint: format!("{fingerprint}:{occurrence}"),
+                    iamlint: occurrences.fingerprint(finding, &location),
                 },
                 suppressions: suppression.into_iter().collect(),
                 locations: vec![SarifLocation {
                     id: None,
-                    physical_location: physical(&location),
+                    physical_location: physical(run, &location, file.path()),
                     message: None,
                 }],
-                related_locations: finding
-                    .related
+                related_locations: related
                     .iter()
                     .enumerate()
                     .map(|(index, label)| SarifLocation {
                         id: Some(index + 1),
-                        physical_location: physical(&locate_position(&run.sources, label.span)),
+                        physical_location: physical(
+                            run,
+                            &locate_position(&run.sources, label.span),
+                            run.sources.get(label.span.file).path(),
+                        ),
                         message: Some(Text {
                             text: label.message.clone(),
                         }),
                     })
                     .collect(),
             };
-            (index, finding.severity, result)
+            Pending {
+                index,
+                severity: finding.severity,
+                rule: finding.rule,
+                related_left_out: finding.related.len() - related.len(),
+                result,
+            }
         })
         .collect();
-    let left_out = results.len().saturating_sub(MAX_RESULTS);
-    if left_out > 0 {
+    let mut cuts = Cuts {
+        results: results.len().saturating_sub(MAX_RESULTS),
+        ..Cuts::default()
+    };
+    if cuts.results > 0 {
         // The results GitHub will show: not suppressed before suppressed, then the most
         // severe, then in the usual order (path, position); written in the usual order.
-        results.sort_by_key(|(index, severity, result)| {
+        results.sort_by_key(|pending| {
             (
-                !result.suppressions.is_empty(),
-                std::cmp::Reverse(*severity),
-                *index,
+                !pending.result.suppressions.is_empty(),
+                std::cmp::Reverse(pending.severity),
+                pending.index,
             )
         });
         results.truncate(MAX_RESULTS);
-        results.sort_by_key(|(index, ..)| *index);
-        eprintln!(
-            "iamlint: SARIF: {left_out} of {} results left out, the least severe: GitHub code \
-             scanning accepts at most {MAX_RESULTS} per run",
-            left_out + MAX_RESULTS
-        );
+        results.sort_by_key(|pending| pending.index);
     }
-    let results = results.into_iter().map(|(.., result)| result).collect();
+    for pending in results
+        .iter()
+        .filter(|pending| pending.related_left_out > 0)
+    {
+        cuts.related_locations += pending.related_left_out;
+        cuts.results_with_related_cut += 1;
+    }
+    // Only the rules that fired, with their documentation: every rule's would be most of
+    // the file (216 KB for 3 results), and GitHub shows the rules of the alerts only.
+    let mut fired: Vec<RuleId> = results.iter().map(|pending| pending.rule).collect();
+    fired.sort_by_key(|rule| rule.index());
+    fired.dedup();
+    let results = results
+        .into_iter()
+        .map(|pending| {
+            let mut result = pending.result;
+            result.rule_index = fired
+                .binary_search_by_key(&pending.rule.index(), |rule| rule.index())
+                .expect("the rule of every result is among those that fired");
+            result
+        })
+        .collect();
     let mut notifications: Vec<Notification> = run
         .errors
         .iter()
@@ -376,24 +465,16 @@ pub(super) fn write(
             },
             locations: vec![NotificationLocation {
                 physical_location: NotificationPhysical {
-                    artifact_location: ArtifactLocation {
-                        uri: uri(&error.path),
-                    },
+                    artifact_location: artifact(run, Path::new(&error.path)),
                 },
             }],
         })
         .collect();
-    if left_out > 0 {
+    for note in cut_notes(&cuts) {
+        eprintln!("iamlint: SARIF: {note}");
         notifications.push(Notification {
             level: "warning",
-            message: Text {
-                text: format!(
-                    "{left_out} of {} results are not in this file: GitHub code scanning \
-                     accepts at most {MAX_RESULTS} per run, so the least severe were left out \
-                     (--format json or compact lists them all)",
-                    left_out + MAX_RESULTS
-                ),
-            },
+            message: Text { text: note },
             locations: Vec::new(),
         });
     }
@@ -407,21 +488,57 @@ pub(super) fn write(
                     version: env!("CARGO_PKG_VERSION"),
                     semantic_version: env!("CARGO_PKG_VERSION"),
                     information_uri: "https://github.com/iamlint/iamlint",
-                    rules,
+                    rules: fired.into_iter().map(descriptor).collect(),
                 },
             },
+            original_uri_base_ids: run
+                .roots
+                .repository()
+                .map(|root| {
+                    let location = ArtifactLocation {
+                        uri: root_uri(root),
+                        uri_base_id: None,
+                    };
+                    (SRCROOT, location)
+                })
+                .into_iter()
+                .collect(),
             results,
             invocations: vec![Invocation {
                 execution_successful: run.errors.is_empty(),
                 tool_execution_notifications: notifications,
             }],
             column_kind: "unicodeCodePoints",
-            properties: (left_out > 0).then_some(RunProperties {
-                results_left_out: left_out,
+            properties: (cuts.results > 0).then_some(RunProperties {
+                results_left_out: cuts.results,
             }),
         }],
     };
     super::write_json(&log, out)
+}
+
+/// What was cut to GitHub's limits, one sentence each: in the file's notifications and on
+/// standard error, so the cut is seen where the file is read and where iamlint ran.
+fn cut_notes(cuts: &Cuts) -> Vec<String> {
+    let mut notes = Vec::new();
+    if cuts.results > 0 {
+        notes.push(format!(
+            "{} of {} results are not in this file: GitHub code scanning accepts at most \
+             {MAX_RESULTS} per run, so the least severe were left out (--format json or \
+             compact lists them all)",
+            cuts.results,
+            cuts.results + MAX_RESULTS
+        ));
+    }
+    if cuts.related_locations > 0 {
+        notes.push(format!(
+            "{} related locations are not in this file: GitHub code scanning accepts at most \
+             {MAX_LOCATIONS_PER_RESULT} locations per result, so a result with more keeps its \
+             first {MAX_LOCATIONS_PER_RESULT} ({} did; --format json lists them all)",
+            cuts.related_locations, cuts.results_with_related_cut
+        ));
+    }
+    notes
 }
 
 fn camel_case(id: &str) -> String {

@@ -5,6 +5,7 @@ mod architecture;
 mod cli;
 mod cloudformation;
 mod cloudformation_cli;
+mod formats;
 mod fuzz_regressions;
 mod integrations;
 mod limits;

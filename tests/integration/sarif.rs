@@ -47,10 +47,21 @@ fn rules_results_and_fingerprints_are_what_code_scanning_needs() {
     let run = &sarif["runs"][0];
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
     let ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    // Only the rules that fired, in the order `iamlint rules` lists them.
     assert_eq!(
         ids,
-        iamlint::base::rule_id::RuleId::names().collect::<Vec<_>>()
+        [
+            "invalid-sid",
+            "unknown-condition-operator",
+            "passrole-unscoped"
+        ]
     );
+    for result in run["results"].as_array().unwrap() {
+        assert_eq!(
+            ids[result["ruleIndex"].as_u64().unwrap() as usize],
+            result["ruleId"]
+        );
+    }
     for rule in rules {
         assert!(rule["shortDescription"]["text"].is_string());
         assert!(

@@ -11,7 +11,9 @@ use iamlint::report::{Format, HumanOptions};
 use proptest::prelude::*;
 use serde_json::Value;
 
-const FORMATS: [&str; 5] = ["human", "compact", "json", "sarif", "github"];
+const FORMATS: [&str; 7] = [
+    "human", "compact", "json", "sarif", "github", "gitlab", "junit",
+];
 
 /// A character no output may hold as it is: controls other than the newline a format ends
 /// its lines with, DEL, C1, the Unicode line separators and the bidirectional overrides.
@@ -329,13 +331,25 @@ proptest! {
             (Format::Json, "json"),
             (Format::Sarif, "sarif"),
             (Format::Github, "github"),
+            (Format::Gitlab, "gitlab"),
+            (Format::Junit, "junit"),
         ] {
             let output = report(format, &run);
             let bad: Vec<char> = output.chars().filter(|&c| forbidden_in_output(c)).collect();
             prop_assert!(bad.is_empty(), "{}: {:?} in\n{}", flag, bad, output);
             prop_assert_eq!(forged_lines(flag, &output), Vec::<String>::new(), "{}", flag);
-            if matches!(format, Format::Json | Format::Sarif) {
+            if matches!(format, Format::Json | Format::Sarif | Format::Gitlab) {
                 prop_assert!(serde_json::from_str::<Value>(&output).is_ok());
+            }
+            if format == Format::Junit {
+                let mut reader = quick_xml::Reader::from_str(&output);
+                loop {
+                    match reader.read_event() {
+                        Ok(quick_xml::events::Event::Eof) => break,
+                        Ok(_) => {}
+                        Err(error) => prop_assert!(false, "{}\n{}", error, output),
+                    }
+                }
             }
         }
     }
