@@ -9,7 +9,7 @@ use crate::engine::{self, CheckOptions, RuleSelection, RunOutput};
 use crate::report::{self, Format, HumanOptions, display_path, locate};
 use crate::rules;
 use crate::suppress::baseline::{self, Baseline};
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -40,7 +40,7 @@ pub mod exit {
 #[derive(Debug, Parser)]
 #[command(
     name = "iamlint",
-    version,
+    version = long_version(),
     about = "Static analyzer and linter for AWS IAM policies in Terraform, CloudFormation and JSON"
 )]
 pub struct Cli {
@@ -54,7 +54,7 @@ pub enum Command {
     Check(CheckArgs),
     /// List every rule.
     Rules {
-        #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+        #[arg(long, short = 'f', value_enum, default_value_t = ListFormat::Text)]
         format: ListFormat,
     },
     /// Print a rule's documentation.
@@ -68,14 +68,14 @@ pub enum Command {
         /// Patterns such as `s3:Get*`, `*:Describe*` or `iam:PassRole`.
         #[arg(required = true)]
         patterns: Vec<String>,
-        #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+        #[arg(long, short = 'f', value_enum, default_value_t = ListFormat::Text)]
         format: ListFormat,
     },
     /// Print every policy document found, as iamlint analyses it.
     Documents {
         #[command(flatten)]
         input: InputArgs,
-        #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+        #[arg(long, short = 'f', value_enum, default_value_t = ListFormat::Text)]
         format: ListFormat,
     },
     /// Write a commented default `iamlint.toml`.
@@ -87,6 +87,11 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Print a shell completion script, e.g. `iamlint completions bash >
+    /// ~/.local/share/bash-completion/completions/iamlint`.
+    Completions { shell: clap_complete::Shell },
+    /// Print the manual page (roff), e.g. `iamlint man > ~/.local/share/man/man1/iamlint.1`.
+    Man,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -200,7 +205,38 @@ pub fn run(cli: Cli) -> i32 {
         Command::Documents { input, format } => documents(input, format),
         Command::Actions { patterns, format } => actions(&patterns, format),
         Command::Init { path, force } => init(&path, force),
+        Command::Completions { shell } => completions(shell),
+        Command::Man => man_page(),
     }
+}
+
+/// What `--version` prints after the name: the release and the dates of the data it embeds,
+/// which say how far behind AWS a finding about an unknown action may be. Embedded data with
+/// a date of its own adds an entry to `data`.
+pub fn long_version() -> &'static str {
+    static VERSION: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    VERSION.get_or_init(|| {
+        let data = [format!(
+            "AWS catalog {}",
+            crate::catalog::Catalog::get().data_day()
+        )];
+        format!("{} ({})", env!("CARGO_PKG_VERSION"), data.join(", "))
+    })
+}
+
+fn completions(shell: clap_complete::Shell) -> i32 {
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "iamlint", &mut script);
+    print_or_pipe(&String::from_utf8_lossy(&script))
+}
+
+fn man_page() -> i32 {
+    let mut page = Vec::new();
+    if let Err(error) = clap_mangen::Man::new(Cli::command()).render(&mut page) {
+        to_stderr!("error: cannot render the manual page: {error}");
+        return exit::ERROR;
+    }
+    print_or_pipe(&String::from_utf8_lossy(&page))
 }
 
 /// The configuration a run uses: `--config`, none with `--no-config`, else the nearest

@@ -1,0 +1,71 @@
+//! The conventions of a command-line tool: completions, a manual page, `-f` on every command
+//! that prints, the data date in `--version`, and the rough edges a first run meets.
+
+use crate::support::iamlint;
+
+fn stdout_of(args: &[&str]) -> String {
+    let output = iamlint().args(args).output().unwrap();
+    assert!(output.status.success(), "{args:?}: {output:?}");
+    String::from_utf8(output.stdout).unwrap()
+}
+
+#[test]
+fn version_names_the_catalog_date() {
+    let date = iamlint::catalog::Catalog::get().data_day();
+    let expected = format!(
+        "iamlint {} (AWS catalog {date})\n",
+        env!("CARGO_PKG_VERSION")
+    );
+    assert_eq!(stdout_of(&["--version"]), expected);
+    assert_eq!(date.len(), "2026-10-27".len(), "{date}");
+}
+
+#[test]
+fn completions_for_every_shell() {
+    for (shell, marker) in [
+        ("bash", "complete -F _iamlint"),
+        ("zsh", "#compdef iamlint"),
+        ("fish", "complete -c iamlint"),
+        ("powershell", "Register-ArgumentCompleter"),
+    ] {
+        let script = stdout_of(&["completions", shell]);
+        assert!(script.contains(marker), "{shell}: {script}");
+        // The subcommands and their options complete.
+        assert!(script.contains("write-baseline"), "{shell}");
+    }
+    iamlint().args(["completions", "tcsh"]).assert().code(2);
+}
+
+#[test]
+fn man_page_is_roff_with_the_commands() {
+    let page = stdout_of(&["man"]);
+    assert!(page.starts_with(".ie \\n(.g"), "{page}");
+    assert!(page.contains(".TH iamlint 1"), "{page}");
+    for command in [
+        "check",
+        "rules",
+        "explain",
+        "actions",
+        "documents",
+        "completions",
+    ] {
+        assert!(page.contains(command), "{command} missing: {page}");
+    }
+}
+
+#[test]
+fn every_command_that_prints_takes_dash_f() {
+    assert_eq!(
+        stdout_of(&["rules", "-f", "json"]),
+        stdout_of(&["rules", "--format", "json"])
+    );
+    let actions = stdout_of(&["actions", "-f", "json", "iam:PassRole"]);
+    assert!(actions.starts_with('{'), "{actions}");
+    let documents = stdout_of(&["documents", "-f", "json", "testdata/cli/clean.json"]);
+    assert!(documents.starts_with('['), "{documents}");
+    let check = iamlint()
+        .args(["check", "-f", "json", "testdata/cli/clean.json"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&check.stdout).starts_with('{'));
+}
