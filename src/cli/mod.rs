@@ -241,13 +241,27 @@ fn man_page() -> i32 {
 
 /// The configuration a run uses: `--config`, none with `--no-config`, else the nearest
 /// `iamlint.toml`.
-fn load_config(input: &InputArgs) -> Result<Config, config::ConfigError> {
+fn load_config(input: &InputArgs) -> Result<Config, config::ConfigErrors> {
     if input.no_config {
         Ok(Config::none())
     } else if let Some(path) = &input.config {
         Config::load(path)
     } else {
         Config::discover(&input.paths, input.stdin_filename.as_deref())
+    }
+}
+
+/// The run's configuration, or `None` when it cannot be used: then every one of its errors
+/// has been printed.
+fn config_or_report(input: &InputArgs) -> Option<Config> {
+    match load_config(input) {
+        Ok(config) => Some(config),
+        Err(errors) => {
+            for error in &errors.0 {
+                to_stderr!("error: {}", printable(&error.to_string()));
+            }
+            None
+        }
     }
 }
 
@@ -284,12 +298,8 @@ fn check(args: CheckArgs) -> i32 {
         }
         return exit::ERROR;
     }
-    let config = match load_config(&args.input) {
-        Ok(config) => config,
-        Err(error) => {
-            to_stderr!("error: {}", printable(&error.to_string()));
-            return exit::ERROR;
-        }
+    let Some(config) = config_or_report(&args.input) else {
+        return exit::ERROR;
     };
     let baseline = match &args.baseline {
         Some(path) => match Baseline::load(path) {
@@ -484,12 +494,8 @@ fn explain(id: &str) -> i32 {
 }
 
 fn documents(input: InputArgs, format: ListFormat) -> i32 {
-    let config = match load_config(&input) {
-        Ok(config) => config,
-        Err(error) => {
-            to_stderr!("error: {}", printable(&error.to_string()));
-            return exit::ERROR;
-        }
+    let Some(config) = config_or_report(&input) else {
+        return exit::ERROR;
     };
     let run = engine::run(&options(input, config, RuleSelection::default(), true));
     let entries: Vec<serde_json::Value> = run

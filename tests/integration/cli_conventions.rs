@@ -1,7 +1,7 @@
 //! The conventions of a command-line tool: completions, a manual page, `-f` on every command
 //! that prints, the data date in `--version`, and the rough edges a first run meets.
 
-use crate::support::iamlint;
+use crate::support::{self, iamlint, run_in};
 
 fn stdout_of(args: &[&str]) -> String {
     let output = iamlint().args(args).output().unwrap();
@@ -68,4 +68,37 @@ fn every_command_that_prints_takes_dash_f() {
         .output()
         .unwrap();
     assert!(String::from_utf8_lossy(&check.stdout).starts_with('{'));
+}
+
+#[test]
+fn every_configuration_error_is_reported_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    support::write(
+        dir.path(),
+        "iamlint.toml",
+        "fail-on = \"sometimes\"\n\
+         [rules]\n\
+         admin-acess = \"off\"\n\
+         wildcard-action = \"of\"\n\
+         [trust]\n\
+         allowed-accounts = [\"123\"]\n\
+         [[ignore]]\n\
+         path = \"a.json\"\n\
+         rule = \"x\"\n\
+         [limits]\n\
+         max-file-size = 0\n",
+    );
+    support::write(dir.path(), "a.json", "{}");
+    let (code, stdout, stderr) = run_in(dir.path(), &["check", "a.json"]);
+    assert_eq!(code, 2);
+    assert_eq!(stdout, "");
+    insta::assert_snapshot!(stderr, @r"
+    error: iamlint.toml:1:11: `fail-on` is `sometimes`; expected `error`, `warning`, `info` or `never`
+    error: iamlint.toml:3:1: unknown rule `admin-acess` in [rules] (did you mean `admin-access`?)
+    error: iamlint.toml:4:19: `of` for rule `wildcard-action`; expected `off`, `on`, `error`, `warning` or `info`
+    error: iamlint.toml:6:21: `123` in `allowed-accounts` is not a 12-digit AWS account id
+    error: iamlint.toml:7:1: an [[ignore]] entry needs a `reason`: say why the finding is accepted
+    error: iamlint.toml:9:8: unknown rule `x` in [[ignore]]
+    error: iamlint.toml:11:17: `max-file-size` must be at least 1
+    ");
 }
