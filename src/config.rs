@@ -5,12 +5,14 @@ use crate::base::finding::{Confidence, Severity};
 use crate::base::rule_id::{Group, RuleId};
 use crate::base::source::{SourceFile, display_path};
 use crate::base::suggest::did_you_mean_hint;
+use crate::base::text::printable;
 use crate::base::unread::Unread;
 use crate::catalog::{ActionSet, Catalog};
 use crate::input::{DEFAULT_MAX_FILE_SIZE, Roots, read_regular};
+use crate::policy::well_formed_action;
 use crate::rules::{
     self, Selector,
-    settings::{ForbiddenList, Settings, TrustSettings},
+    settings::{CatalogSettings, ForbiddenList, Settings, TrustSettings},
 };
 use crate::suppress::ConfigIgnore;
 use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
@@ -186,6 +188,15 @@ struct RawConfig {
     ignore: Vec<Spanned<RawIgnore>>,
     #[serde(default)]
     limits: RawLimits,
+    #[serde(default)]
+    catalog: RawCatalog,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawCatalog {
+    #[serde(default)]
+    extra_actions: Vec<Spanned<String>>,
 }
 
 #[derive(Default, Deserialize)]
@@ -234,6 +245,7 @@ fn known_keys() -> impl Iterator<Item = &'static str> {
         table_keys::<RawForbidden>(),
         table_keys::<RawIgnore>(),
         table_keys::<RawLimits>(),
+        table_keys::<RawCatalog>(),
     ]
     .into_iter()
     .flatten()
@@ -349,6 +361,7 @@ impl Config {
         let forbidden_actions = parse_forbidden_actions(raw.forbidden_actions, &at);
         let ignores = parse_ignores(raw.ignore, &at);
         let limits = parse_limits(&raw.limits, &at);
+        let catalog = parse_catalog(raw.catalog, &at);
         let mut errors = at.errors.into_inner();
         if !errors.is_empty() {
             errors.sort_by_key(|error| error.position);
@@ -365,6 +378,7 @@ impl Config {
             settings: Settings {
                 trust,
                 forbidden_actions,
+                catalog,
             },
             ignores,
             limits,
@@ -584,6 +598,28 @@ fn parse_forbidden_actions(raw: Vec<Spanned<RawForbidden>>, at: &Locate) -> Vec<
         });
     }
     lists
+}
+
+/// `[catalog]`: each extra action must be one action, `service:Action` in the characters IAM
+/// allows, without wildcards: a pattern would accept typos along with the new action.
+fn parse_catalog(raw: RawCatalog, at: &Locate) -> CatalogSettings {
+    let mut catalog = CatalogSettings::default();
+    for action in raw.extra_actions {
+        let name = action.get_ref();
+        if !well_formed_action(name) || name.contains(['*', '?']) {
+            at.report(
+                Some(action.span()),
+                format!(
+                    "`{}` in `extra-actions` is not an action: write `service:ActionName` \
+                     without wildcards, e.g. `s3:NewAction`",
+                    printable(name)
+                ),
+            );
+            continue;
+        }
+        catalog.extra_actions.push(action.into_inner());
+    }
+    catalog
 }
 
 /// `[[ignore]]`: a known rule, a reason, and a path glob.
@@ -857,7 +893,13 @@ pub fn default_file() -> String {
          # Findings kept per file and per run, in every format; past them the most severe\n\
          # are kept and `limit-exceeded` counts the rest.\n\
          # max-findings-kept-per-file = 10000\n\
-         # max-findings-kept-per-run = 100000\n",
+         # max-findings-kept-per-run = 100000\n\
+         \n\
+         # Actions AWS added after the catalog built into this iamlint (`iamlint --version`\n\
+         # shows its date): accepted by unknown-action and unknown-service until a release\n\
+         # knows them. One `service:ActionName` each, no wildcards.\n\
+         [catalog]\n\
+         # extra-actions = [\"bedrock:NewAction\"]\n",
     );
     out
 }
@@ -926,6 +968,8 @@ mod tests {
             "max-findings-per-file",
             "max-findings-kept-per-file",
             "max-findings-kept-per-run",
+            "catalog",
+            "extra-actions",
         ];
         expected.sort_unstable();
         assert_eq!(keys, expected);
@@ -1058,6 +1102,13 @@ mod tests {
                 .contains("needs a `reason`")
         );
         assert!(error_of("exclude = 3\n").starts_with("iamlint.toml:1:11:"));
+        assert_eq!(
+            error_of("[catalog]\nextra-actions = [\"s3:New*\", \"NewAction\", \"s3:Fine\"]\n"),
+            "iamlint.toml:2:18: `s3:New*` in `extra-actions` is not an action: write \
+             `service:ActionName` without wildcards, e.g. `s3:NewAction`\n\
+             iamlint.toml:2:29: `NewAction` in `extra-actions` is not an action: write \
+             `service:ActionName` without wildcards, e.g. `s3:NewAction`"
+        );
     }
 
     #[test]

@@ -23,7 +23,7 @@ use rayon::prelude::*;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 #[derive(Debug, Default)]
@@ -39,6 +39,9 @@ pub struct RunOutput {
     pub errors: Vec<RunError>,
     pub skipped: Vec<Skipped>,
     pub files_scanned: usize,
+    /// Files the paths held that iamlint would read (by name, less `exclude`), standard
+    /// input included, whether or not they could be read: none means nothing was checked.
+    pub files_found: usize,
     pub documents_analyzed: usize,
 }
 
@@ -157,6 +160,8 @@ fn run_reading_stdin(options: &CheckOptions, given_stdin: Option<Vec<u8>>) -> Ru
         &exclude,
     );
     output.skipped = skipped;
+    let inputs = without_the_runs_own_files(inputs, &options.not_inputs);
+    output.files_found = inputs.len();
     let inputs = input::group_terraform(inputs);
     let stdin_text = if !inputs.iter().any(|i| matches!(i, Input::Stdin { .. })) {
         None
@@ -336,6 +341,34 @@ fn sort_findings(sources: &SourceMap, findings: &mut [Finding]) {
             finding.message.clone(),
         )
     });
+}
+
+/// The inputs a walk found, less the files of the run itself (`CheckOptions::not_inputs`).
+/// Only a file of the same name is resolved, so a walk of thousands of files pays nothing.
+fn without_the_runs_own_files(inputs: Vec<Input>, not_inputs: &[PathBuf]) -> Vec<Input> {
+    let own: Vec<(&std::ffi::OsStr, PathBuf)> = not_inputs
+        .iter()
+        .filter_map(|path| Some((path.file_name()?, std::fs::canonicalize(path).ok()?)))
+        .collect();
+    if own.is_empty() {
+        return inputs;
+    }
+    let is_own = |path: &Path| {
+        own.iter().any(|(name, resolved)| {
+            path.file_name() == Some(*name)
+                && std::fs::canonicalize(path).is_ok_and(|p| &p == resolved)
+        })
+    };
+    inputs
+        .into_iter()
+        .filter(|input| match input {
+            Input::File {
+                path,
+                explicit: false,
+            } => !is_own(path),
+            _ => true,
+        })
+        .collect()
 }
 
 fn process_loaded(

@@ -102,3 +102,90 @@ fn every_configuration_error_is_reported_at_once() {
     error: iamlint.toml:11:17: `max-file-size` must be at least 1
     ");
 }
+
+#[test]
+fn a_directory_with_nothing_to_check_is_a_warning_and_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("infra")).unwrap();
+    support::write(&dir.path().join("infra"), "README.md", "no policies here");
+    let (code, stdout, stderr) = run_in(dir.path(), &["check", "infra"]);
+    assert_eq!((code, stdout.as_str()), (2, ""), "{stderr}");
+    insta::assert_snapshot!(stderr, @"warning: no file to check in `infra`: iamlint reads *.tf, *.json, *.yaml, *.yml, *.template and *.tpl files (is the path right? does `exclude` in iamlint.toml cover everything?); --allow-empty makes this run pass");
+    let (code, stdout, stderr) = run_in(dir.path(), &["check", "--allow-empty", "infra"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("0 files scanned"), "{stdout}");
+    let (code, _, _) = run_in(dir.path(), &["documents", "infra"]);
+    assert_eq!(code, 2);
+
+    // An `exclude` that covers everything leaves nothing to check either.
+    support::write(&dir.path().join("infra"), "policy.json", "{}");
+    support::write(dir.path(), "iamlint.toml", "exclude = [\"infra\"]\n");
+    let (code, _, stderr) = run_in(dir.path(), &["check", "."]);
+    assert_eq!(code, 2, "{stderr}");
+    std::fs::remove_file(dir.path().join("iamlint.toml")).unwrap();
+
+    // A file found that holds no policy, or a named one, is a file checked.
+    let (code, _, stderr) = run_in(dir.path(), &["check", "infra"]);
+    assert_eq!(code, 0, "{stderr}");
+    let (code, _, stderr) = run_in(
+        dir.path(),
+        &["check", "--skip-unrecognized", "infra/README.md"],
+    );
+    assert_eq!(code, 0, "{stderr}");
+}
+
+#[test]
+fn write_baseline_prints_no_report_and_never_scans_the_baseline() {
+    let dir = tempfile::tempdir().unwrap();
+    support::write(
+        dir.path(),
+        "policy.json",
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"}]}"#,
+    );
+    let (code, stdout, stderr) =
+        run_in(dir.path(), &["check", "--write-baseline", "baseline.json"]);
+    assert_eq!((code, stdout.as_str()), (0, ""), "{stderr}");
+    assert_eq!(
+        stderr,
+        "wrote 1 finding(s) to the baseline baseline.json (1 file scanned)\n"
+    );
+    // Written again over itself: the baseline of the first run is not a file of the code.
+    let (code, _, stderr) = run_in(dir.path(), &["check", "--write-baseline", "baseline.json"]);
+    assert_eq!(code, 0);
+    assert!(stderr.contains("(1 file scanned)"), "{stderr}");
+    let (code, stdout, _) = run_in(dir.path(), &["check", "--baseline", "baseline.json"]);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(stdout.contains("1 file scanned"), "{stdout}");
+    // Named on the command line, it is checked like any file.
+    let (_, stdout, _) = run_in(
+        dir.path(),
+        &["check", "--baseline", "baseline.json", ".", "baseline.json"],
+    );
+    assert!(stdout.contains("2 files scanned"), "{stdout}");
+}
+
+#[test]
+fn terraform_on_stdin_without_a_name_gets_a_hint() {
+    let terraform = "# the CI role\nresource \"aws_iam_policy\" \"p\" {\n  policy = \"{}\"\n}\n";
+    let output = iamlint()
+        .args(["check", "-f", "compact", "-"])
+        .write_stdin(terraform)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "hint: standard input is read as JSON or YAML; for Terraform, name it: `--stdin-filename main.tf`\n"
+    );
+    // Named, or not Terraform: no hint.
+    for (args, text) in [
+        (
+            &["check", "--stdin-filename", "main.tf", "-"][..],
+            terraform,
+        ),
+        (&["check", "-"][..], "{\"Statement\": [}"),
+    ] {
+        let output = iamlint().args(args).write_stdin(text).output().unwrap();
+        assert_eq!(String::from_utf8_lossy(&output.stderr), "", "{args:?}");
+    }
+}
