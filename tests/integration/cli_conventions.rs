@@ -189,3 +189,79 @@ fn terraform_on_stdin_without_a_name_gets_a_hint() {
         assert_eq!(String::from_utf8_lossy(&output.stderr), "", "{args:?}");
     }
 }
+
+#[test]
+fn each_snippet_is_headed_with_its_own_line_and_column() {
+    let (code, stdout, _) = run_in(
+        &support::root(),
+        &["check", "testdata/cli/duplicate_sid_far_apart.json"],
+    );
+    assert_eq!(code, 1);
+    insta::assert_snapshot!(stdout, @r#"
+    error[duplicate-sid] (https://github.com/iamlint/iamlint/blob/main/rules/duplicate-sid.md)
+
+      × statement id `Read` is already used
+       ╭─[testdata/cli/duplicate_sid_far_apart.json:5:14]
+     4 │     {
+     5 │       "Sid": "Read",
+       ·              ───┬──
+       ·                 ╰── first used here
+     6 │       "Effect": "Allow",
+       ╰────
+        ╭─[testdata/cli/duplicate_sid_far_apart.json:17:14]
+     16 │     {
+     17 │       "Sid": "Read",
+        ·              ──────
+     18 │       "Effect": "Allow",
+        ╰────
+      help: give every statement of a policy its own `Sid`
+
+    found 1 error (1 file scanned, 1 policy document analyzed)
+    "#);
+}
+
+#[test]
+fn actions_of_an_unknown_service_say_so() {
+    let output = iamlint()
+        .args(["actions", "foo:*", "s4:Get*", "s3:Foo*"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let date = iamlint::catalog::Catalog::get().data_day();
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        format!(
+            "foo:*: unknown service `foo`: no such service prefix in the AWS catalog of {date}\n\n\
+             s4:Get*: unknown service `s4`: no such service prefix in the AWS catalog of {date}; did you mean `s3`?\n\n\
+             s3:Foo*: `s3:Foo*` matches no action\n\n"
+        )
+    );
+}
+
+#[test]
+fn a_suppression_on_any_line_of_the_statement_covers_its_findings() {
+    let (code, stdout, _) = run_in(
+        &support::root(),
+        &[
+            "check",
+            "-f",
+            "compact",
+            "--show-suppressed",
+            "--select",
+            "passrole-unscoped,unused-suppression",
+            "testdata/suppressions/statement",
+        ],
+    );
+    assert_eq!(code, 1);
+    // No `unused-suppression`: each comment was used.
+    insta::assert_snapshot!(stdout, @r"
+    testdata/suppressions/statement/main.tf:18:20: error[passrole-unscoped] `iam:PassRole` allows passing any role to any service
+    testdata/suppressions/statement/main.tf:31:18: error[passrole-unscoped] `iam:PassRole` allows passing any role to any service
+    testdata/suppressions/statement/stack.yaml:17:23: error[passrole-unscoped] `iam:PassRole` allows passing any role to any service
+    testdata/suppressions/statement/main.tf:8:20: suppressed[passrole-unscoped] `iam:PassRole` allows passing any role to any service (reason: the statement's opening brace)
+    testdata/suppressions/statement/main.tf:13:20: suppressed[passrole-unscoped] `iam:PassRole` allows passing any role to any service (reason: on the Action line)
+    testdata/suppressions/statement/main.tf:27:18: suppressed[passrole-unscoped] `iam:PassRole` allows passing any role to any service (reason: in a policy document block)
+    testdata/suppressions/statement/stack.yaml:11:23: suppressed[passrole-unscoped] `iam:PassRole` allows passing any role to any service (reason: roles are created by this stack only)
+    testdata/suppressions/statement/stack.yaml:14:23: suppressed[passrole-unscoped] `iam:PassRole` allows passing any role to any service (reason: the opening line of the statement)
+    ");
+}
