@@ -16,8 +16,9 @@ declare_rule! {
     /// grants nothing). Case does not matter (`s3:getobject` is fine), as in
     /// IAM. Services that do not exist are `unknown-service`'s.
     ///
-    /// An unknown name of at most 128 characters that no action of the service is close to
-    /// (no did-you-mean) is more
+    /// An unknown name of at most 128 characters that no action of the service is close to,
+    /// and that no other service has either (`dynamodb:ListShards` is an error: it is
+    /// `kinesis:ListShards`), is more
     /// likely an action AWS added after the catalog built into iamlint was taken than a typo:
     /// it is a low-confidence warning (it does not fail a build by default) that says the
     /// catalog's date and how to update, instead of an error. A name close to a known action
@@ -85,7 +86,12 @@ impl Rule for UnknownAction {
                         ))
                 } else {
                     let suggestions = if out.may_suggest() {
-                        catalog.suggest_action(name)
+                        let close = catalog.suggest_action(name);
+                        if close.is_empty() {
+                            same_name_elsewhere(catalog, &name[service.len() + 1..])
+                        } else {
+                            close
+                        }
                     } else {
                         Vec::new()
                     };
@@ -103,15 +109,33 @@ impl Rule for UnknownAction {
                             name,
                         )
                     } else {
+                        let help = if suggestions.is_empty() {
+                            format!(
+                                "`iamlint actions '{service}:*'` lists the actions of `{service}`"
+                            )
+                        } else {
+                            format!("did you mean {}?", either(&suggestions))
+                        };
                         Self::META
                             .finding(entry.value.span, format!("unknown action `{}`", clip(name)))
-                            .with_help(format!("did you mean {}?", either(&suggestions)))
+                            .with_help(help)
                     }
                 };
                 out.push(finding);
             }
         }
     }
+}
+
+/// Actions of other services with exactly this name: `dynamodb:ListShards` was meant for
+/// `kinesis:ListShards`, a slip of the service rather than an action newer than the catalog.
+fn same_name_elsewhere(catalog: &'static Catalog, action: &str) -> Vec<String> {
+    catalog
+        .expand(&format!("*:{action}"))
+        .iter()
+        .take(3)
+        .map(|id| catalog.qualified_name(id))
+        .collect()
 }
 
 /// A name iamlint does not know and that is close to nothing it knows: a typo, or something
