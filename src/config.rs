@@ -5,16 +5,19 @@ use crate::base::finding::{Confidence, Severity};
 use crate::base::rule_id::{Group, RuleId};
 use crate::base::source::{SourceFile, display_path};
 use crate::base::suggest::did_you_mean_hint;
+use crate::base::text::printable;
 use crate::base::unread::Unread;
 use crate::catalog::{ActionSet, Catalog};
 use crate::input::{DEFAULT_MAX_FILE_SIZE, Roots, read_regular};
+use crate::policy::well_formed_action;
 use crate::rules::{
     self, Selector,
-    settings::{ForbiddenList, Settings, TrustSettings},
+    settings::{CatalogSettings, ForbiddenList, Settings, TrustSettings},
 };
 use crate::suppress::ConfigIgnore;
 use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::Range;
@@ -143,6 +146,31 @@ impl fmt::Display for ConfigError {
 
 impl std::error::Error for ConfigError {}
 
+/// Every problem of a configuration that cannot be used, in the order of the file: a user
+/// fixes them in one go rather than one run per error.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigErrors(pub Vec<ConfigError>);
+
+impl fmt::Display for ConfigErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, error) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{error}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ConfigErrors {}
+
+impl From<ConfigError> for ConfigErrors {
+    fn from(error: ConfigError) -> Self {
+        ConfigErrors(vec![error])
+    }
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawConfig {
@@ -160,6 +188,15 @@ struct RawConfig {
     ignore: Vec<Spanned<RawIgnore>>,
     #[serde(default)]
     limits: RawLimits,
+    #[serde(default)]
+    catalog: RawCatalog,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawCatalog {
+    #[serde(default)]
+    extra_actions: Vec<Spanned<String>>,
 }
 
 #[derive(Default, Deserialize)]
@@ -208,6 +245,7 @@ fn known_keys() -> impl Iterator<Item = &'static str> {
         table_keys::<RawForbidden>(),
         table_keys::<RawIgnore>(),
         table_keys::<RawLimits>(),
+        table_keys::<RawCatalog>(),
     ]
     .into_iter()
     .flatten()
@@ -271,33 +309,35 @@ impl Config {
     pub fn discover(
         paths: &[PathBuf],
         stdin_filename: Option<&str>,
-    ) -> Result<Config, ConfigError> {
+    ) -> Result<Config, ConfigErrors> {
         let Some(path) = find_file(paths, stdin_filename) else {
             return Ok(Config::none());
         };
         // Found in the checked repository, which is untrusted: a symlink out of it is not
         // followed (its error message could show another file's lines).
         if let Err(unread) = Roots::new(std::slice::from_ref(&path), None).confine(&path) {
-            return Err(unreadable(&path, &unread));
+            return Err(unreadable(&path, &unread).into());
         }
         Config::load(&path)
     }
 
     /// Reads and checks one configuration file.
-    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+    pub fn load(path: &Path) -> Result<Config, ConfigErrors> {
         let bytes =
             read_regular(path, MAX_CONFIG_SIZE).map_err(|unread| unreadable(path, &unread))?;
         let text = String::from_utf8(bytes).map_err(|_| unreadable(path, &Unread::NotText))?;
         Config::parse(path, text)
     }
 
-    /// Parses configuration text that was read from `path`: each table in turn, stopping at
-    /// the first error.
-    pub fn parse(path: &Path, text: String) -> Result<Config, ConfigError> {
+    /// Parses configuration text that was read from `path`: each table in turn, with every
+    /// problem of the values reported. A file that is not TOML, or has a key that is not
+    /// known or a value of the wrong type, cannot be read further: that one error is all.
+    pub fn parse(path: &Path, text: String) -> Result<Config, ConfigErrors> {
         let source = SourceFile::new(path.to_path_buf(), text);
         let at = Locate {
             path,
             source: &source,
+            errors: RefCell::default(),
         };
         let raw: RawConfig = toml::from_str(source.text())
             .map_err(|e| at.error(e.span(), explain_toml_error(e.message())))?;
@@ -307,20 +347,26 @@ impl Config {
             "fail-on",
             FailOn::parse,
             "`error`, `warning`, `info` or `never`",
-        )?;
+        );
         let min_confidence = parse_choice(
             raw.min_confidence,
             &at,
             "min-confidence",
             Confidence::parse,
             "`low`, `medium` or `high`",
-        )?;
-        let rules = parse_rules(raw.rules, &at)?;
-        let (exclude, exclude_set) = parse_exclude(raw.exclude, &at)?;
-        let trust = parse_trust(raw.trust, &at)?;
-        let forbidden_actions = parse_forbidden_actions(raw.forbidden_actions, &at)?;
-        let ignores = parse_ignores(raw.ignore, &at)?;
-        let limits = parse_limits(&raw.limits, &at)?;
+        );
+        let rules = parse_rules(raw.rules, &at);
+        let (exclude, exclude_set) = parse_exclude(raw.exclude, &at);
+        let trust = parse_trust(raw.trust, &at);
+        let forbidden_actions = parse_forbidden_actions(raw.forbidden_actions, &at);
+        let ignores = parse_ignores(raw.ignore, &at);
+        let limits = parse_limits(&raw.limits, &at);
+        let catalog = parse_catalog(raw.catalog, &at);
+        let mut errors = at.errors.into_inner();
+        if !errors.is_empty() {
+            errors.sort_by_key(|error| error.position);
+            return Err(ConfigErrors(errors));
+        }
         Ok(Config {
             file: Some((path.to_path_buf(), source.text().to_string())),
             root: root_of(path),
@@ -332,6 +378,7 @@ impl Config {
             settings: Settings {
                 trust,
                 forbidden_actions,
+                catalog,
             },
             ignores,
             limits,
@@ -378,13 +425,21 @@ impl Config {
     }
 }
 
-/// Turns a byte span of the file being parsed into the line and column of a `ConfigError`.
+/// Turns a byte span of the file being parsed into the line and column of a `ConfigError`,
+/// and collects the errors of the tables, which go on past one.
 struct Locate<'a> {
     path: &'a Path,
     source: &'a SourceFile,
+    errors: RefCell<Vec<ConfigError>>,
 }
 
 impl Locate<'_> {
+    /// Records a problem; the value at fault is left out and parsing goes on.
+    fn report(&self, span: Option<Range<usize>>, message: String) {
+        let error = self.error(span, message);
+        self.errors.borrow_mut().push(error);
+    }
+
     fn error(&self, span: Option<Range<usize>>, message: String) -> ConfigError {
         let position = span.map(|span| {
             let at = self.source.line_col(span.start);
@@ -419,31 +474,32 @@ fn parse_choice<T>(
     key: &str,
     parse: fn(&str) -> Option<T>,
     expected: &str,
-) -> Result<Option<T>, ConfigError> {
-    let Some(value) = raw else {
-        return Ok(None);
-    };
-    parse(value.get_ref()).map(Some).ok_or_else(|| {
-        at.error(
+) -> Option<T> {
+    let value = raw?;
+    let parsed = parse(value.get_ref());
+    if parsed.is_none() {
+        at.report(
             Some(value.span()),
             format!("`{key}` is `{}`; expected {expected}", value.get_ref()),
-        )
-    })
+        );
+    }
+    parsed
 }
 
 /// `[rules]`: rule ids, group names or `all` to `off`, `on` or a severity.
 fn parse_rules(
     raw: BTreeMap<Spanned<String>, Spanned<String>>,
     at: &Locate,
-) -> Result<BTreeMap<Selector, RuleSetting>, ConfigError> {
+) -> BTreeMap<Selector, RuleSetting> {
     let mut rules = BTreeMap::new();
     for (id, setting) in raw {
         let Some(selector) = Selector::parse(id.get_ref()) else {
             let hint = did_you_mean_hint(id.get_ref(), Selector::names());
-            return Err(at.error(
+            at.report(
                 Some(id.span()),
                 format!("unknown rule `{}` in [rules]{hint}", id.get_ref()),
-            ));
+            );
+            continue;
         };
         let value = match setting.get_ref().as_str() {
             "off" => RuleSetting::Off,
@@ -452,64 +508,64 @@ fn parse_rules(
             "warning" => RuleSetting::Severity(Severity::Warning),
             "info" => RuleSetting::Severity(Severity::Info),
             other => {
-                return Err(at.error(
+                at.report(
                     Some(setting.span()),
                     format!(
                         "`{other}` for rule `{}`; expected `off`, `on`, `error`, `warning` or `info`",
                         id.get_ref()
                     ),
-                ));
+                );
+                continue;
             }
         };
         rules.insert(selector, value);
     }
-    Ok(rules)
+    rules
 }
 
 /// `exclude`: the patterns as written, and compiled.
-fn parse_exclude(
-    raw: Vec<Spanned<String>>,
-    at: &Locate,
-) -> Result<(Vec<String>, GlobSet), ConfigError> {
+fn parse_exclude(raw: Vec<Spanned<String>>, at: &Locate) -> (Vec<String>, GlobSet) {
     let mut excludes = GlobSetBuilder::new();
     let mut patterns = Vec::with_capacity(raw.len());
     for pattern in raw {
-        excludes.add(glob(pattern.get_ref()).map_err(|e| {
-            at.error(
+        match glob(pattern.get_ref()) {
+            Ok(glob) => {
+                excludes.add(glob);
+                patterns.push(pattern.into_inner());
+            }
+            Err(e) => at.report(
                 Some(pattern.span()),
                 format!("invalid glob `{}` in `exclude`: {e}", pattern.get_ref()),
-            )
-        })?);
-        patterns.push(pattern.into_inner());
+            ),
+        }
     }
-    let set = excludes
-        .build()
-        .map_err(|e| at.error(None, format!("invalid `exclude`: {e}")))?;
-    Ok((patterns, set))
+    let set = excludes.build().unwrap_or_else(|e| {
+        at.report(None, format!("invalid `exclude`: {e}"));
+        GlobSet::empty()
+    });
+    (patterns, set)
 }
 
 /// `[trust]`: allowed accounts (checked to be account ids) and OIDC subjects.
-fn parse_trust(raw: RawTrust, at: &Locate) -> Result<TrustSettings, ConfigError> {
+fn parse_trust(raw: RawTrust, at: &Locate) -> TrustSettings {
     let mut trust = TrustSettings::default();
     for account in raw.allowed_accounts {
         let id = account.get_ref();
         if id.len() != 12 || !id.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(at.error(
+            at.report(
                 Some(account.span()),
                 format!("`{id}` in `allowed-accounts` is not a 12-digit AWS account id"),
-            ));
+            );
+            continue;
         }
         trust.allowed_accounts.push(account.into_inner());
     }
     trust.allowed_oidc_subjects = raw.allowed_oidc_subjects;
-    Ok(trust)
+    trust
 }
 
 /// `[[forbidden-actions]]`: each list's patterns, expanded against the action catalog.
-fn parse_forbidden_actions(
-    raw: Vec<Spanned<RawForbidden>>,
-    at: &Locate,
-) -> Result<Vec<ForbiddenList>, ConfigError> {
+fn parse_forbidden_actions(raw: Vec<Spanned<RawForbidden>>, at: &Locate) -> Vec<ForbiddenList> {
     let mut lists = Vec::with_capacity(raw.len());
     for list in raw {
         // Decoded only when a list needs it: a one-file pre-commit run pays for nothing else.
@@ -517,20 +573,21 @@ fn parse_forbidden_actions(
         let span = list.span();
         let list = list.into_inner();
         if list.actions.is_empty() {
-            return Err(at.error(
+            at.report(
                 Some(span),
                 "a `[[forbidden-actions]]` list has no `actions`".into(),
-            ));
+            );
+            continue;
         }
         let mut set = ActionSet::new();
         for pattern in &list.actions {
             let expanded = catalog.expand(pattern.get_ref());
             if expanded.is_empty() {
                 let explanation = catalog.explain_no_match(pattern.get_ref());
-                return Err(at.error(
+                at.report(
                     Some(pattern.span()),
                     format!("in `forbidden-actions`: {explanation}"),
-                ));
+                );
             }
             set.union_with(&expanded);
         }
@@ -540,43 +597,67 @@ fn parse_forbidden_actions(
             set,
         });
     }
-    Ok(lists)
+    lists
+}
+
+/// `[catalog]`: each extra action must be one action, `service:Action` in the characters IAM
+/// allows, without wildcards: a pattern would accept typos along with the new action.
+fn parse_catalog(raw: RawCatalog, at: &Locate) -> CatalogSettings {
+    let mut catalog = CatalogSettings::default();
+    for action in raw.extra_actions {
+        let name = action.get_ref();
+        if !well_formed_action(name) || name.contains(['*', '?']) {
+            at.report(
+                Some(action.span()),
+                format!(
+                    "`{}` in `extra-actions` is not an action: write `service:ActionName` \
+                     without wildcards, e.g. `s3:NewAction`",
+                    printable(name)
+                ),
+            );
+            continue;
+        }
+        catalog.extra_actions.push(action.into_inner());
+    }
+    catalog
 }
 
 /// `[[ignore]]`: a known rule, a reason, and a path glob.
-fn parse_ignores(
-    raw: Vec<Spanned<RawIgnore>>,
-    at: &Locate,
-) -> Result<Vec<ConfigIgnore>, ConfigError> {
+fn parse_ignores(raw: Vec<Spanned<RawIgnore>>, at: &Locate) -> Vec<ConfigIgnore> {
     let mut ignores = Vec::with_capacity(raw.len());
     for entry in raw {
         let span = entry.span();
         let entry = entry.into_inner();
-        let Some(rule) = RuleId::from_name(entry.rule.get_ref()) else {
+        let rule = RuleId::from_name(entry.rule.get_ref());
+        if rule.is_none() {
             let hint = did_you_mean_hint(entry.rule.get_ref(), RuleId::names());
-            return Err(at.error(
+            at.report(
                 Some(entry.rule.span()),
                 format!(
                     "unknown rule `{}` in [[ignore]]{hint}",
                     entry.rule.get_ref()
                 ),
-            ));
-        };
+            );
+        }
         let reason = entry.reason.unwrap_or_default().trim().to_string();
         if reason.is_empty() {
-            return Err(at.error(
-                Some(span),
+            at.report(
+                Some(span.clone()),
                 "an [[ignore]] entry needs a `reason`: say why the finding is accepted".into(),
-            ));
+            );
         }
         let matcher = glob(entry.path.get_ref())
-            .map_err(|e| {
-                at.error(
+            .inspect_err(|e| {
+                at.report(
                     Some(entry.path.span()),
                     format!("invalid glob `{}`: {e}", entry.path.get_ref()),
-                )
-            })?
-            .compile_matcher();
+                );
+            })
+            .ok();
+        let (Some(rule), Some(matcher), false) = (rule, matcher, reason.is_empty()) else {
+            continue;
+        };
+        let matcher = matcher.compile_matcher();
         ignores.push(ConfigIgnore {
             path: entry.path.into_inner(),
             matcher,
@@ -586,41 +667,56 @@ fn parse_ignores(
             span,
         });
     }
-    Ok(ignores)
+    ignores
 }
 
 /// `[limits]`, over the defaults.
-fn parse_limits(raw: &RawLimits, at: &Locate) -> Result<Limits, ConfigError> {
-    let at_least_one = |value: &Spanned<u64>, key: &str| {
+fn parse_limits(raw: &RawLimits, at: &Locate) -> Limits {
+    // A zero is reported and the default kept, so that the other tables are still checked.
+    let at_least_one = |value: &Spanned<u64>, key: &str, default: usize| {
         if *value.get_ref() == 0 {
-            Err(at.error(Some(value.span()), format!("`{key}` must be at least 1")))
+            at.report(Some(value.span()), format!("`{key}` must be at least 1"));
+            default
         } else {
-            Ok(*value.get_ref())
+            usize::try_from(*value.get_ref()).unwrap_or(usize::MAX)
         }
     };
     let mut limits = Limits::default();
     if let Some(size) = &raw.max_file_size {
-        limits.max_file_size = at_least_one(size, "max-file-size")?;
+        if *size.get_ref() == 0 {
+            at.report(
+                Some(size.span()),
+                "`max-file-size` must be at least 1".into(),
+            );
+        } else {
+            limits.max_file_size = *size.get_ref();
+        }
     }
     if let Some(documents) = &raw.max_documents_per_file {
-        limits.max_documents_per_file =
-            usize::try_from(at_least_one(documents, "max-documents-per-file")?)
-                .unwrap_or(usize::MAX);
+        limits.max_documents_per_file = at_least_one(
+            documents,
+            "max-documents-per-file",
+            limits.max_documents_per_file,
+        );
     }
     if let Some(findings) = raw.max_findings_per_file {
         limits.max_findings_per_file = usize::try_from(findings).unwrap_or(usize::MAX);
     }
     if let Some(findings) = &raw.max_findings_kept_per_file {
-        limits.max_findings_kept_per_file =
-            usize::try_from(at_least_one(findings, "max-findings-kept-per-file")?)
-                .unwrap_or(usize::MAX);
+        limits.max_findings_kept_per_file = at_least_one(
+            findings,
+            "max-findings-kept-per-file",
+            limits.max_findings_kept_per_file,
+        );
     }
     if let Some(findings) = &raw.max_findings_kept_per_run {
-        limits.max_findings_kept_per_run =
-            usize::try_from(at_least_one(findings, "max-findings-kept-per-run")?)
-                .unwrap_or(usize::MAX);
+        limits.max_findings_kept_per_run = at_least_one(
+            findings,
+            "max-findings-kept-per-run",
+            limits.max_findings_kept_per_run,
+        );
     }
-    Ok(limits)
+    limits
 }
 
 /// IAM-free globs: `*` stays within a directory, `**` crosses them, as in `.gitignore`.
@@ -797,7 +893,13 @@ pub fn default_file() -> String {
          # Findings kept per file and per run, in every format; past them the most severe\n\
          # are kept and `limit-exceeded` counts the rest.\n\
          # max-findings-kept-per-file = 10000\n\
-         # max-findings-kept-per-run = 100000\n",
+         # max-findings-kept-per-run = 100000\n\
+         \n\
+         # Actions AWS added after the catalog built into this iamlint (`iamlint --version`\n\
+         # shows its date): accepted by unknown-action and unknown-service until a release\n\
+         # knows them. One `service:ActionName` each, no wildcards.\n\
+         [catalog]\n\
+         # extra-actions = [\"bedrock:NewAction\"]\n",
     );
     out
 }
@@ -806,7 +908,7 @@ pub fn default_file() -> String {
 mod tests {
     use super::*;
 
-    fn parse(text: &str) -> Result<Config, ConfigError> {
+    fn parse(text: &str) -> Result<Config, ConfigErrors> {
         Config::parse(Path::new("iamlint.toml"), text.to_string())
     }
 
@@ -866,6 +968,8 @@ mod tests {
             "max-findings-per-file",
             "max-findings-kept-per-file",
             "max-findings-kept-per-run",
+            "catalog",
+            "extra-actions",
         ];
         expected.sort_unstable();
         assert_eq!(keys, expected);
@@ -998,6 +1102,13 @@ mod tests {
                 .contains("needs a `reason`")
         );
         assert!(error_of("exclude = 3\n").starts_with("iamlint.toml:1:11:"));
+        assert_eq!(
+            error_of("[catalog]\nextra-actions = [\"s3:New*\", \"NewAction\", \"s3:Fine\"]\n"),
+            "iamlint.toml:2:18: `s3:New*` in `extra-actions` is not an action: write \
+             `service:ActionName` without wildcards, e.g. `s3:NewAction`\n\
+             iamlint.toml:2:29: `NewAction` in `extra-actions` is not an action: write \
+             `service:ActionName` without wildcards, e.g. `s3:NewAction`"
+        );
     }
 
     #[test]

@@ -71,6 +71,13 @@ impl Catalog {
         self.blob.meta().1
     }
 
+    /// The day of [`Self::data_date`], without the time: what messages about a catalog that
+    /// may be older than AWS say.
+    pub fn data_day(&self) -> &'static str {
+        let date = self.data_date();
+        date.split_once('T').map_or(date, |(day, _)| day)
+    }
+
     pub fn action_count(&self) -> usize {
         self.blob.n_actions()
     }

@@ -204,6 +204,23 @@ impl Catalog {
         } else {
             catalog.suggest_service(pattern)
         };
+        let unknown_service = pattern.contains(':')
+            && !prefix.contains(['*', '?'])
+            && catalog.service(prefix).is_none();
+        if unknown_service {
+            let hint = match suggestions.as_slice() {
+                [] => String::new(),
+                _ => format!(
+                    "; did you mean {}?",
+                    either(&suggestions[..suggestions.len().min(3)])
+                ),
+            };
+            return format!(
+                "unknown service `{}`: no such service prefix in the AWS catalog of {}{hint}",
+                clip(prefix),
+                catalog.data_day()
+            );
+        }
         match suggestions.as_slice() {
             [] => format!("`{pattern}` matches no action"),
             _ => format!(

@@ -9,7 +9,7 @@ use crate::engine::{self, CheckOptions, RuleSelection, RunOutput};
 use crate::report::{self, Format, HumanOptions, display_path, locate};
 use crate::rules;
 use crate::suppress::baseline::{self, Baseline};
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -40,7 +40,7 @@ pub mod exit {
 #[derive(Debug, Parser)]
 #[command(
     name = "iamlint",
-    version,
+    version = long_version(),
     about = "Static analyzer and linter for AWS IAM policies in Terraform, CloudFormation and JSON"
 )]
 pub struct Cli {
@@ -54,7 +54,7 @@ pub enum Command {
     Check(CheckArgs),
     /// List every rule.
     Rules {
-        #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+        #[arg(long, short = 'f', value_enum, default_value_t = ListFormat::Text)]
         format: ListFormat,
     },
     /// Print a rule's documentation.
@@ -68,14 +68,14 @@ pub enum Command {
         /// Patterns such as `s3:Get*`, `*:Describe*` or `iam:PassRole`.
         #[arg(required = true)]
         patterns: Vec<String>,
-        #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+        #[arg(long, short = 'f', value_enum, default_value_t = ListFormat::Text)]
         format: ListFormat,
     },
     /// Print every policy document found, as iamlint analyses it.
     Documents {
         #[command(flatten)]
         input: InputArgs,
-        #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+        #[arg(long, short = 'f', value_enum, default_value_t = ListFormat::Text)]
         format: ListFormat,
     },
     /// Write a commented default `iamlint.toml`.
@@ -87,6 +87,11 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Print a shell completion script, e.g. `iamlint completions bash >
+    /// ~/.local/share/bash-completion/completions/iamlint`.
+    Completions { shell: clap_complete::Shell },
+    /// Print the manual page (roff), e.g. `iamlint man > ~/.local/share/man/man1/iamlint.1`.
+    Man,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -128,6 +133,10 @@ pub struct InputArgs {
     /// directory above it holding `.git`), else the path itself].
     #[arg(long, value_name = "DIR", value_parser = existing_directory)]
     pub root: Option<PathBuf>,
+    /// Exit 0 when the directories given hold no file to check, instead of warning and
+    /// exiting 2 (a mistyped CI path must not pass silently).
+    #[arg(long)]
+    pub allow_empty: bool,
 }
 
 /// `--root` must name a directory: a typo must not confine reads to nothing, or to `/`.
@@ -186,8 +195,8 @@ pub struct CheckArgs {
     /// Report only findings that are not in this baseline file.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
-    /// Record the findings of this run in a baseline file (the run then exits 0 unless a
-    /// path could not be read).
+    /// Record the findings of this run in a baseline file instead of reporting them (the run
+    /// then exits 0 unless a path could not be read).
     #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
     pub write_baseline: Option<PathBuf>,
 }
@@ -200,18 +209,63 @@ pub fn run(cli: Cli) -> i32 {
         Command::Documents { input, format } => documents(input, format),
         Command::Actions { patterns, format } => actions(&patterns, format),
         Command::Init { path, force } => init(&path, force),
+        Command::Completions { shell } => completions(shell),
+        Command::Man => man_page(),
     }
+}
+
+/// What `--version` prints after the name: the release and the dates of the data it embeds,
+/// which say how far behind AWS a finding about an unknown action may be. Embedded data with
+/// a date of its own adds an entry to `data`.
+pub fn long_version() -> &'static str {
+    static VERSION: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    VERSION.get_or_init(|| {
+        let data = [format!(
+            "AWS catalog {}",
+            crate::catalog::Catalog::get().data_day()
+        )];
+        format!("{} ({})", env!("CARGO_PKG_VERSION"), data.join(", "))
+    })
+}
+
+fn completions(shell: clap_complete::Shell) -> i32 {
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "iamlint", &mut script);
+    print_or_pipe(&String::from_utf8_lossy(&script))
+}
+
+fn man_page() -> i32 {
+    let mut page = Vec::new();
+    if let Err(error) = clap_mangen::Man::new(Cli::command()).render(&mut page) {
+        to_stderr!("error: cannot render the manual page: {error}");
+        return exit::ERROR;
+    }
+    print_or_pipe(&String::from_utf8_lossy(&page))
 }
 
 /// The configuration a run uses: `--config`, none with `--no-config`, else the nearest
 /// `iamlint.toml`.
-fn load_config(input: &InputArgs) -> Result<Config, config::ConfigError> {
+fn load_config(input: &InputArgs) -> Result<Config, config::ConfigErrors> {
     if input.no_config {
         Ok(Config::none())
     } else if let Some(path) = &input.config {
         Config::load(path)
     } else {
         Config::discover(&input.paths, input.stdin_filename.as_deref())
+    }
+}
+
+/// The run's configuration, or `None` when it cannot be used: then every one of its errors
+/// has been printed.
+fn config_or_report(input: &InputArgs) -> Option<Config> {
+    match load_config(input) {
+        Ok(config) => Some(config),
+        Err(errors) => {
+            for error in &errors.0 {
+                to_stderr!("error: {}", printable(&error.to_string()));
+            }
+            None
+        }
     }
 }
 
@@ -232,6 +286,7 @@ fn options(
         no_suppressions: false,
         skip_unrecognized: false,
         root: input.root,
+        not_inputs: Vec::new(),
     }
 }
 
@@ -248,12 +303,8 @@ fn check(args: CheckArgs) -> i32 {
         }
         return exit::ERROR;
     }
-    let config = match load_config(&args.input) {
-        Ok(config) => config,
-        Err(error) => {
-            to_stderr!("error: {}", printable(&error.to_string()));
-            return exit::ERROR;
-        }
+    let Some(config) = config_or_report(&args.input) else {
+        return exit::ERROR;
     };
     let baseline = match &args.baseline {
         Some(path) => match Baseline::load(path) {
@@ -272,11 +323,26 @@ fn check(args: CheckArgs) -> i32 {
             .or(config.min_confidence)
             .unwrap_or(Confidence::Medium),
     };
+    let allow_empty = args.input.allow_empty;
     let mut options = options(args.input, config, selection, false);
     options.no_suppressions = args.no_suppressions;
     options.skip_unrecognized = args.skip_unrecognized;
+    // The baseline is the run's own file, not code to check, wherever it sits.
+    options.not_inputs = [&args.baseline, &args.write_baseline]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect();
     let mut run = engine::run(&options);
+    if !allow_empty && nothing_to_check(&run, &options.paths) {
+        return exit::ERROR;
+    }
+    if options.stdin_filename.is_none() {
+        hint_terraform_on_stdin(&run);
+    }
     if let Some(path) = &args.write_baseline {
+        // The report is not printed: the findings are in the baseline, and a run that
+        // records them is not one that judges them.
         let rendered = baseline::render(&run.sources, &run.findings);
         if let Err(error) = write_replacing(path, |out| out.write_all(rendered.as_bytes())) {
             to_stderr!(
@@ -286,10 +352,23 @@ fn check(args: CheckArgs) -> i32 {
             return exit::ERROR;
         }
         to_stderr!(
-            "wrote {} finding(s) to the baseline {}",
+            "wrote {} finding(s) to the baseline {} ({})",
             run.findings.len(),
-            display_path(path)
+            display_path(path),
+            scanned(&run)
         );
+        for error in &run.errors {
+            to_stderr!(
+                "error: {}: {}",
+                printable(&error.path),
+                printable(&error.message)
+            );
+        }
+        return if run.errors.is_empty() {
+            exit::OK
+        } else {
+            exit::ERROR
+        };
     }
     if let Some(baseline) = &baseline {
         run.baselined = baseline.apply(&run.sources, &mut run.findings);
@@ -331,14 +410,82 @@ fn check(args: CheckArgs) -> i32 {
     if args.output.is_some() && args.format != Format::Human {
         to_stderr!("{}", report::summary_line(&run));
     }
-    if args.write_baseline.is_some() {
-        return if run.errors.is_empty() {
-            exit::OK
-        } else {
-            exit::ERROR
-        };
-    }
     exit_code(&run, gate)
+}
+
+/// Whether the paths given held no file to check, which is then reported: a mistyped CI
+/// path (`infra/` for `infrastructure/`), an `exclude` that covers everything, or a directory
+/// of files iamlint does not read must not pass as a clean run. Only directories can be
+/// empty this way: a file named on the command line, or standard input, is a file checked
+/// even when it holds no policy, and a path that does not exist is already an error.
+fn nothing_to_check(run: &RunOutput, paths: &[PathBuf]) -> bool {
+    let named_a_file = paths
+        .iter()
+        .any(|path| path.as_os_str() == "-" || path.is_file());
+    if run.files_found > 0 || !run.errors.is_empty() || named_a_file {
+        return false;
+    }
+    let named: Vec<String> = paths
+        .iter()
+        .map(|path| format!("`{}`", printable(&display_path(path))))
+        .collect();
+    to_stderr!(
+        "warning: no file to check in {}: iamlint reads *.tf, *.json, *.yaml, *.yml, \
+         *.template and *.tpl files (is the path right? does `exclude` in iamlint.toml cover \
+         everything?); --allow-empty makes this run pass",
+        named.join(", ")
+    );
+    true
+}
+
+/// Standard input without `--stdin-filename` is read as JSON or YAML: Terraform piped in
+/// is a `parse-error` at its first word. Say how to have it read as HCL.
+fn hint_terraform_on_stdin(run: &RunOutput) {
+    let looks_like_terraform = run.findings.iter().any(|finding| {
+        if finding.rule != RuleId::ParseError {
+            return false;
+        }
+        let source = run.sources.get(finding.primary.file);
+        source.path() == std::path::Path::new("<stdin>") && starts_like_hcl(source.text())
+    });
+    if looks_like_terraform {
+        to_stderr!(
+            "hint: standard input is read as JSON or YAML; for Terraform, name it: \
+             `--stdin-filename main.tf`"
+        );
+    }
+}
+
+/// Whether the first word of `text` opens a Terraform block (`resource "aws_iam_role"`,
+/// `data`, `module`, ...).
+fn starts_like_hcl(text: &str) -> bool {
+    const BLOCKS: [&str; 9] = [
+        "resource",
+        "data",
+        "module",
+        "locals",
+        "variable",
+        "provider",
+        "terraform",
+        "output",
+        "import",
+    ];
+    let first_word = text
+        .lines()
+        .map(str::trim)
+        .find(|line| !line.is_empty() && !line.starts_with(['#', '/']))
+        .and_then(|line| line.split([' ', '{', '"']).next())
+        .unwrap_or_default();
+    BLOCKS.contains(&first_word)
+}
+
+/// "3 files scanned", for messages about a run.
+fn scanned(run: &RunOutput) -> String {
+    format!(
+        "{} file{} scanned",
+        run.files_scanned,
+        if run.files_scanned == 1 { "" } else { "s" }
+    )
 }
 
 fn init(path: &std::path::Path, force: bool) -> i32 {
@@ -390,29 +537,39 @@ fn list_rules(format: ListFormat) -> i32 {
     let mut out = String::new();
     match format {
         ListFormat::Text => {
-            for rule in rules::all() {
-                let meta = rule.meta();
-                out.push_str(&format!(
-                    "{:<39} {:<15} {:<3} {:<8} {}\n",
-                    meta.id,
-                    meta.group,
-                    if meta.is_default() { "on" } else { "off" },
-                    meta.severity.as_str(),
-                    meta.summary
-                ));
-            }
+            let on_off = |on: bool| if on { "on" } else { "off" };
+            let rows: Vec<[String; 5]> = rules::all()
+                .map(|rule| {
+                    let meta = rule.meta();
+                    [
+                        meta.id.to_string(),
+                        meta.group.to_string(),
+                        on_off(meta.is_default()).to_string(),
+                        meta.severity.as_str().to_string(),
+                        meta.summary.to_string(),
+                    ]
+                })
+                .collect();
+            out.push_str(&aligned(
+                ["RULE", "GROUP", "DEFAULT", "SEVERITY", "SUMMARY"],
+                &rows,
+                "",
+            ));
             out.push_str(
                 "\nGroups (on: checked by default; --select, --ignore and [rules] take group \
                  names, and `all`):\n",
             );
-            for group in Group::ALL {
-                out.push_str(&format!(
-                    "  {:<15} {:<3} {}\n",
-                    group,
-                    if group.is_default() { "on" } else { "off" },
-                    group.description()
-                ));
-            }
+            let groups: Vec<[String; 3]> = Group::ALL
+                .iter()
+                .map(|group| {
+                    [
+                        group.to_string(),
+                        on_off(group.is_default()).to_string(),
+                        group.description().to_string(),
+                    ]
+                })
+                .collect();
+            out.push_str(&aligned(["GROUP", "DEFAULT", "DESCRIPTION"], &groups, "  "));
         }
         ListFormat::Json => {
             let list: Vec<_> = rules::all()
@@ -436,6 +593,32 @@ fn list_rules(format: ListFormat) -> i32 {
     print_or_pipe(&out)
 }
 
+/// A table under a header, each column as wide as its widest cell (counted in characters) and
+/// the last one left as it is, every line starting with `indent`.
+fn aligned<const N: usize>(header: [&str; N], rows: &[[String; N]], indent: &str) -> String {
+    let mut widths = header.map(|cell| cell.chars().count());
+    for row in rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let header = header.map(str::to_string);
+    let mut out = String::new();
+    for row in std::iter::once(&header).chain(rows) {
+        let mut line = indent.to_string();
+        for (i, cell) in row.iter().enumerate() {
+            if i + 1 == N {
+                line.push_str(cell);
+            } else {
+                line.push_str(&format!("{cell:<width$}  ", width = widths[i]));
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
 fn explain(id: &str) -> i32 {
     match rules::find(id) {
         Some(rule) => print_or_pipe(&rules::reference_page(rule.meta())),
@@ -448,14 +631,15 @@ fn explain(id: &str) -> i32 {
 }
 
 fn documents(input: InputArgs, format: ListFormat) -> i32 {
-    let config = match load_config(&input) {
-        Ok(config) => config,
-        Err(error) => {
-            to_stderr!("error: {}", printable(&error.to_string()));
-            return exit::ERROR;
-        }
+    let Some(config) = config_or_report(&input) else {
+        return exit::ERROR;
     };
-    let run = engine::run(&options(input, config, RuleSelection::default(), true));
+    let allow_empty = input.allow_empty;
+    let options = options(input, config, RuleSelection::default(), true);
+    let run = engine::run(&options);
+    if !allow_empty && nothing_to_check(&run, &options.paths) {
+        return exit::ERROR;
+    }
     let entries: Vec<serde_json::Value> = run
         .documents
         .iter()

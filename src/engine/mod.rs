@@ -23,7 +23,7 @@ use rayon::prelude::*;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 #[derive(Debug, Default)]
@@ -39,6 +39,9 @@ pub struct RunOutput {
     pub errors: Vec<RunError>,
     pub skipped: Vec<Skipped>,
     pub files_scanned: usize,
+    /// Files the paths held that iamlint would read (by name, less `exclude`), standard
+    /// input included, whether or not they could be read: none means nothing was checked.
+    pub files_found: usize,
     pub documents_analyzed: usize,
     /// Where the run read: the repository root the CI formats make paths relative to.
     pub(crate) roots: input::Roots,
@@ -109,8 +112,9 @@ struct FileResult {
     /// Files whose findings are reported (not siblings read only for references): what
     /// `[[ignore]]` entries are judged on.
     checked: Vec<FileId>,
-    /// Statement ids and spans, for `[[ignore]]` entries that name a `Sid`.
-    sids: Vec<(String, Span)>,
+    /// Statements of the input's documents, with their `Sid`s, for suppressions: collected
+    /// when the input has suppression comments or the configuration an `[[ignore]]` by `sid`.
+    statements: Vec<(Option<String>, Span)>,
     documents: Vec<PolicyDocument>,
     documents_analyzed: usize,
     scanned: usize,
@@ -127,7 +131,7 @@ impl FileResult {
         self.findings.append(other.findings);
         self.suppressions.extend(other.suppressions);
         self.checked.extend(other.checked);
-        self.sids.extend(other.sids);
+        self.statements.extend(other.statements);
         self.documents.extend(other.documents);
         self.documents_analyzed += other.documents_analyzed;
         self.scanned += other.scanned;
@@ -159,6 +163,8 @@ fn run_reading_stdin(options: &CheckOptions, given_stdin: Option<Vec<u8>>) -> Ru
         &exclude,
     );
     output.skipped = skipped;
+    let inputs = without_the_runs_own_files(inputs, &options.not_inputs);
+    output.files_found = inputs.len();
     let inputs = input::group_terraform(inputs);
     let stdin_text = if !inputs.iter().any(|i| matches!(i, Input::Stdin { .. })) {
         None
@@ -229,9 +235,9 @@ fn run_reading_stdin(options: &CheckOptions, given_stdin: Option<Vec<u8>>) -> Ru
         },
         None => reduce(),
     };
-    let mut sids: HashMap<FileId, Vec<(String, Span)>> = HashMap::new();
-    for (sid, span) in result.sids {
-        sids.entry(span.file).or_default().push((sid, span));
+    let mut statements: HashMap<FileId, Vec<(Option<String>, Span)>> = HashMap::new();
+    for (sid, span) in result.statements {
+        statements.entry(span.file).or_default().push((sid, span));
     }
     let suppressions = result.suppressions;
     let checked: HashSet<FileId> = result.checked.into_iter().collect();
@@ -272,7 +278,7 @@ fn run_reading_stdin(options: &CheckOptions, given_stdin: Option<Vec<u8>>) -> Ru
                 relative: &relative,
                 config_file: options.config.file.as_ref(),
                 enabled: &enabled,
-                sids: &sids,
+                statements: &statements,
                 checked: &checked,
             },
         );
@@ -341,6 +347,34 @@ fn sort_findings(sources: &SourceMap, findings: &mut [Finding]) {
     });
 }
 
+/// The inputs a walk found, less the files of the run itself (`CheckOptions::not_inputs`).
+/// Only a file of the same name is resolved, so a walk of thousands of files pays nothing.
+fn without_the_runs_own_files(inputs: Vec<Input>, not_inputs: &[PathBuf]) -> Vec<Input> {
+    let own: Vec<(&std::ffi::OsStr, PathBuf)> = not_inputs
+        .iter()
+        .filter_map(|path| Some((path.file_name()?, std::fs::canonicalize(path).ok()?)))
+        .collect();
+    if own.is_empty() {
+        return inputs;
+    }
+    let is_own = |path: &Path| {
+        own.iter().any(|(name, resolved)| {
+            path.file_name() == Some(*name)
+                && std::fs::canonicalize(path).is_ok_and(|p| &p == resolved)
+        })
+    };
+    inputs
+        .into_iter()
+        .filter(|input| match input {
+            Input::File {
+                path,
+                explicit: false,
+            } => !is_own(path),
+            _ => true,
+        })
+        .collect()
+}
+
 fn process_loaded(
     loaded: Loaded,
     sources: &SourceMap,
@@ -384,7 +418,7 @@ fn process_loaded(
     }
     let mut documents = extraction.documents;
     cap_documents(&mut documents, options, &mut result.findings);
-    let want_sids = options.needs_statement_sids();
+    let want_statements = options.needs_statement_sids() || !result.suppressions.is_empty();
     for document in documents {
         result.documents_analyzed += 1;
         if document.conditional.is_empty() {
@@ -400,8 +434,8 @@ fn process_loaded(
                 .findings
                 .extend(under_conditions(&document.conditional, found));
         }
-        if want_sids {
-            result.sids.extend(statement_sids(&document));
+        if want_statements {
+            result.statements.extend(statement_spans(&document));
         }
         // Attached documents also feed the per-principal pass of this input.
         if options.keep_documents || !document.attachments.is_empty() {
@@ -585,7 +619,7 @@ fn process_module(
     }
     let mut documents = extraction.documents;
     cap_documents(&mut documents, options, &mut result.findings);
-    let want_sids = options.needs_statement_sids();
+    let want_statements = options.needs_statement_sids() || !result.suppressions.is_empty();
     for document in documents {
         let found = check_apart(&document, rules, options, &mut result.findings);
         let found = found.into_iter().filter(|f| reported(f.primary.file));
@@ -603,8 +637,8 @@ fn process_module(
         }
         if reported(document.origin.file) {
             result.documents_analyzed += 1;
-            if want_sids {
-                result.sids.extend(statement_sids(&document));
+            if want_statements {
+                result.statements.extend(statement_spans(&document));
             }
             // Attached documents also feed the per-principal pass of this input.
             if options.keep_documents || !document.attachments.is_empty() {
@@ -703,13 +737,43 @@ fn finish_input(mut result: FileResult, rules: &Enabled<'_>, options: &CheckOpti
     result
 }
 
-/// The `Sid` of every statement of a document that has one, with the statement's span.
-fn statement_sids(document: &PolicyDocument) -> Vec<(String, Span)> {
+/// Every statement of a document: where it is written, and its `Sid` when it has one.
+fn statement_spans(document: &PolicyDocument) -> Vec<(Option<String>, Span)> {
     policy::parse(document)
         .statements
         .iter()
-        .filter_map(|s| Some((s.sid?.as_str()?.to_string(), s.value.span)))
+        .map(|s| {
+            let sid = s.sid.and_then(|sid| sid.as_str()).map(str::to_string);
+            (sid, statement_extent(s.value))
+        })
         .collect()
+}
+
+/// The text a statement is written in: its value's span, stretched to its members written
+/// after it in the same file. A JSON or YAML statement's span already holds its members; an
+/// `aws_iam_policy_document` `statement` block's is its header, and its arguments (`actions`,
+/// `resources`) are the lines below. A value counts only where it is written right after
+/// its key (`resources = [...]`): one read from a `local` may be anywhere in the file.
+fn statement_extent(statement: &crate::base::value::Value) -> Span {
+    /// Bytes between an argument's name and its value: ` = `, with alignment.
+    const KEY_TO_VALUE: u32 = 32;
+    let mut extent = statement.span;
+    if let crate::base::value::ValueKind::Object(members) = &statement.kind {
+        for member in members {
+            let (key, value) = (member.key_span, member.value.span);
+            if key.file != extent.file || key.start < extent.start {
+                continue;
+            }
+            extent.end = extent.end.max(key.end);
+            if value.file == key.file
+                && value.start >= key.end
+                && value.start - key.end <= KEY_TO_VALUE
+            {
+                extent.end = extent.end.max(value.end);
+            }
+        }
+    }
+    extent
 }
 
 fn one_finding(problem: Problem) -> Findings {

@@ -28,6 +28,9 @@ pub struct CheckOptions {
     /// The directory files named by the checked code must resolve inside (`--root`); by
     /// default the repository root of each checked path.
     pub root: Option<PathBuf>,
+    /// Files the run itself reads or writes (the baseline): never checked when a walk finds
+    /// them, so they are not counted as scanned.
+    pub not_inputs: Vec<PathBuf>,
 }
 
 impl CheckOptions {
@@ -69,6 +72,7 @@ impl Default for CheckOptions {
             no_suppressions: false,
             skip_unrecognized: false,
             root: None,
+            not_inputs: Vec::new(),
         }
     }
 }

@@ -43,7 +43,8 @@ pub struct Suppression {
     /// The rule name as written: where `unused-suppression` points.
     pub at: Span,
     pub reason: String,
-    /// The region it covers; findings whose primary span starts inside are suppressed.
+    /// The region it covers; findings whose primary span starts inside are suppressed, and
+    /// so are those of a statement it shares a line with (`crate::suppress::apply`).
     pub scope: Span,
 }
 

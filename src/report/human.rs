@@ -157,6 +157,10 @@ const ELLIPSIS: &str = "…";
 /// the gutter is right and miette joins only contexts whose real lines touch.
 struct Excerpt {
     name: String,
+    /// The header of a snippet that shows a label at this offset of `text`: the label's own
+    /// `path:line:column`. miette heads each snippet with the name `read_span` gives for its
+    /// primary label, else its first; `name` is the fallback.
+    names: Vec<(usize, String)>,
     text: String,
     lines: Vec<ShownLine>,
     /// A span past the end of the file (one whose text was released): miette fails, and
@@ -212,6 +216,7 @@ impl Excerpt {
         shown.dedup();
         let mut excerpt = Excerpt {
             name,
+            names: Vec::new(),
             text: String::new(),
             lines: Vec::with_capacity(shown.len()),
             out_of_bounds,
@@ -328,8 +333,13 @@ impl SourceCode for Excerpt {
         }
         let data_start = self.lines[first].start;
         let data_end = (self.lines[last].end + 1).min(self.text.len());
+        let name = self
+            .names
+            .iter()
+            .find(|(offset, _)| *offset == span.offset())
+            .map_or(&self.name, |(_, name)| name);
         Ok(Box::new(MietteSpanContents::new_named(
-            self.name.clone(),
+            name.clone(),
             &self.text.as_bytes()[data_start..data_end],
             (data_start, data_end - data_start).into(),
             self.lines[first].line,
@@ -366,7 +376,20 @@ impl<'a> FindingDiagnostic<'a> {
         let spans: Vec<Span> = std::iter::once(finding.primary)
             .chain(same_file.iter().map(|label| label.span))
             .collect();
-        let (source, mapped) = Excerpt::new(&file, name, &spans);
+        let (mut source, mapped) = Excerpt::new(&file, name.clone(), &spans);
+        // Each snippet is headed with where its own label is: a related place far from the
+        // primary one gets a snippet of its own, which must not send the reader to the
+        // primary line.
+        source.names.push((mapped[0].offset(), name));
+        for (label, span) in same_file.iter().zip(&mapped[1..]) {
+            let at = locate_position(sources, label.span);
+            let name = printable(&format!(
+                "{}:{}:{}",
+                at.path, at.start.line, at.start.column
+            ))
+            .into_owned();
+            source.names.push((span.offset(), name));
+        }
         let mut labels = vec![LabeledSpan::new_primary_with_span(None, mapped[0])];
         for (label, &span) in same_file.iter().zip(&mapped[1..]) {
             labels.push(LabeledSpan::new_with_span(

@@ -49,7 +49,10 @@ impl Rule for ActionPatternMatchesNothing {
                 let Some(pattern) = entry.pattern.filter(|_| !entry.generated) else {
                     continue;
                 };
-                if !entry.has_wildcard() || !entry.actions.is_empty() {
+                if !entry.has_wildcard()
+                    || !entry.actions.is_empty()
+                    || cx.settings.catalog.matches_extra_action(pattern)
+                {
                     continue;
                 }
                 let Some((service, _)) = pattern.split_once(':') else {

@@ -1,5 +1,5 @@
-//! What rules read from the configuration (`[trust]`, `[[forbidden-actions]]` of
-//! `iamlint.toml`), given to them through their context; `crate::config` fills it in.
+//! What rules read from the configuration (`[trust]`, `[[forbidden-actions]]`, `[catalog]`
+//! of `iamlint.toml`), given to them through their context; `crate::config` fills it in.
 
 use crate::catalog::{ActionSet, wildcard_match};
 
@@ -8,6 +8,40 @@ use crate::catalog::{ActionSet, wildcard_match};
 pub struct Settings {
     pub trust: TrustSettings,
     pub forbidden_actions: Vec<ForbiddenList>,
+    pub catalog: CatalogSettings,
+}
+
+/// `[catalog]`: what the user knows AWS has that the embedded catalog does not yet.
+#[derive(Clone, Debug, Default)]
+pub struct CatalogSettings {
+    /// `service:Action` names without wildcards (`extra-actions`), which `unknown-action`,
+    /// `unknown-service` and `action-pattern-matches-nothing` accept.
+    pub extra_actions: Vec<String>,
+}
+
+impl CatalogSettings {
+    /// Whether `name` is one of the extra actions (case does not matter, as in IAM).
+    pub fn is_extra_action(&self, name: &str) -> bool {
+        self.extra_actions
+            .iter()
+            .any(|extra| extra.eq_ignore_ascii_case(name))
+    }
+
+    /// Whether an extra action belongs to the service `prefix`, which is then known.
+    pub fn is_extra_service(&self, prefix: &str) -> bool {
+        self.extra_actions.iter().any(|extra| {
+            extra
+                .split_once(':')
+                .is_some_and(|(service, _)| service.eq_ignore_ascii_case(prefix))
+        })
+    }
+
+    /// Whether the action pattern (wildcards allowed) matches an extra action.
+    pub fn matches_extra_action(&self, pattern: &str) -> bool {
+        self.extra_actions
+            .iter()
+            .any(|extra| wildcard_match(pattern, extra, true))
+    }
 }
 
 /// Who may be trusted without a finding, for the trust-policy rules.

@@ -6,6 +6,7 @@ use crate::base::suggest::either;
 use crate::base::text::clip;
 use crate::catalog::{Catalog, Retired};
 use crate::policy::actions::ActionEntry;
+use crate::rules::unknown_action::newer_than_catalog;
 
 declare_rule! {
     /// ## What it does
@@ -16,7 +17,15 @@ declare_rule! {
     /// which the message says. Prefixes compare without regard to case, as IAM does.
     ///
     /// A retired service is one warning per statement, naming its entries: AWS still accepts
-    /// the policy, and the entries grant nothing. Other unknown prefixes are errors.
+    /// the policy, and the entries grant nothing.
+    ///
+    /// A prefix that is well formed (ASCII letters, digits and `-`, starting with a letter, at
+    /// most 64 characters) and close
+    /// to no known service (no did-you-mean) is more likely a service AWS launched after the
+    /// catalog built into iamlint was taken: a low-confidence warning (it does not fail a build
+    /// by default) that says the catalog's date and how to update. Other unknown prefixes, a
+    /// near miss of a known one or not shaped like a prefix, are errors.
+    /// `[catalog] extra-actions = ["svc:NewAction"]` in `iamlint.toml` makes the service known.
     ///
     /// ## Why is this bad?
     /// The entry grants (or denies) nothing. The permission the author meant is missing, and
@@ -64,7 +73,10 @@ impl Rule for UnknownService {
                 let Some((service, _)) = pattern.split_once(':') else {
                     continue;
                 };
-                if service.contains(['*', '?']) || catalog.service(service).is_some() {
+                if service.contains(['*', '?'])
+                    || catalog.service(service).is_some()
+                    || cx.settings.catalog.is_extra_service(service)
+                {
                     continue;
                 }
                 if let Some(service) = catalog.retired_service(service) {
@@ -91,6 +103,20 @@ impl Rule for UnknownService {
                         .map(|prefix| format!("{prefix}{action}"))
                         .collect();
                 }
+                if suggestions.is_empty() && shaped_like_a_prefix(service) {
+                    out.push(newer_than_catalog(
+                        Self::META.finding(
+                            entry.value.span,
+                            format!(
+                                "`{}` is not a service prefix in the AWS catalog of {}",
+                                clip(service),
+                                catalog.data_day()
+                            ),
+                        ),
+                        pattern,
+                    ));
+                    continue;
+                }
                 let help = if suggestions.is_empty() {
                     "use the service prefix of the Service Authorization Reference, e.g. `s3` or `states`; `iamlint actions` lists what a pattern grants".to_string()
                 } else {
@@ -110,6 +136,17 @@ impl Rule for UnknownService {
             }
         }
     }
+}
+
+/// Whether `service` could be an AWS service prefix: letters, digits and `-`, starting with
+/// a letter, as every prefix of the catalog is (`s3`, `execute-api`; case does not matter),
+/// and at most 64 characters (the longest known has 35).
+fn shaped_like_a_prefix(service: &str) -> bool {
+    service.len() <= 64
+        && service.starts_with(|c: char| c.is_ascii_alphabetic())
+        && service
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-')
 }
 
 /// One statement's entries of a retired service: a warning, since AWS still accepts the

@@ -46,7 +46,9 @@ pub(crate) struct Applying<'a> {
     pub config_file: Option<&'a (PathBuf, String)>,
     /// Rules that ran: a suppression of a rule that did not run is not "unused".
     pub enabled: &'a dyn Fn(RuleId) -> bool,
-    pub sids: &'a HashMap<FileId, Vec<(String, Span)>>,
+    /// The statements of each file's documents, with their `Sid`s: a suppression comment on
+    /// any line of a statement covers the findings in it, and `[[ignore]]` entries name them.
+    pub statements: &'a HashMap<FileId, Vec<(Option<String>, Span)>>,
     /// Files whose findings are reported: an `[[ignore]]` entry is judged unused only when
     /// one of them matches its path.
     pub checked: &'a HashSet<FileId>,
@@ -106,10 +108,11 @@ pub(crate) fn apply(
     let mut suppressed = Vec::new();
     for finding in findings.drain(..) {
         let span = finding.primary;
+        let statement = innermost_statement(applying.statements.get(&span.file), span);
         let inline = by_file.get(&path_of(span.file)).and_then(|candidates| {
             candidates.iter().copied().find(|&index| {
                 let s = &suppressions[index];
-                s.rule == finding.rule && s.scope.start <= span.start && span.start <= s.scope.end
+                s.rule == finding.rule && (covers(s.scope, span) || overlaps(s.scope, statement))
             })
         });
         if let Some(index) = inline {
@@ -126,13 +129,16 @@ pub(crate) fn apply(
                 let ignore = &ignores[index];
                 ignore.rule == finding.rule
                     && ignore.sid.as_ref().is_none_or(|sid| {
-                        applying.sids.get(&span.file).is_some_and(|statements| {
-                            statements.iter().any(|(id, statement)| {
-                                id == sid
-                                    && statement.start <= span.start
-                                    && span.end <= statement.end
+                        applying
+                            .statements
+                            .get(&span.file)
+                            .is_some_and(|statements| {
+                                statements.iter().any(|(id, statement)| {
+                                    id.as_ref() == Some(sid)
+                                        && statement.start <= span.start
+                                        && span.end <= statement.end
+                                })
                             })
-                        })
                     })
             })
         });
@@ -189,6 +195,31 @@ pub(crate) fn apply(
         }
     }
     suppressed
+}
+
+/// Whether a suppression's region covers a finding: it holds the start of its span.
+fn covers(scope: Span, span: Span) -> bool {
+    scope.start <= span.start && span.start <= scope.end
+}
+
+/// Whether a suppression's region shares a byte with the statement of a finding: a comment
+/// on any line of the statement (`Action: iam:PassRole`, the opening `{`, its `Sid`)
+/// covers every finding of that statement, wherever in it the finding points. Offsets are
+/// compared as the file's own: a file read under two ids has the same text under both.
+fn overlaps(scope: Span, statement: Option<Span>) -> bool {
+    statement.is_some_and(|statement| scope.start < statement.end && statement.start < scope.end)
+}
+
+/// The smallest statement that holds `span`.
+fn innermost_statement(
+    statements: Option<&Vec<(Option<String>, Span)>>,
+    span: Span,
+) -> Option<Span> {
+    statements?
+        .iter()
+        .map(|(_, statement)| *statement)
+        .filter(|statement| statement.start <= span.start && span.end <= statement.end)
+        .min_by_key(|statement| statement.end - statement.start)
 }
 
 fn config_file(sources: &SourceMap, path: &Path, text: &str) -> FileId {

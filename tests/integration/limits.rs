@@ -5,11 +5,10 @@
 
 use crate::support::{run_in, write};
 
-/// A policy with `count` misspelled actions: one `unknown-action` finding each.
+/// A policy with `count` misspelled actions: one `unknown-action` error each (each close to
+/// `s3:GetObject`, so a typo rather than an action newer than the catalog).
 fn policy_with_unknown_actions(count: usize) -> String {
-    let actions: Vec<String> = (0..count)
-        .map(|i| format!("\"s3:GetObjectNumber{i}\""))
-        .collect();
+    let actions: Vec<String> = (0..count).map(|i| format!("\"s3:GetObject{i}\"")).collect();
     format!(
         "{{\"Version\": \"2012-10-17\", \"Statement\": [{{\"Effect\": \"Allow\", \"Action\": [{}], \"Resource\": \"arn:aws:s3:::b/*\"}}]}}",
         actions.join(",\n")

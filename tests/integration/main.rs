@@ -3,6 +3,7 @@
 
 mod architecture;
 mod cli;
+mod cli_conventions;
 mod cloudformation;
 mod cloudformation_cli;
 mod formats;

@@ -233,10 +233,19 @@ fn sarif_keeps_at_most_25000_results_with_a_note_and_unique_fingerprints() {
 fn findings_past_the_per_file_and_per_run_caps_are_counted_by_limit_exceeded() {
     let dir = tempfile::tempdir().unwrap();
     // `s3:GetObject` 26 times: 26 `data-exfiltration` findings (warnings, on `"*"`) and 25
-    // `redundant-action` (info); then 5 unknown actions (errors), which the cut keeps
+    // `redundant-action` (info); then 5 misspelt actions (errors), which the cut keeps
     // although they come last.
     let mut actions = vec!["s3:GetObject".to_string(); 26];
-    actions.extend((0..5).map(|i| format!("s3:Nothing{i}")));
+    actions.extend(
+        [
+            "GetObjectt",
+            "GetObjet",
+            "PutObjet",
+            "ListBukcet",
+            "DeleteObjet",
+        ]
+        .map(|typo| format!("s3:{typo}")),
+    );
     write(dir.path(), "a.json", policy_with_actions(&actions));
     write(dir.path(), "b.json", policy_with_actions(&actions));
     write(
