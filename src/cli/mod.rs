@@ -26,6 +26,7 @@ macro_rules! to_stderr {
 }
 
 mod actions;
+mod managed_policy;
 mod output;
 
 use output::write_replacing;
@@ -68,6 +69,14 @@ pub enum Command {
         /// Patterns such as `s3:Get*`, `*:Describe*` or `iam:PassRole`.
         #[arg(required = true)]
         patterns: Vec<String>,
+        #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+        format: ListFormat,
+    },
+    /// Print an AWS managed policy as iamlint embeds it: its document, version and date.
+    ManagedPolicy {
+        /// The policy's name or ARN, e.g. `AdministratorAccess` or
+        /// `arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole`.
+        policy: String,
         #[arg(long, value_enum, default_value_t = ListFormat::Text)]
         format: ListFormat,
     },
@@ -199,6 +208,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Explain { rule } => explain(&rule),
         Command::Documents { input, format } => documents(input, format),
         Command::Actions { patterns, format } => actions(&patterns, format),
+        Command::ManagedPolicy { policy, format } => managed_policy(&policy, format),
         Command::Init { path, force } => init(&path, force),
     }
 }
@@ -536,6 +546,24 @@ fn actions(patterns: &[String], format: ListFormat) -> i32 {
     } else {
         code
     }
+}
+
+fn managed_policy(written: &str, format: ListFormat) -> i32 {
+    let policy = match managed_policy::find(written) {
+        Ok(policy) => policy,
+        Err(message) => {
+            to_stderr!("error: {}", printable(&message));
+            return exit::ERROR;
+        }
+    };
+    let text = match format {
+        ListFormat::Text => managed_policy::to_text(policy),
+        ListFormat::Json => {
+            serde_json::to_string_pretty(&managed_policy::to_json(policy)).unwrap_or_default()
+                + "\n"
+        }
+    };
+    print_or_pipe(&text)
 }
 
 /// Prints, treating a closed pipe (`| head`) as success.

@@ -5,7 +5,7 @@
 
 use super::Rule;
 use crate::base::finding::Finding;
-use crate::extract::document::{PolicyDocument, PolicyKind, PrincipalKind};
+use crate::extract::document::{ManagedAttachment, PolicyDocument, PolicyKind, PrincipalKind};
 use crate::extract::managed;
 use crate::policy::{self, Policy};
 use std::collections::{BTreeMap, HashSet};
@@ -37,11 +37,13 @@ pub type PolicyCheck<'c> = dyn Fn(&[&Policy<'_>], &[&Policy<'_>], &dyn Fn(usize)
     + Sync
     + 'c;
 
-/// Runs the principal-wide checks of `rules` over `documents` (one input's); `path_of` gives
-/// a document's file path. Only findings that need two documents are produced (the others
-/// come from the per-document pass).
+/// Runs the principal-wide checks of `rules` over `documents` and the AWS managed policies
+/// attached by ARN, `managed` (one input's); `path_of` gives a document's file path. Only
+/// findings that need two documents, or a principal, are produced (the others come from the
+/// per-document pass).
 pub fn check(
     documents: &[PolicyDocument],
+    managed: &[ManagedAttachment],
     path_of: &(dyn Fn(&PolicyDocument) -> PathBuf + Sync),
     rules: &[&dyn Rule],
 ) -> Vec<Finding> {
@@ -51,6 +53,7 @@ pub fn check(
     let builtin: Vec<PolicyDocument> = documents
         .iter()
         .flat_map(|d| &d.managed)
+        .chain(managed)
         .filter(|m| seen.insert((m.principal_kind, &m.principal, &m.name, m.span)))
         .filter_map(managed::document)
         .collect();
@@ -110,6 +113,7 @@ pub fn check(
     for rule in rules {
         rule.check_principals(&principals, &mut found);
     }
+    super::broad_managed_policy::leave_to_specific_rules(&mut found);
     // Principals sharing the same policies find the same paths: keep one of each.
     let mut out = Vec::new();
     let mut seen = HashSet::new();

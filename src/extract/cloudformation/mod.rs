@@ -603,6 +603,7 @@ impl<'t> Extractor<'t> {
             documents,
             diagnostics,
             suppressions: Vec::new(),
+            managed: links.into_managed(),
         }
     }
 }
