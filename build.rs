@@ -51,7 +51,13 @@ fn main() {
     std::fs::write(&out, blob)
         .unwrap_or_else(|e| fail(&format!("cannot write {}: {e}", out.display())));
 
-    managed_policies(root);
+    let managed_date = managed_policies(root);
+    // What `iamlint --version` says about the data it embeds.
+    println!(
+        "cargo::rustc-env=IAMLINT_DATA_DATES=AWS catalog {}, managed policies {}",
+        meta.1.get(..10).unwrap_or(&meta.1),
+        managed_date.get(..10).unwrap_or(&managed_date),
+    );
 }
 
 /// Compiles `action_catalog/managed-policies/policies.jsonl` (one policy a line, as
@@ -59,8 +65,8 @@ fn main() {
 /// deflated on its own so that looking one up inflates only it, and `managed_policies.rs`, the
 /// index `src/catalog/managed_policies.rs` includes: the names, paths, versions and dates in
 /// one string, and per policy the byte ranges of its fields (ranges, not `&str`s, so that
-/// loading the binary relocates nothing).
-fn managed_policies(root: &Path) {
+/// loading the binary relocates nothing). Returns the data date.
+fn managed_policies(root: &Path) -> String {
     use std::fmt::Write as _;
     let dir = root.join("action_catalog/managed-policies");
     println!("cargo::rerun-if-changed=action_catalog/managed-policies");
@@ -156,6 +162,7 @@ fn managed_policies(root: &Path) {
         std::fs::write(&file, bytes)
             .unwrap_or_else(|e| fail(&format!("cannot write {}: {e}", file.display())));
     }
+    field("data_updated_at")
 }
 
 fn fail(msg: &str) -> ! {

@@ -41,7 +41,7 @@ pub mod exit {
 #[derive(Debug, Parser)]
 #[command(
     name = "iamlint",
-    version,
+    version = concat!(env!("CARGO_PKG_VERSION"), " (", env!("IAMLINT_DATA_DATES"), ")"),
     about = "Static analyzer and linter for AWS IAM policies in Terraform, CloudFormation and JSON"
 )]
 pub struct Cli {

@@ -46,6 +46,27 @@ pub fn attachment(
     })
 }
 
+/// The attachment of a policy written by name or ARN (a SAM function's `Policies:
+/// [AmazonS3FullAccess]`), at `span`.
+pub fn attachment_named(
+    principal_kind: PrincipalKind,
+    principal: &str,
+    written: &str,
+    span: Span,
+) -> Option<ManagedAttachment> {
+    let name = if written.starts_with("arn:") {
+        resolve(written)?
+    } else {
+        ManagedPolicy::get(written)?.name()
+    };
+    Some(ManagedAttachment {
+        principal_kind,
+        principal: principal.to_string(),
+        name: name.to_string(),
+        span,
+    })
+}
+
 /// The policy `attachment.name` names, as an identity document attached to its principal
 /// whose every value sits on the ARN as written, so findings point there. The embedded
 /// document is parsed once per process, however many principals attach it.

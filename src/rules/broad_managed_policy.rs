@@ -4,14 +4,12 @@
 use super::principal::{Key, Principals, kind_name};
 use super::{Context, Rule, declare_rule};
 use crate::base::finding::{Confidence, Finding, Findings, Severity};
-use crate::base::rule_id::RuleId;
 use crate::base::source::Span;
 use crate::extract::document::{PolicyKind, PrincipalKind};
 use crate::extract::managed;
 use crate::policy::principals::{PrincipalType, each_principal};
 use crate::policy::sensitive::is_every_action;
 use crate::policy::{Policy, Statement};
-use std::collections::HashSet;
 
 declare_rule! {
     /// ## What it does
@@ -295,18 +293,6 @@ impl Rule for BroadManagedPolicy {
             }
         }
     }
-}
-
-/// Drops this rule's findings at an ARN where another principal-wide rule reports something
-/// more specific (`privilege-escalation` through `PowerUserAccess`): that finding names the
-/// AWS managed policy, and one root cause gets one finding.
-pub(super) fn leave_to_specific_rules(found: &mut Vec<Finding>) {
-    let taken: HashSet<Span> = found
-        .iter()
-        .filter(|f| f.rule != RuleId::BroadManagedPolicy)
-        .map(|f| f.primary)
-        .collect();
-    found.retain(|f| f.rule != RuleId::BroadManagedPolicy || !taken.contains(&f.primary));
 }
 
 /// Who can become the principal is told by the severity and a related label, not the message:

@@ -5,6 +5,8 @@
 
 use super::Rule;
 use crate::base::finding::Finding;
+use crate::base::rule_id::RuleId;
+use crate::base::source::Span;
 use crate::extract::document::{ManagedAttachment, PolicyDocument, PolicyKind, PrincipalKind};
 use crate::extract::managed;
 use crate::policy::{self, Policy};
@@ -113,7 +115,7 @@ pub fn check(
     for rule in rules {
         rule.check_principals(&principals, &mut found);
     }
-    super::broad_managed_policy::leave_to_specific_rules(&mut found);
+    leave_managed_policies_to_specific_rules(&mut found);
     // Principals sharing the same policies find the same paths: keep one of each.
     let mut out = Vec::new();
     let mut seen = HashSet::new();
@@ -123,6 +125,18 @@ pub fn check(
         }
     }
     out
+}
+
+/// Drops `broad-managed-policy` findings at an ARN where another principal-wide rule reports
+/// something more specific (`privilege-escalation` through `PowerUserAccess`): that finding
+/// names the AWS managed policy, and one root cause gets one finding.
+fn leave_managed_policies_to_specific_rules(found: &mut Vec<Finding>) {
+    let taken: HashSet<Span> = found
+        .iter()
+        .filter(|f| f.rule != RuleId::BroadManagedPolicy)
+        .map(|f| f.primary)
+        .collect();
+    found.retain(|f| f.rule != RuleId::BroadManagedPolicy || !taken.contains(&f.primary));
 }
 
 impl<'a> Principals<'a> {

@@ -689,6 +689,7 @@ fn managed_policy_prints_an_embedded_policy() {
     assert!(json["version"].as_str().unwrap().starts_with('v'));
     assert!(json["document"]["Statement"].is_array());
     assert!(stdout_of(&["managed-policy", "iamfullaccess"]).starts_with("IAMFullAccess\n"));
+    assert!(stdout_of(&["--version"]).contains(", managed policies 20"));
     iamlint()
         .args(["managed-policy", "AdministratorAcess"])
         .assert()

@@ -132,6 +132,7 @@ pub fn extract(file: FileId, source: &SourceFile, _intent: Intent) -> Option<Ext
     extraction.diagnostics.append(&mut more.diagnostics);
     extraction.documents = more.documents;
     extraction.suppressions = more.suppressions;
+    extraction.managed = more.managed;
     Some(extraction)
 }
 
