@@ -73,6 +73,7 @@ macro_rules! with_every_rule {
             WriteWithoutConstraints => write_without_constraints => "write-without-constraints",
             PrivilegeEscalation => privilege_escalation => "privilege-escalation",
             TagConditionBypass => tag_condition_bypass => "tag-condition-bypass",
+            BroadManagedPolicy => broad_managed_policy => "broad-managed-policy",
             TrustAnyPrincipal => trust_any_principal => "trust-any-principal",
             TrustOidcUnscoped => trust_oidc_unscoped => "trust-oidc-unscoped",
             TrustCrossAccountWithoutExternalId => trust_cross_account_without_external_id => "trust-cross-account-without-external-id",

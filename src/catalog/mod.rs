@@ -10,6 +10,7 @@ mod condition_types;
 mod conditions;
 mod curated;
 mod format;
+mod managed_policies;
 mod resource_arns;
 mod set;
 mod suggest;
@@ -30,6 +31,7 @@ pub use conditions::{
     Operator, OperatorError, OperatorFamily, SetQualifier,
 };
 pub use curated::{Retired, SharedPrefix};
+pub use managed_policies::ManagedPolicy;
 pub use resource_arns::resource_arn;
 pub use set::{ActionId, ActionSet};
 pub use wildcard::wildcard_match;

@@ -26,6 +26,7 @@ macro_rules! to_stderr {
 }
 
 mod actions;
+mod managed_policy;
 mod output;
 
 use output::write_replacing;
@@ -69,6 +70,14 @@ pub enum Command {
         #[arg(required = true)]
         patterns: Vec<String>,
         #[arg(long, short = 'f', value_enum, default_value_t = ListFormat::Text)]
+        format: ListFormat,
+    },
+    /// Print an AWS managed policy as iamlint embeds it: its document, version and date.
+    ManagedPolicy {
+        /// The policy's name or ARN, e.g. `AdministratorAccess` or
+        /// `arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole`.
+        policy: String,
+        #[arg(long, value_enum, default_value_t = ListFormat::Text)]
         format: ListFormat,
     },
     /// Print every policy document found, as iamlint analyses it.
@@ -208,6 +217,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Explain { rule } => explain(&rule),
         Command::Documents { input, format } => documents(input, format),
         Command::Actions { patterns, format } => actions(&patterns, format),
+        Command::ManagedPolicy { policy, format } => managed_policy(&policy, format),
         Command::Init { path, force } => init(&path, force),
         Command::Completions { shell } => completions(shell),
         Command::Man => man_page(),
@@ -218,14 +228,13 @@ pub fn run(cli: Cli) -> i32 {
 /// which say how far behind AWS a finding about an unknown action may be. Embedded data with
 /// a date of its own adds an entry to `data`.
 pub fn long_version() -> &'static str {
-    static VERSION: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    VERSION.get_or_init(|| {
-        let data = [format!(
-            "AWS catalog {}",
-            crate::catalog::Catalog::get().data_day()
-        )];
-        format!("{} ({})", env!("CARGO_PKG_VERSION"), data.join(", "))
-    })
+    // build.rs reads the dates of the embedded AWS catalog and managed-policy data.
+    concat!(
+        env!("CARGO_PKG_VERSION"),
+        " (",
+        env!("IAMLINT_DATA_DATES"),
+        ")"
+    )
 }
 
 fn completions(shell: clap_complete::Shell) -> i32 {
@@ -720,6 +729,24 @@ fn actions(patterns: &[String], format: ListFormat) -> i32 {
     } else {
         code
     }
+}
+
+fn managed_policy(written: &str, format: ListFormat) -> i32 {
+    let policy = match managed_policy::find(written) {
+        Ok(policy) => policy,
+        Err(message) => {
+            to_stderr!("error: {}", printable(&message));
+            return exit::ERROR;
+        }
+    };
+    let text = match format {
+        ListFormat::Text => managed_policy::to_text(policy),
+        ListFormat::Json => {
+            serde_json::to_string_pretty(&managed_policy::to_json(policy)).unwrap_or_default()
+                + "\n"
+        }
+    };
+    print_or_pipe(&text)
 }
 
 /// Prints, treating a closed pipe (`| head`) as success.

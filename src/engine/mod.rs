@@ -10,7 +10,7 @@ pub use options::{CheckOptions, RuleSelection};
 use crate::base::finding::{Category, Finding, Findings, Problem, Severity};
 use crate::base::rule_id::RuleId;
 use crate::base::source::{FileId, SourceFile, SourceMap, Span};
-use crate::extract::document::{Conditional, PolicyDocument};
+use crate::extract::document::{Conditional, ManagedAttachment, PolicyDocument};
 use crate::extract::suppressions::{self, Suppression};
 use crate::extract::terraform;
 use crate::input::{
@@ -116,6 +116,8 @@ struct FileResult {
     /// when the input has suppression comments or the configuration an `[[ignore]]` by `sid`.
     statements: Vec<(Option<String>, Span)>,
     documents: Vec<PolicyDocument>,
+    /// AWS managed policies attached by ARN, for the per-principal pass.
+    managed: Vec<ManagedAttachment>,
     documents_analyzed: usize,
     scanned: usize,
     errors: Vec<RunError>,
@@ -133,6 +135,7 @@ impl FileResult {
         self.checked.extend(other.checked);
         self.statements.extend(other.statements);
         self.documents.extend(other.documents);
+        self.managed.extend(other.managed);
         self.documents_analyzed += other.documents_analyzed;
         self.scanned += other.scanned;
         self.errors.extend(other.errors);
@@ -416,6 +419,7 @@ fn process_loaded(
     if !options.no_suppressions {
         result.suppressions.extend(extraction.suppressions);
     }
+    result.managed = extraction.managed;
     let mut documents = extraction.documents;
     cap_documents(&mut documents, options, &mut result.findings);
     let want_statements = options.needs_statement_sids() || !result.suppressions.is_empty();
@@ -509,11 +513,18 @@ fn check_principals(
     rules: &Enabled<'_>,
     options: &CheckOptions,
 ) {
-    if !result.documents.is_empty() && !rules.principal_wide.is_empty() {
+    let attached = !result.documents.is_empty() || !result.managed.is_empty();
+    if attached && !rules.principal_wide.is_empty() {
         let path_of = |d: &PolicyDocument| sources.get(d.origin.file).path().to_path_buf();
-        let found = principal::check(&result.documents, &path_of, &rules.principal_wide);
+        let found = principal::check(
+            &result.documents,
+            &result.managed,
+            &path_of,
+            &rules.principal_wide,
+        );
         result.findings.extend(found);
     }
+    result.managed.clear();
     if !options.keep_documents {
         result.documents.clear();
     }
@@ -617,6 +628,11 @@ fn process_module(
     if !options.no_suppressions {
         result.suppressions.extend(extraction.suppressions);
     }
+    result.managed = extraction
+        .managed
+        .into_iter()
+        .filter(|m| reported(m.span.file))
+        .collect();
     let mut documents = extraction.documents;
     cap_documents(&mut documents, options, &mut result.findings);
     let want_statements = options.needs_statement_sids() || !result.suppressions.is_empty();

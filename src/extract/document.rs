@@ -12,7 +12,7 @@ pub struct PolicyDocument {
     /// The policy object itself (the value holding `Statement`).
     pub value: Value,
     pub attachments: Vec<Attachment>,
-    /// AWS managed policies of the built-in table (`crate::extract::managed`) attached by ARN
+    /// AWS managed policies (`crate::extract::managed`) attached by ARN
     /// to the principals this document is attached to, for the per-principal pass.
     pub managed: Vec<ManagedAttachment>,
     /// Parts present only under a condition (the branches of a CloudFormation `Fn::If`).
@@ -162,12 +162,12 @@ pub struct Attachment {
     pub span: Option<Span>,
 }
 
-/// An AWS managed policy attached by ARN that the built-in table resolves.
+/// An AWS managed policy attached by ARN that names one iamlint embeds.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ManagedAttachment {
     pub principal_kind: PrincipalKind,
     pub principal: String,
-    /// The policy's name in the table (`AdministratorAccess`).
+    /// The policy's name (`AdministratorAccess`), without its path.
     pub name: String,
     /// The ARN as written.
     pub span: Span,

@@ -28,7 +28,7 @@ pub struct Links {
     heirs: Heirs,
     /// Facts about a principal that belong on every document it receives: (principal, note).
     notes: Vec<(String, String)>,
-    /// AWS managed policies of the built-in table attached to principals by ARN.
+    /// AWS managed policies attached to principals by ARN.
     managed: Vec<ManagedAttachment>,
 }
 
@@ -53,9 +53,14 @@ impl Links {
         self.notes.push((principal, note));
     }
 
-    /// An AWS managed policy of the built-in table attached by ARN.
+    /// An AWS managed policy attached by ARN.
     pub fn managed(&mut self, attachment: ManagedAttachment) {
         self.managed.push(attachment);
+    }
+
+    /// The AWS managed policies attached by ARN, for [`crate::extract::Extraction::managed`].
+    pub fn into_managed(self) -> Vec<ManagedAttachment> {
+        self.managed
     }
 
     /// The links indexed for [`Resolver::document`]. `instance_profiles`: whether the instance

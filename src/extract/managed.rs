@@ -1,59 +1,37 @@
-//! AWS managed policies attached by ARN (`arn:aws:iam::aws:policy/AdministratorAccess`): the
-//! well-known broad ones come from a built-in table (`rules/data/aws_managed_policies.json`), so
-//! the per-principal pass counts them with the policies the code defines. Any other ARN stays
-//! a note on the principal's documents (`iamlint documents` shows it).
+//! AWS managed policies attached by ARN (`arn:aws:iam::aws:policy/AdministratorAccess`): every
+//! one AWS publishes is embedded (`crate::catalog::ManagedPolicy`), so the per-principal pass
+//! counts them with the policies the code defines. An ARN naming no AWS managed policy stays a
+//! note on the principal's documents (`iamlint documents` shows it).
 
 use crate::base::source::Span;
 use crate::base::value::{Member, Value, ValueKind};
+use crate::catalog::ManagedPolicy;
 use crate::extract::document::{
     Attachment, ManagedAttachment, Origin, PolicyDocument, PolicyKind, PrincipalKind,
 };
-use serde::Deserialize;
-use std::collections::{BTreeMap, HashMap};
-use std::sync::OnceLock;
+use std::collections::HashMap;
 
-const DATA: &str = include_str!("../../rules/data/aws_managed_policies.json");
-
-#[derive(Deserialize)]
-struct Data {
-    policies: BTreeMap<String, Entry>,
-}
-
-#[derive(Deserialize)]
-struct Entry {
-    #[allow(dead_code)]
-    reference: String,
-    document: serde_json::Value,
-}
-
-fn table() -> &'static BTreeMap<String, Entry> {
-    static TABLE: OnceLock<BTreeMap<String, Entry>> = OnceLock::new();
-    TABLE.get_or_init(|| {
-        serde_json::from_str::<Data>(DATA)
-            .map(|data| data.policies)
-            .unwrap_or_default()
-    })
-}
-
-/// The table's name for an ARN written as text, deploy-time holes as `${}`
-/// (`arn:${}:iam::aws:policy/PowerUserAccess`); `None` for customer policies, names with
-/// holes, and AWS managed policies the table does not hold.
+/// The policy's name for an ARN written as text, deploy-time holes as `${}`
+/// (`arn:${}:iam::aws:policy/PowerUserAccess`); `None` for customer policies, names or paths
+/// with holes, and names that are no AWS managed policy. The path must be the policy's own
+/// (`service-role/AWSLambdaBasicExecutionRole`): AWS refuses to attach the name under another.
 pub fn resolve(arn: &str) -> Option<&'static str> {
     let rest = arn.strip_prefix("arn:")?;
     let (partition, rest) = rest.split_once(':')?;
     if !matches!(partition, "aws" | "aws-cn" | "aws-us-gov" | "${}") {
         return None;
     }
-    let path = rest.strip_prefix("iam::aws:policy/")?;
-    let name = path.rsplit('/').next()?;
-    if name.contains("${") {
+    let written = rest.strip_prefix("iam::aws:policy")?;
+    if written.contains("${") {
         return None;
     }
-    table().get_key_value(name).map(|(key, _)| key.as_str())
+    let (path, name) = written.rsplit_once('/')?;
+    let policy = ManagedPolicy::get(name)?;
+    (policy.path() == format!("{path}/")).then(|| policy.name())
 }
 
-/// The attachment of the ARN `arn` (as written, at `span`) to a principal, when the table
-/// resolves it.
+/// The attachment of the ARN `arn` (as written, at `span`) to a principal, when it names an
+/// AWS managed policy.
 pub fn attachment(
     principal_kind: PrincipalKind,
     principal: &str,
@@ -68,20 +46,46 @@ pub fn attachment(
     })
 }
 
-/// The policy `attachment.name` resolves to, as an identity document attached to its
-/// principal whose every value sits on the ARN as written, so findings point there.
+/// The attachment of a policy written by name or ARN (a SAM function's `Policies:
+/// [AmazonS3FullAccess]`), at `span`.
+pub fn attachment_named(
+    principal_kind: PrincipalKind,
+    principal: &str,
+    written: &str,
+    span: Span,
+) -> Option<ManagedAttachment> {
+    let name = if written.starts_with("arn:") {
+        resolve(written)?
+    } else {
+        ManagedPolicy::get(written)?.name()
+    };
+    Some(ManagedAttachment {
+        principal_kind,
+        principal: principal.to_string(),
+        name: name.to_string(),
+        span,
+    })
+}
+
+/// The policy `attachment.name` names, as an identity document attached to its principal
+/// whose every value sits on the ARN as written, so findings point there. The embedded
+/// document is parsed once per process, however many principals attach it.
 pub fn document(attachment: &ManagedAttachment) -> Option<PolicyDocument> {
-    let entry = table().get(&attachment.name)?;
+    let policy = ManagedPolicy::get(&attachment.name)?;
     Some(PolicyDocument {
         origin: Origin {
             file: attachment.span.file,
-            address: Some(format!("arn:aws:iam::aws:policy/{}", attachment.name)),
+            address: Some(policy.arn()),
             attribute: None,
-            notes: vec!["AWS managed policy, as iamlint's built-in table records it".into()],
+            notes: vec![format!(
+                "AWS managed policy, version {} of {}",
+                policy.version(),
+                policy.updated().get(..10).unwrap_or(policy.updated())
+            )],
             caller: None,
         },
         kind: PolicyKind::Identity,
-        value: spanned(&entry.document, attachment.span),
+        value: spanned(policy.document()?, attachment.span),
         attachments: vec![Attachment {
             principal_kind: attachment.principal_kind,
             principal: attachment.principal.clone(),
@@ -92,17 +96,15 @@ pub fn document(attachment: &ManagedAttachment) -> Option<PolicyDocument> {
     })
 }
 
-/// The table name of a document made by [`document`], `None` for every other document.
+/// The name of the AWS managed policy of a document made by [`document`], `None` for every
+/// other document.
 pub fn name_of(document: &PolicyDocument) -> Option<&str> {
     if document.origin.attribute.is_some() {
         return None;
     }
-    let name = document
-        .origin
-        .address
-        .as_deref()?
-        .strip_prefix("arn:aws:iam::aws:policy/")?;
-    table().contains_key(name).then_some(name)
+    let address = document.origin.address.as_deref()?;
+    let name = resolve(address)?;
+    Some(&address[address.len() - name.len()..])
 }
 
 /// The attachments indexed by principal name, for [`of`].
@@ -162,11 +164,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_table_loads_and_resolves_written_arns() {
-        assert!(
-            table().len() >= 5,
-            "rules/data/aws_managed_policies.json is invalid"
-        );
+    fn written_arns_resolve_to_the_embedded_policies() {
         assert_eq!(
             resolve("arn:aws:iam::aws:policy/AdministratorAccess"),
             Some("AdministratorAccess")
@@ -175,14 +173,25 @@ mod tests {
             resolve("arn:${}:iam::aws:policy/PowerUserAccess"),
             Some("PowerUserAccess")
         );
-        assert_eq!(resolve("arn:aws:iam::aws:policy/ReadOnlyAccess"), None);
+        assert_eq!(
+            resolve("arn:aws:iam::aws:policy/ReadOnlyAccess"),
+            Some("ReadOnlyAccess")
+        );
+        assert_eq!(
+            resolve("arn:aws-us-gov:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"),
+            Some("AWSLambdaBasicExecutionRole")
+        );
+        // Under a path that is not its own, AWS has no such policy.
+        assert_eq!(
+            resolve("arn:aws:iam::aws:policy/AWSLambdaBasicExecutionRole"),
+            None
+        );
         assert_eq!(
             resolve("arn:aws:iam::123456789012:policy/AdministratorAccess"),
             None
         );
         assert_eq!(resolve("arn:aws:iam::aws:policy/${}"), None);
-        for entry in table().values() {
-            assert!(entry.document.get("Statement").is_some());
-        }
+        assert_eq!(resolve("arn:aws:iam::aws:policy/${}/ReadOnlyAccess"), None);
+        assert_eq!(resolve("arn:aws:iam::aws:policy/NoSuchPolicy"), None);
     }
 }

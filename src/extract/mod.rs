@@ -30,6 +30,9 @@ pub struct Extraction {
     /// Suppressions written in the format's own structure (CloudFormation `Metadata`);
     /// comments are scanned by the engine for every format.
     pub suppressions: Vec<suppressions::Suppression>,
+    /// The AWS managed policies attached by ARN, also to principals that receive no document
+    /// here (a user whose only policy is `AdministratorAccess`, a role defined elsewhere).
+    pub managed: Vec<document::ManagedAttachment>,
 }
 
 /// CloudFormation first: it claims YAML and `.template` files, and `.json` files whose content

@@ -20,6 +20,7 @@ pub mod admin_access;
 pub mod allow_with_not_action;
 pub mod allow_with_not_principal;
 pub mod allow_with_not_resource;
+pub mod broad_managed_policy;
 pub mod condition_type_mismatch;
 pub mod condition_value_type;
 pub mod confused_deputy;

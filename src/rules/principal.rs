@@ -5,7 +5,9 @@
 
 use super::Rule;
 use crate::base::finding::Finding;
-use crate::extract::document::{PolicyDocument, PolicyKind, PrincipalKind};
+use crate::base::rule_id::RuleId;
+use crate::base::source::Span;
+use crate::extract::document::{ManagedAttachment, PolicyDocument, PolicyKind, PrincipalKind};
 use crate::extract::managed;
 use crate::policy::{self, Policy};
 use std::collections::{BTreeMap, HashSet};
@@ -37,11 +39,13 @@ pub type PolicyCheck<'c> = dyn Fn(&[&Policy<'_>], &[&Policy<'_>], &dyn Fn(usize)
     + Sync
     + 'c;
 
-/// Runs the principal-wide checks of `rules` over `documents` (one input's); `path_of` gives
-/// a document's file path. Only findings that need two documents are produced (the others
-/// come from the per-document pass).
+/// Runs the principal-wide checks of `rules` over `documents` and the AWS managed policies
+/// attached by ARN, `managed` (one input's); `path_of` gives a document's file path. Only
+/// findings that need two documents, or a principal, are produced (the others come from the
+/// per-document pass).
 pub fn check(
     documents: &[PolicyDocument],
+    managed: &[ManagedAttachment],
     path_of: &(dyn Fn(&PolicyDocument) -> PathBuf + Sync),
     rules: &[&dyn Rule],
 ) -> Vec<Finding> {
@@ -51,6 +55,7 @@ pub fn check(
     let builtin: Vec<PolicyDocument> = documents
         .iter()
         .flat_map(|d| &d.managed)
+        .chain(managed)
         .filter(|m| seen.insert((m.principal_kind, &m.principal, &m.name, m.span)))
         .filter_map(managed::document)
         .collect();
@@ -110,6 +115,7 @@ pub fn check(
     for rule in rules {
         rule.check_principals(&principals, &mut found);
     }
+    leave_managed_policies_to_specific_rules(&mut found);
     // Principals sharing the same policies find the same paths: keep one of each.
     let mut out = Vec::new();
     let mut seen = HashSet::new();
@@ -119,6 +125,18 @@ pub fn check(
         }
     }
     out
+}
+
+/// Drops `broad-managed-policy` findings at an ARN where another principal-wide rule reports
+/// something more specific (`privilege-escalation` through `PowerUserAccess`): that finding
+/// names the AWS managed policy, and one root cause gets one finding.
+fn leave_managed_policies_to_specific_rules(found: &mut Vec<Finding>) {
+    let taken: HashSet<Span> = found
+        .iter()
+        .filter(|f| f.rule != RuleId::BroadManagedPolicy)
+        .map(|f| f.primary)
+        .collect();
+    found.retain(|f| f.rule != RuleId::BroadManagedPolicy || !taken.contains(&f.primary));
 }
 
 impl<'a> Principals<'a> {

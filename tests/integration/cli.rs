@@ -665,6 +665,41 @@ mod hostile_input {
 }
 
 #[test]
+fn managed_policy_prints_an_embedded_policy() {
+    let text = stdout_of(&["managed-policy", "AdministratorAccess"]);
+    assert!(
+        text.starts_with(
+            "AdministratorAccess\n  arn:      arn:aws:iam::aws:policy/AdministratorAccess\n  version:  v1, updated 2015-02-06\n"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("\"Action\": \"*\""), "{text}");
+    // An ARN with its path and another partition, and a name in the wrong case, are found.
+    let json: serde_json::Value = serde_json::from_str(&stdout_of(&[
+        "managed-policy",
+        "arn:aws-us-gov:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    assert_eq!(
+        json["arn"],
+        "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
+    );
+    assert!(json["version"].as_str().unwrap().starts_with('v'));
+    assert!(json["document"]["Statement"].is_array());
+    assert!(stdout_of(&["managed-policy", "iamfullaccess"]).starts_with("IAMFullAccess\n"));
+    assert!(stdout_of(&["--version"]).contains(", managed policies 20"));
+    iamlint()
+        .args(["managed-policy", "AdministratorAcess"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "did you mean `AdministratorAccess`?",
+        ));
+}
+
+#[test]
 fn actions_expands_patterns_from_the_catalog() {
     let text = stdout_of(&["actions", "iam:Pass*"]);
     assert!(

@@ -103,6 +103,7 @@ rule_tests! {
     allow_with_not_action,
     allow_with_not_principal,
     allow_with_not_resource,
+    broad_managed_policy,
     condition_type_mismatch,
     condition_value_type,
     confused_deputy,

@@ -132,6 +132,7 @@ pub fn extract(file: FileId, source: &SourceFile, _intent: Intent) -> Option<Ext
     extraction.diagnostics.append(&mut more.diagnostics);
     extraction.documents = more.documents;
     extraction.suppressions = more.suppressions;
+    extraction.managed = more.managed;
     Some(extraction)
 }
 
@@ -603,6 +604,7 @@ impl<'t> Extractor<'t> {
             documents,
             diagnostics,
             suppressions: Vec::new(),
+            managed: links.into_managed(),
         }
     }
 }

@@ -11,6 +11,7 @@ use crate::base::finding::Problem;
 use crate::base::rule_id::RuleId;
 use crate::base::source::Span;
 use crate::extract::document::{Attachment, PolicyKind, PrincipalKind};
+use crate::extract::managed;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -110,10 +111,17 @@ impl Extractor<'_> {
         entry: &Node,
     ) {
         match &entry.kind {
-            NodeKind::String(name) => self.links.note(
-                role.to_string(),
-                format!("`{role}` also has managed policy `{name}`"),
-            ),
+            NodeKind::String(name) => {
+                if let Some(managed) =
+                    managed::attachment_named(PrincipalKind::Role, role, name, entry.span)
+                {
+                    self.links.managed(managed);
+                }
+                self.links.note(
+                    role.to_string(),
+                    format!("`{role}` also has managed policy `{name}`"),
+                );
+            }
             NodeKind::Map(_) if entry.get("Statement").is_some() => {
                 for (value, attribute) in self.documents(entry, path) {
                     self.found.push(Found {

@@ -743,6 +743,7 @@ impl<'a> Run<'_, 'a> {
             extraction: Extraction {
                 documents,
                 diagnostics,
+                managed: links.into_managed(),
                 ..Extraction::default()
             },
             external,

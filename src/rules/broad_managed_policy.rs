@@ -1,0 +1,334 @@
+//! `broad-managed-policy`: a principal with an admin-equivalent or full-service AWS managed
+//! policy attached.
+
+use super::principal::{Key, Principals, kind_name};
+use super::{Context, Rule, declare_rule};
+use crate::base::finding::{Confidence, Finding, Findings, Severity};
+use crate::base::source::Span;
+use crate::extract::document::{PolicyKind, PrincipalKind};
+use crate::extract::managed;
+use crate::policy::principals::{PrincipalType, each_principal};
+use crate::policy::sensitive::is_every_action;
+use crate::policy::{Policy, Statement};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports an AWS managed policy attached by ARN (`policy_arn`, `managed_policy_arns`,
+    /// CloudFormation `ManagedPolicyArns`) whose document, as AWS publishes it, makes the
+    /// principal an administrator or gives it a whole data service: an unconditional `Allow`
+    /// on every resource of every action (`AdministratorAccess`), of `iam:*` (`IAMFullAccess`:
+    /// it can grant itself anything), of every action but a few (`NotAction`, as
+    /// `PowerUserAccess`), or of `service:*` for a service that holds data (S3, DynamoDB, RDS,
+    /// Redshift, Secrets Manager, KMS, SSM, SQS, Kinesis, OpenSearch, EFS, Backup, ...:
+    /// `AmazonS3FullAccess`, `SecretsManagerReadWrite`, `DatabaseAdministrator`). The verdict
+    /// comes from the embedded document, not from the name. The finding points at the ARN as
+    /// written; where `privilege-escalation` reports at the same ARN (`PowerUserAccess` next to
+    /// an `iam:PassRole`), that finding names the policy and this rule leaves it.
+    ///
+    /// Severity follows who can act as the principal. A user, a group, or a role that a whole
+    /// account (`arn:aws:iam::123456789012:root`), anyone (`*`), other users and roles, or a
+    /// federated identity can assume: an error for administrator access, a warning for a data
+    /// service. A role only AWS services can assume (a Lambda function's, an instance's): a
+    /// warning, an info for a data service. A role whose trust policy is not in the code: the
+    /// same as a service role, at medium confidence.
+    ///
+    /// ## Why is this bad?
+    /// AWS managed policies are written for every customer at once, so the broad ones grant
+    /// everything a service can do on every resource of the account. Attached to a workload or
+    /// a CI identity, one leaked credential or one injected dependency reads every bucket and
+    /// secret, or takes over the account. The wider the set of principals that can become
+    /// the role, the worse.
+    ///
+    /// ## Example
+    /// ```hcl
+    /// resource "aws_iam_role" "deploy" {
+    ///   name = "deploy"
+    ///   assume_role_policy = jsonencode({
+    ///     Version = "2012-10-17"
+    ///     Statement = [{ Effect = "Allow", Action = "sts:AssumeRole",
+    ///                    Principal = { AWS = "arn:aws:iam::123456789012:root" } }]
+    ///   })
+    /// }
+    ///
+    /// resource "aws_iam_role_policy_attachment" "deploy" {
+    ///   role       = aws_iam_role.deploy.name
+    ///   policy_arn = "arn:aws:iam::aws:policy/AdministratorAccess"
+    /// }
+    /// ```
+    ///
+    /// ## Use instead
+    /// Attach a policy that names what the principal does (or a narrow AWS managed one):
+    /// ```hcl
+    /// resource "aws_iam_role" "deploy" {
+    ///   name = "deploy"
+    ///   assume_role_policy = jsonencode({
+    ///     Version = "2012-10-17"
+    ///     Statement = [{ Effect = "Allow", Action = "sts:AssumeRole",
+    ///                    Principal = { AWS = "arn:aws:iam::123456789012:root" } }]
+    ///   })
+    /// }
+    ///
+    /// resource "aws_iam_role_policy_attachment" "deploy" {
+    ///   role       = aws_iam_role.deploy.name
+    ///   policy_arn = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"
+    /// }
+    /// ```
+    ///
+    /// ## References
+    /// - [AWS managed policies for job functions](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_job-functions.html)
+    /// - [Get started with AWS managed policies and move toward least-privilege permissions](https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#bp-use-aws-defined-policies)
+    pub struct BroadManagedPolicy {
+        category: Security,
+        severity: Error,
+        confidence: High,
+        summary: "A principal has an admin-equivalent or full-service AWS managed policy",
+    }
+}
+
+/// Services whose `service:*` reads or destroys the data an account keeps: stores, secrets,
+/// keys, parameters, queues and streams, backups, and source code.
+const DATA_SERVICES: &[&str] = &[
+    "aoss",
+    "backup",
+    "cassandra",
+    "codecommit",
+    "dax",
+    "dsql",
+    "dynamodb",
+    "elasticache",
+    "elasticfilesystem",
+    "es",
+    "firehose",
+    "glacier",
+    "kafka",
+    "kinesis",
+    "kms",
+    "memorydb",
+    "neptune-db",
+    "rds",
+    "rds-data",
+    "redshift",
+    "redshift-data",
+    "s3",
+    "s3express",
+    "s3tables",
+    "secretsmanager",
+    "sqs",
+    "ssm",
+    "timestream",
+];
+
+/// What an AWS managed policy grants, broadest first.
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Breadth {
+    /// `*`, or `iam:*`, on every resource.
+    Admin(String),
+    /// Every action but the `NotAction` list, on every resource.
+    AllBut(Vec<String>),
+    /// `service:*` on every resource, for data services.
+    DataServices(Vec<String>),
+}
+
+impl Breadth {
+    fn is_admin(&self) -> bool {
+        !matches!(self, Breadth::DataServices(_))
+    }
+
+    fn describe(&self) -> String {
+        match self {
+            Breadth::Admin(action) if is_every_action(action) => {
+                "allows every action on every resource".to_string()
+            }
+            Breadth::Admin(action) => {
+                format!("allows `{action}` on every resource, so it can grant itself anything")
+            }
+            Breadth::AllBut(except) => format!(
+                "allows every action except {} on every resource",
+                quoted(except)
+            ),
+            Breadth::DataServices(services) => {
+                format!("allows {} on every resource", quoted(services))
+            }
+        }
+    }
+}
+
+fn quoted(items: &[String]) -> String {
+    items
+        .iter()
+        .map(|item| format!("`{item}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The broadest unconditional grant of a policy on every resource, if it is broad enough.
+fn breadth(policy: &Policy<'_>) -> Option<Breadth> {
+    let mut broadest: Option<Breadth> = None;
+    for statement in policy.statements.iter().filter(|s| on_everything(s)) {
+        let Some(action) = &statement.action else {
+            continue;
+        };
+        let texts: Vec<String> = action
+            .items
+            .iter()
+            .filter_map(|item| item.as_str())
+            .map(str::to_string)
+            .collect();
+        let found = if action.negated {
+            Some(Breadth::AllBut(texts))
+        } else if let Some(admin) = texts
+            .iter()
+            .find(|t| is_every_action(t) || t.eq_ignore_ascii_case("iam:*"))
+        {
+            Some(Breadth::Admin(admin.clone()))
+        } else {
+            let services: Vec<String> = texts
+                .into_iter()
+                .filter(|t| {
+                    t.split_once(':').is_some_and(|(service, rest)| {
+                        rest == "*"
+                            && DATA_SERVICES.contains(&service.to_ascii_lowercase().as_str())
+                    })
+                })
+                .collect();
+            (!services.is_empty()).then_some(Breadth::DataServices(services))
+        };
+        broadest = match (broadest, found) {
+            (Some(Breadth::DataServices(mut a)), Some(Breadth::DataServices(b))) => {
+                a.extend(b);
+                Some(Breadth::DataServices(a))
+            }
+            (a, b) => a.into_iter().chain(b).min(),
+        };
+    }
+    broadest
+}
+
+/// An unconditional `Allow` whose `Resource` includes `*`.
+fn on_everything(statement: &Statement<'_>) -> bool {
+    statement.is_allow()
+        && statement.conditions.is_empty()
+        && statement.resource.as_ref().is_some_and(|r| !r.negated)
+        && statement
+            .resources()
+            .iter()
+            .any(|r| r.as_str() == Some("*"))
+}
+
+/// Who can act as a principal.
+#[derive(Debug)]
+enum Reach {
+    /// A user, or a group's members: people or long-lived keys.
+    Direct,
+    /// A role that accounts, other principals, anyone or federated identities can assume:
+    /// the text and span of the widest one.
+    Principals(String, Span),
+    /// A role only AWS services can assume: the first one's span, and all their names.
+    Services(Span, Vec<String>),
+    /// A role whose trust policy is not in the code, or names no principal iamlint can read.
+    Unknown,
+}
+
+fn reach(cx: &Principals<'_>, key: &Key) -> Reach {
+    if key.1 != PrincipalKind::Role {
+        return Reach::Direct;
+    }
+    let Some(trusts) = cx.trusts.get(key) else {
+        return Reach::Unknown;
+    };
+    let mut services: Option<(Span, Vec<String>)> = None;
+    let mut widest: Option<(u8, String, Span)> = None;
+    for &index in trusts {
+        let policy = cx.policy(index);
+        let allows = policy.statements.iter().filter(|s| s.is_allow());
+        for (_, principal) in each_principal(allows) {
+            let text = principal.text().unwrap_or_else(|| "${}".to_string());
+            let rank = match principal.kind {
+                PrincipalType::Service => {
+                    let (_, names) =
+                        services.get_or_insert_with(|| (principal.value.span, Vec::new()));
+                    names.push(text);
+                    continue;
+                }
+                _ if principal.is_anyone() => 0,
+                _ if principal.is_account_root() => 1,
+                _ => 2,
+            };
+            if widest.as_ref().is_none_or(|(r, _, _)| rank < *r) {
+                widest = Some((rank, text, principal.value.span));
+            }
+        }
+    }
+    match (widest, services) {
+        (Some((_, text, span)), _) => Reach::Principals(text, span),
+        (None, Some((span, names))) => Reach::Services(span, names),
+        (None, None) => Reach::Unknown,
+    }
+}
+
+impl Rule for BroadManagedPolicy {
+    fn check(&self, _cx: &Context<'_>, _out: &mut Findings) {}
+
+    fn checks_principals(&self) -> bool {
+        true
+    }
+
+    fn check_principals(&self, cx: &Principals<'_>, out: &mut Vec<Finding>) {
+        for (key, indices) in &cx.groups {
+            let broad: Vec<(usize, &str, Breadth)> = indices
+                .iter()
+                .filter(|&&i| cx.documents[i].kind == PolicyKind::Identity)
+                .filter_map(|&i| {
+                    let name = managed::name_of(cx.documents[i])?;
+                    Some((i, name, breadth(cx.policy(i))?))
+                })
+                .collect();
+            if broad.is_empty() {
+                continue;
+            }
+            let reach = reach(cx, key);
+            for (index, name, breadth) in broad {
+                let arn = cx.documents[index].value.span;
+                out.push(finding(key, &reach, arn, name, &breadth));
+            }
+        }
+    }
+}
+
+/// Who can become the principal is told by the severity and a related label, not the message:
+/// a child module checked on its own and through its callers knows different trusts, and the
+/// engine keeps one finding per message at the ARN.
+fn finding(key: &Key, reach: &Reach, arn: Span, name: &str, breadth: &Breadth) -> Finding {
+    let (_, kind, principal) = key;
+    let admin = breadth.is_admin();
+    let severity = match reach {
+        Reach::Direct | Reach::Principals(..) if admin => Severity::Error,
+        Reach::Direct | Reach::Principals(..) => Severity::Warning,
+        Reach::Services(..) | Reach::Unknown if admin => Severity::Warning,
+        Reach::Services(..) | Reach::Unknown => Severity::Info,
+    };
+    let finding = BroadManagedPolicy::META
+        .finding(
+            arn,
+            format!(
+                "{} `{principal}` has AWS managed policy `{name}`, which {}",
+                kind_name(*kind),
+                breadth.describe()
+            ),
+        )
+        .with_severity(severity)
+        .with_help(
+            "attach a policy that grants the actions and resources the principal uses; \
+             `iamlint managed-policy NAME` shows what this one grants",
+        );
+    match reach {
+        Reach::Direct => finding,
+        Reach::Principals(text, span) => {
+            finding.with_related(*span, format!("`{text}` can assume the role"))
+        }
+        Reach::Services(span, names) => {
+            finding.with_related(*span, format!("only {} can assume the role", quoted(names)))
+        }
+        Reach::Unknown => finding.with_confidence(Confidence::Medium),
+    }
+}
