@@ -11,6 +11,7 @@ use crate::base::finding::{Category, Finding, Findings, Problem, Severity};
 use crate::base::rule_id::RuleId;
 use crate::base::source::{FileId, SourceFile, SourceMap, Span};
 use crate::extract::document::{Conditional, PolicyDocument};
+use crate::extract::inventory::Inventory;
 use crate::extract::suppressions::{self, Suppression};
 use crate::extract::terraform;
 use crate::input::{
@@ -110,6 +111,8 @@ struct FileResult {
     /// Statement ids and spans, for `[[ignore]]` entries that name a `Sid`.
     sids: Vec<(String, Span)>,
     documents: Vec<PolicyDocument>,
+    /// What the access graph needs of the input besides its documents.
+    inventory: Inventory,
     documents_analyzed: usize,
     scanned: usize,
     errors: Vec<RunError>,
@@ -127,6 +130,7 @@ impl FileResult {
         self.checked.extend(other.checked);
         self.sids.extend(other.sids);
         self.documents.extend(other.documents);
+        self.inventory.extend(other.inventory);
         self.documents_analyzed += other.documents_analyzed;
         self.scanned += other.scanned;
         self.errors.extend(other.errors);
@@ -379,6 +383,7 @@ fn process_loaded(
     if !options.no_suppressions {
         result.suppressions.extend(extraction.suppressions);
     }
+    result.inventory = extraction.inventory;
     let mut documents = extraction.documents;
     cap_documents(&mut documents, options, &mut result.findings);
     let want_sids = options.needs_statement_sids();
@@ -472,9 +477,15 @@ fn check_principals(
     rules: &Enabled<'_>,
     options: &CheckOptions,
 ) {
-    if !result.documents.is_empty() && !rules.principal_wide.is_empty() {
-        let path_of = |d: &PolicyDocument| sources.get(d.origin.file).path().to_path_buf();
-        let found = principal::check(&result.documents, &path_of, &rules.principal_wide);
+    let inventory = std::mem::take(&mut result.inventory);
+    if (!result.documents.is_empty() || !inventory.is_empty()) && !rules.principal_wide.is_empty() {
+        let path_of = |file: FileId| sources.get(file).path().to_path_buf();
+        let found = principal::check(
+            &result.documents,
+            &inventory,
+            &path_of,
+            &rules.principal_wide,
+        );
         result.findings.extend(found);
     }
     if !options.keep_documents {
@@ -580,6 +591,7 @@ fn process_module(
     if !options.no_suppressions {
         result.suppressions.extend(extraction.suppressions);
     }
+    result.inventory = extraction.inventory;
     let mut documents = extraction.documents;
     cap_documents(&mut documents, options, &mut result.findings);
     let want_sids = options.needs_statement_sids();

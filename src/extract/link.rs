@@ -58,6 +58,11 @@ impl Links {
         self.managed.push(attachment);
     }
 
+    /// The AWS managed policies attached by ARN, for the access graph.
+    pub fn managed_attachments(&self) -> &[ManagedAttachment] {
+        &self.managed
+    }
+
     /// The links indexed for [`Resolver::document`]. `instance_profiles`: whether the instance
     /// profiles a document reaches count among the principals whose notes and AWS managed
     /// policies it carries (Terraform notes who uses a profile; CloudFormation leaves them

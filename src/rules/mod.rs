@@ -27,6 +27,7 @@ pub mod credentials_exposure;
 pub mod data_exfiltration;
 pub mod duplicate_sid;
 pub mod forbidden_action;
+pub mod graph;
 pub mod invalid_arn;
 pub mod invalid_service_principal;
 pub mod invalid_sid;
