@@ -37,10 +37,19 @@ pub struct RunOutput {
     /// How many findings the baseline accepted (set by the caller that applies one).
     pub baselined: usize,
     pub documents: Vec<PolicyDocument>,
+    /// Each input's attached documents and inventory, with `keep_inputs`.
+    pub inputs: Vec<GraphInput>,
     pub errors: Vec<RunError>,
     pub skipped: Vec<Skipped>,
     pub files_scanned: usize,
     pub documents_analyzed: usize,
+}
+
+/// What the access graph of one input is built from.
+#[derive(Debug, Default)]
+pub struct GraphInput {
+    pub documents: Vec<PolicyDocument>,
+    pub inventory: Inventory,
 }
 
 /// The rules a run runs: every enabled rule, and those of them with a principal-wide check,
@@ -113,6 +122,7 @@ struct FileResult {
     documents: Vec<PolicyDocument>,
     /// What the access graph needs of the input besides its documents.
     inventory: Inventory,
+    inputs: Vec<GraphInput>,
     documents_analyzed: usize,
     scanned: usize,
     errors: Vec<RunError>,
@@ -131,6 +141,7 @@ impl FileResult {
         self.sids.extend(other.sids);
         self.documents.extend(other.documents);
         self.inventory.extend(other.inventory);
+        self.inputs.extend(other.inputs);
         self.documents_analyzed += other.documents_analyzed;
         self.scanned += other.scanned;
         self.errors.extend(other.errors);
@@ -239,6 +250,7 @@ fn run_reading_stdin(options: &CheckOptions, given_stdin: Option<Vec<u8>>) -> Ru
     output.files_scanned = result.scanned;
     output.documents_analyzed = result.documents_analyzed;
     output.documents = result.documents;
+    output.inputs = result.inputs;
     errors.extend(result.errors);
     output.skipped.extend(result.skipped);
     let (findings, left_out) = result.findings.finish();
@@ -487,6 +499,17 @@ fn check_principals(
             &rules.principal_wide,
         );
         result.findings.extend(found);
+    }
+    if options.keep_inputs {
+        result.inputs.push(GraphInput {
+            documents: result
+                .documents
+                .iter()
+                .filter(|d| !d.attachments.is_empty())
+                .cloned()
+                .collect(),
+            inventory,
+        });
     }
     if !options.keep_documents {
         result.documents.clear();

@@ -389,6 +389,10 @@ impl<'p, 'a> Graph<'p, 'a> {
                     continue;
                 };
                 for hit in effective.hits(pass_role) {
+                    // An administrator gains nothing by a hop; `admin-access` reports it.
+                    if matches!(hit.action_text, "*" | "*:*") {
+                        continue;
+                    }
                     let Some(guard) = guard(&hit, pass_role, Some(service)) else {
                         continue;
                     };
@@ -450,6 +454,9 @@ impl<'p, 'a> Graph<'p, 'a> {
                 continue;
             }
             for hit in effective.hits(action) {
+                if matches!(hit.action_text, "*" | "*:*") {
+                    continue;
+                }
                 let Some(guard) = guard(&hit, action, None) else {
                     continue;
                 };
@@ -531,6 +538,32 @@ impl<'p, 'a> Graph<'p, 'a> {
                         broad: hit.reach != Reach::Scoped && *action_name != "sts:AssumeRole",
                     });
                 }
+            }
+        }
+        // A trust that names the principal itself lets it assume the role with no permission
+        // of its own (in the same account, the trust alone grants it).
+        for (role, _, _) in roles {
+            let has_edge = out
+                .iter()
+                .any(|e: &Edge| e.target == Target::Principal(role));
+            if role == from || has_edge {
+                continue;
+            }
+            if let Some((span, confidence)) = self.trust_names(role, from) {
+                out.push(Edge {
+                    target: Target::Principal(role),
+                    path: "sts-001",
+                    text: format!(
+                        "sts:AssumeRole on {}, whose trust names it",
+                        self.describe(role)
+                    ),
+                    labels: vec![(
+                        span,
+                        format!("{} trusts {}", self.describe(role), self.describe(from)),
+                    )],
+                    confidence,
+                    broad: false,
+                });
             }
         }
         // Modification: change the permissions of a principal, or of a policy attached to
@@ -724,6 +757,22 @@ impl<'p, 'a> Graph<'p, 'a> {
         })
     }
 
+    /// Whether a role's trust names `principal` itself, by reference or literal ARN.
+    fn trust_names(&self, role: usize, principal: usize) -> Option<(Span, Confidence)> {
+        let (_, kind, address) = &self.nodes[principal].key;
+        let name = self.nodes[principal].name.as_deref();
+        let prefix = match kind {
+            PrincipalKind::User => "user/",
+            PrincipalKind::Role => "role/",
+            _ => return None,
+        };
+        self.trust_statements(role, |id| {
+            (id.kind == PrincipalType::Aws
+                && names(id.value, address, name, iam_arn(prefix)) == Some(Confidence::High))
+            .then_some(Confidence::High)
+        })
+    }
+
     fn trust_statements(
         &self,
         role: usize,
@@ -759,13 +808,9 @@ impl<'p, 'a> Graph<'p, 'a> {
         best
     }
 
-    /// Breadth-first from `start`, at most [`MAX_HOPS`] hops: the shortest, then surest,
-    /// chain to an administrator (a principal that is one, or one it can modify), else to a
-    /// principal that can escalate. `None` when `start` is one already or reaches neither.
-    pub fn search(&self, start: usize) -> Option<Reached> {
-        if self.power(start).is_some_and(|p| p.admin) {
-            return None;
-        }
+    /// Every principal `start` reaches in at most [`MAX_HOPS`] hops, breadth-first, in the
+    /// order reached (`start` first), each with the shortest, then surest, chain to it.
+    pub fn reach(&self, start: usize) -> Vec<(usize, Vec<Edge>)> {
         // For each reached node, the edge that reached it first and from where.
         let mut via: Vec<Option<(usize, Edge)>> = vec![None; self.nodes.len()];
         let mut reached = BTreeSet::from([start]);
@@ -791,18 +836,33 @@ impl<'p, 'a> Graph<'p, 'a> {
             }
             frontier = next;
         }
-        let chain = |end: usize| -> Vec<Edge> {
-            let mut hops = Vec::new();
-            let mut at = end;
-            while let Some((prev, edge)) = &via[at] {
-                hops.push(edge.clone());
-                at = *prev;
-            }
-            hops.reverse();
-            hops
-        };
+        order
+            .into_iter()
+            .map(|end| {
+                let mut hops = Vec::new();
+                let mut at = end;
+                while let Some((prev, edge)) = &via[at] {
+                    hops.push(edge.clone());
+                    at = *prev;
+                }
+                hops.reverse();
+                (end, hops)
+            })
+            .collect()
+    }
+
+    /// The shortest, then surest, chain from `start` to an administrator (a principal that is
+    /// one, or one it can modify), else to a principal that can escalate. `None` when `start`
+    /// is one already or reaches neither.
+    pub fn search(&self, start: usize) -> Option<Reached> {
+        if self.power(start).is_some_and(|p| p.admin) {
+            return None;
+        }
+        let order = self.reach(start);
+        let reached: BTreeSet<usize> = order.iter().map(|(node, _)| *node).collect();
         let mut found: Vec<Reached> = Vec::new();
-        for &node in &order {
+        for (node, chain) in &order {
+            let node = *node;
             // Modifying a principal it holds or reaches makes it anything.
             for edge in self.edges(node) {
                 if let Target::Modify(to) = edge.target
@@ -810,7 +870,7 @@ impl<'p, 'a> Graph<'p, 'a> {
                         || self.nodes[start].groups.contains(&to)
                         || reached.iter().any(|&r| self.nodes[r].groups.contains(&to)))
                 {
-                    let mut hops = chain(node);
+                    let mut hops = chain.clone();
                     hops.push(edge.clone());
                     found.push(Reached {
                         start,
@@ -830,7 +890,7 @@ impl<'p, 'a> Graph<'p, 'a> {
             {
                 found.push(Reached {
                     start,
-                    hops: chain(node),
+                    hops: chain.clone(),
                     end: node,
                     power,
                 });

@@ -50,6 +50,32 @@ pub fn check(
     path_of: &(dyn Fn(FileId) -> PathBuf + Sync),
     rules: &[&dyn Rule],
 ) -> Vec<Finding> {
+    let found = view(documents, inventory, path_of, |principals| {
+        let mut found = Vec::new();
+        for rule in rules {
+            rule.check_principals(principals, &mut found);
+        }
+        found
+    });
+    // Principals sharing the same policies find the same paths: keep one of each.
+    let mut out = Vec::new();
+    let mut seen = HashSet::new();
+    for finding in found {
+        if seen.insert((finding.rule, finding.primary, finding.message.clone())) {
+            out.push(finding);
+        }
+    }
+    out
+}
+
+/// Runs `f` on the documents of one input grouped by principal, with its inventory: what
+/// the principal-wide checks and `iamlint paths` read.
+pub fn view<R>(
+    documents: &[PolicyDocument],
+    inventory: &Inventory,
+    path_of: &(dyn Fn(FileId) -> PathBuf + Sync),
+    f: impl FnOnce(&Principals<'_>) -> R,
+) -> R {
     // AWS managed policies attached by ARN join their principals as documents of their own,
     // whose values all sit on the ARN as written; the inventory holds those of principals
     // with no document of their own.
@@ -107,19 +133,7 @@ pub fn check(
         path_of,
         parsed: documents.iter().map(|_| OnceLock::new()).collect(),
     };
-    let mut found = Vec::new();
-    for rule in rules {
-        rule.check_principals(&principals, &mut found);
-    }
-    // Principals sharing the same policies find the same paths: keep one of each.
-    let mut out = Vec::new();
-    let mut seen = HashSet::new();
-    for finding in found {
-        if seen.insert((finding.rule, finding.primary, finding.message.clone())) {
-            out.push(finding);
-        }
-    }
-    out
+    f(&principals)
 }
 
 /// Where the name of a principal declared in `path` means something: Terraform addresses
