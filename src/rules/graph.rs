@@ -541,7 +541,8 @@ impl<'p, 'a> Graph<'p, 'a> {
             }
         }
         // A trust that names the principal itself lets it assume the role with no permission
-        // of its own (in the same account, the trust alone grants it).
+        // of its own in the same account; the code does not say the accounts are the same,
+        // hence medium confidence.
         for (role, _, _) in roles {
             let has_edge = out
                 .iter()
@@ -549,7 +550,8 @@ impl<'p, 'a> Graph<'p, 'a> {
             if role == from || has_edge {
                 continue;
             }
-            if let Some((span, confidence)) = self.trust_names(role, from) {
+            if let Some((span, trusted)) = self.trust_names(role, from) {
+                let confidence = trusted.min(Confidence::Medium);
                 out.push(Edge {
                     target: Target::Principal(role),
                     path: "sts-001",
