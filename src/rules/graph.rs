@@ -24,7 +24,7 @@ use crate::extract::managed;
 use crate::policy::effective::{ConditionClass, Effective, Hit, Reach};
 use crate::policy::escalation;
 use crate::policy::principals::{PrincipalType, principals};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 /// How many hops a chain may have: every published chain has at most three; five leaves room
@@ -205,6 +205,7 @@ pub struct Graph<'p, 'a> {
     runners: Vec<RunnerNode>,
     effective: Vec<OnceLock<Effective<'p, 'a>>>,
     edges: Vec<OnceLock<Vec<Edge>>>,
+    powers: Vec<OnceLock<Option<Power>>>,
 }
 
 impl<'p, 'a> Graph<'p, 'a> {
@@ -315,6 +316,7 @@ impl<'p, 'a> Graph<'p, 'a> {
             runners,
             effective: (0..count).map(|_| OnceLock::new()).collect(),
             edges: (0..count).map(|_| OnceLock::new()).collect(),
+            powers: (0..count).map(|_| OnceLock::new()).collect(),
         }
     }
 
@@ -333,8 +335,14 @@ impl<'p, 'a> Graph<'p, 'a> {
     }
 
     /// Whether a principal is an administrator on its own (`*`, `iam:*` on `*`, unconditioned),
-    /// or can escalate by a path of the per-document check.
-    pub fn power(&self, node: usize) -> Option<Power> {
+    /// or can escalate by a path of the per-document check; computed once.
+    pub fn power(&self, node: usize) -> Option<&Power> {
+        self.powers[node]
+            .get_or_init(|| self.compute_power(node))
+            .as_ref()
+    }
+
+    fn compute_power(&self, node: usize) -> Option<Power> {
         let effective = self.effective(node);
         for grant in &effective.grants {
             if grant.guards.confidence() != Some(Confidence::High) || grant.is_not_action() {
@@ -810,24 +818,27 @@ impl<'p, 'a> Graph<'p, 'a> {
         best
     }
 
-    /// Every principal `start` reaches in at most [`MAX_HOPS`] hops, breadth-first, in the
-    /// order reached (`start` first), each with the shortest, then surest, chain to it.
-    pub fn reach(&self, start: usize) -> Vec<(usize, Vec<Edge>)> {
-        // For each reached node, the edge that reached it first and from where.
-        let mut via: Vec<Option<(usize, Edge)>> = vec![None; self.nodes.len()];
-        let mut reached = BTreeSet::from([start]);
+    /// Breadth-first from `start`, at most [`MAX_HOPS`] hops: the principals reached in order
+    /// (`start` first, depth never decreasing), and for each the edge (node, index among its
+    /// edges) that reached it first, the surest of its depth.
+    fn walk(&self, start: usize) -> (Vec<usize>, Vec<Option<(usize, usize)>>) {
+        let mut via: Vec<Option<(usize, usize)>> = vec![None; self.nodes.len()];
+        let mut reached = vec![false; self.nodes.len()];
+        reached[start] = true;
         let mut order = vec![start];
         let mut frontier = vec![start];
         for _ in 0..MAX_HOPS {
             let mut next = Vec::new();
             for &node in &frontier {
-                let mut edges: Vec<&Edge> = self.edges(node).iter().collect();
-                edges.sort_by_key(|e| std::cmp::Reverse(e.confidence));
-                for edge in edges {
-                    if let Target::Principal(to) = edge.target
-                        && reached.insert(to)
+                let edges = self.edges(node);
+                let mut indices: Vec<usize> = (0..edges.len()).collect();
+                indices.sort_by_key(|&i| std::cmp::Reverse(edges[i].confidence));
+                for index in indices {
+                    if let Target::Principal(to) = edges[index].target
+                        && !reached[to]
                     {
-                        via[to] = Some((node, edge.clone()));
+                        reached[to] = true;
+                        via[to] = Some((node, index));
                         order.push(to);
                         next.push(to);
                     }
@@ -838,18 +849,28 @@ impl<'p, 'a> Graph<'p, 'a> {
             }
             frontier = next;
         }
+        (order, via)
+    }
+
+    /// The chain of edges that reached `end`.
+    fn chain(&self, via: &[Option<(usize, usize)>], end: usize) -> Vec<Edge> {
+        let mut hops = Vec::new();
+        let mut at = end;
+        while let Some((prev, index)) = via[at] {
+            hops.push(self.edges(prev)[index].clone());
+            at = prev;
+        }
+        hops.reverse();
+        hops
+    }
+
+    /// Every principal `start` reaches in at most [`MAX_HOPS`] hops, in the order reached
+    /// (`start` first), each with the shortest, then surest, chain to it.
+    pub fn reach(&self, start: usize) -> Vec<(usize, Vec<Edge>)> {
+        let (order, via) = self.walk(start);
         order
             .into_iter()
-            .map(|end| {
-                let mut hops = Vec::new();
-                let mut at = end;
-                while let Some((prev, edge)) = &via[at] {
-                    hops.push(edge.clone());
-                    at = *prev;
-                }
-                hops.reverse();
-                (end, hops)
-            })
+            .map(|end| (end, self.chain(&via, end)))
             .collect()
     }
 
@@ -860,53 +881,75 @@ impl<'p, 'a> Graph<'p, 'a> {
         if self.power(start).is_some_and(|p| p.admin) {
             return None;
         }
-        let order = self.reach(start);
-        let reached: BTreeSet<usize> = order.iter().map(|(node, _)| *node).collect();
-        let mut found: Vec<Reached> = Vec::new();
-        for (node, chain) in &order {
-            let node = *node;
+        let (order, via) = self.walk(start);
+        let mut reached = vec![false; self.nodes.len()];
+        let mut depth = vec![0usize; self.nodes.len()];
+        let mut groups = vec![false; self.nodes.len()];
+        for &node in &order {
+            reached[node] = true;
+            if let Some((prev, _)) = via[node] {
+                depth[node] = depth[prev] + 1;
+            }
+            for &group in &self.nodes[node].groups {
+                groups[group] = true;
+            }
+        }
+        // Candidates as (admin, hops, node, the modifying edge): chains are built only for
+        // the best few.
+        let mut candidates: Vec<Candidate> = Vec::new();
+        for &node in &order {
             // Modifying a principal it holds or reaches makes it anything.
-            for edge in self.edges(node) {
+            for (index, edge) in self.edges(node).iter().enumerate() {
                 if let Target::Modify(to) = edge.target
-                    && (reached.contains(&to)
-                        || self.nodes[start].groups.contains(&to)
-                        || reached.iter().any(|&r| self.nodes[r].groups.contains(&to)))
+                    && (reached[to] || groups[to])
                 {
-                    let mut hops = chain.clone();
-                    hops.push(edge.clone());
-                    found.push(Reached {
-                        start,
-                        hops,
-                        end: to,
-                        power: Power {
-                            description: "can be given any permission".into(),
-                            span: edge.labels[0].0,
-                            confidence: Confidence::High,
-                            admin: true,
-                        },
-                    });
+                    candidates.push((true, depth[node] + 1, node, Some((index, to))));
                 }
             }
             if node != start
                 && let Some(power) = self.power(node)
             {
-                found.push(Reached {
-                    start,
-                    hops: chain.clone(),
-                    end: node,
-                    power,
-                });
+                candidates.push((power.admin, depth[node], node, None));
             }
         }
-        found.into_iter().min_by_key(|r| {
-            (
-                !r.power.admin,
-                r.hops.len(),
-                std::cmp::Reverse(r.confidence()),
-            )
-        })
+        let best = candidates
+            .iter()
+            .map(|&(admin, hops, _, _)| (!admin, hops))
+            .min()?;
+        candidates
+            .into_iter()
+            .filter(|&(admin, hops, _, _)| (!admin, hops) == best)
+            .filter_map(|(_, _, node, modify)| {
+                let mut hops = self.chain(&via, node);
+                let (end, power) = match modify {
+                    Some((index, to)) => {
+                        let edge = self.edges(node)[index].clone();
+                        let span = edge.labels[0].0;
+                        hops.push(edge);
+                        let power = Power {
+                            description: "can be given any permission".into(),
+                            span,
+                            confidence: Confidence::High,
+                            admin: true,
+                        };
+                        (to, Some(power))
+                    }
+                    None => (node, self.power(node).cloned()),
+                };
+                power.map(|power| Reached {
+                    start,
+                    hops,
+                    end,
+                    power,
+                })
+            })
+            .max_by_key(|reached| reached.confidence())
     }
 }
+
+/// A way `Graph::search` found to more power: (admin, hops, the node, and for a change of a
+/// principal's policies, the index of the edge among the node's and the principal changed).
+type Candidate = (bool, usize, usize, Option<(usize, usize)>);
 
 /// An address without its resource type (`aws_iam_role.admin` → `admin`).
 pub fn short(address: &str) -> &str {
