@@ -206,6 +206,7 @@ pub struct Graph<'p, 'a> {
     effective: Vec<OnceLock<Effective<'p, 'a>>>,
     edges: Vec<OnceLock<Vec<Edge>>>,
     powers: Vec<OnceLock<Option<Power>>>,
+    trusters: OnceLock<HashMap<usize, Vec<usize>>>,
 }
 
 impl<'p, 'a> Graph<'p, 'a> {
@@ -317,6 +318,7 @@ impl<'p, 'a> Graph<'p, 'a> {
             effective: (0..count).map(|_| OnceLock::new()).collect(),
             edges: (0..count).map(|_| OnceLock::new()).collect(),
             powers: (0..count).map(|_| OnceLock::new()).collect(),
+            trusters: OnceLock::new(),
         }
     }
 
@@ -551,7 +553,7 @@ impl<'p, 'a> Graph<'p, 'a> {
         // A trust that names the principal itself lets it assume the role with no permission
         // of its own in the same account; the code does not say the accounts are the same,
         // hence medium confidence.
-        for (role, _, _) in roles {
+        for &role in self.trusters().get(&from).into_iter().flatten() {
             let has_edge = out
                 .iter()
                 .any(|e: &Edge| e.target == Target::Principal(role));
@@ -769,6 +771,9 @@ impl<'p, 'a> Graph<'p, 'a> {
 
     /// Whether a role's trust names `principal` itself, by reference or literal ARN.
     fn trust_names(&self, role: usize, principal: usize) -> Option<(Span, Confidence)> {
+        if self.nodes[role].key.1 != PrincipalKind::Role {
+            return None;
+        }
         let (_, kind, address) = &self.nodes[principal].key;
         let name = self.nodes[principal].name.as_deref();
         let prefix = match kind {
@@ -780,6 +785,60 @@ impl<'p, 'a> Graph<'p, 'a> {
             (id.kind == PrincipalType::Aws
                 && names(id.value, address, name, iam_arn(prefix)) == Some(Confidence::High))
             .then_some(Confidence::High)
+        })
+    }
+
+    /// For each principal, the roles whose trust may name it (by reference, or by the name at
+    /// the end of an ARN): the candidates [`Self::trust_names`] then checks, so a large input
+    /// does not test every role against every principal.
+    fn trusters(&self) -> &HashMap<usize, Vec<usize>> {
+        self.trusters.get_or_init(|| {
+            let mut by_label: HashMap<&str, Vec<usize>> = HashMap::new();
+            for (index, node) in self.nodes.iter().enumerate() {
+                by_label.entry(node.key.2.as_str()).or_default().push(index);
+                if let Some(name) = &node.name {
+                    by_label.entry(name.as_str()).or_default().push(index);
+                }
+            }
+            let mut out: HashMap<usize, Vec<usize>> = HashMap::new();
+            for (role, node) in self.nodes.iter().enumerate() {
+                for &index in &node.trust {
+                    for statement in &self.cx.policy(index).statements {
+                        for id in principals(statement) {
+                            let mut labels: Vec<String> = Vec::new();
+                            match &id.value.kind {
+                                ValueKind::Unknown(unknown) => {
+                                    labels.extend(
+                                        unknown.reference.as_ref().map(|r| r.address.clone()),
+                                    );
+                                }
+                                ValueKind::Template(parts) => {
+                                    labels.extend(parts.iter().filter_map(|part| match part {
+                                        TemplatePart::Hole(unknown) => {
+                                            unknown.reference.as_ref().map(|r| r.address.clone())
+                                        }
+                                        TemplatePart::Literal(_) => None,
+                                    }));
+                                }
+                                _ => {}
+                            }
+                            if let Some(text) = id.value.as_str() {
+                                labels.push(text.rsplit('/').next().unwrap_or(text).to_string());
+                            }
+                            for label in labels {
+                                for &principal in by_label.get(label.as_str()).into_iter().flatten()
+                                {
+                                    let roles = out.entry(principal).or_default();
+                                    if !roles.contains(&role) {
+                                        roles.push(role);
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            out
         })
     }
 
