@@ -381,9 +381,13 @@ impl<'p, 'a> Graph<'p, 'a> {
         })
     }
 
-    /// The edges out of a principal, computed once.
+    /// The edges out of a principal, surest first, computed once.
     pub fn edges(&self, node: usize) -> &[Edge] {
-        self.edges[node].get_or_init(|| self.compute_edges(node))
+        self.edges[node].get_or_init(|| {
+            let mut edges = self.compute_edges(node);
+            edges.sort_by_key(|e| std::cmp::Reverse(e.confidence));
+            edges
+        })
     }
 
     fn compute_edges(&self, from: usize) -> Vec<Edge> {
@@ -889,11 +893,8 @@ impl<'p, 'a> Graph<'p, 'a> {
         for _ in 0..MAX_HOPS {
             let mut next = Vec::new();
             for &node in &frontier {
-                let edges = self.edges(node);
-                let mut indices: Vec<usize> = (0..edges.len()).collect();
-                indices.sort_by_key(|&i| std::cmp::Reverse(edges[i].confidence));
-                for index in indices {
-                    if let Target::Principal(to) = edges[index].target
+                for (index, edge) in self.edges(node).iter().enumerate() {
+                    if let Target::Principal(to) = edge.target
                         && !reached[to]
                     {
                         reached[to] = true;
