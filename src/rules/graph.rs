@@ -394,10 +394,15 @@ impl<'p, 'a> Graph<'p, 'a> {
         let catalog = Catalog::get();
         let effective = self.effective(from);
         let mut out = Vec::new();
-        let roles = self.of_kind(PrincipalKind::Role);
+        // Candidates are listed only for the actions the principal has: a large template
+        // has thousands of roles, most of which hold none of these actions.
+        let has = |action| effective.hits(action).next().is_some();
         // New-passrole: pass a role that trusts the service, and create a resource running
         // as it.
-        if let Some(pass_role) = catalog.action("iam:PassRole") {
+        if let Some(pass_role) = catalog.action("iam:PassRole")
+            && has(pass_role)
+        {
+            let roles = self.of_kind(PrincipalKind::Role);
             for (path, service, actions) in NEW_PASSROLE {
                 let Some(creates) = self.all_of(effective, actions) else {
                     continue;
@@ -454,7 +459,7 @@ impl<'p, 'a> Graph<'p, 'a> {
         }
         // Existing-passrole: change or run a resource that runs as a role.
         for (path, action_name, types) in EXISTING_PASSROLE {
-            let Some(action) = catalog.action(action_name) else {
+            let Some(action) = catalog.action(action_name).filter(|&a| has(a)) else {
                 continue;
             };
             let runners: Vec<(usize, &str, Option<&str>)> = self
@@ -503,7 +508,7 @@ impl<'p, 'a> Graph<'p, 'a> {
         }
         // Principal access: credentials of a user, a role to assume, a group to join.
         for (path, action_name, kind) in PRINCIPAL_ACCESS {
-            let Some(action) = catalog.action(action_name) else {
+            let Some(action) = catalog.action(action_name).filter(|&a| has(a)) else {
                 continue;
             };
             if *kind == PrincipalKind::Group && self.nodes[from].key.1 != PrincipalKind::User {
