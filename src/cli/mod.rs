@@ -28,6 +28,7 @@ macro_rules! to_stderr {
 mod actions;
 mod managed_policy;
 mod output;
+mod paths;
 
 use output::write_replacing;
 
@@ -86,6 +87,13 @@ pub enum Command {
         input: InputArgs,
         #[arg(long, short = 'f', value_enum, default_value_t = ListFormat::Text)]
         format: ListFormat,
+    },
+    /// Print what each principal can reach through the access graph, and how.
+    Paths {
+        #[command(flatten)]
+        input: InputArgs,
+        #[arg(long, value_enum, default_value_t = paths::PathsFormat::Text)]
+        format: paths::PathsFormat,
     },
     /// Write a commented default `iamlint.toml`.
     Init {
@@ -218,6 +226,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Documents { input, format } => documents(input, format),
         Command::Actions { patterns, format } => actions(&patterns, format),
         Command::ManagedPolicy { policy, format } => managed_policy(&policy, format),
+        Command::Paths { input, format } => paths_command(input, format),
         Command::Init { path, force } => init(&path, force),
         Command::Completions { shell } => completions(shell),
         Command::Man => man_page(),
@@ -291,6 +300,7 @@ fn options(
         rules,
         max_file_size: input.max_file_size.unwrap_or(config.limits.max_file_size),
         keep_documents,
+        keep_inputs: false,
         config: Arc::new(config),
         no_suppressions: false,
         skip_unrecognized: false,
@@ -636,6 +646,35 @@ fn explain(id: &str) -> i32 {
             to_stderr!("error: unknown rule `{id}`{hint}; `iamlint rules` lists them");
             exit::ERROR
         }
+    }
+}
+
+fn paths_command(input: InputArgs, format: paths::PathsFormat) -> i32 {
+    let config = match load_config(&input) {
+        Ok(config) => config,
+        Err(error) => {
+            to_stderr!("error: {}", printable(&error.to_string()));
+            return exit::ERROR;
+        }
+    };
+    let run = engine::run(&paths::options(options(
+        input,
+        config,
+        RuleSelection::default(),
+        true,
+    )));
+    let code = print_or_pipe(&paths::render(&run, format));
+    for error in &run.errors {
+        to_stderr!(
+            "error: {}: {}",
+            printable(&error.path),
+            printable(&error.message)
+        );
+    }
+    if run.errors.is_empty() {
+        code
+    } else {
+        exit::ERROR
     }
 }
 

@@ -10,7 +10,8 @@ pub use options::{CheckOptions, RuleSelection};
 use crate::base::finding::{Category, Finding, Findings, Problem, Severity};
 use crate::base::rule_id::RuleId;
 use crate::base::source::{FileId, SourceFile, SourceMap, Span};
-use crate::extract::document::{Conditional, ManagedAttachment, PolicyDocument};
+use crate::extract::document::{Conditional, PolicyDocument};
+use crate::extract::inventory::Inventory;
 use crate::extract::suppressions::{self, Suppression};
 use crate::extract::terraform;
 use crate::input::{
@@ -36,6 +37,8 @@ pub struct RunOutput {
     /// How many findings the baseline accepted (set by the caller that applies one).
     pub baselined: usize,
     pub documents: Vec<PolicyDocument>,
+    /// Each input's attached documents and inventory, with `keep_inputs`.
+    pub inputs: Vec<GraphInput>,
     pub errors: Vec<RunError>,
     pub skipped: Vec<Skipped>,
     pub files_scanned: usize,
@@ -45,6 +48,13 @@ pub struct RunOutput {
     pub documents_analyzed: usize,
     /// Where the run read: the repository root the CI formats make paths relative to.
     pub(crate) roots: input::Roots,
+}
+
+/// What the access graph of one input is built from.
+#[derive(Debug, Default)]
+pub struct GraphInput {
+    pub documents: Vec<PolicyDocument>,
+    pub inventory: Inventory,
 }
 
 /// The rules a run runs: every enabled rule, and those of them with a principal-wide check,
@@ -116,8 +126,9 @@ struct FileResult {
     /// when the input has suppression comments or the configuration an `[[ignore]]` by `sid`.
     statements: Vec<(Option<String>, Span)>,
     documents: Vec<PolicyDocument>,
-    /// AWS managed policies attached by ARN, for the per-principal pass.
-    managed: Vec<ManagedAttachment>,
+    /// What the access graph needs of the input besides its documents.
+    inventory: Inventory,
+    inputs: Vec<GraphInput>,
     documents_analyzed: usize,
     scanned: usize,
     errors: Vec<RunError>,
@@ -135,7 +146,8 @@ impl FileResult {
         self.checked.extend(other.checked);
         self.statements.extend(other.statements);
         self.documents.extend(other.documents);
-        self.managed.extend(other.managed);
+        self.inventory.extend(other.inventory);
+        self.inputs.extend(other.inputs);
         self.documents_analyzed += other.documents_analyzed;
         self.scanned += other.scanned;
         self.errors.extend(other.errors);
@@ -247,6 +259,7 @@ fn run_reading_stdin(options: &CheckOptions, given_stdin: Option<Vec<u8>>) -> Ru
     output.files_scanned = result.scanned;
     output.documents_analyzed = result.documents_analyzed;
     output.documents = result.documents;
+    output.inputs = result.inputs;
     errors.extend(result.errors);
     output.skipped.extend(result.skipped);
     let (findings, left_out) = result.findings.finish();
@@ -419,7 +432,7 @@ fn process_loaded(
     if !options.no_suppressions {
         result.suppressions.extend(extraction.suppressions);
     }
-    result.managed = extraction.managed;
+    result.inventory = extraction.inventory;
     let mut documents = extraction.documents;
     cap_documents(&mut documents, options, &mut result.findings);
     let want_statements = options.needs_statement_sids() || !result.suppressions.is_empty();
@@ -513,18 +526,28 @@ fn check_principals(
     rules: &Enabled<'_>,
     options: &CheckOptions,
 ) {
-    let attached = !result.documents.is_empty() || !result.managed.is_empty();
-    if attached && !rules.principal_wide.is_empty() {
-        let path_of = |d: &PolicyDocument| sources.get(d.origin.file).path().to_path_buf();
+    let inventory = std::mem::take(&mut result.inventory);
+    if (!result.documents.is_empty() || !inventory.is_empty()) && !rules.principal_wide.is_empty() {
+        let path_of = |file: FileId| sources.get(file).path().to_path_buf();
         let found = principal::check(
             &result.documents,
-            &result.managed,
+            &inventory,
             &path_of,
             &rules.principal_wide,
         );
         result.findings.extend(found);
     }
-    result.managed.clear();
+    if options.keep_inputs {
+        result.inputs.push(GraphInput {
+            documents: result
+                .documents
+                .iter()
+                .filter(|d| !d.attachments.is_empty())
+                .cloned()
+                .collect(),
+            inventory,
+        });
+    }
     if !options.keep_documents {
         result.documents.clear();
     }
@@ -628,11 +651,8 @@ fn process_module(
     if !options.no_suppressions {
         result.suppressions.extend(extraction.suppressions);
     }
-    result.managed = extraction
-        .managed
-        .into_iter()
-        .filter(|m| reported(m.span.file))
-        .collect();
+    result.inventory = extraction.inventory;
+    result.inventory.managed.retain(|m| reported(m.span.file));
     let mut documents = extraction.documents;
     cap_documents(&mut documents, options, &mut result.findings);
     let want_statements = options.needs_statement_sids() || !result.suppressions.is_empty();

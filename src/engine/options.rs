@@ -17,6 +17,9 @@ pub struct CheckOptions {
     pub max_file_size: u64,
     /// Keep every document in the output (for `iamlint documents`).
     pub keep_documents: bool,
+    /// Keep each input's attached documents and inventory (`RunOutput::inputs`), for
+    /// `iamlint paths`.
+    pub keep_inputs: bool,
     /// `iamlint.toml`, or the defaults.
     pub config: Arc<Config>,
     /// Ignore every suppression (and report nothing about them).
@@ -68,6 +71,7 @@ impl Default for CheckOptions {
             rules: RuleSelection::default(),
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             keep_documents: false,
+            keep_inputs: false,
             config: Arc::default(),
             no_suppressions: false,
             skip_unrecognized: false,

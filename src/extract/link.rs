@@ -58,9 +58,9 @@ impl Links {
         self.managed.push(attachment);
     }
 
-    /// The AWS managed policies attached by ARN, for [`crate::extract::Extraction::managed`].
-    pub fn into_managed(self) -> Vec<ManagedAttachment> {
-        self.managed
+    /// The AWS managed policies attached by ARN, for the access graph.
+    pub fn managed_attachments(&self) -> &[ManagedAttachment] {
+        &self.managed
     }
 
     /// The links indexed for [`Resolver::document`]. `instance_profiles`: whether the instance

@@ -3,6 +3,7 @@
 pub mod carrier;
 pub mod cloudformation;
 pub mod document;
+pub mod inventory;
 pub mod json;
 pub mod link;
 pub mod managed;
@@ -30,9 +31,8 @@ pub struct Extraction {
     /// Suppressions written in the format's own structure (CloudFormation `Metadata`);
     /// comments are scanned by the engine for every format.
     pub suppressions: Vec<suppressions::Suppression>,
-    /// The AWS managed policies attached by ARN, also to principals that receive no document
-    /// here (a user whose only policy is `AdministratorAccess`, a role defined elsewhere).
-    pub managed: Vec<document::ManagedAttachment>,
+    /// Principals, policies and the resources that run as roles, for the access graph.
+    pub inventory: inventory::Inventory,
 }
 
 /// CloudFormation first: it claims YAML and `.template` files, and `.json` files whose content

@@ -28,6 +28,7 @@ pub mod credentials_exposure;
 pub mod data_exfiltration;
 pub mod duplicate_sid;
 pub mod forbidden_action;
+pub mod graph;
 pub mod invalid_arn;
 pub mod invalid_service_principal;
 pub mod invalid_sid;
@@ -544,8 +545,9 @@ mod tests {
             let Some(stem) = name.strip_suffix(".rs") else {
                 continue;
             };
-            // The registry, the per-principal pass and the rules' settings are not rules.
-            if ["mod", "principal", "settings"].contains(&stem) {
+            // The registry, the per-principal pass, the access graph and the rules' settings
+            // are not rules.
+            if ["mod", "principal", "graph", "settings"].contains(&stem) {
                 continue;
             }
             let id = stem.replace('_', "-");

@@ -6,8 +6,9 @@
 use super::Rule;
 use crate::base::finding::Finding;
 use crate::base::rule_id::RuleId;
-use crate::base::source::Span;
-use crate::extract::document::{ManagedAttachment, PolicyDocument, PolicyKind, PrincipalKind};
+use crate::base::source::{FileId, Span};
+use crate::extract::document::{PolicyDocument, PolicyKind, PrincipalKind};
+use crate::extract::inventory::Inventory;
 use crate::extract::managed;
 use crate::policy::{self, Policy};
 use std::collections::{BTreeMap, HashSet};
@@ -27,7 +28,9 @@ pub struct Principals<'a> {
     pub groups: Vec<(Key, Vec<usize>)>,
     /// Each role with the indices of its trust policies.
     pub trusts: BTreeMap<Key, Vec<usize>>,
-    path_of: &'a (dyn Fn(&PolicyDocument) -> PathBuf + Sync),
+    /// The input's principals, policies and the resources that run as roles.
+    pub inventory: &'a Inventory,
+    path_of: &'a (dyn Fn(FileId) -> PathBuf + Sync),
     /// Each document parsed once, when a rule first needs it: a document attached to several
     /// principals, and read by several rules, is parsed once per input.
     parsed: Vec<OnceLock<Policy<'a>>>,
@@ -39,23 +42,50 @@ pub type PolicyCheck<'c> = dyn Fn(&[&Policy<'_>], &[&Policy<'_>], &dyn Fn(usize)
     + Sync
     + 'c;
 
-/// Runs the principal-wide checks of `rules` over `documents` and the AWS managed policies
-/// attached by ARN, `managed` (one input's); `path_of` gives a document's file path. Only
-/// findings that need two documents, or a principal, are produced (the others come from the
-/// per-document pass).
+/// Runs the principal-wide checks of `rules` over `documents` and `inventory` (one input's);
+/// `path_of` gives a file's path. Only findings that need two documents, or a principal, are
+/// produced (the others come from the per-document pass).
 pub fn check(
     documents: &[PolicyDocument],
-    managed: &[ManagedAttachment],
-    path_of: &(dyn Fn(&PolicyDocument) -> PathBuf + Sync),
+    inventory: &Inventory,
+    path_of: &(dyn Fn(FileId) -> PathBuf + Sync),
     rules: &[&dyn Rule],
 ) -> Vec<Finding> {
+    let mut found = view(documents, inventory, path_of, |principals| {
+        let mut found = Vec::new();
+        for rule in rules {
+            rule.check_principals(principals, &mut found);
+        }
+        found
+    });
+    leave_managed_policies_to_specific_rules(&mut found);
+    // Principals sharing the same policies find the same paths: keep one of each.
+    let mut out = Vec::new();
+    let mut seen = HashSet::new();
+    for finding in found {
+        if seen.insert((finding.rule, finding.primary, finding.message.clone())) {
+            out.push(finding);
+        }
+    }
+    out
+}
+
+/// Runs `f` on the documents of one input grouped by principal, with its inventory: what
+/// the principal-wide checks and `iamlint paths` read.
+pub fn view<R>(
+    documents: &[PolicyDocument],
+    inventory: &Inventory,
+    path_of: &(dyn Fn(FileId) -> PathBuf + Sync),
+    f: impl FnOnce(&Principals<'_>) -> R,
+) -> R {
     // AWS managed policies attached by ARN join their principals as documents of their own,
-    // whose values all sit on the ARN as written.
+    // whose values all sit on the ARN as written; the inventory holds those of principals
+    // with no document of their own.
     let mut seen = HashSet::new();
     let builtin: Vec<PolicyDocument> = documents
         .iter()
         .flat_map(|d| &d.managed)
-        .chain(managed)
+        .chain(&inventory.managed)
         .filter(|m| seen.insert((m.principal_kind, &m.principal, &m.name, m.span)))
         .filter_map(managed::document)
         .collect();
@@ -73,20 +103,13 @@ pub fn check(
         {
             continue;
         }
-        let path = path_of(document);
-        let dir = path.parent().map(|p| p.to_path_buf()).unwrap_or_default();
+        let path = path_of(document.origin.file);
         for attachment in &document.attachments {
             // A profile's permissions are its role's, already grouped under the role.
             if attachment.principal_kind == PrincipalKind::InstanceProfile {
                 continue;
             }
-            // Terraform addresses (`aws_iam_role.ci`) are shared by a module's files; a
-            // CloudFormation logical id (no dot) only means something in its template.
-            let scope = if attachment.principal.contains('.') {
-                dir.clone()
-            } else {
-                path.clone()
-            };
+            let scope = scope(&path, &attachment.principal);
             let map = if is_trust {
                 &mut trusts
             } else {
@@ -108,23 +131,22 @@ pub fn check(
         documents,
         groups: by_principal.into_iter().collect(),
         trusts,
+        inventory,
         path_of,
         parsed: documents.iter().map(|_| OnceLock::new()).collect(),
     };
-    let mut found = Vec::new();
-    for rule in rules {
-        rule.check_principals(&principals, &mut found);
+    f(&principals)
+}
+
+/// Where the name of a principal declared in `path` means something: Terraform addresses
+/// (`aws_iam_role.ci`) are shared by a module's files; a CloudFormation logical id (no dot)
+/// only means something in its template.
+pub fn scope(path: &std::path::Path, principal: &str) -> PathBuf {
+    if principal.contains('.') {
+        path.parent().map(|p| p.to_path_buf()).unwrap_or_default()
+    } else {
+        path.to_path_buf()
     }
-    leave_managed_policies_to_specific_rules(&mut found);
-    // Principals sharing the same policies find the same paths: keep one of each.
-    let mut out = Vec::new();
-    let mut seen = HashSet::new();
-    for finding in found {
-        if seen.insert((finding.rule, finding.primary, finding.message.clone())) {
-            out.push(finding);
-        }
-    }
-    out
 }
 
 /// Drops `broad-managed-policy` findings at an ARN where another principal-wide rule reports
@@ -140,6 +162,11 @@ fn leave_managed_policies_to_specific_rules(found: &mut Vec<Finding>) {
 }
 
 impl<'a> Principals<'a> {
+    /// The path of a file of the input.
+    pub fn path_of(&self, file: FileId) -> PathBuf {
+        (self.path_of)(file)
+    }
+
     /// The parsed policy of document `index`.
     pub fn policy(&self, index: usize) -> &Policy<'a> {
         self.parsed[index].get_or_init(|| policy::parse(self.documents[index]))
@@ -185,7 +212,7 @@ impl<'a> Principals<'a> {
             document
                 .origin
                 .label()
-                .or_else(|| Some(path_of(document).display().to_string()))
+                .or_else(|| Some(path_of(document.origin.file).display().to_string()))
         };
         let mut found = Vec::new();
         check(&policies, &boundaries, &origin_of, &mut found);

@@ -1,21 +1,17 @@
 //! `privilege-escalation`: permissions that let the holder grant themselves more.
 
-use super::principal::{Key, Principals, kind_name};
+use super::graph::{Graph, Reached};
+use super::principal::Principals;
 use super::{Context, Rule, credentials_exposure, declare_rule, permissions_management};
-use crate::base::finding::{Confidence, Finding, Findings, Label};
+use crate::base::finding::{Finding, Findings, Label};
 use crate::base::rule_id::RuleId;
 use crate::base::source::Span;
-use crate::base::value::{TemplatePart, Unknown, Value, ValueKind};
-use crate::catalog::{ActionId, Catalog, wildcard_match};
-use crate::extract::document::PrincipalKind;
+use crate::catalog::{ActionId, Catalog};
 use crate::policy::Policy;
 use crate::policy::effective::{Effective, Reach, grants_to_holder};
 use crate::policy::escalation::{self, PathMatch};
-use crate::policy::principals::{PrincipalType, principals};
 use crate::policy::sensitive::{self, Kind, name_list};
 use rayon::prelude::*;
-use std::collections::BTreeMap;
-use std::path::PathBuf;
 
 declare_rule! {
     /// ## What it does
@@ -42,12 +38,24 @@ declare_rule! {
     /// `iam:PassedToService` pin only blocks paths through other services; a date condition
     /// blocks nothing). The finding points at the most specific enabling action; the other
     /// actions of the path are related labels. Paths that need several policies attached to
-    /// the same principal are reported too, with labels in every file involved, and so are
-    /// assume-role hops: a principal allowed `sts:AssumeRole` on a role of the same code base
-    /// whose trust policy names it (or its account) inherits that role, so reaching an
-    /// administrator role or a role that can escalate is reported at the `sts:AssumeRole`
-    /// entry, with the trust and the role's enabling action as related labels. `*` on `*` is
-    /// left to `admin-access`.
+    /// the same principal are reported too, with labels in every file involved.
+    ///
+    /// Named resources are judged by what they are, through the access graph of the module
+    /// or template: from each role, user and group, a search of at most five hops over
+    /// `iam:PassRole` to a role that trusts a service plus the actions that create what runs
+    /// as it, changing or running an existing function, build project, stack or instance that
+    /// runs as a role, `sts:AssumeRole` on a role whose trust names the principal (or its
+    /// account), new credentials of a user, joining a group, and changing the policies of a
+    /// principal it holds or reaches (its own, or a customer managed policy attached to it). A
+    /// chain that ends at an administrator (`*` or `iam:*` on `*`, such as
+    /// `AdministratorAccess`) or at a principal whose policies can be rewritten is reported at
+    /// the first hop's action entry, naming each hop with its pathfinding.cloud id; the other
+    /// enabling entries, the trusts and the target's administrator grant are related labels.
+    /// Confidence is high when every hop is named in the code, medium through a wildcard or
+    /// pattern, low through a value only known at deploy time or a condition that may limit
+    /// it. One root cause, one finding: a chain whose first hop rests only on broad resources
+    /// (`*`, `role/*`) is the finding of that document's entry, and is left to it. `*` on `*`
+    /// is left to `admin-access`.
     ///
     /// One root cause, one finding: an action entry reported here is not also reported by
     /// `credentials-exposure`, `permissions-management`, `wildcard-action` or
@@ -99,17 +107,22 @@ impl Rule for PrivilegeEscalation {
     /// Paths that need several policies of one principal, and roles of the same code base
     /// that a principal may assume and that are administrators or can escalate.
     fn check_principals(&self, cx: &Principals<'_>, out: &mut Vec<Finding>) {
-        let chains = Chains::new(cx);
         let found: Vec<Vec<Finding>> = cx
             .groups
             .par_iter()
-            .map(|(key, indices)| {
-                let mut found = cx.across_policies(key, indices, &check_principal);
-                chains.check(cx, key, indices, &mut found);
-                found
-            })
+            .map(|(key, indices)| cx.across_policies(key, indices, &check_principal))
             .collect();
         out.extend(found.into_iter().flatten());
+        // Chains through the access graph; one whose first hop reaches broadly is the
+        // per-document finding's on the same entry.
+        let graph = Graph::new(cx);
+        for node in 0..graph.nodes.len() {
+            if let Some(reached) = graph.search(node)
+                && reached.hops.first().is_some_and(|hop| !hop.broad)
+            {
+                out.push(chain_finding(&graph, &reached));
+            }
+        }
     }
 }
 
@@ -316,184 +329,49 @@ fn check_principal(
     );
 }
 
-/// What makes a role worth reaching: it is an administrator, or it can escalate.
-#[derive(Debug)]
-struct Danger {
-    description: String,
-    span: Span,
-    confidence: Confidence,
-}
-
-/// Roles of the code base that are dangerous to be able to assume, and their trust policies.
-struct Chains {
-    /// Per scope, the dangerous roles with their trust documents.
-    roles: BTreeMap<PathBuf, Vec<(String, Danger, Vec<usize>)>>,
-}
-
-impl Chains {
-    fn new(principals: &Principals<'_>) -> Chains {
-        let trusts = &principals.trusts;
-        let found: Vec<(PathBuf, String, Danger, Vec<usize>)> = principals
-            .groups
-            .par_iter()
-            .filter(|((_, kind, _), _)| *kind == PrincipalKind::Role)
-            .filter_map(|(key, indices)| {
-                let trust = trusts.get(key)?;
-                let danger = danger(principals, indices)?;
-                Some((key.0.clone(), key.2.clone(), danger, trust.clone()))
-            })
-            .collect();
-        let mut roles: BTreeMap<PathBuf, Vec<_>> = BTreeMap::new();
-        for (scope, name, danger, trust) in found {
-            roles.entry(scope).or_default().push((name, danger, trust));
-        }
-        Chains { roles }
-    }
-
-    /// Findings for every dangerous role of the same code base that `principal` may assume
-    /// and whose trust policy lets it.
-    fn check(
-        &self,
-        principals: &Principals<'_>,
-        (scope, kind, name): &Key,
-        indices: &[usize],
-        out: &mut Vec<Finding>,
-    ) {
-        let Some(roles) = self.roles.get(scope) else {
-            return;
-        };
-        let Some(assume) = Catalog::get().action("sts:AssumeRole") else {
-            return;
-        };
-        let (policies, _) = principals.granting_and_boundaries(indices);
-        let effective = Effective::new(&policies, &[]);
-        for hit in effective.hits(assume) {
-            // An administrator gains nothing by a hop; `admin-access` reports it.
-            if matches!(hit.action_text, "*" | "*:*") {
-                continue;
-            }
-            let Some(hit_confidence) = hit.grant.guards.confidence() else {
-                continue;
-            };
-            let resources = hit.grant.statement.resources();
-            for (role, danger, trust) in roles {
-                if role == name {
-                    continue;
-                }
-                let named = resources.iter().any(|r| references(r, role));
-                if !named && !hit.reach.is_broad() {
-                    continue;
-                }
-                let Some((trust_span, trust_confidence)) = trusted_by(principals, trust, name)
-                else {
-                    continue;
-                };
-                let kind = kind_name(*kind);
-                let confidence = danger.confidence.min(trust_confidence).min(hit_confidence);
-                out.push(
-                    PrivilegeEscalation::META
-                        .finding(
-                            hit.action_span,
-                            format!(
-                                "`{}` lets {kind} `{name}` act as role `{role}`, which {}",
-                                hit.action_text, danger.description
-                            ),
-                        )
-                        .with_related(trust_span, format!("`{role}` trusts `{name}`"))
-                        .with_related(danger.span, format!("what `{role}` may do"))
-                        .with_help("name the roles this principal may assume, or narrow the trust policy of the role it reaches")
-                        .with_confidence(confidence),
-                );
-            }
-        }
-    }
-}
-
-/// Whether a role's own policies make it an administrator or let it escalate.
-fn danger(principals: &Principals<'_>, indices: &[usize]) -> Option<Danger> {
-    let (policies, boundaries) = principals.granting_and_boundaries(indices);
-    let effective = Effective::new(&policies, &boundaries);
-    let all = Catalog::get().all_actions();
-    for grant in &effective.grants {
-        if grant.guards.confidence() != Some(Confidence::High) || grant.actions != all {
-            continue;
-        }
-        if let Some((Reach::Everything, _)) = grant.max_reach()
-            && let Some((_, value)) = grant
-                .entries()
-                .find(|(_, v)| matches!(v.as_str(), Some("*" | "*:*")))
-        {
-            return Some(Danger {
-                description: "is an administrator".into(),
-                span: value.span,
-                confidence: Confidence::High,
-            });
-        }
-    }
-    let matches = escalation::find(&effective);
-    let best = matches.iter().max_by_key(|m| m.confidence)?;
-    let hit = &best.hits[best.primary()];
-    Some(Danger {
-        description: format!("can escalate: {}", best.path.summary),
-        span: hit.action_span,
-        confidence: best.confidence,
-    })
-}
-
-/// Whether a value refers to the resource `address` of the same code base.
-fn references(value: &Value, address: &str) -> bool {
-    let refers = |unknown: &Unknown| {
-        unknown
-            .reference
-            .as_ref()
-            .is_some_and(|r| r.address == address)
+/// The finding for a chain the access graph found from a principal.
+fn chain_finding(graph: &Graph<'_, '_>, reached: &Reached) -> Finding {
+    let start = graph.describe(reached.start);
+    let steps: Vec<String> = reached
+        .hops
+        .iter()
+        .map(|hop| format!("{} (pathfinding.cloud {})", hop.text, hop.path))
+        .collect();
+    let end = graph.describe(reached.end);
+    let message = if reached.power.admin {
+        format!(
+            "{start} can become admin: {}; {end} {}",
+            steps.join(", then "),
+            reached.power.description
+        )
+    } else {
+        format!(
+            "{start} can act as {end}, which {}: {}",
+            reached.power.description,
+            steps.join(", then ")
+        )
     };
-    match &value.kind {
-        ValueKind::Unknown(unknown) => refers(unknown),
-        ValueKind::Template(parts) => parts.iter().any(|part| match part {
-            TemplatePart::Hole(unknown) => refers(unknown),
-            TemplatePart::Literal(_) => false,
-        }),
-        _ => false,
-    }
-}
-
-/// Whether one of the trust documents lets `principal` assume the role: by reference (high),
-/// or through its account's root (medium: the account's policies decide).
-fn trusted_by(cx: &Principals<'_>, trust: &[usize], principal: &str) -> Option<(Span, Confidence)> {
-    let mut best: Option<(Span, Confidence)> = None;
-    for &index in trust {
-        let policy = cx.policy(index);
-        for statement in policy.statements.iter().filter(|s| s.is_allow()) {
-            let assumes = statement.actions().iter().any(|a| {
-                a.as_str()
-                    .is_some_and(|p| wildcard_match(p, "sts:AssumeRole", true))
-            });
-            if !assumes {
-                continue;
-            }
-            let conditional = !statement.conditions.is_empty();
-            for id in principals(statement) {
-                if id.kind != PrincipalType::Aws {
-                    continue;
-                }
-                let confidence = if references(id.value, principal) {
-                    Confidence::High
-                } else if id.is_account_root() || id.is_anyone() {
-                    Confidence::Medium
-                } else {
-                    continue;
-                };
-                let confidence = if conditional {
-                    Confidence::Low
-                } else {
-                    confidence
-                };
-                if best.is_none_or(|(_, c)| c < confidence) {
-                    best = Some((id.value.span, confidence));
-                }
-            }
+    let mut labels = reached.hops.iter().flat_map(|hop| hop.labels.iter());
+    let (primary, _) = labels
+        .next()
+        .cloned()
+        .unwrap_or((reached.power.span, String::new()));
+    let mut finding = PrivilegeEscalation::META
+        .finding(primary, message)
+        .with_help("name only the roles, users, policies and functions this principal needs, or narrow the trust of the principal it reaches")
+        .with_confidence(reached.confidence());
+    let mut seen = vec![primary];
+    for (span, label) in labels {
+        if !seen.contains(span) {
+            seen.push(*span);
+            finding = finding.with_related(*span, label.clone());
         }
     }
-    best
+    if !seen.contains(&reached.power.span) {
+        finding = finding.with_related(
+            reached.power.span,
+            format!("{end} {}", reached.power.description),
+        );
+    }
+    finding
 }

@@ -244,3 +244,20 @@ fn a_mapping_that_names_itself_is_an_unknown_value() {
     let (code, stdout, _) = compact(&["testdata/fuzz/find-in-map-names-itself.yaml"]);
     assert_eq!(code, 0, "{stdout}");
 }
+
+/// `iamlint paths` prints what each principal of a template reaches and how, or draws it.
+#[test]
+fn paths_print_and_draw_what_a_principal_reaches() {
+    let template =
+        "testdata/rules/privilege-escalation/fail_graph_passrole_ec2_admin_role_template.yaml";
+    let run = |format: &str| {
+        let output = iamlint()
+            .args(["paths", "--format", format, template])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0));
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    insta::assert_snapshot!("paths_text", run("text"));
+    insta::assert_snapshot!("paths_mermaid", run("mermaid"));
+}

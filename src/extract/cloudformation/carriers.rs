@@ -77,6 +77,38 @@ pub(super) const PRINCIPALS: &[(&str, PrincipalKind)] = &[
     ("AWS::IAM::Group", Group),
 ];
 
+/// Resources that run as a role, for the access graph: (type, property path, the service that
+/// assumes the role, whether it names an instance profile).
+#[rustfmt::skip]
+pub(super) const RUNNERS: &[(&str, &str, &str, bool)] = &[
+    ("AWS::EC2::Instance",             "IamInstanceProfile",                           "ec2.amazonaws.com",             true),
+    ("AWS::EC2::LaunchTemplate",       "LaunchTemplateData.IamInstanceProfile.Arn",    "ec2.amazonaws.com",             true),
+    ("AWS::EC2::LaunchTemplate",       "LaunchTemplateData.IamInstanceProfile.Name",   "ec2.amazonaws.com",             true),
+    ("AWS::Lambda::Function",          "Role",                                         "lambda.amazonaws.com",          false),
+    ("AWS::ECS::TaskDefinition",       "TaskRoleArn",                                  "ecs-tasks.amazonaws.com",       false),
+    ("AWS::ECS::TaskDefinition",       "ExecutionRoleArn",                             "ecs-tasks.amazonaws.com",       false),
+    ("AWS::CodeBuild::Project",        "ServiceRole",                                  "codebuild.amazonaws.com",       false),
+    ("AWS::Glue::Job",                 "Role",                                         "glue.amazonaws.com",            false),
+    ("AWS::SageMaker::NotebookInstance", "RoleArn",                                    "sagemaker.amazonaws.com",       false),
+    ("AWS::AppRunner::Service",        "InstanceConfiguration.InstanceRoleArn",        "tasks.apprunner.amazonaws.com", false),
+];
+
+/// The property holding a resource's name, for principals, customer managed policies and
+/// runners.
+#[rustfmt::skip]
+pub(super) const NAMES: &[(&str, &str)] = &[
+    ("AWS::IAM::Role",                   "RoleName"),
+    ("AWS::IAM::User",                   "UserName"),
+    ("AWS::IAM::Group",                  "GroupName"),
+    ("AWS::IAM::ManagedPolicy",          "ManagedPolicyName"),
+    ("AWS::Lambda::Function",            "FunctionName"),
+    ("AWS::CodeBuild::Project",          "Name"),
+    ("AWS::Glue::Job",                   "Name"),
+    ("AWS::SageMaker::NotebookInstance", "NotebookInstanceName"),
+    ("AWS::AppRunner::Service",          "ServiceName"),
+    ("AWS::EC2::LaunchTemplate",         "LaunchTemplateName"),
+];
+
 /// The elements of a list property with `Fn::If` branches spliced in and `AWS::NoValue`
 /// dropped, each with its attribute path (`Policies[1]`, `Policies[1].Fn::If[2]`).
 pub(super) fn elements<'n>(list: &'n Node, path: &str) -> Vec<(String, &'n Node)> {

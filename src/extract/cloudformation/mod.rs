@@ -10,7 +10,7 @@ mod sam;
 mod template;
 mod tree;
 
-use self::carriers::{CARRIERS, GRANTS, PRINCIPALS, elements};
+use self::carriers::{CARRIERS, GRANTS, NAMES, PRINCIPALS, RUNNERS, elements};
 use self::lower::{Lowerer, Position, render};
 use self::template::{Extractor, Found, Resource, Template};
 use self::tree::{Node, NodeKind};
@@ -23,6 +23,7 @@ use crate::base::rule_id::RuleId;
 use crate::base::source::{FileId, SourceFile, Span};
 use crate::base::value::{Value, ValueKind};
 use crate::extract::document::{Attachment, Conditional, Origin, PolicyKind, PrincipalKind};
+use crate::extract::inventory::{Declared, Inventory, Runner};
 use crate::extract::managed;
 use crate::extract::syntax_error;
 use crate::input::Intent;
@@ -132,7 +133,7 @@ pub fn extract(file: FileId, source: &SourceFile, _intent: Intent) -> Option<Ext
     extraction.diagnostics.append(&mut more.diagnostics);
     extraction.documents = more.documents;
     extraction.suppressions = more.suppressions;
-    extraction.managed = more.managed;
+    extraction.inventory = more.inventory;
     Some(extraction)
 }
 
@@ -244,7 +245,9 @@ fn run(file: FileId, text: &str, mut root: Node) -> Extraction {
         }
     }
     extractor.duplicate_keys(&root);
+    let inventory = extractor.inventory(&resources);
     let mut extraction = extractor.finish(&resources);
+    extraction.inventory = inventory;
     extraction.suppressions = directives.suppressions;
     extraction.diagnostics.extend(directives.problems);
     extraction
@@ -515,6 +518,80 @@ impl<'t> Extractor<'t> {
         }
     }
 
+    /// What the access graph needs of the template: its principals and customer managed
+    /// policies, instance profiles, the resources that run as roles, AWS managed policies.
+    fn inventory(&self, resources: &[Resource<'_>]) -> Inventory {
+        let mut inventory = Inventory {
+            managed: self.links.managed_attachments().to_vec(),
+            ..Inventory::default()
+        };
+        for resource in resources {
+            let name = NAMES
+                .iter()
+                .find(|(t, _)| *t == resource.resource_type)
+                .and_then(|(_, property)| resource.properties?.get(property)?.as_str())
+                .map(str::to_string);
+            let declared = |kind| Declared {
+                kind,
+                address: resource.id.to_string(),
+                name: name.clone(),
+                span: resource.id_span,
+            };
+            if let Some(kind) = carrier::principal_kind(PRINCIPALS, resource.resource_type) {
+                inventory.principals.push(declared(kind));
+            }
+            if resource.resource_type == "AWS::IAM::ManagedPolicy" {
+                // A policy is no principal; the kind is unused for it.
+                inventory.policies.push(declared(PrincipalKind::Role));
+            }
+            if resource.resource_type == "AWS::IAM::InstanceProfile"
+                && let Some(roles) = resource.properties.and_then(|p| p.get("Roles"))
+            {
+                for role in self.principals(roles, PrincipalKind::Role) {
+                    inventory
+                        .profiles
+                        .push((resource.id.to_string(), role.principal));
+                }
+            }
+            for (_, path, service, via_profile) in RUNNERS
+                .iter()
+                .filter(|(t, ..)| *t == resource.resource_type)
+            {
+                let node = path
+                    .split('.')
+                    .try_fold(resource.properties, |node, key| Some(node?.get(key)));
+                let Some(Some(node)) = node else { continue };
+                let Some(role) = self.runs_as(node) else {
+                    continue;
+                };
+                inventory.runners.push(Runner {
+                    resource_type: resource.resource_type.to_string(),
+                    address: resource.id.to_string(),
+                    name: name.clone(),
+                    service,
+                    role,
+                    via_profile: *via_profile,
+                    span: node.span,
+                });
+            }
+        }
+        inventory
+    }
+
+    /// The logical id a role or profile property names (`!GetAtt Role.Arn`, `!Ref Profile`),
+    /// or the name as written.
+    fn runs_as(&self, node: &Node) -> Option<String> {
+        if let Some(target) = node.ref_target() {
+            return Some(target.to_string());
+        }
+        let value = self.lowerer().value(node, Position::Other)?;
+        match value.kind {
+            ValueKind::String(name) => Some(name),
+            ValueKind::Unknown(unknown) => unknown.reference.map(|r| r.address),
+            _ => None,
+        }
+    }
+
     /// Duplicate keys outside policy documents; inside them the policy parser reports them.
     fn duplicate_keys(&mut self, root: &Node) {
         let mut stack = vec![root];
@@ -604,7 +681,7 @@ impl<'t> Extractor<'t> {
             documents,
             diagnostics,
             suppressions: Vec::new(),
-            managed: links.into_managed(),
+            inventory: Inventory::default(),
         }
     }
 }

@@ -101,3 +101,37 @@ pub(super) const PROFILE_USERS: &[(&str, &str)] = &[
     ("aws_launch_template", "iam_instance_profile.arn"),
     ("aws_launch_configuration", "iam_instance_profile"),
 ];
+
+/// Resources that run as a role, for the access graph: (type, attribute or `block.attribute`
+/// naming the role or instance profile, the service that assumes the role, whether it names
+/// an instance profile).
+#[rustfmt::skip]
+pub(super) const RUNNERS: &[(&str, &str, &str, bool)] = &[
+    ("aws_instance",                    "iam_instance_profile",                      "ec2.amazonaws.com",            true),
+    ("aws_launch_template",             "iam_instance_profile.name",                 "ec2.amazonaws.com",            true),
+    ("aws_launch_template",             "iam_instance_profile.arn",                  "ec2.amazonaws.com",            true),
+    ("aws_launch_configuration",        "iam_instance_profile",                      "ec2.amazonaws.com",            true),
+    ("aws_lambda_function",             "role",                                      "lambda.amazonaws.com",         false),
+    ("aws_ecs_task_definition",         "task_role_arn",                             "ecs-tasks.amazonaws.com",      false),
+    ("aws_ecs_task_definition",         "execution_role_arn",                        "ecs-tasks.amazonaws.com",      false),
+    ("aws_codebuild_project",           "service_role",                              "codebuild.amazonaws.com",      false),
+    ("aws_glue_job",                    "role_arn",                                  "glue.amazonaws.com",           false),
+    ("aws_glue_dev_endpoint",           "role_arn",                                  "glue.amazonaws.com",           false),
+    ("aws_cloudformation_stack",        "iam_role_arn",                              "cloudformation.amazonaws.com", false),
+    ("aws_sagemaker_notebook_instance", "role_arn",                                  "sagemaker.amazonaws.com",      false),
+    ("aws_apprunner_service",           "instance_configuration.instance_role_arn",  "tasks.apprunner.amazonaws.com", false),
+];
+
+/// The attribute holding a runner's name, as the ARN of a statement would name it.
+#[rustfmt::skip]
+pub(super) const RUNNER_NAMES: &[(&str, &str)] = &[
+    ("aws_lambda_function",             "function_name"),
+    ("aws_codebuild_project",           "name"),
+    ("aws_glue_job",                    "name"),
+    ("aws_glue_dev_endpoint",           "name"),
+    ("aws_cloudformation_stack",        "name"),
+    ("aws_sagemaker_notebook_instance", "name"),
+    ("aws_apprunner_service",           "service_name"),
+    ("aws_launch_template",             "name"),
+    ("aws_ecs_task_definition",         "family"),
+];

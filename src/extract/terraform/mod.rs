@@ -14,7 +14,10 @@ mod module;
 mod policy_document;
 
 use self::body::{Attr, Block, Src};
-use self::carriers::{ATTACHMENTS, CARRIERS, GRANTS, GROUP_MEMBERSHIPS, PRINCIPALS, PROFILE_USERS};
+use self::carriers::{
+    ATTACHMENTS, CARRIERS, GRANTS, GROUP_MEMBERSHIPS, PRINCIPALS, PROFILE_USERS, RUNNER_NAMES,
+    RUNNERS,
+};
 use self::lower::{Doc, Lowerer};
 use self::module::Module;
 pub use self::module::{NoFiles, ReadFiles};
@@ -26,6 +29,7 @@ use crate::base::value::{Unknown, Value, ValueKind};
 use crate::extract::document::{
     Attachment, Caller, Origin, PolicyDocument, PolicyKind, PrincipalKind,
 };
+use crate::extract::inventory::{Declared, Inventory, Runner};
 use crate::extract::managed;
 use std::collections::HashMap;
 use std::path::Path;
@@ -108,6 +112,7 @@ fn extract_with(
         external: Vec::new(),
         child,
         called: Vec::new(),
+        inventory: Inventory::default(),
     };
     if let Some(inputs) = inputs {
         for block in &blocks {
@@ -225,6 +230,8 @@ struct Run<'m, 'a> {
     child: bool,
     /// Documents of local child modules, analysed with the inputs of their callers.
     called: Vec<PolicyDocument>,
+    /// What the access graph needs besides documents (a child's own run records its own).
+    inventory: Inventory,
 }
 
 impl<'a> Run<'_, 'a> {
@@ -255,6 +262,77 @@ impl<'a> Run<'_, 'a> {
         }
         self.group_memberships(block, kind);
         self.profile_users(block, kind, &address);
+        if !self.child {
+            self.inventory(block, kind, &address, own);
+        }
+    }
+
+    /// What the access graph needs of a resource: a principal or customer managed policy it
+    /// declares, the role a resource runs as.
+    fn inventory(
+        &mut self,
+        block: &'a Block<'a>,
+        kind: &str,
+        address: &str,
+        own: Option<PrincipalKind>,
+    ) {
+        let literal = |run: &mut Self, attribute: &str| {
+            run.lowerer.reset_budget();
+            match run.lowerer.attr_value(block, attribute).map(|v| v.kind) {
+                Some(ValueKind::String(name)) => Some(name),
+                _ => None,
+            }
+        };
+        let declared = |kind, name| Declared {
+            kind,
+            address: address.to_string(),
+            name,
+            span: block.header,
+        };
+        if let Some(principal_kind) = own {
+            let name = literal(self, "name");
+            self.inventory
+                .principals
+                .push(declared(principal_kind, name));
+        }
+        if kind == "aws_iam_policy" {
+            let name = literal(self, "name");
+            // A policy is no principal; the kind is unused for it.
+            self.inventory
+                .policies
+                .push(declared(PrincipalKind::Role, name));
+        }
+        for (_, path, service, via_profile) in RUNNERS.iter().filter(|(t, ..)| *t == kind) {
+            let attr = match path.split_once('.') {
+                Some((nested, attribute)) => {
+                    block.nested(nested).find_map(|(b, _)| b.attr(attribute))
+                }
+                None => block.attr(path),
+            };
+            let target = if *via_profile {
+                "aws_iam_instance_profile"
+            } else {
+                "aws_iam_role"
+            };
+            let Some(attr) = attr else { continue };
+            let Some((role, span)) = self.lowerer.principal(attr.value, attr.name_span, target)
+            else {
+                continue;
+            };
+            let name = RUNNER_NAMES
+                .iter()
+                .find(|(t, _)| *t == kind)
+                .and_then(|(_, attribute)| literal(self, attribute));
+            self.inventory.runners.push(Runner {
+                resource_type: kind.to_string(),
+                address: address.to_string(),
+                name,
+                service,
+                role,
+                via_profile: *via_profile,
+                span,
+            });
+        }
     }
 
     /// The documents the carrier attributes of a resource hold, attached to the principal the
@@ -395,6 +473,9 @@ impl<'a> Run<'_, 'a> {
                 self.lowerer
                     .principal(attr.value, attr.name_span, "aws_iam_role")
         {
+            self.inventory
+                .profiles
+                .push((address.to_string(), role.clone()));
             self.links.heir(
                 PrincipalKind::Role,
                 role,
@@ -675,8 +756,10 @@ impl<'a> Run<'_, 'a> {
             links,
             external,
             called,
+            mut inventory,
             ..
         } = self;
+        inventory.managed = links.managed_attachments().to_vec();
         diagnostics.extend(lowerer.diagnostics);
         let index: HashMap<String, usize> = found
             .iter()
@@ -743,7 +826,7 @@ impl<'a> Run<'_, 'a> {
             extraction: Extraction {
                 documents,
                 diagnostics,
-                managed: links.into_managed(),
+                inventory,
                 ..Extraction::default()
             },
             external,

@@ -1,0 +1,1161 @@
+//! The access graph of one input (a Terraform module, a template): its principals with their
+//! policies and trusts, its customer managed policies, and the resources that run as roles;
+//! the edges by which one principal gains another (the shapes of the pathfinding.cloud
+//! catalogue); and a bounded breadth-first search from each principal to what it can become.
+//!
+//! It lives in the rules layer, beside the per-principal pass it is built on: it reads the
+//! same grouping of documents by principal (`Principals`), parsed once, and the inventory the
+//! extractors record (`extract::inventory`).
+//!
+//! What a statement's resource entry names resolves to nodes: a reference
+//! (`aws_iam_role.x.arn`, `!GetAtt X.Arn`, `${aws_iam_user.x.name}` inside an ARN) to that
+//! node; a literal ARN or pattern to every node whose name it matches; `*` to every node of
+//! the type; `${aws:username}` to the user itself; a value only known at deploy time to every
+//! node of the type, at low confidence. Principals outside the code are not nodes: they never
+//! count as an administrator, so a hop to them gains nothing the search could report.
+
+use super::principal::{Key, Principals, kind_name, scope};
+use crate::base::finding::Confidence;
+use crate::base::source::Span;
+use crate::base::value::{TemplatePart, Unknown, Value, ValueKind};
+use crate::catalog::{Catalog, wildcard_match};
+use crate::extract::document::{PolicyKind, PrincipalKind};
+use crate::extract::managed;
+use crate::policy::effective::{ConditionClass, Effective, Hit, Reach};
+use crate::policy::escalation;
+use crate::policy::principals::{PrincipalType, principals};
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+/// How many hops a chain may have: every published chain has at most three; five leaves room
+/// and keeps the search linear in the edges.
+pub const MAX_HOPS: usize = 5;
+
+/// `iam:PassRole` on a role that trusts `service`, with the actions that create a resource
+/// of the service running as it (pathfinding.cloud "new-passrole").
+#[rustfmt::skip]
+const NEW_PASSROLE: &[(&str, &str, &[&str])] = &[
+    ("ec2-001",            "ec2.amazonaws.com",             &["ec2:RunInstances"]),
+    ("ec2-003",            "ec2.amazonaws.com",             &["ec2:RequestSpotInstances"]),
+    ("lambda-001",         "lambda.amazonaws.com",          &["lambda:CreateFunction", "lambda:InvokeFunction"]),
+    ("lambda-002",         "lambda.amazonaws.com",          &["lambda:CreateFunction", "lambda:CreateEventSourceMapping"]),
+    ("lambda-006",         "lambda.amazonaws.com",          &["lambda:CreateFunction", "lambda:AddPermission"]),
+    ("cloudformation-001", "cloudformation.amazonaws.com",  &["cloudformation:CreateStack"]),
+    ("cloudformation-003", "cloudformation.amazonaws.com",  &["cloudformation:CreateStackSet", "cloudformation:CreateStackInstances"]),
+    ("codebuild-001",      "codebuild.amazonaws.com",       &["codebuild:CreateProject", "codebuild:StartBuild"]),
+    ("codebuild-004",      "codebuild.amazonaws.com",       &["codebuild:CreateProject", "codebuild:StartBuildBatch"]),
+    ("datapipeline-001",   "datapipeline.amazonaws.com",    &["datapipeline:CreatePipeline", "datapipeline:PutPipelineDefinition", "datapipeline:ActivatePipeline"]),
+    ("ecs-004",            "ecs-tasks.amazonaws.com",       &["ecs:RegisterTaskDefinition", "ecs:RunTask"]),
+    ("ecs-003",            "ecs-tasks.amazonaws.com",       &["ecs:RegisterTaskDefinition", "ecs:CreateService"]),
+    ("ecs-005",            "ecs-tasks.amazonaws.com",       &["ecs:RegisterTaskDefinition", "ecs:StartTask"]),
+    ("glue-001",           "glue.amazonaws.com",            &["glue:CreateDevEndpoint"]),
+    ("glue-003",           "glue.amazonaws.com",            &["glue:CreateJob", "glue:StartJobRun"]),
+    ("glue-004",           "glue.amazonaws.com",            &["glue:CreateJob", "glue:CreateTrigger"]),
+    ("glue-005",           "glue.amazonaws.com",            &["glue:UpdateJob", "glue:StartJobRun"]),
+    ("sagemaker-001",      "sagemaker.amazonaws.com",       &["sagemaker:CreateNotebookInstance"]),
+    ("sagemaker-002",      "sagemaker.amazonaws.com",       &["sagemaker:CreateTrainingJob"]),
+    ("sagemaker-003",      "sagemaker.amazonaws.com",       &["sagemaker:CreateProcessingJob"]),
+    ("apprunner-001",      "tasks.apprunner.amazonaws.com", &["apprunner:CreateService"]),
+];
+
+/// An action on an existing resource that runs code as its role (pathfinding.cloud
+/// "existing-passrole"): (path, action, the resource types it applies to).
+#[rustfmt::skip]
+const EXISTING_PASSROLE: &[(&str, &str, &[&str])] = &[
+    ("lambda-003",         "lambda:UpdateFunctionCode",  &["aws_lambda_function", "AWS::Lambda::Function"]),
+    ("codebuild-002",      "codebuild:StartBuild",       &["aws_codebuild_project", "AWS::CodeBuild::Project"]),
+    ("cloudformation-002", "cloudformation:UpdateStack", &["aws_cloudformation_stack"]),
+    ("ssm-002",            "ssm:SendCommand",            &["aws_instance", "AWS::EC2::Instance"]),
+    ("ssm-001",            "ssm:StartSession",           &["aws_instance", "AWS::EC2::Instance"]),
+    ("glue-002",           "glue:UpdateDevEndpoint",     &["aws_glue_dev_endpoint"]),
+    ("sagemaker-004",      "sagemaker:CreatePresignedNotebookInstanceUrl", &["aws_sagemaker_notebook_instance", "AWS::SageMaker::NotebookInstance"]),
+    ("apprunner-002",      "apprunner:UpdateService",    &["aws_apprunner_service", "AWS::AppRunner::Service"]),
+];
+
+/// How an ARN names a resource that runs as a role: (resource type, ARN service, the prefix of
+/// its resource part).
+#[rustfmt::skip]
+const RUNNER_ARNS: &[(&str, &str, &str)] = &[
+    ("aws_lambda_function",             "lambda",         "function:"),
+    ("AWS::Lambda::Function",           "lambda",         "function:"),
+    ("aws_codebuild_project",           "codebuild",      "project/"),
+    ("AWS::CodeBuild::Project",         "codebuild",      "project/"),
+    ("aws_cloudformation_stack",        "cloudformation", "stack/"),
+    ("aws_instance",                    "ec2",            "instance/"),
+    ("AWS::EC2::Instance",              "ec2",            "instance/"),
+    ("aws_glue_dev_endpoint",           "glue",           "devEndpoint/"),
+    ("aws_sagemaker_notebook_instance", "sagemaker",      "notebook-instance/"),
+    ("AWS::SageMaker::NotebookInstance", "sagemaker",     "notebook-instance/"),
+    ("aws_apprunner_service",           "apprunner",      "service/"),
+    ("AWS::AppRunner::Service",         "apprunner",      "service/"),
+];
+
+/// An action on a principal that gains it (pathfinding.cloud "principal-access"): (path,
+/// action, the kind of principal it applies to).
+#[rustfmt::skip]
+const PRINCIPAL_ACCESS: &[(&str, &str, PrincipalKind)] = &[
+    ("iam-002", "iam:CreateAccessKey",         PrincipalKind::User),
+    ("iam-004", "iam:CreateLoginProfile",      PrincipalKind::User),
+    ("iam-006", "iam:UpdateLoginProfile",      PrincipalKind::User),
+    ("sts-001", "sts:AssumeRole",              PrincipalKind::Role),
+    ("iam-012", "iam:UpdateAssumeRolePolicy",  PrincipalKind::Role),
+    ("iam-013", "iam:AddUserToGroup",          PrincipalKind::Group),
+];
+
+/// An action that changes a principal's permissions (pathfinding.cloud "self-escalation"):
+/// whoever can do it to a principal it holds or reaches is an administrator. `None`: a
+/// customer managed policy (`iam:CreatePolicyVersion`), which changes its principals.
+#[rustfmt::skip]
+const MODIFY: &[(&str, &str, Option<PrincipalKind>)] = &[
+    ("iam-007", "iam:PutUserPolicy",       Some(PrincipalKind::User)),
+    ("iam-008", "iam:AttachUserPolicy",    Some(PrincipalKind::User)),
+    ("iam-005", "iam:PutRolePolicy",       Some(PrincipalKind::Role)),
+    ("iam-009", "iam:AttachRolePolicy",    Some(PrincipalKind::Role)),
+    ("iam-011", "iam:PutGroupPolicy",      Some(PrincipalKind::Group)),
+    ("iam-010", "iam:AttachGroupPolicy",   Some(PrincipalKind::Group)),
+    ("iam-001", "iam:CreatePolicyVersion", None),
+];
+
+/// A principal of the input.
+pub struct Node {
+    pub key: Key,
+    pub name: Option<String>,
+    /// Its identity policies and boundaries, as indices of `Principals::documents`.
+    granting: Vec<usize>,
+    trust: Vec<usize>,
+    /// For a user, the groups it is a member of; for a group, nothing.
+    groups: Vec<usize>,
+}
+
+/// A customer managed policy of the input and the principals it is attached to.
+struct PolicyNode {
+    address: String,
+    name: Option<String>,
+    attached: Vec<usize>,
+}
+
+/// A resource that runs as a role of the input.
+struct RunnerNode {
+    resource_type: String,
+    address: String,
+    name: Option<String>,
+    role: usize,
+}
+
+/// What an edge leads to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// The principal's permissions are gained.
+    Principal(usize),
+    /// The principal's permissions can be changed to anything.
+    Modify(usize),
+}
+
+/// One step of a chain.
+#[derive(Clone, Debug)]
+pub struct Edge {
+    pub target: Target,
+    /// The pathfinding.cloud id.
+    pub path: &'static str,
+    /// `iam:PassRole on role `admin` + ec2:RunInstances`.
+    pub text: String,
+    /// The enabling action entries and trusts, each with a label; the first is where a finding
+    /// points.
+    pub labels: Vec<(Span, String)>,
+    pub confidence: Confidence,
+    /// Every enabling entry reaches broadly: a path the per-document escalation check
+    /// reports on the same entry.
+    pub broad: bool,
+}
+
+/// Why a principal is worth reaching.
+#[derive(Clone, Debug)]
+pub struct Power {
+    pub description: String,
+    pub span: Span,
+    pub confidence: Confidence,
+    pub admin: bool,
+}
+
+/// What the search found from one principal: the chain of edges and what it gains.
+#[derive(Clone, Debug)]
+pub struct Reached {
+    pub start: usize,
+    pub hops: Vec<Edge>,
+    /// The node the last hop reaches (for a `Modify` hop, the principal modified).
+    pub end: usize,
+    pub power: Power,
+}
+
+impl Reached {
+    pub fn confidence(&self) -> Confidence {
+        self.hops
+            .iter()
+            .map(|h| h.confidence)
+            .chain([self.power.confidence])
+            .min()
+            .unwrap_or(Confidence::Low)
+    }
+}
+
+pub struct Graph<'p, 'a> {
+    cx: &'p Principals<'a>,
+    pub nodes: Vec<Node>,
+    policies: Vec<PolicyNode>,
+    runners: Vec<RunnerNode>,
+    effective: Vec<OnceLock<Effective<'p, 'a>>>,
+    edges: Vec<OnceLock<Vec<Edge>>>,
+    powers: Vec<OnceLock<Option<Power>>>,
+    trusters: OnceLock<HashMap<usize, Vec<usize>>>,
+}
+
+impl<'p, 'a> Graph<'p, 'a> {
+    pub fn new(cx: &'p Principals<'a>) -> Self {
+        let mut index: HashMap<Key, usize> = HashMap::new();
+        let mut nodes: Vec<Node> = Vec::new();
+        let mut node_of = |key: &Key, nodes: &mut Vec<Node>| -> usize {
+            *index.entry(key.clone()).or_insert_with(|| {
+                nodes.push(Node {
+                    key: key.clone(),
+                    name: None,
+                    granting: Vec::new(),
+                    trust: Vec::new(),
+                    groups: Vec::new(),
+                });
+                nodes.len() - 1
+            })
+        };
+        for (key, indices) in &cx.groups {
+            let node = node_of(key, &mut nodes);
+            nodes[node].granting.clone_from(indices);
+        }
+        for (key, indices) in &cx.trusts {
+            let node = node_of(key, &mut nodes);
+            nodes[node].trust.clone_from(indices);
+        }
+        let inventory = cx.inventory;
+        let key_at = |span: Span, kind: PrincipalKind, address: &str| -> Key {
+            (
+                scope(&cx.path_of(span.file), address),
+                kind,
+                address.to_string(),
+            )
+        };
+        for declared in &inventory.principals {
+            let key = key_at(declared.span, declared.kind, &declared.address);
+            let node = node_of(&key, &mut nodes);
+            nodes[node].name.clone_from(&declared.name);
+        }
+        // A user is in the groups whose identity policies it receives.
+        let mut members: Vec<(usize, usize)> = Vec::new();
+        for (key, indices) in &cx.groups {
+            if key.1 != PrincipalKind::Group {
+                continue;
+            }
+            let group = index[key];
+            for (other, other_indices) in &cx.groups {
+                if other.1 == PrincipalKind::User
+                    && other.0 == key.0
+                    && indices.iter().any(|i| other_indices.contains(i))
+                {
+                    members.push((index[other], group));
+                }
+            }
+        }
+        for (user, group) in members {
+            nodes[user].groups.push(group);
+        }
+        let policies = inventory
+            .policies
+            .iter()
+            .map(|declared| {
+                let scope_path = scope(&cx.path_of(declared.span.file), &declared.address);
+                let attached = cx
+                    .documents
+                    .iter()
+                    .filter(|d| {
+                        d.kind == PolicyKind::Identity
+                            && d.origin.address.as_deref() == Some(declared.address.as_str())
+                    })
+                    .flat_map(|d| &d.attachments)
+                    .filter_map(|a| {
+                        index
+                            .get(&(scope_path.clone(), a.principal_kind, a.principal.clone()))
+                            .copied()
+                    })
+                    .collect();
+                PolicyNode {
+                    address: declared.address.clone(),
+                    name: declared.name.clone(),
+                    attached,
+                }
+            })
+            .collect();
+        let runners = inventory
+            .runners
+            .iter()
+            .filter_map(|runner| {
+                let role = if runner.via_profile {
+                    inventory.role_of_profile(&runner.role)?
+                } else {
+                    runner.role.as_str()
+                };
+                let key = key_at(runner.span, PrincipalKind::Role, role);
+                Some(RunnerNode {
+                    resource_type: runner.resource_type.clone(),
+                    address: runner.address.clone(),
+                    name: runner.name.clone(),
+                    role: *index.get(&key)?,
+                })
+            })
+            .collect();
+        let count = nodes.len();
+        Graph {
+            cx,
+            nodes,
+            policies,
+            runners,
+            effective: (0..count).map(|_| OnceLock::new()).collect(),
+            edges: (0..count).map(|_| OnceLock::new()).collect(),
+            powers: (0..count).map(|_| OnceLock::new()).collect(),
+            trusters: OnceLock::new(),
+        }
+    }
+
+    /// How a message names a node: `user `starting_user``.
+    pub fn describe(&self, node: usize) -> String {
+        let (_, kind, address) = &self.nodes[node].key;
+        format!("{} `{}`", kind_name(*kind), short(address))
+    }
+
+    fn effective(&self, node: usize) -> &Effective<'p, 'a> {
+        self.effective[node].get_or_init(|| {
+            let (policies, boundaries) =
+                self.cx.granting_and_boundaries(&self.nodes[node].granting);
+            Effective::new(&policies, &boundaries)
+        })
+    }
+
+    /// Whether a principal is an administrator on its own (`*`, `iam:*` on `*`, unconditioned),
+    /// or can escalate by a path of the per-document check; computed once.
+    pub fn power(&self, node: usize) -> Option<&Power> {
+        self.powers[node]
+            .get_or_init(|| self.compute_power(node))
+            .as_ref()
+    }
+
+    fn compute_power(&self, node: usize) -> Option<Power> {
+        let effective = self.effective(node);
+        for grant in &effective.grants {
+            if grant.guards.confidence() != Some(Confidence::High) || grant.is_not_action() {
+                continue;
+            }
+            if !matches!(grant.max_reach(), Some((Reach::Everything, _))) {
+                continue;
+            }
+            if let Some((_, value)) = grant
+                .entries()
+                .find(|(_, v)| matches!(v.as_str(), Some("*" | "*:*" | "iam:*")))
+            {
+                let document = self.cx.documents[self.nodes[node].granting[grant.policy]];
+                let description = match managed::name_of(document) {
+                    Some(name) => format!("is an administrator (AWS managed policy `{name}`)"),
+                    None => "is an administrator".to_string(),
+                };
+                return Some(Power {
+                    description,
+                    span: value.span,
+                    confidence: Confidence::High,
+                    admin: true,
+                });
+            }
+        }
+        let matches = escalation::find(effective);
+        let best = matches.iter().max_by_key(|m| m.confidence)?;
+        let hit = &best.hits[best.primary()];
+        Some(Power {
+            description: format!("can escalate: {}", best.path.summary),
+            span: hit.action_span,
+            confidence: best.confidence,
+            admin: false,
+        })
+    }
+
+    /// The edges out of a principal, surest first, computed once.
+    pub fn edges(&self, node: usize) -> &[Edge] {
+        self.edges[node].get_or_init(|| {
+            let mut edges = self.compute_edges(node);
+            edges.sort_by_key(|e| std::cmp::Reverse(e.confidence));
+            edges
+        })
+    }
+
+    fn compute_edges(&self, from: usize) -> Vec<Edge> {
+        let catalog = Catalog::get();
+        let effective = self.effective(from);
+        let mut out = Vec::new();
+        // Candidates are listed only for the actions the principal has: a large template
+        // has thousands of roles, most of which hold none of these actions.
+        let has = |action| effective.hits(action).next().is_some();
+        // New-passrole: pass a role that trusts the service, and create a resource running
+        // as it.
+        if let Some(pass_role) = catalog.action("iam:PassRole")
+            && has(pass_role)
+        {
+            let roles = self.of_kind(PrincipalKind::Role);
+            for (path, service, actions) in NEW_PASSROLE {
+                let Some(creates) = self.all_of(effective, actions) else {
+                    continue;
+                };
+                for hit in effective.hits(pass_role) {
+                    // An administrator gains nothing by a hop; `admin-access` reports it.
+                    if matches!(hit.action_text, "*" | "*:*") {
+                        continue;
+                    }
+                    let Some(guard) = guard(&hit, pass_role, Some(service)) else {
+                        continue;
+                    };
+                    for (role, resolved) in self.resolve(&hit, &roles, from, iam_arn("role/")) {
+                        if role == from {
+                            continue;
+                        }
+                        let Some(trust) = self.trusts_service(role, service) else {
+                            continue;
+                        };
+                        let mut labels = vec![(
+                            hit.action_span,
+                            format!("`iam:PassRole` on {}", self.describe(role)),
+                        )];
+                        labels.extend(creates.iter().map(|(span, name, _, _)| {
+                            (*span, format!("`{name}` creates what runs as it"))
+                        }));
+                        labels.push((
+                            trust.0,
+                            format!("{} trusts `{service}`", self.describe(role)),
+                        ));
+                        let names: Vec<&str> = creates.iter().map(|(_, n, _, _)| *n).collect();
+                        let confidence = creates
+                            .iter()
+                            .map(|(_, _, c, _)| *c)
+                            .chain([guard, resolved, trust.1])
+                            .min()
+                            .unwrap_or(Confidence::Low);
+                        out.push(Edge {
+                            target: Target::Principal(role),
+                            path,
+                            text: format!(
+                                "iam:PassRole on {} + {}",
+                                self.describe(role),
+                                names.join(" + ")
+                            ),
+                            labels,
+                            confidence,
+                            broad: hit.reach != Reach::Scoped
+                                && creates.iter().all(|(_, _, _, broad)| *broad),
+                        });
+                    }
+                }
+            }
+        }
+        // Existing-passrole: change or run a resource that runs as a role.
+        for (path, action_name, types) in EXISTING_PASSROLE {
+            let Some(action) = catalog.action(action_name).filter(|&a| has(a)) else {
+                continue;
+            };
+            let runners: Vec<(usize, &str, Option<&str>)> = self
+                .runners
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| types.contains(&r.resource_type.as_str()))
+                .map(|(i, r)| (i, r.address.as_str(), r.name.as_deref()))
+                .collect();
+            if runners.is_empty() {
+                continue;
+            }
+            for hit in effective.hits(action) {
+                if matches!(hit.action_text, "*" | "*:*") {
+                    continue;
+                }
+                let Some(guard) = guard(&hit, action, None) else {
+                    continue;
+                };
+                let arn = |runner: usize| {
+                    RUNNER_ARNS
+                        .iter()
+                        .find(|(t, ..)| *t == self.runners[runner].resource_type)
+                        .map(|(_, service, prefix)| (*service, *prefix))
+                        .unwrap_or(("", ""))
+                };
+                for (runner, resolved) in self.resolve_with(&hit, &runners, from, &arn) {
+                    let role = self.runners[runner].role;
+                    if role == from {
+                        continue;
+                    }
+                    let address = short(&self.runners[runner].address);
+                    out.push(Edge {
+                        target: Target::Principal(role),
+                        path,
+                        text: format!(
+                            "{action_name} on `{address}`, which runs as {}",
+                            self.describe(role)
+                        ),
+                        labels: vec![(hit.action_span, format!("`{action_name}` on `{address}`"))],
+                        confidence: guard.min(resolved),
+                        broad: hit.reach != Reach::Scoped,
+                    });
+                }
+            }
+        }
+        // Principal access: credentials of a user, a role to assume, a group to join.
+        for (path, action_name, kind) in PRINCIPAL_ACCESS {
+            let Some(action) = catalog.action(action_name).filter(|&a| has(a)) else {
+                continue;
+            };
+            if *kind == PrincipalKind::Group && self.nodes[from].key.1 != PrincipalKind::User {
+                continue;
+            }
+            let candidates = self.of_kind(*kind);
+            let prefix = match kind {
+                PrincipalKind::User => "user/",
+                PrincipalKind::Group => "group/",
+                _ => "role/",
+            };
+            for hit in effective.hits(action) {
+                // An administrator gains nothing by a hop; `admin-access` reports it.
+                if matches!(hit.action_text, "*" | "*:*") {
+                    continue;
+                }
+                let Some(guard) = guard(&hit, action, None) else {
+                    continue;
+                };
+                for (to, resolved) in self.resolve(&hit, &candidates, from, iam_arn(prefix)) {
+                    if to == from || self.nodes[from].groups.contains(&to) {
+                        continue;
+                    }
+                    let mut labels = vec![(
+                        hit.action_span,
+                        format!("`{action_name}` on {}", self.describe(to)),
+                    )];
+                    let mut confidence = guard.min(resolved);
+                    if *action_name == "sts:AssumeRole" {
+                        let Some((span, trusted)) = self.trusts_principal(to, from) else {
+                            continue;
+                        };
+                        labels.push((
+                            span,
+                            format!("{} trusts {}", self.describe(to), self.describe(from)),
+                        ));
+                        confidence = confidence.min(trusted);
+                    }
+                    out.push(Edge {
+                        target: Target::Principal(to),
+                        path,
+                        text: format!("{action_name} on {}", self.describe(to)),
+                        labels,
+                        confidence,
+                        // No per-document path is `sts:AssumeRole` alone.
+                        broad: hit.reach != Reach::Scoped && *action_name != "sts:AssumeRole",
+                    });
+                }
+            }
+        }
+        // A trust that names the principal itself lets it assume the role with no permission
+        // of its own in the same account; the code does not say the accounts are the same,
+        // hence medium confidence.
+        for &role in self.trusters().get(&from).into_iter().flatten() {
+            let has_edge = out
+                .iter()
+                .any(|e: &Edge| e.target == Target::Principal(role));
+            if role == from || has_edge {
+                continue;
+            }
+            if let Some((span, trusted)) = self.trust_names(role, from) {
+                let confidence = trusted.min(Confidence::Medium);
+                out.push(Edge {
+                    target: Target::Principal(role),
+                    path: "sts-001",
+                    text: format!(
+                        "sts:AssumeRole on {}, whose trust names it",
+                        self.describe(role)
+                    ),
+                    labels: vec![(
+                        span,
+                        format!("{} trusts {}", self.describe(role), self.describe(from)),
+                    )],
+                    confidence,
+                    broad: false,
+                });
+            }
+        }
+        // Modification: change the permissions of a principal, or of a policy attached to
+        // principals.
+        for (path, action_name, kind) in MODIFY {
+            let Some(action) = catalog.action(action_name) else {
+                continue;
+            };
+            for hit in effective.hits(action) {
+                if matches!(hit.action_text, "*" | "*:*") {
+                    continue;
+                }
+                let Some(guard) = guard(&hit, action, None) else {
+                    continue;
+                };
+                let targets: Vec<(usize, Confidence, String)> = match kind {
+                    Some(kind) => {
+                        let prefix = match kind {
+                            PrincipalKind::User => "user/",
+                            PrincipalKind::Group => "group/",
+                            _ => "role/",
+                        };
+                        self.resolve(&hit, &self.of_kind(*kind), from, iam_arn(prefix))
+                            .into_iter()
+                            .map(|(to, c)| (to, c, self.describe(to)))
+                            .collect()
+                    }
+                    None => {
+                        let policies: Vec<(usize, &str, Option<&str>)> = self
+                            .policies
+                            .iter()
+                            .enumerate()
+                            .map(|(i, p)| (i, p.address.as_str(), p.name.as_deref()))
+                            .collect();
+                        self.resolve(&hit, &policies, from, iam_arn("policy/"))
+                            .into_iter()
+                            .flat_map(|(policy, c)| {
+                                let name =
+                                    format!("policy `{}`", short(&self.policies[policy].address));
+                                self.policies[policy]
+                                    .attached
+                                    .iter()
+                                    .map(move |&to| (to, c, name.clone()))
+                            })
+                            .collect()
+                    }
+                };
+                for (to, resolved, what) in targets {
+                    out.push(Edge {
+                        target: Target::Modify(to),
+                        path,
+                        text: format!("{action_name} on {what}"),
+                        labels: vec![(hit.action_span, format!("`{action_name}` on {what}"))],
+                        confidence: guard.min(resolved),
+                        broad: hit.reach != Reach::Scoped,
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    /// Every action of `actions` allowed (on any resource: they create one), each with its
+    /// entry, name, confidence and whether it reaches broadly; `None` when one is missing or
+    /// blocked.
+    fn all_of(
+        &self,
+        effective: &Effective<'_, '_>,
+        actions: &[&'static str],
+    ) -> Option<Vec<(Span, &'static str, Confidence, bool)>> {
+        let catalog = Catalog::get();
+        actions
+            .iter()
+            .map(|name| {
+                let action = catalog.action(name)?;
+                effective
+                    .hits(action)
+                    .filter_map(|hit| {
+                        Some((
+                            hit.action_span,
+                            *name,
+                            guard(&hit, action, None)?,
+                            hit.reach.is_broad(),
+                        ))
+                    })
+                    .max_by_key(|(_, _, c, _)| *c)
+            })
+            .collect()
+    }
+
+    fn of_kind(&self, kind: PrincipalKind) -> Vec<(usize, &str, Option<&str>)> {
+        self.nodes
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| n.key.1 == kind)
+            .map(|(i, n)| (i, n.key.2.as_str(), n.name.as_deref()))
+            .collect()
+    }
+
+    /// The candidates a hit's resource entries name, with how sure: see the module's docs.
+    fn resolve(
+        &self,
+        hit: &Hit<'_, '_, '_>,
+        candidates: &[(usize, &str, Option<&str>)],
+        from: usize,
+        arn: (&'static str, &'static str),
+    ) -> Vec<(usize, Confidence)> {
+        self.resolve_with(hit, candidates, from, &|_| arn)
+    }
+
+    fn resolve_with(
+        &self,
+        hit: &Hit<'_, '_, '_>,
+        candidates: &[(usize, &str, Option<&str>)],
+        from: usize,
+        arn: &dyn Fn(usize) -> (&'static str, &'static str),
+    ) -> Vec<(usize, Confidence)> {
+        let mut best: HashMap<usize, Confidence> = HashMap::new();
+        let mut add = |node: usize, confidence: Confidence| {
+            let entry = best.entry(node).or_insert(confidence);
+            *entry = (*entry).max(confidence);
+        };
+        let resources = hit.grant.statement.resources();
+        if hit.grant.is_not_resource() {
+            for (node, _, _) in candidates {
+                add(*node, Confidence::Medium);
+            }
+        }
+        let from_kind = self.nodes[from].key.1;
+        let from_name = self.nodes[from].name.as_deref();
+        for value in resources {
+            for &(node, address, name) in candidates {
+                if let Some(confidence) = names(value, address, name, arn(node)) {
+                    add(node, confidence);
+                    continue;
+                }
+                // `${aws:username}`: the user itself.
+                if from_kind == PrincipalKind::User
+                    && node == from
+                    && value
+                        .template_text()
+                        .is_some_and(|t| t.contains("${aws:username}"))
+                {
+                    let text = value.template_text().unwrap_or_default();
+                    let own = from_name.unwrap_or("${aws:username}");
+                    if names_text(
+                        &text.replace("${aws:username}", own),
+                        name.or(Some(own)),
+                        arn(node),
+                    )
+                    .is_some()
+                    {
+                        add(node, Confidence::High);
+                    }
+                }
+            }
+        }
+        let mut out: Vec<(usize, Confidence)> = best.into_iter().collect();
+        out.sort();
+        out
+    }
+
+    /// Whether a role's trust lets `service` assume it: the trust's span, how sure.
+    fn trusts_service(&self, role: usize, service: &str) -> Option<(Span, Confidence)> {
+        self.trust_statements(role, |id| {
+            (id.kind == PrincipalType::Service && id.value.as_str() == Some(service))
+                .then_some(Confidence::High)
+        })
+    }
+
+    /// Whether a role's trust lets `principal` assume it: by reference or literal ARN (high),
+    /// or through its account's root or `*` (medium: the account's policies decide).
+    fn trusts_principal(&self, role: usize, principal: usize) -> Option<(Span, Confidence)> {
+        let (_, kind, address) = &self.nodes[principal].key;
+        let name = self.nodes[principal].name.as_deref();
+        let prefix = match kind {
+            PrincipalKind::User => "user/",
+            _ => "role/",
+        };
+        self.trust_statements(role, |id| {
+            if id.kind != PrincipalType::Aws {
+                return None;
+            }
+            if names(id.value, address, name, iam_arn(prefix)) == Some(Confidence::High) {
+                Some(Confidence::High)
+            } else if id.is_account_root() || id.is_anyone() {
+                Some(Confidence::Medium)
+            } else {
+                None
+            }
+        })
+    }
+
+    /// Whether a role's trust names `principal` itself, by reference or literal ARN.
+    fn trust_names(&self, role: usize, principal: usize) -> Option<(Span, Confidence)> {
+        if self.nodes[role].key.1 != PrincipalKind::Role {
+            return None;
+        }
+        let (_, kind, address) = &self.nodes[principal].key;
+        let name = self.nodes[principal].name.as_deref();
+        let prefix = match kind {
+            PrincipalKind::User => "user/",
+            PrincipalKind::Role => "role/",
+            _ => return None,
+        };
+        self.trust_statements(role, |id| {
+            (id.kind == PrincipalType::Aws
+                && names(id.value, address, name, iam_arn(prefix)) == Some(Confidence::High))
+            .then_some(Confidence::High)
+        })
+    }
+
+    /// For each principal, the roles whose trust may name it (by reference, or by the name at
+    /// the end of an ARN): the candidates [`Self::trust_names`] then checks, so a large input
+    /// does not test every role against every principal.
+    fn trusters(&self) -> &HashMap<usize, Vec<usize>> {
+        self.trusters.get_or_init(|| {
+            let mut by_label: HashMap<&str, Vec<usize>> = HashMap::new();
+            for (index, node) in self.nodes.iter().enumerate() {
+                by_label.entry(node.key.2.as_str()).or_default().push(index);
+                if let Some(name) = &node.name {
+                    by_label.entry(name.as_str()).or_default().push(index);
+                }
+            }
+            let mut out: HashMap<usize, Vec<usize>> = HashMap::new();
+            for (role, node) in self.nodes.iter().enumerate() {
+                for &index in &node.trust {
+                    for statement in &self.cx.policy(index).statements {
+                        for id in principals(statement) {
+                            let mut labels: Vec<String> = Vec::new();
+                            match &id.value.kind {
+                                ValueKind::Unknown(unknown) => {
+                                    labels.extend(
+                                        unknown.reference.as_ref().map(|r| r.address.clone()),
+                                    );
+                                }
+                                ValueKind::Template(parts) => {
+                                    labels.extend(parts.iter().filter_map(|part| match part {
+                                        TemplatePart::Hole(unknown) => {
+                                            unknown.reference.as_ref().map(|r| r.address.clone())
+                                        }
+                                        TemplatePart::Literal(_) => None,
+                                    }));
+                                }
+                                _ => {}
+                            }
+                            if let Some(text) = id.value.as_str() {
+                                labels.push(text.rsplit('/').next().unwrap_or(text).to_string());
+                            }
+                            for label in labels {
+                                for &principal in by_label.get(label.as_str()).into_iter().flatten()
+                                {
+                                    let roles = out.entry(principal).or_default();
+                                    if !roles.contains(&role) {
+                                        roles.push(role);
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            out
+        })
+    }
+
+    fn trust_statements(
+        &self,
+        role: usize,
+        names_it: impl Fn(&crate::policy::principals::PrincipalId<'_>) -> Option<Confidence>,
+    ) -> Option<(Span, Confidence)> {
+        let mut best: Option<(Span, Confidence)> = None;
+        for &index in &self.nodes[role].trust {
+            let policy = self.cx.policy(index);
+            for statement in policy.statements.iter().filter(|s| s.is_allow()) {
+                let assumes = statement.actions().iter().any(|a| {
+                    a.as_str()
+                        .is_some_and(|p| wildcard_match(p, "sts:AssumeRole", true))
+                });
+                if !assumes {
+                    continue;
+                }
+                let conditional = !statement.conditions.is_empty();
+                for id in principals(statement) {
+                    let Some(confidence) = names_it(&id) else {
+                        continue;
+                    };
+                    let confidence = if conditional {
+                        Confidence::Low
+                    } else {
+                        confidence
+                    };
+                    if best.is_none_or(|(_, c)| c < confidence) {
+                        best = Some((id.value.span, confidence));
+                    }
+                }
+            }
+        }
+        best
+    }
+
+    /// Breadth-first from `start`, at most [`MAX_HOPS`] hops: the principals reached in order
+    /// (`start` first, depth never decreasing), and for each the edge (node, index among its
+    /// edges) that reached it first, the surest of its depth.
+    fn walk(&self, start: usize) -> (Vec<usize>, Vec<Option<(usize, usize)>>) {
+        let mut via: Vec<Option<(usize, usize)>> = vec![None; self.nodes.len()];
+        let mut reached = vec![false; self.nodes.len()];
+        reached[start] = true;
+        let mut order = vec![start];
+        let mut frontier = vec![start];
+        for _ in 0..MAX_HOPS {
+            let mut next = Vec::new();
+            for &node in &frontier {
+                for (index, edge) in self.edges(node).iter().enumerate() {
+                    if let Target::Principal(to) = edge.target
+                        && !reached[to]
+                    {
+                        reached[to] = true;
+                        via[to] = Some((node, index));
+                        order.push(to);
+                        next.push(to);
+                    }
+                }
+            }
+            if next.is_empty() {
+                break;
+            }
+            frontier = next;
+        }
+        (order, via)
+    }
+
+    /// The chain of edges that reached `end`.
+    fn chain(&self, via: &[Option<(usize, usize)>], end: usize) -> Vec<Edge> {
+        let mut hops = Vec::new();
+        let mut at = end;
+        while let Some((prev, index)) = via[at] {
+            hops.push(self.edges(prev)[index].clone());
+            at = prev;
+        }
+        hops.reverse();
+        hops
+    }
+
+    /// Every principal `start` reaches in at most [`MAX_HOPS`] hops, in the order reached
+    /// (`start` first), each with the shortest, then surest, chain to it.
+    pub fn reach(&self, start: usize) -> Vec<(usize, Vec<Edge>)> {
+        let (order, via) = self.walk(start);
+        order
+            .into_iter()
+            .map(|end| (end, self.chain(&via, end)))
+            .collect()
+    }
+
+    /// The shortest, then surest, chain from `start` to an administrator (a principal that is
+    /// one, or one it can modify), else to a principal that can escalate. `None` when `start`
+    /// is one already or reaches neither.
+    pub fn search(&self, start: usize) -> Option<Reached> {
+        if self.power(start).is_some_and(|p| p.admin) {
+            return None;
+        }
+        let (order, via) = self.walk(start);
+        let mut reached = vec![false; self.nodes.len()];
+        let mut depth = vec![0usize; self.nodes.len()];
+        let mut groups = vec![false; self.nodes.len()];
+        for &node in &order {
+            reached[node] = true;
+            if let Some((prev, _)) = via[node] {
+                depth[node] = depth[prev] + 1;
+            }
+            for &group in &self.nodes[node].groups {
+                groups[group] = true;
+            }
+        }
+        // Candidates as (admin, hops, node, the modifying edge): chains are built only for
+        // the best few.
+        let mut candidates: Vec<Candidate> = Vec::new();
+        for &node in &order {
+            // Modifying a principal it holds or reaches makes it anything.
+            for (index, edge) in self.edges(node).iter().enumerate() {
+                if let Target::Modify(to) = edge.target
+                    && (reached[to] || groups[to])
+                {
+                    candidates.push((true, depth[node] + 1, node, Some((index, to))));
+                }
+            }
+            if node != start
+                && let Some(power) = self.power(node)
+            {
+                candidates.push((power.admin, depth[node], node, None));
+            }
+        }
+        let best = candidates
+            .iter()
+            .map(|&(admin, hops, _, _)| (!admin, hops))
+            .min()?;
+        candidates
+            .into_iter()
+            .filter(|&(admin, hops, _, _)| (!admin, hops) == best)
+            .filter_map(|(_, _, node, modify)| {
+                let mut hops = self.chain(&via, node);
+                let (end, power) = match modify {
+                    Some((index, to)) => {
+                        let edge = self.edges(node)[index].clone();
+                        let span = edge.labels[0].0;
+                        hops.push(edge);
+                        let power = Power {
+                            description: "can be given any permission".into(),
+                            span,
+                            confidence: Confidence::High,
+                            admin: true,
+                        };
+                        (to, Some(power))
+                    }
+                    None => (node, self.power(node).cloned()),
+                };
+                power.map(|power| Reached {
+                    start,
+                    hops,
+                    end,
+                    power,
+                })
+            })
+            .max_by_key(|reached| reached.confidence())
+    }
+}
+
+/// A way `Graph::search` found to more power: (admin, hops, the node, and for a change of a
+/// principal's policies, the index of the edge among the node's and the principal changed).
+type Candidate = (bool, usize, usize, Option<(usize, usize)>);
+
+/// An address without its resource type (`aws_iam_role.admin` → `admin`).
+pub fn short(address: &str) -> &str {
+    for prefix in [
+        "aws_iam_role.",
+        "aws_iam_user.",
+        "aws_iam_group.",
+        "aws_iam_policy.",
+        "aws_lambda_function.",
+        "aws_codebuild_project.",
+        "aws_cloudformation_stack.",
+        "aws_instance.",
+        "aws_glue_dev_endpoint.",
+        "aws_sagemaker_notebook_instance.",
+        "aws_apprunner_service.",
+    ] {
+        if let Some(rest) = address.strip_prefix(prefix) {
+            return rest;
+        }
+    }
+    address
+}
+
+fn iam_arn(prefix: &'static str) -> (&'static str, &'static str) {
+    ("iam", prefix)
+}
+
+/// How sure a hop through `hit` can be, or `None` when a condition blocks it: a
+/// `iam:PassedToService` pin blocks passing to any other service.
+fn guard(
+    hit: &Hit<'_, '_, '_>,
+    action: crate::catalog::ActionId,
+    service: Option<&str>,
+) -> Option<Confidence> {
+    let mut confidence = Confidence::High;
+    for (class, condition) in hit.grant.tests_for(action) {
+        match class {
+            ConditionClass::Weak => {}
+            ConditionClass::PassedToService if service.is_some() => {
+                let service = service.unwrap_or_default();
+                let allows = condition.values.iter().any(|v| match v.as_str() {
+                    Some(pinned) => wildcard_match(pinned, service, true),
+                    None => true,
+                });
+                if !allows {
+                    return None;
+                }
+            }
+            ConditionClass::Other | ConditionClass::PrincipalTag => {
+                confidence = confidence.min(Confidence::Low);
+            }
+            _ => return None,
+        }
+    }
+    if hit.grant.unknown_actions {
+        confidence = confidence.min(Confidence::Medium);
+    }
+    Some(confidence)
+}
+
+/// Whether a resource entry names the resource at `address` (named `name`, whose ARN has the
+/// service and resource prefix `arn`), and how sure.
+fn names(
+    value: &Value,
+    address: &str,
+    name: Option<&str>,
+    arn: (&str, &str),
+) -> Option<Confidence> {
+    let refers = |unknown: &Unknown| unknown.reference.as_ref().map(|r| r.address == address);
+    match &value.kind {
+        ValueKind::Unknown(unknown) => match refers(unknown) {
+            Some(true) => Some(Confidence::High),
+            // A reference to another resource names that one.
+            Some(false) => None,
+            None => Some(Confidence::Low),
+        },
+        ValueKind::Template(parts) => {
+            let mut other = false;
+            for part in parts {
+                if let TemplatePart::Hole(unknown) = part {
+                    match refers(unknown) {
+                        Some(true) => return Some(Confidence::High),
+                        Some(false) => other = true,
+                        None => {}
+                    }
+                }
+            }
+            if other {
+                return None;
+            }
+            // Deploy-time holes match anything, at low confidence.
+            let text = value.template_text()?;
+            names_text(&text.replace("${}", "*"), name, arn).map(|_| Confidence::Low)
+        }
+        ValueKind::String(text) => names_text(text, name, arn),
+        _ => None,
+    }
+}
+
+/// Whether the text of a resource entry (`*`, an ARN or ARN pattern) names the resource
+/// called `name` (`None`: generated, so only a wildcard can match it).
+fn names_text(
+    text: &str,
+    name: Option<&str>,
+    (service, prefix): (&str, &str),
+) -> Option<Confidence> {
+    if text == "*" {
+        return Some(Confidence::Medium);
+    }
+    let mut fields = text.splitn(6, ':');
+    let (Some("arn"), Some(_), Some(arn_service), Some(_), Some(_), Some(resource)) = (
+        fields.next(),
+        fields.next(),
+        fields.next(),
+        fields.next(),
+        fields.next(),
+        fields.next(),
+    ) else {
+        return None;
+    };
+    if !wildcard_match(arn_service, service, true) {
+        return None;
+    }
+    let pattern_has_wildcard = resource.contains(['*', '?']);
+    let subject = match name {
+        Some(name) => format!("{prefix}{name}"),
+        // A generated name: only a wildcard can cover it.
+        None => format!("{prefix}\u{1}"),
+    };
+    // IAM names may sit under a path: `role/team/app-*` names `app-x` in `/team/`.
+    let last = |s: &str| s.rsplit('/').next().unwrap_or(s).to_string();
+    let matched = wildcard_match(resource, &subject, false)
+        || (resource.starts_with(prefix)
+            && name.is_some()
+            && wildcard_match(&last(resource), &last(&subject), false));
+    if !matched {
+        return None;
+    }
+    Some(if pattern_has_wildcard {
+        Confidence::Medium
+    } else {
+        Confidence::High
+    })
+}
