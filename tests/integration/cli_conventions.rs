@@ -10,14 +10,20 @@ fn stdout_of(args: &[&str]) -> String {
 }
 
 #[test]
-fn version_names_the_catalog_date() {
+fn version_names_the_data_dates() {
     let date = iamlint::catalog::Catalog::get().data_day();
-    let expected = format!(
-        "iamlint {} (AWS catalog {date})\n",
+    let version = stdout_of(&["--version"]);
+    let prefix = format!(
+        "iamlint {} (AWS catalog {date}, managed policies ",
         env!("CARGO_PKG_VERSION")
     );
-    assert_eq!(stdout_of(&["--version"]), expected);
-    assert_eq!(date.len(), "2026-10-27".len(), "{date}");
+    let managed = version
+        .strip_prefix(&prefix)
+        .and_then(|rest| rest.strip_suffix(")\n"))
+        .unwrap_or_else(|| panic!("{version}"));
+    for day in [date, managed] {
+        assert_eq!(day.len(), "2026-10-27".len(), "{version}");
+    }
 }
 
 #[test]
