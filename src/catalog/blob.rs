@@ -142,6 +142,23 @@ impl Blob {
         self.action(id).str()
     }
 
+    /// [`Blob::service_prefix`] as bytes, for binary searches.
+    pub(crate) fn service_prefix_bytes(&self, svc: usize) -> &'static [u8] {
+        self.service(svc).str_bytes()
+    }
+
+    /// [`Blob::action_name`] as bytes, for binary searches.
+    pub(crate) fn action_name_bytes(&self, id: usize) -> &'static [u8] {
+        self.action(id).str_bytes()
+    }
+
+    /// [`Blob::key_name`] as bytes, for binary searches.
+    pub(crate) fn key_name_bytes(&self, k: usize) -> &'static [u8] {
+        let mut r = self.key(k);
+        r.byte();
+        r.str_bytes()
+    }
+
     pub(crate) fn key_name(&self, k: usize) -> &'static str {
         let mut r = self.key(k);
         r.byte();
@@ -153,12 +170,12 @@ impl Blob {
         &self,
         range: Range<usize>,
         needle: &str,
-        name: impl Fn(usize) -> &'static str,
+        name: impl Fn(usize) -> &'static [u8],
     ) -> Option<usize> {
         let (mut lo, mut hi) = (range.start, range.end);
         while lo < hi {
             let mid = (lo + hi) / 2;
-            match cmp_ci(name(mid).as_bytes(), needle.as_bytes()) {
+            match cmp_ci(name(mid), needle.as_bytes()) {
                 Ordering::Less => lo = mid + 1,
                 Ordering::Greater => hi = mid,
                 Ordering::Equal => return Some(mid),
@@ -172,10 +189,10 @@ impl Blob {
         &self,
         range: Range<usize>,
         prefix: &[u8],
-        name: impl Fn(usize) -> &'static str,
+        name: impl Fn(usize) -> &'static [u8],
     ) -> Range<usize> {
         let key = |i: usize| {
-            let n = name(i).as_bytes();
+            let n = name(i);
             cmp_ci(&n[..n.len().min(prefix.len())], prefix)
         };
         let start = partition_point(range.clone(), |i| key(i) == Ordering::Less);
@@ -261,6 +278,17 @@ impl Reader {
         self.pos = start.saturating_add(len);
         let bytes: &'static [u8] = self.bytes;
         std::str::from_utf8(bytes.get(start..end).unwrap_or_default()).unwrap_or_default()
+    }
+
+    /// The bytes of the next string, without the UTF-8 check of [`Reader::str`]: for the
+    /// comparisons of binary searches, which run for every action pattern of a policy.
+    pub(crate) fn str_bytes(&mut self) -> &'static [u8] {
+        let len = self.varint();
+        let start = self.pos.min(self.bytes.len());
+        let end = start.saturating_add(len).min(self.bytes.len());
+        self.pos = start.saturating_add(len);
+        let bytes: &'static [u8] = self.bytes;
+        bytes.get(start..end).unwrap_or_default()
     }
 
     pub(crate) fn skip_str(&mut self) {

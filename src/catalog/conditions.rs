@@ -321,7 +321,7 @@ impl Catalog {
     ) -> impl Iterator<Item = usize> + 'a {
         let blob = &self.blob;
         let range = blob.svc_keys(svc);
-        let exact = blob.find_ci(range.clone(), key, |k| blob.key_name(k));
+        let exact = blob.find_ci(range.clone(), key, |k| blob.key_name_bytes(k));
         let templates = range.filter(move |&k| {
             let mut r = blob.key(k);
             Some(k) != exact && r.byte() & KEY_TEMPLATED != 0 && template_match(r.str(), key)

@@ -101,7 +101,7 @@ impl Catalog {
         }
         let svc = self.service_index(svc)?;
         let blob = &self.blob;
-        blob.find_ci(blob.svc_actions(svc), act, |i| blob.action_name(i))
+        blob.find_ci(blob.svc_actions(svc), act, |i| blob.action_name_bytes(i))
             .map(to_id)
     }
 
@@ -340,7 +340,9 @@ impl Catalog {
 
     pub(crate) fn service_index(&self, prefix: &str) -> Option<usize> {
         let blob = &self.blob;
-        blob.find_ci(0..blob.n_services(), prefix, |i| blob.service_prefix(i))
+        blob.find_ci(0..blob.n_services(), prefix, |i| {
+            blob.service_prefix_bytes(i)
+        })
     }
 
     /// Indices of the services that own at least one action of `actions`.

@@ -113,7 +113,7 @@ impl Catalog {
             // prefer prefixes that look like the one written.
             let blob = &self.blob;
             let range = blob.prefix_range_ci(0..blob.n_actions(), act.as_bytes(), |i| {
-                blob.action_name(blob.name_index(i))
+                blob.action_name_bytes(blob.name_index(i))
             });
             let svc = svc.to_ascii_lowercase();
             for i in range {

@@ -88,7 +88,7 @@ impl Catalog {
         if all_services && !literal.is_empty() {
             // `*:Describe*`: the global name index turns this into two binary searches.
             let range = blob.prefix_range_ci(0..blob.n_actions(), literal.as_bytes(), |i| {
-                blob.action_name(blob.name_index(i))
+                blob.action_name_bytes(blob.name_index(i))
             });
             let exact_tail = is_prefix_pattern(act_pat, literal);
             return range
@@ -113,7 +113,7 @@ impl Catalog {
             return;
         }
         if !has_wildcard(act_pat) {
-            if let Some(id) = blob.find_ci(range, act_pat, |i| blob.action_name(i)) {
+            if let Some(id) = blob.find_ci(range, act_pat, |i| blob.action_name_bytes(i)) {
                 set.insert(ActionId(id as u16));
             }
             return;
@@ -131,7 +131,7 @@ impl Catalog {
             }
             return;
         }
-        let range = blob.prefix_range_ci(range, literal.as_bytes(), |i| blob.action_name(i));
+        let range = blob.prefix_range_ci(range, literal.as_bytes(), |i| blob.action_name_bytes(i));
         if is_prefix_pattern(act_pat, literal) {
             set.insert_range(range);
             return;

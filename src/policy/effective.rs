@@ -239,10 +239,10 @@ impl<'a, 'v> Guards<'a, 'v> {
         if denies.is_empty() {
             return guards;
         }
-        let (actions, _, unknown) = expand(catalog, statement);
+        let expanded = expand(catalog, statement);
         for deny in &denies {
-            if !unknown
-                && actions.is_subset(&deny.actions)
+            if !expanded.unknown
+                && expanded.actions.is_subset(&deny.actions)
                 && deny_covers(deny.statement, statement)
             {
                 guards.tests.extend(deny.tests.iter().copied());
@@ -349,7 +349,7 @@ pub struct Grant<'a, 'v> {
     /// Every action the statement allows, less what an unconditional `Deny` removes.
     pub actions: ActionSet,
     /// The action entries with what each expands to (for `NotAction`, the complement).
-    entries: Vec<(ActionSet, &'v Value)>,
+    entries: &'a [(ActionSet, usize)],
     /// An action entry is only known at deploy time.
     pub unknown_actions: bool,
     resources: Vec<ResourceEntry<'v>>,
@@ -474,8 +474,7 @@ impl<'a, 'v> Grant<'a, 'v> {
             let element = self.statement.action.as_ref()?;
             return Some((element.key_span, "NotAction"));
         }
-        self.entries
-            .iter()
+        self.entries()
             .filter(|(set, _)| set.contains(action))
             .min_by_key(|(set, _)| set.len())
             .map(|(_, value)| (value.span, value.as_str().unwrap_or_default()))
@@ -483,7 +482,10 @@ impl<'a, 'v> Grant<'a, 'v> {
 
     /// The action entries as written, with what each expands to.
     pub fn entries(&self) -> impl Iterator<Item = (&ActionSet, &'v Value)> + '_ {
-        self.entries.iter().map(|(set, value)| (set, *value))
+        let items = self.statement.action.as_ref().map(|a| a.items.as_slice());
+        self.entries
+            .iter()
+            .filter_map(move |(set, item)| Some((set, *items?.get(*item)?)))
     }
 
     /// Whether this grant allows `action`, and how.
@@ -525,7 +527,7 @@ impl<'a, 'v> Effective<'a, 'v> {
             let mut cap = ActionSet::new();
             for statement in boundaries.iter().flat_map(|p| &p.statements) {
                 if statement.is_allow() {
-                    cap.union_with(&expand(catalog, statement).0);
+                    cap.union_with(&expand(catalog, statement).actions);
                 }
             }
             cap
@@ -538,7 +540,8 @@ impl<'a, 'v> Effective<'a, 'v> {
                 .iter()
                 .filter(|s| s.is_allow() && s.never_applies().is_none());
             for statement in live {
-                let (mut actions, entries, unknown_actions) = expand(catalog, statement);
+                let expanded = expand(catalog, statement);
+                let mut actions = expanded.actions.clone();
                 let resources = resource_entries(statement);
                 let mut denied_by = Vec::new();
                 for (deny, denied) in &denies {
@@ -566,8 +569,8 @@ impl<'a, 'v> Effective<'a, 'v> {
                     policy: index,
                     statement,
                     actions,
-                    entries,
-                    unknown_actions,
+                    entries: &expanded.entries,
+                    unknown_actions: expanded.unknown,
                     resources,
                     guards: Guards::of(statement),
                     deny_limits,
@@ -618,40 +621,55 @@ impl<'a, 'v> Effective<'a, 'v> {
 }
 
 /// A statement's actions: the union of its entries, or the complement for `NotAction`.
-fn expand<'v>(
-    catalog: &Catalog,
-    statement: &Statement<'v>,
-) -> (ActionSet, Vec<(ActionSet, &'v Value)>, bool) {
-    let Some(element) = &statement.action else {
-        return (ActionSet::new(), Vec::new(), false);
-    };
-    let mut union = ActionSet::new();
-    let mut entries = Vec::with_capacity(element.items.len());
-    let mut unknown = false;
-    for item in &element.items {
-        match item.as_str() {
-            Some(pattern) => {
-                let set = catalog.expand(pattern);
-                union.union_with(&set);
-                entries.push((set, *item));
+fn expand<'a>(catalog: &Catalog, statement: &'a Statement<'_>) -> &'a ExpandedActions {
+    statement.expanded.get_or_init(|| {
+        let Some(element) = &statement.action else {
+            return ExpandedActions::default();
+        };
+        let mut union = ActionSet::new();
+        let mut entries = Vec::with_capacity(element.items.len());
+        let mut unknown = false;
+        for (index, item) in element.items.iter().enumerate() {
+            match item.as_str() {
+                Some(pattern) => {
+                    let set = catalog.expand(pattern);
+                    union.union_with(&set);
+                    entries.push((set, index));
+                }
+                None => unknown = true,
             }
-            None => unknown = true,
         }
-    }
-    if element.negated {
-        let complement = catalog.all_actions().difference(&union);
-        (complement, entries, unknown)
-    } else {
-        (union, entries, unknown)
-    }
+        let actions = if element.negated {
+            catalog.all_actions().difference(&union)
+        } else {
+            union
+        };
+        ExpandedActions {
+            actions,
+            entries,
+            unknown,
+        }
+    })
+}
+
+/// A statement's actions, kept in [`Statement::expanded`].
+#[derive(Debug, Default)]
+pub struct ExpandedActions {
+    /// The union of the entries, or its complement for `NotAction`.
+    actions: ActionSet,
+    /// What each entry expands to, with the entry's index in the element's items (an index,
+    /// not the value, so that a statement stays covariant in its lifetime).
+    entries: Vec<(ActionSet, usize)>,
+    /// An entry is only known at deploy time.
+    unknown: bool,
 }
 
 /// What an unconditional `Deny` removes; `None` when it cannot be known (a `NotAction` with a
 /// deploy-time entry would deny an unknown complement).
 fn deny_actions(catalog: &Catalog, statement: &Statement<'_>) -> Option<ActionSet> {
-    let (set, _, unknown) = expand(catalog, statement);
+    let expanded = expand(catalog, statement);
     let negated = statement.action.as_ref()?.negated;
-    (!(negated && unknown)).then_some(set)
+    (!(negated && expanded.unknown)).then(|| expanded.actions.clone())
 }
 
 /// Whether a `Deny`'s resources cover every resource of an `Allow`: `"*"`, or a pattern that

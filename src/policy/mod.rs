@@ -49,6 +49,9 @@ pub struct Statement<'v> {
     pub action: Option<Element<'v>>,
     pub resource: Option<Element<'v>>,
     pub conditions: Vec<Condition<'v>>,
+    /// The actions, expanded once: every principal holding an AWS managed policy of a
+    /// thousand patterns reads them, in several rules.
+    pub(crate) expanded: std::sync::OnceLock<effective::ExpandedActions>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -264,6 +264,7 @@ impl Parser {
             action: None,
             resource: None,
             conditions: Vec::new(),
+            expanded: std::sync::OnceLock::new(),
         };
         // Keys used although their case is wrong: already an error of their own, so a
         // conflict they cause (`Action` with `notAction`) is not a second one.
