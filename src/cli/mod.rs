@@ -78,7 +78,7 @@ pub enum Command {
         /// The policy's name or ARN, e.g. `AdministratorAccess` or
         /// `arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole`.
         policy: String,
-        #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+        #[arg(short, long, value_enum, default_value_t = ListFormat::Text)]
         format: ListFormat,
     },
     /// Print every policy document found, as iamlint analyses it.
@@ -92,7 +92,7 @@ pub enum Command {
     Paths {
         #[command(flatten)]
         input: InputArgs,
-        #[arg(long, value_enum, default_value_t = paths::PathsFormat::Text)]
+        #[arg(short, long, value_enum, default_value_t = paths::PathsFormat::Text)]
         format: paths::PathsFormat,
     },
     /// Write a commented default `iamlint.toml`.

@@ -74,6 +74,13 @@ fn every_command_that_prints_takes_dash_f() {
         .output()
         .unwrap();
     assert!(String::from_utf8_lossy(&check.stdout).starts_with('{'));
+    // Any command added later: its `--format` has `-f` too.
+    let cli = <iamlint::cli::Cli as clap::CommandFactory>::command();
+    for command in cli.get_subcommands() {
+        if let Some(format) = command.get_arguments().find(|a| a.get_id() == "format") {
+            assert_eq!(format.get_short(), Some('f'), "{}", command.get_name());
+        }
+    }
 }
 
 #[test]
