@@ -78,6 +78,28 @@ pub fn catalogue() -> &'static [CataloguePath] {
     })
 }
 
+/// The catalogue path that changes a principal by `modify` and gains it by `access` (both
+/// ids of the graph's edges), if the catalogue has one: `iam-009` + `sts-001` is `iam-014`.
+fn combined(modify: &str, access: &str) -> Option<&'static str> {
+    let first = |id: &str| {
+        catalogue()
+            .iter()
+            .find(|p| p.id == id)
+            .and_then(|p| p.permissions.first())
+            .map(|p| p.action.as_str())
+    };
+    let (modify_action, access_action) = (first(modify)?, first(access)?);
+    catalogue()
+        .iter()
+        .find(|p| {
+            p.parent.as_deref() == Some(modify)
+                && p.permissions.len() == 2
+                && p.permissions.iter().any(|x| x.action == modify_action)
+                && p.permissions.iter().any(|x| x.action == access_action)
+        })
+        .map(|p| p.id.as_str())
+}
+
 /// The new-passrole paths the graph follows: (path, the service the role is passed to, the
 /// actions that create a resource of the service running as it).
 fn new_passrole() -> &'static [(&'static str, &'static str, Vec<&'static str>)] {
@@ -1029,7 +1051,21 @@ impl<'p, 'a> Graph<'p, 'a> {
                 let mut hops = self.chain(&via, node);
                 let (end, power) = match modify {
                     Some((index, to)) => {
-                        let edge = self.edges(node)[index].clone();
+                        let mut edge = self.edges(node)[index].clone();
+                        // Changing a principal and gaining it by the same principal's
+                        // permissions is one catalogue path (iam-014: AttachRolePolicy +
+                        // AssumeRole on the same role), reported under its own id.
+                        if let Some(access) = self
+                            .edges(node)
+                            .iter()
+                            .find(|e| e.target == Target::Principal(to))
+                            && let Some(id) = combined(edge.path, access.path)
+                        {
+                            edge.path = id;
+                            edge.text = format!("{} + {}", edge.text, access.text);
+                            edge.labels.extend(access.labels.iter().cloned());
+                            edge.confidence = edge.confidence.min(access.confidence);
+                        }
                         let span = edge.labels[0].0;
                         hops.push(edge);
                         let power = Power {
@@ -1214,6 +1250,11 @@ mod tests {
             .chain(EXISTING_PASSROLE.iter().map(|(path, ..)| *path))
             .chain(PRINCIPAL_ACCESS.iter().map(|(path, ..)| *path))
             .chain(MODIFY.iter().map(|(path, ..)| *path))
+            .chain(MODIFY.iter().flat_map(|(modify, ..)| {
+                PRINCIPAL_ACCESS
+                    .iter()
+                    .filter_map(|(access, ..)| combined(modify, access))
+            }))
             .collect()
     }
 

@@ -227,6 +227,58 @@ resource "aws_iam_policy" "start" {
 ''' + attached, "the policy is attached to no principal it reaches"
 
 
+def combined(path, near_miss):
+    """A change of a principal and access to it, both by the starter (iam-014 to iam-021). The
+    target has nothing of its own; the near miss gains another principal than the one it
+    changes (or, for sts:AssumeRole, the target's trust names someone else)."""
+    modify, access = (p["action"] for p in path["permissions"])
+    kind = "user" if access == "iam:CreateAccessKey" else "role"
+    if modify == "iam:CreatePolicyVersion":
+        modified = "aws_iam_policy.target.arn"
+    else:
+        modified = f"aws_iam_{kind}.target.arn"
+    reached = f"aws_iam_{kind}.target.arn"
+    if near_miss and access != "sts:AssumeRole":
+        reached = f"aws_iam_{kind}.other.arn"
+    out = user("start", [([modify], modified, ""), ([access], reached, "")])
+    if kind == "user":
+        out += '\nresource "aws_iam_user" "target" {\n  name = "target"\n}\n'
+        out += '\nresource "aws_iam_user" "other" {\n  name = "other"\n}\n'
+        holder = "user = aws_iam_user.target.name"
+    else:
+        trusted = "ec2.amazonaws.com"
+        if access == "sts:AssumeRole":
+            trusted = '{ AWS = "arn:aws:iam::111122223333:user/other" }' if near_miss else "{ AWS = aws_iam_user.start.arn }"
+        for name in ("target", "other"):
+            principal = trusted if trusted.startswith("{") else f'{{ Service = "{trusted}" }}'
+            if name == "other":
+                principal = '{ Service = "ec2.amazonaws.com" }'
+            out += f'''
+resource "aws_iam_role" "{name}" {{
+  name = "{name}"
+  assume_role_policy = jsonencode({{ Version = "2012-10-17", Statement = [
+    {{ Effect = "Allow", Action = "sts:AssumeRole", Principal = {principal} }}] }})
+}}
+'''
+        holder = "role = aws_iam_role.target.name"
+    if modify == "iam:CreatePolicyVersion":
+        out += f'''
+resource "aws_iam_policy" "target" {{
+  name = "target"
+  policy = jsonencode({{ Version = "2012-10-17", Statement = [
+    {{ Effect = "Allow", Action = "s3:GetObject", Resource = "*" }}] }})
+}}
+
+resource "aws_iam_{kind}_policy_attachment" "target" {{
+  {holder}
+  policy_arn = aws_iam_policy.target.arn
+}}
+'''
+    if access == "sts:AssumeRole":
+        return out, "the target's trust names a user of another account"
+    return out, "the principal it gains is not the one it changes"
+
+
 BUILDERS = {
     "new-passrole": new_passrole,
     "existing-passrole": existing_passrole,
@@ -245,7 +297,9 @@ def main():
         if path.get("not_in_graph"):
             continue
         # Joining a group is access to the group's permissions, whatever the catalogue's category.
-        if path["permissions"][0]["action"] == "iam:AddUserToGroup":
+        if path.get("parent") and path["category"] == "principal-access" and len(path["permissions"]) == 2:
+            build = combined
+        elif path["permissions"][0]["action"] == "iam:AddUserToGroup":
             build = principal_access
         else:
             build = BUILDERS[path["category"]]
