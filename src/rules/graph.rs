@@ -1315,7 +1315,11 @@ mod tests {
         };
         for (id, service, creates) in new_passrole() {
             let path = needs(id, "iam:PassRole", &["passed-role"]);
-            assert!(!creates.is_empty(), "{id} creates nothing");
+            assert_eq!(
+                creates.len() + 1,
+                path.permissions.len(),
+                "{id}: every permission but iam:PassRole creates or re-points a resource"
+            );
             assert!(service.ends_with(".amazonaws.com"), "{id}: {service}");
             assert_eq!(path.category, "new-passrole");
         }

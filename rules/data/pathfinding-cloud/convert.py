@@ -21,9 +21,10 @@ import sys
 
 import yaml
 
-# What the permission must be allowed on, by action. `new` = a resource the principal
-# creates (the statement needs `*` or a pattern of the new name); `runner` = an existing
-# resource running as a role; `passed-role` = the role handed to the service.
+# What the permission must be allowed on, by action. `new` = in a new-passrole path, the
+# resource the principal creates or points at the passed role (any will do, so the
+# statement may name any); `runner` = an existing resource running as a role;
+# `passed-role` = the role handed to the service.
 APPLIES_TO = {
     "iam:PassRole": "passed-role",
     "iam:CreatePolicyVersion": "target-policy",
@@ -56,12 +57,6 @@ RUNNER_ACTIONS = {
     "sagemaker:UpdateNotebookInstance", "sagemaker:StartNotebookInstance",
     "ssm:StartSession", "ssm:SendCommand",
 }
-# In a new-passrole path the runner actions above act on what the principal just created.
-NEW_ACTION_PREFIXES = (
-    "apprunner:Create", "bedrock-agentcore:", "cloudformation:Create", "cloudformation:Execute",
-    "codebuild:", "datapipeline:", "ec2:RunInstances", "ec2:RequestSpotInstances", "ecs:",
-    "glue:Create", "glue:StartJobRun", "lambda:", "sagemaker:Create",
-)
 # The service principal a new-passrole path hands the role to.
 PASSED_TO = {
     "apprunner-001": "tasks.apprunner.amazonaws.com",
@@ -101,7 +96,7 @@ GAINS = {
 NOT_IN_GRAPH = {
     "bedrock-001": "Bedrock AgentCore code interpreters are not in the inventory yet",
     "bedrock-002": "Bedrock AgentCore code interpreters are not in the inventory yet",
-    "cloudformation-004": "StackSets are not in the inventory yet",
+    "cloudformation-004": "needs an existing stack set, which the inventory does not record yet",
     "cloudformation-005": "a change set runs as the stack's role, but the stack's role is read only from aws_cloudformation_stack.iam_role_arn; not wired yet",
     "codebuild-003": "StartBuildBatch on an existing project: not wired yet",
     "ec2-002": "needs an instance stopped and restarted with new user data: runtime state of the instance",
@@ -109,7 +104,6 @@ NOT_IN_GRAPH = {
     "ec2instanceconnect-003": "needs SSH reachability of the instance: network state outside the policy",
     "ecs-001": "found as ecs-003 (CreateCluster only removes the need for an existing cluster)",
     "ecs-002": "found as ecs-004 (CreateCluster only removes the need for an existing cluster)",
-    "glue-006": "not wired yet",
     "iam-003": "found as iam-002 (DeleteAccessKey only frees a key slot, a runtime state)",
     "lambda-004": "found as lambda-003 (InvokeFunction only runs the new code sooner)",
     "lambda-005": "found as lambda-003 (AddPermission only runs the new code sooner)",
@@ -120,7 +114,7 @@ NOT_IN_GRAPH = {
 def applies_to(action, category):
     if action in APPLIES_TO:
         return APPLIES_TO[action]
-    if category == "new-passrole" and action.startswith(NEW_ACTION_PREFIXES):
+    if category == "new-passrole":
         return "new"
     if action in RUNNER_ACTIONS:
         return "runner"

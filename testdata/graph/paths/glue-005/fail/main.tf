@@ -9,7 +9,7 @@ resource "aws_iam_user_policy" "start" {
   user = aws_iam_user.start.name
   policy = jsonencode({ Version = "2012-10-17", Statement = [
     { Effect = "Allow", Action = ["iam:PassRole"], Resource = aws_iam_role.target.arn },
-    { Effect = "Allow", Action = ["glue:StartJobRun"], Resource = "*" },
+    { Effect = "Allow", Action = ["glue:UpdateJob", "glue:StartJobRun"], Resource = "*" },
   ] })
 }
 

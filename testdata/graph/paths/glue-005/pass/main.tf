@@ -10,7 +10,7 @@ resource "aws_iam_user_policy" "start" {
   policy = jsonencode({ Version = "2012-10-17", Statement = [
     { Effect = "Allow", Action = ["iam:PassRole"], Resource = aws_iam_role.target.arn,
       Condition = { StringEquals = { "iam:PassedToService" = "lambda.amazonaws.com" } } },
-    { Effect = "Allow", Action = ["glue:StartJobRun"], Resource = "*" },
+    { Effect = "Allow", Action = ["glue:UpdateJob", "glue:StartJobRun"], Resource = "*" },
   ] })
 }
 
