@@ -31,32 +31,95 @@ use std::sync::OnceLock;
 /// and keeps the search linear in the edges.
 pub const MAX_HOPS: usize = 5;
 
-/// `iam:PassRole` on a role that trusts `service`, with the actions that create a resource
-/// of the service running as it (pathfinding.cloud "new-passrole").
-#[rustfmt::skip]
-const NEW_PASSROLE: &[(&str, &str, &[&str])] = &[
-    ("ec2-001",            "ec2.amazonaws.com",             &["ec2:RunInstances"]),
-    ("ec2-003",            "ec2.amazonaws.com",             &["ec2:RequestSpotInstances"]),
-    ("lambda-001",         "lambda.amazonaws.com",          &["lambda:CreateFunction", "lambda:InvokeFunction"]),
-    ("lambda-002",         "lambda.amazonaws.com",          &["lambda:CreateFunction", "lambda:CreateEventSourceMapping"]),
-    ("lambda-006",         "lambda.amazonaws.com",          &["lambda:CreateFunction", "lambda:AddPermission"]),
-    ("cloudformation-001", "cloudformation.amazonaws.com",  &["cloudformation:CreateStack"]),
-    ("cloudformation-003", "cloudformation.amazonaws.com",  &["cloudformation:CreateStackSet", "cloudformation:CreateStackInstances"]),
-    ("codebuild-001",      "codebuild.amazonaws.com",       &["codebuild:CreateProject", "codebuild:StartBuild"]),
-    ("codebuild-004",      "codebuild.amazonaws.com",       &["codebuild:CreateProject", "codebuild:StartBuildBatch"]),
-    ("datapipeline-001",   "datapipeline.amazonaws.com",    &["datapipeline:CreatePipeline", "datapipeline:PutPipelineDefinition", "datapipeline:ActivatePipeline"]),
-    ("ecs-004",            "ecs-tasks.amazonaws.com",       &["ecs:RegisterTaskDefinition", "ecs:RunTask"]),
-    ("ecs-003",            "ecs-tasks.amazonaws.com",       &["ecs:RegisterTaskDefinition", "ecs:CreateService"]),
-    ("ecs-005",            "ecs-tasks.amazonaws.com",       &["ecs:RegisterTaskDefinition", "ecs:StartTask"]),
-    ("glue-001",           "glue.amazonaws.com",            &["glue:CreateDevEndpoint"]),
-    ("glue-003",           "glue.amazonaws.com",            &["glue:CreateJob", "glue:StartJobRun"]),
-    ("glue-004",           "glue.amazonaws.com",            &["glue:CreateJob", "glue:CreateTrigger"]),
-    ("glue-005",           "glue.amazonaws.com",            &["glue:UpdateJob", "glue:StartJobRun"]),
-    ("sagemaker-001",      "sagemaker.amazonaws.com",       &["sagemaker:CreateNotebookInstance"]),
-    ("sagemaker-002",      "sagemaker.amazonaws.com",       &["sagemaker:CreateTrainingJob"]),
-    ("sagemaker-003",      "sagemaker.amazonaws.com",       &["sagemaker:CreateProcessingJob"]),
-    ("apprunner-001",      "tasks.apprunner.amazonaws.com", &["apprunner:CreateService"]),
-];
+/// The pathfinding.cloud catalogue (`rules/data/pathfinding-cloud/paths.json`, converted by
+/// `convert.py` beside it): the new-passrole edges are read from it; the other tables below
+/// are checked against it by a unit test.
+const CATALOGUE: &str = include_str!("../../rules/data/pathfinding-cloud/paths.json");
+
+/// One path of the catalogue.
+#[derive(Debug, serde::Deserialize)]
+pub struct CataloguePath {
+    pub id: String,
+    pub name: String,
+    /// `new-passrole`, `existing-passrole`, `principal-access` or `self-escalation`.
+    pub category: String,
+    pub permissions: Vec<CataloguePermission>,
+    pub gains: String,
+    /// The path this one varies (`iam-014` varies `iam-009`).
+    #[serde(default)]
+    pub parent: Option<String>,
+    /// For a new-passrole path, the service principal the role is passed to.
+    #[serde(default)]
+    pub passed_to_service: Option<String>,
+    /// Why the graph does not follow this path, when it does not.
+    #[serde(default)]
+    pub not_in_graph: Option<String>,
+}
+
+/// A permission a path needs and what it must be allowed on (`passed-role`, `new`, `runner`,
+/// `target-user`, `target-role`, `target-group`, `target-policy`, `any`).
+#[derive(Debug, serde::Deserialize)]
+pub struct CataloguePermission {
+    pub action: String,
+    pub applies_to: String,
+}
+
+/// The catalogue, parsed once (a unit test keeps it non-empty).
+pub fn catalogue() -> &'static [CataloguePath] {
+    #[derive(serde::Deserialize)]
+    struct File {
+        paths: Vec<CataloguePath>,
+    }
+    static PATHS: OnceLock<Vec<CataloguePath>> = OnceLock::new();
+    PATHS.get_or_init(|| {
+        serde_json::from_str::<File>(CATALOGUE)
+            .map(|file| file.paths)
+            .unwrap_or_default()
+    })
+}
+
+/// The catalogue path that changes a principal by `modify` and gains it by `access` (both
+/// ids of the graph's edges), if the catalogue has one: `iam-009` + `sts-001` is `iam-014`.
+fn combined(modify: &str, access: &str) -> Option<&'static str> {
+    let first = |id: &str| {
+        catalogue()
+            .iter()
+            .find(|p| p.id == id)
+            .and_then(|p| p.permissions.first())
+            .map(|p| p.action.as_str())
+    };
+    let (modify_action, access_action) = (first(modify)?, first(access)?);
+    catalogue()
+        .iter()
+        .find(|p| {
+            p.parent.as_deref() == Some(modify)
+                && p.permissions.len() == 2
+                && p.permissions.iter().any(|x| x.action == modify_action)
+                && p.permissions.iter().any(|x| x.action == access_action)
+        })
+        .map(|p| p.id.as_str())
+}
+
+/// The new-passrole paths the graph follows: (path, the service the role is passed to, the
+/// actions that create a resource of the service running as it).
+fn new_passrole() -> &'static [(&'static str, &'static str, Vec<&'static str>)] {
+    static EDGES: OnceLock<Vec<(&'static str, &'static str, Vec<&'static str>)>> = OnceLock::new();
+    EDGES.get_or_init(|| {
+        catalogue()
+            .iter()
+            .filter(|p| p.category == "new-passrole" && p.not_in_graph.is_none())
+            .filter_map(|p| {
+                let creates = p
+                    .permissions
+                    .iter()
+                    .filter(|perm| perm.applies_to == "new")
+                    .map(|perm| perm.action.as_str())
+                    .collect();
+                Some((p.id.as_str(), p.passed_to_service.as_deref()?, creates))
+            })
+            .collect()
+    })
+}
 
 /// An action on an existing resource that runs code as its role (pathfinding.cloud
 /// "existing-passrole"): (path, action, the resource types it applies to).
@@ -403,7 +466,7 @@ impl<'p, 'a> Graph<'p, 'a> {
             && has(pass_role)
         {
             let roles = self.of_kind(PrincipalKind::Role);
-            for (path, service, actions) in NEW_PASSROLE {
+            for (path, service, actions) in new_passrole() {
                 let Some(creates) = self.all_of(effective, actions) else {
                     continue;
                 };
@@ -988,7 +1051,21 @@ impl<'p, 'a> Graph<'p, 'a> {
                 let mut hops = self.chain(&via, node);
                 let (end, power) = match modify {
                     Some((index, to)) => {
-                        let edge = self.edges(node)[index].clone();
+                        let mut edge = self.edges(node)[index].clone();
+                        // Changing a principal and gaining it by the same principal's
+                        // permissions is one catalogue path (iam-014: AttachRolePolicy +
+                        // AssumeRole on the same role), reported under its own id.
+                        if let Some(access) = self
+                            .edges(node)
+                            .iter()
+                            .find(|e| e.target == Target::Principal(to))
+                            && let Some(id) = combined(edge.path, access.path)
+                        {
+                            edge.path = id;
+                            edge.text = format!("{} + {}", edge.text, access.text);
+                            edge.labels.extend(access.labels.iter().cloned());
+                            edge.confidence = edge.confidence.min(access.confidence);
+                        }
                         let span = edge.labels[0].0;
                         hops.push(edge);
                         let power = Power {
@@ -1158,4 +1235,141 @@ fn names_text(
     } else {
         Confidence::High
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    /// Every id some table of the graph (or the data-driven new-passrole edges) follows.
+    fn followed() -> Vec<&'static str> {
+        new_passrole()
+            .iter()
+            .map(|(path, ..)| *path)
+            .chain(EXISTING_PASSROLE.iter().map(|(path, ..)| *path))
+            .chain(PRINCIPAL_ACCESS.iter().map(|(path, ..)| *path))
+            .chain(MODIFY.iter().map(|(path, ..)| *path))
+            .chain(MODIFY.iter().flat_map(|(modify, ..)| {
+                PRINCIPAL_ACCESS
+                    .iter()
+                    .filter_map(|(access, ..)| combined(modify, access))
+            }))
+            .collect()
+    }
+
+    #[test]
+    fn the_catalogue_parses_with_unique_ids_and_known_actions() {
+        let paths = catalogue();
+        assert_eq!(paths.len(), 65, "pathfinding.cloud has 65 paths");
+        let ids: HashSet<&str> = paths.iter().map(|p| p.id.as_str()).collect();
+        assert_eq!(ids.len(), paths.len(), "ids are unique");
+        let catalog = Catalog::get();
+        for path in paths {
+            for permission in &path.permissions {
+                assert!(
+                    catalog.action(&permission.action).is_some(),
+                    "{}: {} is not in the action catalog",
+                    path.id,
+                    permission.action
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_graph_follows_exactly_the_catalogue_paths_not_listed_as_left_out() {
+        let followed = followed();
+        let mut seen = HashSet::new();
+        for id in &followed {
+            assert!(seen.insert(*id), "{id} is followed by two edge tables");
+        }
+        for path in catalogue() {
+            match &path.not_in_graph {
+                Some(why) => {
+                    assert!(!why.is_empty(), "{}: say why it is left out", path.id);
+                    assert!(!seen.contains(path.id.as_str()), "{} is followed", path.id);
+                }
+                None => assert!(seen.contains(path.id.as_str()), "{} has no edge", path.id),
+            }
+        }
+    }
+
+    #[test]
+    fn the_edge_tables_agree_with_the_catalogue() {
+        let find = |id: &str| {
+            catalogue()
+                .iter()
+                .find(|p| p.id == id)
+                .unwrap_or_else(|| panic!("{id} is not in the catalogue"))
+        };
+        let needs = |id: &str, action: &str, applies_to: &[&str]| {
+            let path = find(id);
+            assert!(
+                path.permissions
+                    .iter()
+                    .any(|p| p.action == action && applies_to.contains(&p.applies_to.as_str())),
+                "{id} does not need {action} on {applies_to:?}"
+            );
+            path
+        };
+        for (id, service, creates) in new_passrole() {
+            let path = needs(id, "iam:PassRole", &["passed-role"]);
+            assert_eq!(
+                creates.len() + 1,
+                path.permissions.len(),
+                "{id}: every permission but iam:PassRole creates or re-points a resource"
+            );
+            assert!(service.ends_with(".amazonaws.com"), "{id}: {service}");
+            assert_eq!(path.category, "new-passrole");
+        }
+        for (id, action, _) in EXISTING_PASSROLE {
+            assert_eq!(needs(id, action, &["runner"]).category, "existing-passrole");
+        }
+        for (id, action, kind) in PRINCIPAL_ACCESS {
+            let target = match kind {
+                PrincipalKind::User => "target-user",
+                PrincipalKind::Group => "target-group",
+                _ => "target-role",
+            };
+            needs(id, action, &[target]);
+        }
+        for (id, action, kind) in MODIFY {
+            let target = match kind {
+                Some(PrincipalKind::User) => "target-user",
+                Some(PrincipalKind::Group) => "target-group",
+                Some(_) => "target-role",
+                None => "target-policy",
+            };
+            assert_eq!(needs(id, action, &[target]).category, "self-escalation");
+        }
+    }
+
+    #[test]
+    fn the_per_document_paths_name_catalogue_ids_with_the_same_actions() {
+        let data: serde_json::Value =
+            serde_json::from_str(include_str!("../../rules/data/privilege_escalation.json"))
+                .unwrap();
+        for entry in data["paths"].as_array().unwrap() {
+            for id in entry["pathfinding"].as_array().into_iter().flatten() {
+                let id = id.as_str().unwrap();
+                let path = catalogue()
+                    .iter()
+                    .find(|p| p.id == id)
+                    .unwrap_or_else(|| panic!("{id} is not in the catalogue"));
+                // The per-document entry may add a helper action (the trust change is
+                // followed by `sts:AssumeRole`), but names the catalogue's first one.
+                let first = &path.permissions[0].action;
+                assert!(
+                    entry["requires"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .any(|a| a.as_str() == Some(first.as_str())),
+                    "{}: needs {first} as {id} does",
+                    entry["id"]
+                );
+            }
+        }
+    }
 }

@@ -115,12 +115,18 @@ impl Rule for PrivilegeEscalation {
         out.extend(found.into_iter().flatten());
         // Chains through the access graph; one whose first hop reaches broadly is the
         // per-document finding's on the same entry.
+        // One finding per entry: a group's members start from the group's entry too, and
+        // the group's finding already names it.
         let graph = Graph::new(cx);
+        let mut entries = std::collections::HashSet::new();
         for node in 0..graph.nodes.len() {
             if let Some(reached) = graph.search(node)
                 && reached.hops.first().is_some_and(|hop| !hop.broad)
             {
-                out.push(chain_finding(&graph, &reached));
+                let finding = chain_finding(&graph, &reached);
+                if entries.insert(finding.primary) {
+                    out.push(finding);
+                }
             }
         }
     }

@@ -8,6 +8,7 @@ mod cloudformation;
 mod cloudformation_cli;
 mod formats;
 mod fuzz_regressions;
+mod graph_paths;
 mod integrations;
 mod limits;
 mod packaging;
