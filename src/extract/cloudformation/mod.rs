@@ -565,7 +565,7 @@ impl<'t> Extractor<'t> {
                     continue;
                 };
                 inventory.runners.push(Runner {
-                    resource_type: resource.resource_type.to_string(),
+                    resource_type: sam::deployed_type(resource.resource_type).to_string(),
                     address: resource.id.to_string(),
                     name: name.clone(),
                     service,
@@ -573,6 +573,28 @@ impl<'t> Extractor<'t> {
                     via_profile: *via_profile,
                     span: node.span,
                 });
+            }
+            // The role SAM creates for a function without `Role`: a principal the function
+            // runs as, holding the function's `Policies`.
+            if sam::creates_role(resource.resource_type, resource.properties) {
+                let role = sam::role_id(resource.id);
+                inventory.principals.push(Declared {
+                    kind: PrincipalKind::Role,
+                    address: role.clone(),
+                    name: None,
+                    span: resource.id_span,
+                });
+                if resource.resource_type == "AWS::Serverless::Function" {
+                    inventory.runners.push(Runner {
+                        resource_type: sam::deployed_type(resource.resource_type).to_string(),
+                        address: resource.id.to_string(),
+                        name: name.clone(),
+                        service: "lambda.amazonaws.com",
+                        role,
+                        via_profile: false,
+                        span: resource.id_span,
+                    });
+                }
             }
         }
         inventory

@@ -118,6 +118,8 @@ pub(super) const RUNNERS: &[(&str, &str, &str, bool)] = &[
     ("aws_glue_job",                    "role_arn",                                  "glue.amazonaws.com",           false),
     ("aws_glue_dev_endpoint",           "role_arn",                                  "glue.amazonaws.com",           false),
     ("aws_cloudformation_stack",        "iam_role_arn",                              "cloudformation.amazonaws.com", false),
+    ("aws_cloudformation_stack_set",    "administration_role_arn",                   "cloudformation.amazonaws.com", false),
+    ("aws_bedrockagentcore_code_interpreter", "execution_role_arn",                  "bedrock-agentcore.amazonaws.com", false),
     ("aws_sagemaker_notebook_instance", "role_arn",                                  "sagemaker.amazonaws.com",      false),
     ("aws_apprunner_service",           "instance_configuration.instance_role_arn",  "tasks.apprunner.amazonaws.com", false),
 ];
@@ -130,6 +132,8 @@ pub(super) const RUNNER_NAMES: &[(&str, &str)] = &[
     ("aws_glue_job",                    "name"),
     ("aws_glue_dev_endpoint",           "name"),
     ("aws_cloudformation_stack",        "name"),
+    ("aws_cloudformation_stack_set",    "name"),
+    ("aws_bedrockagentcore_code_interpreter", "name"),
     ("aws_sagemaker_notebook_instance", "name"),
     ("aws_apprunner_service",           "service_name"),
     ("aws_launch_template",             "name"),
