@@ -796,6 +796,59 @@ mod tests {
     }
 
     #[test]
+    fn sam_roles_and_stack_set_administration_roles_are_in_the_inventory() {
+        let template = "Transform: AWS::Serverless-2016-10-31
+Resources:
+  Worker:
+    Type: AWS::Serverless::Function
+    Properties: {FunctionName: worker, Policies: [AdministratorAccess]}
+  Named:
+    Type: AWS::Serverless::Function
+    Properties: {Role: !GetAtt Admin.Arn}
+  Org:
+    Type: AWS::CloudFormation::StackSet
+    Properties: {StackSetName: org, AdministrationRoleARN: !GetAtt Admin.Arn}
+  Admin:
+    Type: AWS::IAM::Role
+    Properties: {AssumeRolePolicyDocument: {Statement: []}}
+";
+        let inventory = run_on("sam.yaml", template).unwrap().inventory;
+        let generated: Vec<&str> = inventory
+            .principals
+            .iter()
+            .map(|p| p.address.as_str())
+            .collect();
+        // A function with `Role` gets no role from SAM.
+        assert_eq!(generated, ["WorkerRole", "Admin"]);
+        let runners: Vec<(&str, &str, Option<&str>, &str)> = inventory
+            .runners
+            .iter()
+            .map(|r| {
+                let name = r.name.as_deref();
+                (
+                    r.resource_type.as_str(),
+                    r.address.as_str(),
+                    name,
+                    r.role.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            runners,
+            [
+                (
+                    "AWS::Lambda::Function",
+                    "Worker",
+                    Some("worker"),
+                    "WorkerRole"
+                ),
+                ("AWS::Lambda::Function", "Named", None, "Admin"),
+                ("AWS::CloudFormation::StackSet", "Org", Some("org"), "Admin"),
+            ]
+        );
+    }
+
+    #[test]
     fn files_are_claimed_by_content() {
         let template = "{\"Resources\": {\"T\": {\"Type\": \"AWS::SNS::Topic\"}}}";
         // JSON that is not a template is left to the raw-policy extractor.

@@ -120,6 +120,7 @@ pub(super) const RUNNERS: &[(&str, &str, &str, bool)] = &[
     ("aws_cloudformation_stack",        "iam_role_arn",                              "cloudformation.amazonaws.com", false),
     ("aws_cloudformation_stack_set",    "administration_role_arn",                   "cloudformation.amazonaws.com", false),
     ("aws_bedrockagentcore_code_interpreter", "execution_role_arn",                  "bedrock-agentcore.amazonaws.com", false),
+    ("aws_ssm_activation",              "iam_role",                                  "ssm.amazonaws.com",            false),
     ("aws_sagemaker_notebook_instance", "role_arn",                                  "sagemaker.amazonaws.com",      false),
     ("aws_apprunner_service",           "instance_configuration.instance_role_arn",  "tasks.apprunner.amazonaws.com", false),
 ];
@@ -134,6 +135,7 @@ pub(super) const RUNNER_NAMES: &[(&str, &str)] = &[
     ("aws_cloudformation_stack",        "name"),
     ("aws_cloudformation_stack_set",    "name"),
     ("aws_bedrockagentcore_code_interpreter", "name"),
+    ("aws_ssm_activation",              "name"),
     ("aws_sagemaker_notebook_instance", "name"),
     ("aws_apprunner_service",           "service_name"),
     ("aws_launch_template",             "name"),
