@@ -1,18 +1,25 @@
 //! `iamlint paths [PATH]`: per principal of each module or template, what it can reach
-//! through the access graph (`rules::graph`) and how, as text or a Mermaid flowchart.
+//! through the access graph (`rules::graph`) and how, as text, a Mermaid flowchart, a
+//! Graphviz DOT graph, or JSON (shape in README.md, "The paths JSON").
 
 use crate::engine::{CheckOptions, RunOutput};
 use crate::report::locate;
-use crate::rules::graph::{Graph, Target};
+use crate::rules::graph::{Edge, Graph, Target};
 use crate::rules::principal;
 use clap::ValueEnum;
+use serde_json::{Value, json};
 use std::fmt::Write;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum PathsFormat {
     Text,
     Mermaid,
+    Dot,
+    Json,
 }
+
+/// The version of the JSON shape, raised when a field changes meaning or goes away.
+const JSON_VERSION: u32 = 1;
 
 /// The options of a run that keeps what the graphs are built from.
 pub fn options(mut options: CheckOptions) -> CheckOptions {
@@ -24,9 +31,12 @@ pub fn options(mut options: CheckOptions) -> CheckOptions {
 /// The text `iamlint paths` prints for a run.
 pub fn render(run: &RunOutput, format: PathsFormat) -> String {
     let mut out = String::new();
-    if format == PathsFormat::Mermaid {
-        out.push_str("flowchart LR\n");
+    match format {
+        PathsFormat::Mermaid => out.push_str("flowchart LR\n"),
+        PathsFormat::Dot => out.push_str("digraph iamlint {\n  rankdir=LR;\n"),
+        PathsFormat::Text | PathsFormat::Json => {}
     }
+    let mut graphs = Vec::new();
     let path_of = |file| run.sources.get(file).path().to_path_buf();
     for (index, input) in run.inputs.iter().enumerate() {
         principal::view(&input.documents, &input.inventory, &path_of, |cx| {
@@ -34,10 +44,124 @@ pub fn render(run: &RunOutput, format: PathsFormat) -> String {
             match format {
                 PathsFormat::Text => text(run, &graph, &mut out),
                 PathsFormat::Mermaid => mermaid(&graph, index, &mut out),
+                PathsFormat::Dot => dot(&graph, index, &mut out),
+                PathsFormat::Json => graphs.push(json(run, &graph)),
             }
         });
     }
+    match format {
+        PathsFormat::Dot => out.push_str("}\n"),
+        PathsFormat::Json => {
+            let document = json!({ "version": JSON_VERSION, "graphs": graphs });
+            out = serde_json::to_string_pretty(&document).expect("a JSON value serializes");
+            out.push('\n');
+        }
+        PathsFormat::Text | PathsFormat::Mermaid => {}
+    }
     out
+}
+
+/// Where an edge's first label points, as `path:line:column`.
+fn location(run: &RunOutput, edge: &Edge) -> Option<String> {
+    edge.labels.first().map(|(span, _)| {
+        let location = locate(&run.sources, *span);
+        format!(
+            "{}:{}:{}",
+            location.path, location.start.line, location.start.column
+        )
+    })
+}
+
+fn edge_json(run: &RunOutput, edge: &Edge) -> Value {
+    let (to, kind) = target(edge.target);
+    json!({
+        "to": to,
+        "kind": kind,
+        "path": edge.path,
+        "text": edge.text,
+        "confidence": edge.confidence.as_str(),
+        "location": location(run, edge),
+    })
+}
+
+/// The node an edge leads to, and how: its permissions are gained (`assume`) or can be
+/// changed (`modify`).
+fn target(target: Target) -> (usize, &'static str) {
+    match target {
+        Target::Principal(to) => (to, "assume"),
+        Target::Modify(to) => (to, "modify"),
+    }
+}
+
+/// One input's graph: its nodes, each with its own edges and, unless it is an administrator
+/// already, what it reaches and by which chain.
+fn json(run: &RunOutput, graph: &Graph<'_, '_>) -> Value {
+    let nodes: Vec<Value> = (0..graph.nodes.len())
+        .map(|node| {
+            let power = graph.power(node);
+            let admin = power.is_some_and(|p| p.admin);
+            let reaches: Vec<Value> = if admin {
+                Vec::new()
+            } else {
+                graph
+                    .reach(node)
+                    .iter()
+                    .skip(1)
+                    .map(|(to, hops)| {
+                        json!({
+                            "node": to,
+                            "hops": hops.iter().map(|hop| edge_json(run, hop)).collect::<Vec<_>>(),
+                        })
+                    })
+                    .collect()
+            };
+            let becomes_admin = !admin && graph.search(node).is_some_and(|f| f.power.admin);
+            json!({
+                "id": node,
+                "name": graph.describe(node),
+                "admin": admin,
+                "power": power.map(|p| p.description.as_str()),
+                "can_become_admin": becomes_admin,
+                "edges": graph.edges(node).iter().map(|e| edge_json(run, e)).collect::<Vec<_>>(),
+                "reaches": reaches,
+            })
+        })
+        .collect();
+    json!({ "nodes": nodes })
+}
+
+fn dot(graph: &Graph<'_, '_>, input: usize, out: &mut String) {
+    let id = |node: usize| format!("i{input}n{node}");
+    let quoted = |text: &str| text.replace('\\', "\\\\").replace('"', "\\\"");
+    for node in 0..graph.nodes.len() {
+        let label = quoted(&graph.describe(node).replace('`', ""));
+        if graph.power(node).is_some_and(|p| p.admin) {
+            let _ = writeln!(
+                out,
+                "  {} [label=\"{label} (admin)\", shape=doubleoctagon];",
+                id(node)
+            );
+        } else {
+            let _ = writeln!(out, "  {} [label=\"{label}\", shape=box];", id(node));
+        }
+    }
+    for node in 0..graph.nodes.len() {
+        for edge in graph.edges(node) {
+            let (to, kind) = target(edge.target);
+            let style = if kind == "modify" {
+                ", style=dashed"
+            } else {
+                ""
+            };
+            let _ = writeln!(
+                out,
+                "  {} -> {} [label=\"{}\"{style}];",
+                id(node),
+                id(to),
+                quoted(edge.path)
+            );
+        }
+    }
 }
 
 fn text(run: &RunOutput, graph: &Graph<'_, '_>, out: &mut String) {
@@ -58,13 +182,7 @@ fn text(run: &RunOutput, graph: &Graph<'_, '_>, out: &mut String) {
                 .unwrap_or_default();
             let _ = writeln!(out, "  reaches {}{power}", graph.describe(*node));
             for (step, hop) in hops.iter().enumerate() {
-                let at = hop.labels.first().map(|(span, _)| {
-                    let location = locate(&run.sources, *span);
-                    format!(
-                        "{}:{}:{}",
-                        location.path, location.start.line, location.start.column
-                    )
-                });
+                let at = location(run, hop);
                 let _ = writeln!(
                     out,
                     "    {}. {} (pathfinding.cloud {}, {:?} confidence) {}",
@@ -99,10 +217,8 @@ fn mermaid(graph: &Graph<'_, '_>, input: usize, out: &mut String) {
     }
     for node in 0..graph.nodes.len() {
         for edge in graph.edges(node) {
-            let (to, arrow) = match edge.target {
-                Target::Principal(to) => (to, "-->"),
-                Target::Modify(to) => (to, "-.->"),
-            };
+            let (to, kind) = target(edge.target);
+            let arrow = if kind == "modify" { "-.->" } else { "-->" };
             let _ = writeln!(out, "  {} {arrow}|\"{}\"| {}", id(node), edge.path, id(to));
         }
     }

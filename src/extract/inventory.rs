@@ -10,7 +10,8 @@ use crate::extract::document::{ManagedAttachment, PrincipalKind};
 
 #[derive(Clone, Debug, Default)]
 pub struct Inventory {
-    /// Roles, users and groups the code declares.
+    /// Roles, users and groups the code declares, and the roles SAM creates for functions and
+    /// state machines without `Role` (`<LogicalId>Role`).
     pub principals: Vec<Declared>,
     /// Customer managed policies the code declares (`aws_iam_policy`, `AWS::IAM::ManagedPolicy`).
     pub policies: Vec<Declared>,
@@ -18,7 +19,7 @@ pub struct Inventory {
     pub managed: Vec<ManagedAttachment>,
     /// (instance profile, its role), by address or logical id.
     pub profiles: Vec<(String, String)>,
-    /// Resources that run as a role.
+    /// Resources that run as a role (a SAM function as the `AWS::Lambda::Function` it deploys).
     pub runners: Vec<Runner>,
 }
 

@@ -833,7 +833,7 @@ impl<'p, 'a> Graph<'p, 'a> {
             }
             if names(id.value, address, name, iam_arn(prefix)) == Some(Confidence::High) {
                 Some(Confidence::High)
-            } else if id.is_account_root() || id.is_anyone() {
+            } else if id.is_account_root() || id.is_anyone() || is_own_account(id.value) {
                 Some(Confidence::Medium)
             } else {
                 None
@@ -922,7 +922,12 @@ impl<'p, 'a> Graph<'p, 'a> {
         let mut best: Option<(Span, Confidence)> = None;
         for &index in &self.nodes[role].trust {
             let policy = self.cx.policy(index);
-            for statement in policy.statements.iter().filter(|s| s.is_allow()) {
+            // A statement whose date condition is already past lets no one in any more.
+            for statement in policy
+                .statements
+                .iter()
+                .filter(|s| s.is_allow() && s.never_applies().is_none())
+            {
                 let assumes = statement.actions().iter().any(|a| {
                     a.as_str()
                         .is_some_and(|p| wildcard_match(p, "sts:AssumeRole", true))
@@ -930,16 +935,24 @@ impl<'p, 'a> Graph<'p, 'a> {
                 if !assumes {
                     continue;
                 }
-                let conditional = !statement.conditions.is_empty();
+                // `sts:ExternalId` is a shared secret the caller must know: likely known to
+                // whoever the trust names, so it lowers confidence less than another test.
+                let ceiling = if statement.conditions.is_empty() {
+                    Confidence::High
+                } else if statement
+                    .conditions
+                    .iter()
+                    .all(|c| c.key.eq_ignore_ascii_case("sts:ExternalId"))
+                {
+                    Confidence::Medium
+                } else {
+                    Confidence::Low
+                };
                 for id in principals(statement) {
                     let Some(confidence) = names_it(&id) else {
                         continue;
                     };
-                    let confidence = if conditional {
-                        Confidence::Low
-                    } else {
-                        confidence
-                    };
+                    let confidence = confidence.min(ceiling);
                     if best.is_none_or(|(_, c)| c < confidence) {
                         best = Some((id.value.span, confidence));
                     }
@@ -1115,6 +1128,45 @@ pub fn short(address: &str) -> &str {
     address
 }
 
+/// Whether an `AWS` principal is the deploying account written as a deploy-time value on its
+/// own: `data.aws_caller_identity.<name>.account_id` or `${AWS::AccountId}`, which stand for
+/// the account's root like a literal account id. (`arn:...:iam::${...}:root` is a root already.)
+fn is_own_account(value: &Value) -> bool {
+    let unknown = match &value.kind {
+        ValueKind::Unknown(unknown) => unknown,
+        ValueKind::Template(parts) => match parts.as_slice() {
+            [TemplatePart::Hole(unknown)] => unknown,
+            _ => return false,
+        },
+        _ => return false,
+    };
+    is_data_attribute(unknown, "aws_caller_identity", "account_id")
+        || unknown.expression == "AWS::AccountId"
+}
+
+/// Whether a deploy-time value is the deploying account or its partition
+/// (`data.aws_caller_identity.<name>.account_id`, `data.aws_partition.<name>.partition`,
+/// `${AWS::AccountId}`, `${AWS::Partition}`).
+fn is_own_account_or_partition(unknown: &Unknown) -> bool {
+    is_data_attribute(unknown, "aws_caller_identity", "account_id")
+        || is_data_attribute(unknown, "aws_partition", "partition")
+        || matches!(
+            unknown.expression.as_str(),
+            "AWS::AccountId" | "AWS::Partition"
+        )
+}
+
+/// Whether an unknown is `data.<data_type>.<name>.<attribute>`.
+fn is_data_attribute(unknown: &Unknown, data_type: &str, attribute: &str) -> bool {
+    unknown
+        .expression
+        .strip_prefix("data.")
+        .and_then(|rest| rest.strip_prefix(data_type))
+        .and_then(|rest| rest.strip_prefix('.'))
+        .and_then(|rest| rest.split_once('.'))
+        .is_some_and(|(_, rest)| rest == attribute)
+}
+
 fn iam_arn(prefix: &'static str) -> (&'static str, &'static str) {
     ("iam", prefix)
 }
@@ -1170,21 +1222,31 @@ fn names(
         },
         ValueKind::Template(parts) => {
             let mut other = false;
+            let mut only_own_account = true;
             for part in parts {
                 if let TemplatePart::Hole(unknown) = part {
+                    let own = is_own_account_or_partition(unknown);
+                    only_own_account &= own;
                     match refers(unknown) {
                         Some(true) => return Some(Confidence::High),
-                        Some(false) => other = true,
-                        None => {}
+                        Some(false) if !own => other = true,
+                        _ => {}
                     }
                 }
             }
             if other {
                 return None;
             }
-            // Deploy-time holes match anything, at low confidence.
+            // Deploy-time holes match anything, at low confidence; the deploying account and
+            // partition are those of the resources the code declares, so an ARN built from
+            // them and a literal name names the resource as surely as a reference does.
             let text = value.template_text()?;
-            names_text(&text.replace("${}", "*"), name, arn).map(|_| Confidence::Low)
+            let named = names_text(&text.replace("${}", "*"), name, arn);
+            if only_own_account {
+                named
+            } else {
+                named.map(|_| Confidence::Low)
+            }
         }
         ValueKind::String(text) => names_text(text, name, arn),
         _ => None,

@@ -245,7 +245,8 @@ fn a_mapping_that_names_itself_is_an_unknown_value() {
     assert_eq!(code, 0, "{stdout}");
 }
 
-/// `iamlint paths` prints what each principal of a template reaches and how, or draws it.
+/// `iamlint paths` prints what each principal of a template reaches and how, draws it (Mermaid,
+/// DOT), or writes it as JSON.
 #[test]
 fn paths_print_and_draw_what_a_principal_reaches() {
     let template =
@@ -260,4 +261,14 @@ fn paths_print_and_draw_what_a_principal_reaches() {
     };
     insta::assert_snapshot!("paths_text", run("text"));
     insta::assert_snapshot!("paths_mermaid", run("mermaid"));
+    insta::assert_snapshot!("paths_dot", run("dot"));
+    let json = run("json");
+    insta::assert_snapshot!("paths_json", json);
+    // The documented shape: a version, then per input its nodes, each with its edges and reach.
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(value["version"], 1);
+    let user = &value["graphs"][0]["nodes"][1];
+    assert_eq!(user["name"], "user `StartingUser`");
+    assert_eq!(user["can_become_admin"], true);
+    assert_eq!(user["reaches"][0]["hops"][0]["path"], "ec2-001");
 }

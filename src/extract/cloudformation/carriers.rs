@@ -85,12 +85,15 @@ pub(super) const RUNNERS: &[(&str, &str, &str, bool)] = &[
     ("AWS::EC2::LaunchTemplate",       "LaunchTemplateData.IamInstanceProfile.Arn",    "ec2.amazonaws.com",             true),
     ("AWS::EC2::LaunchTemplate",       "LaunchTemplateData.IamInstanceProfile.Name",   "ec2.amazonaws.com",             true),
     ("AWS::Lambda::Function",          "Role",                                         "lambda.amazonaws.com",          false),
+    ("AWS::Serverless::Function",      "Role",                                         "lambda.amazonaws.com",          false),
+    ("AWS::CloudFormation::StackSet",  "AdministrationRoleARN",                        "cloudformation.amazonaws.com",  false),
     ("AWS::ECS::TaskDefinition",       "TaskRoleArn",                                  "ecs-tasks.amazonaws.com",       false),
     ("AWS::ECS::TaskDefinition",       "ExecutionRoleArn",                             "ecs-tasks.amazonaws.com",       false),
     ("AWS::CodeBuild::Project",        "ServiceRole",                                  "codebuild.amazonaws.com",       false),
     ("AWS::Glue::Job",                 "Role",                                         "glue.amazonaws.com",            false),
     ("AWS::SageMaker::NotebookInstance", "RoleArn",                                    "sagemaker.amazonaws.com",       false),
     ("AWS::AppRunner::Service",        "InstanceConfiguration.InstanceRoleArn",        "tasks.apprunner.amazonaws.com", false),
+    ("AWS::BedrockAgentCore::CodeInterpreterCustom", "ExecutionRoleArn",           "bedrock-agentcore.amazonaws.com", false),
 ];
 
 /// The property holding a resource's name, for principals, customer managed policies and
@@ -102,10 +105,13 @@ pub(super) const NAMES: &[(&str, &str)] = &[
     ("AWS::IAM::Group",                  "GroupName"),
     ("AWS::IAM::ManagedPolicy",          "ManagedPolicyName"),
     ("AWS::Lambda::Function",            "FunctionName"),
+    ("AWS::Serverless::Function",        "FunctionName"),
+    ("AWS::CloudFormation::StackSet",    "StackSetName"),
     ("AWS::CodeBuild::Project",          "Name"),
     ("AWS::Glue::Job",                   "Name"),
     ("AWS::SageMaker::NotebookInstance", "NotebookInstanceName"),
     ("AWS::AppRunner::Service",          "ServiceName"),
+    ("AWS::BedrockAgentCore::CodeInterpreterCustom", "Name"),
     ("AWS::EC2::LaunchTemplate",         "LaunchTemplateName"),
 ];
 

@@ -565,7 +565,7 @@ impl<'t> Extractor<'t> {
                     continue;
                 };
                 inventory.runners.push(Runner {
-                    resource_type: resource.resource_type.to_string(),
+                    resource_type: sam::deployed_type(resource.resource_type).to_string(),
                     address: resource.id.to_string(),
                     name: name.clone(),
                     service,
@@ -573,6 +573,28 @@ impl<'t> Extractor<'t> {
                     via_profile: *via_profile,
                     span: node.span,
                 });
+            }
+            // The role SAM creates for a function without `Role`: a principal the function
+            // runs as, holding the function's `Policies`.
+            if sam::creates_role(resource.resource_type, resource.properties) {
+                let role = sam::role_id(resource.id);
+                inventory.principals.push(Declared {
+                    kind: PrincipalKind::Role,
+                    address: role.clone(),
+                    name: None,
+                    span: resource.id_span,
+                });
+                if resource.resource_type == "AWS::Serverless::Function" {
+                    inventory.runners.push(Runner {
+                        resource_type: sam::deployed_type(resource.resource_type).to_string(),
+                        address: resource.id.to_string(),
+                        name: name.clone(),
+                        service: "lambda.amazonaws.com",
+                        role,
+                        via_profile: false,
+                        span: resource.id_span,
+                    });
+                }
             }
         }
         inventory
@@ -771,6 +793,59 @@ mod tests {
     fn run_on(name: &str, text: &str) -> Option<Extraction> {
         let source = SourceFile::new(name.into(), text.into());
         extract(FileId(0), &source, Intent::Explicit)
+    }
+
+    #[test]
+    fn sam_roles_and_stack_set_administration_roles_are_in_the_inventory() {
+        let template = "Transform: AWS::Serverless-2016-10-31
+Resources:
+  Worker:
+    Type: AWS::Serverless::Function
+    Properties: {FunctionName: worker, Policies: [AdministratorAccess]}
+  Named:
+    Type: AWS::Serverless::Function
+    Properties: {Role: !GetAtt Admin.Arn}
+  Org:
+    Type: AWS::CloudFormation::StackSet
+    Properties: {StackSetName: org, AdministrationRoleARN: !GetAtt Admin.Arn}
+  Admin:
+    Type: AWS::IAM::Role
+    Properties: {AssumeRolePolicyDocument: {Statement: []}}
+";
+        let inventory = run_on("sam.yaml", template).unwrap().inventory;
+        let generated: Vec<&str> = inventory
+            .principals
+            .iter()
+            .map(|p| p.address.as_str())
+            .collect();
+        // A function with `Role` gets no role from SAM.
+        assert_eq!(generated, ["WorkerRole", "Admin"]);
+        let runners: Vec<(&str, &str, Option<&str>, &str)> = inventory
+            .runners
+            .iter()
+            .map(|r| {
+                let name = r.name.as_deref();
+                (
+                    r.resource_type.as_str(),
+                    r.address.as_str(),
+                    name,
+                    r.role.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            runners,
+            [
+                (
+                    "AWS::Lambda::Function",
+                    "Worker",
+                    Some("worker"),
+                    "WorkerRole"
+                ),
+                ("AWS::Lambda::Function", "Named", None, "Admin"),
+                ("AWS::CloudFormation::StackSet", "Org", Some("org"), "Admin"),
+            ]
+        );
     }
 
     #[test]

@@ -50,6 +50,15 @@ pub(super) fn creates_role(resource_type: &str, properties: Option<&Node>) -> bo
         .is_none_or(Node::is_no_value)
 }
 
+/// The type SAM deploys a resource as, which the statements of other principals name
+/// (`lambda:UpdateFunctionCode` on a function is the same whether SAM or the template wrote it).
+pub(super) fn deployed_type(resource_type: &str) -> &str {
+    match resource_type {
+        "AWS::Serverless::Function" => "AWS::Lambda::Function",
+        other => other,
+    }
+}
+
 /// SAM names the role it creates after the resource.
 pub(super) fn role_id(id: &str) -> String {
     format!("{id}Role")
