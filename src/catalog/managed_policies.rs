@@ -53,6 +53,11 @@ impl ManagedPolicy {
         DATA_DATE
     }
 
+    /// The day of [`Self::data_date`].
+    pub fn data_day() -> &'static str {
+        super::day_of(DATA_DATE)
+    }
+
     pub fn name(self) -> &'static str {
         text(ROWS[self.0].name)
     }
@@ -70,6 +75,11 @@ impl ManagedPolicy {
     /// When AWS last updated the policy (ISO 8601).
     pub fn updated(self) -> &'static str {
         text(ROWS[self.0].updated)
+    }
+
+    /// The day of [`Self::updated`].
+    pub fn updated_day(self) -> &'static str {
+        super::day_of(self.updated())
     }
 
     /// The policy's ARN in the `aws` partition.

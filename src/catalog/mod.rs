@@ -76,8 +76,7 @@ impl Catalog {
     /// The day of [`Self::data_date`], without the time: what messages about a catalog that
     /// may be older than AWS say.
     pub fn data_day(&self) -> &'static str {
-        let date = self.data_date();
-        date.split_once('T').map_or(date, |(day, _)| day)
+        day_of(self.data_date())
     }
 
     pub fn action_count(&self) -> usize {
@@ -358,6 +357,11 @@ impl Catalog {
             Some(svc)
         })
     }
+}
+
+/// The day of an ISO 8601 date and time (`2026-10-27` of `2026-10-27T04:50:33Z`).
+fn day_of(iso: &str) -> &str {
+    iso.split_once('T').map_or(iso, |(day, _)| day)
 }
 
 fn to_id(i: usize) -> ActionId {

