@@ -2,6 +2,7 @@
 //! through the access graph (`rules::graph`) and how, as text, a Mermaid flowchart, a
 //! Graphviz DOT graph, or JSON (shape in README.md, "The paths JSON").
 
+use crate::base::text::printable;
 use crate::engine::{CheckOptions, RunOutput};
 use crate::report::locate;
 use crate::rules::graph::{Edge, Graph, Target};
@@ -183,6 +184,7 @@ fn text(run: &RunOutput, graph: &Graph<'_, '_>, out: &mut String) {
             let _ = writeln!(out, "  reaches {}{power}", graph.describe(*node));
             for (step, hop) in hops.iter().enumerate() {
                 let at = location(run, hop);
+                let at = printable(at.as_deref().unwrap_or_default());
                 let _ = writeln!(
                     out,
                     "    {}. {} (pathfinding.cloud {}, {:?} confidence) {}",
@@ -190,7 +192,7 @@ fn text(run: &RunOutput, graph: &Graph<'_, '_>, out: &mut String) {
                     hop.text,
                     hop.path,
                     hop.confidence,
-                    at.unwrap_or_default()
+                    at
                 );
             }
         }
@@ -206,7 +208,8 @@ fn text(run: &RunOutput, graph: &Graph<'_, '_>, out: &mut String) {
 fn mermaid(graph: &Graph<'_, '_>, input: usize, out: &mut String) {
     let id = |node: usize| format!("i{input}n{node}");
     for node in 0..graph.nodes.len() {
-        let label = graph.describe(node).replace('`', "");
+        // Names are escaped already (`principal::resource_name`); a quote would end the label.
+        let label = graph.describe(node).replace('`', "").replace('"', "#quot;");
         let admin = graph.power(node).is_some_and(|p| p.admin);
         let shape = if admin {
             format!("{}[[\"{label} (admin)\"]]", id(node))

@@ -14,9 +14,10 @@
 //! node of the type, at low confidence. Principals outside the code are not nodes: they never
 //! count as an administrator, so a hop to them gains nothing the search could report.
 
-use super::principal::{Key, Principals, kind_name, scope};
+use super::principal::{Key, Principals, describe, resource_name, scope};
 use crate::base::finding::Confidence;
 use crate::base::source::Span;
+use crate::base::text::printable;
 use crate::base::value::{TemplatePart, Unknown, Value, ValueKind};
 use crate::catalog::{Catalog, wildcard_match};
 use crate::extract::document::{PolicyKind, PrincipalKind};
@@ -385,10 +386,10 @@ impl<'p, 'a> Graph<'p, 'a> {
         }
     }
 
-    /// How a message names a node: `user `starting_user``.
+    /// How a message names a node: ``user `starting_user` `` (`principal::describe`).
     pub fn describe(&self, node: usize) -> String {
         let (_, kind, address) = &self.nodes[node].key;
-        format!("{} `{}`", kind_name(*kind), short(address))
+        describe(*kind, address)
     }
 
     fn effective(&self, node: usize) -> &Effective<'p, 'a> {
@@ -554,15 +555,16 @@ impl<'p, 'a> Graph<'p, 'a> {
                     if role == from {
                         continue;
                     }
-                    let address = short(&self.runners[runner].address);
+                    let runner = &self.runners[runner];
+                    let named = runner_name(&runner.resource_type, &runner.address);
                     out.push(Edge {
                         target: Target::Principal(role),
                         path,
                         text: format!(
-                            "{action_name} on `{address}`, which runs as {}",
+                            "{action_name} on {named}, which runs as {}",
                             self.describe(role)
                         ),
-                        labels: vec![(hit.action_span, format!("`{action_name}` on `{address}`"))],
+                        labels: vec![(hit.action_span, format!("`{action_name}` on {named}"))],
                         confidence: guard.min(resolved),
                         broad: hit.reach != Reach::Scoped,
                     });
@@ -685,8 +687,10 @@ impl<'p, 'a> Graph<'p, 'a> {
                         self.resolve(&hit, &policies, from, iam_arn("policy/"))
                             .into_iter()
                             .flat_map(|(policy, c)| {
-                                let name =
-                                    format!("policy `{}`", short(&self.policies[policy].address));
+                                let name = format!(
+                                    "policy {}",
+                                    resource_name(&self.policies[policy].address)
+                                );
                                 self.policies[policy]
                                     .attached
                                     .iter()
@@ -1106,26 +1110,34 @@ impl<'p, 'a> Graph<'p, 'a> {
 /// principal's policies, the index of the edge among the node's and the principal changed).
 type Candidate = (bool, usize, usize, Option<(usize, usize)>);
 
-/// An address without its resource type (`aws_iam_role.admin` → `admin`).
-pub fn short(address: &str) -> &str {
-    for prefix in [
-        "aws_iam_role.",
-        "aws_iam_user.",
-        "aws_iam_group.",
-        "aws_iam_policy.",
-        "aws_lambda_function.",
-        "aws_codebuild_project.",
-        "aws_cloudformation_stack.",
-        "aws_instance.",
-        "aws_glue_dev_endpoint.",
-        "aws_sagemaker_notebook_instance.",
-        "aws_apprunner_service.",
-    ] {
-        if let Some(rest) = address.strip_prefix(prefix) {
-            return rest;
-        }
-    }
-    address
+/// How a message names a kind of resource that runs as a role, by its Terraform or
+/// CloudFormation type; a type not listed is named as written.
+#[rustfmt::skip]
+const RUNNER_NOUNS: &[(&str, &str)] = &[
+    ("aws_lambda_function",              "Lambda function"),
+    ("AWS::Lambda::Function",            "Lambda function"),
+    ("aws_codebuild_project",            "CodeBuild project"),
+    ("AWS::CodeBuild::Project",          "CodeBuild project"),
+    ("aws_cloudformation_stack",         "stack"),
+    ("aws_instance",                     "instance"),
+    ("AWS::EC2::Instance",               "instance"),
+    ("aws_glue_dev_endpoint",            "Glue dev endpoint"),
+    ("aws_sagemaker_notebook_instance",  "notebook instance"),
+    ("AWS::SageMaker::NotebookInstance", "notebook instance"),
+    ("aws_apprunner_service",            "App Runner service"),
+    ("AWS::AppRunner::Service",          "App Runner service"),
+];
+
+/// How a message names a resource that runs as a role: ``Lambda function `target` ``.
+fn runner_name(resource_type: &str, address: &str) -> String {
+    let noun = RUNNER_NOUNS
+        .iter()
+        .find(|(t, _)| *t == resource_type)
+        .map_or_else(
+            || format!("`{}`", printable(resource_type)),
+            |(_, n)| n.to_string(),
+        );
+    format!("{noun} {}", resource_name(address))
 }
 
 /// Whether an `AWS` principal is the deploying account written as a deploy-time value on its

@@ -7,6 +7,7 @@ use super::Rule;
 use crate::base::finding::Finding;
 use crate::base::rule_id::RuleId;
 use crate::base::source::{FileId, Span};
+use crate::base::text::{clip, printable};
 use crate::extract::document::{PolicyDocument, PolicyKind, PrincipalKind};
 use crate::extract::inventory::Inventory;
 use crate::extract::managed;
@@ -216,7 +217,7 @@ impl<'a> Principals<'a> {
         };
         let mut found = Vec::new();
         check(&policies, &boundaries, &origin_of, &mut found);
-        let kind = kind_name(*kind);
+        let principal = describe(*kind, name);
         for mut finding in found {
             let home = granting.iter().map(|&i| &documents[i]).find(|d| {
                 d.value.span.file == finding.primary.file
@@ -230,12 +231,57 @@ impl<'a> Principals<'a> {
             }
             finding
                 .message
-                .push_str(&format!(", across the policies of {kind} `{name}`"));
+                .push_str(&format!(", across the policies of {principal}"));
             finding.origin = home.and_then(|d| d.origin.label()).map(Arc::from);
             out.push(finding);
         }
         out
     }
+}
+
+/// How a message names a principal: its kind and [`resource_name`] (``role `admin_role` ``,
+/// ``role `x` in module `ci` ``).
+pub fn describe(kind: PrincipalKind, address: &str) -> String {
+    format!("{} {}", kind_name(kind), resource_name(address))
+}
+
+/// How a message names a resource of the code by its address: the Terraform resource label,
+/// with the module it is declared in when that is not the root module
+/// (`module.ci.aws_iam_role.x` → `` `x` in module `ci` ``, nested modules joined by dots), or
+/// the CloudFormation logical id as it is. The name comes from the repository: it is clipped
+/// and its control characters escaped (`base::text`), as every text format does.
+pub fn resource_name(address: &str) -> String {
+    let mut rest = address;
+    let mut modules: Vec<&str> = Vec::new();
+    while let Some(after) = rest.strip_prefix("module.")
+        && let Some((module, inner)) = split_segment(after)
+    {
+        modules.push(module);
+        rest = inner;
+    }
+    // A Terraform address is `type.label` (a resource type has no dot); a logical id has none.
+    let label = split_segment(rest).map_or(rest, |(_, label)| label);
+    let quoted = |text: &str| format!("`{}`", printable(&clip(text)));
+    if modules.is_empty() {
+        quoted(label)
+    } else {
+        format!("{} in module {}", quoted(label), quoted(&modules.join(".")))
+    }
+}
+
+/// The first segment of a dotted address and the rest, a dot inside `[...]` (a `for_each` key)
+/// not counting.
+fn split_segment(address: &str) -> Option<(&str, &str)> {
+    let mut depth = 0usize;
+    for (at, c) in address.char_indices() {
+        match c {
+            '[' => depth += 1,
+            ']' => depth = depth.saturating_sub(1),
+            '.' if depth == 0 => return Some((&address[..at], &address[at + 1..])),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// How a message names a kind of principal.
@@ -245,5 +291,29 @@ pub fn kind_name(kind: PrincipalKind) -> &'static str {
         PrincipalKind::User => "user",
         PrincipalKind::Group => "group",
         PrincipalKind::InstanceProfile => "instance profile",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resources_are_named_by_label_module_or_logical_id() {
+        assert_eq!(resource_name("aws_iam_role.admin_role"), "`admin_role`");
+        assert_eq!(
+            resource_name("module.ci.aws_iam_role.x"),
+            "`x` in module `ci`"
+        );
+        assert_eq!(
+            resource_name("module.a[\"k.1\"].module.b.aws_iam_user.u[0]"),
+            "`u[0]` in module `a[\"k.1\"].b`"
+        );
+        assert_eq!(resource_name("AdminRole"), "`AdminRole`");
+        assert_eq!(resource_name("aws_iam_role.a\u{1b}[2J"), "`a\\u{1b}[2J`");
+        assert_eq!(
+            describe(PrincipalKind::User, "aws_iam_user.starting_user"),
+            "user `starting_user`"
+        );
     }
 }
