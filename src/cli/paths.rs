@@ -2,6 +2,7 @@
 //! through the access graph (`rules::graph`) and how, as text, a Mermaid flowchart, a
 //! Graphviz DOT graph, or JSON (shape in README.md, "The paths JSON").
 
+use crate::base::source::display_path;
 use crate::base::text::printable;
 use crate::engine::{CheckOptions, RunOutput};
 use crate::report::locate;
@@ -10,6 +11,7 @@ use crate::rules::principal;
 use clap::ValueEnum;
 use serde_json::{Value, json};
 use std::fmt::Write;
+use std::path::Path;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum PathsFormat {
@@ -46,7 +48,7 @@ pub fn render(run: &RunOutput, format: PathsFormat) -> String {
                 PathsFormat::Text => text(run, &graph, &mut out),
                 PathsFormat::Mermaid => mermaid(&graph, index, &mut out),
                 PathsFormat::Dot => dot(&graph, index, &mut out),
-                PathsFormat::Json => graphs.push(json(run, &graph)),
+                PathsFormat::Json => graphs.push(json(run, &input.path, &graph)),
             }
         });
     }
@@ -94,9 +96,10 @@ fn target(target: Target) -> (usize, &'static str) {
     }
 }
 
-/// One input's graph: its nodes, each with its own edges and, unless it is an administrator
-/// already, what it reaches and by which chain.
-fn json(run: &RunOutput, graph: &Graph<'_, '_>) -> Value {
+/// One input's graph: the file or module directory it was read from (as locations name
+/// files), its nodes, each with its own edges and, unless it is an administrator already, what
+/// it reaches and by which chain.
+fn json(run: &RunOutput, input: &Path, graph: &Graph<'_, '_>) -> Value {
     let nodes: Vec<Value> = (0..graph.nodes.len())
         .map(|node| {
             let power = graph.power(node);
@@ -120,6 +123,7 @@ fn json(run: &RunOutput, graph: &Graph<'_, '_>) -> Value {
             json!({
                 "id": node,
                 "name": graph.describe(node),
+                "address": graph.nodes[node].key.2,
                 "admin": admin,
                 "power": power.map(|p| p.description.as_str()),
                 "can_become_admin": becomes_admin,
@@ -128,7 +132,12 @@ fn json(run: &RunOutput, graph: &Graph<'_, '_>) -> Value {
             })
         })
         .collect();
-    json!({ "nodes": nodes })
+    // A module in the working directory is `.`, as a path the user could pass back.
+    let input = match display_path(input) {
+        path if path.is_empty() => ".".to_string(),
+        path => path,
+    };
+    json!({ "input": input, "nodes": nodes })
 }
 
 fn dot(graph: &Graph<'_, '_>, input: usize, out: &mut String) {
@@ -187,11 +196,11 @@ fn text(run: &RunOutput, graph: &Graph<'_, '_>, out: &mut String) {
                 let at = printable(at.as_deref().unwrap_or_default());
                 let _ = writeln!(
                     out,
-                    "    {}. {} (pathfinding.cloud {}, {:?} confidence) {}",
+                    "    {}. {} (pathfinding.cloud {}, {} confidence) {}",
                     step + 1,
                     hop.text,
                     hop.path,
-                    hop.confidence,
+                    hop.confidence.as_str(),
                     at
                 );
             }

@@ -53,6 +53,8 @@ pub struct RunOutput {
 /// What the access graph of one input is built from.
 #[derive(Debug, Default)]
 pub struct GraphInput {
+    /// The file, or the Terraform module's directory, as the run found it.
+    pub path: PathBuf,
     pub documents: Vec<PolicyDocument>,
     pub inventory: Inventory,
 }
@@ -223,10 +225,20 @@ fn run_reading_stdin(options: &CheckOptions, given_stdin: Option<Vec<u8>>) -> Ru
                 None => Loaded::Nothing,
             },
             Input::Module { dir, files } => {
-                return process_module(dir, files, sources, roots, &enabled, options);
+                let mut result = process_module(dir, files, sources, roots, &enabled, options);
+                for kept in &mut result.inputs {
+                    kept.path.clone_from(dir);
+                }
+                return result;
             }
         };
-        process_loaded(loaded, sources, roots, &enabled, options)
+        let mut result = process_loaded(loaded, sources, roots, &enabled, options);
+        if let Input::File { path, .. } | Input::Stdin { name: path } = input {
+            for kept in &mut result.inputs {
+                kept.path.clone_from(path);
+            }
+        }
+        result
     };
     // Reduced in input order (rayon's `reduce` keeps it), cutting the run's findings to
     // `max-findings-kept-per-run` as results arrive: memory stays bounded while the run
@@ -539,6 +551,8 @@ fn check_principals(
     }
     if options.keep_inputs {
         result.inputs.push(GraphInput {
+            // Set by the caller, which knows what was read.
+            path: PathBuf::new(),
             documents: result
                 .documents
                 .iter()

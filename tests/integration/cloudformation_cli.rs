@@ -267,6 +267,7 @@ fn paths_print_and_draw_what_a_principal_reaches() {
     // The documented shape: a version, then per input its nodes, each with its edges and reach.
     let value: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(value["version"], 1);
+    assert_eq!(value["graphs"][0]["input"], template);
     let user = &value["graphs"][0]["nodes"][1];
     assert_eq!(user["name"], "user `StartingUser`");
     assert_eq!(user["can_become_admin"], true);

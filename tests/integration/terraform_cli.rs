@@ -230,3 +230,29 @@ fn hostile_terraform_never_panics() {
         "{stdout}"
     );
 }
+
+/// `iamlint paths --format json` says which module each graph comes from, as locations name
+/// files, and names principals by their resource label; the text names confidence in lower
+/// case like the rest of the human output.
+#[test]
+fn paths_name_the_module_of_each_graph_and_principals_by_label() {
+    let module = "testdata/graph/paths/ec2-001/fail";
+    let (code, stdout, _) = run(&["paths", "--format", "json", module]);
+    assert_eq!(code, 0, "{stdout}");
+    let value: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let graph = &value["graphs"][0];
+    assert_eq!(graph["input"], module);
+    let names: Vec<&str> = graph["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|node| node["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["role `target`", "user `start`"]);
+    assert_eq!(graph["nodes"][1]["address"], "aws_iam_user.start");
+    let (_, text, _) = run(&["paths", module]);
+    assert!(
+        text.contains("(pathfinding.cloud ec2-001, high confidence)"),
+        "{text}"
+    );
+}
