@@ -1,15 +1,18 @@
 //! `broad-managed-policy`: a principal with an admin-equivalent or full-service AWS managed
 //! policy attached.
 
-use super::principal::{Key, Principals, kind_name};
+use super::graph::Graph;
+use super::principal::{Key, Principals, describe};
 use super::{Context, Rule, declare_rule};
 use crate::base::finding::{Confidence, Finding, Findings, Severity};
 use crate::base::source::Span;
+use crate::base::value::{Value, ValueKind};
 use crate::extract::document::{PolicyKind, PrincipalKind};
 use crate::extract::managed;
 use crate::policy::principals::{PrincipalType, each_principal};
 use crate::policy::sensitive::is_every_action;
 use crate::policy::{Policy, Statement};
+use std::collections::HashMap;
 
 declare_rule! {
     /// ## What it does
@@ -25,12 +28,27 @@ declare_rule! {
     /// written; where `privilege-escalation` reports at the same ARN (`PowerUserAccess` next to
     /// an `iam:PassRole`), that finding names the policy and this rule leaves it.
     ///
-    /// Severity follows who can act as the principal. A user, a group, or a role that a whole
-    /// account (`arn:aws:iam::123456789012:root`), anyone (`*`), other users and roles, or a
-    /// federated identity can assume: an error for administrator access, a warning for a data
-    /// service. A role only AWS services can assume (a Lambda function's, an instance's): a
-    /// warning, an info for a data service. A role whose trust policy is not in the code: the
-    /// same as a service role, at medium confidence.
+    /// Severity follows who can act as the principal, from its trust policy and the access
+    /// graph of the module or template (see `privilege-escalation`), in this order:
+    ///
+    /// 1. a user or a group (people, long-lived keys): an error for administrator access, a
+    ///    warning for a data service;
+    /// 2. a role whose trust lets in a whole account (`arn:aws:iam::123456789012:root`, an
+    ///    account id), anyone (`*`), a federated identity, or a principal named by a literal
+    ///    ARN: the same, the trusted principal as a related label;
+    /// 3. a role that a principal of the code reaches through the graph in at most five hops
+    ///    (its trust names it, it can change or run a function, build, stack or instance that
+    ///    runs as the role, pass the role to a service...), when that principal is not an
+    ///    administrator on its own and the chain is of medium confidence or more: the same,
+    ///    at the chain's confidence, the chain as a related label at its first entry;
+    /// 4. a role that only AWS services (a Lambda function's, an instance's), or principals of
+    ///    the code that are administrators already, can assume, and that nothing else of the
+    ///    code reaches: a warning for administrator access, an info for a data service;
+    /// 5. a role whose trust policy is not in the code: as 4, at medium confidence.
+    ///
+    /// A chain of low confidence (through a value only known at deploy time, or a condition
+    /// that may limit it) does not raise the severity: a guess never fails a build by
+    /// default.
     ///
     /// ## Why is this bad?
     /// AWS managed policies are written for every customer at once, so the broad ones grant
@@ -220,19 +238,23 @@ fn on_everything(statement: &Statement<'_>) -> bool {
 enum Reach {
     /// A user, or a group's members: people or long-lived keys.
     Direct,
-    /// A role that accounts, other principals, anyone or federated identities can assume:
-    /// the text and span of the widest one.
+    /// A role that accounts, anyone, federated identities or principals named by a literal
+    /// ARN can assume: the text and span of the widest one.
     Principals(String, Span),
-    /// A role only AWS services can assume: the first one's span, and all their names.
+    /// A role that a principal of the code, not an administrator itself, reaches through the
+    /// access graph at medium confidence or more: what it does first, and where.
+    Graph(String, Span, Confidence),
+    /// A role that only AWS services, or principals of the code that are administrators
+    /// already, can assume: the first one's span, and their names.
     Services(Span, Vec<String>),
     /// A role whose trust policy is not in the code, or names no principal iamlint can read.
     Unknown,
 }
 
-fn reach(cx: &Principals<'_>, key: &Key) -> Reach {
-    if key.1 != PrincipalKind::Role {
-        return Reach::Direct;
-    }
+/// Who can assume a role by its trust alone: principals that reach wide (accounts, anyone,
+/// federated identities, literal ARNs), else services and principals the code declares (the
+/// graph decides whether those gain anything), else nobody iamlint can read.
+fn trusted_by(cx: &Principals<'_>, key: &Key) -> Reach {
     let Some(trusts) = cx.trusts.get(key) else {
         return Reach::Unknown;
     };
@@ -242,14 +264,20 @@ fn reach(cx: &Principals<'_>, key: &Key) -> Reach {
         let policy = cx.policy(index);
         let allows = policy.statements.iter().filter(|s| s.is_allow());
         for (_, principal) in each_principal(allows) {
+            // A service, or a principal of the code by reference: the access graph says
+            // whether anyone who is not an administrator already gains the role.
+            let narrow = match principal.kind {
+                PrincipalType::Service => principal.text(),
+                PrincipalType::Aws => reference(principal.value).map(str::to_string),
+                _ => None,
+            };
+            if let Some(name) = narrow {
+                let (_, names) = services.get_or_insert_with(|| (principal.value.span, Vec::new()));
+                names.push(name);
+                continue;
+            }
             let text = principal.text().unwrap_or_else(|| "${}".to_string());
             let rank = match principal.kind {
-                PrincipalType::Service => {
-                    let (_, names) =
-                        services.get_or_insert_with(|| (principal.value.span, Vec::new()));
-                    names.push(text);
-                    continue;
-                }
                 _ if principal.is_anyone() => 0,
                 _ if principal.is_account_root() => 1,
                 _ => 2,
@@ -266,6 +294,59 @@ fn reach(cx: &Principals<'_>, key: &Key) -> Reach {
     }
 }
 
+/// The expression of a reference to a resource of the code (`aws_iam_user.ci.arn`,
+/// `!GetAtt Ci.Arn`), rather than text.
+fn reference(value: &Value) -> Option<&str> {
+    match &value.kind {
+        ValueKind::Unknown(unknown) if unknown.reference.is_some() => {
+            Some(unknown.expression.as_str())
+        }
+        _ => None,
+    }
+}
+
+/// For each role among `roles` (nodes of `graph`), the nearest principal of the code that
+/// reaches it through the graph without being an administrator itself, at medium confidence
+/// or more (a chain through a value only known at deploy time does not raise the severity):
+/// the chain as a label says it, where its first hop is allowed, and how sure.
+fn reached_by(
+    graph: &Graph<'_, '_>,
+    roles: &[usize],
+) -> HashMap<usize, (String, Span, Confidence)> {
+    let mut nearest: HashMap<usize, (usize, String, Span, Confidence)> = HashMap::new();
+    for start in 0..graph.nodes.len() {
+        if graph.power(start).is_some_and(|p| p.admin) {
+            continue;
+        }
+        for (end, hops) in graph.reach(start).into_iter().skip(1) {
+            if !roles.contains(&end) || nearest.get(&end).is_some_and(|n| n.0 <= hops.len()) {
+                continue;
+            }
+            let confidence = hops.iter().map(|h| h.confidence).min();
+            let Some(confidence) = confidence.filter(|&c| c >= Confidence::Medium) else {
+                continue;
+            };
+            let Some(&(span, _)) = hops.first().and_then(|h| h.labels.first()) else {
+                continue;
+            };
+            let steps: Vec<String> = hops
+                .iter()
+                .map(|hop| format!("{} (pathfinding.cloud {})", hop.text, hop.path))
+                .collect();
+            let text = format!(
+                "{} can act as the role: {}",
+                graph.describe(start),
+                steps.join(", then ")
+            );
+            nearest.insert(end, (hops.len(), text, span, confidence));
+        }
+    }
+    nearest
+        .into_iter()
+        .map(|(role, (_, text, span, confidence))| (role, (text, span, confidence)))
+        .collect()
+}
+
 impl Rule for BroadManagedPolicy {
     fn check(&self, _cx: &Context<'_>, _out: &mut Findings) {}
 
@@ -274,6 +355,7 @@ impl Rule for BroadManagedPolicy {
     }
 
     fn check_principals(&self, cx: &Principals<'_>, out: &mut Vec<Finding>) {
+        let mut found: Vec<(&Key, Vec<(usize, &str, Breadth)>)> = Vec::new();
         for (key, indices) in &cx.groups {
             let broad: Vec<(usize, &str, Breadth)> = indices
                 .iter()
@@ -283,10 +365,40 @@ impl Rule for BroadManagedPolicy {
                     Some((i, name, breadth(cx.policy(i))?))
                 })
                 .collect();
-            if broad.is_empty() {
-                continue;
+            if !broad.is_empty() {
+                found.push((key, broad));
             }
-            let reach = reach(cx, key);
+        }
+        if found.is_empty() {
+            return;
+        }
+        // Who reaches a role through the graph: built only when a broad policy is attached.
+        let graph = Graph::new(cx);
+        let node_of: HashMap<&Key, usize> = graph
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(index, node)| (&node.key, index))
+            .collect();
+        let roles: Vec<usize> = found
+            .iter()
+            .filter(|(key, _)| key.1 == PrincipalKind::Role)
+            .filter_map(|(key, _)| node_of.get(key).copied())
+            .collect();
+        let reached = reached_by(&graph, &roles);
+        for (key, broad) in found {
+            let reach = match key.1 {
+                PrincipalKind::Role => match trusted_by(cx, key) {
+                    wide @ Reach::Principals(..) => wide,
+                    narrow => match node_of.get(key).and_then(|node| reached.get(node)) {
+                        Some((text, span, confidence)) => {
+                            Reach::Graph(text.clone(), *span, *confidence)
+                        }
+                        None => narrow,
+                    },
+                },
+                _ => Reach::Direct,
+            };
             for (index, name, breadth) in broad {
                 let arn = cx.documents[index].value.span;
                 out.push(finding(key, &reach, arn, name, &breadth));
@@ -302,8 +414,8 @@ fn finding(key: &Key, reach: &Reach, arn: Span, name: &str, breadth: &Breadth) -
     let (_, kind, principal) = key;
     let admin = breadth.is_admin();
     let severity = match reach {
-        Reach::Direct | Reach::Principals(..) if admin => Severity::Error,
-        Reach::Direct | Reach::Principals(..) => Severity::Warning,
+        Reach::Direct | Reach::Principals(..) | Reach::Graph(..) if admin => Severity::Error,
+        Reach::Direct | Reach::Principals(..) | Reach::Graph(..) => Severity::Warning,
         Reach::Services(..) | Reach::Unknown if admin => Severity::Warning,
         Reach::Services(..) | Reach::Unknown => Severity::Info,
     };
@@ -311,8 +423,8 @@ fn finding(key: &Key, reach: &Reach, arn: Span, name: &str, breadth: &Breadth) -
         .finding(
             arn,
             format!(
-                "{} `{principal}` has AWS managed policy `{name}`, which {}",
-                kind_name(*kind),
+                "{} has AWS managed policy `{name}`, which {}",
+                describe(*kind, principal),
                 breadth.describe()
             ),
         )
@@ -326,9 +438,41 @@ fn finding(key: &Key, reach: &Reach, arn: Span, name: &str, breadth: &Breadth) -
         Reach::Principals(text, span) => {
             finding.with_related(*span, format!("`{text}` can assume the role"))
         }
+        Reach::Graph(text, span, confidence) => finding
+            .with_related(*span, text.clone())
+            .with_confidence(*confidence),
         Reach::Services(span, names) => {
             finding.with_related(*span, format!("only {} can assume the role", quoted(names)))
         }
         Reach::Unknown => finding.with_confidence(Confidence::Medium),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::base::source::FileId;
+    use crate::catalog::ManagedPolicy;
+    use crate::extract::document::ManagedAttachment;
+
+    /// What every embedded AWS managed policy is classified as, one line each for those this
+    /// rule reports: a change of the test of administrator access shows here.
+    #[test]
+    fn the_embedded_policies_keep_their_classification() {
+        let mut lines = Vec::new();
+        for policy in ManagedPolicy::all() {
+            let attachment = ManagedAttachment {
+                principal_kind: PrincipalKind::Role,
+                principal: "role".into(),
+                name: policy.name().into(),
+                span: Span::new(FileId(0), 0, 0),
+            };
+            let document = managed::document(&attachment).unwrap();
+            let parsed = crate::policy::parse(&document);
+            if let Some(breadth) = breadth(&parsed) {
+                lines.push(format!("{}: {breadth:?}", policy.name()));
+            }
+        }
+        insta::assert_snapshot!(lines.join("\n"));
     }
 }
