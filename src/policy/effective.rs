@@ -8,6 +8,7 @@ use crate::base::finding::Confidence;
 use crate::base::source::Span;
 use crate::base::value::{TemplatePart, Value, ValueKind};
 use crate::catalog::{ActionId, ActionSet, Catalog, ResourceType, wildcard_match};
+use crate::policy::sensitive::is_every_action;
 
 /// How far a statement's resources reach for one action, from narrowest to broadest.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -386,6 +387,25 @@ pub struct Hit<'g, 'a, 'v> {
 impl<'a, 'v> Grant<'a, 'v> {
     pub fn is_not_action(&self) -> bool {
         self.statement.action.as_ref().is_some_and(|a| a.negated)
+    }
+
+    /// The action entry that makes whoever holds this grant an administrator: `*`, `*:*`, or
+    /// `iam:*` (it can grant itself anything), written in `Action`, on every resource, with no
+    /// condition but weak ones. The one test of "admin-equivalent": the access graph's
+    /// administrators and `broad-managed-policy`'s verdict on an AWS managed policy both ask
+    /// it, so they cannot disagree.
+    pub fn administrator_entry(&self) -> Option<&'v Value> {
+        if self.is_not_action() || self.guards.confidence() != Some(Confidence::High) {
+            return None;
+        }
+        if !matches!(self.max_reach(), Some((Reach::Everything, _))) {
+            return None;
+        }
+        self.entries().map(|(_, value)| value).find(|value| {
+            value
+                .as_str()
+                .is_some_and(|text| is_every_action(text) || text.eq_ignore_ascii_case("iam:*"))
+        })
     }
 
     /// The condition tests that apply to `action`: the statement's own, and those a

@@ -9,6 +9,7 @@ use crate::base::source::Span;
 use crate::base::value::{Value, ValueKind};
 use crate::extract::document::{PolicyKind, PrincipalKind};
 use crate::extract::managed;
+use crate::policy::effective::Effective;
 use crate::policy::principals::{PrincipalType, each_principal};
 use crate::policy::sensitive::is_every_action;
 use crate::policy::{Policy, Statement};
@@ -180,7 +181,18 @@ fn quoted(items: &[String]) -> String {
 }
 
 /// The broadest unconditional grant of a policy on every resource, if it is broad enough.
+/// Administrator access is the access graph's test (`Grant::administrator_entry`); the
+/// other kinds are read from the text.
 fn breadth(policy: &Policy<'_>) -> Option<Breadth> {
+    if let Some(entry) = Effective::of(policy)
+        .grants
+        .iter()
+        .find_map(|grant| grant.administrator_entry())
+    {
+        return Some(Breadth::Admin(
+            entry.as_str().unwrap_or_default().to_string(),
+        ));
+    }
     let mut broadest: Option<Breadth> = None;
     for statement in policy.statements.iter().filter(|s| on_everything(s)) {
         let Some(action) = &statement.action else {
@@ -194,11 +206,6 @@ fn breadth(policy: &Policy<'_>) -> Option<Breadth> {
             .collect();
         let found = if action.negated {
             Some(Breadth::AllBut(texts))
-        } else if let Some(admin) = texts
-            .iter()
-            .find(|t| is_every_action(t) || t.eq_ignore_ascii_case("iam:*"))
-        {
-            Some(Breadth::Admin(admin.clone()))
         } else {
             let services: Vec<String> = texts
                 .into_iter()
@@ -347,6 +354,10 @@ fn reached_by(
         .collect()
 }
 
+/// A broad AWS managed policy attached to a principal: the document's index, the policy's
+/// name, what it grants.
+type Broad<'d> = (usize, &'d str, Breadth);
+
 impl Rule for BroadManagedPolicy {
     fn check(&self, _cx: &Context<'_>, _out: &mut Findings) {}
 
@@ -355,9 +366,9 @@ impl Rule for BroadManagedPolicy {
     }
 
     fn check_principals(&self, cx: &Principals<'_>, out: &mut Vec<Finding>) {
-        let mut found: Vec<(&Key, Vec<(usize, &str, Breadth)>)> = Vec::new();
+        let mut found: Vec<(&Key, Vec<Broad<'_>>)> = Vec::new();
         for (key, indices) in &cx.groups {
-            let broad: Vec<(usize, &str, Breadth)> = indices
+            let broad: Vec<Broad<'_>> = indices
                 .iter()
                 .filter(|&&i| cx.documents[i].kind == PolicyKind::Identity)
                 .filter_map(|&i| {

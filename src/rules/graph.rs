@@ -411,16 +411,7 @@ impl<'p, 'a> Graph<'p, 'a> {
     fn compute_power(&self, node: usize) -> Option<Power> {
         let effective = self.effective(node);
         for grant in &effective.grants {
-            if grant.guards.confidence() != Some(Confidence::High) || grant.is_not_action() {
-                continue;
-            }
-            if !matches!(grant.max_reach(), Some((Reach::Everything, _))) {
-                continue;
-            }
-            if let Some((_, value)) = grant
-                .entries()
-                .find(|(_, v)| matches!(v.as_str(), Some("*" | "*:*" | "iam:*")))
-            {
+            if let Some(value) = grant.administrator_entry() {
                 let document = self.cx.documents[self.nodes[node].granting[grant.policy]];
                 let description = match managed::name_of(document) {
                     Some(name) => format!("is an administrator (AWS managed policy `{name}`)"),
