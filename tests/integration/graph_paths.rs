@@ -1,17 +1,20 @@
 //! A Terraform module per path of the pathfinding.cloud catalogue the access graph follows
 //! (`testdata/graph/paths/<id>/`, written by `generate.py` there): `<id>/fail` must give a
 //! `privilege-escalation` finding naming the id, `<id>/pass` (the near miss) none. The paths
-//! left out are listed in the catalogue with why, and have no fixture.
+//! left out are listed in the catalogue with why, and have no fixture. For the ids whose
+//! resources CloudFormation declares, a template does the same: `<id>/cfn-fail/template.yaml`
+//! and `<id>/cfn-pass/template.yaml`.
 
 use crate::support;
 use iamlint::rules::graph::catalogue;
 use std::path::PathBuf;
 
-fn findings(id: &str, case: &str) -> Vec<String> {
+/// The `privilege-escalation` messages of `<id>/<case>`, which must hold `file`.
+fn findings_in(id: &str, case: &str, file: &str) -> Vec<String> {
     let path = PathBuf::from("testdata/graph/paths").join(id).join(case);
     assert!(
-        support::root().join(&path).join("main.tf").is_file(),
-        "{id}/{case}/main.tf is missing"
+        support::root().join(&path).join(file).is_file(),
+        "{id}/{case}/{file} is missing"
     );
     support::check(&[path], &[])
         .findings
@@ -19,6 +22,10 @@ fn findings(id: &str, case: &str) -> Vec<String> {
         .filter(|finding| finding.rule.as_str() == "privilege-escalation")
         .map(|finding| finding.message.to_string())
         .collect()
+}
+
+fn findings(id: &str, case: &str) -> Vec<String> {
+    findings_in(id, case, "main.tf")
 }
 
 #[test]
@@ -55,4 +62,30 @@ fn every_fixture_is_a_followed_catalogue_path() {
             "{name} is not a path the graph follows"
         );
     }
+}
+
+#[test]
+fn the_cloudformation_fixtures_fire_and_their_near_misses_stay_quiet() {
+    let dir = support::root().join("testdata/graph/paths");
+    let mut ids: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.join("cfn-fail").is_dir())
+        .map(|path| path.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    ids.sort();
+    assert!(ids.len() >= 10, "only {} templates: {ids:?}", ids.len());
+    let mut failures = Vec::new();
+    for id in &ids {
+        let fired = findings_in(id, "cfn-fail", "template.yaml");
+        let named = format!("pathfinding.cloud {id})");
+        if !fired.iter().any(|message| message.contains(&named)) {
+            failures.push(format!("{id}/cfn-fail: {fired:?}"));
+        }
+        let quiet = findings_in(id, "cfn-pass", "template.yaml");
+        if !quiet.is_empty() {
+            failures.push(format!("{id}/cfn-pass: {quiet:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

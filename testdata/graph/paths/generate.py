@@ -311,5 +311,162 @@ def main():
                 out.write(header(path, why if near_miss else None) + text)
 
 
+
+# CloudFormation: the same paths as templates (`<id>/cfn-fail/template.yaml`, the near miss in
+# `<id>/cfn-pass/`), for the ids whose resources CloudFormation declares. A template is one
+# graph; the starter's permissions are an `AWS::IAM::Policy` attached to it (a policy of the
+# user itself could not name the user's own ARN without a circular dependency).
+
+CFN_IDS = [
+    "ec2-001", "lambda-001", "lambda-002", "codebuild-001", "cloudformation-001", "glue-001",
+    "sagemaker-001", "lambda-003", "codebuild-002", "sagemaker-004", "sts-001", "iam-002",
+    "iam-012", "iam-013", "iam-005", "iam-007", "iam-001",
+]
+
+# The runner an existing-passrole action works on: (logical id, type, properties with ROLE for
+# the role's ARN, how a statement names it).
+CFN_RUNNERS = {
+    "lambda:UpdateFunctionCode": ("TargetFunction", "AWS::Lambda::Function", "Role: ROLE\n      Handler: index.handler\n      Runtime: python3.12\n      Code:\n        ZipFile: \"def handler(event, context): pass\"", "!GetAtt TargetFunction.Arn", "lambda.amazonaws.com"),
+    "codebuild:StartBuild": ("TargetProject", "AWS::CodeBuild::Project", "ServiceRole: ROLE\n      Artifacts:\n        Type: NO_ARTIFACTS\n      Environment:\n        ComputeType: BUILD_GENERAL1_SMALL\n        Image: aws/codebuild/standard:7.0\n        Type: LINUX_CONTAINER\n      Source:\n        Type: NO_SOURCE", "!GetAtt TargetProject.Arn", "codebuild.amazonaws.com"),
+    "sagemaker:CreatePresignedNotebookInstanceUrl": ("TargetNotebook", "AWS::SageMaker::NotebookInstance", "RoleArn: ROLE\n      InstanceType: ml.t3.medium", "!Ref TargetNotebook", "sagemaker.amazonaws.com"),
+}
+
+
+def cfn_statements(entries):
+    out = []
+    for actions, resource, condition in entries:
+        out.append(f"""          - Effect: Allow
+            Action: [{", ".join(actions)}]
+            Resource: {resource}{condition}""")
+    return "\n".join(out)
+
+
+def cfn_policy(holder, logical_id, entries):
+    """An `AWS::IAM::Policy` attached to `holder` (`Users: [!Ref Start]`)."""
+    return f"""  StartPolicy:
+    Type: AWS::IAM::Policy
+    Properties:
+      PolicyName: start
+      {holder}: [!Ref {logical_id}]
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+{cfn_statements(entries)}
+"""
+
+
+def cfn_role(logical_id, principal, managed):
+    return f"""  {logical_id}:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Action: sts:AssumeRole
+            Principal: {principal}
+      ManagedPolicyArns: [{managed}]
+"""
+
+
+def cfn_principal(kind, logical_id, managed=None):
+    managed = f"\n    Properties:\n      ManagedPolicyArns: [{managed}]" if managed else ""
+    return f"  {logical_id}:\n    Type: AWS::IAM::{kind}{managed}\n"
+
+
+def cfn_start_user(entries):
+    return cfn_principal("User", "Start") + cfn_policy("Users", "Start", entries)
+
+
+def cfn_new_passrole(path, near_miss):
+    service = path["passed_to_service"]
+    creates = [p["action"] for p in path["permissions"] if p["applies_to"] == "new"]
+    condition = ""
+    if near_miss:
+        other = "lambda.amazonaws.com" if service != "lambda.amazonaws.com" else "ec2.amazonaws.com"
+        condition = f"\n            Condition: {{StringEquals: {{iam:PassedToService: {other}}}}}"
+    started = [a for a in creates if a == "codebuild:StartBuild"]
+    entries = [(["iam:PassRole"], "!GetAtt Target.Arn", condition), ([a for a in creates if a not in started], '"*"', "")]
+    if started:
+        entries.append((started, '"arn:aws:codebuild:*:*:project/new-*"', ""))
+    out = cfn_start_user(entries) + cfn_role("Target", f"{{Service: {service}}}", ADMIN)
+    return out, "the role may only be passed to another service"
+
+
+def cfn_existing_passrole(path, near_miss):
+    action = next(p["action"] for p in path["permissions"] if p["applies_to"] == "runner")
+    logical_id, resource_type, properties, named, service = CFN_RUNNERS[action]
+    out = cfn_start_user([([action], named, "")])
+    out += cfn_role("Target", f"{{Service: {service}}}", READ_ONLY if near_miss else ADMIN)
+    out += f"  {logical_id}:\n    Type: {resource_type}\n    Properties:\n      {properties.replace('ROLE', '!GetAtt Target.Arn')}\n"
+    return out, "the resource runs as a read-only role"
+
+
+def cfn_principal_access(path, near_miss):
+    action, applies_to = path["permissions"][0]["action"], path["permissions"][0]["applies_to"]
+    managed = READ_ONLY if near_miss else ADMIN
+    if path["id"] == "sts-001":
+        trusted = "{AWS: arn:aws:iam::111122223333:user/other}" if near_miss else "{AWS: !GetAtt Start.Arn}"
+        return cfn_start_user([([action], "!GetAtt Target.Arn", "")]) + cfn_role("Target", trusted, ADMIN), "the role's trust names a user of another account"
+    if applies_to == "target-user":
+        return cfn_start_user([([action], "!GetAtt Target.Arn", "")]) + cfn_principal("User", "Target", managed), "the user is read-only"
+    if applies_to == "target-group":
+        return cfn_start_user([([action], "!GetAtt Target.Arn", "")]) + cfn_principal("Group", "Target", managed), "the group is read-only"
+    return cfn_start_user([([action], "!GetAtt Target.Arn", "")]) + cfn_role("Target", "{Service: ec2.amazonaws.com}", managed), "the role is read-only"
+
+
+def cfn_self_escalation(path, near_miss):
+    """The starter changes its own permissions; the near miss changes a principal it does not
+    reach."""
+    action, applies_to = path["permissions"][0]["action"], path["permissions"][0]["applies_to"]
+    changed = "Other" if near_miss else "Start"
+    miss = "the principal changed is one it does not reach"
+    if applies_to == "target-user":
+        return cfn_start_user([([action], f"!GetAtt {changed}.Arn", "")]) + cfn_principal("User", "Other"), miss
+    if applies_to == "target-role":
+        service = "{Service: ec2.amazonaws.com}"
+        out = cfn_role("Start", service, READ_ONLY) + cfn_role("Other", service, READ_ONLY)
+        return out + cfn_policy("Roles", "Start", [([action], f"!GetAtt {changed}.Arn", "")]), miss
+    # target-policy: a customer managed policy attached to the starter (or to no one).
+    users = "" if near_miss else "\n      Users: [!Ref Start]"
+    return cfn_start_user([([action], "!Ref Deploy", "")]) + f"""  Deploy:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:{users}
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Action: s3:GetObject
+            Resource: "*"
+""", "the policy is attached to no principal it reaches"
+
+
+CFN_BUILDERS = {
+    "new-passrole": cfn_new_passrole,
+    "existing-passrole": cfn_existing_passrole,
+    "principal-access": cfn_principal_access,
+    "self-escalation": cfn_self_escalation,
+}
+
+
+def main_cloudformation():
+    with open(CATALOGUE, encoding="utf-8") as handle:
+        paths = {path["id"]: path for path in json.load(handle)["paths"]}
+    for path_id in CFN_IDS:
+        path = paths[path_id]
+        # Joining a group is access to the group's permissions, as for Terraform.
+        if path["permissions"][0]["action"] == "iam:AddUserToGroup":
+            build = cfn_principal_access
+        else:
+            build = CFN_BUILDERS[path["category"]]
+        for near_miss, prefix in ((False, "cfn-fail"), (True, "cfn-pass")):
+            text, why = build(path, near_miss)
+            folder = os.path.join(HERE, path_id, prefix)
+            os.makedirs(folder)
+            with open(os.path.join(folder, "template.yaml"), "w", encoding="utf-8") as out:
+                out.write(header(path, why if near_miss else None) + 'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n' + text)
+
+
 if __name__ == "__main__":
     main()
+    main_cloudformation()
