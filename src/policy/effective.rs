@@ -8,7 +8,6 @@ use crate::base::finding::Confidence;
 use crate::base::source::Span;
 use crate::base::value::{TemplatePart, Value, ValueKind};
 use crate::catalog::{ActionId, ActionSet, Catalog, ResourceType, wildcard_match};
-use crate::policy::sensitive::is_every_action;
 
 /// How far a statement's resources reach for one action, from narrowest to broadest.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -360,6 +359,11 @@ pub struct Grant<'a, 'v> {
     pub deny_limits: Vec<DenyLimit<'a, 'v>>,
     /// `Deny` statements that removed or limited something of this grant.
     pub denied_by: Vec<&'a Statement<'v>>,
+}
+
+/// An action entry naming every action: `*` or `*:*`, which `admin-access` reports.
+pub(crate) fn is_every_action(text: &str) -> bool {
+    matches!(text, "*" | "*:*")
 }
 
 /// Whether a policy grants permissions to whoever holds it: identity policies and raw

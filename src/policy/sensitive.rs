@@ -200,10 +200,8 @@ fn is_plain_write(id: ActionId) -> bool {
         && !l.resource_exposure.contains(id)
 }
 
-/// `*` or `*:*`: every action, which `admin-access` reports.
-pub(crate) fn is_every_action(text: &str) -> bool {
-    matches!(text, "*" | "*:*")
-}
+// Defined beside the test of administrator access, which needs it.
+pub(crate) use super::effective::is_every_action;
 
 /// An entry naming every action of a service (`s3:*`) or of several services (`*:Get*`),
 /// which `wildcard-action` reports; `*` itself is [`is_every_action`].
