@@ -959,6 +959,7 @@ mod tests {
         // `known_keys()` and must be added here, and to `default_file()` (next test).
         let mut expected = vec![
             "fail-on",
+            "fail-on-new-access",
             "min-confidence",
             "exclude",
             "rules",

@@ -121,8 +121,10 @@ fn revision(args: &DiffArgs, repository: &Path, name: &str) -> Result<(Snapshot,
     let limit = args
         .max_file_size
         .unwrap_or(crate::input::DEFAULT_MAX_FILE_SIZE);
-    let snapshot = Snapshot::read(repository, name, limit).map_err(|e| e.to_string())?;
-    let mut config = match snapshot.config_text() {
+    let config_file = Path::new(crate::config::FILE_NAME);
+    let snapshot =
+        Snapshot::read(repository, name, limit, &[config_file]).map_err(|e| e.to_string())?;
+    let mut config = match snapshot.text(config_file) {
         Some(text) => Config::parse(Path::new(crate::config::FILE_NAME), text)
             .map_err(|errors| format!("{name}: {errors}"))?,
         None => Config::none(),

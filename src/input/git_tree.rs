@@ -4,8 +4,6 @@
 //! such as a filter or a hook), and what it prints is untrusted bytes: a path is taken as
 //! written, confined to the tree, and a blob is read only within the size limit.
 
-use super::load::Loaded;
-use super::read::normalize;
 use super::{Input, is_candidate, is_terraform};
 use crate::base::unread::Unread;
 use std::collections::BTreeMap;
@@ -63,12 +61,14 @@ pub fn repository_of(dir: &Path) -> Result<PathBuf, GitError> {
 
 impl Snapshot {
     /// Reads `revision` of the repository at `repository`: its tree, and the bytes of every
-    /// candidate file (by name, as `check` recognises them) and of `iamlint.toml` at the
-    /// root, in one `git cat-file --batch`. Other files are read when the code names them.
+    /// candidate file (by name, as `check` recognises them) and of the `also` files (the
+    /// configuration), in one `git cat-file --batch`. Other files are read when the code
+    /// names them.
     pub fn read(
         repository: &Path,
         revision: &str,
         max_file_size: u64,
+        also: &[&Path],
     ) -> Result<Snapshot, GitError> {
         // A revision is an argument, never an option.
         if revision.starts_with('-') || revision.is_empty() {
@@ -101,7 +101,7 @@ impl Snapshot {
             .iter()
             .filter(|(path, entry)| {
                 matches!(entry, Entry::Blob { size, .. } if *size <= max_file_size)
-                    && (path.as_os_str() == crate::config::FILE_NAME || is_candidate(path))
+                    && (is_candidate(path) || also.contains(&path.as_path()))
             })
             .map(|(path, _)| path.clone())
             .collect();
@@ -131,19 +131,9 @@ impl Snapshot {
             .collect()
     }
 
-    /// The configuration file at the root of the revision, if it has one.
-    pub fn config_text(&self) -> Option<String> {
-        let bytes = self.bytes(Path::new(crate::config::FILE_NAME)).ok()?;
-        String::from_utf8(bytes).ok()
-    }
-
-    /// A walked file of the revision, as [`super::read_file`] reads one from disk.
-    pub(crate) fn load(&self, path: &Path) -> Loaded {
-        match self.bytes(path) {
-            Ok(bytes) => Loaded::Bytes(path.to_path_buf(), bytes, false),
-            Err(Unread::Missing) => Loaded::Nothing,
-            Err(unread) => Loaded::Unread(path.to_path_buf(), unread),
-        }
+    /// The text of a file of the revision, if it has one that is UTF-8 within the limit.
+    pub fn text(&self, path: &Path) -> Option<String> {
+        String::from_utf8(self.bytes(path).ok()?).ok()
     }
 
     /// The bytes of the regular file at `path` (after symlinks inside the tree), within the
@@ -273,14 +263,20 @@ impl Snapshot {
 
 /// A path relative to the tree, without `.` and `..`; `None` when it leads out.
 fn inside(path: &Path) -> Option<PathBuf> {
-    if path.is_absolute() {
-        return None;
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    return None;
+                }
+            }
+            Component::Normal(part) => out.push(part),
+            Component::RootDir | Component::Prefix(_) => return None,
+        }
     }
-    let normal = normalize(path);
-    normal
-        .components()
-        .all(|c| matches!(c, Component::Normal(_)))
-        .then_some(normal)
+    Some(out)
 }
 
 /// The entries of `git ls-tree -r -z -l`: `<mode> <type> <object> <size>\t<path>\0`.
@@ -389,4 +385,59 @@ fn git(dir: &Path, args: &[&str], input: Option<Vec<u8>>) -> Result<Vec<u8>, Git
         )));
     }
     Ok(stdout)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_that_lead_out_of_the_tree_are_not_inside() {
+        assert_eq!(
+            inside(Path::new("a/./b/../c.tf")),
+            Some(PathBuf::from("a/c.tf"))
+        );
+        assert_eq!(inside(Path::new("a/../../etc/passwd")), None);
+        assert_eq!(inside(Path::new("/etc/passwd")), None);
+    }
+
+    #[test]
+    fn the_tree_listing_is_read_as_untrusted_bytes() {
+        let listing = b"100644 blob 1111111111111111111111111111111111111111      12\tiam.tf\0\
+120000 blob 2222222222222222222222222222222222222222       9\tlink.json\0\
+160000 commit 3333333333333333333333333333333333333333       -\tsub\0\
+100644 blob not-hex 3\tbad.json\0\
+100644 blob 4444444444444444444444444444444444444444 3\t../out.json\0garbage";
+        let files = parse_tree(listing);
+        let names: Vec<&Path> = files.keys().map(PathBuf::as_path).collect();
+        assert_eq!(
+            names,
+            [
+                Path::new("iam.tf"),
+                Path::new("link.json"),
+                Path::new("sub")
+            ]
+        );
+        assert!(matches!(
+            files[Path::new("iam.tf")],
+            Entry::Blob { size: 12, .. }
+        ));
+        assert!(matches!(
+            files[Path::new("link.json")],
+            Entry::Symlink { .. }
+        ));
+        assert!(matches!(files[Path::new("sub")], Entry::Other));
+    }
+
+    #[test]
+    fn a_batch_answer_must_have_the_size_listed() {
+        let out = b"1111 blob 3\nabc\n2222 missing\n";
+        let (first, rest) = batch_entry(out, 3).unwrap();
+        assert_eq!(first, Some(&b"abc"[..]));
+        let (second, rest) = batch_entry(rest, 5).unwrap();
+        assert_eq!(second, None);
+        assert!(rest.is_empty());
+        assert!(batch_entry(b"1111 blob 4\nabc\n", 4).is_none());
+        assert!(batch_entry(b"1111 blob 3\nabc\n", 2).is_none());
+    }
 }

@@ -476,3 +476,19 @@ fn every_format_writes_the_same_changes_at_any_thread_count() {
     let gitlab: Value = serde_json::from_str(&gitlab).unwrap();
     assert_eq!(gitlab[0]["check_name"], "new-access");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_out_of_the_repository_is_not_read() {
+    let repo = Repo::new();
+    repo.write("iam.tf", &role(GET_PUT));
+    repo.commit("base");
+    std::os::unix::fs::symlink("/etc/passwd", repo.path().join("passwd.json")).unwrap();
+    std::os::unix::fs::symlink("../../outside.tf", repo.path().join("up.tf")).unwrap();
+    repo.commit("head");
+    let (code, out, err) = repo.diff(&["--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!out.contains("root:"), "{out}");
+    let report: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(report["changes"], Value::Array(Vec::new()), "{out}");
+}
