@@ -492,3 +492,57 @@ fn a_symlink_out_of_the_repository_is_not_read() {
     let report: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(report["changes"], Value::Array(Vec::new()), "{out}");
 }
+
+/// The action's diff step, run as GitHub would on a pull request, with the built binary on
+/// PATH: annotations in the log, the Markdown report in the job summary, the gate.
+#[test]
+fn the_github_action_diff_mode_annotates_summarises_and_gates() {
+    use crate::integrations::{action_step, yaml_file, yaml_lookup};
+    use iamlint::extract::yaml::scalar_text;
+    let action = yaml_file("action.yml");
+    for input in ["mode", "base", "fail-on-new-access"] {
+        yaml_lookup(&action, &["inputs", input, "description"]);
+    }
+    let script = scalar_text(yaml_lookup(action_step(&action, "diff"), &["run"]))
+        .unwrap()
+        .to_string();
+    let binary = assert_cmd::cargo::cargo_bin("iamlint");
+    let path = format!(
+        "{}:{}",
+        binary.parent().unwrap().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let broader = role(GET_PUT).replace("s3:PutObject", "s3:DeleteObject");
+    let repo = Repo::two_commits(&[("iam.tf", &role(GET_PUT))], &[("iam.tf", Some(&broader))]);
+    let summary = repo.path().join("summary.md");
+    let run = |gate: &str, base: &str| {
+        let _ = std::fs::remove_file(&summary);
+        let output = Command::new("bash")
+            .arg("-c")
+            .arg(&script)
+            .current_dir(repo.path())
+            .env("PATH", &path)
+            .env("GITHUB_STEP_SUMMARY", &summary)
+            .env("INPUT_BASE", "")
+            .env("PULL_REQUEST_BASE", base)
+            .env("INPUT_FORMAT", "github")
+            .env("INPUT_FAIL_ON_NEW_ACCESS", gate)
+            .env("INPUT_ARGS", "")
+            .output()
+            .unwrap();
+        (
+            output.status.code().unwrap(),
+            String::from_utf8(output.stdout).unwrap(),
+            std::fs::read_to_string(&summary).unwrap_or_default(),
+        )
+    };
+    let (code, log, markdown) = run("false", "HEAD~1");
+    assert_eq!(code, 0, "{log}");
+    assert!(
+        log.contains("::warning file=iam.tf,line=14") && log.contains("s3:DeleteObject"),
+        "{log}"
+    );
+    assert!(markdown.starts_with("## iamlint diff"), "{markdown}");
+    assert_eq!(run("true", "HEAD~1").0, 1);
+    assert_eq!(run("true", "").0, 2);
+}
