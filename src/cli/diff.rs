@@ -17,9 +17,13 @@ pub struct DiffArgs {
     /// The revision compared against: a commit, branch or tag (a pull request's base).
     pub base: String,
     /// The revision whose changes are reported [default: HEAD, the commit checked out; the
-    /// working tree's uncommitted changes are not read].
-    #[arg(default_value = "HEAD")]
+    /// working tree's uncommitted changes are not read, see --worktree].
+    #[arg(default_value = "HEAD", conflicts_with = "worktree")]
     pub head: String,
+    /// Compare BASE with the working tree as `check` reads it (uncommitted and untracked
+    /// files too, `.gitignore` honoured for untracked ones) instead of a commit.
+    #[arg(long)]
+    pub worktree: bool,
     #[arg(long, short = 'f', value_enum, default_value_t = DiffFormat::Human)]
     pub format: DiffFormat,
     /// Write the report to this file instead of standard output.
@@ -84,23 +88,34 @@ pub fn run(args: DiffArgs) -> i32 {
 /// The comparison, and whether BASE's configuration makes new access fail the run.
 fn compare(args: &DiffArgs) -> Result<(Diff, bool), String> {
     let repository = engine::repository_of(&args.repository).map_err(|e| e.to_string())?;
-    let base = revision(args, &repository, &args.base)?;
-    let head = revision(args, &repository, &args.head)?;
-    let gate = base.1.fail_on_new_access;
+    let (base, config) = revision(args, &repository, &args.base)?;
+    let gate = config.fail_on_new_access;
+    let base_commit = base.commit.clone();
+    let base_run = analyse(args, config, Some(base), Vec::new());
+    let (head_commit, head_run) = if args.worktree {
+        // The working tree is read as `check` reads the repository from its root, so that
+        // its paths are the revisions' (relative to the root).
+        std::env::set_current_dir(&repository)
+            .map_err(|e| format!("cannot enter {}: {e}", repository.display()))?;
+        let here = vec![PathBuf::from(".")];
+        let config = Config::discover(&here, None).map_err(|errors| errors.to_string())?;
+        (
+            "working tree".to_string(),
+            analyse(args, config, None, here),
+        )
+    } else {
+        let (head, config) = revision(args, &repository, &args.head)?;
+        let commit = head.commit.clone();
+        (commit, analyse(args, config, Some(head), Vec::new()))
+    };
     let mut errors = Vec::new();
-    let mut runs = Vec::new();
-    for (snapshot, config) in [base, head] {
-        let commit = snapshot.commit.clone();
-        let run = analyse(args, snapshot, config);
+    for (commit, run) in [(&base_commit, &base_run), (&head_commit, &head_run)] {
         errors.extend(
             run.errors
                 .iter()
-                .map(|e| format!("{} ({}): {}", e.path, short(&commit), e.message)),
+                .map(|e| format!("{} ({}): {}", e.path, short(commit), e.message)),
         );
-        runs.push((commit, run));
     }
-    let (head_commit, head_run) = runs.pop().unwrap_or_default();
-    let (base_commit, base_run) = runs.pop().unwrap_or_default();
     Ok((
         Diff {
             changes: diff::compare(&base_run, &head_run),
@@ -135,11 +150,17 @@ fn revision(args: &DiffArgs, repository: &Path, name: &str) -> Result<(Snapshot,
     Ok((snapshot, config))
 }
 
-fn analyse(args: &DiffArgs, snapshot: Snapshot, config: Config) -> RunOutput {
+/// One revision through the pipeline: a snapshot, or the `paths` on disk.
+fn analyse(
+    args: &DiffArgs,
+    config: Config,
+    snapshot: Option<Snapshot>,
+    paths: Vec<PathBuf>,
+) -> RunOutput {
     let max_file_size = args.max_file_size.unwrap_or(config.limits.max_file_size);
-    let snapshot = snapshot.with_limit(max_file_size);
+    let snapshot = snapshot.map(|s| Arc::new(s.with_limit(max_file_size)));
     engine::run(&CheckOptions {
-        paths: Vec::new(),
+        paths,
         jobs: args.jobs,
         // No rule runs: only the documents and the inputs' principals are wanted.
         rules: RuleSelection {
@@ -151,7 +172,7 @@ fn analyse(args: &DiffArgs, snapshot: Snapshot, config: Config) -> RunOutput {
         keep_inputs: true,
         config: Arc::new(config),
         no_suppressions: true,
-        snapshot: Some(Arc::new(snapshot)),
+        snapshot,
         ..CheckOptions::default()
     })
 }

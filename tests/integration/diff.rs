@@ -546,3 +546,34 @@ fn the_github_action_diff_mode_annotates_summarises_and_gates() {
     assert_eq!(run("true", "HEAD~1").0, 1);
     assert_eq!(run("true", "").0, 2);
 }
+
+#[test]
+fn the_working_tree_can_be_the_head() {
+    let repo = Repo::two_commits(&[("iam.tf", &role(GET_PUT))], &[]);
+    let broader = role(GET_PUT).replace("s3:PutObject", "s3:DeleteObject");
+    repo.write("iam.tf", &broader);
+    repo.write(
+        "new/extra.tf",
+        &role(GET_PUT).replace("\"app\"", "\"other\""),
+    );
+    let (code, out, err) = support::run_in(
+        repo.path(),
+        &["diff", "HEAD", "--worktree", "-f", "compact"],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains(
+            "warning[new-access] role `aws_iam_role.app` (.): new access: `s3:DeleteObject`"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("role `aws_iam_role.other` (new)"), "{out}");
+    // Nothing changed: nothing to report.
+    let clean = Repo::two_commits(&[("iam.tf", &role(GET_PUT))], &[]);
+    let (code, out, _) = support::run_in(clean.path(), &["diff", "HEAD", "--worktree"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.starts_with("0 change(s) adding access, 0 removing it"),
+        "{out}"
+    );
+}
