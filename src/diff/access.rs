@@ -603,9 +603,13 @@ fn covered(
 }
 
 /// Whether the old pattern covers every resource the new one names: the same text, or a
-/// literal pattern matching it (a deploy-time part of the new one matches only a `*`).
+/// literal pattern matching it (a deploy-time part of the new one matches only a `*`, and so
+/// does a `*` of the new one: `?` is one character).
 fn pattern_covers(old: &Resource, new: &Resource) -> bool {
-    old.text == new.text || (old.literal && wildcard_match(&old.text, &new.text, false))
+    old.text == new.text
+        || (old.literal
+            && (old.text.contains('*') || !new.text.contains('*'))
+            && wildcard_match(&old.text, &new.text, false))
 }
 
 /// Whether a new test limits at least as much as an old one: same key and operator, and no
@@ -681,5 +685,59 @@ fn trust_added(key: &Key, entries: &[TrustEntry], before: &[TrustEntry], found: 
             resource: Some(entry.principal.clone()),
             chain: Vec::new(),
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resource(text: &str) -> Resource {
+        Resource {
+            text: text.into(),
+            literal: !text.contains("${"),
+            service: None,
+        }
+    }
+
+    fn test(operator: &str, values: &[&str]) -> Test {
+        Test {
+            class: ConditionClass::SourcePin,
+            operator: operator.to_ascii_lowercase(),
+            key: "aws:sourcevpc".into(),
+            values: values.iter().map(|v| v.to_string()).collect(),
+            shown: format!("{operator} aws:SourceVpc"),
+        }
+    }
+
+    #[test]
+    fn a_pattern_covers_what_it_matches_and_a_wildcard_only_a_wildcard() {
+        let covers = |old: &str, new: &str| pattern_covers(&resource(old), &resource(new));
+        assert!(covers("*", "arn:aws:s3:::b/*"));
+        assert!(covers("arn:aws:s3:::b/*", "arn:aws:s3:::b/logs/*"));
+        assert!(covers("arn:aws:s3:::*", "arn:aws:s3:::${var.bucket}"));
+        assert!(!covers("arn:aws:s3:::b/logs/*", "arn:aws:s3:::b/*"));
+        assert!(!covers("arn:aws:s3:::b?", "arn:aws:s3:::b*"));
+        assert!(!covers("arn:aws:s3:::b", "${var.arn}"));
+        // A deploy-time pattern covers only itself.
+        assert!(covers("${var.arn}", "${var.arn}"));
+        assert!(!covers("${var.arn}/*", "${var.arn}/x"));
+    }
+
+    #[test]
+    fn a_test_is_no_broader_with_fewer_values_or_more_excluded_ones() {
+        let old = test("StringEquals", &["vpc-1", "vpc-2"]);
+        assert!(no_broader(&test("StringEquals", &["vpc-1"]), &old));
+        assert!(!no_broader(
+            &test("StringEquals", &["vpc-1", "vpc-3"]),
+            &old
+        ));
+        assert!(!no_broader(&test("StringLike", &["vpc-1"]), &old));
+        let old = test("StringNotEquals", &["vpc-1"]);
+        assert!(no_broader(
+            &test("StringNotEquals", &["vpc-1", "vpc-2"]),
+            &old
+        ));
+        assert!(!no_broader(&test("StringNotEquals", &[]), &old));
     }
 }

@@ -299,7 +299,7 @@ fn junit(diff: &Diff) -> String {
         .count();
     let _ = writeln!(
         out,
-        "<testsuites name=\"iamlint diff\" tests=\"{}\" failures=\"{failures}\">\n  <testsuite name=\"iamlint diff\" tests=\"{}\" failures=\"{failures}\">",
+        "<testsuites name=\"iamlint diff\" tests=\"{}\" failures=\"{failures}\" errors=\"0\">\n  <testsuite name=\"iamlint diff\" tests=\"{}\" failures=\"{failures}\" errors=\"0\" skipped=\"0\">",
         subjects.len(),
         subjects.len()
     );

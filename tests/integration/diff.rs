@@ -471,10 +471,20 @@ fn every_format_writes_the_same_changes_at_any_thread_count() {
     }
     let (_, sarif, _) = repo.diff(&["--format", "sarif"]);
     let sarif: Value = serde_json::from_str(&sarif).unwrap();
+    assert!(
+        crate::integrations::sarif_schema().is_valid(&sarif),
+        "{sarif:#}"
+    );
     assert_eq!(sarif["runs"][0]["results"][0]["ruleId"], "new-access");
     let (_, gitlab, _) = repo.diff(&["--format", "gitlab"]);
     let gitlab: Value = serde_json::from_str(&gitlab).unwrap();
+    assert!(
+        crate::formats::gitlab_schema().is_valid(&gitlab),
+        "{gitlab:#}"
+    );
     assert_eq!(gitlab[0]["check_name"], "new-access");
+    let (_, junit, _) = repo.diff(&["--format", "junit"]);
+    crate::formats::assert_valid_junit(&junit);
 }
 
 #[cfg(unix)]
