@@ -76,6 +76,9 @@ pub struct Config {
     /// Absolute directory the file is in: `exclude` and `[[ignore]]` paths are relative to it.
     pub root: PathBuf,
     pub fail_on: Option<FailOn>,
+    /// `iamlint diff` exits 1 when the head revision adds access (read from the base
+    /// revision's file, so a change cannot turn its own gate off).
+    pub fail_on_new_access: bool,
     /// Findings below this confidence never fail the run.
     pub min_confidence: Option<Confidence>,
     /// `[rules]`: each entry names a rule, a group or `all`.
@@ -175,6 +178,7 @@ impl From<ConfigError> for ConfigErrors {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawConfig {
     fail_on: Option<Spanned<String>>,
+    fail_on_new_access: Option<bool>,
     min_confidence: Option<Spanned<String>>,
     #[serde(default)]
     exclude: Vec<Spanned<String>>,
@@ -371,6 +375,7 @@ impl Config {
             file: Some((path.to_path_buf(), source.text().to_string())),
             root: root_of(path),
             fail_on,
+            fail_on_new_access: raw.fail_on_new_access.unwrap_or(false),
             min_confidence,
             rules,
             exclude,
@@ -828,6 +833,11 @@ pub fn default_file() -> String {
          # --fail-on overrides it.\n\
          # fail-on = \"warning\"\n\
          \n\
+         # `iamlint diff` exits with 1 when the head revision adds access; read from the base\n\
+         # revision's iamlint.toml, so a change cannot turn its own gate off.\n\
+         # --fail-on-new-access turns it on too.\n\
+         # fail-on-new-access = false\n\
+         \n\
          # Findings below this confidence (low, medium, high) never fail the run; they are\n\
          # still reported. --min-confidence overrides it.\n\
          # min-confidence = \"medium\"\n\
@@ -949,6 +959,7 @@ mod tests {
         // `known_keys()` and must be added here, and to `default_file()` (next test).
         let mut expected = vec![
             "fail-on",
+            "fail-on-new-access",
             "min-confidence",
             "exclude",
             "rules",

@@ -29,6 +29,9 @@ pub mod config;
 /// Orchestration: one run of the pipeline, in parallel, in a deterministic order.
 pub mod engine;
 
+/// `iamlint diff`: the access one revision adds to another, per principal.
+pub mod diff;
+
 /// Output formats: the only code that prints findings.
 pub mod report;
 

@@ -26,6 +26,7 @@ macro_rules! to_stderr {
 }
 
 mod actions;
+mod diff;
 mod managed_policy;
 mod output;
 mod paths;
@@ -95,6 +96,9 @@ pub enum Command {
         #[arg(short, long, value_enum, default_value_t = paths::PathsFormat::Text)]
         format: paths::PathsFormat,
     },
+    /// Report the access a change adds, per principal: `iamlint diff BASE [HEAD]` compares
+    /// two git revisions (read from git, nothing is checked out) on effective permissions.
+    Diff(diff::DiffArgs),
     /// Write a commented default `iamlint.toml`.
     Init {
         /// Where to write it.
@@ -227,6 +231,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Actions { patterns, format } => actions(&patterns, format),
         Command::ManagedPolicy { policy, format } => managed_policy(&policy, format),
         Command::Paths { input, format } => paths_command(input, format),
+        Command::Diff(args) => diff::run(args),
         Command::Init { path, force } => init(&path, force),
         Command::Completions { shell } => completions(shell),
         Command::Man => man_page(),
@@ -306,6 +311,7 @@ fn options(
         skip_unrecognized: false,
         root: input.root,
         not_inputs: Vec::new(),
+        snapshot: None,
     }
 }
 

@@ -5,6 +5,7 @@
 
 mod options;
 
+pub use crate::input::git_tree::{GitError, Snapshot, repository_of};
 pub use options::{CheckOptions, RuleSelection};
 
 use crate::base::finding::{Category, Finding, Findings, Problem, Severity};
@@ -173,12 +174,19 @@ fn run_reading_stdin(options: &CheckOptions, given_stdin: Option<Vec<u8>>) -> Ru
     let mut output = RunOutput::default();
     let config = Arc::clone(&options.config);
     let exclude: Exclude = Arc::new(move |path: &Path| config.is_excluded(path));
-    let (inputs, mut errors, skipped) = input::discover(
-        &options.paths,
-        options.stdin_filename.as_deref(),
-        options.skip_unrecognized,
-        &exclude,
-    );
+    let (inputs, mut errors, skipped) = match &options.snapshot {
+        Some(snapshot) => (
+            snapshot.inputs(&|path| !exclude(path)),
+            Vec::new(),
+            Vec::new(),
+        ),
+        None => input::discover(
+            &options.paths,
+            options.stdin_filename.as_deref(),
+            options.skip_unrecognized,
+            &exclude,
+        ),
+    };
     output.skipped = skipped;
     let inputs = without_the_runs_own_files(inputs, &options.not_inputs);
     output.files_found = inputs.len();
@@ -204,7 +212,10 @@ fn run_reading_stdin(options: &CheckOptions, given_stdin: Option<Vec<u8>>) -> Ru
         }
     };
     let enabled = Enabled::new(options);
-    output.roots = input::Roots::new(&options.paths, options.root.as_deref());
+    output.roots = match &options.snapshot {
+        Some(snapshot) => input::Roots::of_snapshot(Arc::clone(snapshot)),
+        None => input::Roots::new(&options.paths, options.root.as_deref()),
+    };
     let roots = &output.roots;
     let sources = &output.sources;
     let process = |input: &Input| -> FileResult {

@@ -3,6 +3,7 @@
 use crate::base::rule_id::RuleId;
 use crate::config::{Config, RuleSetting};
 use crate::input::DEFAULT_MAX_FILE_SIZE;
+use crate::input::git_tree::Snapshot;
 use crate::rules::{self, Selector};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -34,6 +35,9 @@ pub struct CheckOptions {
     /// Files the run itself reads or writes (the baseline): never checked when a walk finds
     /// them, so they are not counted as scanned.
     pub not_inputs: Vec<PathBuf>,
+    /// Check this revision of a git repository (`iamlint diff`) instead of `paths`: its
+    /// candidate files, read from git's objects, under paths relative to the repository root.
+    pub snapshot: Option<Arc<Snapshot>>,
 }
 
 impl CheckOptions {
@@ -77,6 +81,7 @@ impl Default for CheckOptions {
             skip_unrecognized: false,
             root: None,
             not_inputs: Vec::new(),
+            snapshot: None,
         }
     }
 }

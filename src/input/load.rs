@@ -58,6 +58,13 @@ pub(crate) fn too_large(path: &Path, size: u64, limit: u64) -> RunError {
 /// Reads a file named by the user or found by walking. A walked file must resolve inside the
 /// repository (it may be a symlink the repository holds); a named one is the user's choice.
 pub(crate) fn read_file(path: &Path, explicit: bool, max_file_size: u64, roots: &Roots) -> Loaded {
+    if let Some(snapshot) = roots.snapshot() {
+        return match snapshot.bytes(path) {
+            Ok(bytes) => Loaded::Bytes(path.to_path_buf(), bytes, false),
+            Err(Unread::Missing) => Loaded::Nothing,
+            Err(unread) => Loaded::Unread(path.to_path_buf(), unread),
+        };
+    }
     // The walk follows no directory symlink and git stores no path through one, so only a
     // walked file that is itself a symlink can lead out of the repository: the others are
     // not resolved, which on a large tree saves a system call per directory level.

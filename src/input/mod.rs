@@ -4,6 +4,7 @@
 
 mod discover;
 mod git_index;
+pub mod git_tree;
 mod ignore_rules;
 mod load;
 mod read;

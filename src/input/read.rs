@@ -3,6 +3,7 @@
 //! opened must be a regular file within the size limit, checked on the opened descriptor so
 //! that a file swapped for a FIFO after the walk cannot block the run.
 
+use super::git_tree::Snapshot;
 use crate::base::source::{FileId, SourceFile, SourceMap};
 use crate::base::unread::Unread;
 use std::cell::RefCell;
@@ -67,6 +68,8 @@ pub(crate) struct Roots {
     roots: Vec<Root>,
     /// The working directory, read once: relative paths the code names are resolved from it.
     cwd: PathBuf,
+    /// A revision read from git (`iamlint diff`): every read is from its tree instead.
+    snapshot: Option<Arc<Snapshot>>,
 }
 
 #[derive(Clone, Debug)]
@@ -112,7 +115,25 @@ impl Roots {
                 shown,
             });
         }
-        Roots { roots, cwd }
+        Roots {
+            roots,
+            cwd,
+            snapshot: None,
+        }
+    }
+
+    /// Reads from a revision's tree instead of the file system; paths are relative to the
+    /// repository root.
+    pub(crate) fn of_snapshot(snapshot: Arc<Snapshot>) -> Roots {
+        Roots {
+            roots: Vec::new(),
+            cwd: PathBuf::new(),
+            snapshot: Some(snapshot),
+        }
+    }
+
+    pub(crate) fn snapshot(&self) -> Option<&Snapshot> {
+        self.snapshot.as_deref()
     }
 
     /// The resolved path when `path` (after symlinks) is inside a root; a path outside gets
@@ -253,8 +274,10 @@ impl Reader<'_> {
     /// `..` cannot lead out): a child module reached through `examples/x/../../modules/y` is
     /// `modules/y`, the same file its own walk finds.
     pub(crate) fn read(&self, path: &Path) -> Result<(FileId, Arc<SourceFile>), Unread> {
-        let real = self.roots.confine(path)?;
-        let bytes = read_regular(&real, self.max_file_size)?;
+        let bytes = match self.roots.snapshot() {
+            Some(snapshot) => snapshot.bytes(path)?,
+            None => read_regular(&self.roots.confine(path)?, self.max_file_size)?,
+        };
         let text = String::from_utf8(bytes).map_err(|_| Unread::NotText)?;
         let added = self.sources.add(normalize(path), text);
         self.read.borrow_mut().push(added.0);
@@ -264,6 +287,9 @@ impl Reader<'_> {
     /// The Terraform files of a local module's directory (each still read through
     /// [`Reader::read`]), or why the directory is not read.
     pub(crate) fn module_files(&self, dir: &Path) -> Result<Vec<PathBuf>, Unread> {
+        if let Some(snapshot) = self.roots.snapshot() {
+            return snapshot.terraform_files(dir);
+        }
         let real = self.roots.confine(dir)?;
         if !real.is_dir() {
             return Err(Unread::NotRegular);

@@ -44,12 +44,12 @@ pub(super) fn write(run: &RunOutput, out: &mut dyn std::io::Write) -> std::io::R
 }
 
 /// Workflow command escaping, as the Actions runner decodes it.
-fn escape_data(text: &str) -> String {
+pub(super) fn escape_data(text: &str) -> String {
     text.replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }
 
-fn escape_property(text: &str) -> String {
+pub(super) fn escape_property(text: &str) -> String {
     escape_data(text).replace(':', "%3A").replace(',', "%2C")
 }

@@ -200,12 +200,12 @@ fn open_finding_case(
 /// left is the newline between the lines this format writes. XML 1.0 cannot hold U+FFFE and
 /// U+FFFF even escaped (nor most C0 controls, which `printable` already wrote as `\u{..}`):
 /// they are written the same visible way.
-fn escape(text: &str) -> String {
+pub(super) fn escape(text: &str) -> String {
     escape_xml(text, false)
 }
 
 /// [`escape`] for an attribute value, where a parser would turn a raw newline into a space.
-fn escape_attribute(text: &str) -> String {
+pub(super) fn escape_attribute(text: &str) -> String {
     escape_xml(text, true)
 }
 

@@ -1,6 +1,7 @@
 //! Reporters: the only code that prints. Byte offsets become lines and columns here.
 
 mod compact;
+pub mod diff;
 mod github;
 mod gitlab;
 mod human;

@@ -48,7 +48,7 @@ fn repository() -> tempfile::TempDir {
 
 // --- GitLab Code Quality ------------------------------------------------------------------
 
-fn gitlab_schema() -> jsonschema::Validator {
+pub(crate) fn gitlab_schema() -> jsonschema::Validator {
     json_schema("testdata/gitlab/codequality-report.schema.json")
 }
 
@@ -144,7 +144,7 @@ fn gitlab_example_output() {
 /// Validates `xml` against the Jenkins xunit plugin's JUnit schema with `xmllint`. Without
 /// xmllint the check is skipped on a developer's machine, but fails in CI (`CI` set) or with
 /// `IAMLINT_REQUIRE_XMLLINT=1`, so that it cannot pass silently where it must run.
-fn assert_valid_junit(xml: &str) {
+pub(crate) fn assert_valid_junit(xml: &str) {
     let required = std::env::var_os("CI").is_some_and(|v| !v.is_empty())
         || std::env::var_os("IAMLINT_REQUIRE_XMLLINT").is_some_and(|v| v == "1");
     let dir = tempfile::tempdir().unwrap();

@@ -342,7 +342,7 @@ fn suppressed_results_in_sarif_carry_their_justification() {
     );
 }
 
-fn sarif_schema() -> jsonschema::Validator {
+pub(crate) fn sarif_schema() -> jsonschema::Validator {
     let path = support::root().join("testdata/sarif/sarif-schema-2.1.0.json");
     let schema: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     jsonschema::validator_for(&schema).unwrap()

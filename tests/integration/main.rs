@@ -6,6 +6,7 @@ mod cli;
 mod cli_conventions;
 mod cloudformation;
 mod cloudformation_cli;
+mod diff;
 mod formats;
 mod fuzz_regressions;
 mod graph_paths;
