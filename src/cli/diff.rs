@@ -40,8 +40,8 @@ pub struct DiffArgs {
     /// Number of threads (default: one per core).
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
-    /// Files larger than this many bytes are not read [default: `max-file-size` of each
-    /// revision's configuration, else 16 MiB].
+    /// Files larger than this many bytes are not read [default: `max-file-size` of BASE's
+    /// configuration, else 16 MiB].
     #[arg(long, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(1..))]
     pub max_file_size: Option<u64>,
 }
@@ -88,23 +88,25 @@ pub fn run(args: DiffArgs) -> i32 {
 /// The comparison, and whether BASE's configuration makes new access fail the run.
 fn compare(args: &DiffArgs) -> Result<(Diff, bool), String> {
     let repository = engine::repository_of(&args.repository).map_err(|e| e.to_string())?;
+    // BASE's configuration applies to both revisions: a change that adds an `exclude`, raises
+    // a limit or switches the gate off must not hide the access it adds.
     let (base, config) = revision(args, &repository, &args.base)?;
     let gate = config.fail_on_new_access;
     let base_commit = base.commit.clone();
-    let base_run = analyse(args, config, Some(base), Vec::new());
+    let base_run = analyse(args, config.clone(), Some(base), Vec::new());
     let (head_commit, head_run) = if args.worktree {
         // The working tree is read as `check` reads the repository from its root, so that
         // its paths are the revisions' (relative to the root).
         std::env::set_current_dir(&repository)
             .map_err(|e| format!("cannot enter {}: {e}", repository.display()))?;
-        let here = vec![PathBuf::from(".")];
-        let config = Config::discover(&here, None).map_err(|errors| errors.to_string())?;
+        let mut config = config;
+        config.root = std::path::absolute(".").unwrap_or_default();
         (
             "working tree".to_string(),
-            analyse(args, config, None, here),
+            analyse(args, config, None, vec![PathBuf::from(".")]),
         )
     } else {
-        let (head, config) = revision(args, &repository, &args.head)?;
+        let head = snapshot(args, &repository, &args.head, &[])?;
         let commit = head.commit.clone();
         (commit, analyse(args, config, Some(head), Vec::new()))
     };
@@ -131,14 +133,24 @@ fn short(commit: &str) -> &str {
     commit.get(..12).unwrap_or(commit)
 }
 
-/// A revision's files and its own configuration (its `exclude` and limits apply to it).
-fn revision(args: &DiffArgs, repository: &Path, name: &str) -> Result<(Snapshot, Config), String> {
+/// A revision's candidate files, and the `also` files.
+fn snapshot(
+    args: &DiffArgs,
+    repository: &Path,
+    name: &str,
+    also: &[&Path],
+) -> Result<Snapshot, String> {
     let limit = args
         .max_file_size
         .unwrap_or(crate::input::DEFAULT_MAX_FILE_SIZE);
+    Snapshot::read(repository, name, limit, also).map_err(|e| e.to_string())
+}
+
+/// BASE's files and its configuration (its `exclude`, limits and gate apply to both
+/// revisions).
+fn revision(args: &DiffArgs, repository: &Path, name: &str) -> Result<(Snapshot, Config), String> {
     let config_file = Path::new(crate::config::FILE_NAME);
-    let snapshot =
-        Snapshot::read(repository, name, limit, &[config_file]).map_err(|e| e.to_string())?;
+    let snapshot = snapshot(args, repository, name, &[config_file])?;
     let mut config = match snapshot.text(config_file) {
         Some(text) => Config::parse(Path::new(crate::config::FILE_NAME), text)
             .map_err(|errors| format!("{name}: {errors}"))?,

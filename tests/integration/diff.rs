@@ -427,7 +427,7 @@ fn the_gate_fails_on_new_access_from_the_flag_or_the_base_configuration() {
 }
 
 #[test]
-fn each_revision_honours_its_own_exclude() {
+fn base_exclude_applies_to_both_revisions() {
     let broader = role(GET_PUT).replace("s3:PutObject", "s3:DeleteObject");
     let repo = Repo::two_commits(
         &[
@@ -437,6 +437,26 @@ fn each_revision_honours_its_own_exclude() {
         &[("vendor/iam.tf", Some(&broader))],
     );
     assert!(repo.changes().is_empty());
+}
+
+#[test]
+fn an_exclude_added_by_the_change_does_not_hide_the_access_it_adds() {
+    let broader = role(GET_PUT).replace("s3:PutObject", "s3:DeleteObject");
+    let repo = Repo::two_commits(
+        &[("vendor/iam.tf", &role(GET_PUT))],
+        &[
+            ("vendor/iam.tf", Some(&broader)),
+            ("iamlint.toml", Some("exclude = [\"vendor/**\"]\n")),
+        ],
+    );
+    let changes = repo.changes();
+    assert!(
+        changes
+            .iter()
+            .any(|c| c["kind"] == "new-access"
+                && c["actions"].to_string().contains("s3:DeleteObject")),
+        "{changes:?}"
+    );
 }
 
 #[test]
