@@ -13,6 +13,11 @@
 //! the type; `${aws:username}` to the user itself; a value only known at deploy time to every
 //! node of the type, at low confidence. Principals outside the code are not nodes: they never
 //! count as an administrator, so a hop to them gains nothing the search could report.
+//!
+//! The data targets the code declares (buckets, secrets, parameters, keys) are resolved the
+//! same way; a principal reads one when its effective permissions allow a read action on it
+//! (resource policies such as bucket and key policies are not read). A chain that ends at a
+//! principal reading a target its start cannot read is a gain too ([`Graph::data_gain`]).
 
 use super::principal::{Key, Principals, kind_name, scope};
 use crate::base::finding::Confidence;
@@ -20,11 +25,13 @@ use crate::base::source::Span;
 use crate::base::value::{TemplatePart, Unknown, Value, ValueKind};
 use crate::catalog::{Catalog, wildcard_match};
 use crate::extract::document::{PolicyKind, PrincipalKind};
+use crate::extract::inventory::DataKind;
 use crate::extract::managed;
 use crate::policy::effective::{ConditionClass, Effective, Hit, Reach};
 use crate::policy::escalation;
 use crate::policy::principals::{PrincipalType, principals};
-use std::collections::HashMap;
+use crate::policy::{Effect, Policy};
+use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 /// How many hops a chain may have: every published chain has at most three; five leaves room
@@ -179,6 +186,16 @@ const MODIFY: &[(&str, &str, Option<PrincipalKind>)] = &[
     ("iam-001", "iam:CreatePolicyVersion", None),
 ];
 
+/// What reads a data target: (kind, the actions any of which reads it, the ARN's service and
+/// resource prefix). For a bucket, reading means its objects (`s3:GetObject` on `bucket/*`).
+#[rustfmt::skip]
+const DATA_READS: &[(DataKind, &[&str], &str, &str)] = &[
+    (DataKind::Bucket,    &["s3:GetObject"],                                               "s3",             ""),
+    (DataKind::Secret,    &["secretsmanager:GetSecretValue"],                              "secretsmanager", "secret:"),
+    (DataKind::Parameter, &["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"], "ssm",  "parameter/"),
+    (DataKind::Key,       &["kms:Decrypt"],                                                "kms",            "key/"),
+];
+
 /// A principal of the input.
 pub struct Node {
     pub key: Key,
@@ -203,6 +220,76 @@ struct RunnerNode {
     address: String,
     name: Option<String>,
     role: usize,
+}
+
+/// A data target of the input.
+struct TargetNode {
+    kind: DataKind,
+    address: String,
+    /// What an ARN's resource part must match to name it, after the prefix of `DATA_READS`
+    /// (`\u{1}` stands for what the code does not say: an object key, a generated name, the
+    /// random suffix of a secret's ARN, which only a wildcard covers).
+    subject: String,
+    span: Span,
+}
+
+impl TargetNode {
+    fn arn(&self) -> (&'static str, &'static str) {
+        DATA_READS
+            .iter()
+            .find(|(kind, ..)| *kind == self.kind)
+            .map(|(_, _, service, prefix)| (*service, *prefix))
+            .unwrap_or(("", ""))
+    }
+}
+
+/// The subject a data target's ARN must match (see [`TargetNode::subject`]).
+fn target_subject(kind: DataKind, name: Option<&str>) -> String {
+    const UNSAID: &str = "\u{1}";
+    match (kind, name) {
+        (DataKind::Bucket, Some(name)) => format!("{name}/{UNSAID}"),
+        (DataKind::Bucket, None) => format!("{UNSAID}/{UNSAID}"),
+        (DataKind::Secret, Some(name)) => format!("{name}-{}", UNSAID.repeat(6)),
+        (DataKind::Parameter, Some(name)) => name.trim_start_matches('/').to_string(),
+        _ => UNSAID.to_string(),
+    }
+}
+
+/// A data target a principal can read: the target, the read action and its entry, how sure.
+#[derive(Clone, Debug)]
+pub struct Read {
+    pub target: usize,
+    pub action: &'static str,
+    pub span: Span,
+    pub confidence: Confidence,
+}
+
+/// A chain from a principal to one that reads data targets the start cannot read itself.
+#[derive(Clone, Debug)]
+pub struct DataGain {
+    pub start: usize,
+    pub hops: Vec<Edge>,
+    /// The principal at the end of the chain, which reads `reads`.
+    pub end: usize,
+    pub reads: Vec<Read>,
+}
+
+impl DataGain {
+    /// The chain's confidence with the surest of the reads it gains.
+    pub fn confidence(&self) -> Confidence {
+        let read = self
+            .reads
+            .iter()
+            .map(|r| r.confidence)
+            .max()
+            .unwrap_or(Confidence::Low);
+        self.hops
+            .iter()
+            .map(|h| h.confidence)
+            .chain([read])
+            .min()
+            .unwrap_or(Confidence::Low)
+    }
 }
 
 /// What an edge leads to.
@@ -266,9 +353,11 @@ pub struct Graph<'p, 'a> {
     pub nodes: Vec<Node>,
     policies: Vec<PolicyNode>,
     runners: Vec<RunnerNode>,
+    targets: Vec<TargetNode>,
     effective: Vec<OnceLock<Effective<'p, 'a>>>,
     edges: Vec<OnceLock<Vec<Edge>>>,
     powers: Vec<OnceLock<Option<Power>>>,
+    reads: Vec<OnceLock<Vec<Read>>>,
     trusters: OnceLock<HashMap<usize, Vec<usize>>>,
 }
 
@@ -372,15 +461,27 @@ impl<'p, 'a> Graph<'p, 'a> {
                 })
             })
             .collect();
+        let targets = inventory
+            .targets
+            .iter()
+            .map(|target| TargetNode {
+                kind: target.kind,
+                address: target.address.clone(),
+                subject: target_subject(target.kind, target.name.as_deref()),
+                span: target.span,
+            })
+            .collect();
         let count = nodes.len();
         Graph {
             cx,
             nodes,
             policies,
             runners,
+            targets,
             effective: (0..count).map(|_| OnceLock::new()).collect(),
             edges: (0..count).map(|_| OnceLock::new()).collect(),
             powers: (0..count).map(|_| OnceLock::new()).collect(),
+            reads: (0..count).map(|_| OnceLock::new()).collect(),
             trusters: OnceLock::new(),
         }
     }
@@ -389,6 +490,157 @@ impl<'p, 'a> Graph<'p, 'a> {
     pub fn describe(&self, node: usize) -> String {
         let (_, kind, address) = &self.nodes[node].key;
         format!("{} `{}`", kind_name(*kind), short(address))
+    }
+
+    /// How a message names a data target: `secret `db_password``.
+    pub fn describe_target(&self, target: usize) -> String {
+        let target = &self.targets[target];
+        let label = target
+            .address
+            .split_once('.')
+            .map_or(target.address.as_str(), |(_, label)| label);
+        format!("{} `{label}`", target.kind.label())
+    }
+
+    /// How many data targets the input declares.
+    pub fn target_count(&self) -> usize {
+        self.targets.len()
+    }
+
+    /// Where a data target is declared.
+    pub fn target_span(&self, target: usize) -> Span {
+        self.targets[target].span
+    }
+
+    /// The data targets a principal can read, each once with its surest read; computed once.
+    pub fn reads(&self, node: usize) -> &[Read] {
+        self.reads[node].get_or_init(|| self.compute_reads(node))
+    }
+
+    fn compute_reads(&self, node: usize) -> Vec<Read> {
+        if self.targets.is_empty() {
+            return Vec::new();
+        }
+        let catalog = Catalog::get();
+        let effective = self.effective(node);
+        let (policies, _) = self.cx.granting_and_boundaries(&self.nodes[node].granting);
+        let mut best: HashMap<usize, Read> = HashMap::new();
+        for (kind, actions, ..) in DATA_READS {
+            let candidates: Vec<usize> = (0..self.targets.len())
+                .filter(|&t| self.targets[t].kind == *kind)
+                .collect();
+            if candidates.is_empty() {
+                continue;
+            }
+            for action_name in *actions {
+                let Some(action) = catalog.action(action_name) else {
+                    continue;
+                };
+                for hit in effective.hits(action) {
+                    let Some(guard) = guard(&hit, action, None) else {
+                        continue;
+                    };
+                    for &target in &candidates {
+                        let resolved = if hit.grant.is_not_resource() {
+                            Some(Confidence::Medium)
+                        } else {
+                            hit.grant
+                                .statement
+                                .resources()
+                                .iter()
+                                .filter_map(|value| self.names_target(value, target))
+                                .max()
+                        };
+                        let Some(resolved) = resolved else { continue };
+                        if denies(&policies, action_name, |value| {
+                            self.names_target(value, target)
+                                .is_some_and(|c| c >= Confidence::Medium)
+                        }) {
+                            continue;
+                        }
+                        let read = Read {
+                            target,
+                            action: action_name,
+                            span: hit.action_span,
+                            confidence: guard.min(resolved),
+                        };
+                        match best.get(&target) {
+                            Some(known) if known.confidence >= read.confidence => {}
+                            _ => {
+                                best.insert(target, read);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let mut out: Vec<Read> = best.into_values().collect();
+        out.sort_by_key(|r| r.target);
+        out
+    }
+
+    /// Whether a resource entry names a data target, and how sure. A bucket's own ARN (a bare
+    /// reference to it) names the bucket, not its objects, which reading needs.
+    fn names_target(&self, value: &Value, target: usize) -> Option<Confidence> {
+        let node = &self.targets[target];
+        if node.kind == DataKind::Bucket {
+            let bare = match &value.kind {
+                ValueKind::Unknown(unknown) => Some(unknown),
+                ValueKind::Template(parts) => match parts.as_slice() {
+                    [TemplatePart::Hole(unknown)] => Some(unknown),
+                    _ => None,
+                },
+                _ => None,
+            };
+            if bare.is_some_and(|u| u.reference.is_some()) {
+                return None;
+            }
+        }
+        names(value, &node.address, Some(&node.subject), node.arn())
+    }
+
+    /// The shortest, then surest, chain from `start` to a principal that reads data targets
+    /// `start` cannot read itself (any read of its own, however unsure, keeps it quiet).
+    pub fn data_gain(&self, start: usize) -> Option<DataGain> {
+        if self.targets.is_empty() {
+            return None;
+        }
+        let (order, via) = self.walk(start);
+        let mut own: Option<HashSet<usize>> = None;
+        let mut best: Option<DataGain> = None;
+        for &node in order.iter().skip(1) {
+            if self.reads(node).is_empty() {
+                continue;
+            }
+            let hops = self.chain(&via, node);
+            if best.as_ref().is_some_and(|b| b.hops.len() < hops.len()) {
+                break;
+            }
+            let own =
+                own.get_or_insert_with(|| self.reads(start).iter().map(|r| r.target).collect());
+            let reads: Vec<Read> = self
+                .reads(node)
+                .iter()
+                .filter(|r| !own.contains(&r.target))
+                .cloned()
+                .collect();
+            if reads.is_empty() {
+                continue;
+            }
+            let found = DataGain {
+                start,
+                hops,
+                end: node,
+                reads,
+            };
+            if best
+                .as_ref()
+                .is_none_or(|b| b.confidence() < found.confidence())
+            {
+                best = Some(found);
+            }
+        }
+        best
     }
 
     fn effective(&self, node: usize) -> &Effective<'p, 'a> {
@@ -1167,6 +1419,23 @@ fn is_data_attribute(unknown: &Unknown, data_type: &str, attribute: &str) -> boo
         .is_some_and(|(_, rest)| rest == attribute)
 }
 
+/// Whether an unconditioned `Deny` of the policies removes `action` on a resource
+/// `names_it` accepts.
+fn denies(policies: &[&Policy<'_>], action: &str, names_it: impl Fn(&Value) -> bool) -> bool {
+    policies
+        .iter()
+        .flat_map(|p| &p.statements)
+        .filter(|s| s.effect == Some(Effect::Deny) && s.conditions.is_empty())
+        .filter(|s| s.action.as_ref().is_some_and(|a| !a.negated))
+        .filter(|s| s.resource.as_ref().is_some_and(|r| !r.negated))
+        .any(|s| {
+            s.actions()
+                .iter()
+                .any(|a| a.as_str().is_some_and(|p| wildcard_match(p, action, true)))
+                && s.resources().iter().any(|r| names_it(r))
+        })
+}
+
 fn iam_arn(prefix: &'static str) -> (&'static str, &'static str) {
     ("iam", prefix)
 }
@@ -1286,7 +1555,8 @@ fn names_text(
     // IAM names may sit under a path: `role/team/app-*` names `app-x` in `/team/`.
     let last = |s: &str| s.rsplit('/').next().unwrap_or(s).to_string();
     let matched = wildcard_match(resource, &subject, false)
-        || (resource.starts_with(prefix)
+        || (service == "iam"
+            && resource.starts_with(prefix)
             && name.is_some()
             && wildcard_match(&last(resource), &last(&subject), false));
     if !matched {
@@ -1318,6 +1588,62 @@ mod tests {
                     .filter_map(|(access, ..)| combined(modify, access))
             }))
             .collect()
+    }
+
+    #[test]
+    fn data_target_arns_match_as_aws_matches_them() {
+        let matches = |kind, name: Option<&str>, resource: &str| {
+            let (_, _, service, prefix) = DATA_READS.iter().find(|(k, ..)| *k == kind).unwrap();
+            let subject = target_subject(kind, name);
+            names_text(resource, Some(&subject), (service, prefix)).is_some()
+        };
+        // A bucket is read through its objects, all of them.
+        assert!(matches(
+            DataKind::Bucket,
+            Some("logs"),
+            "arn:aws:s3:::logs/*"
+        ));
+        assert!(matches(DataKind::Bucket, Some("logs"), "arn:aws:s3:::*"));
+        assert!(!matches(
+            DataKind::Bucket,
+            Some("logs"),
+            "arn:aws:s3:::logs"
+        ));
+        assert!(!matches(
+            DataKind::Bucket,
+            Some("logs"),
+            "arn:aws:s3:::other/*"
+        ));
+        assert!(!matches(DataKind::Bucket, None, "arn:aws:s3:::logs/*"));
+        // A secret's ARN ends in six random characters.
+        let secret = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db";
+        assert!(matches(
+            DataKind::Secret,
+            Some("db"),
+            &format!("{secret}-??????")
+        ));
+        assert!(matches(DataKind::Secret, Some("db"), &format!("{secret}*")));
+        assert!(!matches(DataKind::Secret, Some("db"), secret));
+        // A parameter's leading slash is not repeated after `parameter`.
+        let parameter = "arn:aws:ssm:eu-west-1:123456789012:parameter/app/db";
+        assert!(matches(DataKind::Parameter, Some("/app/db"), parameter));
+        assert!(matches(
+            DataKind::Parameter,
+            Some("/app/db"),
+            "arn:aws:ssm:*:*:parameter/app/*"
+        ));
+        assert!(!matches(
+            DataKind::Parameter,
+            Some("/app/db"),
+            "arn:aws:ssm:*:*:parameter/other"
+        ));
+        // A key's id is generated: only a wildcard names it.
+        assert!(matches(DataKind::Key, None, "arn:aws:kms:*:*:key/*"));
+        assert!(!matches(
+            DataKind::Key,
+            None,
+            "arn:aws:kms:*:*:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+        ));
     }
 
     #[test]

@@ -6,6 +6,7 @@ use super::template::{self, Extractor};
 use super::tree::Node;
 use crate::extract::carrier::{Carrier, Grant, Holds, carrier, grant};
 use crate::extract::document::PrincipalKind;
+use crate::extract::inventory::DataKind;
 
 use Holds::{Identity, Organizations, Resource, Trust};
 
@@ -113,6 +114,19 @@ pub(super) const NAMES: &[(&str, &str)] = &[
     ("AWS::AppRunner::Service",          "ServiceName"),
     ("AWS::BedrockAgentCore::CodeInterpreterCustom", "Name"),
     ("AWS::EC2::LaunchTemplate",         "LaunchTemplateName"),
+    ("AWS::S3::Bucket",                  "BucketName"),
+    ("AWS::SecretsManager::Secret",      "Name"),
+    ("AWS::SSM::Parameter",              "Name"),
+];
+
+/// Data stores a chain may reach, for the access graph (their names in `NAMES`; a KMS key's
+/// ARN holds a generated id).
+#[rustfmt::skip]
+pub(super) const DATA_TARGETS: &[(&str, DataKind)] = &[
+    ("AWS::S3::Bucket",             DataKind::Bucket),
+    ("AWS::SecretsManager::Secret", DataKind::Secret),
+    ("AWS::SSM::Parameter",         DataKind::Parameter),
+    ("AWS::KMS::Key",               DataKind::Key),
 ];
 
 /// The elements of a list property with `Fn::If` branches spliced in and `AWS::NoValue`

@@ -10,7 +10,7 @@ mod sam;
 mod template;
 mod tree;
 
-use self::carriers::{CARRIERS, GRANTS, NAMES, PRINCIPALS, RUNNERS, elements};
+use self::carriers::{CARRIERS, DATA_TARGETS, GRANTS, NAMES, PRINCIPALS, RUNNERS, elements};
 use self::lower::{Lowerer, Position, render};
 use self::template::{Extractor, Found, Resource, Template};
 use self::tree::{Node, NodeKind};
@@ -23,7 +23,7 @@ use crate::base::rule_id::RuleId;
 use crate::base::source::{FileId, SourceFile, Span};
 use crate::base::value::{Value, ValueKind};
 use crate::extract::document::{Attachment, Conditional, Origin, PolicyKind, PrincipalKind};
-use crate::extract::inventory::{Declared, Inventory, Runner};
+use crate::extract::inventory::{DataTarget, Declared, Inventory, Runner};
 use crate::extract::managed;
 use crate::extract::syntax_error;
 use crate::input::Intent;
@@ -543,6 +543,17 @@ impl<'t> Extractor<'t> {
             if resource.resource_type == "AWS::IAM::ManagedPolicy" {
                 // A policy is no principal; the kind is unused for it.
                 inventory.policies.push(declared(PrincipalKind::Role));
+            }
+            if let Some((_, kind)) = DATA_TARGETS
+                .iter()
+                .find(|(t, _)| *t == resource.resource_type)
+            {
+                inventory.targets.push(DataTarget {
+                    kind: *kind,
+                    address: resource.id.to_string(),
+                    name: name.clone(),
+                    span: resource.id_span,
+                });
             }
             if resource.resource_type == "AWS::IAM::InstanceProfile"
                 && let Some(roles) = resource.properties.and_then(|p| p.get("Roles"))
