@@ -115,6 +115,12 @@ fn new_passrole() -> &'static [(&'static str, &'static str, Vec<&'static str>)] 
         catalogue()
             .iter()
             .filter(|p| p.category == "new-passrole" && p.not_in_graph.is_none())
+            // Paths that change an existing resource are followed from its tables below.
+            .filter(|p| {
+                p.permissions
+                    .iter()
+                    .all(|perm| matches!(perm.applies_to.as_str(), "passed-role" | "new"))
+            })
             .filter_map(|p| {
                 let creates = p
                     .permissions
@@ -128,36 +134,59 @@ fn new_passrole() -> &'static [(&'static str, &'static str, Vec<&'static str>)] 
     })
 }
 
-/// An action on an existing resource that runs code as its role (pathfinding.cloud
-/// "existing-passrole"): (path, action, the resource types it applies to).
+/// Actions on an existing resource that runs code as its role (pathfinding.cloud
+/// "existing-passrole", and the change sets of cloudformation-005): (path, the actions, all
+/// needed on the same resource, the resource types they apply to).
 #[rustfmt::skip]
-const EXISTING_PASSROLE: &[(&str, &str, &[&str])] = &[
-    ("lambda-003",         "lambda:UpdateFunctionCode",  &["aws_lambda_function", "AWS::Lambda::Function"]),
-    ("codebuild-002",      "codebuild:StartBuild",       &["aws_codebuild_project", "AWS::CodeBuild::Project"]),
-    ("cloudformation-002", "cloudformation:UpdateStack", &["aws_cloudformation_stack"]),
-    ("ssm-002",            "ssm:SendCommand",            &["aws_instance", "AWS::EC2::Instance"]),
-    ("ssm-001",            "ssm:StartSession",           &["aws_instance", "AWS::EC2::Instance"]),
-    ("glue-002",           "glue:UpdateDevEndpoint",     &["aws_glue_dev_endpoint"]),
-    ("sagemaker-004",      "sagemaker:CreatePresignedNotebookInstanceUrl", &["aws_sagemaker_notebook_instance", "AWS::SageMaker::NotebookInstance"]),
-    ("apprunner-002",      "apprunner:UpdateService",    &["aws_apprunner_service", "AWS::AppRunner::Service"]),
+const EXISTING_PASSROLE: &[(&str, &[&str], &[&str])] = &[
+    ("lambda-003",         &["lambda:UpdateFunctionCode"],  &["aws_lambda_function", "AWS::Lambda::Function"]),
+    ("codebuild-002",      &["codebuild:StartBuild"],       &["aws_codebuild_project", "AWS::CodeBuild::Project"]),
+    ("codebuild-003",      &["codebuild:StartBuildBatch"],  &["aws_codebuild_project", "AWS::CodeBuild::Project"]),
+    ("cloudformation-002", &["cloudformation:UpdateStack"], &["aws_cloudformation_stack"]),
+    ("cloudformation-005", &["cloudformation:CreateChangeSet", "cloudformation:ExecuteChangeSet"], &["aws_cloudformation_stack"]),
+    ("ssm-002",            &["ssm:SendCommand"],            &["aws_instance", "AWS::EC2::Instance"]),
+    ("ssm-001",            &["ssm:StartSession"],           &["aws_instance", "AWS::EC2::Instance"]),
+    ("glue-002",           &["glue:UpdateDevEndpoint"],     &["aws_glue_dev_endpoint"]),
+    ("sagemaker-004",      &["sagemaker:CreatePresignedNotebookInstanceUrl"], &["aws_sagemaker_notebook_instance", "AWS::SageMaker::NotebookInstance"]),
+    ("apprunner-002",      &["apprunner:UpdateService"],    &["aws_apprunner_service", "AWS::AppRunner::Service"]),
+    // A new default version of a launch template runs as its profile's role in the
+    // instances launched from it.
+    ("ec2-004",            &["ec2:CreateLaunchTemplateVersion", "ec2:ModifyLaunchTemplate"], &["aws_launch_template", "AWS::EC2::LaunchTemplate"]),
+    ("bedrock-002",        &["bedrock-agentcore:StartCodeInterpreterSession", "bedrock-agentcore:InvokeCodeInterpreter"], &["aws_bedrockagentcore_code_interpreter", "AWS::BedrockAgentCore::CodeInterpreterCustom"]),
+];
+
+/// A role passed to an existing resource, which then runs as a role of its own
+/// (pathfinding.cloud cloudformation-004: a stack set updated with a passed administration
+/// role deploys its template as its execution role): (path, the action on the resource, the
+/// service the role is passed to, the resource types).
+#[rustfmt::skip]
+const PASSROLE_TO_RUNNER: &[(&str, &str, &str, &[&str])] = &[
+    ("cloudformation-004", "cloudformation:UpdateStackSet", "cloudformation.amazonaws.com", &["aws_cloudformation_stack_set", "AWS::CloudFormation::StackSet"]),
 ];
 
 /// How an ARN names a resource that runs as a role: (resource type, ARN service, the prefix of
-/// its resource part).
+/// its resource part, what follows the name: `None` when the ARN holds a generated id
+/// instead, which only a wildcard or a reference names).
 #[rustfmt::skip]
-const RUNNER_ARNS: &[(&str, &str, &str)] = &[
-    ("aws_lambda_function",             "lambda",         "function:"),
-    ("AWS::Lambda::Function",           "lambda",         "function:"),
-    ("aws_codebuild_project",           "codebuild",      "project/"),
-    ("AWS::CodeBuild::Project",         "codebuild",      "project/"),
-    ("aws_cloudformation_stack",        "cloudformation", "stack/"),
-    ("aws_instance",                    "ec2",            "instance/"),
-    ("AWS::EC2::Instance",              "ec2",            "instance/"),
-    ("aws_glue_dev_endpoint",           "glue",           "devEndpoint/"),
-    ("aws_sagemaker_notebook_instance", "sagemaker",      "notebook-instance/"),
-    ("AWS::SageMaker::NotebookInstance", "sagemaker",     "notebook-instance/"),
-    ("aws_apprunner_service",           "apprunner",      "service/"),
-    ("AWS::AppRunner::Service",         "apprunner",      "service/"),
+const RUNNER_ARNS: &[(&str, &str, &str, Option<&str>)] = &[
+    ("aws_lambda_function",             "lambda",         "function:",         Some("")),
+    ("AWS::Lambda::Function",           "lambda",         "function:",         Some("")),
+    ("aws_codebuild_project",           "codebuild",      "project/",          Some("")),
+    ("AWS::CodeBuild::Project",         "codebuild",      "project/",          Some("")),
+    ("aws_cloudformation_stack",        "cloudformation", "stack/",            Some("/\u{1}")),
+    ("aws_cloudformation_stack_set",    "cloudformation", "stackset/",         Some(":\u{1}")),
+    ("AWS::CloudFormation::StackSet",   "cloudformation", "stackset/",         Some(":\u{1}")),
+    ("aws_instance",                    "ec2",            "instance/",         None),
+    ("AWS::EC2::Instance",              "ec2",            "instance/",         None),
+    ("aws_launch_template",             "ec2",            "launch-template/",  None),
+    ("AWS::EC2::LaunchTemplate",        "ec2",            "launch-template/",  None),
+    ("aws_glue_dev_endpoint",           "glue",           "devEndpoint/",      Some("")),
+    ("aws_sagemaker_notebook_instance", "sagemaker",      "notebook-instance/", Some("")),
+    ("AWS::SageMaker::NotebookInstance", "sagemaker",     "notebook-instance/", Some("")),
+    ("aws_apprunner_service",           "apprunner",      "service/",          Some("/\u{1}")),
+    ("AWS::AppRunner::Service",         "apprunner",      "service/",          Some("/\u{1}")),
+    ("aws_bedrockagentcore_code_interpreter",        "bedrock-agentcore", "code-interpreter-custom/", None),
+    ("AWS::BedrockAgentCore::CodeInterpreterCustom", "bedrock-agentcore", "code-interpreter-custom/", None),
 ];
 
 /// An action on a principal that gains it (pathfinding.cloud "principal-access"): (path,
@@ -218,7 +247,11 @@ struct PolicyNode {
 struct RunnerNode {
     resource_type: String,
     address: String,
-    name: Option<String>,
+    /// What its ARN's resource part holds after the prefix of `RUNNER_ARNS`: the name and
+    /// what follows it (`\u{1}`: a generated id), `None` when only a wildcard names it.
+    arn_name: Option<String>,
+    /// The ARN's service and resource prefix.
+    arn: (&'static str, &'static str),
     role: usize,
 }
 
@@ -453,11 +486,25 @@ impl<'p, 'a> Graph<'p, 'a> {
                     runner.role.as_str()
                 };
                 let key = key_at(runner.span, PrincipalKind::Role, role);
+                // A role named by its name (a stack set's `ExecutionRoleName`) is the role
+                // of the code with that name.
+                let role = index.get(&key).copied().or_else(|| {
+                    nodes.iter().position(|n| {
+                        n.key.1 == PrincipalKind::Role && n.name.as_deref() == Some(role)
+                    })
+                })?;
+                let (arn, after_name) = RUNNER_ARNS
+                    .iter()
+                    .find(|(t, ..)| *t == runner.resource_type)
+                    .map(|(_, service, prefix, after)| ((*service, *prefix), *after))
+                    .unwrap_or((("", ""), None));
                 Some(RunnerNode {
                     resource_type: runner.resource_type.clone(),
                     address: runner.address.clone(),
-                    name: runner.name.clone(),
-                    role: *index.get(&key)?,
+                    arn_name: after_name
+                        .and_then(|after| Some(format!("{}{after}", runner.name.as_ref()?))),
+                    arn,
+                    role,
                 })
             })
             .collect();
@@ -772,36 +819,105 @@ impl<'p, 'a> Graph<'p, 'a> {
                 }
             }
         }
-        // Existing-passrole: change or run a resource that runs as a role.
-        for (path, action_name, types) in EXISTING_PASSROLE {
-            let Some(action) = catalog.action(action_name).filter(|&a| has(a)) else {
+        // Existing-passrole: change or run a resource that runs as a role, with every action
+        // the path needs on that resource.
+        for (path, action_names, types) in EXISTING_PASSROLE {
+            let Some(actions) = action_names
+                .iter()
+                .map(|name| catalog.action(name).filter(|&a| has(a)))
+                .collect::<Option<Vec<_>>>()
+            else {
                 continue;
             };
-            let runners: Vec<(usize, &str, Option<&str>)> = self
-                .runners
-                .iter()
-                .enumerate()
-                .filter(|(_, r)| types.contains(&r.resource_type.as_str()))
-                .map(|(i, r)| (i, r.address.as_str(), r.name.as_deref()))
-                .collect();
+            let runners = self.runners_of(types);
             if runners.is_empty() {
                 continue;
             }
-            for hit in effective.hits(action) {
-                if matches!(hit.action_text, "*" | "*:*") {
+            let allowed: Vec<HashMap<usize, RunnerHit>> = actions
+                .iter()
+                .map(|&action| self.on_runners(effective, action, &runners, from))
+                .collect();
+            let Some((first, rest)) = allowed.split_first() else {
+                continue;
+            };
+            let mut reached: Vec<(&usize, &RunnerHit)> = first.iter().collect();
+            reached.sort_by_key(|(runner, _)| **runner);
+            for (&runner, hit) in reached {
+                let role = self.runners[runner].role;
+                let Some(others) = rest
+                    .iter()
+                    .map(|m| m.get(&runner))
+                    .collect::<Option<Vec<_>>>()
+                else {
+                    continue;
+                };
+                if role == from {
                     continue;
                 }
-                let Some(guard) = guard(&hit, action, None) else {
+                let address = short(&self.runners[runner].address);
+                let hits: Vec<&RunnerHit> = [hit].into_iter().chain(others).collect();
+                out.push(Edge {
+                    target: Target::Principal(role),
+                    path,
+                    text: format!(
+                        "{} on `{address}`, which runs as {}",
+                        action_names.join(" + "),
+                        self.describe(role)
+                    ),
+                    labels: action_names
+                        .iter()
+                        .zip(&hits)
+                        .map(|(name, hit)| (hit.span, format!("`{name}` on `{address}`")))
+                        .collect(),
+                    confidence: hits
+                        .iter()
+                        .map(|h| h.confidence)
+                        .min()
+                        .unwrap_or(Confidence::Low),
+                    broad: hits.iter().all(|h| h.broad),
+                });
+            }
+        }
+        // A role passed to an existing resource that then runs as its own role.
+        if let Some(pass_role) = catalog.action("iam:PassRole")
+            && has(pass_role)
+        {
+            for (path, action_name, service, types) in PASSROLE_TO_RUNNER {
+                let Some(action) = catalog.action(action_name).filter(|&a| has(a)) else {
                     continue;
                 };
-                let arn = |runner: usize| {
-                    RUNNER_ARNS
-                        .iter()
-                        .find(|(t, ..)| *t == self.runners[runner].resource_type)
-                        .map(|(_, service, prefix)| (*service, *prefix))
-                        .unwrap_or(("", ""))
+                let runners = self.runners_of(types);
+                if runners.is_empty() {
+                    continue;
+                }
+                let updates = self.on_runners(effective, action, &runners, from);
+                // The surest role it may pass that the service trusts.
+                let passed = effective
+                    .hits(pass_role)
+                    .filter(|hit| !matches!(hit.action_text, "*" | "*:*"))
+                    .filter_map(|hit| {
+                        let guard = guard(&hit, pass_role, Some(service))?;
+                        let roles = self.of_kind(PrincipalKind::Role);
+                        self.resolve(&hit, &roles, from, iam_arn("role/"))
+                            .into_iter()
+                            .filter_map(|(role, resolved)| {
+                                let trust = self.trusts_service(role, service)?;
+                                Some((
+                                    guard.min(resolved).min(trust.1),
+                                    role,
+                                    hit.action_span,
+                                    hit.reach != Reach::Scoped,
+                                ))
+                            })
+                            .max_by_key(|(confidence, ..)| *confidence)
+                    })
+                    .max_by_key(|(confidence, ..)| *confidence);
+                let Some((passed_confidence, passed_role, pass_span, pass_broad)) = passed else {
+                    continue;
                 };
-                for (runner, resolved) in self.resolve_with(&hit, &runners, from, &arn) {
+                let mut reached: Vec<(&usize, &RunnerHit)> = updates.iter().collect();
+                reached.sort_by_key(|(runner, _)| **runner);
+                for (&runner, hit) in reached {
                     let role = self.runners[runner].role;
                     if role == from {
                         continue;
@@ -811,12 +927,19 @@ impl<'p, 'a> Graph<'p, 'a> {
                         target: Target::Principal(role),
                         path,
                         text: format!(
-                            "{action_name} on `{address}`, which runs as {}",
+                            "iam:PassRole on {} + {action_name} on `{address}`, which runs as {}",
+                            self.describe(passed_role),
                             self.describe(role)
                         ),
-                        labels: vec![(hit.action_span, format!("`{action_name}` on `{address}`"))],
-                        confidence: guard.min(resolved),
-                        broad: hit.reach != Reach::Scoped,
+                        labels: vec![
+                            (
+                                pass_span,
+                                format!("`iam:PassRole` on {}", self.describe(passed_role)),
+                            ),
+                            (hit.span, format!("`{action_name}` on `{address}`")),
+                        ],
+                        confidence: passed_confidence.min(hit.confidence),
+                        broad: pass_broad && hit.broad,
                     });
                 }
             }
@@ -988,6 +1111,51 @@ impl<'p, 'a> Graph<'p, 'a> {
                     .max_by_key(|(_, _, c, _)| *c)
             })
             .collect()
+    }
+
+    /// The runners of the given resource types, as candidates for [`Self::resolve_with`].
+    fn runners_of(&self, types: &[&str]) -> Vec<(usize, &str, Option<&str>)> {
+        self.runners
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| types.contains(&r.resource_type.as_str()))
+            .map(|(i, r)| (i, r.address.as_str(), r.arn_name.as_deref()))
+            .collect()
+    }
+
+    /// The runners among `runners` on which `action` is allowed, each with its surest entry.
+    fn on_runners(
+        &self,
+        effective: &Effective<'_, '_>,
+        action: crate::catalog::ActionId,
+        runners: &[(usize, &str, Option<&str>)],
+        from: usize,
+    ) -> HashMap<usize, RunnerHit> {
+        let mut best: HashMap<usize, RunnerHit> = HashMap::new();
+        for hit in effective.hits(action) {
+            // An administrator gains nothing by a hop; `admin-access` reports it.
+            if matches!(hit.action_text, "*" | "*:*") {
+                continue;
+            }
+            let Some(guard) = guard(&hit, action, None) else {
+                continue;
+            };
+            let arn = |runner: usize| self.runners[runner].arn;
+            for (runner, resolved) in self.resolve_with(&hit, runners, from, &arn) {
+                let found = RunnerHit {
+                    span: hit.action_span,
+                    confidence: guard.min(resolved),
+                    broad: hit.reach != Reach::Scoped,
+                };
+                if best
+                    .get(&runner)
+                    .is_none_or(|known| known.confidence < found.confidence)
+                {
+                    best.insert(runner, found);
+                }
+            }
+        }
+        best
     }
 
     fn of_kind(&self, kind: PrincipalKind) -> Vec<(usize, &str, Option<&str>)> {
@@ -1354,6 +1522,14 @@ impl<'p, 'a> Graph<'p, 'a> {
     }
 }
 
+/// An action allowed on a runner: the entry, how sure, whether it reaches broadly.
+#[derive(Clone, Copy, Debug)]
+struct RunnerHit {
+    span: Span,
+    confidence: Confidence,
+    broad: bool,
+}
+
 /// A way `Graph::search` found to more power: (admin, hops, the node, and for a change of a
 /// principal's policies, the index of the edge among the node's and the principal changed).
 type Candidate = (bool, usize, usize, Option<(usize, usize)>);
@@ -1580,6 +1756,7 @@ mod tests {
             .iter()
             .map(|(path, ..)| *path)
             .chain(EXISTING_PASSROLE.iter().map(|(path, ..)| *path))
+            .chain(PASSROLE_TO_RUNNER.iter().map(|(path, ..)| *path))
             .chain(PRINCIPAL_ACCESS.iter().map(|(path, ..)| *path))
             .chain(MODIFY.iter().map(|(path, ..)| *path))
             .chain(MODIFY.iter().flat_map(|(modify, ..)| {
@@ -1711,8 +1888,21 @@ mod tests {
             assert!(service.ends_with(".amazonaws.com"), "{id}: {service}");
             assert_eq!(path.category, "new-passrole");
         }
-        for (id, action, _) in EXISTING_PASSROLE {
-            assert_eq!(needs(id, action, &["runner"]).category, "existing-passrole");
+        for (id, actions, _) in EXISTING_PASSROLE {
+            for action in *actions {
+                needs(id, action, &["runner"]);
+            }
+            assert_eq!(
+                find(id).permissions.len(),
+                actions.len(),
+                "{id}: every action"
+            );
+        }
+        for (id, action, service, _) in PASSROLE_TO_RUNNER {
+            needs(id, "iam:PassRole", &["passed-role"]);
+            let path = needs(id, action, &["runner"]);
+            assert_eq!(path.permissions.len(), 2, "{id}: iam:PassRole and {action}");
+            assert_eq!(path.passed_to_service.as_deref(), Some(*service));
         }
         for (id, action, kind) in PRINCIPAL_ACCESS {
             let target = match kind {

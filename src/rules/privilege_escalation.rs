@@ -43,8 +43,11 @@ declare_rule! {
     /// Named resources are judged by what they are, through the access graph of the module
     /// or template: from each role, user and group, a search of at most five hops over
     /// `iam:PassRole` to a role that trusts a service plus the actions that create what runs
-    /// as it, changing or running an existing function, build project, stack or instance that
-    /// runs as a role, `sts:AssumeRole` on a role whose trust names the principal (or its
+    /// as it, changing or running an existing function, build project (or batch), stack
+    /// (update or change set), instance, launch template (a new default version) or Bedrock
+    /// AgentCore code interpreter that runs as a role, updating a stack set with a passed
+    /// administration role (its template runs as its execution role, named by reference or by
+    /// name), `sts:AssumeRole` on a role whose trust names the principal (or its
     /// account), new credentials of a user, joining a group, and changing the policies of a
     /// principal it holds or reaches (its own, or a customer managed policy attached to it). A
     /// chain that ends at an administrator (`*` or `iam:*` on `*`, such as

@@ -87,7 +87,9 @@ pub(super) const RUNNERS: &[(&str, &str, &str, bool)] = &[
     ("AWS::EC2::LaunchTemplate",       "LaunchTemplateData.IamInstanceProfile.Name",   "ec2.amazonaws.com",             true),
     ("AWS::Lambda::Function",          "Role",                                         "lambda.amazonaws.com",          false),
     ("AWS::Serverless::Function",      "Role",                                         "lambda.amazonaws.com",          false),
-    ("AWS::CloudFormation::StackSet",  "AdministrationRoleARN",                        "cloudformation.amazonaws.com",  false),
+    // A stack set's template runs as its execution role (in the account of each instance),
+    // which its administration role assumes.
+    ("AWS::CloudFormation::StackSet",  "ExecutionRoleName",                            "cloudformation.amazonaws.com",  false),
     ("AWS::ECS::TaskDefinition",       "TaskRoleArn",                                  "ecs-tasks.amazonaws.com",       false),
     ("AWS::ECS::TaskDefinition",       "ExecutionRoleArn",                             "ecs-tasks.amazonaws.com",       false),
     ("AWS::CodeBuild::Project",        "ServiceRole",                                  "codebuild.amazonaws.com",       false),

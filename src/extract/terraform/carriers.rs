@@ -119,7 +119,9 @@ pub(super) const RUNNERS: &[(&str, &str, &str, bool)] = &[
     ("aws_glue_job",                    "role_arn",                                  "glue.amazonaws.com",           false),
     ("aws_glue_dev_endpoint",           "role_arn",                                  "glue.amazonaws.com",           false),
     ("aws_cloudformation_stack",        "iam_role_arn",                              "cloudformation.amazonaws.com", false),
-    ("aws_cloudformation_stack_set",    "administration_role_arn",                   "cloudformation.amazonaws.com", false),
+    // A stack set's template runs as its execution role (in the account of each instance),
+    // which its administration role assumes.
+    ("aws_cloudformation_stack_set",    "execution_role_name",                       "cloudformation.amazonaws.com", false),
     ("aws_bedrockagentcore_code_interpreter", "execution_role_arn",                  "bedrock-agentcore.amazonaws.com", false),
     ("aws_ssm_activation",              "iam_role",                                  "ssm.amazonaws.com",            false),
     ("aws_sagemaker_notebook_instance", "role_arn",                                  "sagemaker.amazonaws.com",      false),
