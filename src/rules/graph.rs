@@ -643,7 +643,19 @@ impl<'p, 'a> Graph<'p, 'a> {
                 return None;
             }
         }
-        names(value, &node.address, Some(&node.subject), node.arn())
+        names(value, &node.address, Some(&node.subject), node.arn()).or_else(|| {
+            // An ARN that starts with a value known only at deploy time
+            // (`${var.bucket_arn}/*`) may be anything, this target too.
+            match &value.kind {
+                ValueKind::Template(parts) => match parts.first() {
+                    Some(TemplatePart::Hole(unknown)) if unknown.reference.is_none() => {
+                        Some(Confidence::Low)
+                    }
+                    _ => None,
+                },
+                _ => None,
+            }
+        })
     }
 
     /// The shortest, then surest, chain from `start` to a principal that reads data targets
