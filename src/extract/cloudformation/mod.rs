@@ -800,6 +800,7 @@ impl Extractor<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::extract::inventory::DataKind;
 
     fn run_on(name: &str, text: &str) -> Option<Extraction> {
         let source = SourceFile::new(name.into(), text.into());
@@ -807,7 +808,7 @@ mod tests {
     }
 
     #[test]
-    fn sam_roles_and_stack_set_administration_roles_are_in_the_inventory() {
+    fn sam_roles_stack_set_execution_roles_and_data_targets_are_in_the_inventory() {
         let template = "Transform: AWS::Serverless-2016-10-31
 Resources:
   Worker:
@@ -818,10 +819,15 @@ Resources:
     Properties: {Role: !GetAtt Admin.Arn}
   Org:
     Type: AWS::CloudFormation::StackSet
-    Properties: {StackSetName: org, AdministrationRoleARN: !GetAtt Admin.Arn}
+    Properties: {StackSetName: org, AdministrationRoleARN: !GetAtt Admin.Arn, ExecutionRoleName: org-execution}
   Admin:
     Type: AWS::IAM::Role
     Properties: {AssumeRolePolicyDocument: {Statement: []}}
+  Reports:
+    Type: AWS::S3::Bucket
+    Properties: {BucketName: reports}
+  Key:
+    Type: AWS::KMS::Key
 ";
         let inventory = run_on("sam.yaml", template).unwrap().inventory;
         let generated: Vec<&str> = inventory
@@ -854,7 +860,25 @@ Resources:
                     "WorkerRole"
                 ),
                 ("AWS::Lambda::Function", "Named", None, "Admin"),
-                ("AWS::CloudFormation::StackSet", "Org", Some("org"), "Admin"),
+                // Its template runs as the execution role, here named by its name.
+                (
+                    "AWS::CloudFormation::StackSet",
+                    "Org",
+                    Some("org"),
+                    "org-execution"
+                ),
+            ]
+        );
+        let targets: Vec<(DataKind, &str, Option<&str>)> = inventory
+            .targets
+            .iter()
+            .map(|t| (t.kind, t.address.as_str(), t.name.as_deref()))
+            .collect();
+        assert_eq!(
+            targets,
+            [
+                (DataKind::Bucket, "Reports", Some("reports")),
+                (DataKind::Key, "Key", None),
             ]
         );
     }
