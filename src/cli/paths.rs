@@ -267,7 +267,7 @@ fn text(run: &RunOutput, graph: &Graph<'_, '_>, out: &mut String) {
                         .collect();
                     let _ = writeln!(
                         out,
-                        "  can read more than it can itself: {}",
+                        "  can read what it cannot read itself: {}",
                         targets.join(", ")
                     );
                 }

@@ -1780,6 +1780,57 @@ mod tests {
     }
 
     #[test]
+    fn runner_arns_match_what_follows_the_name() {
+        let matches = |resource_type: &str, name: &str, resource: &str| {
+            let (_, service, prefix, after) = RUNNER_ARNS
+                .iter()
+                .find(|(t, ..)| *t == resource_type)
+                .unwrap();
+            let subject = after.map(|after| format!("{name}{after}"));
+            names_text(resource, subject.as_deref(), (service, prefix)).is_some()
+        };
+        let stack = "arn:aws:cloudformation:eu-west-1:123456789012:stack";
+        assert!(matches(
+            "aws_cloudformation_stack",
+            "app",
+            &format!("{stack}/app/*")
+        ));
+        assert!(!matches(
+            "aws_cloudformation_stack",
+            "app",
+            &format!("{stack}/other/*")
+        ));
+        assert!(!matches(
+            "aws_cloudformation_stack",
+            "app",
+            &format!("{stack}/app")
+        ));
+        let stack_set = "arn:aws:cloudformation:eu-west-1:123456789012:stackset";
+        assert!(matches(
+            "aws_cloudformation_stack_set",
+            "org",
+            &format!("{stack_set}/org:*")
+        ));
+        assert!(matches(
+            "aws_lambda_function",
+            "fn",
+            "arn:aws:lambda:*:*:function:fn"
+        ));
+        // A launch template's ARN holds its id, not its name.
+        let template = "arn:aws:ec2:*:*:launch-template";
+        assert!(!matches(
+            "aws_launch_template",
+            "web",
+            &format!("{template}/web")
+        ));
+        assert!(matches(
+            "aws_launch_template",
+            "web",
+            &format!("{template}/*")
+        ));
+    }
+
+    #[test]
     fn data_target_arns_match_as_aws_matches_them() {
         let matches = |kind, name: Option<&str>, resource: &str| {
             let (_, _, service, prefix) = DATA_READS.iter().find(|(k, ..)| *k == kind).unwrap();

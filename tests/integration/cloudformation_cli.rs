@@ -290,7 +290,7 @@ fn paths_show_the_data_targets_a_principal_reads_and_gains() {
         "{text}"
     );
     assert!(
-        text.contains("can read more than it can itself: bucket `Reports`"),
+        text.contains("can read what it cannot read itself: bucket `Reports`"),
         "{text}"
     );
     assert!(run("mermaid").contains("i0t0[(\"bucket Reports\")]"));
