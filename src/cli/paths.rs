@@ -1,6 +1,7 @@
 //! `iamlint paths [PATH]`: per principal of each module or template, what it can reach
 //! through the access graph (`rules::graph`) and how, as text, a Mermaid flowchart, a
-//! Graphviz DOT graph, or JSON (shape in README.md, "The paths JSON").
+//! Graphviz DOT graph, or JSON (shape in README.md, "The paths JSON"), with the data targets
+//! (buckets, secrets, parameters, keys) each principal reads.
 
 use crate::base::source::display_path;
 use crate::base::text::printable;
@@ -120,6 +121,30 @@ fn json(run: &RunOutput, input: &Path, graph: &Graph<'_, '_>) -> Value {
                     .collect()
             };
             let becomes_admin = !admin && graph.search(node).is_some_and(|f| f.power.admin);
+            let reads: Vec<Value> = graph
+                .reads(node)
+                .iter()
+                .map(|read| {
+                    json!({
+                        "target": graph.describe_target(read.target),
+                        "action": read.action,
+                        "confidence": read.confidence.as_str(),
+                    })
+                })
+                .collect();
+            let gains: Vec<String> = if admin || becomes_admin {
+                Vec::new()
+            } else {
+                graph
+                    .data_gain(node)
+                    .map(|gain| {
+                        gain.reads
+                            .iter()
+                            .map(|r| graph.describe_target(r.target))
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            };
             json!({
                 "id": node,
                 "name": graph.describe(node),
@@ -129,6 +154,8 @@ fn json(run: &RunOutput, input: &Path, graph: &Graph<'_, '_>) -> Value {
                 "can_become_admin": becomes_admin,
                 "edges": graph.edges(node).iter().map(|e| edge_json(run, e)).collect::<Vec<_>>(),
                 "reaches": reaches,
+                "reads": reads,
+                "can_read_more": gains,
             })
         })
         .collect();
@@ -155,6 +182,13 @@ fn dot(graph: &Graph<'_, '_>, input: usize, out: &mut String) {
             let _ = writeln!(out, "  {} [label=\"{label}\", shape=box];", id(node));
         }
     }
+    for target in 0..graph.target_count() {
+        let label = quoted(&graph.describe_target(target).replace('`', ""));
+        let _ = writeln!(
+            out,
+            "  i{input}t{target} [label=\"{label}\", shape=cylinder];"
+        );
+    }
     for node in 0..graph.nodes.len() {
         for edge in graph.edges(node) {
             let (to, kind) = target(edge.target);
@@ -171,6 +205,14 @@ fn dot(graph: &Graph<'_, '_>, input: usize, out: &mut String) {
                 quoted(edge.path)
             );
         }
+        for read in graph.reads(node) {
+            let _ = writeln!(
+                out,
+                "  {} -> i{input}t{} [label=\"read\", style=dotted];",
+                id(node),
+                read.target
+            );
+        }
     }
 }
 
@@ -184,13 +226,30 @@ fn text(run: &RunOutput, graph: &Graph<'_, '_>, out: &mut String) {
         if reached.len() < 2 {
             continue;
         }
+        let reads = |node: usize| -> String {
+            let targets: Vec<String> = graph
+                .reads(node)
+                .iter()
+                .map(|r| graph.describe_target(r.target))
+                .collect();
+            if targets.is_empty() {
+                String::new()
+            } else {
+                format!(" (reads {})", targets.join(", "))
+            }
+        };
         let _ = writeln!(out, "{}", graph.describe(start));
         for (node, hops) in reached.iter().skip(1) {
             let power = graph
                 .power(*node)
                 .map(|p| format!(" ({})", p.description))
                 .unwrap_or_default();
-            let _ = writeln!(out, "  reaches {}{power}", graph.describe(*node));
+            let _ = writeln!(
+                out,
+                "  reaches {}{power}{}",
+                graph.describe(*node),
+                reads(*node)
+            );
             for (step, hop) in hops.iter().enumerate() {
                 let at = location(run, hop);
                 let at = printable(at.as_deref().unwrap_or_default());
@@ -205,10 +264,25 @@ fn text(run: &RunOutput, graph: &Graph<'_, '_>, out: &mut String) {
                 );
             }
         }
-        if let Some(found) = graph.search(start)
-            && found.power.admin
-        {
-            let _ = writeln!(out, "  can become admin");
+        match graph.search(start) {
+            Some(found) if found.power.admin => {
+                let _ = writeln!(out, "  can become admin");
+            }
+            Some(_) => {}
+            None => {
+                if let Some(gain) = graph.data_gain(start) {
+                    let targets: Vec<String> = gain
+                        .reads
+                        .iter()
+                        .map(|r| graph.describe_target(r.target))
+                        .collect();
+                    let _ = writeln!(
+                        out,
+                        "  can read what it cannot read itself: {}",
+                        targets.join(", ")
+                    );
+                }
+            }
         }
         out.push('\n');
     }
@@ -227,11 +301,18 @@ fn mermaid(graph: &Graph<'_, '_>, input: usize, out: &mut String) {
         };
         let _ = writeln!(out, "  {shape}");
     }
+    for target in 0..graph.target_count() {
+        let label = graph.describe_target(target).replace('`', "");
+        let _ = writeln!(out, "  i{input}t{target}[(\"{label}\")]");
+    }
     for node in 0..graph.nodes.len() {
         for edge in graph.edges(node) {
             let (to, kind) = target(edge.target);
             let arrow = if kind == "modify" { "-.->" } else { "-->" };
             let _ = writeln!(out, "  {} {arrow}|\"{}\"| {}", id(node), edge.path, id(to));
+        }
+        for read in graph.reads(node) {
+            let _ = writeln!(out, "  {} -.-|read| i{input}t{}", id(node), read.target);
         }
     }
 }

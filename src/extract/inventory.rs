@@ -1,7 +1,8 @@
 //! What the access graph needs of an input besides its documents: the principals and customer
 //! managed policies it declares (even those with no policy of their own), every AWS managed
 //! policy attached by ARN, instance profiles and their roles, and the resources that run as a
-//! role (a Lambda function, an instance through its profile). Recorded by the Terraform and
+//! role (a Lambda function, an instance through its profile), and the data targets a chain may
+//! reach (buckets, secrets, parameters, keys). Recorded by the Terraform and
 //! CloudFormation extractors while they read; the graph is built from it in
 //! `rules::graph`.
 
@@ -21,6 +22,40 @@ pub struct Inventory {
     pub profiles: Vec<(String, String)>,
     /// Resources that run as a role (a SAM function as the `AWS::Lambda::Function` it deploys).
     pub runners: Vec<Runner>,
+    /// Data stores the code declares, which a principal reached by a chain may read.
+    pub targets: Vec<DataTarget>,
+}
+
+/// What kind of data a target holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DataKind {
+    Bucket,
+    Secret,
+    Parameter,
+    Key,
+}
+
+impl DataKind {
+    /// How a message names the kind: `secret`.
+    pub fn label(self) -> &'static str {
+        match self {
+            DataKind::Bucket => "bucket",
+            DataKind::Secret => "secret",
+            DataKind::Parameter => "parameter",
+            DataKind::Key => "key",
+        }
+    }
+}
+
+/// A data store the code declares (`aws_s3_bucket`, `AWS::SecretsManager::Secret`...).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DataTarget {
+    pub kind: DataKind,
+    pub address: String,
+    /// The literal name (`bucket`, `Name`), as an ARN names it; `None` when generated.
+    pub name: Option<String>,
+    /// The resource's header.
+    pub span: Span,
 }
 
 /// A resource the code declares, by address or logical id, with its name when written.
@@ -62,6 +97,7 @@ impl Inventory {
         self.managed.extend(other.managed);
         self.profiles.extend(other.profiles);
         self.runners.extend(other.runners);
+        self.targets.extend(other.targets);
     }
 
     /// The role an instance profile holds.

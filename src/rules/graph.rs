@@ -13,6 +13,11 @@
 //! the type; `${aws:username}` to the user itself; a value only known at deploy time to every
 //! node of the type, at low confidence. Principals outside the code are not nodes: they never
 //! count as an administrator, so a hop to them gains nothing the search could report.
+//!
+//! The data targets the code declares (buckets, secrets, parameters, keys) are resolved the
+//! same way; a principal reads one when its effective permissions allow a read action on it
+//! (resource policies such as bucket and key policies are not read). A chain that ends at a
+//! principal reading a target its start cannot read is a gain too ([`Graph::data_gain`]).
 
 use super::principal::{Key, Principals, describe, resource_name, scope};
 use crate::base::finding::Confidence;
@@ -21,11 +26,13 @@ use crate::base::text::printable;
 use crate::base::value::{TemplatePart, Unknown, Value, ValueKind};
 use crate::catalog::{Catalog, wildcard_match};
 use crate::extract::document::{PolicyKind, PrincipalKind};
+use crate::extract::inventory::DataKind;
 use crate::extract::managed;
 use crate::policy::effective::{ConditionClass, Effective, Hit, Reach};
 use crate::policy::escalation;
 use crate::policy::principals::{PrincipalType, principals};
-use std::collections::HashMap;
+use crate::policy::{Effect, Policy};
+use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 /// How many hops a chain may have: every published chain has at most three; five leaves room
@@ -109,6 +116,12 @@ fn new_passrole() -> &'static [(&'static str, &'static str, Vec<&'static str>)] 
         catalogue()
             .iter()
             .filter(|p| p.category == "new-passrole" && p.not_in_graph.is_none())
+            // Paths that change an existing resource are followed from its tables below.
+            .filter(|p| {
+                p.permissions
+                    .iter()
+                    .all(|perm| matches!(perm.applies_to.as_str(), "passed-role" | "new"))
+            })
             .filter_map(|p| {
                 let creates = p
                     .permissions
@@ -122,36 +135,59 @@ fn new_passrole() -> &'static [(&'static str, &'static str, Vec<&'static str>)] 
     })
 }
 
-/// An action on an existing resource that runs code as its role (pathfinding.cloud
-/// "existing-passrole"): (path, action, the resource types it applies to).
+/// Actions on an existing resource that runs code as its role (pathfinding.cloud
+/// "existing-passrole", and the change sets of cloudformation-005): (path, the actions, all
+/// needed on the same resource, the resource types they apply to).
 #[rustfmt::skip]
-const EXISTING_PASSROLE: &[(&str, &str, &[&str])] = &[
-    ("lambda-003",         "lambda:UpdateFunctionCode",  &["aws_lambda_function", "AWS::Lambda::Function"]),
-    ("codebuild-002",      "codebuild:StartBuild",       &["aws_codebuild_project", "AWS::CodeBuild::Project"]),
-    ("cloudformation-002", "cloudformation:UpdateStack", &["aws_cloudformation_stack"]),
-    ("ssm-002",            "ssm:SendCommand",            &["aws_instance", "AWS::EC2::Instance"]),
-    ("ssm-001",            "ssm:StartSession",           &["aws_instance", "AWS::EC2::Instance"]),
-    ("glue-002",           "glue:UpdateDevEndpoint",     &["aws_glue_dev_endpoint"]),
-    ("sagemaker-004",      "sagemaker:CreatePresignedNotebookInstanceUrl", &["aws_sagemaker_notebook_instance", "AWS::SageMaker::NotebookInstance"]),
-    ("apprunner-002",      "apprunner:UpdateService",    &["aws_apprunner_service", "AWS::AppRunner::Service"]),
+const EXISTING_PASSROLE: &[(&str, &[&str], &[&str])] = &[
+    ("lambda-003",         &["lambda:UpdateFunctionCode"],  &["aws_lambda_function", "AWS::Lambda::Function"]),
+    ("codebuild-002",      &["codebuild:StartBuild"],       &["aws_codebuild_project", "AWS::CodeBuild::Project"]),
+    ("codebuild-003",      &["codebuild:StartBuildBatch"],  &["aws_codebuild_project", "AWS::CodeBuild::Project"]),
+    ("cloudformation-002", &["cloudformation:UpdateStack"], &["aws_cloudformation_stack"]),
+    ("cloudformation-005", &["cloudformation:CreateChangeSet", "cloudformation:ExecuteChangeSet"], &["aws_cloudformation_stack"]),
+    ("ssm-002",            &["ssm:SendCommand"],            &["aws_instance", "AWS::EC2::Instance"]),
+    ("ssm-001",            &["ssm:StartSession"],           &["aws_instance", "AWS::EC2::Instance"]),
+    ("glue-002",           &["glue:UpdateDevEndpoint"],     &["aws_glue_dev_endpoint"]),
+    ("sagemaker-004",      &["sagemaker:CreatePresignedNotebookInstanceUrl"], &["aws_sagemaker_notebook_instance", "AWS::SageMaker::NotebookInstance"]),
+    ("apprunner-002",      &["apprunner:UpdateService"],    &["aws_apprunner_service", "AWS::AppRunner::Service"]),
+    // A new default version of a launch template runs as its profile's role in the
+    // instances launched from it.
+    ("ec2-004",            &["ec2:CreateLaunchTemplateVersion", "ec2:ModifyLaunchTemplate"], &["aws_launch_template", "AWS::EC2::LaunchTemplate"]),
+    ("bedrock-002",        &["bedrock-agentcore:StartCodeInterpreterSession", "bedrock-agentcore:InvokeCodeInterpreter"], &["aws_bedrockagentcore_code_interpreter", "AWS::BedrockAgentCore::CodeInterpreterCustom"]),
+];
+
+/// A role passed to an existing resource, which then runs as a role of its own
+/// (pathfinding.cloud cloudformation-004: a stack set updated with a passed administration
+/// role deploys its template as its execution role): (path, the action on the resource, the
+/// service the role is passed to, the resource types).
+#[rustfmt::skip]
+const PASSROLE_TO_RUNNER: &[(&str, &str, &str, &[&str])] = &[
+    ("cloudformation-004", "cloudformation:UpdateStackSet", "cloudformation.amazonaws.com", &["aws_cloudformation_stack_set", "AWS::CloudFormation::StackSet"]),
 ];
 
 /// How an ARN names a resource that runs as a role: (resource type, ARN service, the prefix of
-/// its resource part).
+/// its resource part, what follows the name: `None` when the ARN holds a generated id
+/// instead, which only a wildcard or a reference names).
 #[rustfmt::skip]
-const RUNNER_ARNS: &[(&str, &str, &str)] = &[
-    ("aws_lambda_function",             "lambda",         "function:"),
-    ("AWS::Lambda::Function",           "lambda",         "function:"),
-    ("aws_codebuild_project",           "codebuild",      "project/"),
-    ("AWS::CodeBuild::Project",         "codebuild",      "project/"),
-    ("aws_cloudformation_stack",        "cloudformation", "stack/"),
-    ("aws_instance",                    "ec2",            "instance/"),
-    ("AWS::EC2::Instance",              "ec2",            "instance/"),
-    ("aws_glue_dev_endpoint",           "glue",           "devEndpoint/"),
-    ("aws_sagemaker_notebook_instance", "sagemaker",      "notebook-instance/"),
-    ("AWS::SageMaker::NotebookInstance", "sagemaker",     "notebook-instance/"),
-    ("aws_apprunner_service",           "apprunner",      "service/"),
-    ("AWS::AppRunner::Service",         "apprunner",      "service/"),
+const RUNNER_ARNS: &[(&str, &str, &str, Option<&str>)] = &[
+    ("aws_lambda_function",             "lambda",         "function:",         Some("")),
+    ("AWS::Lambda::Function",           "lambda",         "function:",         Some("")),
+    ("aws_codebuild_project",           "codebuild",      "project/",          Some("")),
+    ("AWS::CodeBuild::Project",         "codebuild",      "project/",          Some("")),
+    ("aws_cloudformation_stack",        "cloudformation", "stack/",            Some("/\u{1}")),
+    ("aws_cloudformation_stack_set",    "cloudformation", "stackset/",         Some(":\u{1}")),
+    ("AWS::CloudFormation::StackSet",   "cloudformation", "stackset/",         Some(":\u{1}")),
+    ("aws_instance",                    "ec2",            "instance/",         None),
+    ("AWS::EC2::Instance",              "ec2",            "instance/",         None),
+    ("aws_launch_template",             "ec2",            "launch-template/",  None),
+    ("AWS::EC2::LaunchTemplate",        "ec2",            "launch-template/",  None),
+    ("aws_glue_dev_endpoint",           "glue",           "devEndpoint/",      Some("")),
+    ("aws_sagemaker_notebook_instance", "sagemaker",      "notebook-instance/", Some("")),
+    ("AWS::SageMaker::NotebookInstance", "sagemaker",     "notebook-instance/", Some("")),
+    ("aws_apprunner_service",           "apprunner",      "service/",          Some("/\u{1}")),
+    ("AWS::AppRunner::Service",         "apprunner",      "service/",          Some("/\u{1}")),
+    ("aws_bedrockagentcore_code_interpreter",        "bedrock-agentcore", "code-interpreter-custom/", None),
+    ("AWS::BedrockAgentCore::CodeInterpreterCustom", "bedrock-agentcore", "code-interpreter-custom/", None),
 ];
 
 /// An action on a principal that gains it (pathfinding.cloud "principal-access"): (path,
@@ -180,6 +216,16 @@ const MODIFY: &[(&str, &str, Option<PrincipalKind>)] = &[
     ("iam-001", "iam:CreatePolicyVersion", None),
 ];
 
+/// What reads a data target: (kind, the actions any of which reads it, the ARN's service and
+/// resource prefix). For a bucket, reading means its objects (`s3:GetObject` on `bucket/*`).
+#[rustfmt::skip]
+const DATA_READS: &[(DataKind, &[&str], &str, &str)] = &[
+    (DataKind::Bucket,    &["s3:GetObject"],                                               "s3",             ""),
+    (DataKind::Secret,    &["secretsmanager:GetSecretValue"],                              "secretsmanager", "secret:"),
+    (DataKind::Parameter, &["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"], "ssm",  "parameter/"),
+    (DataKind::Key,       &["kms:Decrypt"],                                                "kms",            "key/"),
+];
+
 /// A principal of the input.
 pub struct Node {
     pub key: Key,
@@ -202,8 +248,82 @@ struct PolicyNode {
 struct RunnerNode {
     resource_type: String,
     address: String,
-    name: Option<String>,
+    /// What its ARN's resource part holds after the prefix of `RUNNER_ARNS`: the name and
+    /// what follows it (`\u{1}`: a generated id), `None` when only a wildcard names it.
+    arn_name: Option<String>,
+    /// The ARN's service and resource prefix.
+    arn: (&'static str, &'static str),
     role: usize,
+}
+
+/// A data target of the input.
+struct TargetNode {
+    kind: DataKind,
+    address: String,
+    /// What an ARN's resource part must match to name it, after the prefix of `DATA_READS`
+    /// (`\u{1}` stands for what the code does not say: an object key, a generated name, the
+    /// random suffix of a secret's ARN, which only a wildcard covers).
+    subject: String,
+    span: Span,
+}
+
+impl TargetNode {
+    fn arn(&self) -> (&'static str, &'static str) {
+        DATA_READS
+            .iter()
+            .find(|(kind, ..)| *kind == self.kind)
+            .map(|(_, _, service, prefix)| (*service, *prefix))
+            .unwrap_or(("", ""))
+    }
+}
+
+/// The subject a data target's ARN must match (see [`TargetNode::subject`]).
+fn target_subject(kind: DataKind, name: Option<&str>) -> String {
+    const UNSAID: &str = "\u{1}";
+    match (kind, name) {
+        (DataKind::Bucket, Some(name)) => format!("{name}/{UNSAID}"),
+        (DataKind::Bucket, None) => format!("{UNSAID}/{UNSAID}"),
+        (DataKind::Secret, Some(name)) => format!("{name}-{}", UNSAID.repeat(6)),
+        (DataKind::Parameter, Some(name)) => name.trim_start_matches('/').to_string(),
+        _ => UNSAID.to_string(),
+    }
+}
+
+/// A data target a principal can read: the target, the read action and its entry, how sure.
+#[derive(Clone, Debug)]
+pub struct Read {
+    pub target: usize,
+    pub action: &'static str,
+    pub span: Span,
+    pub confidence: Confidence,
+}
+
+/// A chain from a principal to one that reads data targets the start cannot read itself.
+#[derive(Clone, Debug)]
+pub struct DataGain {
+    pub start: usize,
+    pub hops: Vec<Edge>,
+    /// The principal at the end of the chain, which reads `reads`.
+    pub end: usize,
+    pub reads: Vec<Read>,
+}
+
+impl DataGain {
+    /// The chain's confidence with the surest of the reads it gains.
+    pub fn confidence(&self) -> Confidence {
+        let read = self
+            .reads
+            .iter()
+            .map(|r| r.confidence)
+            .max()
+            .unwrap_or(Confidence::Low);
+        self.hops
+            .iter()
+            .map(|h| h.confidence)
+            .chain([read])
+            .min()
+            .unwrap_or(Confidence::Low)
+    }
 }
 
 /// What an edge leads to.
@@ -267,9 +387,11 @@ pub struct Graph<'p, 'a> {
     pub nodes: Vec<Node>,
     policies: Vec<PolicyNode>,
     runners: Vec<RunnerNode>,
+    targets: Vec<TargetNode>,
     effective: Vec<OnceLock<Effective<'p, 'a>>>,
     edges: Vec<OnceLock<Vec<Edge>>>,
     powers: Vec<OnceLock<Option<Power>>>,
+    reads: Vec<OnceLock<Vec<Read>>>,
     trusters: OnceLock<HashMap<usize, Vec<usize>>>,
 }
 
@@ -365,12 +487,36 @@ impl<'p, 'a> Graph<'p, 'a> {
                     runner.role.as_str()
                 };
                 let key = key_at(runner.span, PrincipalKind::Role, role);
+                // A role named by its name (a stack set's `ExecutionRoleName`) is the role
+                // of the code with that name.
+                let role = index.get(&key).copied().or_else(|| {
+                    nodes.iter().position(|n| {
+                        n.key.1 == PrincipalKind::Role && n.name.as_deref() == Some(role)
+                    })
+                })?;
+                let (arn, after_name) = RUNNER_ARNS
+                    .iter()
+                    .find(|(t, ..)| *t == runner.resource_type)
+                    .map(|(_, service, prefix, after)| ((*service, *prefix), *after))
+                    .unwrap_or((("", ""), None));
                 Some(RunnerNode {
                     resource_type: runner.resource_type.clone(),
                     address: runner.address.clone(),
-                    name: runner.name.clone(),
-                    role: *index.get(&key)?,
+                    arn_name: after_name
+                        .and_then(|after| Some(format!("{}{after}", runner.name.as_ref()?))),
+                    arn,
+                    role,
                 })
+            })
+            .collect();
+        let targets = inventory
+            .targets
+            .iter()
+            .map(|target| TargetNode {
+                kind: target.kind,
+                address: target.address.clone(),
+                subject: target_subject(target.kind, target.name.as_deref()),
+                span: target.span,
             })
             .collect();
         let count = nodes.len();
@@ -379,9 +525,11 @@ impl<'p, 'a> Graph<'p, 'a> {
             nodes,
             policies,
             runners,
+            targets,
             effective: (0..count).map(|_| OnceLock::new()).collect(),
             edges: (0..count).map(|_| OnceLock::new()).collect(),
             powers: (0..count).map(|_| OnceLock::new()).collect(),
+            reads: (0..count).map(|_| OnceLock::new()).collect(),
             trusters: OnceLock::new(),
         }
     }
@@ -390,6 +538,165 @@ impl<'p, 'a> Graph<'p, 'a> {
     pub fn describe(&self, node: usize) -> String {
         let (_, kind, address) = &self.nodes[node].key;
         describe(*kind, address)
+    }
+
+    /// How a message names a data target: `secret `db_password``.
+    pub fn describe_target(&self, target: usize) -> String {
+        let target = &self.targets[target];
+        format!("{} {}", target.kind.label(), resource_name(&target.address))
+    }
+
+    /// How many data targets the input declares.
+    pub fn target_count(&self) -> usize {
+        self.targets.len()
+    }
+
+    /// Where a data target is declared.
+    pub fn target_span(&self, target: usize) -> Span {
+        self.targets[target].span
+    }
+
+    /// The data targets a principal can read, each once with its surest read; computed once.
+    pub fn reads(&self, node: usize) -> &[Read] {
+        self.reads[node].get_or_init(|| self.compute_reads(node))
+    }
+
+    fn compute_reads(&self, node: usize) -> Vec<Read> {
+        if self.targets.is_empty() {
+            return Vec::new();
+        }
+        let catalog = Catalog::get();
+        let effective = self.effective(node);
+        let (policies, _) = self.cx.granting_and_boundaries(&self.nodes[node].granting);
+        let mut best: HashMap<usize, Read> = HashMap::new();
+        for (kind, actions, ..) in DATA_READS {
+            let candidates: Vec<usize> = (0..self.targets.len())
+                .filter(|&t| self.targets[t].kind == *kind)
+                .collect();
+            if candidates.is_empty() {
+                continue;
+            }
+            for action_name in *actions {
+                let Some(action) = catalog.action(action_name) else {
+                    continue;
+                };
+                for hit in effective.hits(action) {
+                    let Some(guard) = guard(&hit, action, None) else {
+                        continue;
+                    };
+                    for &target in &candidates {
+                        let resolved = if hit.grant.is_not_resource() {
+                            Some(Confidence::Medium)
+                        } else {
+                            hit.grant
+                                .statement
+                                .resources()
+                                .iter()
+                                .filter_map(|value| self.names_target(value, target))
+                                .max()
+                        };
+                        let Some(resolved) = resolved else { continue };
+                        if denies(&policies, action_name, |value| {
+                            self.names_target(value, target)
+                                .is_some_and(|c| c >= Confidence::Medium)
+                        }) {
+                            continue;
+                        }
+                        let read = Read {
+                            target,
+                            action: action_name,
+                            span: hit.action_span,
+                            confidence: guard.min(resolved),
+                        };
+                        match best.get(&target) {
+                            Some(known) if known.confidence >= read.confidence => {}
+                            _ => {
+                                best.insert(target, read);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let mut out: Vec<Read> = best.into_values().collect();
+        out.sort_by_key(|r| r.target);
+        out
+    }
+
+    /// Whether a resource entry names a data target, and how sure. A bucket's own ARN (a bare
+    /// reference to it) names the bucket, not its objects, which reading needs.
+    fn names_target(&self, value: &Value, target: usize) -> Option<Confidence> {
+        let node = &self.targets[target];
+        if node.kind == DataKind::Bucket {
+            let bare = match &value.kind {
+                ValueKind::Unknown(unknown) => Some(unknown),
+                ValueKind::Template(parts) => match parts.as_slice() {
+                    [TemplatePart::Hole(unknown)] => Some(unknown),
+                    _ => None,
+                },
+                _ => None,
+            };
+            if bare.is_some_and(|u| u.reference.is_some()) {
+                return None;
+            }
+        }
+        names(value, &node.address, Some(&node.subject), node.arn()).or_else(|| {
+            // An ARN that starts with a value known only at deploy time
+            // (`${var.bucket_arn}/*`) may be anything, this target too.
+            match &value.kind {
+                ValueKind::Template(parts) => match parts.first() {
+                    Some(TemplatePart::Hole(unknown)) if unknown.reference.is_none() => {
+                        Some(Confidence::Low)
+                    }
+                    _ => None,
+                },
+                _ => None,
+            }
+        })
+    }
+
+    /// The shortest, then surest, chain from `start` to a principal that reads data targets
+    /// `start` cannot read itself (any read of its own, however unsure, keeps it quiet).
+    pub fn data_gain(&self, start: usize) -> Option<DataGain> {
+        if self.targets.is_empty() {
+            return None;
+        }
+        let (order, via) = self.walk(start);
+        let mut own: Option<HashSet<usize>> = None;
+        let mut best: Option<DataGain> = None;
+        for &node in order.iter().skip(1) {
+            if self.reads(node).is_empty() {
+                continue;
+            }
+            let hops = self.chain(&via, node);
+            if best.as_ref().is_some_and(|b| b.hops.len() < hops.len()) {
+                break;
+            }
+            let own =
+                own.get_or_insert_with(|| self.reads(start).iter().map(|r| r.target).collect());
+            let reads: Vec<Read> = self
+                .reads(node)
+                .iter()
+                .filter(|r| !own.contains(&r.target))
+                .cloned()
+                .collect();
+            if reads.is_empty() {
+                continue;
+            }
+            let found = DataGain {
+                start,
+                hops,
+                end: node,
+                reads,
+            };
+            if best
+                .as_ref()
+                .is_none_or(|b| b.confidence() < found.confidence())
+            {
+                best = Some(found);
+            }
+        }
+        best
     }
 
     fn effective(&self, node: usize) -> &Effective<'p, 'a> {
@@ -512,36 +819,108 @@ impl<'p, 'a> Graph<'p, 'a> {
                 }
             }
         }
-        // Existing-passrole: change or run a resource that runs as a role.
-        for (path, action_name, types) in EXISTING_PASSROLE {
-            let Some(action) = catalog.action(action_name).filter(|&a| has(a)) else {
+        // Existing-passrole: change or run a resource that runs as a role, with every action
+        // the path needs on that resource.
+        for (path, action_names, types) in EXISTING_PASSROLE {
+            let Some(actions) = action_names
+                .iter()
+                .map(|name| catalog.action(name).filter(|&a| has(a)))
+                .collect::<Option<Vec<_>>>()
+            else {
                 continue;
             };
-            let runners: Vec<(usize, &str, Option<&str>)> = self
-                .runners
-                .iter()
-                .enumerate()
-                .filter(|(_, r)| types.contains(&r.resource_type.as_str()))
-                .map(|(i, r)| (i, r.address.as_str(), r.name.as_deref()))
-                .collect();
+            let runners = self.runners_of(types);
             if runners.is_empty() {
                 continue;
             }
-            for hit in effective.hits(action) {
-                if matches!(hit.action_text, "*" | "*:*") {
+            let allowed: Vec<HashMap<usize, RunnerHit>> = actions
+                .iter()
+                .map(|&action| self.on_runners(effective, action, &runners, from))
+                .collect();
+            let Some((first, rest)) = allowed.split_first() else {
+                continue;
+            };
+            let mut reached: Vec<(&usize, &RunnerHit)> = first.iter().collect();
+            reached.sort_by_key(|(runner, _)| **runner);
+            for (&runner, hit) in reached {
+                let role = self.runners[runner].role;
+                let Some(others) = rest
+                    .iter()
+                    .map(|m| m.get(&runner))
+                    .collect::<Option<Vec<_>>>()
+                else {
+                    continue;
+                };
+                if role == from {
                     continue;
                 }
-                let Some(guard) = guard(&hit, action, None) else {
+                let named = runner_name(
+                    &self.runners[runner].resource_type,
+                    &self.runners[runner].address,
+                );
+                let hits: Vec<&RunnerHit> = [hit].into_iter().chain(others).collect();
+                out.push(Edge {
+                    target: Target::Principal(role),
+                    path,
+                    text: format!(
+                        "{} on {named}, which runs as {}",
+                        action_names.join(" + "),
+                        self.describe(role)
+                    ),
+                    labels: action_names
+                        .iter()
+                        .zip(&hits)
+                        .map(|(name, hit)| (hit.span, format!("`{name}` on {named}")))
+                        .collect(),
+                    confidence: hits
+                        .iter()
+                        .map(|h| h.confidence)
+                        .min()
+                        .unwrap_or(Confidence::Low),
+                    broad: hits.iter().all(|h| h.broad),
+                });
+            }
+        }
+        // A role passed to an existing resource that then runs as its own role.
+        if let Some(pass_role) = catalog.action("iam:PassRole")
+            && has(pass_role)
+        {
+            for (path, action_name, service, types) in PASSROLE_TO_RUNNER {
+                let Some(action) = catalog.action(action_name).filter(|&a| has(a)) else {
                     continue;
                 };
-                let arn = |runner: usize| {
-                    RUNNER_ARNS
-                        .iter()
-                        .find(|(t, ..)| *t == self.runners[runner].resource_type)
-                        .map(|(_, service, prefix)| (*service, *prefix))
-                        .unwrap_or(("", ""))
+                let runners = self.runners_of(types);
+                if runners.is_empty() {
+                    continue;
+                }
+                let updates = self.on_runners(effective, action, &runners, from);
+                // The surest role it may pass that the service trusts.
+                let passed = effective
+                    .hits(pass_role)
+                    .filter(|hit| !matches!(hit.action_text, "*" | "*:*"))
+                    .filter_map(|hit| {
+                        let guard = guard(&hit, pass_role, Some(service))?;
+                        let roles = self.of_kind(PrincipalKind::Role);
+                        self.resolve(&hit, &roles, from, iam_arn("role/"))
+                            .into_iter()
+                            .filter_map(|(role, resolved)| {
+                                let trust = self.trusts_service(role, service)?;
+                                Some((
+                                    guard.min(resolved).min(trust.1),
+                                    role,
+                                    hit.action_span,
+                                    hit.reach != Reach::Scoped,
+                                ))
+                            })
+                            .max_by_key(|(confidence, ..)| *confidence)
+                    })
+                    .max_by_key(|(confidence, ..)| *confidence);
+                let Some((passed_confidence, passed_role, pass_span, pass_broad)) = passed else {
+                    continue;
                 };
-                for (runner, resolved) in self.resolve_with(&hit, &runners, from, &arn) {
+                let mut reached: Vec<(&usize, &RunnerHit)> = updates.iter().collect();
+                reached.sort_by_key(|(runner, _)| **runner);
+                for (&runner, hit) in reached {
                     let role = self.runners[runner].role;
                     if role == from {
                         continue;
@@ -552,12 +931,19 @@ impl<'p, 'a> Graph<'p, 'a> {
                         target: Target::Principal(role),
                         path,
                         text: format!(
-                            "{action_name} on {named}, which runs as {}",
+                            "iam:PassRole on {} + {action_name} on {named}, which runs as {}",
+                            self.describe(passed_role),
                             self.describe(role)
                         ),
-                        labels: vec![(hit.action_span, format!("`{action_name}` on {named}"))],
-                        confidence: guard.min(resolved),
-                        broad: hit.reach != Reach::Scoped,
+                        labels: vec![
+                            (
+                                pass_span,
+                                format!("`iam:PassRole` on {}", self.describe(passed_role)),
+                            ),
+                            (hit.span, format!("`{action_name}` on {named}")),
+                        ],
+                        confidence: passed_confidence.min(hit.confidence),
+                        broad: pass_broad && hit.broad,
                     });
                 }
             }
@@ -731,6 +1117,51 @@ impl<'p, 'a> Graph<'p, 'a> {
                     .max_by_key(|(_, _, c, _)| *c)
             })
             .collect()
+    }
+
+    /// The runners of the given resource types, as candidates for [`Self::resolve_with`].
+    fn runners_of(&self, types: &[&str]) -> Vec<(usize, &str, Option<&str>)> {
+        self.runners
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| types.contains(&r.resource_type.as_str()))
+            .map(|(i, r)| (i, r.address.as_str(), r.arn_name.as_deref()))
+            .collect()
+    }
+
+    /// The runners among `runners` on which `action` is allowed, each with its surest entry.
+    fn on_runners(
+        &self,
+        effective: &Effective<'_, '_>,
+        action: crate::catalog::ActionId,
+        runners: &[(usize, &str, Option<&str>)],
+        from: usize,
+    ) -> HashMap<usize, RunnerHit> {
+        let mut best: HashMap<usize, RunnerHit> = HashMap::new();
+        for hit in effective.hits(action) {
+            // An administrator gains nothing by a hop; `admin-access` reports it.
+            if matches!(hit.action_text, "*" | "*:*") {
+                continue;
+            }
+            let Some(guard) = guard(&hit, action, None) else {
+                continue;
+            };
+            let arn = |runner: usize| self.runners[runner].arn;
+            for (runner, resolved) in self.resolve_with(&hit, runners, from, &arn) {
+                let found = RunnerHit {
+                    span: hit.action_span,
+                    confidence: guard.min(resolved),
+                    broad: hit.reach != Reach::Scoped,
+                };
+                if best
+                    .get(&runner)
+                    .is_none_or(|known| known.confidence < found.confidence)
+                {
+                    best.insert(runner, found);
+                }
+            }
+        }
+        best
     }
 
     fn of_kind(&self, kind: PrincipalKind) -> Vec<(usize, &str, Option<&str>)> {
@@ -1097,6 +1528,14 @@ impl<'p, 'a> Graph<'p, 'a> {
     }
 }
 
+/// An action allowed on a runner: the entry, how sure, whether it reaches broadly.
+#[derive(Clone, Copy, Debug)]
+struct RunnerHit {
+    span: Span,
+    confidence: Confidence,
+    broad: bool,
+}
+
 /// A way `Graph::search` found to more power: (admin, hops, the node, and for a change of a
 /// principal's policies, the index of the edge among the node's and the principal changed).
 type Candidate = (bool, usize, usize, Option<(usize, usize)>);
@@ -1117,6 +1556,19 @@ const RUNNER_NOUNS: &[(&str, &str)] = &[
     ("AWS::SageMaker::NotebookInstance", "notebook instance"),
     ("aws_apprunner_service",            "App Runner service"),
     ("AWS::AppRunner::Service",          "App Runner service"),
+    ("aws_launch_template",              "launch template"),
+    ("AWS::EC2::LaunchTemplate",         "launch template"),
+    ("aws_launch_configuration",         "launch configuration"),
+    ("AWS::Serverless::Function",        "Lambda function"),
+    ("aws_ecs_task_definition",          "ECS task definition"),
+    ("AWS::ECS::TaskDefinition",         "ECS task definition"),
+    ("aws_glue_job",                     "Glue job"),
+    ("AWS::Glue::Job",                   "Glue job"),
+    ("aws_cloudformation_stack_set",     "stack set"),
+    ("AWS::CloudFormation::StackSet",    "stack set"),
+    ("aws_bedrockagentcore_code_interpreter",         "code interpreter"),
+    ("AWS::BedrockAgentCore::CodeInterpreterCustom",  "code interpreter"),
+    ("aws_ssm_activation",               "SSM activation"),
 ];
 
 /// How a message names a resource that runs as a role: ``Lambda function `target` ``.
@@ -1168,6 +1620,23 @@ fn is_data_attribute(unknown: &Unknown, data_type: &str, attribute: &str) -> boo
         .and_then(|rest| rest.strip_prefix('.'))
         .and_then(|rest| rest.split_once('.'))
         .is_some_and(|(_, rest)| rest == attribute)
+}
+
+/// Whether an unconditioned `Deny` of the policies removes `action` on a resource
+/// `names_it` accepts.
+fn denies(policies: &[&Policy<'_>], action: &str, names_it: impl Fn(&Value) -> bool) -> bool {
+    policies
+        .iter()
+        .flat_map(|p| &p.statements)
+        .filter(|s| s.effect == Some(Effect::Deny) && s.conditions.is_empty())
+        .filter(|s| s.action.as_ref().is_some_and(|a| !a.negated))
+        .filter(|s| s.resource.as_ref().is_some_and(|r| !r.negated))
+        .any(|s| {
+            s.actions()
+                .iter()
+                .any(|a| a.as_str().is_some_and(|p| wildcard_match(p, action, true)))
+                && s.resources().iter().any(|r| names_it(r))
+        })
 }
 
 fn iam_arn(prefix: &'static str) -> (&'static str, &'static str) {
@@ -1289,7 +1758,8 @@ fn names_text(
     // IAM names may sit under a path: `role/team/app-*` names `app-x` in `/team/`.
     let last = |s: &str| s.rsplit('/').next().unwrap_or(s).to_string();
     let matched = wildcard_match(resource, &subject, false)
-        || (resource.starts_with(prefix)
+        || (service == "iam"
+            && resource.starts_with(prefix)
             && name.is_some()
             && wildcard_match(&last(resource), &last(&subject), false));
     if !matched {
@@ -1313,6 +1783,7 @@ mod tests {
             .iter()
             .map(|(path, ..)| *path)
             .chain(EXISTING_PASSROLE.iter().map(|(path, ..)| *path))
+            .chain(PASSROLE_TO_RUNNER.iter().map(|(path, ..)| *path))
             .chain(PRINCIPAL_ACCESS.iter().map(|(path, ..)| *path))
             .chain(MODIFY.iter().map(|(path, ..)| *path))
             .chain(MODIFY.iter().flat_map(|(modify, ..)| {
@@ -1321,6 +1792,113 @@ mod tests {
                     .filter_map(|(access, ..)| combined(modify, access))
             }))
             .collect()
+    }
+
+    #[test]
+    fn runner_arns_match_what_follows_the_name() {
+        let matches = |resource_type: &str, name: &str, resource: &str| {
+            let (_, service, prefix, after) = RUNNER_ARNS
+                .iter()
+                .find(|(t, ..)| *t == resource_type)
+                .unwrap();
+            let subject = after.map(|after| format!("{name}{after}"));
+            names_text(resource, subject.as_deref(), (service, prefix)).is_some()
+        };
+        let stack = "arn:aws:cloudformation:eu-west-1:123456789012:stack";
+        assert!(matches(
+            "aws_cloudformation_stack",
+            "app",
+            &format!("{stack}/app/*")
+        ));
+        assert!(!matches(
+            "aws_cloudformation_stack",
+            "app",
+            &format!("{stack}/other/*")
+        ));
+        assert!(!matches(
+            "aws_cloudformation_stack",
+            "app",
+            &format!("{stack}/app")
+        ));
+        let stack_set = "arn:aws:cloudformation:eu-west-1:123456789012:stackset";
+        assert!(matches(
+            "aws_cloudformation_stack_set",
+            "org",
+            &format!("{stack_set}/org:*")
+        ));
+        assert!(matches(
+            "aws_lambda_function",
+            "fn",
+            "arn:aws:lambda:*:*:function:fn"
+        ));
+        // A launch template's ARN holds its id, not its name.
+        let template = "arn:aws:ec2:*:*:launch-template";
+        assert!(!matches(
+            "aws_launch_template",
+            "web",
+            &format!("{template}/web")
+        ));
+        assert!(matches(
+            "aws_launch_template",
+            "web",
+            &format!("{template}/*")
+        ));
+    }
+
+    #[test]
+    fn data_target_arns_match_as_aws_matches_them() {
+        let matches = |kind, name: Option<&str>, resource: &str| {
+            let (_, _, service, prefix) = DATA_READS.iter().find(|(k, ..)| *k == kind).unwrap();
+            let subject = target_subject(kind, name);
+            names_text(resource, Some(&subject), (service, prefix)).is_some()
+        };
+        // A bucket is read through its objects, all of them.
+        assert!(matches(
+            DataKind::Bucket,
+            Some("logs"),
+            "arn:aws:s3:::logs/*"
+        ));
+        assert!(matches(DataKind::Bucket, Some("logs"), "arn:aws:s3:::*"));
+        assert!(!matches(
+            DataKind::Bucket,
+            Some("logs"),
+            "arn:aws:s3:::logs"
+        ));
+        assert!(!matches(
+            DataKind::Bucket,
+            Some("logs"),
+            "arn:aws:s3:::other/*"
+        ));
+        assert!(!matches(DataKind::Bucket, None, "arn:aws:s3:::logs/*"));
+        // A secret's ARN ends in six random characters.
+        let secret = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db";
+        assert!(matches(
+            DataKind::Secret,
+            Some("db"),
+            &format!("{secret}-??????")
+        ));
+        assert!(matches(DataKind::Secret, Some("db"), &format!("{secret}*")));
+        assert!(!matches(DataKind::Secret, Some("db"), secret));
+        // A parameter's leading slash is not repeated after `parameter`.
+        let parameter = "arn:aws:ssm:eu-west-1:123456789012:parameter/app/db";
+        assert!(matches(DataKind::Parameter, Some("/app/db"), parameter));
+        assert!(matches(
+            DataKind::Parameter,
+            Some("/app/db"),
+            "arn:aws:ssm:*:*:parameter/app/*"
+        ));
+        assert!(!matches(
+            DataKind::Parameter,
+            Some("/app/db"),
+            "arn:aws:ssm:*:*:parameter/other"
+        ));
+        // A key's id is generated: only a wildcard names it.
+        assert!(matches(DataKind::Key, None, "arn:aws:kms:*:*:key/*"));
+        assert!(!matches(
+            DataKind::Key,
+            None,
+            "arn:aws:kms:*:*:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+        ));
     }
 
     #[test]
@@ -1388,8 +1966,21 @@ mod tests {
             assert!(service.ends_with(".amazonaws.com"), "{id}: {service}");
             assert_eq!(path.category, "new-passrole");
         }
-        for (id, action, _) in EXISTING_PASSROLE {
-            assert_eq!(needs(id, action, &["runner"]).category, "existing-passrole");
+        for (id, actions, _) in EXISTING_PASSROLE {
+            for action in *actions {
+                needs(id, action, &["runner"]);
+            }
+            assert_eq!(
+                find(id).permissions.len(),
+                actions.len(),
+                "{id}: every action"
+            );
+        }
+        for (id, action, service, _) in PASSROLE_TO_RUNNER {
+            needs(id, "iam:PassRole", &["passed-role"]);
+            let path = needs(id, action, &["runner"]);
+            assert_eq!(path.permissions.len(), 2, "{id}: iam:PassRole and {action}");
+            assert_eq!(path.passed_to_service.as_deref(), Some(*service));
         }
         for (id, action, kind) in PRINCIPAL_ACCESS {
             let target = match kind {

@@ -1,9 +1,9 @@
 //! `privilege-escalation`: permissions that let the holder grant themselves more.
 
-use super::graph::{Graph, Reached};
+use super::graph::{DataGain, Graph, Reached};
 use super::principal::Principals;
 use super::{Context, Rule, credentials_exposure, declare_rule, permissions_management};
-use crate::base::finding::{Finding, Findings, Label};
+use crate::base::finding::{Finding, Findings, Label, Severity};
 use crate::base::rule_id::RuleId;
 use crate::base::source::Span;
 use crate::catalog::{ActionId, Catalog};
@@ -43,8 +43,11 @@ declare_rule! {
     /// Named resources are judged by what they are, through the access graph of the module
     /// or template: from each role, user and group, a search of at most five hops over
     /// `iam:PassRole` to a role that trusts a service plus the actions that create what runs
-    /// as it, changing or running an existing function, build project, stack or instance that
-    /// runs as a role, `sts:AssumeRole` on a role whose trust names the principal (or its
+    /// as it, changing or running an existing function, build project (or batch), stack
+    /// (update or change set), instance, launch template (a new default version) or Bedrock
+    /// AgentCore code interpreter that runs as a role, updating a stack set with a passed
+    /// administration role (its template runs as its execution role, named by reference or by
+    /// name), `sts:AssumeRole` on a role whose trust names the principal (or its
     /// account), new credentials of a user, joining a group, and changing the policies of a
     /// principal it holds or reaches (its own, or a customer managed policy attached to it). A
     /// chain that ends at an administrator (`*` or `iam:*` on `*`, such as
@@ -56,6 +59,16 @@ declare_rule! {
     /// it. One root cause, one finding: a chain whose first hop rests only on broad resources
     /// (`*`, `role/*`) is the finding of that document's entry, and is left to it. `*` on `*`
     /// is left to `admin-access`.
+    ///
+    /// A chain can also gain data: when it ends at a principal that can read a bucket's
+    /// objects (`s3:GetObject`), a secret (`secretsmanager:GetSecretValue`), a parameter
+    /// (`ssm:GetParameter`, `GetParameters`, `GetParametersByPath`) or a KMS key
+    /// (`kms:Decrypt`) declared in the code, which the starting principal cannot read itself
+    /// (by any statement, however unsure), the finding names the chain and what it reads, as a
+    /// warning: reading data is less than taking over the account, and the bucket and key
+    /// policies that may refuse or grant the read are not part of the graph. An unconditioned
+    /// `Deny` naming the target takes the read away. A principal whose chain reaches an
+    /// administrator or an escalation gets that finding only.
     ///
     /// One root cause, one finding: an action entry reported here is not also reported by
     /// `credentials-exposure`, `permissions-management`, `wildcard-action` or
@@ -120,13 +133,23 @@ impl Rule for PrivilegeEscalation {
         let graph = Graph::new(cx);
         let mut entries = std::collections::HashSet::new();
         for node in 0..graph.nodes.len() {
-            if let Some(reached) = graph.search(node)
-                && reached.hops.first().is_some_and(|hop| !hop.broad)
+            // One finding per starting principal: a chain to more power is reported rather
+            // than the data its principals read on the way.
+            let finding = match graph.search(node) {
+                Some(reached) => reached
+                    .hops
+                    .first()
+                    .is_some_and(|hop| !hop.broad)
+                    .then(|| chain_finding(&graph, &reached)),
+                None => graph
+                    .data_gain(node)
+                    .filter(|gain| gain.hops.first().is_some_and(|hop| !hop.broad))
+                    .map(|gain| data_finding(&graph, &gain)),
+            };
+            if let Some(finding) = finding
+                && entries.insert(finding.primary)
             {
-                let finding = chain_finding(&graph, &reached);
-                if entries.insert(finding.primary) {
-                    out.push(finding);
-                }
+                out.push(finding);
             }
         }
     }
@@ -378,6 +401,67 @@ fn chain_finding(graph: &Graph<'_, '_>, reached: &Reached) -> Finding {
             reached.power.span,
             format!("{end} {}", reached.power.description),
         );
+    }
+    finding
+}
+
+/// The finding for a chain to a principal that reads data its start cannot: a warning, as
+/// reading data is less than taking over the account, and resource policies (a bucket's or
+/// key's), which may refuse or grant the read, are not part of the graph.
+fn data_finding(graph: &Graph<'_, '_>, gain: &DataGain) -> Finding {
+    let start = graph.describe(gain.start);
+    let steps: Vec<String> = gain
+        .hops
+        .iter()
+        .map(|hop| format!("{} (pathfinding.cloud {})", hop.text, hop.path))
+        .collect();
+    let end = graph.describe(gain.end);
+    let shown = gain.reads.len().min(3);
+    let mut targets: Vec<String> = gain.reads[..shown]
+        .iter()
+        .map(|read| graph.describe_target(read.target))
+        .collect();
+    if gain.reads.len() > shown {
+        targets.push(format!("{} more", gain.reads.len() - shown));
+    }
+    let targets = match targets.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => targets.join(""),
+    };
+    let message = format!(
+        "{start} can read {targets}, which it cannot read itself: {}; {end} reads {}",
+        steps.join(", then "),
+        if gain.reads.len() == 1 { "it" } else { "them" }
+    );
+    let mut labels = gain.hops.iter().flat_map(|hop| hop.labels.iter());
+    let (primary, _) = labels
+        .next()
+        .cloned()
+        .unwrap_or((gain.reads[0].span, String::new()));
+    let mut finding = PrivilegeEscalation::META
+        .finding(primary, message)
+        .with_severity(Severity::Warning)
+        .with_help("name only the roles, users and functions this principal needs, or narrow what the principal it reaches may read")
+        .with_confidence(gain.confidence());
+    let mut seen = vec![primary];
+    for (span, label) in labels {
+        if !seen.contains(span) {
+            seen.push(*span);
+            finding = finding.with_related(*span, label.clone());
+        }
+    }
+    for read in &gain.reads {
+        if !seen.contains(&read.span) {
+            seen.push(read.span);
+            finding = finding.with_related(
+                read.span,
+                format!(
+                    "{end}: `{}` on {}",
+                    read.action,
+                    graph.describe_target(read.target)
+                ),
+            );
+        }
     }
     finding
 }

@@ -273,3 +273,31 @@ fn paths_print_and_draw_what_a_principal_reaches() {
     assert_eq!(user["can_become_admin"], true);
     assert_eq!(user["reaches"][0]["hops"][0]["path"], "ec2-001");
 }
+
+#[test]
+fn paths_show_the_data_targets_a_principal_reads_and_gains() {
+    let template = "testdata/rules/privilege-escalation/fail_graph_cfn_data_update_function_code_reads_bucket.yaml";
+    let run = |format: &str| {
+        let output = iamlint()
+            .args(["paths", "--format", format, template])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0));
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let text = run("text");
+    assert!(
+        text.contains("reaches role `ExporterRole` (reads bucket `Reports`)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("can read what it cannot read itself: bucket `Reports`"),
+        "{text}"
+    );
+    assert!(run("mermaid").contains("i0t0[(\"bucket Reports\")]"));
+    assert!(run("dot").contains("[label=\"read\", style=dotted]"));
+    let value: serde_json::Value = serde_json::from_str(&run("json")).unwrap();
+    let nodes = &value["graphs"][0]["nodes"];
+    assert_eq!(nodes[0]["can_read_more"][0], "bucket `Reports`");
+    assert_eq!(nodes[1]["reads"][0]["action"], "s3:GetObject");
+}

@@ -44,6 +44,11 @@ APPLIES_TO = {
     "ec2:DescribeInstances": "any",
     # A lifecycle configuration is a new resource the stopped notebook is then pointed at.
     "sagemaker:CreateNotebookInstanceLifecycleConfig": "new",
+    # The catalogue files these under new-passrole, but they change an existing stack or
+    # stack set, which then runs as its own role.
+    "cloudformation:CreateChangeSet": "runner",
+    "cloudformation:ExecuteChangeSet": "runner",
+    "cloudformation:UpdateStackSet": "runner",
 }
 RUNNER_ACTIONS = {
     "apprunner:UpdateService", "bedrock-agentcore:StartCodeInterpreterSession",
@@ -92,15 +97,14 @@ GAINS = {
     "principal-access": "the target principal's permissions",
     "self-escalation": "any permission (the principal writes its own policy)",
 }
+# What a path gains when its category says otherwise.
+GAINS_BY_ID = {
+    "cloudformation-004": "the permissions of the stack set's execution role",
+    "cloudformation-005": "the permissions of the stack's role",
+}
 # Paths the graph does not follow, and why (checked by a test in src/rules/graph.rs).
 NOT_IN_GRAPH = {
-    "bedrock-001": "Bedrock AgentCore code interpreters are not in the inventory yet",
-    "bedrock-002": "Bedrock AgentCore code interpreters are not in the inventory yet",
-    "cloudformation-004": "needs an existing stack set, which the inventory does not record yet",
-    "cloudformation-005": "a change set runs as the stack's role, but the stack's role is read only from aws_cloudformation_stack.iam_role_arn; not wired yet",
-    "codebuild-003": "StartBuildBatch on an existing project: not wired yet",
     "ec2-002": "needs an instance stopped and restarted with new user data: runtime state of the instance",
-    "ec2-004": "launch templates are read only through instance profiles; not wired yet",
     "ec2instanceconnect-003": "needs SSH reachability of the instance: network state outside the policy",
     "ecs-001": "found as ecs-003 (CreateCluster only removes the need for an existing cluster)",
     "ecs-002": "found as ecs-004 (CreateCluster only removes the need for an existing cluster)",
@@ -135,7 +139,7 @@ def convert(checkout):
                 {"action": p["permission"], "applies_to": applies_to(p["permission"], category)}
                 for p in doc["permissions"]["required"]
             ],
-            "gains": GAINS[category],
+            "gains": GAINS_BY_ID.get(doc["id"], GAINS[category]),
         }
         if doc.get("parent"):
             entry["parent"] = doc["parent"]["id"]

@@ -6,6 +6,7 @@ use super::template::{self, Extractor};
 use super::tree::Node;
 use crate::extract::carrier::{Carrier, Grant, Holds, carrier, grant};
 use crate::extract::document::PrincipalKind;
+use crate::extract::inventory::DataKind;
 
 use Holds::{Identity, Organizations, Resource, Trust};
 
@@ -86,7 +87,9 @@ pub(super) const RUNNERS: &[(&str, &str, &str, bool)] = &[
     ("AWS::EC2::LaunchTemplate",       "LaunchTemplateData.IamInstanceProfile.Name",   "ec2.amazonaws.com",             true),
     ("AWS::Lambda::Function",          "Role",                                         "lambda.amazonaws.com",          false),
     ("AWS::Serverless::Function",      "Role",                                         "lambda.amazonaws.com",          false),
-    ("AWS::CloudFormation::StackSet",  "AdministrationRoleARN",                        "cloudformation.amazonaws.com",  false),
+    // A stack set's template runs as its execution role (in the account of each instance),
+    // which its administration role assumes.
+    ("AWS::CloudFormation::StackSet",  "ExecutionRoleName",                            "cloudformation.amazonaws.com",  false),
     ("AWS::ECS::TaskDefinition",       "TaskRoleArn",                                  "ecs-tasks.amazonaws.com",       false),
     ("AWS::ECS::TaskDefinition",       "ExecutionRoleArn",                             "ecs-tasks.amazonaws.com",       false),
     ("AWS::CodeBuild::Project",        "ServiceRole",                                  "codebuild.amazonaws.com",       false),
@@ -113,6 +116,19 @@ pub(super) const NAMES: &[(&str, &str)] = &[
     ("AWS::AppRunner::Service",          "ServiceName"),
     ("AWS::BedrockAgentCore::CodeInterpreterCustom", "Name"),
     ("AWS::EC2::LaunchTemplate",         "LaunchTemplateName"),
+    ("AWS::S3::Bucket",                  "BucketName"),
+    ("AWS::SecretsManager::Secret",      "Name"),
+    ("AWS::SSM::Parameter",              "Name"),
+];
+
+/// Data stores a chain may reach, for the access graph (their names in `NAMES`; a KMS key's
+/// ARN holds a generated id).
+#[rustfmt::skip]
+pub(super) const DATA_TARGETS: &[(&str, DataKind)] = &[
+    ("AWS::S3::Bucket",             DataKind::Bucket),
+    ("AWS::SecretsManager::Secret", DataKind::Secret),
+    ("AWS::SSM::Parameter",         DataKind::Parameter),
+    ("AWS::KMS::Key",               DataKind::Key),
 ];
 
 /// The elements of a list property with `Fn::If` branches spliced in and `AWS::NoValue`

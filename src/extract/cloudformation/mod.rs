@@ -10,7 +10,7 @@ mod sam;
 mod template;
 mod tree;
 
-use self::carriers::{CARRIERS, GRANTS, NAMES, PRINCIPALS, RUNNERS, elements};
+use self::carriers::{CARRIERS, DATA_TARGETS, GRANTS, NAMES, PRINCIPALS, RUNNERS, elements};
 use self::lower::{Lowerer, Position, render};
 use self::template::{Extractor, Found, Resource, Template};
 use self::tree::{Node, NodeKind};
@@ -23,7 +23,7 @@ use crate::base::rule_id::RuleId;
 use crate::base::source::{FileId, SourceFile, Span};
 use crate::base::value::{Value, ValueKind};
 use crate::extract::document::{Attachment, Conditional, Origin, PolicyKind, PrincipalKind};
-use crate::extract::inventory::{Declared, Inventory, Runner};
+use crate::extract::inventory::{DataTarget, Declared, Inventory, Runner};
 use crate::extract::managed;
 use crate::extract::syntax_error;
 use crate::input::Intent;
@@ -544,6 +544,17 @@ impl<'t> Extractor<'t> {
                 // A policy is no principal; the kind is unused for it.
                 inventory.policies.push(declared(PrincipalKind::Role));
             }
+            if let Some((_, kind)) = DATA_TARGETS
+                .iter()
+                .find(|(t, _)| *t == resource.resource_type)
+            {
+                inventory.targets.push(DataTarget {
+                    kind: *kind,
+                    address: resource.id.to_string(),
+                    name: name.clone(),
+                    span: resource.id_span,
+                });
+            }
             if resource.resource_type == "AWS::IAM::InstanceProfile"
                 && let Some(roles) = resource.properties.and_then(|p| p.get("Roles"))
             {
@@ -789,6 +800,7 @@ impl Extractor<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::extract::inventory::DataKind;
 
     fn run_on(name: &str, text: &str) -> Option<Extraction> {
         let source = SourceFile::new(name.into(), text.into());
@@ -796,7 +808,7 @@ mod tests {
     }
 
     #[test]
-    fn sam_roles_and_stack_set_administration_roles_are_in_the_inventory() {
+    fn sam_roles_stack_set_execution_roles_and_data_targets_are_in_the_inventory() {
         let template = "Transform: AWS::Serverless-2016-10-31
 Resources:
   Worker:
@@ -807,10 +819,15 @@ Resources:
     Properties: {Role: !GetAtt Admin.Arn}
   Org:
     Type: AWS::CloudFormation::StackSet
-    Properties: {StackSetName: org, AdministrationRoleARN: !GetAtt Admin.Arn}
+    Properties: {StackSetName: org, AdministrationRoleARN: !GetAtt Admin.Arn, ExecutionRoleName: org-execution}
   Admin:
     Type: AWS::IAM::Role
     Properties: {AssumeRolePolicyDocument: {Statement: []}}
+  Reports:
+    Type: AWS::S3::Bucket
+    Properties: {BucketName: reports}
+  Key:
+    Type: AWS::KMS::Key
 ";
         let inventory = run_on("sam.yaml", template).unwrap().inventory;
         let generated: Vec<&str> = inventory
@@ -843,7 +860,25 @@ Resources:
                     "WorkerRole"
                 ),
                 ("AWS::Lambda::Function", "Named", None, "Admin"),
-                ("AWS::CloudFormation::StackSet", "Org", Some("org"), "Admin"),
+                // Its template runs as the execution role, here named by its name.
+                (
+                    "AWS::CloudFormation::StackSet",
+                    "Org",
+                    Some("org"),
+                    "org-execution"
+                ),
+            ]
+        );
+        let targets: Vec<(DataKind, &str, Option<&str>)> = inventory
+            .targets
+            .iter()
+            .map(|t| (t.kind, t.address.as_str(), t.name.as_deref()))
+            .collect();
+        assert_eq!(
+            targets,
+            [
+                (DataKind::Bucket, "Reports", Some("reports")),
+                (DataKind::Key, "Key", None),
             ]
         );
     }

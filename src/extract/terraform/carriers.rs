@@ -4,6 +4,7 @@
 
 use crate::extract::carrier::{Carrier, Grant, Holds, carrier, grant};
 use crate::extract::document::PrincipalKind;
+use crate::extract::inventory::DataKind;
 
 use Holds::{Identity, Organizations, Resource, Trust};
 use PrincipalKind::{Group, Role, User};
@@ -118,7 +119,9 @@ pub(super) const RUNNERS: &[(&str, &str, &str, bool)] = &[
     ("aws_glue_job",                    "role_arn",                                  "glue.amazonaws.com",           false),
     ("aws_glue_dev_endpoint",           "role_arn",                                  "glue.amazonaws.com",           false),
     ("aws_cloudformation_stack",        "iam_role_arn",                              "cloudformation.amazonaws.com", false),
-    ("aws_cloudformation_stack_set",    "administration_role_arn",                   "cloudformation.amazonaws.com", false),
+    // A stack set's template runs as its execution role (in the account of each instance),
+    // which its administration role assumes.
+    ("aws_cloudformation_stack_set",    "execution_role_name",                       "cloudformation.amazonaws.com", false),
     ("aws_bedrockagentcore_code_interpreter", "execution_role_arn",                  "bedrock-agentcore.amazonaws.com", false),
     ("aws_ssm_activation",              "iam_role",                                  "ssm.amazonaws.com",            false),
     ("aws_sagemaker_notebook_instance", "role_arn",                                  "sagemaker.amazonaws.com",      false),
@@ -140,4 +143,15 @@ pub(super) const RUNNER_NAMES: &[(&str, &str)] = &[
     ("aws_apprunner_service",           "service_name"),
     ("aws_launch_template",             "name"),
     ("aws_ecs_task_definition",         "family"),
+];
+
+/// Data stores a chain may reach, for the access graph: (type, kind, the attribute holding the
+/// name an ARN uses, if any). A KMS key's ARN holds a generated id; an alias does not name
+/// the key in an IAM policy's `Resource` (KMS authorizes on the key ARN), so it adds nothing.
+#[rustfmt::skip]
+pub(super) const DATA_TARGETS: &[(&str, DataKind, Option<&str>)] = &[
+    ("aws_s3_bucket",             DataKind::Bucket,    Some("bucket")),
+    ("aws_secretsmanager_secret", DataKind::Secret,    Some("name")),
+    ("aws_ssm_parameter",         DataKind::Parameter, Some("name")),
+    ("aws_kms_key",               DataKind::Key,       None),
 ];

@@ -15,8 +15,8 @@ mod policy_document;
 
 use self::body::{Attr, Block, Src};
 use self::carriers::{
-    ATTACHMENTS, CARRIERS, GRANTS, GROUP_MEMBERSHIPS, PRINCIPALS, PROFILE_USERS, RUNNER_NAMES,
-    RUNNERS,
+    ATTACHMENTS, CARRIERS, DATA_TARGETS, GRANTS, GROUP_MEMBERSHIPS, PRINCIPALS, PROFILE_USERS,
+    RUNNER_NAMES, RUNNERS,
 };
 use self::lower::{Doc, Lowerer};
 use self::module::Module;
@@ -29,7 +29,7 @@ use crate::base::value::{Unknown, Value, ValueKind};
 use crate::extract::document::{
     Attachment, Caller, Origin, PolicyDocument, PolicyKind, PrincipalKind,
 };
-use crate::extract::inventory::{Declared, Inventory, Runner};
+use crate::extract::inventory::{DataTarget, Declared, Inventory, Runner};
 use crate::extract::managed;
 use std::collections::HashMap;
 use std::path::Path;
@@ -301,6 +301,15 @@ impl<'a> Run<'_, 'a> {
             self.inventory
                 .policies
                 .push(declared(PrincipalKind::Role, name));
+        }
+        for (_, data_kind, attribute) in DATA_TARGETS.iter().filter(|(t, ..)| *t == kind) {
+            let name = attribute.and_then(|attribute| literal(self, attribute));
+            self.inventory.targets.push(DataTarget {
+                kind: *data_kind,
+                address: address.to_string(),
+                name,
+                span: block.header,
+            });
         }
         for (_, path, service, via_profile) in RUNNERS.iter().filter(|(t, ..)| *t == kind) {
             let attr = match path.split_once('.') {

@@ -30,6 +30,10 @@ RUNNERS = {
     "sagemaker:CreatePresignedNotebookInstanceUrl": ("aws_sagemaker_notebook_instance", 'name          = "target"\n  role_arn      = ROLE\n  instance_type = "ml.t3.medium"'),
     "apprunner:UpdateService": ("aws_apprunner_service", 'service_name = "target"\n  source_configuration {\n    image_repository {\n      image_identifier      = "public.ecr.aws/nginx/nginx:latest"\n      image_repository_type = "ECR_PUBLIC"\n    }\n  }\n  instance_configuration {\n    instance_role_arn = ROLE\n  }'),
 }
+RUNNERS["codebuild:StartBuildBatch"] = RUNNERS["codebuild:StartBuild"]
+RUNNERS["cloudformation:CreateChangeSet"] = RUNNERS["cloudformation:UpdateStack"]
+RUNNERS["ec2:CreateLaunchTemplateVersion"] = ("aws_launch_template", 'name = "target"\n  iam_instance_profile {\n    name = aws_iam_instance_profile.target.name\n  }')
+RUNNERS["bedrock-agentcore:StartCodeInterpreterSession"] = ("aws_bedrockagentcore_code_interpreter", 'name               = "target"\n  execution_role_arn = ROLE\n  network_configuration {\n    network_mode = "PUBLIC"\n  }')
 RUNNER_SERVICE = {
     "aws_lambda_function": "lambda.amazonaws.com",
     "aws_codebuild_project": "codebuild.amazonaws.com",
@@ -38,6 +42,8 @@ RUNNER_SERVICE = {
     "aws_glue_dev_endpoint": "glue.amazonaws.com",
     "aws_sagemaker_notebook_instance": "sagemaker.amazonaws.com",
     "aws_apprunner_service": "tasks.apprunner.amazonaws.com",
+    "aws_launch_template": "ec2.amazonaws.com",
+    "aws_bedrockagentcore_code_interpreter": "bedrock-agentcore.amazonaws.com",
 }
 
 
@@ -126,12 +132,14 @@ def new_passrole(path, near_miss):
 
 
 def existing_passrole(path, near_miss):
-    action = next(p["action"] for p in path["permissions"] if p["applies_to"] == "runner")
-    resource_type, body = RUNNERS[action]
+    """Every action of the path on the one resource (cloudformation-005 is filed under
+    new-passrole, but changes an existing stack)."""
+    actions = [p["action"] for p in path["permissions"] if p["applies_to"] == "runner"]
+    resource_type, body = RUNNERS[actions[0]]
     managed = READ_ONLY if near_miss else ADMIN
-    out = user("start", [([action], f"{resource_type}.target.arn", "")])
+    out = user("start", [(actions, f"{resource_type}.target.arn", "")])
     out += "\n" + role("target", RUNNER_SERVICE[resource_type], managed)
-    if resource_type == "aws_instance":
+    if resource_type in ("aws_instance", "aws_launch_template"):
         out += '\nresource "aws_iam_instance_profile" "target" {\n  name = "target"\n  role = aws_iam_role.target.name\n}\n'
     out += f'\nresource "{resource_type}" "target" {{\n  {body.replace("ROLE", "aws_iam_role.target.arn")}\n}}\n'
     return out, "the resource runs as a read-only role"
@@ -279,6 +287,24 @@ resource "aws_iam_{kind}_policy_attachment" "target" {{
     return out, "the principal it gains is not the one it changes"
 
 
+def stack_set_update(path, near_miss):
+    """cloudformation-004: pass a role CloudFormation trusts as the administration role and
+    update an existing stack set, whose template then runs as its execution role."""
+    managed = READ_ONLY if near_miss else ADMIN
+    out = user("start", [(["iam:PassRole"], "aws_iam_role.administration.arn", ""), (["cloudformation:UpdateStackSet"], "aws_cloudformation_stack_set.target.arn", "")])
+    out += "\n" + role("administration", "cloudformation.amazonaws.com", READ_ONLY)
+    out += "\n" + role("target", "{ AWS = aws_iam_role.administration.arn }", managed)
+    out += '''
+resource "aws_cloudformation_stack_set" "target" {
+  name                    = "target"
+  administration_role_arn = aws_iam_role.administration.arn
+  execution_role_name     = aws_iam_role.target.name
+  template_body           = jsonencode({ Resources = {} })
+}
+'''
+    return out, "the stack set's execution role is read-only"
+
+
 BUILDERS = {
     "new-passrole": new_passrole,
     "existing-passrole": existing_passrole,
@@ -301,6 +327,10 @@ def main():
             build = combined
         elif path["permissions"][0]["action"] == "iam:AddUserToGroup":
             build = principal_access
+        elif path["id"] == "cloudformation-004":
+            build = stack_set_update
+        elif all(p["applies_to"] == "runner" for p in path["permissions"]):
+            build = existing_passrole
         else:
             build = BUILDERS[path["category"]]
         for near_miss, prefix in ((False, "fail"), (True, "pass")):
