@@ -702,8 +702,7 @@ impl<'t> Extractor<'t> {
         Extraction {
             documents,
             diagnostics,
-            suppressions: Vec::new(),
-            inventory: Inventory::default(),
+            ..Extraction::default()
         }
     }
 }
