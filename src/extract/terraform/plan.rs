@@ -156,10 +156,12 @@ pub fn extract(file: FileId, source: &SourceFile, read: &dyn ReadFiles) -> Optio
         .parent()
         .unwrap_or(Path::new(""))
         .to_path_buf();
+    let resources = resources(&root);
     let mut reader = Reader {
         file,
         text,
-        resources: resources(&root),
+        addresses: resources.iter().map(|r| r.address).collect(),
+        resources,
         links: Links::default(),
         names: HashMap::new(),
         inventory: Inventory::default(),
@@ -343,6 +345,8 @@ struct Reader<'v, 'r> {
     /// (resource type, name) → address, for roles, users, groups, policies and instance
     /// profiles: a plan names them by name or ARN, not by reference.
     names: HashMap<(&'v str, &'v str), &'v str>,
+    /// Every resource instance's address.
+    addresses: HashSet<&'v str>,
     inventory: Inventory,
     configuration: Configuration<'v, 'r>,
     out: Extraction,
@@ -540,15 +544,45 @@ impl<'v> Reader<'v, '_> {
             source,
         });
         let mut notes = vec![format!("planned value of `{}`", resource.address)];
-        match mapped {
-            Some(mapped) => self.out.covered.push((
-                mapped.dir.clone(),
-                match attribute {
+        match (mapped, source) {
+            (Some(mapped), Some(source)) => {
+                let label = match attribute {
                     Some(attribute) => format!("{}.{attribute}", mapped.address),
                     None => mapped.address.clone(),
-                },
-            )),
-            None => notes.extend(self.configuration.why_unmapped(resource.address)),
+                };
+                // The document the static reading found there, or the data source the
+                // argument reads (`data.aws_iam_policy_document.x.json`).
+                let through_data = self
+                    .configuration
+                    .references(resource.address, attribute.unwrap_or("json"))
+                    .into_iter()
+                    .find_map(|r| {
+                        let data = r.strip_suffix(".json")?;
+                        data.starts_with("data.aws_iam_policy_document.")
+                            .then(|| data.to_string())
+                    });
+                let static_label = [Some(label), through_data]
+                    .into_iter()
+                    .flatten()
+                    .find(|label| self.configuration.document(&mapped.dir, label).is_some());
+                if let Some(static_label) = static_label {
+                    if let Some(written) = self.configuration.document(&mapped.dir, &static_label) {
+                        pair(
+                            &document,
+                            Some(written),
+                            source,
+                            resource.address,
+                            &mut self.out.planned,
+                        );
+                    }
+                    self.out.covered.push((mapped.dir.clone(), static_label));
+                }
+                if let Some(attribute) = attribute {
+                    let label = format!("{}.{attribute}", mapped.address);
+                    self.out.covered.push((mapped.dir.clone(), label));
+                }
+            }
+            _ => notes.extend(self.configuration.why_unmapped(resource.address)),
         }
         found.push(Found {
             address: resource.address.to_string(),
@@ -565,36 +599,95 @@ impl<'v> Reader<'v, '_> {
     fn grants(&self, resource: &Resource<'v>) -> Vec<Attachment> {
         grants_of(GRANTS, resource.kind)
             .flat_map(|grant| {
-                known_strings(resource.values, resource.unknown, grant.attribute)
-                    .into_iter()
-                    .map(move |v| (grant, v))
-            })
-            .map(|(grant, value)| Attachment {
-                principal_kind: grant.principal_kind,
-                principal: self.principal(
+                self.named(
+                    resource,
+                    grant.attribute,
                     resource_type_of(grant.principal_kind),
-                    value.as_str().unwrap_or_default(),
-                ),
-                span: Some(value.span),
+                )
+                .into_iter()
+                .map(|(principal, span)| Attachment {
+                    principal_kind: grant.principal_kind,
+                    principal,
+                    span: Some(span),
+                })
             })
             .collect()
+    }
+
+    /// The resources of `resource_type` an attribute names, each with where: by name or ARN
+    /// where the plan knows the value (the name itself when the plan declares no such
+    /// resource), and by the references of its configuration expression (a role created by
+    /// the same plan has no ARN before apply).
+    fn named(
+        &self,
+        resource: &Resource<'v>,
+        path: &str,
+        resource_type: &str,
+    ) -> Vec<(String, Span)> {
+        let mut named: Vec<(String, Span)> = Vec::new();
+        for value in known_strings(resource.values, resource.unknown, path) {
+            let written = value.as_str().unwrap_or_default();
+            named.push((self.principal(resource_type, written), value.span));
+        }
+        for reference in self.configuration.references(resource.address, path) {
+            if let Some(address) = self.referenced(resource.address, reference, resource_type)
+                && !named.iter().any(|(n, _)| *n == address)
+            {
+                named.push((address, resource.address_span));
+            }
+        }
+        named
+    }
+
+    /// The plan address of the resource of `resource_type` a configuration reference
+    /// (`aws_iam_role.this[0].arn`) made in the module of `from` names: the instance it
+    /// names, or the only instance there is.
+    fn referenced(&self, from: &str, reference: &str, resource_type: &str) -> Option<String> {
+        let rest = reference.strip_prefix(resource_type)?.strip_prefix('.')?;
+        let end = rest.find(['.', '[']).unwrap_or(rest.len());
+        let key_len = rest.len() - end - skip_key(&rest[end..]).len();
+        let resource = &rest[..end + key_len];
+        let candidate = format!("{}{resource_type}.{resource}", module_prefix(from));
+        if self.addresses.contains(candidate.as_str()) {
+            return Some(candidate);
+        }
+        let instance = format!("{candidate}[");
+        let mut instances = self.addresses.iter().filter(|a| a.starts_with(&instance));
+        match (instances.next(), instances.next(), key_len) {
+            (Some(only), None, 0) => Some((*only).to_string()),
+            _ => None,
+        }
     }
 
     /// `aws_iam_*_policy_attachment`: the managed policy `policy_arn` attached to principals.
     fn policy_attachments(&mut self, resource: &Resource<'v>) {
         for grant in grants_of(ATTACHMENTS, resource.kind) {
-            let Some(policy) = known_strings(resource.values, resource.unknown, "policy_arn")
+            let known = known_strings(resource.values, resource.unknown, "policy_arn");
+            // A policy created by the same plan has no ARN before apply: its reference.
+            let referenced = self
+                .named(resource, "policy_arn", "aws_iam_policy")
                 .into_iter()
-                .next()
-            else {
-                continue;
-            };
-            for principal in known_strings(resource.values, resource.unknown, grant.attribute) {
-                let address = self.principal(
-                    resource_type_of(grant.principal_kind),
-                    principal.as_str().unwrap_or_default(),
-                );
-                self.attach(policy, address, grant.principal_kind, principal.span, false);
+                .find(|(address, _)| self.addresses.contains(address.as_str()));
+            let principals = self.named(
+                resource,
+                grant.attribute,
+                resource_type_of(grant.principal_kind),
+            );
+            for (principal, span) in principals {
+                let attachment = Attachment {
+                    principal_kind: grant.principal_kind,
+                    principal: principal.clone(),
+                    span: Some(span),
+                };
+                match (known.first(), &referenced) {
+                    (Some(policy), _) => {
+                        self.attach(policy, principal, grant.principal_kind, span, false);
+                    }
+                    (None, Some((policy, _))) => {
+                        self.links.policy(policy.clone(), attachment, false);
+                    }
+                    (None, None) => {}
+                }
             }
         }
     }
@@ -658,8 +751,7 @@ impl<'v> Reader<'v, '_> {
         if resource.kind != "aws_iam_instance_profile" {
             return;
         }
-        for role in known_strings(resource.values, resource.unknown, "role") {
-            let role_address = self.principal("aws_iam_role", role.as_str().unwrap_or_default());
+        for (role_address, span) in self.named(resource, "role", "aws_iam_role") {
             self.inventory
                 .profiles
                 .push((resource.address.to_string(), role_address.clone()));
@@ -669,7 +761,7 @@ impl<'v> Reader<'v, '_> {
                 Attachment {
                     principal_kind: PrincipalKind::InstanceProfile,
                     principal: resource.address.to_string(),
-                    span: Some(role.span),
+                    span: Some(span),
                 },
             );
         }
@@ -681,16 +773,14 @@ impl<'v> Reader<'v, '_> {
             .iter()
             .filter(|(t, _, _)| *t == resource.kind)
         {
-            let groups = known_strings(resource.values, resource.unknown, group_attribute);
-            let users = known_strings(resource.values, resource.unknown, users_attribute);
-            for group in &groups {
-                let group = self.principal("aws_iam_group", group.as_str().unwrap_or_default());
-                for user in &users {
+            let groups = self.named(resource, group_attribute, "aws_iam_group");
+            let users = self.named(resource, users_attribute, "aws_iam_user");
+            for (group, _) in &groups {
+                for (user, span) in &users {
                     let heir = Attachment {
                         principal_kind: PrincipalKind::User,
-                        principal: self
-                            .principal("aws_iam_user", user.as_str().unwrap_or_default()),
-                        span: Some(user.span),
+                        principal: user.clone(),
+                        span: Some(*span),
                     };
                     self.links.heir(PrincipalKind::Group, group.clone(), heir);
                 }
@@ -721,10 +811,7 @@ impl<'v> Reader<'v, '_> {
             } else {
                 "aws_iam_role"
             };
-            let Some(role) = known_strings(resource.values, resource.unknown, path)
-                .into_iter()
-                .next()
-            else {
+            let Some((role, span)) = self.named(resource, path, target).into_iter().next() else {
                 continue;
             };
             let name = RUNNER_NAMES
@@ -737,9 +824,9 @@ impl<'v> Reader<'v, '_> {
                 address: resource.address.to_string(),
                 name,
                 service,
-                role: self.principal(target, role.as_str().unwrap_or_default()),
+                role,
                 via_profile: *via_profile,
-                span: role.span,
+                span,
             });
         }
     }
@@ -749,6 +836,78 @@ impl<'v> Reader<'v, '_> {
         self.out.inventory = self.inventory;
         self.out.diagnostics.extend(self.configuration.diagnostics);
         self.out
+    }
+}
+
+/// Where each element of a planned document is written in the configuration: the same
+/// element where the static reading `written` found it, the expression computing it where
+/// that was only known at apply (`var.actions`), else where its parent is (`source`).
+/// Recorded only where it differs from the parent's place, for [`relocate`].
+fn pair(
+    planned: &Value,
+    written: Option<&Value>,
+    source: Span,
+    address: &str,
+    out: &mut Vec<Planned>,
+) {
+    let here = match written {
+        Some(w) if matches!(w.kind, ValueKind::Unknown(_) | ValueKind::Template(_)) => w.span,
+        // A known value that is not the planned one: the configuration is not what was
+        // planned here (a conditional, another workspace), so only the parent is.
+        Some(w)
+            if w.as_str().is_some()
+                && planned.as_str().is_some()
+                && w.as_str() != planned.as_str() =>
+        {
+            source
+        }
+        Some(w) => w.span,
+        None => source,
+    };
+    if here != source {
+        out.push(Planned {
+            span: planned.span,
+            address: address.to_string(),
+            source: Some(here),
+        });
+    }
+    let written = written.filter(|w| !matches!(w.kind, ValueKind::Unknown(_)));
+    match &planned.kind {
+        ValueKind::Object(members) => {
+            for member in members {
+                let written_member = written
+                    .and_then(Value::as_object)
+                    .and_then(|ms| ms.iter().find(|m| m.key == member.key));
+                if let Some(written_member) = written_member
+                    && written_member.key_span != here
+                {
+                    out.push(Planned {
+                        span: member.key_span,
+                        address: address.to_string(),
+                        source: Some(written_member.key_span),
+                    });
+                }
+                pair(
+                    &member.value,
+                    written_member.map(|m| &m.value),
+                    here,
+                    address,
+                    out,
+                );
+            }
+        }
+        ValueKind::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                let written_item = match written.map(|w| &w.kind) {
+                    Some(ValueKind::Array(written_items)) => written_items.get(i),
+                    // `Action = "s3:GetObject"` planned as a list of one.
+                    Some(_) if items.len() == 1 => written,
+                    _ => None,
+                };
+                pair(item, written_item, here, address, out);
+            }
+        }
+        _ => {}
     }
 }
 
@@ -766,12 +925,21 @@ struct Mapped {
 /// The blocks of one configuration module: address → (header, arguments).
 type BlockIndex = HashMap<String, (Span, HashMap<String, Span>)>;
 
+/// A module of the configuration as iamlint reads it on its own.
+struct ConfigModule {
+    /// The directory, as the source map names its files.
+    dir: PathBuf,
+    blocks: BlockIndex,
+    /// The documents the static reading finds, by label (`aws_iam_role_policy.x.policy`).
+    documents: HashMap<String, Value>,
+}
+
 /// The plan's `configuration`, and the module directories it leads to, read once each.
 struct Configuration<'v, 'r> {
     root: Option<&'v Value>,
     dir: PathBuf,
     read: &'r dyn ReadFiles,
-    modules: HashMap<PathBuf, Option<(PathBuf, BlockIndex)>>,
+    modules: HashMap<PathBuf, Option<ConfigModule>>,
     diagnostics: Vec<Problem>,
 }
 
@@ -792,6 +960,18 @@ fn split_address(address: &str) -> (Vec<&str>, &str) {
         None => rest,
     };
     (modules, resource)
+}
+
+/// The module instance part of an address, with its dot: `module.a["k"].` of
+/// `module.a["k"].aws_x.y`, empty in the root module.
+fn module_prefix(address: &str) -> &str {
+    let mut rest = address;
+    while let Some(after) = rest.strip_prefix("module.") {
+        let end = after.find(['.', '[']).unwrap_or(after.len());
+        rest = skip_key(&after[end..]);
+        rest = rest.strip_prefix('.').unwrap_or(rest);
+    }
+    &address[..address.len() - rest.len()]
 }
 
 /// `["a.b"].rest` → `.rest`: an instance key, quoted strings skipped.
@@ -852,6 +1032,41 @@ impl<'v, 'r> Configuration<'v, 'r> {
         Ok(dir)
     }
 
+    /// The references the configuration expression of an attribute (`attribute` or
+    /// `block.attribute`) of the resource at `address` makes, most specific first.
+    fn references(&self, address: &str, path: &str) -> Vec<&'v str> {
+        let (modules, local) = split_address(address);
+        let mut module = self.root;
+        for name in modules {
+            module = module
+                .and_then(|m| m.get("module_calls"))
+                .and_then(|calls| calls.get(name))
+                .and_then(|call| call.get("module"));
+        }
+        let resource = module
+            .and_then(|m| m.get("resources"))
+            .and_then(Value::as_array)
+            .unwrap_or_default()
+            .iter()
+            .find(|r| r.get("address").and_then(Value::as_str) == Some(local));
+        let mut expression = resource.and_then(|r| r.get("expressions"));
+        for key in path.split('.') {
+            expression = expression
+                .and_then(|e| e.get(key))
+                .and_then(|e| match &e.kind {
+                    ValueKind::Array(items) => items.first(),
+                    _ => Some(e),
+                });
+        }
+        expression
+            .and_then(|e| e.get("references"))
+            .and_then(Value::as_array)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(Value::as_str)
+            .collect()
+    }
+
     /// Why a resource is reported in the plan: the module call with no local source.
     fn why_unmapped(&self, address: &str) -> Option<String> {
         let (modules, _) = split_address(address);
@@ -871,10 +1086,10 @@ impl<'v, 'r> Configuration<'v, 'r> {
     fn map(&mut self, resource: &Resource<'_>) -> Option<Mapped> {
         let (modules, address) = split_address(resource.address);
         let dir = self.module_dir(&modules).ok()?;
-        let (dir, blocks) = self.blocks(dir)?;
-        let (header, attributes) = blocks.get(address)?;
+        let module = self.module(dir)?;
+        let (header, attributes) = module.blocks.get(address)?;
         Some(Mapped {
-            dir: dir.clone(),
+            dir: module.dir.clone(),
             address: address.to_string(),
             header: *header,
             attributes: attributes.clone(),
@@ -883,7 +1098,7 @@ impl<'v, 'r> Configuration<'v, 'r> {
 
     /// The blocks of the module in `dir`, parsed once; `None` when it has no Terraform file
     /// iamlint can read.
-    fn blocks(&mut self, dir: PathBuf) -> Option<&(PathBuf, BlockIndex)> {
+    fn module(&mut self, dir: PathBuf) -> Option<&ConfigModule> {
         if !self.modules.contains_key(&dir) {
             let index = self.index(&dir);
             self.modules.insert(dir.clone(), index);
@@ -891,7 +1106,17 @@ impl<'v, 'r> Configuration<'v, 'r> {
         self.modules.get(&dir)?.as_ref()
     }
 
-    fn index(&mut self, dir: &Path) -> Option<(PathBuf, BlockIndex)> {
+    /// The document the static reading finds at `label` in the module iamlint named `dir`.
+    fn document(&self, dir: &Path, label: &str) -> Option<&Value> {
+        self.modules
+            .values()
+            .flatten()
+            .find(|module| module.dir == dir)?
+            .documents
+            .get(label)
+    }
+
+    fn index(&mut self, dir: &Path) -> Option<ConfigModule> {
         let listed = if dir.as_os_str().is_empty() {
             Path::new(".")
         } else {
@@ -957,7 +1182,18 @@ impl<'v, 'r> Configuration<'v, 'r> {
                 index.entry(address).or_insert((block.header, attributes));
             }
         }
-        Some((named, index))
+        let documents = super::extract_module(&named, &files, self.read)
+            .extraction
+            .documents
+            .into_iter()
+            .filter(|d| d.origin.caller.is_none())
+            .filter_map(|d| Some((d.origin.label()?, d.value)))
+            .collect();
+        Some(ConfigModule {
+            dir: named,
+            blocks: index,
+            documents,
+        })
     }
 }
 
@@ -979,6 +1215,11 @@ mod tests {
             split_address("module.iam.aws_iam_role.this[\"a\"]"),
             (vec!["iam"], "aws_iam_role.this")
         );
+        assert_eq!(
+            module_prefix("module.a[\"x.y\"].module.b.aws_x.y[0]"),
+            "module.a[\"x.y\"].module.b."
+        );
+        assert_eq!(module_prefix("aws_x.y"), "");
     }
 
     #[test]

@@ -1,4 +1,4 @@
 module "platform" {
   source  = "./modules/platform"
-  actions = ["iam:*", "s3:GetObjct"]
+  actions = ["iam:*"]
 }

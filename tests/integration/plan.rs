@@ -1,0 +1,147 @@
+//! Terraform plan JSON (`terraform show -json`), written by hand from the documented format
+//! under `testdata/plan/`: registry modules, unknown values, a module nested two deep whose
+//! configuration is in the tree, data-source documents, a plan checked with its
+//! configuration, escalation across a registry module, and broken plans.
+
+use assert_cmd::Command;
+
+/// The built binary, run from the repository root (paths below are relative to it).
+fn iamlint() -> Command {
+    let mut command = Command::cargo_bin("iamlint").unwrap();
+    command
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1");
+    command
+}
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let output = iamlint().args(args).output().unwrap();
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// `iamlint check --format compact --select all`: every rule, so every span is seen.
+fn compact(paths: &[&str]) -> (i32, String) {
+    let mut args = vec!["check", "--format", "compact", "--select", "all"];
+    args.extend_from_slice(paths);
+    let (code, stdout, _) = run(&args);
+    (code, stdout)
+}
+
+/// A registry module has no local source: its findings stay in the plan, at the element
+/// inside the policy string, and name the resource's address.
+#[test]
+fn a_registry_module_is_reported_in_the_plan_with_its_address() {
+    let (code, stdout) = compact(&["testdata/plan/registry_module/plan.json"]);
+    assert_eq!(code, 1);
+    insta::assert_snapshot!("registry_module_compact", stdout);
+    let (_, human, _) = run(&["check", "testdata/plan/registry_module/plan.json"]);
+    insta::assert_snapshot!("registry_module_human", human);
+}
+
+/// What the plan only knows after apply (`after_unknown`) is not read: no document, no `*`,
+/// no finding; what it knows is.
+#[test]
+fn unknown_values_are_neither_star_nor_present() {
+    let (code, stdout) = compact(&["testdata/plan/unknown_values/plan.json"]);
+    assert_eq!(code, 0, "{stdout}");
+    insta::assert_snapshot!(stdout, @"");
+    let (_, documents, _) = run(&["documents", "testdata/plan/unknown_values/plan.json"]);
+    insta::assert_snapshot!("unknown_values_documents", documents);
+}
+
+/// `module.platform.module.deployer.aws_iam_role_policy.deploy[0]`: both calls have local
+/// sources, so the findings are at the `policy` argument of the block, the planned value
+/// a related location.
+#[test]
+fn a_module_nested_two_deep_maps_to_the_tf_line() {
+    let (code, stdout) = compact(&["testdata/plan/nested/plan.json"]);
+    assert_eq!(code, 1);
+    insta::assert_snapshot!("nested_compact", stdout);
+    let (_, human, _) = run(&[
+        "check",
+        "--select",
+        "unknown-action",
+        "testdata/plan/nested/plan.json",
+    ]);
+    insta::assert_snapshot!("nested_human", human);
+}
+
+/// The plan and its configuration checked together: the static reading's finding on the
+/// `policy` argument gives way to the plan's, which knows `var.actions`; nothing twice.
+#[test]
+fn a_plan_with_its_configuration_reports_each_finding_once() {
+    let (_, alone) = compact(&["testdata/plan/nested/modules/deployer"]);
+    insta::assert_snapshot!(alone, @"testdata/plan/nested/modules/deployer/main.tf:23:18: error[unknown-action] unknown action `s3:GetObjct`");
+    let (code, together) = compact(&["testdata/plan/nested"]);
+    assert_eq!(code, 1);
+    let (_, plan_only) = compact(&["testdata/plan/nested/plan.json"]);
+    assert_eq!(together, plan_only);
+}
+
+/// A data source read while planning sits in `prior_state` with its `json`: reported there
+/// when nothing else holds that text, at the carrier (with its kind and role) when one does.
+#[test]
+fn data_source_documents_as_a_plan_holds_them() {
+    let (code, stdout) = compact(&["testdata/plan/data_source/plan.json"]);
+    assert_eq!(code, 1);
+    insta::assert_snapshot!("data_source_compact", stdout);
+}
+
+/// A registry module creates an administrator role that Lambda may assume; a user of the
+/// root module may pass it to a function it creates: the access graph is built from the
+/// plan, across the module.
+#[test]
+fn escalation_across_a_registry_module() {
+    let (code, stdout) = compact(&["testdata/plan/escalation/plan.json"]);
+    assert_eq!(code, 1);
+    insta::assert_snapshot!("escalation_compact", stdout);
+    let (_, paths, _) = run(&["paths", "testdata/plan/escalation/plan.json"]);
+    insta::assert_snapshot!("escalation_paths", paths);
+}
+
+/// A truncated plan is one parse error, a plan of an unknown major format version one
+/// clear error, a plan over the size limit is not read: the other files are still checked.
+#[test]
+fn broken_plans_are_reported_and_the_run_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let future = dir.path().join("future.json");
+    std::fs::write(
+        &future,
+        r#"{"format_version": "2.0", "planned_values": {"root_module": {}}}"#,
+    )
+    .unwrap();
+    let huge = dir.path().join("huge.json");
+    let padding = " ".repeat(4096);
+    std::fs::write(
+        &huge,
+        format!(r#"{{"format_version": "1.2", {padding}"planned_values": {{}}}}"#),
+    )
+    .unwrap();
+    let good = dir.path().join("good.json");
+    std::fs::write(
+        &good,
+        r#"{"format_version": "1.2", "planned_values": {"root_module": {"resources": [
+  {"address": "aws_iam_policy.p", "mode": "managed", "type": "aws_iam_policy", "name": "p",
+   "values": {"name": "p", "policy": "{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:GetObjct\",\"Resource\":\"*\"}]}"}}
+]}}}"#,
+    )
+    .unwrap();
+    let (code, stdout, stderr) = run(&[
+        "check",
+        "--format",
+        "compact",
+        "--max-file-size",
+        "4000",
+        "testdata/plan/malformed/plan.json",
+        future.to_str().unwrap(),
+        huge.to_str().unwrap(),
+        good.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2, "{stdout}{stderr}");
+    let shown = format!("{stdout}{stderr}").replace(dir.path().to_str().unwrap(), "<tmp>");
+    insta::assert_snapshot!("broken_plans", shown);
+}
