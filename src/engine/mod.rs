@@ -503,8 +503,37 @@ fn process_loaded(
     for finding in result.findings.iter_mut() {
         terraform::plan::relocate(finding, &planned);
     }
+    if !planned.is_empty() && !options.no_suppressions {
+        configuration_suppressions(&mut result, file, sources);
+    }
     release_unreported(sources, &referenced.into_inner(), &result);
     finish_input(result, rules, options)
+}
+
+/// The suppression comments of the configuration files a plan's findings moved to (`plan`
+/// is the plan's file) that cover one of them: they hold for the plan's findings as for the
+/// static reading's, also when the configuration is not checked itself.
+fn configuration_suppressions(result: &mut FileResult, plan: FileId, sources: &SourceMap) {
+    let moved: Vec<(Span, RuleId)> = result
+        .findings
+        .iter()
+        .filter(|f| f.primary.file != plan)
+        .map(|f| (f.primary, f.rule))
+        .collect();
+    let files: BTreeMap<FileId, ()> = moved.iter().map(|(span, _)| (span.file, ())).collect();
+    for file in files.into_keys() {
+        let directives = suppressions::scan_comments(file, &sources.get(file));
+        result
+            .suppressions
+            .extend(directives.suppressions.into_iter().filter(|s| {
+                moved.iter().any(|(at, rule)| {
+                    *rule == s.rule
+                        && at.file == s.scope.file
+                        && s.scope.start <= at.start
+                        && at.start < s.scope.end
+                })
+            }));
+    }
 }
 
 /// The findings of a document with parts present only under a condition: a correctness

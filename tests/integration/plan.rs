@@ -82,13 +82,40 @@ fn a_plan_with_its_configuration_reports_each_finding_once() {
     assert_eq!(together, plan_only);
 }
 
-/// A data source read while planning sits in `prior_state` with its `json`: reported there
-/// when nothing else holds that text, at the carrier (with its kind and role) when one does.
+/// A data source read while planning sits in `prior_state` with its `json`: its document
+/// is analysed there when nothing else holds that text, at the carrier (with its kind and
+/// role) when one does. With the configuration, findings are at the `statement` block's
+/// element, through the `policy = data.aws_iam_policy_document.logs.json` argument; without
+/// it, in the plan with the address.
 #[test]
 fn data_source_documents_as_a_plan_holds_them() {
     let (code, stdout) = compact(&["testdata/plan/data_source/plan.json"]);
     assert_eq!(code, 1);
     insta::assert_snapshot!("data_source_compact", stdout);
+    let (_, together) = compact(&["testdata/plan/data_source"]);
+    assert_eq!(together, stdout);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        "testdata/plan/data_source/plan.json",
+        dir.path().join("plan.json"),
+    )
+    .unwrap();
+    let output = iamlint()
+        .current_dir(dir.path())
+        .args([
+            "check",
+            "--format",
+            "compact",
+            "--select",
+            "all",
+            "plan.json",
+        ])
+        .output()
+        .unwrap();
+    insta::assert_snapshot!(String::from_utf8_lossy(&output.stdout), @r"
+    plan.json:17:100: error[unknown-action] unknown action `logs:PutLogEvnts` (in `aws_iam_role_policy.logs`)
+    plan.json:93:100: warning[wildcard-action] `s3:*` allows all 180 actions of `s3` on every resource (in `data.aws_iam_policy_document.broad`)
+    ");
 }
 
 /// A registry module creates an administrator role that Lambda may assume; a user of the
@@ -144,4 +171,38 @@ fn broken_plans_are_reported_and_the_run_goes_on() {
     assert_eq!(code, 2, "{stdout}{stderr}");
     let shown = format!("{stdout}{stderr}").replace(dir.path().to_str().unwrap(), "<tmp>");
     insta::assert_snapshot!("broken_plans", shown);
+}
+
+/// A suppression comment on the `.tf` line holds for the plan's finding moved there, also
+/// when only the plan is named, and is not then reported unused.
+#[test]
+fn suppression_comments_of_the_configuration_hold_for_the_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    for file in [
+        "plan.json",
+        "main.tf",
+        "modules/platform/main.tf",
+        "modules/deployer/main.tf",
+    ] {
+        let to = dir.path().join(file);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        let text = std::fs::read_to_string(format!("testdata/plan/nested/{file}")).unwrap();
+        let text = text.replace(
+            "      Action   = \"s3:GetObjct\"",
+            "      # iamlint: ignore[unknown-action] kept for the test\n      Action   = \"s3:GetObjct\"",
+        );
+        std::fs::write(to, text).unwrap();
+    }
+    for paths in [&["plan.json"][..], &["."][..]] {
+        let output = iamlint()
+            .current_dir(dir.path())
+            .args(["check", "--format", "compact", "--select", "all"])
+            .args(paths)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(!stdout.contains("s3:GetObjct"), "{stdout}");
+        assert!(!stdout.contains("unused-suppression"), "{stdout}");
+        assert!(stdout.contains("privilege-escalation"), "{stdout}");
+    }
 }

@@ -850,6 +850,13 @@ fn pair(
     address: &str,
     out: &mut Vec<Planned>,
 ) {
+    // `actions = ["s3:GetObject"]` planned as the string alone.
+    let written = match written.map(|w| &w.kind) {
+        Some(ValueKind::Array(items)) if items.len() == 1 && planned.as_array().is_none() => {
+            items.first()
+        }
+        _ => written,
+    };
     let here = match written {
         Some(w) if matches!(w.kind, ValueKind::Unknown(_) | ValueKind::Template(_)) => w.span,
         // A known value that is not the planned one: the configuration is not what was
