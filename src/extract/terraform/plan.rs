@@ -400,6 +400,18 @@ impl<'v> Reader<'v, '_> {
                 address: resource.address.to_string(),
                 source: mapped.as_ref().map(|m| m.header),
             });
+            // A finding on another argument (a managed policy's ARN) is at that argument.
+            if let Some(mapped) = &mapped {
+                for member in resource.values.as_object().unwrap_or_default() {
+                    if let Some(&source) = mapped.attributes.get(&member.key) {
+                        self.out.planned.push(Planned {
+                            span: member.value.span,
+                            address: resource.address.to_string(),
+                            source: Some(source),
+                        });
+                    }
+                }
+            }
             if resource.data {
                 if resource.kind == "aws_iam_policy_document" {
                     self.data_document(resource, mapped.as_ref(), &mut found);
