@@ -212,3 +212,32 @@ fn suppression_comments_of_the_configuration_hold_for_the_plan() {
         assert!(stdout.contains("privilege-escalation"), "{stdout}");
     }
 }
+
+/// `terraform show -json` of a state (no plan file): `values` holds what is deployed, read
+/// like a plan's `planned_values`; other JSON with a `format_version` is not a plan.
+#[test]
+fn a_state_is_read_like_a_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("state.json"),
+        r#"{"format_version": "1.0", "terraform_version": "1.9.5", "values": {"root_module": {"resources": [
+  {"address": "aws_iam_policy.p", "mode": "managed", "type": "aws_iam_policy", "name": "p",
+   "values": {"arn": "arn:aws:iam::123456789012:policy/p", "name": "p", "policy": "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:GetObjct\",\"Resource\":\"*\"}]}"}}
+]}}}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("other.json"),
+        r#"{"format_version": "1.0", "values": [1, 2]}"#,
+    )
+    .unwrap();
+    let output = iamlint()
+        .current_dir(dir.path())
+        .args(["check", "--format", "compact", "state.json", "other.json"])
+        .output()
+        .unwrap();
+    insta::assert_snapshot!(String::from_utf8_lossy(&output.stdout), @r"
+    other.json:1:1: error[parse-error] no IAM policy found: expected an object with `Statement`, `PolicyDocument` or `PolicyVersion.Document`
+    state.json:3:160: error[unknown-action] unknown action `s3:GetObjct` (in `aws_iam_policy.p`)
+    ");
+}

@@ -130,8 +130,14 @@ pub fn extract(file: FileId, source: &SourceFile, read: &dyn ReadFiles) -> Optio
             return Some(out);
         }
     };
+    // Every plan key holds an object, but `resource_changes`, a list.
     let is_plan = root.get("format_version").is_some_and(Value::is_stringish)
-        && PLAN_KEYS.iter().any(|key| root.get(key).is_some());
+        && PLAN_KEYS.iter().any(|&key| {
+            root.get(key).is_some_and(|v| match key {
+                "resource_changes" => v.as_array().is_some(),
+                _ => v.as_object().is_some(),
+            })
+        });
     if !is_plan {
         return None;
     }
@@ -1239,6 +1245,65 @@ mod tests {
             "module.a[\"x.y\"].module.b."
         );
         assert_eq!(module_prefix("aws_x.y"), "");
+    }
+
+    /// A planned document paired with the static one: a literal element maps to itself, an
+    /// element the static reading only had as an expression to that expression, and a
+    /// finding moves to the innermost mapped part, the plan staying related.
+    #[test]
+    fn planned_elements_map_to_what_the_configuration_writes() {
+        let planned_text =
+            r#"{"Statement": [{"Action": ["iam:*"], "Resource": "arn:aws:s3:::b"}]}"#;
+        let planned = json::parse_file(FileId(0), planned_text).unwrap().unwrap();
+        let written_text = r#"{"Statement": [{"Action": 1, "Resource": "arn:aws:s3:::b"}]}"#;
+        let hole = written_text.find('1').unwrap();
+        let written = json::parse_embedded(
+            FileId(1),
+            written_text,
+            &OffsetMap::Shift(0),
+            &[crate::extract::Hole {
+                range: hole..hole + 1,
+                unknown: crate::base::value::Unknown::default(),
+            }],
+        )
+        .unwrap()
+        .unwrap();
+        let attribute = Span::new(FileId(1), 0, 1);
+        let mut parts = vec![Planned {
+            span: planned.span,
+            address: "aws_iam_policy.p".into(),
+            source: Some(attribute),
+        }];
+        pair(
+            &planned,
+            Some(&written),
+            attribute,
+            "aws_iam_policy.p",
+            &mut parts,
+        );
+        let statement = &planned.get("Statement").unwrap().as_array().unwrap()[0];
+        let moved = |span: Span| {
+            let mut finding = Finding {
+                rule: RuleId::UnknownAction,
+                severity: crate::base::finding::Severity::Error,
+                confidence: crate::base::finding::Confidence::High,
+                category: crate::base::finding::Category::Correctness,
+                message: "unknown action".into(),
+                help: None,
+                primary: span,
+                related: Vec::new(),
+                origin: None,
+            };
+            relocate(&mut finding, &parts);
+            (
+                &written_text[finding.primary.range()],
+                finding.related.len(),
+            )
+        };
+        let action = &statement.get("Action").unwrap().as_array().unwrap()[0];
+        assert_eq!(moved(action.span), ("1", 1));
+        let resource = statement.get("Resource").unwrap();
+        assert_eq!(moved(resource.span), ("\"arn:aws:s3:::b\"", 1));
     }
 
     #[test]
