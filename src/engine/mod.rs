@@ -460,7 +460,7 @@ fn process_loaded(
     } else {
         crate::extract::extract_file(file, &source, intent, &read)
     };
-    let planned = extraction.planned;
+    let mut planned = extraction.planned;
     if !planned.is_empty() {
         result.plan_files.push(file);
     }
@@ -500,9 +500,7 @@ fn process_loaded(
     }
     drop(source);
     check_principals(&mut result, sources, rules, options);
-    for finding in result.findings.iter_mut() {
-        terraform::plan::relocate(finding, &planned);
-    }
+    terraform::plan::relocate(result.findings.iter_mut(), &mut planned);
     if !planned.is_empty() && !options.no_suppressions {
         configuration_suppressions(&mut result, file, sources);
     }

@@ -68,32 +68,51 @@ pub struct Planned {
 /// gives way to the plan's (see [`covers`]).
 pub type Covered = (PathBuf, String);
 
-/// Moves a finding inside a planned value to the configuration it was planned from, the plan
-/// staying as a related location; one whose configuration is not in the tree stays in the
-/// plan and names the resource's address. The innermost part holding the finding decides.
-pub fn relocate(finding: &mut Finding, planned: &[Planned]) {
-    let inside = |part: &&Planned| {
-        let span = part.span;
-        span.file == finding.primary.file
-            && span.start <= finding.primary.start
-            && finding.primary.end <= span.end
-    };
-    let Some(part) = planned.iter().filter(inside).min_by_key(|p| p.span.len()) else {
+/// Moves each finding inside a planned value to the configuration it was planned from, the
+/// plan staying as a related location; one whose configuration is not in the tree stays in
+/// the plan and names the resource's address. The innermost part holding a finding decides.
+/// The parts are JSON nodes of one file, so they nest: one sweep in order of position, with
+/// the stack of parts open at the finding, costs a sort, not findings times parts.
+pub fn relocate<'f>(findings: impl IntoIterator<Item = &'f mut Finding>, planned: &mut [Planned]) {
+    let Some(file) = planned.first().map(|p| p.span.file) else {
         return;
     };
-    match part.source {
-        Some(source) => {
-            let at = finding.primary;
-            finding.primary = source;
-            finding.related.insert(
-                0,
-                crate::base::finding::Label {
-                    span: at,
-                    message: format!("the planned value of `{}`", part.address),
-                },
-            );
+    planned.sort_by_key(|p| (p.span.start, std::cmp::Reverse(p.span.end)));
+    let mut findings: Vec<&mut Finding> = findings
+        .into_iter()
+        .filter(|f| f.primary.file == file)
+        .collect();
+    findings.sort_by_key(|f| (f.primary.start, f.primary.end));
+    let mut open: Vec<&Planned> = Vec::new();
+    let mut next = 0;
+    for finding in findings {
+        let at = finding.primary;
+        while let Some(part) = planned.get(next).filter(|p| p.span.start <= at.start) {
+            while open
+                .last()
+                .is_some_and(|top| top.span.end <= part.span.start)
+            {
+                open.pop();
+            }
+            open.push(part);
+            next += 1;
         }
-        None => finding.message = format!("{} (in `{}`)", finding.message, part.address),
+        let Some(part) = open.iter().rev().find(|p| at.end <= p.span.end) else {
+            continue;
+        };
+        match part.source {
+            Some(source) => {
+                finding.primary = source;
+                finding.related.insert(
+                    0,
+                    crate::base::finding::Label {
+                        span: at,
+                        message: format!("the planned value of `{}`", part.address),
+                    },
+                );
+            }
+            None => finding.message = format!("{} (in `{}`)", finding.message, part.address),
+        }
     }
 }
 
@@ -458,7 +477,6 @@ impl<'v> Reader<'v, '_> {
             .collect();
         documents.sort_by_key(|d| d.value.span.start);
         self.out.documents = documents;
-        self.resources = resources;
     }
 
     /// Each policy attribute of a resource, as a document.
@@ -1282,7 +1300,7 @@ mod tests {
             &mut parts,
         );
         let statement = &planned.get("Statement").unwrap().as_array().unwrap()[0];
-        let moved = |span: Span| {
+        let mut moved = |span: Span| {
             let mut finding = Finding {
                 rule: RuleId::UnknownAction,
                 severity: crate::base::finding::Severity::Error,
@@ -1294,7 +1312,7 @@ mod tests {
                 related: Vec::new(),
                 origin: None,
             };
-            relocate(&mut finding, &parts);
+            relocate([&mut finding], &mut parts);
             (
                 &written_text[finding.primary.range()],
                 finding.related.len(),
