@@ -502,16 +502,17 @@ fn process_loaded(
     check_principals(&mut result, sources, rules, options);
     terraform::plan::relocate(result.findings.iter_mut(), &mut planned);
     if !planned.is_empty() && !options.no_suppressions {
-        configuration_suppressions(&mut result, file, sources);
+        configuration_files(&mut result, file, sources);
     }
     release_unreported(sources, &referenced.into_inner(), &result);
     finish_input(result, rules, options)
 }
 
-/// The suppression comments of the configuration files a plan's findings moved to (`plan`
-/// is the plan's file) that cover one of them: they hold for the plan's findings as for the
-/// static reading's, also when the configuration is not checked itself.
-fn configuration_suppressions(result: &mut FileResult, plan: FileId, sources: &SourceMap) {
+/// The configuration files a plan's findings moved to (`plan` is the plan's file) are
+/// reported on, so `[[ignore]]` entries judge them, and their suppression comments that
+/// cover one of those findings hold for it as for the static reading's, also when the
+/// configuration is not checked itself.
+fn configuration_files(result: &mut FileResult, plan: FileId, sources: &SourceMap) {
     let moved: Vec<(Span, RuleId)> = result
         .findings
         .iter()
@@ -520,6 +521,7 @@ fn configuration_suppressions(result: &mut FileResult, plan: FileId, sources: &S
         .collect();
     let files: BTreeMap<FileId, ()> = moved.iter().map(|(span, _)| (span.file, ())).collect();
     for file in files.into_keys() {
+        result.checked.push(file);
         let directives = suppressions::scan_comments(file, &sources.get(file));
         result
             .suppressions

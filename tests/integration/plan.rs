@@ -211,6 +211,27 @@ fn suppression_comments_of_the_configuration_hold_for_the_plan() {
         assert!(!stdout.contains("unused-suppression"), "{stdout}");
         assert!(stdout.contains("privilege-escalation"), "{stdout}");
     }
+    // An `[[ignore]]` entry for the `.tf` file holds for the plan's findings there too.
+    std::fs::write(
+        dir.path().join("iamlint.toml"),
+        "[[ignore]]\npath = \"modules/deployer/main.tf\"\nrule = \"privilege-escalation\"\nreason = \"reviewed\"\n",
+    )
+    .unwrap();
+    let output = iamlint()
+        .current_dir(dir.path())
+        .args([
+            "check",
+            "--format",
+            "compact",
+            "--select",
+            "all",
+            "plan.json",
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(!stdout.contains("privilege-escalation"), "{stdout}");
+    assert!(!stdout.contains("unused-suppression"), "{stdout}");
 }
 
 /// `terraform show -json` of a state (no plan file): `values` holds what is deployed, read
