@@ -299,6 +299,10 @@ impl Findings {
         self.kept.iter()
     }
 
+    pub fn iter_mut(&mut self) -> std::slice::IterMut<'_, Finding> {
+        self.kept.iter_mut()
+    }
+
     /// Keeps only the findings `keep` accepts; those dropped are not counted as left out.
     pub fn retain(&mut self, keep: impl FnMut(&Finding) -> bool) {
         self.kept.retain(keep);

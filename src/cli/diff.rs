@@ -1,20 +1,21 @@
 //! `iamlint diff BASE [HEAD]`: both revisions read from git's objects (nothing is checked
-//! out), each run through the pipeline, and what HEAD adds or removes reported per
-//! principal (`crate::diff`).
+//! out), or two files on disk (two plan JSON files), each run through the pipeline, and what
+//! HEAD adds or removes reported per principal (`crate::diff`).
 
 use super::exit;
 use crate::base::text::printable;
 use crate::config::Config;
 use crate::diff::{self, Diff};
 use crate::engine::{self, CheckOptions, RuleSelection, RunOutput, Snapshot};
-use crate::report::diff::DiffFormat;
+use crate::report::diff::{DiffFormat, short};
 use clap::Args;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 #[derive(Debug, Args)]
 pub struct DiffArgs {
-    /// The revision compared against: a commit, branch or tag (a pull request's base).
+    /// The revision compared against: a commit, branch or tag (a pull request's base); or a
+    /// file (a plan JSON file), compared with the file HEAD names.
     pub base: String,
     /// The revision whose changes are reported [default: HEAD, the commit checked out; the
     /// working tree's uncommitted changes are not read, see --worktree].
@@ -87,6 +88,10 @@ pub fn run(args: DiffArgs) -> i32 {
 
 /// The comparison, and whether BASE's configuration makes new access fail the run.
 fn compare(args: &DiffArgs) -> Result<(Diff, bool), String> {
+    let (base_file, head_file) = (Path::new(&args.base), Path::new(&args.head));
+    if !args.worktree && base_file.is_file() && head_file.is_file() {
+        return compare_files(args, base_file, head_file);
+    }
     let repository = engine::repository_of(&args.repository).map_err(|e| e.to_string())?;
     // BASE's configuration applies to both revisions: a change that adds an `exclude`, raises
     // a limit or switches the gate off must not hide the access it adds.
@@ -120,7 +125,7 @@ fn compare(args: &DiffArgs) -> Result<(Diff, bool), String> {
     }
     Ok((
         Diff {
-            changes: diff::compare(&base_run, &head_run),
+            changes: diff::compare(&base_run, &head_run, None),
             base: base_commit,
             head: head_commit,
             errors,
@@ -129,8 +134,31 @@ fn compare(args: &DiffArgs) -> Result<(Diff, bool), String> {
     ))
 }
 
-fn short(commit: &str) -> &str {
-    commit.get(..12).unwrap_or(commit)
+/// Two files on disk compared (two plan JSON files, two templates, two policies): the base
+/// file's principals are read as the head file's, and the configuration is the one `check`
+/// would find for the head file.
+fn compare_files(args: &DiffArgs, base: &Path, head: &Path) -> Result<(Diff, bool), String> {
+    let paths = [base.to_path_buf(), head.to_path_buf()];
+    let config = Config::discover(&paths[1..], None).map_err(|errors| errors.to_string())?;
+    let gate = config.fail_on_new_access;
+    let base_run = analyse(args, config.clone(), None, paths[..1].to_vec());
+    let head_run = analyse(args, config, None, paths[1..].to_vec());
+    let errors = [&base_run, &head_run]
+        .iter()
+        .flat_map(|run| run.errors.iter())
+        .map(|e| format!("{}: {}", e.path, e.message))
+        .collect();
+    // The runs name the files as given, normalised; the rename compares the two as one file.
+    let (from, to) = (crate::input::normalize(base), crate::input::normalize(head));
+    Ok((
+        Diff {
+            changes: diff::compare(&base_run, &head_run, Some((&from, &to))),
+            base: base.display().to_string(),
+            head: head.display().to_string(),
+            errors,
+        },
+        gate,
+    ))
 }
 
 /// A revision's candidate files, and the `also` files.

@@ -97,7 +97,8 @@ pub enum Command {
         format: paths::PathsFormat,
     },
     /// Report the access a change adds, per principal: `iamlint diff BASE [HEAD]` compares
-    /// two git revisions (read from git, nothing is checked out) on effective permissions.
+    /// two git revisions (read from git, nothing is checked out), or two files (two plan
+    /// JSON files), on effective permissions.
     Diff(diff::DiffArgs),
     /// Write a commented default `iamlint.toml`.
     Init {

@@ -14,7 +14,7 @@ use crate::policy::{self, Condition, Effect};
 use crate::rules::graph::Graph;
 use crate::rules::principal::{self, Key, scope};
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Actions listed in a message before "and N more" (the change lists them all).
 const ACTIONS_IN_MESSAGE: usize = 8;
@@ -130,9 +130,16 @@ impl Found {
 }
 
 impl Summary {
-    pub(super) fn of(run: &RunOutput) -> Summary {
+    /// A run's summary, `renamed` files (from, to) read under their new path.
+    pub(super) fn of(run: &RunOutput, renamed: Option<(&Path, &Path)>) -> Summary {
         let mut summary = Summary::default();
-        let path_of = |file: FileId| run.sources.get(file).path().to_path_buf();
+        let path_of = |file: FileId| {
+            let path = run.sources.get(file).path().to_path_buf();
+            match renamed {
+                Some((from, to)) if path == from => to.to_path_buf(),
+                _ => path,
+            }
+        };
         for input in &run.inputs {
             principal::view(&input.documents, &input.inventory, &path_of, |cx| {
                 for declared in &cx.inventory.principals {

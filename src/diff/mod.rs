@@ -143,9 +143,11 @@ impl Diff {
 }
 
 /// What `head` changes relative to `base` (both runs kept their documents and inputs).
-pub fn compare(base: &RunOutput, head: &RunOutput) -> Vec<Change> {
-    let before = access::Summary::of(base);
-    let after = access::Summary::of(head);
+/// `renamed` is a file of the base run and the file of the head run it is compared with, when
+/// they differ (two plan JSON files): the base's principals are then named as the head's.
+pub fn compare(base: &RunOutput, head: &RunOutput, renamed: Option<(&Path, &Path)>) -> Vec<Change> {
+    let before = access::Summary::of(base, renamed);
+    let after = access::Summary::of(head, None);
     let mut changes = Vec::new();
     for found in access::additions(&after, &before) {
         changes.push(found.into_change(head, None));

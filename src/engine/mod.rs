@@ -139,6 +139,10 @@ struct FileResult {
     /// Module calls whose inputs a child module was analysed with, named as related
     /// locations of its findings (see [`dedup_findings`]).
     callers: Vec<Span>,
+    /// Terraform plans read, and the policies of the configuration whose static findings
+    /// their findings replace (see [`leave_planned_to_the_plan`]).
+    plan_files: Vec<FileId>,
+    covered: Vec<terraform::plan::Covered>,
 }
 
 impl FileResult {
@@ -156,6 +160,8 @@ impl FileResult {
         self.errors.extend(other.errors);
         self.skipped.extend(other.skipped);
         self.callers.extend(other.callers);
+        self.plan_files.extend(other.plan_files);
+        self.covered.extend(other.covered);
         self
     }
 }
@@ -305,6 +311,12 @@ fn run_reading_stdin(options: &CheckOptions, given_stdin: Option<Vec<u8>>) -> Ru
     sort_findings(&output.sources, &mut output.findings);
     let callers: HashSet<Span> = result.callers.into_iter().collect();
     dedup_findings(&output.sources, &mut output.findings, &callers);
+    leave_planned_to_the_plan(
+        &output.sources,
+        &mut output.findings,
+        &result.plan_files,
+        result.covered,
+    );
     if !options.no_suppressions {
         let enabled = |id: RuleId| options.rule_enabled(id);
         let relative = |path: &Path| options.config.relative(path);
@@ -373,6 +385,28 @@ fn dedup_findings(sources: &SourceMap, findings: &mut Vec<Finding>, callers: &Ha
     *findings = kept;
 }
 
+/// A plan checked with its configuration: the plan knows the values the static reading
+/// could only guess, so for each policy attribute the plan gives a value for, its findings
+/// (reported at the attribute) replace those of the static reading of that attribute.
+fn leave_planned_to_the_plan(
+    sources: &SourceMap,
+    findings: &mut Vec<Finding>,
+    plan_files: &[FileId],
+    covered: Vec<terraform::plan::Covered>,
+) {
+    if covered.is_empty() {
+        return;
+    }
+    let covered: HashSet<terraform::plan::Covered> = covered.into_iter().collect();
+    let from_plan = |f: &Finding| {
+        plan_files.contains(&f.primary.file)
+            || f.related.iter().any(|l| plan_files.contains(&l.span.file))
+    };
+    findings.retain(|f| {
+        from_plan(f) || !terraform::plan::covers(&covered, f, sources.get(f.primary.file).path())
+    });
+}
+
 fn sort_findings(sources: &SourceMap, findings: &mut [Finding]) {
     findings.sort_by_cached_key(|finding| {
         let path = sources.get(finding.primary.file).path().to_path_buf();
@@ -433,22 +467,27 @@ fn process_loaded(
     };
     scan_suppression_comments(file, &source, options, &mut result);
     let referenced = RefCell::new(vec![file]);
+    let read = input::Reader {
+        sources,
+        max_file_size: options.max_file_size,
+        roots,
+        read: &referenced,
+    };
     let extraction = if is_terraform(source.path()) {
         let dir = source
             .path()
             .parent()
             .unwrap_or(Path::new(""))
             .to_path_buf();
-        let read = input::Reader {
-            sources,
-            max_file_size: options.max_file_size,
-            roots,
-            read: &referenced,
-        };
         terraform::extract_module(&dir, &[(file, Arc::clone(&source))], &read).extraction
     } else {
-        crate::extract::extract_file(file, &source, intent)
+        crate::extract::extract_file(file, &source, intent, &read)
     };
+    let mut planned = extraction.planned;
+    if !planned.is_empty() {
+        result.plan_files.push(file);
+    }
+    result.covered.extend(extraction.covered);
     result
         .findings
         .extend(extraction.diagnostics.into_iter().map(rules::finding_of));
@@ -484,8 +523,40 @@ fn process_loaded(
     }
     drop(source);
     check_principals(&mut result, sources, rules, options);
+    terraform::plan::relocate(result.findings.iter_mut(), &mut planned);
+    if !planned.is_empty() && !options.no_suppressions {
+        configuration_files(&mut result, file, sources);
+    }
     release_unreported(sources, &referenced.into_inner(), &result);
     finish_input(result, rules, options)
+}
+
+/// The configuration files a plan's findings moved to (`plan` is the plan's file) are
+/// reported on, so `[[ignore]]` entries judge them, and their suppression comments that
+/// cover one of those findings hold for it as for the static reading's, also when the
+/// configuration is not checked itself.
+fn configuration_files(result: &mut FileResult, plan: FileId, sources: &SourceMap) {
+    let moved: Vec<(Span, RuleId)> = result
+        .findings
+        .iter()
+        .filter(|f| f.primary.file != plan)
+        .map(|f| (f.primary, f.rule))
+        .collect();
+    let files: BTreeMap<FileId, ()> = moved.iter().map(|(span, _)| (span.file, ())).collect();
+    for file in files.into_keys() {
+        result.checked.push(file);
+        let directives = suppressions::scan_comments(file, &sources.get(file));
+        result
+            .suppressions
+            .extend(directives.suppressions.into_iter().filter(|s| {
+                moved.iter().any(|(at, rule)| {
+                    *rule == s.rule
+                        && at.file == s.scope.file
+                        && s.scope.start <= at.start
+                        && at.start < s.scope.end
+                })
+            }));
+    }
 }
 
 /// The findings of a document with parts present only under a condition: a correctness

@@ -33,11 +33,25 @@ pub struct Extraction {
     pub suppressions: Vec<suppressions::Suppression>,
     /// Principals, policies and the resources that run as roles, for the access graph.
     pub inventory: inventory::Inventory,
+    /// A Terraform plan's parts, with where in the configuration their findings go.
+    pub planned: Vec<terraform::plan::Planned>,
+    /// A Terraform plan's policies whose static findings the plan's replace.
+    pub covered: Vec<terraform::plan::Covered>,
 }
 
-/// CloudFormation first: it claims YAML and `.template` files, and `.json` files whose content
-/// is a template; other JSON is a raw policy.
-pub fn extract_file(file: FileId, source: &SourceFile, intent: Intent) -> Extraction {
+/// A Terraform plan or state first (JSON with `format_version` and plan keys; `read` reads
+/// the configuration its findings map to), then CloudFormation: it claims YAML and
+/// `.template` files, and `.json` files whose content is a template; other JSON is a raw
+/// policy.
+pub fn extract_file(
+    file: FileId,
+    source: &SourceFile,
+    intent: Intent,
+    read: &dyn terraform::ReadFiles,
+) -> Extraction {
+    if let Some(extraction) = terraform::plan::extract(file, source, read) {
+        return extraction;
+    }
     if let Some(extraction) = cloudformation::extract(file, source, intent) {
         return extraction;
     }

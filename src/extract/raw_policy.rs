@@ -234,7 +234,11 @@ fn find_policy(file: FileId, text: &str, root: Value) -> Result<Option<Value>, J
 }
 
 /// A document given as a JSON string, parsed with its spans mapped through the escapes.
-fn parse_string_document(file: FileId, text: &str, span: Span) -> Result<Option<Value>, JsonError> {
+pub(crate) fn parse_string_document(
+    file: FileId,
+    text: &str,
+    span: Span,
+) -> Result<Option<Value>, JsonError> {
     let literal = &text[span.range()];
     let Some((decoded, table)) = json::decode_string_literal(literal, span.start as usize) else {
         return Ok(None);

@@ -13,7 +13,7 @@ pub(crate) use discover::{Exclude, Input, ModuleFile, discover, group_terraform,
 pub(crate) use load::{
     Admitted, DEFAULT_MAX_FILE_SIZE, Loaded, RunError, Skipped, admit, read_file, too_large,
 };
-pub(crate) use read::{Reader, Roots, read_regular};
+pub(crate) use read::{Reader, Roots, normalize, read_regular};
 
 use std::path::Path;
 

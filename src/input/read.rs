@@ -224,7 +224,7 @@ pub(crate) fn repository_root(scanned: &Path) -> PathBuf {
 
 /// `a/./b/../c` as `a/c`, without looking at the disk; a relative path keeps the `..` that
 /// lead above where it starts (`../x`), an absolute one stops at the root.
-fn normalize(path: &Path) -> PathBuf {
+pub fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for component in path.components() {
         match component {

@@ -84,8 +84,14 @@ fn summary(diff: &Diff) -> String {
     )
 }
 
-fn short(commit: &str) -> &str {
-    commit.get(..12).unwrap_or(commit)
+/// A commit id cut to 12 hex digits, as git abbreviates; a file name (two plans compared) as
+/// it is.
+pub fn short(revision: &str) -> &str {
+    if revision.len() == 40 && revision.bytes().all(|b| b.is_ascii_hexdigit()) {
+        &revision[..12]
+    } else {
+        revision
+    }
 }
 
 fn human(diff: &Diff) -> String {

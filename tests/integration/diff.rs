@@ -607,3 +607,49 @@ fn the_working_tree_can_be_the_head() {
         "{out}"
     );
 }
+
+#[test]
+fn two_plan_files_are_compared_as_one_plan_before_and_after() {
+    let plan =
+        std::fs::read_to_string(support::root().join("testdata/plan/registry_module/plan.json"))
+            .unwrap()
+            .replace("s3:GetObjct", "s3:GetObject");
+    let dir = tempfile::tempdir().unwrap();
+    for sub in ["old", "new", "same"] {
+        std::fs::create_dir(dir.path().join(sub)).unwrap();
+    }
+    support::write(dir.path(), "old/plan.json", &plan);
+    support::write(
+        dir.path(),
+        "new/plan.json",
+        plan.replace("s3:GetObject", "s3:*Object"),
+    );
+    support::write(dir.path(), "same/plan.json", &plan);
+    let (code, out, err) = support::run_in(
+        dir.path(),
+        &["diff", "old/plan.json", "new/plan.json", "-f", "json"],
+    );
+    assert_eq!(code, 0, "{err}");
+    let report: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(report["base"], "old/plan.json");
+    let changes = report["changes"].as_array().unwrap();
+    assert_eq!(changes.len(), 1, "{changes:?}");
+    assert_eq!(changes[0]["kind"], "new-access");
+    assert_eq!(
+        changes[0]["actions"],
+        serde_json::json!([
+            "s3:DeleteObject",
+            "s3:PutObject",
+            "s3:ReplicateObject",
+            "s3:RestoreObject"
+        ])
+    );
+    assert_eq!(changes[0]["location"]["path"], "new/plan.json");
+    let (code, out, err) = support::run_in(
+        dir.path(),
+        &["diff", "old/plan.json", "same/plan.json", "-f", "json"],
+    );
+    assert_eq!(code, 0, "{err}");
+    let report: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(report["changes"], serde_json::json!([]), "{out}");
+}

@@ -13,6 +13,7 @@ mod graph_paths;
 mod integrations;
 mod limits;
 mod packaging;
+mod plan;
 mod properties;
 mod repositories;
 mod root_causes;

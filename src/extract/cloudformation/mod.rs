@@ -713,8 +713,7 @@ impl<'t> Extractor<'t> {
         Extraction {
             documents,
             diagnostics,
-            suppressions: Vec::new(),
-            inventory: Inventory::default(),
+            ..Extraction::default()
         }
     }
 }

@@ -11,6 +11,7 @@ mod carriers;
 mod eval;
 mod lower;
 mod module;
+pub mod plan;
 mod policy_document;
 
 use self::body::{Attr, Block, Src};
@@ -551,23 +552,10 @@ impl<'a> Run<'_, 'a> {
         }
     }
 
-    /// The kind of an `aws_organizations_policy` from its `type` (a service control policy when
-    /// it is not set); `None` for the kinds that are not IAM.
+    /// [`organizations_kind`] of the block's `type`.
     fn organizations_kind(&mut self, block: &'a Block<'a>, kind: &str) -> Option<PolicyKind> {
-        match self.lowerer.attr_value(block, "type").map(|v| v.kind) {
-            None => Some(PolicyKind::ServiceControl),
-            Some(ValueKind::String(t)) if t == "SERVICE_CONTROL_POLICY" => {
-                Some(PolicyKind::ServiceControl)
-            }
-            Some(ValueKind::String(t)) if t == "RESOURCE_CONTROL_POLICY" => {
-                Some(PolicyKind::Resource {
-                    resource_type: kind.to_string(),
-                })
-            }
-            // Tag, backup, AI opt-out and declarative policies are not IAM.
-            Some(ValueKind::String(_)) => None,
-            Some(_) => Some(PolicyKind::Unknown),
-        }
+        let written = self.lowerer.attr_value(block, "type").map(|v| v.kind);
+        organizations_kind(written.as_ref(), kind)
     }
 
     /// `managed_policy_arns` and `permissions_boundary` of a role, user or group.
@@ -840,6 +828,25 @@ impl<'a> Run<'_, 'a> {
             },
             external,
         }
+    }
+}
+
+/// The kind of an `aws_organizations_policy` from its `type` as written (a service control
+/// policy when it is not set); `None` for the kinds that are not IAM.
+fn organizations_kind(written: Option<&ValueKind>, kind: &str) -> Option<PolicyKind> {
+    match written {
+        None => Some(PolicyKind::ServiceControl),
+        Some(ValueKind::String(t)) if t == "SERVICE_CONTROL_POLICY" => {
+            Some(PolicyKind::ServiceControl)
+        }
+        Some(ValueKind::String(t)) if t == "RESOURCE_CONTROL_POLICY" => {
+            Some(PolicyKind::Resource {
+                resource_type: kind.to_string(),
+            })
+        }
+        // Tag, backup, AI opt-out and declarative policies are not IAM.
+        Some(ValueKind::String(_)) => None,
+        Some(_) => Some(PolicyKind::Unknown),
     }
 }
 
