@@ -18,7 +18,7 @@ use super::principal::{Key, Principals, kind_name, scope};
 use crate::base::finding::Confidence;
 use crate::base::source::Span;
 use crate::base::value::{TemplatePart, Unknown, Value, ValueKind};
-use crate::catalog::{Catalog, wildcard_match};
+use crate::catalog::{ActionId, Catalog, wildcard_match};
 use crate::extract::document::{PolicyKind, PrincipalKind};
 use crate::extract::managed;
 use crate::policy::effective::{ConditionClass, Effective, Hit, Reach};
@@ -178,6 +178,49 @@ const MODIFY: &[(&str, &str, Option<PrincipalKind>)] = &[
     ("iam-010", "iam:AttachGroupPolicy",   Some(PrincipalKind::Group)),
     ("iam-001", "iam:CreatePolicyVersion", None),
 ];
+
+/// The edge tables' actions as catalog ids, each table's in its order: every principal's
+/// edges read the same few dozen actions, so they are looked up by name once per run rather
+/// than once per principal.
+struct EdgeActions {
+    pass_role: Option<ActionId>,
+    /// The create actions of each [`new_passrole`] path.
+    creates: Vec<Vec<(&'static str, Option<ActionId>)>>,
+    existing_passrole: Vec<Option<ActionId>>,
+    principal_access: Vec<Option<ActionId>>,
+    modify: Vec<Option<ActionId>>,
+}
+
+fn edge_actions() -> &'static EdgeActions {
+    static IDS: OnceLock<EdgeActions> = OnceLock::new();
+    IDS.get_or_init(|| {
+        let catalog = Catalog::get();
+        EdgeActions {
+            pass_role: catalog.action("iam:PassRole"),
+            creates: new_passrole()
+                .iter()
+                .map(|(_, _, creates)| {
+                    creates
+                        .iter()
+                        .map(|&name| (name, catalog.action(name)))
+                        .collect()
+                })
+                .collect(),
+            existing_passrole: EXISTING_PASSROLE
+                .iter()
+                .map(|(_, name, _)| catalog.action(name))
+                .collect(),
+            principal_access: PRINCIPAL_ACCESS
+                .iter()
+                .map(|(_, name, _)| catalog.action(name))
+                .collect(),
+            modify: MODIFY
+                .iter()
+                .map(|(_, name, _)| catalog.action(name))
+                .collect(),
+        }
+    })
+}
 
 /// A principal of the input.
 pub struct Node {
@@ -454,7 +497,7 @@ impl<'p, 'a> Graph<'p, 'a> {
     }
 
     fn compute_edges(&self, from: usize) -> Vec<Edge> {
-        let catalog = Catalog::get();
+        let ids = edge_actions();
         let effective = self.effective(from);
         let mut out = Vec::new();
         // Candidates are listed only for the actions the principal has: a large template
@@ -462,11 +505,11 @@ impl<'p, 'a> Graph<'p, 'a> {
         let has = |action| effective.hits(action).next().is_some();
         // New-passrole: pass a role that trusts the service, and create a resource running
         // as it.
-        if let Some(pass_role) = catalog.action("iam:PassRole")
+        if let Some(pass_role) = ids.pass_role
             && has(pass_role)
         {
             let roles = self.of_kind(PrincipalKind::Role);
-            for (path, service, actions) in new_passrole() {
+            for ((path, service, _), actions) in new_passrole().iter().zip(&ids.creates) {
                 let Some(creates) = self.all_of(effective, actions) else {
                     continue;
                 };
@@ -521,8 +564,10 @@ impl<'p, 'a> Graph<'p, 'a> {
             }
         }
         // Existing-passrole: change or run a resource that runs as a role.
-        for (path, action_name, types) in EXISTING_PASSROLE {
-            let Some(action) = catalog.action(action_name).filter(|&a| has(a)) else {
+        for ((path, action_name, types), &action) in
+            EXISTING_PASSROLE.iter().zip(&ids.existing_passrole)
+        {
+            let Some(action) = action.filter(|&a| has(a)) else {
                 continue;
             };
             let runners: Vec<(usize, &str, Option<&str>)> = self
@@ -570,8 +615,10 @@ impl<'p, 'a> Graph<'p, 'a> {
             }
         }
         // Principal access: credentials of a user, a role to assume, a group to join.
-        for (path, action_name, kind) in PRINCIPAL_ACCESS {
-            let Some(action) = catalog.action(action_name).filter(|&a| has(a)) else {
+        for ((path, action_name, kind), &action) in
+            PRINCIPAL_ACCESS.iter().zip(&ids.principal_access)
+        {
+            let Some(action) = action.filter(|&a| has(a)) else {
                 continue;
             };
             if *kind == PrincipalKind::Group && self.nodes[from].key.1 != PrincipalKind::User {
@@ -652,8 +699,8 @@ impl<'p, 'a> Graph<'p, 'a> {
         }
         // Modification: change the permissions of a principal, or of a policy attached to
         // principals.
-        for (path, action_name, kind) in MODIFY {
-            let Some(action) = catalog.action(action_name) else {
+        for ((path, action_name, kind), &action) in MODIFY.iter().zip(&ids.modify) {
+            let Some(action) = action else {
                 continue;
             };
             for hit in effective.hits(action) {
@@ -716,13 +763,12 @@ impl<'p, 'a> Graph<'p, 'a> {
     fn all_of(
         &self,
         effective: &Effective<'_, '_>,
-        actions: &[&'static str],
+        actions: &[(&'static str, Option<ActionId>)],
     ) -> Option<Vec<(Span, &'static str, Confidence, bool)>> {
-        let catalog = Catalog::get();
         actions
             .iter()
-            .map(|name| {
-                let action = catalog.action(name)?;
+            .map(|(name, action)| {
+                let action = (*action)?;
                 effective
                     .hits(action)
                     .filter_map(|hit| {
@@ -779,6 +825,18 @@ impl<'p, 'a> Graph<'p, 'a> {
         let from_kind = self.nodes[from].key.1;
         let from_name = self.nodes[from].name.as_deref();
         for value in resources {
+            // A reference names the candidate at its address and no other (what `names`
+            // answers, without trying each of thousands of candidates in turn).
+            if let ValueKind::Unknown(Unknown {
+                reference: Some(reference),
+                ..
+            }) = &value.kind
+            {
+                for &(node, ..) in candidates.iter().filter(|c| c.1 == reference.address) {
+                    add(node, Confidence::High);
+                }
+                continue;
+            }
             for &(node, address, name) in candidates {
                 if let Some(confidence) = names(value, address, name, arn(node)) {
                     add(node, confidence);

@@ -117,16 +117,21 @@ impl Rule for PrivilegeEscalation {
         // per-document finding's on the same entry.
         // One finding per entry: a group's members start from the group's entry too, and
         // the group's finding already names it.
+        // Principals are searched in parallel (a large template has thousands), the
+        // findings kept in node order.
         let graph = Graph::new(cx);
+        let chains: Vec<Option<Finding>> = (0..graph.nodes.len())
+            .into_par_iter()
+            .map(|node| {
+                let reached = graph.search(node)?;
+                let first_hop_scoped = reached.hops.first().is_some_and(|hop| !hop.broad);
+                first_hop_scoped.then(|| chain_finding(&graph, &reached))
+            })
+            .collect();
         let mut entries = std::collections::HashSet::new();
-        for node in 0..graph.nodes.len() {
-            if let Some(reached) = graph.search(node)
-                && reached.hops.first().is_some_and(|hop| !hop.broad)
-            {
-                let finding = chain_finding(&graph, &reached);
-                if entries.insert(finding.primary) {
-                    out.push(finding);
-                }
+        for finding in chains.into_iter().flatten() {
+            if entries.insert(finding.primary) {
+                out.push(finding);
             }
         }
     }
