@@ -242,18 +242,32 @@ fn search_pairs(pat: &[Pat], fmt: &[Fmt]) -> bool {
 const LITERAL_FORMAT_LIMIT: usize = 255;
 
 /// [`intersects`] for a pattern without wildcards or holes (most ARNs as written): one pass
-/// over the text with the set of format positions it can have reached, no search and no
-/// allocation. `fmt` is shorter than [`LITERAL_FORMAT_LIMIT`].
+/// over the text with the set of format positions it can have reached (a handful), no
+/// search and no allocation. `fmt` is shorter than [`LITERAL_FORMAT_LIMIT`].
 fn accepts_literal(fmt: &[Fmt], text: &[Pat]) -> bool {
     type Positions = [u64; 4];
     let has = |set: &Positions, j: usize| set[j / 64] & (1 << (j % 64)) != 0;
     let add = |set: &mut Positions, j: usize| set[j / 64] |= 1 << (j % 64);
-    // A variable may stand for nothing: reaching it reaches what follows it.
+    // The first position at or after `from` in `set`.
+    let next = |set: &Positions, from: usize| -> Option<usize> {
+        (from / 64..set.len()).find_map(|w| {
+            let word = if w == from / 64 {
+                set[w] & (u64::MAX << (from % 64))
+            } else {
+                set[w]
+            };
+            (word != 0).then(|| w * 64 + word.trailing_zeros() as usize)
+        })
+    };
+    // A variable may stand for nothing: reaching it reaches what follows it (always a later
+    // position, so one ascending pass adds them all).
     let close = |set: &mut Positions| {
-        for (j, f) in fmt.iter().enumerate() {
-            if matches!(f, Fmt::Var(_)) && has(set, j) {
+        let mut from = 0;
+        while let Some(j) = next(set, from) {
+            if matches!(fmt.get(j), Some(Fmt::Var(_))) {
                 add(set, j + 1);
             }
+            from = j + 1;
         }
     };
     let fits = |c: char, segment: bool| !(segment && (c == '/' || c == ':'));
@@ -264,23 +278,22 @@ fn accepts_literal(fmt: &[Fmt], text: &[Pat]) -> bool {
         let Pat::Char(c) = *p else {
             return search_pairs(text, fmt);
         };
-        let mut next: Positions = [0; 4];
-        for (j, f) in fmt.iter().enumerate() {
-            if !has(&at, j) {
-                continue;
-            }
-            match *f {
-                Fmt::Char(d) if c.eq_ignore_ascii_case(&d) => add(&mut next, j + 1),
-                Fmt::Var(segment) if fits(c, segment) => add(&mut next, j),
-                Fmt::One(segment) if fits(c, segment) => add(&mut next, j + 1),
+        let mut reached: Positions = [0; 4];
+        let mut from = 0;
+        while let Some(j) = next(&at, from) {
+            from = j + 1;
+            match fmt.get(j) {
+                Some(&Fmt::Char(d)) if c.eq_ignore_ascii_case(&d) => add(&mut reached, j + 1),
+                Some(&Fmt::Var(segment)) if fits(c, segment) => add(&mut reached, j),
+                Some(&Fmt::One(segment)) if fits(c, segment) => add(&mut reached, j + 1),
                 _ => {}
             }
         }
-        close(&mut next);
-        if next == [0; 4] {
+        if reached == [0; 4] {
             return false;
         }
-        at = next;
+        close(&mut reached);
+        at = reached;
     }
     has(&at, fmt.len())
 }
@@ -315,31 +328,50 @@ fn aliased_service(pieces: &[ArnPiece<'_>]) -> Option<String> {
     Some(format!("{arn}:{partition}:{alias}:{tail}"))
 }
 
-/// Whether a resource pattern written as plain text fits a resource type, by text and type
-/// index, kept by this thread for the run. Bounded, so hostile input cannot grow it without
+/// The pieces of a resource pattern as one string, each piece tagged so that no two
+/// patterns share a key: [`FitsMemo`]'s key.
+fn memo_key(pieces: &[ArnPiece<'_>]) -> String {
+    let mut key = String::new();
+    for piece in pieces {
+        match piece {
+            ArnPiece::Literal(text) => {
+                key.push('L');
+                key.push_str(&text.len().to_string());
+                key.push(':');
+                key.push_str(text);
+            }
+            ArnPiece::Hole => key.push('H'),
+            ArnPiece::Field => key.push('F'),
+        }
+    }
+    key
+}
+
+/// Whether a resource pattern fits a resource type, by [`memo_key`] and type index, kept by
+/// this thread for the run. Bounded, so hostile input cannot grow it without
 /// limit: past the bound, answers are computed and not kept.
 #[derive(Default)]
 struct FitsMemo {
-    by_text: HashMap<String, Vec<(u32, bool)>>,
+    by_key: HashMap<String, Vec<(u32, bool)>>,
     answers: usize,
 }
 
-const FITS_MEMO_TEXTS: usize = 50_000;
+const FITS_MEMO_KEYS: usize = 50_000;
 const FITS_MEMO_ANSWERS: usize = 1_000_000;
 
 impl FitsMemo {
-    /// The answers kept for `text`, to read and add to; `None` when the memo is full.
-    fn answers(&mut self, text: &str) -> Option<&mut Vec<(u32, bool)>> {
+    /// The answers kept for `key`, to read and add to; `None` when the memo is full.
+    fn answers(&mut self, key: &str) -> Option<&mut Vec<(u32, bool)>> {
         if self.answers >= FITS_MEMO_ANSWERS {
             return None;
         }
-        if !self.by_text.contains_key(text) {
-            if self.by_text.len() >= FITS_MEMO_TEXTS || text.len() > 512 {
+        if !self.by_key.contains_key(key) {
+            if self.by_key.len() >= FITS_MEMO_KEYS || key.len() > 512 {
                 return None;
             }
-            self.by_text.insert(text.to_string(), Vec::new());
+            self.by_key.insert(key.to_string(), Vec::new());
         }
-        let answers = self.by_text.get_mut(text)?;
+        let answers = self.by_key.get_mut(key)?;
         // Counted as kept before they are: a call adds at most one per resource type.
         self.answers += 1;
         Some(answers)
@@ -379,11 +411,8 @@ impl ResourceMatcher {
         }
         let pat = pattern_tokens(pieces);
         // The same ARN is written in many statements of a run, each with its own actions:
-        // whether it fits a resource type is kept per text and type.
-        let text = match pieces {
-            [ArnPiece::Literal(text)] => Some(*text),
-            _ => None,
-        };
+        // whether it fits a resource type is kept per pattern and type.
+        let key = memo_key(pieces);
         let open = if has_hole(&pat) {
             Match::Unknown
         } else {
@@ -393,7 +422,7 @@ impl ResourceMatcher {
             // Actions without resource types answer like `match_resource` does for them.
             return open;
         }
-        let mut answer = self.match_scoped(&pat, text, open);
+        let mut answer = self.match_scoped(&pat, Some(&key), open);
         if answer == Match::No
             && let Some(first) = aliased_service(pieces)
         {
@@ -407,8 +436,8 @@ impl ResourceMatcher {
         }
     }
 
-    /// `text`: the pattern as one plain string, when it is one, to remember the answers by.
-    fn match_scoped(&self, pat: &[Pat], text: Option<&str>, open: Match) -> Match {
+    /// `key`: the pattern's [`memo_key`], to remember the answers by.
+    fn match_scoped(&self, pat: &[Pat], key: Option<&str>, open: Match) -> Match {
         if !self.any_scoped {
             return Match::Unknown;
         }
@@ -423,8 +452,8 @@ impl ResourceMatcher {
         FITS.with(|memo| {
             let mut memo = memo.borrow_mut();
             let mut unkept = Vec::new();
-            let known = match text {
-                Some(text) => memo.answers(text).unwrap_or(&mut unkept),
+            let known = match key {
+                Some(key) => memo.answers(key).unwrap_or(&mut unkept),
                 None => &mut unkept,
             };
             let mut fits = |rt: &usize| {

@@ -661,10 +661,10 @@ pub(crate) fn expanded<'a>(catalog: &Catalog, statement: &'a Statement<'_>) -> &
     })
 }
 
-/// Patterns expanded by this thread, kept because the same patterns recur across a run's
-/// policies (every principal attaching an AWS managed policy reads its thousand patterns
-/// again), so that one set is shared by every statement that writes the pattern. Bounded in
-/// patterns and in the words their sets hold, so hostile input cannot grow it without limit.
+/// Action names (not wildcards) expanded by this thread, kept because the same names recur
+/// across a run's policies (a binary search over service and action names costs more than a
+/// hash lookup), so that one set is shared by every statement that writes the name. Bounded
+/// in names and in the words their sets hold, so hostile input cannot grow it without limit.
 const EXPANSION_MEMO_LIMIT: usize = 50_000;
 const EXPANSION_MEMO_WORDS: usize = 1 << 20;
 
@@ -690,6 +690,13 @@ thread_local! {
 
 /// What `pattern` expands to, shared with every other statement of this thread that wrote it.
 fn expansion(catalog: &Catalog, pattern: &str) -> Expansion {
+    // A wildcard expands to prefix ranges, about as cheaply as keeping it would cost.
+    if pattern.contains(['*', '?']) {
+        return Expansion {
+            well_formed: well_formed_action(pattern),
+            actions: Arc::new(catalog.expand(pattern)),
+        };
+    }
     EXPANSIONS.with(|memo| {
         if let Some(expansion) = memo.borrow().expansions.get(pattern) {
             return expansion.clone();

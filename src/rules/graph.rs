@@ -184,12 +184,16 @@ const MODIFY: &[(&str, &str, Option<PrincipalKind>)] = &[
 /// than once per principal.
 struct EdgeActions {
     pass_role: Option<ActionId>,
-    /// The create actions of each [`new_passrole`] path.
-    creates: Vec<Vec<(&'static str, Option<ActionId>)>>,
+    /// The create actions of each [`new_passrole`] path, read from the catalogue only when a
+    /// principal holds `iam:PassRole`.
+    creates: OnceLock<Vec<Vec<NamedAction>>>,
     existing_passrole: Vec<Option<ActionId>>,
     principal_access: Vec<Option<ActionId>>,
     modify: Vec<Option<ActionId>>,
 }
+
+/// An action of an edge table, by name and catalog id.
+type NamedAction = (&'static str, Option<ActionId>);
 
 fn edge_actions() -> &'static EdgeActions {
     static IDS: OnceLock<EdgeActions> = OnceLock::new();
@@ -197,15 +201,7 @@ fn edge_actions() -> &'static EdgeActions {
         let catalog = Catalog::get();
         EdgeActions {
             pass_role: catalog.action("iam:PassRole"),
-            creates: new_passrole()
-                .iter()
-                .map(|(_, _, creates)| {
-                    creates
-                        .iter()
-                        .map(|&name| (name, catalog.action(name)))
-                        .collect()
-                })
-                .collect(),
+            creates: OnceLock::new(),
             existing_passrole: EXISTING_PASSROLE
                 .iter()
                 .map(|(_, name, _)| catalog.action(name))
@@ -509,7 +505,19 @@ impl<'p, 'a> Graph<'p, 'a> {
             && has(pass_role)
         {
             let roles = self.of_kind(PrincipalKind::Role);
-            for ((path, service, _), actions) in new_passrole().iter().zip(&ids.creates) {
+            let creates = ids.creates.get_or_init(|| {
+                let catalog = Catalog::get();
+                new_passrole()
+                    .iter()
+                    .map(|(_, _, creates)| {
+                        creates
+                            .iter()
+                            .map(|&name| (name, catalog.action(name)))
+                            .collect()
+                    })
+                    .collect()
+            });
+            for ((path, service, _), actions) in new_passrole().iter().zip(creates) {
                 let Some(creates) = self.all_of(effective, actions) else {
                     continue;
                 };
@@ -763,7 +771,7 @@ impl<'p, 'a> Graph<'p, 'a> {
     fn all_of(
         &self,
         effective: &Effective<'_, '_>,
-        actions: &[(&'static str, Option<ActionId>)],
+        actions: &[NamedAction],
     ) -> Option<Vec<(Span, &'static str, Confidence, bool)>> {
         actions
             .iter()
