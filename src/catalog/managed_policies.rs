@@ -62,11 +62,6 @@ impl ManagedPolicy {
         text(ROWS[self.0].name)
     }
 
-    /// The policy's position in [`ManagedPolicy::all`], to index tables of every policy.
-    pub fn index(self) -> usize {
-        self.0
-    }
-
     /// The path between `policy` and the name, `/` or e.g. `/service-role/`.
     pub fn path(self) -> &'static str {
         text(ROWS[self.0].path)
