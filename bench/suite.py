@@ -6,6 +6,7 @@ and raw JSON corpora, plus an optional mixed directory tree of a given size.
     python3 bench/suite.py --peers-venv /work/peers     # peers installed in a venv
     python3 bench/suite.py --big-tree 1                 # also a 1 GB mixed tree
     python3 bench/suite.py --skip-corpora --big-tree 1  # only the tree
+    python3 bench/suite.py --peers-venv /work/peers --managed-policies ../shared/data/aws-managed-policies
 
 What it does (deterministic: every generator is seeded, see --seed):
 
@@ -39,13 +40,17 @@ What it does (deterministic: every generator is seeded, see --seed):
    - checkov: `-d SUBSET --framework terraform|cloudformation --quiet --compact
      --skip-download` on a peer-sized subset (the first --peer-files files: the first
      modules, the first templates by index), and `-f FILE` on the small and the large file;
-   - cfn-lint: the subset's templates as a list of files, the small and the large template.
+   - cfn-lint: the subset's templates as a list of files, the small and the large template;
+   - with --managed-policies DIR, parliament `--directory DIR` on a directory of AWS managed
+     policies, and iamlint's CPU time per policy.
    iamlint is timed (best of --runs) on exactly the same subset or file, and the ratio is
    peer time / iamlint time. A peer that exceeds --peer-timeout seconds is killed and the
    ratio is printed as a lower bound (">"); a peer that exits with a code that is neither
    success nor "found problems" is reported as an error with the last line of its stderr.
 6. Prints a markdown table: corpus | files | MB | iamlint time | files/s | MB/s | peak RSS |
-   peer | peer time | ratio | peer RSS | iamlint CPU.
+   peer | peer time | ratio | peer RSS | iamlint CPU | peer CPU | CPU ratio; then the peer
+   rows again as a table of ratios (wall and CPU) with whether each reaches 100x; then, unless
+   --no-scaling, each corpus with --jobs 1 and --jobs 2 (wall, CPU, speed-up).
 7. With --big-tree GB: generates a mixed tree of about GB gigabytes (repositories holding
    Terraform modules, CloudFormation YAML/JSON templates and raw policy JSON, varied from the
    generators' output, plus package.json, README.md, binary blobs, large non-policy YAML
@@ -223,13 +228,14 @@ class Peers:
                 print(f"peer {name}: not found (pip install {name}; or --peers-venv DIR) - skipped")
 
     def run(self, name, arguments):
-        """One run; returns (seconds or None, text for the time column, rss KiB, error)."""
+        """One run; returns (seconds or None, text for the time column, rss KiB, CPU seconds,
+        error)."""
         result = run([self.paths[name], *arguments], self.timeout)
         if result["timed_out"]:
-            return result["elapsed"], f"timeout > {self.timeout:.0f} s", None, None
+            return result["elapsed"], f"timeout > {self.timeout:.0f} s", None, result["cpu"], None
         if result["code"] not in self.OK_CODES[name]:
-            return None, "error", None, f"exit {result['code']}: {result['stderr']}"
-        return result["elapsed"], seconds(result["elapsed"]), result["rss"], None
+            return None, "error", None, None, f"exit {result['code']}: {result['stderr']}"
+        return result["elapsed"], seconds(result["elapsed"]), result["rss"], result["cpu"], None
 
 
 def seconds(value):
@@ -244,33 +250,55 @@ def mebibytes(kib):
 # the table
 
 
+def markdown(header, rows):
+    print()
+    print("| " + " | ".join(header) + " |")
+    print("|" + "|".join("---" for _ in header) + "|")
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
+
+
+# What issue 19 asks of every peer comparison: iamlint at least this many times faster.
+TARGET_RATIO = 100
+
+
 class Table:
     HEADER = ["corpus", "files", "MB", "iamlint time", "files/s", "MB/s", "peak RSS",
-              "peer", "peer time", "ratio", "peer RSS", "iamlint CPU"]
+              "peer", "peer time", "ratio", "peer RSS", "iamlint CPU", "peer CPU", "CPU ratio"]
+    PEER_HEADER = ["corpus", "peer", "iamlint time", "peer time", "ratio", "iamlint CPU", "peer CPU",
+                   "CPU ratio", f">= {TARGET_RATIO}x"]
 
     def __init__(self):
         self.rows = []
+        self.peer_rows = []
 
     def add(self, corpus, files, size, elapsed, cpu, rss, peer="-", peer_text="-", peer_seconds=None,
-            peer_rss=None, error=None, note=""):
+            peer_rss=None, peer_cpu=None, error=None, note=""):
+        bound = ">" if peer_text.startswith("timeout") else ""
         if error:
             ratio = f"error ({error})"
         elif peer_seconds is None:
             ratio = "-"
         else:
-            ratio = (">" if peer_text.startswith("timeout") else "") + f"{peer_seconds / elapsed:,.0f}x"
+            ratio = bound + f"{peer_seconds / elapsed:,.0f}x"
+        # On a shared machine the wall time of either side depends on the load; CPU time less so.
+        cpu_ratio = bound + f"{peer_cpu / cpu:,.0f}x" if peer_cpu and cpu else "-"
         row = [corpus, f"{files:,}", f"{size / 1e6:.2f}", seconds(elapsed) + note,
                f"{files / elapsed:,.0f}", f"{size / 1e6 / elapsed:.1f}", mebibytes(rss),
-               peer, peer_text, ratio, mebibytes(peer_rss), seconds(cpu) if cpu is not None else "-"]
+               peer, peer_text, ratio, mebibytes(peer_rss), seconds(cpu) if cpu is not None else "-",
+               seconds(peer_cpu) if peer_cpu is not None else "-", cpu_ratio]
         self.rows.append(row)
+        if peer_seconds is not None or error:
+            met = "-" if error else ("yes" if peer_seconds / elapsed >= TARGET_RATIO else "no")
+            self.peer_rows.append([corpus, peer, seconds(elapsed) + note, peer_text, ratio,
+                                   row[11], row[12], cpu_ratio, met])
         print("  " + " | ".join(row), flush=True)
 
     def print(self):
-        print()
-        print("| " + " | ".join(self.HEADER) + " |")
-        print("|" + "|".join("---" for _ in self.HEADER) + "|")
-        for row in self.rows:
-            print("| " + " | ".join(row) + " |")
+        markdown(self.HEADER, self.rows)
+        if self.peer_rows:
+            print("\npeers, one row per corpus and peer (ratio = peer time / iamlint time on the same input):")
+            markdown(self.PEER_HEADER, self.peer_rows)
 
 
 def measure(table, peers, args, check, corpus, paths, peer_runs=(), single=False):
@@ -289,8 +317,10 @@ def measure(table, peers, args, check, corpus, paths, peer_runs=(), single=False
     if not available:
         table.add(corpus, files, size, elapsed, cpu, rss, note=note)
     for name, label, arguments in available:
-        peer_seconds, text, peer_rss, error = peers.run(name, arguments)
-        table.add(corpus, files, size, elapsed, cpu, rss, label, text, peer_seconds, peer_rss, error, note)
+        peer_seconds, text, peer_rss, peer_cpu, error = peers.run(name, arguments)
+        table.add(corpus, files, size, elapsed, cpu, rss, label, text, peer_seconds, peer_rss, peer_cpu,
+                  error, note)
+    return files, cpu
 
 
 def corpora(args, binary, peers, work):
@@ -334,6 +364,13 @@ def corpora(args, binary, peers, work):
             [("parliament", "parliament --files", ["--files", small["json"]])], single=True)
     measure(table, peers, args, check, "raw JSON, one 5,000-statement file", [json_large],
             [("parliament", "parliament --files", ["--files", json_large])])
+    per_policy = None
+    if args.managed_policies:
+        managed = os.path.abspath(args.managed_policies)
+        _, cpu = measure(table, peers, args, check, "AWS managed policies", [managed],
+                         [("parliament", "parliament --directory", ["--directory", managed])])
+        policies = sum(name.endswith(".json") for _, _, names in os.walk(managed) for name in names)
+        per_policy = (policies, cpu / max(policies, 1))
 
     measure(table, peers, args, check, "Terraform", [tf_dir])
     measure(table, peers, args, check, f"Terraform, first {args.peer_files} .tf files", [tf_subset],
@@ -360,8 +397,27 @@ def corpora(args, binary, peers, work):
     table.print()
     print(f"\niamlint time: best of {args.runs} runs after a warm-up (one small file: median start-to-exit "
           f"of {args.single_runs}); iamlint CPU: user + system time of that run; peers: one run each, "
-          f"timeout {args.peer_timeout:.0f} s; ratio = peer time / iamlint time on the same input; "
-          f"load average now {os.getloadavg()[0]:.2f}.")
+          f"timeout {args.peer_timeout:.0f} s; ratio = peer time / iamlint time on the same input, CPU "
+          f"ratio the same with CPU times; load average now {os.getloadavg()[0]:.2f}.")
+    if per_policy:
+        policies, cpu = per_policy
+        print(f"\nAWS managed policies: {policies:,} policies, iamlint CPU per policy "
+              f"{cpu * 1e6:,.0f} us (user + system time of the run / policies, start-up included)")
+    if not args.no_scaling:
+        scaling(args, check, [("raw JSON", json_dir), ("Terraform", tf_dir), ("CloudFormation", cfn_dir)]
+                + ([("AWS managed policies", os.path.abspath(args.managed_policies))] if args.managed_policies else []))
+
+
+def scaling(args, check, corpora):
+    """Each corpus with one and two threads: how close a 2-core CI runner gets to 2x."""
+    rows = []
+    for name, path in corpora:
+        one, one_cpu, _, _ = best_of(check + ["--jobs", "1", path], args.runs)
+        two, two_cpu, _, _ = best_of(check + ["--jobs", "2", path], args.runs)
+        rows.append([name, seconds(one), seconds(one_cpu), seconds(two), seconds(two_cpu), f"{one / two:.2f}x"])
+        print("  " + " | ".join(rows[-1]), flush=True)
+    print("\nthreads: best of --runs with --jobs 1 and --jobs 2 (CPU: user + system of that run):")
+    markdown(["corpus", "--jobs 1", "CPU", "--jobs 2", "CPU", "speed-up"], rows)
 
 
 # ---------------------------------------------------------------------------------------
@@ -539,6 +595,10 @@ def main():
     parser.add_argument("--peer-timeout", type=float, default=300, help="seconds before a peer run is killed")
     parser.add_argument("--peers-venv", help="a virtualenv holding parliament, checkov, cfn-lint")
     parser.add_argument("--no-peers", action="store_true")
+    parser.add_argument("--managed-policies", metavar="DIR",
+                        help="also a directory of AWS managed policies (../shared/data/aws-managed-policies), "
+                             "against parliament, with the CPU time per policy")
+    parser.add_argument("--no-scaling", action="store_true", help="skip the --jobs 1 / --jobs 2 table")
     parser.add_argument("--big-tree", type=float, metavar="GB", help="also check a mixed tree of this size")
     parser.add_argument("--skip-corpora", action="store_true", help="only the --big-tree measurement")
     parser.add_argument("--seed", type=int, default=SEED)

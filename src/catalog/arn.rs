@@ -12,7 +12,10 @@
 // tell `bucket` from `bucket/*`, and keeps `role/path/to/role` (`${RoleNameWithPath}`) a match.
 
 use super::curated::curated;
-use super::{ActionId, Catalog, ResourceType};
+use super::{ActionId, ActionSet, Catalog, ResourceType};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
 use std::sync::OnceLock;
 
 /// One piece of a resource pattern as written in a policy.
@@ -179,6 +182,14 @@ fn same_service(service: &str, format: &[Fmt]) -> bool {
 
 /// Whether some string is accepted by both the pattern and the format.
 fn intersects(pat: &[Pat], fmt: &[Fmt]) -> bool {
+    if fmt.len() < LITERAL_FORMAT_LIMIT && pat.iter().all(|p| matches!(p, Pat::Char(_))) {
+        return accepts_literal(fmt, pat);
+    }
+    search_pairs(pat, fmt)
+}
+
+/// [`intersects`] by a search over pairs of positions.
+fn search_pairs(pat: &[Pat], fmt: &[Fmt]) -> bool {
     let (n, m) = (pat.len(), fmt.len());
     let width = m + 1;
     // One bit per (pattern, format) position: this runs for every resource of every
@@ -227,6 +238,66 @@ fn intersects(pat: &[Pat], fmt: &[Fmt]) -> bool {
     false
 }
 
+/// The longest format [`accepts_literal`] takes: the positions it tracks fit in four words.
+const LITERAL_FORMAT_LIMIT: usize = 255;
+
+/// [`intersects`] for a pattern without wildcards or holes (most ARNs as written): one pass
+/// over the text with the set of format positions it can have reached (a handful), no
+/// search and no allocation. `fmt` is shorter than [`LITERAL_FORMAT_LIMIT`].
+fn accepts_literal(fmt: &[Fmt], text: &[Pat]) -> bool {
+    type Positions = [u64; 4];
+    let has = |set: &Positions, j: usize| set[j / 64] & (1 << (j % 64)) != 0;
+    let add = |set: &mut Positions, j: usize| set[j / 64] |= 1 << (j % 64);
+    // The first position at or after `from` in `set`.
+    let next = |set: &Positions, from: usize| -> Option<usize> {
+        (from / 64..set.len()).find_map(|w| {
+            let word = if w == from / 64 {
+                set[w] & (u64::MAX << (from % 64))
+            } else {
+                set[w]
+            };
+            (word != 0).then(|| w * 64 + word.trailing_zeros() as usize)
+        })
+    };
+    // A variable may stand for nothing: reaching it reaches what follows it (always a later
+    // position, so one ascending pass adds them all).
+    let close = |set: &mut Positions| {
+        let mut from = 0;
+        while let Some(j) = next(set, from) {
+            if matches!(fmt.get(j), Some(Fmt::Var(_))) {
+                add(set, j + 1);
+            }
+            from = j + 1;
+        }
+    };
+    let fits = |c: char, segment: bool| !(segment && (c == '/' || c == ':'));
+    let mut at: Positions = [0; 4];
+    add(&mut at, 0);
+    close(&mut at);
+    for p in text {
+        let Pat::Char(c) = *p else {
+            return search_pairs(text, fmt);
+        };
+        let mut reached: Positions = [0; 4];
+        let mut from = 0;
+        while let Some(j) = next(&at, from) {
+            from = j + 1;
+            match fmt.get(j) {
+                Some(&Fmt::Char(d)) if c.eq_ignore_ascii_case(&d) => add(&mut reached, j + 1),
+                Some(&Fmt::Var(segment)) if fits(c, segment) => add(&mut reached, j),
+                Some(&Fmt::One(segment)) if fits(c, segment) => add(&mut reached, j + 1),
+                _ => {}
+            }
+        }
+        if reached == [0; 4] {
+            return false;
+        }
+        close(&mut reached);
+        at = reached;
+    }
+    has(&at, fmt.len())
+}
+
 /// Whether the answer depends on a value only known at deploy time.
 fn has_hole(pat: &[Pat]) -> bool {
     pat.iter().any(|p| matches!(p, Pat::Hole | Pat::Field))
@@ -257,6 +328,66 @@ fn aliased_service(pieces: &[ArnPiece<'_>]) -> Option<String> {
     Some(format!("{arn}:{partition}:{alias}:{tail}"))
 }
 
+/// The pieces of a resource pattern as one string, each piece tagged so that no two
+/// patterns share a key: [`FitsMemo`]'s key.
+fn memo_key(pieces: &[ArnPiece<'_>]) -> String {
+    let mut key = String::new();
+    for piece in pieces {
+        match piece {
+            ArnPiece::Literal(text) => {
+                key.push('L');
+                key.push_str(&text.len().to_string());
+                key.push(':');
+                key.push_str(text);
+            }
+            ArnPiece::Hole => key.push('H'),
+            ArnPiece::Field => key.push('F'),
+        }
+    }
+    key
+}
+
+/// Whether a resource pattern fits a resource type, by [`memo_key`] and type index, kept by
+/// this thread for the run. Bounded, so hostile input cannot grow it without
+/// limit: past the bound, answers are computed and not kept.
+#[derive(Default)]
+struct FitsMemo {
+    by_key: HashMap<String, Vec<(u32, bool)>>,
+    answers: usize,
+}
+
+const FITS_MEMO_KEYS: usize = 50_000;
+const FITS_MEMO_ANSWERS: usize = 1_000_000;
+
+impl FitsMemo {
+    /// The answers kept for `key`, to read and add to; `None` when the memo is full.
+    fn answers(&mut self, key: &str) -> Option<&mut Vec<(u32, bool)>> {
+        if self.answers >= FITS_MEMO_ANSWERS {
+            return None;
+        }
+        if !self.by_key.contains_key(key) {
+            if self.by_key.len() >= FITS_MEMO_KEYS || key.len() > 512 {
+                return None;
+            }
+            self.by_key.insert(key.to_string(), Vec::new());
+        }
+        let answers = self.by_key.get_mut(key)?;
+        // Counted as kept before they are: a call adds at most one per resource type.
+        self.answers += 1;
+        Some(answers)
+    }
+}
+
+thread_local! {
+    static FITS: RefCell<FitsMemo> = RefCell::new(FitsMemo::default());
+    /// [`Catalog::resource_matcher`]'s answers by action set: statements of a run repeat
+    /// the same actions, and reading their resource types from the catalog is the cost.
+    static MATCHERS: RefCell<HashMap<ActionSet, Rc<ResourceMatcher>>> = RefCell::new(HashMap::new());
+}
+
+/// How many action sets [`MATCHERS`] keeps.
+const MATCHER_MEMO_LIMIT: usize = 10_000;
+
 /// The resource formats of a set of actions, ready to test resource patterns against; see
 /// [`Catalog::resource_matcher`].
 #[derive(Debug, Clone)]
@@ -279,6 +410,9 @@ impl ResourceMatcher {
             return Match::Unknown;
         }
         let pat = pattern_tokens(pieces);
+        // The same ARN is written in many statements of a run, each with its own actions:
+        // whether it fits a resource type is kept per pattern and type.
+        let key = memo_key(pieces);
         let open = if has_hole(&pat) {
             Match::Unknown
         } else {
@@ -288,13 +422,13 @@ impl ResourceMatcher {
             // Actions without resource types answer like `match_resource` does for them.
             return open;
         }
-        let mut answer = self.match_scoped(&pat, open);
+        let mut answer = self.match_scoped(&pat, Some(&key), open);
         if answer == Match::No
             && let Some(first) = aliased_service(pieces)
         {
             let mut renamed = pieces.to_vec();
             renamed[0] = ArnPiece::Literal(&first);
-            answer = self.match_scoped(&pattern_tokens(&renamed), open);
+            answer = self.match_scoped(&pattern_tokens(&renamed), None, open);
         }
         match answer {
             Match::No if self.unscoped => Match::Unknown,
@@ -302,25 +436,43 @@ impl ResourceMatcher {
         }
     }
 
-    fn match_scoped(&self, pat: &[Pat], open: Match) -> Match {
+    /// `key`: the pattern's [`memo_key`], to remember the answers by.
+    fn match_scoped(&self, pat: &[Pat], key: Option<&str>, open: Match) -> Match {
         if !self.any_scoped {
             return Match::Unknown;
         }
         let service = literal_service(pat);
-        let fits = |rt: &usize| {
+        let compute = |rt: usize| {
             self.catalog
-                .rtype_format_tokens(*rt)
+                .rtype_format_tokens(rt)
                 .iter()
                 .filter(|f| service.as_deref().is_none_or(|s| same_service(s, f)))
                 .any(|f| intersects(pat, f))
         };
-        if self.formats.iter().any(&fits) {
-            return open;
-        }
-        if self.shared_formats.iter().any(fits) {
-            return Match::Unknown;
-        }
-        Match::No
+        FITS.with(|memo| {
+            let mut memo = memo.borrow_mut();
+            let mut unkept = Vec::new();
+            let known = match key {
+                Some(key) => memo.answers(key).unwrap_or(&mut unkept),
+                None => &mut unkept,
+            };
+            let mut fits = |rt: &usize| {
+                let rt = *rt as u32;
+                if let Some(&(_, answer)) = known.iter().find(|(r, _)| *r == rt) {
+                    return answer;
+                }
+                let answer = compute(rt as usize);
+                known.push((rt, answer));
+                answer
+            };
+            if self.formats.iter().any(&mut fits) {
+                return open;
+            }
+            if self.shared_formats.iter().any(&mut fits) {
+                return Match::Unknown;
+            }
+            Match::No
+        })
     }
 }
 
@@ -398,6 +550,22 @@ impl Catalog {
         pieces: &[ArnPiece<'_>],
     ) -> Match {
         self.resource_matcher(actions).matches(pieces)
+    }
+
+    /// [`Catalog::resource_matcher`], shared with the other statements of this thread's run
+    /// that have the same actions.
+    pub fn shared_resource_matcher(&'static self, actions: &ActionSet) -> Rc<ResourceMatcher> {
+        MATCHERS.with(|memo| {
+            if let Some(matcher) = memo.borrow().get(actions) {
+                return Rc::clone(matcher);
+            }
+            let matcher = Rc::new(self.resource_matcher(actions));
+            let mut memo = memo.borrow_mut();
+            if memo.len() < MATCHER_MEMO_LIMIT {
+                memo.insert(actions.clone(), Rc::clone(&matcher));
+            }
+            matcher
+        })
     }
 
     /// The resource types of `actions`, read and tokenised once: each distinct resource type
@@ -548,6 +716,48 @@ mod tests {
         assert!(!m("arn:aws:s3:::b${*}/x", bucket));
         assert!(!m("arn:aws:ec2:::b", bucket));
         assert!(m("ARN:AWS:S3:::b", bucket));
+    }
+
+    #[test]
+    fn literal_patterns_answer_as_the_search_does() {
+        let formats = [
+            "arn:${Partition}:s3:::${BucketName}/${ObjectName}",
+            "arn:${Partition}:s3:::${BucketName}",
+            "arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}",
+            "arn:${Partition}:lambda:${Region}:${Account}:function:${FunctionName}",
+            "arn:${Partition}:execute-api:${Region}:${Account}:${ApiId}/${Stage}/*",
+            "arn:${Partition}:sqs:${Region}:${Account}:${QueueName}",
+        ];
+        let texts = [
+            "arn:aws:s3:::b",
+            "arn:aws:s3:::b/k/l",
+            "arn:aws:s3:::/k",
+            "arn:aws:s3:::b/",
+            "ARN:AWS:S3:::b",
+            "arn:aws:iam::123456789012:role/path/to/role",
+            "arn:aws:iam::123456789012:user/x",
+            "arn:aws:iam::1:2:role/x",
+            "arn:aws:iam:::role/x",
+            "arn:aws:lambda:eu-west-1:123456789012:function:f",
+            "arn:aws:lambda:eu-west-1:123456789012:function:f:alias",
+            "arn:aws:execute-api:eu-west-1:1:api/prod/GET/x",
+            "arn:aws:sqs:eu-west-1:1:q",
+            "arn:aws:sqs:eu-west-1::q",
+            "",
+            "arn",
+        ];
+        for format in formats {
+            let fmt = format_tokens(format);
+            for text in texts {
+                let pat = pattern_tokens(&[ArnPiece::Literal(text)]);
+                assert!(pat.iter().all(|p| matches!(p, Pat::Char(_))));
+                assert_eq!(
+                    accepts_literal(&fmt, &pat),
+                    search_pairs(&pat, &fmt),
+                    "{text} against {format}"
+                );
+            }
+        }
     }
 
     #[test]

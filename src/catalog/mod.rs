@@ -48,6 +48,9 @@ pub struct Catalog {
     narrowable: OnceLock<ActionSet>,
     /// Tokenised ARN formats per resource type, filled as rules need them.
     format_tokens: OnceLock<Vec<OnceLock<Vec<arn::FormatTokens>>>>,
+    /// Each service's prefix, read out of the blob once: every action name and pattern a run
+    /// resolves starts with a search over them.
+    service_prefixes: OnceLock<Vec<&'static [u8]>>,
 }
 
 impl Catalog {
@@ -60,6 +63,7 @@ impl Catalog {
             scoped: OnceLock::new(),
             narrowable: OnceLock::new(),
             format_tokens: OnceLock::new(),
+            service_prefixes: OnceLock::new(),
         })
     }
 
@@ -339,9 +343,12 @@ impl Catalog {
 
     pub(crate) fn service_index(&self, prefix: &str) -> Option<usize> {
         let blob = &self.blob;
-        blob.find_ci(0..blob.n_services(), prefix, |i| {
-            blob.service_prefix_bytes(i)
-        })
+        let prefixes = self.service_prefixes.get_or_init(|| {
+            (0..blob.n_services())
+                .map(|i| blob.service_prefix_bytes(i))
+                .collect()
+        });
+        blob.find_ci(0..prefixes.len(), prefix, |i| prefixes[i])
     }
 
     /// Indices of the services that own at least one action of `actions`.

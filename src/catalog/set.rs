@@ -31,8 +31,16 @@ pub struct ActionSet {
 }
 
 impl ActionSet {
-    pub fn new() -> ActionSet {
-        ActionSet::default()
+    pub const fn new() -> ActionSet {
+        ActionSet {
+            start: 0,
+            words: Vec::new(),
+        }
+    }
+
+    /// The 64-bit words the set stores: what keeping it costs.
+    pub fn word_count(&self) -> usize {
+        self.words.len()
     }
 
     /// All ids in `range` (clamped to the id space).

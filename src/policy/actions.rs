@@ -1,38 +1,11 @@
 //! A statement's `Action`/`NotAction` entries resolved against the action catalog.
 
-use super::{Statement, well_formed_action};
+use super::{Statement, effective};
 use crate::base::value::Value;
 use crate::catalog::{ActionSet, Catalog};
-use std::cell::RefCell;
-use std::collections::HashMap;
 
-/// Action names (not wildcards) resolved by this thread, kept because the same actions recur
-/// across a repository's policies (a binary search over service and action names costs more
-/// than a hash lookup). Each answer is one word of bits at most; the count is bounded, so
-/// hostile input cannot grow it without limit. Wildcards expand to prefix ranges, cheaply.
-const EXPANSION_MEMO_LIMIT: usize = 50_000;
-
-thread_local! {
-    static EXPANSIONS: RefCell<HashMap<String, Option<ActionSet>>> = RefCell::new(HashMap::new());
-}
-
-/// What `pattern` grants, or `None` when it is not a well-formed action pattern.
-fn expand(catalog: &Catalog, pattern: &str) -> Option<ActionSet> {
-    EXPANSIONS.with(|memo| {
-        if let Some(set) = memo.borrow().get(pattern) {
-            return set.clone();
-        }
-        let set = well_formed_action(pattern).then(|| catalog.expand(pattern));
-        let mut memo = memo.borrow_mut();
-        if memo.len() < EXPANSION_MEMO_LIMIT
-            && pattern.len() <= 128
-            && !pattern.contains(['*', '?'])
-        {
-            memo.insert(pattern.to_string(), set.clone());
-        }
-        set
-    })
-}
+/// The set of no action, for entries that name none.
+static NO_ACTIONS: ActionSet = ActionSet::new();
 
 /// One entry of `Action` or `NotAction`.
 #[derive(Debug)]
@@ -40,8 +13,9 @@ pub struct ActionEntry<'v> {
     pub value: &'v Value,
     /// The pattern when it is a fully known, well-formed string.
     pub pattern: Option<&'v str>,
-    /// What the pattern grants today; empty for unknown values and names the catalog lacks.
-    pub actions: ActionSet,
+    /// What the pattern grants today; empty for unknown values, patterns that are not well
+    /// formed and names the catalog lacks.
+    pub actions: &'v ActionSet,
     /// Written by a tool, not by the user: a SAM policy template's actions all point at the
     /// template's name, as its statement does. Rules about how names are spelled skip these.
     pub generated: bool,
@@ -67,24 +41,31 @@ pub struct StatementActions<'v> {
 }
 
 impl<'v> StatementActions<'v> {
-    pub fn of(statement: &Statement<'v>) -> StatementActions<'v> {
+    /// The entries of `statement`, read from its expansion ([`effective::expanded`]), so a
+    /// statement is expanded once for the per-document rules and the effective view.
+    pub fn of(statement: &'v Statement<'v>) -> StatementActions<'v> {
         let Some(element) = &statement.action else {
             return StatementActions::default();
         };
-        let catalog = Catalog::get();
-        let mut union = ActionSet::new();
+        let expanded = effective::expanded(Catalog::get(), statement);
+        let mut expansions = expanded.entries.iter().peekable();
+        let mut all_well_formed = true;
         let mut complete = !element.items.is_empty();
-        let entries = element
+        let entries: Vec<ActionEntry<'v>> = element
             .items
             .iter()
-            .map(|&value| {
-                let (pattern, actions) =
-                    match value.as_str().map(|text| (text, expand(catalog, text))) {
-                        Some((text, Some(actions))) => (Some(text), actions),
-                        _ => (None, ActionSet::new()),
-                    };
+            .enumerate()
+            .map(|(index, &value)| {
+                let expansion = expansions.next_if(|entry| entry.index == index);
+                let (pattern, actions) = match (value.as_str(), expansion) {
+                    (Some(text), Some(entry)) if entry.well_formed => (Some(text), &*entry.actions),
+                    (Some(_), Some(_)) => {
+                        all_well_formed = false;
+                        (None, &NO_ACTIONS)
+                    }
+                    _ => (None, &NO_ACTIONS),
+                };
                 complete &= !actions.is_empty();
-                union.union_with(&actions);
                 ActionEntry {
                     value,
                     pattern,
@@ -93,6 +74,17 @@ impl<'v> StatementActions<'v> {
                 }
             })
             .collect();
+        // The expansion's union is the same set when it holds every entry's: an `Action`
+        // whose patterns are all well formed.
+        let union = if all_well_formed && !element.negated {
+            expanded.actions.clone()
+        } else {
+            let mut union = ActionSet::new();
+            for entry in &entries {
+                union.union_with(entry.actions);
+            }
+            union
+        };
         StatementActions {
             negated: element.negated,
             entries,

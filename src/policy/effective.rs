@@ -3,11 +3,14 @@
 //! classified, so security rules reason on permissions rather than on text.
 
 use super::limiting::{Limit, limiting_keys};
-use super::{Condition, Effect, Policy, Statement};
+use super::{Condition, Effect, Policy, Statement, well_formed_action};
 use crate::base::finding::Confidence;
 use crate::base::source::Span;
 use crate::base::value::{TemplatePart, Value, ValueKind};
 use crate::catalog::{ActionId, ActionSet, Catalog, ResourceType, wildcard_match};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::sync::Arc;
 
 /// How far a statement's resources reach for one action, from narrowest to broadest.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -239,7 +242,7 @@ impl<'a, 'v> Guards<'a, 'v> {
         if denies.is_empty() {
             return guards;
         }
-        let expanded = expand(catalog, statement);
+        let expanded = expanded(catalog, statement);
         for deny in &denies {
             if !expanded.unknown
                 && expanded.actions.is_subset(&deny.actions)
@@ -348,8 +351,8 @@ pub struct Grant<'a, 'v> {
     pub statement: &'a Statement<'v>,
     /// Every action the statement allows, less what an unconditional `Deny` removes.
     pub actions: ActionSet,
-    /// The action entries with what each expands to (for `NotAction`, the complement).
-    entries: &'a [(ActionSet, usize)],
+    /// The action entries with what each expands to.
+    entries: &'a [ExpandedEntry],
     /// An action entry is only known at deploy time.
     pub unknown_actions: bool,
     resources: Vec<ResourceEntry<'v>>,
@@ -509,7 +512,7 @@ impl<'a, 'v> Grant<'a, 'v> {
         let items = self.statement.action.as_ref().map(|a| a.items.as_slice());
         self.entries
             .iter()
-            .filter_map(move |(set, item)| Some((set, *items?.get(*item)?)))
+            .filter_map(move |entry| Some((&*entry.actions, *items?.get(entry.index)?)))
     }
 
     /// Whether this grant allows `action`, and how.
@@ -551,7 +554,7 @@ impl<'a, 'v> Effective<'a, 'v> {
             let mut cap = ActionSet::new();
             for statement in boundaries.iter().flat_map(|p| &p.statements) {
                 if statement.is_allow() {
-                    cap.union_with(&expand(catalog, statement).actions);
+                    cap.union_with(&expanded(catalog, statement).actions);
                 }
             }
             cap
@@ -564,7 +567,7 @@ impl<'a, 'v> Effective<'a, 'v> {
                 .iter()
                 .filter(|s| s.is_allow() && s.never_applies().is_none());
             for statement in live {
-                let expanded = expand(catalog, statement);
+                let expanded = expanded(catalog, statement);
                 let mut actions = expanded.actions.clone();
                 let resources = resource_entries(statement);
                 let mut denied_by = Vec::new();
@@ -644,8 +647,10 @@ impl<'a, 'v> Effective<'a, 'v> {
     }
 }
 
-/// A statement's actions: the union of its entries, or the complement for `NotAction`.
-fn expand<'a>(catalog: &Catalog, statement: &'a Statement<'_>) -> &'a ExpandedActions {
+/// A statement's actions: the union of its entries, or the complement for `NotAction`;
+/// expanded once per statement, each pattern's set shared with the other statements that
+/// write it ([`expansion`]).
+pub(crate) fn expanded<'a>(catalog: &Catalog, statement: &'a Statement<'_>) -> &'a ExpandedActions {
     statement.expanded.get_or_init(|| {
         let Some(element) = &statement.action else {
             return ExpandedActions::default();
@@ -656,9 +661,13 @@ fn expand<'a>(catalog: &Catalog, statement: &'a Statement<'_>) -> &'a ExpandedAc
         for (index, item) in element.items.iter().enumerate() {
             match item.as_str() {
                 Some(pattern) => {
-                    let set = catalog.expand(pattern);
-                    union.union_with(&set);
-                    entries.push((set, index));
+                    let expansion = expansion(catalog, pattern);
+                    union.union_with(&expansion.actions);
+                    entries.push(ExpandedEntry {
+                        index,
+                        actions: expansion.actions,
+                        well_formed: expansion.well_formed,
+                    });
                 }
                 None => unknown = true,
             }
@@ -676,22 +685,90 @@ fn expand<'a>(catalog: &Catalog, statement: &'a Statement<'_>) -> &'a ExpandedAc
     })
 }
 
+/// Action names (not wildcards) expanded by this thread, kept because the same names recur
+/// across a run's policies (a binary search over service and action names costs more than a
+/// hash lookup), so that one set is shared by every statement that writes the name. Bounded
+/// in names and in the words their sets hold, so hostile input cannot grow it without limit.
+const EXPANSION_MEMO_LIMIT: usize = 50_000;
+const EXPANSION_MEMO_WORDS: usize = 1 << 20;
+
+/// What one pattern expands to.
+#[derive(Clone, Debug)]
+struct Expansion {
+    /// [`well_formed_action`]: a pattern that is not grants nothing in the per-document
+    /// rules, whatever the catalog's expansion of its text holds.
+    well_formed: bool,
+    /// The catalog's expansion of the text ([`Catalog::expand`]).
+    actions: Arc<ActionSet>,
+}
+
+#[derive(Default)]
+struct Memo {
+    expansions: HashMap<String, Expansion>,
+    words: usize,
+}
+
+thread_local! {
+    static EXPANSIONS: RefCell<Memo> = RefCell::new(Memo::default());
+}
+
+/// What `pattern` expands to, shared with every other statement of this thread that wrote it.
+fn expansion(catalog: &Catalog, pattern: &str) -> Expansion {
+    // A wildcard expands to prefix ranges, about as cheaply as keeping it would cost.
+    if pattern.contains(['*', '?']) {
+        return Expansion {
+            well_formed: well_formed_action(pattern),
+            actions: Arc::new(catalog.expand(pattern)),
+        };
+    }
+    EXPANSIONS.with(|memo| {
+        if let Some(expansion) = memo.borrow().expansions.get(pattern) {
+            return expansion.clone();
+        }
+        let expansion = Expansion {
+            well_formed: well_formed_action(pattern),
+            actions: Arc::new(catalog.expand(pattern)),
+        };
+        let mut memo = memo.borrow_mut();
+        let words = expansion.actions.word_count();
+        if memo.expansions.len() < EXPANSION_MEMO_LIMIT
+            && memo.words + words <= EXPANSION_MEMO_WORDS
+            && pattern.len() <= 128
+        {
+            memo.words += words;
+            memo.expansions
+                .insert(pattern.to_string(), expansion.clone());
+        }
+        expansion
+    })
+}
+
 /// A statement's actions, kept in [`Statement::expanded`].
 #[derive(Debug, Default)]
 pub struct ExpandedActions {
     /// The union of the entries, or its complement for `NotAction`.
-    actions: ActionSet,
-    /// What each entry expands to, with the entry's index in the element's items (an index,
-    /// not the value, so that a statement stays covariant in its lifetime).
-    entries: Vec<(ActionSet, usize)>,
+    pub(crate) actions: ActionSet,
+    /// What each text entry expands to, in the element's order.
+    pub(crate) entries: Vec<ExpandedEntry>,
     /// An entry is only known at deploy time.
     unknown: bool,
+}
+
+/// One text entry of `Action` or `NotAction`, expanded.
+#[derive(Debug)]
+pub(crate) struct ExpandedEntry {
+    /// The entry's index in the element's items (an index, not the value, so that a
+    /// statement stays covariant in its lifetime).
+    pub(crate) index: usize,
+    pub(crate) actions: Arc<ActionSet>,
+    /// See [`Expansion::well_formed`].
+    pub(crate) well_formed: bool,
 }
 
 /// What an unconditional `Deny` removes; `None` when it cannot be known (a `NotAction` with a
 /// deploy-time entry would deny an unknown complement).
 fn deny_actions(catalog: &Catalog, statement: &Statement<'_>) -> Option<ActionSet> {
-    let expanded = expand(catalog, statement);
+    let expanded = expanded(catalog, statement);
     let negated = statement.action.as_ref()?.negated;
     (!(negated && expanded.unknown)).then(|| expanded.actions.clone())
 }

@@ -22,6 +22,8 @@ pub struct Path {
 #[derive(Debug, Default)]
 pub(crate) struct Paths {
     pub paths: Vec<Path>,
+    /// `iam:PassRole`, looked up once rather than for every principal.
+    pass_role: Option<ActionId>,
     /// Entries or action names that did not resolve (a unit test keeps it empty).
     pub errors: Vec<String>,
 }
@@ -30,7 +32,10 @@ pub(crate) fn paths() -> &'static Paths {
     static PATHS: OnceLock<Paths> = OnceLock::new();
     PATHS.get_or_init(|| {
         let catalog = Catalog::get();
-        let mut out = Paths::default();
+        let mut out = Paths {
+            pass_role: catalog.action("iam:PassRole"),
+            ..Paths::default()
+        };
         let Ok(json) = serde_json::from_str::<serde_json::Value>(DATA) else {
             out.errors
                 .push("rules/data/privilege_escalation.json".into());
@@ -98,7 +103,7 @@ impl PathMatch<'_, '_, '_, '_> {
     /// that is not `iam:PassRole` (the service action is what turns a passable role into
     /// code running as it).
     pub fn primary(&self) -> usize {
-        let pass_role = Catalog::get().action("iam:PassRole");
+        let pass_role = paths().pass_role;
         self.path
             .requires
             .iter()
@@ -119,7 +124,7 @@ impl PathMatch<'_, '_, '_, '_> {
 pub(crate) fn find<'g, 'a, 'v>(
     effective: &'g Effective<'a, 'v>,
 ) -> Vec<PathMatch<'static, 'g, 'a, 'v>> {
-    let pass_role = Catalog::get().action("iam:PassRole");
+    let pass_role = paths().pass_role;
     let mut out = Vec::new();
     for path in &paths().paths {
         let mut hits = Vec::with_capacity(path.requires.len());

@@ -640,16 +640,17 @@ pub(crate) fn well_formed_action(text: &str) -> bool {
     if text == "*" {
         return true;
     }
+    // By bytes: every allowed character is ASCII, and a byte of a longer character is none.
     match text.split_once(':') {
         Some((service, name)) => {
             !service.is_empty()
                 && !name.is_empty()
                 && service
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '*' | '?'))
+                    .bytes()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'*' | b'?'))
                 && name
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '*' | '?'))
+                    .bytes()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'*' | b'?'))
         }
         None => false,
     }

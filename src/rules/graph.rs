@@ -24,7 +24,7 @@ use crate::base::finding::Confidence;
 use crate::base::source::Span;
 use crate::base::text::printable;
 use crate::base::value::{TemplatePart, Unknown, Value, ValueKind};
-use crate::catalog::{Catalog, wildcard_match};
+use crate::catalog::{ActionId, Catalog, wildcard_match};
 use crate::extract::document::{PolicyKind, PrincipalKind};
 use crate::extract::inventory::DataKind;
 use crate::extract::managed;
@@ -225,6 +225,51 @@ const DATA_READS: &[(DataKind, &[&str], &str, &str)] = &[
     (DataKind::Parameter, &["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"], "ssm",  "parameter/"),
     (DataKind::Key,       &["kms:Decrypt"],                                                "kms",            "key/"),
 ];
+
+/// The edge tables' actions as catalog ids, each table's in its order: every principal's
+/// edges read the same few dozen actions, so they are looked up by name once per run rather
+/// than once per principal.
+struct EdgeActions {
+    pass_role: Option<ActionId>,
+    /// The create actions of each [`new_passrole`] path, read from the catalogue only when a
+    /// principal holds `iam:PassRole`.
+    creates: OnceLock<Vec<Vec<NamedAction>>>,
+    /// Per path, every action it needs on the runner.
+    existing_passrole: Vec<Vec<Option<ActionId>>>,
+    passrole_to_runner: Vec<Option<ActionId>>,
+    principal_access: Vec<Option<ActionId>>,
+    modify: Vec<Option<ActionId>>,
+}
+
+/// An action of an edge table, by name and catalog id.
+type NamedAction = (&'static str, Option<ActionId>);
+
+fn edge_actions() -> &'static EdgeActions {
+    static IDS: OnceLock<EdgeActions> = OnceLock::new();
+    IDS.get_or_init(|| {
+        let catalog = Catalog::get();
+        EdgeActions {
+            pass_role: catalog.action("iam:PassRole"),
+            creates: OnceLock::new(),
+            existing_passrole: EXISTING_PASSROLE
+                .iter()
+                .map(|(_, names, _)| names.iter().map(|name| catalog.action(name)).collect())
+                .collect(),
+            passrole_to_runner: PASSROLE_TO_RUNNER
+                .iter()
+                .map(|(_, name, _, _)| catalog.action(name))
+                .collect(),
+            principal_access: PRINCIPAL_ACCESS
+                .iter()
+                .map(|(_, name, _)| catalog.action(name))
+                .collect(),
+            modify: MODIFY
+                .iter()
+                .map(|(_, name, _)| catalog.action(name))
+                .collect(),
+        }
+    })
+}
 
 /// A principal of the input.
 pub struct Node {
@@ -753,7 +798,7 @@ impl<'p, 'a> Graph<'p, 'a> {
     }
 
     fn compute_edges(&self, from: usize) -> Vec<Edge> {
-        let catalog = Catalog::get();
+        let ids = edge_actions();
         let effective = self.effective(from);
         let mut out = Vec::new();
         // Candidates are listed only for the actions the principal has: a large template
@@ -761,11 +806,23 @@ impl<'p, 'a> Graph<'p, 'a> {
         let has = |action| effective.hits(action).next().is_some();
         // New-passrole: pass a role that trusts the service, and create a resource running
         // as it.
-        if let Some(pass_role) = catalog.action("iam:PassRole")
+        if let Some(pass_role) = ids.pass_role
             && has(pass_role)
         {
             let roles = self.of_kind(PrincipalKind::Role);
-            for (path, service, actions) in new_passrole() {
+            let creates = ids.creates.get_or_init(|| {
+                let catalog = Catalog::get();
+                new_passrole()
+                    .iter()
+                    .map(|(_, _, creates)| {
+                        creates
+                            .iter()
+                            .map(|&name| (name, catalog.action(name)))
+                            .collect()
+                    })
+                    .collect()
+            });
+            for ((path, service, _), actions) in new_passrole().iter().zip(creates) {
                 let Some(creates) = self.all_of(effective, actions) else {
                     continue;
                 };
@@ -821,10 +878,12 @@ impl<'p, 'a> Graph<'p, 'a> {
         }
         // Existing-passrole: change or run a resource that runs as a role, with every action
         // the path needs on that resource.
-        for (path, action_names, types) in EXISTING_PASSROLE {
-            let Some(actions) = action_names
+        for ((path, action_names, types), actions) in
+            EXISTING_PASSROLE.iter().zip(&ids.existing_passrole)
+        {
+            let Some(actions) = actions
                 .iter()
-                .map(|name| catalog.action(name).filter(|&a| has(a)))
+                .map(|action| action.filter(|&a| has(a)))
                 .collect::<Option<Vec<_>>>()
             else {
                 continue;
@@ -882,11 +941,13 @@ impl<'p, 'a> Graph<'p, 'a> {
             }
         }
         // A role passed to an existing resource that then runs as its own role.
-        if let Some(pass_role) = catalog.action("iam:PassRole")
+        if let Some(pass_role) = ids.pass_role
             && has(pass_role)
         {
-            for (path, action_name, service, types) in PASSROLE_TO_RUNNER {
-                let Some(action) = catalog.action(action_name).filter(|&a| has(a)) else {
+            for ((path, action_name, service, types), action) in
+                PASSROLE_TO_RUNNER.iter().zip(&ids.passrole_to_runner)
+            {
+                let Some(action) = action.filter(|&a| has(a)) else {
                     continue;
                 };
                 let runners = self.runners_of(types);
@@ -949,8 +1010,10 @@ impl<'p, 'a> Graph<'p, 'a> {
             }
         }
         // Principal access: credentials of a user, a role to assume, a group to join.
-        for (path, action_name, kind) in PRINCIPAL_ACCESS {
-            let Some(action) = catalog.action(action_name).filter(|&a| has(a)) else {
+        for ((path, action_name, kind), &action) in
+            PRINCIPAL_ACCESS.iter().zip(&ids.principal_access)
+        {
+            let Some(action) = action.filter(|&a| has(a)) else {
                 continue;
             };
             if *kind == PrincipalKind::Group && self.nodes[from].key.1 != PrincipalKind::User {
@@ -1031,8 +1094,8 @@ impl<'p, 'a> Graph<'p, 'a> {
         }
         // Modification: change the permissions of a principal, or of a policy attached to
         // principals.
-        for (path, action_name, kind) in MODIFY {
-            let Some(action) = catalog.action(action_name) else {
+        for ((path, action_name, kind), &action) in MODIFY.iter().zip(&ids.modify) {
+            let Some(action) = action else {
                 continue;
             };
             for hit in effective.hits(action) {
@@ -1097,13 +1160,12 @@ impl<'p, 'a> Graph<'p, 'a> {
     fn all_of(
         &self,
         effective: &Effective<'_, '_>,
-        actions: &[&'static str],
+        actions: &[NamedAction],
     ) -> Option<Vec<(Span, &'static str, Confidence, bool)>> {
-        let catalog = Catalog::get();
         actions
             .iter()
-            .map(|name| {
-                let action = catalog.action(name)?;
+            .map(|(name, action)| {
+                let action = (*action)?;
                 effective
                     .hits(action)
                     .filter_map(|hit| {
@@ -1205,6 +1267,18 @@ impl<'p, 'a> Graph<'p, 'a> {
         let from_kind = self.nodes[from].key.1;
         let from_name = self.nodes[from].name.as_deref();
         for value in resources {
+            // A reference names the candidate at its address and no other (what `names`
+            // answers, without trying each of thousands of candidates in turn).
+            if let ValueKind::Unknown(Unknown {
+                reference: Some(reference),
+                ..
+            }) = &value.kind
+            {
+                for &(node, ..) in candidates.iter().filter(|c| c.1 == reference.address) {
+                    add(node, Confidence::High);
+                }
+                continue;
+            }
             for &(node, address, name) in candidates {
                 if let Some(confidence) = names(value, address, name, arn(node)) {
                     add(node, confidence);

@@ -130,12 +130,14 @@ impl Rule for PrivilegeEscalation {
         // per-document finding's on the same entry.
         // One finding per entry: a group's members start from the group's entry too, and
         // the group's finding already names it.
+        // Principals are searched in parallel (a large template has thousands), the
+        // findings kept in node order.
         let graph = Graph::new(cx);
-        let mut entries = std::collections::HashSet::new();
-        for node in 0..graph.nodes.len() {
-            // One finding per starting principal: a chain to more power is reported rather
-            // than the data its principals read on the way.
-            let finding = match graph.search(node) {
+        let chains: Vec<Option<Finding>> = (0..graph.nodes.len())
+            .into_par_iter()
+            .map(|node| match graph.search(node) {
+                // One finding per starting principal: a chain to more power is reported
+                // rather than the data its principals read on the way.
                 Some(reached) => reached
                     .hops
                     .first()
@@ -145,10 +147,11 @@ impl Rule for PrivilegeEscalation {
                     .data_gain(node)
                     .filter(|gain| gain.hops.first().is_some_and(|hop| !hop.broad))
                     .map(|gain| data_finding(&graph, &gain)),
-            };
-            if let Some(finding) = finding
-                && entries.insert(finding.primary)
-            {
+            })
+            .collect();
+        let mut entries = std::collections::HashSet::new();
+        for finding in chains.into_iter().flatten() {
+            if entries.insert(finding.primary) {
                 out.push(finding);
             }
         }

@@ -98,7 +98,7 @@ impl Rule for RedundantAction {
                     match single {
                         Some(id) => other.actions.contains(id),
                         None => {
-                            entry.actions.is_subset(&other.actions)
+                            entry.actions.is_subset(other.actions)
                                 // Of two patterns naming the same actions, the later is redundant.
                                 && (entry.actions != other.actions
                                     || entries[..i].iter().any(|e| std::ptr::eq(e, *other)))

@@ -70,7 +70,7 @@ impl Rule for ResourceTypeMismatch {
                 let Some(written) = Written::of(resource) else {
                     continue;
                 };
-                let matcher = matcher.get_or_insert_with(|| catalog.resource_matcher(set));
+                let matcher = matcher.get_or_insert_with(|| catalog.shared_resource_matcher(set));
                 if matcher.matches(&written.pieces) != Match::No {
                     continue;
                 }

@@ -172,16 +172,16 @@ fn star_by_design_patterns(catalog: &Catalog, entries: &[ActionEntry<'_>]) -> Ac
     let mut by_design = ActionSet::new();
     let mut named_elsewhere = ActionSet::new();
     for entry in entries {
-        let narrowable = catalog.narrowable(&entry.actions).len();
+        let narrowable = catalog.narrowable(entry.actions).len();
         // A service-wide `ec2:*` is not a family of lookups: `wildcard-action`'s to judge.
         let family = entry
             .pattern
             .and_then(|p| p.split_once(':'))
             .is_some_and(|(_, action)| action.contains(['*', '?']) && action != "*");
         if family && narrowable * 2 < entry.actions.len() {
-            by_design.union_with(&entry.actions);
+            by_design.union_with(entry.actions);
         } else {
-            named_elsewhere.union_with(&entry.actions);
+            named_elsewhere.union_with(entry.actions);
         }
     }
     by_design.difference(&named_elsewhere)

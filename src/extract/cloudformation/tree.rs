@@ -248,8 +248,8 @@ pub(super) fn from_yaml(node: yaml::Node) -> Node {
             let entries: Vec<Entry> = entries
                 .into_iter()
                 .map(|(key, value)| Entry {
-                    key: yaml_key(&key),
                     key_span: key.span,
+                    key: yaml_key(key),
                     value: from_yaml(value),
                 })
                 .collect();
@@ -271,9 +271,9 @@ pub(super) fn from_yaml(node: yaml::Node) -> Node {
 }
 
 /// Keys are scalars in every template; a complex key keeps a readable placeholder.
-fn yaml_key(key: &yaml::Node) -> String {
-    match &key.kind {
-        yaml::Kind::Scalar { value, .. } => value.clone(),
+fn yaml_key(key: yaml::Node) -> String {
+    match key.kind {
+        yaml::Kind::Scalar { value, .. } => value,
         yaml::Kind::Sequence(_) => "[...]".into(),
         yaml::Kind::Mapping(_) => "{...}".into(),
     }
