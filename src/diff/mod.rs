@@ -20,7 +20,7 @@ mod access;
 
 use crate::base::source::{Span, locate_position};
 use crate::engine::RunOutput;
-use crate::rules::principal::{Key, kind_name};
+use crate::rules::principal::{self, Key};
 use std::path::Path;
 
 /// What kind of change a revision makes.
@@ -186,11 +186,15 @@ fn locate(run: &RunOutput, span: Span) -> At {
     }
 }
 
-/// How a change names a principal: `role `aws_iam_role.app` (infra)`.
+/// How a change names a principal: as every message does (``role `app` ``), with where the
+/// name means something: ``role `app` (infra)``.
 pub(crate) fn describe(key: &Key) -> String {
     let (scope, kind, address) = key;
-    let kind = kind_name(*kind);
-    format!("{kind} `{address}` ({})", scope_name(scope))
+    format!(
+        "{} ({})",
+        principal::describe(*kind, address),
+        scope_name(scope)
+    )
 }
 
 /// A resource policy's owner: `resource `aws_s3_bucket_policy.b` (infra)`.

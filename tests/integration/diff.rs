@@ -389,7 +389,7 @@ fn removed_access_is_information_and_does_not_fail_the_gate() {
     assert_eq!(code, 0, "{out}{err}");
     assert_eq!(
         out.trim(),
-        "iam.tf:1:1: info[removed-access] role `aws_iam_role.app` (.): access removed: `s3:GetObject` on `arn:aws:s3:::bucket/*`"
+        "iam.tf:1:1: info[removed-access] role `app` (.): access removed: `s3:GetObject` on `arn:aws:s3:::bucket/*`"
     );
 }
 
@@ -592,12 +592,10 @@ fn the_working_tree_can_be_the_head() {
     );
     assert_eq!(code, 0, "{err}");
     assert!(
-        out.contains(
-            "warning[new-access] role `aws_iam_role.app` (.): new access: `s3:DeleteObject`"
-        ),
+        out.contains("warning[new-access] role `app` (.): new access: `s3:DeleteObject`"),
         "{out}"
     );
-    assert!(out.contains("role `aws_iam_role.other` (new)"), "{out}");
+    assert!(out.contains("role `other` (new)"), "{out}");
     // Nothing changed: nothing to report.
     let clean = Repo::two_commits(&[("iam.tf", &role(GET_PUT))], &[]);
     let (code, out, _) = support::run_in(clean.path(), &["diff", "HEAD", "--worktree"]);
