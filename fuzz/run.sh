@@ -58,7 +58,9 @@ seed_repository() {
             local seed file
             seed="$corpus/seed-$(printf '%s' "$dir" | cksum | cut -d' ' -f1)"
             [ -e "$seed" ] && continue
-            find "$dir" -type f ! -name '*.snap' -size -16k | sort | head -n 16 |
+            # `sed` reads to the end: `head` would leave `sort` writing into a closed pipe,
+            # which `pipefail` turns into a failure once a directory lists more than a buffer.
+            find "$dir" -type f ! -name '*.snap' -size -16k | sort | sed -n '1,16p' |
                 while IFS= read -r file; do
                     printf -- '--- %s\n' "${file#"$dir"/}"
                     cat "$file"
