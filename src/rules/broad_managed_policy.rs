@@ -325,8 +325,9 @@ fn reached_by(
         if graph.power(start).is_some_and(|p| p.admin) {
             continue;
         }
-        for (end, hops) in graph.reach(start).into_iter().skip(1) {
-            if !roles.contains(&end) || nearest.get(&end).is_some_and(|n| n.0 <= hops.len()) {
+        let wanted = |end: usize| end != start && roles.contains(&end);
+        for (end, hops) in graph.reach_among(start, wanted) {
+            if nearest.get(&end).is_some_and(|n| n.0 <= hops.len()) {
                 continue;
             }
             let confidence = hops.iter().map(|h| h.confidence).min();

@@ -1508,9 +1508,20 @@ impl<'p, 'a> Graph<'p, 'a> {
     /// Every principal `start` reaches in at most [`MAX_HOPS`] hops, in the order reached
     /// (`start` first), each with the shortest, then surest, chain to it.
     pub fn reach(&self, start: usize) -> Vec<(usize, Vec<Edge>)> {
+        self.reach_among(start, |_| true)
+    }
+
+    /// As [`Graph::reach`], only for the principals `wanted` accepts: the chains to the others
+    /// are not built (a search from every principal to a few roles stays linear per start).
+    pub fn reach_among(
+        &self,
+        start: usize,
+        wanted: impl Fn(usize) -> bool,
+    ) -> Vec<(usize, Vec<Edge>)> {
         let (order, via) = self.walk(start);
         order
             .into_iter()
+            .filter(|&end| wanted(end))
             .map(|end| (end, self.chain(&via, end)))
             .collect()
     }
