@@ -137,7 +137,7 @@ impl Summary {
             principal::view(&input.documents, &input.inventory, &path_of, |cx| {
                 for declared in &cx.inventory.principals {
                     let key = (
-                        scope(&path_of(declared.span.file), &declared.address),
+                        scope(&cx.path_of(declared.span.file), &declared.address),
                         declared.kind,
                         declared.address.clone(),
                     );
