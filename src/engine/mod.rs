@@ -747,6 +747,10 @@ fn cap_documents(
     let mut kept: HashMap<FileId, usize> = HashMap::new();
     let mut left_out: BTreeMap<FileId, (Span, usize)> = BTreeMap::new();
     documents.retain(|document| {
+        // A child's own documents count when the child is checked.
+        if is_graph_only(document) {
+            return true;
+        }
         let count = kept.entry(document.origin.file).or_default();
         if *count < limit {
             *count += 1;
