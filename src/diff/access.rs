@@ -8,12 +8,13 @@ use crate::base::value::{TemplatePart, Value, ValueKind};
 use crate::catalog::{ActionSet, Catalog, wildcard_match};
 use crate::engine::RunOutput;
 use crate::extract::document::PolicyKind;
+use crate::extract::inventory::Inventory;
 use crate::policy::effective::{ConditionClass, Effective, Grant, classify_resource};
 use crate::policy::principals::{PrincipalType, each_principal, pinned};
 use crate::policy::{self, Condition, Effect};
 use crate::rules::graph::Graph;
 use crate::rules::principal::{self, Key, scope};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// Actions listed in a message before "and N more" (the change lists them all).
@@ -129,6 +130,39 @@ impl Found {
     }
 }
 
+/// The principals a local child module declares, which a caller's graph names under the call
+/// (`module.x.aws_iam_role.y`, in the caller's module): by that address, the child's directory.
+struct ChildOwn(HashMap<String, PathBuf>);
+
+impl ChildOwn {
+    fn of(inventory: &Inventory, path_of: &dyn Fn(FileId) -> PathBuf) -> Self {
+        let called: HashSet<FileId> = inventory.called_files.iter().map(|(f, _)| *f).collect();
+        ChildOwn(
+            inventory
+                .principals
+                .iter()
+                .filter(|declared| called.contains(&declared.span.file))
+                .map(|declared| {
+                    let dir = scope(&path_of(declared.span.file), &declared.address);
+                    (declared.address.clone(), dir)
+                })
+                .collect(),
+        )
+    }
+
+    /// A child's principal seen through a call is the child's own (`aws_iam_role.y` in the
+    /// child's directory), so a change to it is reported once, as when the child is checked
+    /// (the child's directory is in the tree `diff` reads).
+    fn key(&self, key: Key) -> Key {
+        let (_, kind, address) = &key;
+        let own = self.0.get(address).and_then(|dir| {
+            let (_, inner) = address.strip_prefix("module.")?.split_once('.')?;
+            Some((dir.clone(), *kind, inner.to_string()))
+        });
+        own.unwrap_or(key)
+    }
+}
+
 impl Summary {
     /// A run's summary, `renamed` files (from, to) read under their new path.
     pub(super) fn of(run: &RunOutput, renamed: Option<(&Path, &Path)>) -> Summary {
@@ -142,15 +176,17 @@ impl Summary {
         };
         for input in &run.inputs {
             principal::view(&input.documents, &input.inventory, &path_of, |cx| {
+                let own = ChildOwn::of(cx.inventory, &path_of);
                 for declared in &cx.inventory.principals {
                     let key = (
-                        scope(&path_of(declared.span.file), &declared.address),
+                        scope(&cx.path_of(declared.span.file), &declared.address),
                         declared.kind,
                         declared.address.clone(),
                     );
-                    summary.homes.entry(key).or_insert(declared.span);
+                    summary.homes.entry(own.key(key)).or_insert(declared.span);
                 }
                 for (key, indices) in &cx.groups {
+                    let key = &own.key(key.clone());
                     let (policies, boundaries) = cx.granting_and_boundaries(indices);
                     let effective = Effective::new(&policies, &boundaries);
                     let grants = summary.grants.entry(key.clone()).or_default();
@@ -163,6 +199,7 @@ impl Summary {
                     }
                 }
                 for (key, indices) in &cx.trusts {
+                    let key = &own.key(key.clone());
                     let entries = summary.trusts.entry(key.clone()).or_default();
                     for &index in indices {
                         entries.extend(trust_entries(cx.policy(index)));
@@ -179,7 +216,7 @@ impl Summary {
                     if let Some(chain) = chain(&graph, node) {
                         summary
                             .chains
-                            .entry(graph.nodes[node].key.clone())
+                            .entry(own.key(graph.nodes[node].key.clone()))
                             .or_default()
                             .push(chain);
                     }

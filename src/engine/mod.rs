@@ -644,9 +644,21 @@ fn check_principals(
             inventory,
         });
     }
-    if !options.keep_documents {
+    if options.keep_documents {
+        result.documents.retain(|d| !is_graph_only(d));
+    } else {
         result.documents.clear();
     }
+}
+
+/// A document of a local child module read through a call that reads none of the call's
+/// inputs (`Caller::graph_only`).
+fn is_graph_only(document: &PolicyDocument) -> bool {
+    document
+        .origin
+        .caller
+        .as_ref()
+        .is_some_and(|caller| caller.graph_only)
 }
 
 /// Drops the text of the files one input read that nothing reported points into, so a walk
@@ -753,6 +765,14 @@ fn process_module(
     cap_documents(&mut documents, options, &mut result.findings);
     let want_statements = options.needs_statement_sids() || !result.suppressions.is_empty();
     for document in documents {
+        if is_graph_only(&document) {
+            // A child module's own document: checked when the child is, it only joins the
+            // caller's access graph.
+            if reported(document.origin.file) && !document.attachments.is_empty() {
+                result.documents.push(document);
+            }
+            continue;
+        }
         let found = check_apart(&document, rules, options, &mut result.findings);
         let found = found.into_iter().filter(|f| reported(f.primary.file));
         match &document.origin.caller {
@@ -798,6 +818,10 @@ fn cap_documents(
     let mut kept: HashMap<FileId, usize> = HashMap::new();
     let mut left_out: BTreeMap<FileId, (Span, usize)> = BTreeMap::new();
     documents.retain(|document| {
+        // A child's own documents count when the child is checked.
+        if is_graph_only(document) {
+            return true;
+        }
         let count = kept.entry(document.origin.file).or_default();
         if *count < limit {
             *count += 1;

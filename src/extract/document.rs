@@ -68,6 +68,9 @@ pub struct Caller {
     pub span: Span,
     /// `module.x`, which prefixes the addresses of the child's documents.
     pub address: String,
+    /// The document reads none of the call's inputs: it is the child's own, checked when the
+    /// child is, and only joins the caller's access graph (no per-document rule runs on it).
+    pub graph_only: bool,
 }
 
 impl Origin {

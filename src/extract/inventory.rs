@@ -6,7 +6,7 @@
 //! CloudFormation extractors while they read; the graph is built from it in
 //! `rules::graph`.
 
-use crate::base::source::Span;
+use crate::base::source::{FileId, Span};
 use crate::extract::document::{ManagedAttachment, PrincipalKind};
 
 #[derive(Clone, Debug, Default)]
@@ -24,6 +24,10 @@ pub struct Inventory {
     pub runners: Vec<Runner>,
     /// Data stores the code declares, which a principal reached by a chain may read.
     pub targets: Vec<DataTarget>,
+    /// The files of local child modules read through a module call, each with the calling
+    /// file: what a child declares is recorded under the call (`module.x.aws_iam_role.y`),
+    /// whose addresses mean something in the caller's module, not in the child's directory.
+    pub called_files: Vec<(FileId, FileId)>,
 }
 
 /// What kind of data a target holds.
@@ -98,6 +102,7 @@ impl Inventory {
         self.profiles.extend(other.profiles);
         self.runners.extend(other.runners);
         self.targets.extend(other.targets);
+        self.called_files.extend(other.called_files);
     }
 
     /// The role an instance profile holds.

@@ -12,7 +12,7 @@ use crate::extract::document::{PolicyDocument, PolicyKind, PrincipalKind};
 use crate::extract::inventory::Inventory;
 use crate::extract::managed;
 use crate::policy::{self, Policy};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
@@ -60,6 +60,7 @@ pub fn check(
         found
     });
     leave_managed_policies_to_specific_rules(&mut found);
+    leave_to_child_modules(&mut found, inventory);
     // Principals sharing the same policies find the same paths: keep one of each.
     let mut out = Vec::new();
     let mut seen = HashSet::new();
@@ -92,6 +93,10 @@ pub fn view<R>(
         .collect();
     let documents: Vec<&PolicyDocument> = documents.iter().chain(&builtin).collect();
     let documents = documents.as_slice();
+    // What a local child module declares is the caller's, under the call: its scope is the
+    // caller's module.
+    let called: HashMap<FileId, FileId> = inventory.called_files.iter().copied().collect();
+    let path_of = &|file: FileId| path_of(called.get(&file).copied().unwrap_or(file));
     let mut by_principal: BTreeMap<Key, Vec<usize>> = BTreeMap::new();
     let mut trusts: BTreeMap<Key, Vec<usize>> = BTreeMap::new();
     for (index, document) in documents.iter().enumerate() {
@@ -148,6 +153,23 @@ pub fn scope(path: &std::path::Path, principal: &str) -> PathBuf {
     } else {
         path.to_path_buf()
     }
+}
+
+/// Drops the findings of a caller's check at a location in a local child module's files:
+/// the child's own check gives them, under the child's names, when its directory is checked
+/// (the same AWS managed policy, the same statements). Kept is a chain that starts in a child
+/// but rests on something the caller writes (a hop through one of its resources, a policy it
+/// passes in): a location in the caller's files. What starts in the caller points there.
+fn leave_to_child_modules(found: &mut Vec<Finding>, inventory: &Inventory) {
+    if inventory.called_files.is_empty() {
+        return;
+    }
+    let child: HashSet<FileId> = inventory.called_files.iter().map(|(f, _)| *f).collect();
+    found.retain(|f| {
+        !child.contains(&f.primary.file)
+            || (f.rule == RuleId::PrivilegeEscalation
+                && f.related.iter().any(|l| !child.contains(&l.span.file)))
+    });
 }
 
 /// Drops `broad-managed-policy` findings at an ARN where another principal-wide rule reports

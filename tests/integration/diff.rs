@@ -651,3 +651,42 @@ fn two_plan_files_are_compared_as_one_plan_before_and_after() {
     let report: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(report["changes"], serde_json::json!([]), "{out}");
 }
+
+#[test]
+fn a_childs_role_changed_is_reported_once_and_the_chain_it_opens_in_the_caller_too() {
+    let child = |policy: &str| {
+        std::fs::read_to_string(
+            support::root()
+                .join("testdata/graph/modules/pass_passrole_child_read_only/modules/roles/main.tf"),
+        )
+        .unwrap()
+        .replace("ReadOnlyAccess", policy)
+    };
+    let root = std::fs::read_to_string(
+        support::root().join("testdata/graph/modules/pass_passrole_child_read_only/main.tf"),
+    )
+    .unwrap();
+    let repo = Repo::two_commits(
+        &[
+            ("main.tf", &root),
+            ("modules/roles/main.tf", &child("ReadOnlyAccess")),
+        ],
+        &[("modules/roles/main.tf", Some(&child("AdministratorAccess")))],
+    );
+    let changes = repo.changes();
+    let new_access: Vec<&Value> = changes
+        .iter()
+        .filter(|c| c["kind"] == "new-access")
+        .collect();
+    // The child's role, named as the child names it, not again as `module.roles.<...>`.
+    assert_eq!(new_access.len(), 1, "{changes:#?}");
+    let chains: Vec<&Value> = changes
+        .iter()
+        .filter(|c| c["kind"] == "new-escalation-path")
+        .collect();
+    assert_eq!(chains.len(), 1, "{changes:#?}");
+    assert_eq!(
+        chains[0]["chain"][0]["to"],
+        "role `admin` in module `roles`"
+    );
+}

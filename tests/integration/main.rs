@@ -9,6 +9,7 @@ mod cloudformation_cli;
 mod diff;
 mod formats;
 mod fuzz_regressions;
+mod graph_modules;
 mod graph_paths;
 mod integrations;
 mod limits;

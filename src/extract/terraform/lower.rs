@@ -64,6 +64,9 @@ enum Target<'a> {
     Expr(Expr<'a>, Vec<Step>),
     /// `var.x` of a child module, given by its caller.
     Value(Value, Vec<Step>),
+    /// `module.x.y`: an output of a local child module, which is written where the caller
+    /// refers to it (the child's text is not the caller's to point at).
+    Output(Value, Vec<Step>),
     DataDocument(String),
     Unknown(Option<Reference>),
 }
@@ -85,6 +88,9 @@ pub(super) struct Lowerer<'m, 'a> {
     /// A child module's variables as its caller sets them, and their defaults.
     pub inputs: HashMap<String, Value>,
     pub defaults: HashMap<String, Value>,
+    /// The outputs of the local child modules called so far, by call name, as the caller
+    /// names what they hold (`module.roles.admin_role_arn` → `module.roles.aws_iam_role.admin`).
+    pub module_outputs: HashMap<String, HashMap<String, Value>>,
     /// Whether a caller's input was read since [`Lowerer::take_input_used`].
     input_used: std::cell::Cell<bool>,
     /// The iterators in scope, innermost last: `for` variables and `dynamic` block
@@ -128,6 +134,7 @@ impl<'m, 'a> Lowerer<'m, 'a> {
             scope: None,
             inputs: HashMap::new(),
             defaults: HashMap::new(),
+            module_outputs: HashMap::new(),
             input_used: std::cell::Cell::new(false),
             iterators: Vec::new(),
             failed: false,
@@ -555,6 +562,10 @@ impl<'m, 'a> Lowerer<'m, 'a> {
                 }),
             ),
             Target::Value(value, steps) => self.followed(follow(value, &steps), span, expression),
+            Target::Output(value, steps) => Value {
+                span,
+                ..self.followed(follow(value, &steps), span, expression)
+            },
             Target::Unknown(reference) => unknown(span, expression, reference),
             Target::Expr(..) => {
                 self.report_cut(src.span(traversal.span(), span), &expression);
@@ -637,7 +648,8 @@ impl<'m, 'a> Lowerer<'m, 'a> {
                 }
                 _ => Target::Unknown(None),
             },
-            "each" | "count" | "path" | "module" | "terraform" | "self" => Target::Unknown(None),
+            "module" => self.module_output(&steps),
+            "each" | "count" | "path" | "terraform" | "self" => Target::Unknown(None),
             kind => {
                 let Some(Step::Attr(name)) = steps.first() else {
                     return Target::Unknown(None);
@@ -648,6 +660,30 @@ impl<'m, 'a> Lowerer<'m, 'a> {
                 }
                 self.attribute_target(&address, kind, &steps[1..])
             }
+        }
+    }
+
+    /// `module.x.y` (or `module.x[0].y`: a call with `count` or `for_each` is read once): the
+    /// value of output `y` of the local child module `x`.
+    fn module_output(&self, steps: &[Step]) -> Target<'a> {
+        let Some((Step::Attr(call), mut rest)) = steps.split_first() else {
+            return Target::Unknown(None);
+        };
+        while let Some((Step::Index(_) | Step::Key(_) | Step::Opaque, tail)) = rest.split_first() {
+            rest = tail;
+        }
+        match rest.split_first() {
+            Some((Step::Attr(output), after)) => match self
+                .module_outputs
+                .get(call.as_str())
+                .and_then(|outputs| outputs.get(output.as_str()))
+            {
+                Some(value) => {
+                    Target::Output(value.clone(), after.iter().map(clone_step).collect())
+                }
+                None => Target::Unknown(None),
+            },
+            _ => Target::Unknown(None),
         }
     }
 

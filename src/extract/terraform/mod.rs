@@ -2,11 +2,15 @@
 //! address, kind and the principals it is attached to.
 //!
 //! A module is a directory: all its files are read together, so `local.x` and
-//! `data.aws_iam_policy_document.x.json` resolve across files. Child modules
-//! (`module "x" { source = "./modules/x" }`) are analysed on their own when their directory
-//! is checked; values passed to them are not followed.
+//! `data.aws_iam_policy_document.x.json` resolve across files. A local child module
+//! (`module "x" { source = "./modules/x" }`) is read again with the values its caller passes:
+//! its documents that read them are checked as the caller's, and everything it declares joins
+//! the caller's access graph under the call (`module.x.aws_iam_role.y`, one instance for a
+//! call with `count` or `for_each`), its outputs (`module.x.role_arn`) naming what they hold.
+//! One level deep: a child's own module calls are read when the child is checked.
 
 mod body;
+mod call;
 mod carriers;
 mod eval;
 mod lower;
@@ -15,6 +19,7 @@ pub mod plan;
 mod policy_document;
 
 use self::body::{Attr, Block, Src};
+use self::call::{Call, is_callers, mark_callers};
 use self::carriers::{
     ATTACHMENTS, CARRIERS, DATA_TARGETS, GRANTS, GROUP_MEMBERSHIPS, PRINCIPALS, PROFILE_USERS,
     RUNNER_NAMES, RUNNERS,
@@ -42,6 +47,14 @@ pub struct ModuleExtraction {
     pub extraction: Extraction,
     /// Files read through `file()`/`templatefile()`, each with the module file that read it.
     pub external: Vec<(FileId, FileId)>,
+    /// Read as a child: its documents that read none of the caller's inputs (the same as
+    /// when the child is checked on its own), for the caller's access graph only.
+    context: Vec<PolicyDocument>,
+    /// Read as a child: its outputs' values.
+    outputs: HashMap<String, Value>,
+    /// Read as a child: the caller's customer managed policies it attaches (`policy_arn =
+    /// var.policy_arn`): (the policy, the attachment, whether a permissions boundary).
+    callers_policies: Vec<(String, Attachment, bool)>,
 }
 
 /// Extracts the policies of one module from its files (`files` are the module's `.tf` and
@@ -114,6 +127,7 @@ fn extract_with(
         child,
         called: Vec::new(),
         inventory: Inventory::default(),
+        callers_policies: Vec::new(),
     };
     if let Some(inputs) = inputs {
         for block in &blocks {
@@ -126,16 +140,36 @@ fn extract_with(
         }
         run.lowerer.inputs = inputs.values;
     }
+    // Module calls first, so the resources that read a child's outputs find them.
+    for block in &blocks {
+        if let ("module", [name]) = (block.ident, block.labels.as_slice())
+            && !child
+            && !run.lowerer.creates_nothing(block)
+        {
+            run.module_call(block, name);
+        }
+    }
     for block in &blocks {
         match (block.ident, block.labels.as_slice()) {
             _ if run.lowerer.creates_nothing(block) => {}
             ("resource", [kind, name]) => run.resource(block, kind, name),
             ("data", ["aws_iam_policy_document", name]) => run.data_document(block, name),
-            ("module", [name]) if !child => run.module_call(block, name),
             _ => {}
         }
     }
+    let mut outputs = HashMap::new();
+    if child {
+        for block in &blocks {
+            if let ("output", [name]) = (block.ident, block.labels.as_slice()) {
+                run.lowerer.reset_budget();
+                if let Some(value) = run.lowerer.attr_value(block, "value") {
+                    outputs.insert(name.to_string(), value);
+                }
+            }
+        }
+    }
     let mut extracted = run.finish(diagnostics);
+    extracted.outputs = outputs;
     if child {
         // The child's own problems are reported when it is checked on its own.
         extracted.extraction.diagnostics.clear();
@@ -200,6 +234,10 @@ struct Found {
     owners: Vec<String>,
     /// Whether a use has decided the kind of a data source.
     kinded: bool,
+    /// Whether it belongs in the run's checked documents: always, unless the run reads a child
+    /// module, where only a document that reads a caller's input does (the others are the
+    /// same as when the child is checked on its own, and only join the caller's graph).
+    from_input: bool,
 }
 
 /// A carrier whose value is `data.aws_iam_policy_document.x.json`.
@@ -227,17 +265,19 @@ struct Run<'m, 'a> {
     links: Links,
     external: Vec<(FileId, FileId)>,
     /// Analysing a child module with its caller's inputs: only documents that read an input
-    /// are kept (the others are the same as when the child is checked on its own).
+    /// are checked (the others are the same as when the child is checked on its own).
     child: bool,
     /// Documents of local child modules, analysed with the inputs of their callers.
     called: Vec<PolicyDocument>,
-    /// What the access graph needs besides documents (a child's own run records its own).
+    /// What the access graph needs besides documents, a child's under its call.
     inventory: Inventory,
+    /// Read as a child: the caller's customer managed policies it attaches.
+    callers_policies: Vec<(String, Attachment, bool)>,
 }
 
 impl<'a> Run<'_, 'a> {
-    /// Whether a document just lowered belongs in this run's output.
-    fn keep(&mut self) -> bool {
+    /// Whether a document just lowered belongs in this run's checked documents.
+    fn reads_input(&mut self) -> bool {
         let used = self.lowerer.take_input_used();
         !self.child || used
     }
@@ -263,9 +303,7 @@ impl<'a> Run<'_, 'a> {
         }
         self.group_memberships(block, kind);
         self.profile_users(block, kind, &address);
-        if !self.child {
-            self.inventory(block, kind, &address, own);
-        }
+        self.inventory(block, kind, &address, own);
     }
 
     /// What the access graph needs of a resource: a principal or customer managed policy it
@@ -415,10 +453,8 @@ impl<'a> Run<'_, 'a> {
         self.lowerer.take_input_used();
         let doc = self.lowerer.document(attr.value, attr.name_span);
         // A data source decides for itself whether it read an input.
-        if !self.keep() && !matches!(doc, Doc::DataSource(_)) {
-            return;
-        }
-        self.record(block, address, attribute, doc, received);
+        let from_input = self.reads_input();
+        self.record(block, address, attribute, doc, received, from_input);
     }
 
     /// Records a document found at `address.attribute`: a value, or a use of a data source
@@ -430,6 +466,7 @@ impl<'a> Run<'_, 'a> {
         attribute: &str,
         doc: Doc,
         received: &Received,
+        from_input: bool,
     ) {
         match doc {
             Doc::Value(value) => self.found.push(Found {
@@ -442,6 +479,7 @@ impl<'a> Run<'_, 'a> {
                 notes: received.notes.clone(),
                 owners: vec![address.to_string()],
                 kinded: true,
+                from_input,
             }),
             Doc::DataSource(data) => self.uses.push(Use {
                 data,
@@ -598,6 +636,15 @@ impl<'a> Run<'_, 'a> {
             _ => None,
         };
         match in_module {
+            Some(address) if is_callers(&address) => self.callers_policies.push((
+                address,
+                Attachment {
+                    principal_kind,
+                    principal,
+                    span: Some(span),
+                },
+                boundary,
+            )),
             Some(address) => self.links.policy(
                 address,
                 Attachment {
@@ -651,7 +698,7 @@ impl<'a> Run<'_, 'a> {
                 Doc::Value(value) if value.get("Statement").is_none() => Doc::Nothing,
                 doc => doc,
             };
-            self.record(block, &address, argument, doc, &received);
+            self.record(block, &address, argument, doc, &received, true);
         }
         self.call_local_module(block, &address);
     }
@@ -674,7 +721,8 @@ impl<'a> Run<'_, 'a> {
         for attr in &block.attrs {
             if !META_ARGUMENTS.contains(&attr.name) {
                 self.lowerer.reset_budget();
-                let value = self.lowerer.value(attr.value, attr.name_span);
+                let mut value = self.lowerer.value(attr.value, attr.name_span);
+                mark_callers(&mut value);
                 values.insert(attr.name.to_string(), value);
             }
         }
@@ -703,11 +751,12 @@ impl<'a> Run<'_, 'a> {
         for (file, _) in child.external {
             self.external.push((file, block.file));
         }
-        for mut document in child.extraction.documents {
-            document.origin.address = document
-                .origin
-                .address
-                .map(|inner| format!("{address}.{inner}"));
+        let call = Call { address };
+        let checked = child.extraction.documents.into_iter().map(|d| (d, false));
+        for (mut document, graph_only) in
+            checked.chain(child.context.into_iter().map(|d| (d, true)))
+        {
+            call.document(&mut document);
             document
                 .origin
                 .notes
@@ -715,9 +764,33 @@ impl<'a> Run<'_, 'a> {
             document.origin.caller = Some(Caller {
                 span: block.header,
                 address: address.to_string(),
+                graph_only,
             });
             self.called.push(document);
         }
+        let mut inventory = child.extraction.inventory;
+        call.inventory(&mut inventory);
+        // The caller's run records the AWS managed policies its links hold.
+        for managed in inventory.managed.drain(..) {
+            self.links.managed(managed);
+        }
+        inventory
+            .called_files
+            .extend(files.iter().map(|(file, _)| (*file, block.file)));
+        self.inventory.extend(inventory);
+        for (policy, mut attachment, boundary) in child.callers_policies {
+            attachment.principal = call.address(&attachment.principal);
+            self.links
+                .policy(call.address(&policy), attachment, boundary);
+        }
+        let mut outputs = child.outputs;
+        for value in outputs.values_mut() {
+            call.value(value);
+        }
+        let name = address.strip_prefix("module.").unwrap_or(address);
+        self.lowerer
+            .module_outputs
+            .insert(name.to_string(), outputs);
     }
 
     fn data_document(&mut self, block: &'a Block<'a>, name: &str) {
@@ -726,9 +799,7 @@ impl<'a> Run<'_, 'a> {
         self.lowerer.reset_budget();
         self.lowerer.take_input_used();
         let mut data = self.lowerer.policy_document(block, &mut stack);
-        if !self.keep() {
-            return;
-        }
+        let from_input = self.reads_input();
         data.notes.splice(0..0, repetition_notes(block));
         self.claim_external(block.file);
         self.found.push(Found {
@@ -741,6 +812,7 @@ impl<'a> Run<'_, 'a> {
             notes: data.notes,
             owners: Vec::new(),
             kinded: false,
+            from_input,
         });
     }
 
@@ -754,6 +826,7 @@ impl<'a> Run<'_, 'a> {
             external,
             called,
             mut inventory,
+            callers_policies,
             ..
         } = self;
         inventory.managed = links.managed_attachments().to_vec();
@@ -797,9 +870,11 @@ impl<'a> Run<'_, 'a> {
             }
         }
         let resolver = links.resolver(true);
-        let mut documents: Vec<PolicyDocument> = found
-            .into_iter()
-            .map(|found| {
+        let mut documents: Vec<PolicyDocument> = Vec::new();
+        let mut context: Vec<PolicyDocument> = Vec::new();
+        for found in found {
+            let from_input = found.from_input;
+            let document = {
                 let origin = Origin {
                     file: found.file,
                     address: Some(found.address),
@@ -814,8 +889,13 @@ impl<'a> Run<'_, 'a> {
                     found.attachments,
                     &found.owners,
                 )
-            })
-            .collect();
+            };
+            if from_input {
+                documents.push(document);
+            } else {
+                context.push(document);
+            }
+        }
         documents.sort_by_key(|d| (d.origin.file, d.value.span.file, d.value.span.start));
         documents.extend(called);
         diagnostics.sort_by_key(|d| (d.primary.file, d.primary.start, d.primary.end));
@@ -827,6 +907,9 @@ impl<'a> Run<'_, 'a> {
                 ..Extraction::default()
             },
             external,
+            context,
+            outputs: HashMap::new(),
+            callers_policies,
         }
     }
 }

@@ -1,0 +1,17 @@
+# The caller attaches AdministratorAccess to the child's role through a variable.
+module "roles" {
+  source     = "./modules/roles"
+  policy_arn = "arn:aws:iam::aws:policy/AdministratorAccess"
+}
+
+resource "aws_iam_user" "ci" {
+  name = "ci"
+}
+
+resource "aws_iam_user_policy" "ci" {
+  user = aws_iam_user.ci.name
+  policy = jsonencode({ Version = "2012-10-17", Statement = [
+    { Effect = "Allow", Action = ["iam:PassRole"], Resource = module.roles.admin_role_arn },
+    { Effect = "Allow", Action = ["ec2:RunInstances"], Resource = "*" },
+  ] })
+}
