@@ -58,6 +58,31 @@ impl Links {
         self.managed.push(attachment);
     }
 
+    /// A policy the code attaches by ARN without declaring it (`written` as the code writes
+    /// it): an AWS managed one joins the managed attachments (not as a boundary, which grants
+    /// nothing), and either way it is noted on the principal's documents.
+    pub fn undeclared_policy(
+        &mut self,
+        principal_kind: PrincipalKind,
+        principal: String,
+        arn: Option<&Value>,
+        written: &str,
+        boundary: bool,
+    ) {
+        if !boundary
+            && let Some(managed) =
+                arn.and_then(|arn| managed::attachment(principal_kind, &principal, arn))
+        {
+            self.managed(managed);
+        }
+        let note = if boundary {
+            format!("`{principal}` has permissions boundary `{written}`")
+        } else {
+            format!("`{principal}` also has managed policy `{written}`")
+        };
+        self.note(principal, note);
+    }
+
     /// The AWS managed policies attached by ARN, for the access graph.
     pub fn managed_attachments(&self) -> &[ManagedAttachment] {
         &self.managed

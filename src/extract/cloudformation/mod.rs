@@ -24,7 +24,6 @@ use crate::base::source::{FileId, SourceFile, Span};
 use crate::base::value::{Value, ValueKind};
 use crate::extract::document::{Attachment, Conditional, Origin, PolicyKind, PrincipalKind};
 use crate::extract::inventory::{DataTarget, Declared, Inventory, Runner};
-use crate::extract::managed;
 use crate::extract::syntax_error;
 use crate::input::Intent;
 use std::collections::{HashMap, HashSet};
@@ -436,16 +435,15 @@ impl<'t> Extractor<'t> {
                 match self.managed_policy(element) {
                     Some(policy) => self.links.policy(policy, attachment(element.span), false),
                     None => {
-                        if let Some(value) = self.lowerer().value(element, Position::Other)
-                            && let Some(managed) = managed::attachment(kind, principal, &value)
-                        {
-                            self.links.managed(managed);
-                        }
-                        let note = format!(
-                            "`{principal}` also has managed policy `{}`",
-                            self.describe(element)
+                        let arn = self.lowerer().value(element, Position::Other);
+                        let written = self.describe(element);
+                        self.links.undeclared_policy(
+                            kind,
+                            principal.to_string(),
+                            arn.as_ref(),
+                            &written,
+                            false,
                         );
-                        self.links.note(principal.to_string(), note);
                     }
                 }
             }
@@ -456,11 +454,9 @@ impl<'t> Extractor<'t> {
             match self.managed_policy(boundary) {
                 Some(policy) => self.links.policy(policy, attachment(boundary.span), true),
                 None => {
-                    let note = format!(
-                        "`{principal}` has permissions boundary `{}`",
-                        self.describe(boundary)
-                    );
-                    self.links.note(principal.to_string(), note);
+                    let written = self.describe(boundary);
+                    self.links
+                        .undeclared_policy(kind, principal.to_string(), None, &written, true);
                 }
             }
         }

@@ -36,7 +36,6 @@ use crate::extract::document::{
     Attachment, Caller, Origin, PolicyDocument, PolicyKind, PrincipalKind,
 };
 use crate::extract::inventory::{DataTarget, Declared, Inventory, Runner};
-use crate::extract::managed;
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
@@ -655,21 +654,17 @@ impl<'a> Run<'_, 'a> {
                 boundary,
             ),
             None => {
-                if !boundary
-                    && let Some(managed) = managed::attachment(principal_kind, &principal, policy)
-                {
-                    self.links.managed(managed);
-                }
                 let written = match policy.to_json() {
                     serde_json::Value::String(text) => text,
                     other => other.to_string(),
                 };
-                let note = if boundary {
-                    format!("`{principal}` has permissions boundary `{written}`")
-                } else {
-                    format!("`{principal}` also has managed policy `{written}`")
-                };
-                self.links.note(principal, note);
+                self.links.undeclared_policy(
+                    principal_kind,
+                    principal,
+                    Some(policy),
+                    &written,
+                    boundary,
+                );
             }
         }
     }

@@ -28,7 +28,7 @@ use crate::extract::carrier::{self, carriers_of, grants_of, receivers};
 use crate::extract::document::{Attachment, Origin, PolicyDocument, PolicyKind, PrincipalKind};
 use crate::extract::inventory::{Declared, Inventory, Runner};
 use crate::extract::link::Links;
-use crate::extract::{Extraction, json, managed, raw_policy, syntax_error};
+use crate::extract::{Extraction, json, raw_policy, syntax_error};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -770,16 +770,8 @@ impl<'v> Reader<'v, '_> {
             self.links.policy(address.to_string(), attachment, boundary);
             return;
         }
-        if !boundary && let Some(managed) = managed::attachment(principal_kind, &principal, policy)
-        {
-            self.links.managed(managed);
-        }
-        let note = if boundary {
-            format!("`{principal}` has permissions boundary `{written}`")
-        } else {
-            format!("`{principal}` also has managed policy `{written}`")
-        };
-        self.links.note(principal, note);
+        self.links
+            .undeclared_policy(principal_kind, principal, Some(policy), written, boundary);
     }
 
     /// An instance profile receives every identity policy of its role.
