@@ -165,29 +165,37 @@ const PASSROLE_TO_RUNNER: &[(&str, &str, &str, &[&str])] = &[
     ("cloudformation-004", "cloudformation:UpdateStackSet", "cloudformation.amazonaws.com", &["aws_cloudformation_stack_set", "AWS::CloudFormation::StackSet"]),
 ];
 
-/// How an ARN names a resource that runs as a role: (resource type, ARN service, the prefix of
-/// its resource part, what follows the name: `None` when the ARN holds a generated id
-/// instead, which only a wildcard or a reference names).
+/// The resources that run as a role, by Terraform or CloudFormation type: (type, how a message
+/// names the kind, its ARN's service, the prefix of its resource part, what follows the name:
+/// `None` when the ARN holds a generated id instead, which only a wildcard or a reference
+/// names; an empty service when no statement names it by ARN in a way the graph reads).
+/// A type not listed is named as written.
 #[rustfmt::skip]
-const RUNNER_ARNS: &[(&str, &str, &str, Option<&str>)] = &[
-    ("aws_lambda_function",             "lambda",         "function:",         Some("")),
-    ("AWS::Lambda::Function",           "lambda",         "function:",         Some("")),
-    ("aws_codebuild_project",           "codebuild",      "project/",          Some("")),
-    ("AWS::CodeBuild::Project",         "codebuild",      "project/",          Some("")),
-    ("aws_cloudformation_stack",        "cloudformation", "stack/",            Some("/\u{1}")),
-    ("aws_cloudformation_stack_set",    "cloudformation", "stackset/",         Some(":\u{1}")),
-    ("AWS::CloudFormation::StackSet",   "cloudformation", "stackset/",         Some(":\u{1}")),
-    ("aws_instance",                    "ec2",            "instance/",         None),
-    ("AWS::EC2::Instance",              "ec2",            "instance/",         None),
-    ("aws_launch_template",             "ec2",            "launch-template/",  None),
-    ("AWS::EC2::LaunchTemplate",        "ec2",            "launch-template/",  None),
-    ("aws_glue_dev_endpoint",           "glue",           "devEndpoint/",      Some("")),
-    ("aws_sagemaker_notebook_instance", "sagemaker",      "notebook-instance/", Some("")),
-    ("AWS::SageMaker::NotebookInstance", "sagemaker",     "notebook-instance/", Some("")),
-    ("aws_apprunner_service",           "apprunner",      "service/",          Some("/\u{1}")),
-    ("AWS::AppRunner::Service",         "apprunner",      "service/",          Some("/\u{1}")),
-    ("aws_bedrockagentcore_code_interpreter",        "bedrock-agentcore", "code-interpreter-custom/", None),
-    ("AWS::BedrockAgentCore::CodeInterpreterCustom", "bedrock-agentcore", "code-interpreter-custom/", None),
+const RUNNER_KINDS: &[(&str, &str, &str, &str, Option<&str>)] = &[
+    ("aws_lambda_function",             "Lambda function",      "lambda",         "function:",         Some("")),
+    ("AWS::Lambda::Function",           "Lambda function",      "lambda",         "function:",         Some("")),
+    ("aws_codebuild_project",           "CodeBuild project",    "codebuild",      "project/",          Some("")),
+    ("AWS::CodeBuild::Project",         "CodeBuild project",    "codebuild",      "project/",          Some("")),
+    ("aws_cloudformation_stack",        "stack",                "cloudformation", "stack/",            Some("/\u{1}")),
+    ("aws_cloudformation_stack_set",    "stack set",            "cloudformation", "stackset/",         Some(":\u{1}")),
+    ("AWS::CloudFormation::StackSet",   "stack set",            "cloudformation", "stackset/",         Some(":\u{1}")),
+    ("aws_instance",                    "instance",             "ec2",            "instance/",         None),
+    ("AWS::EC2::Instance",              "instance",             "ec2",            "instance/",         None),
+    ("aws_launch_template",             "launch template",      "ec2",            "launch-template/",  None),
+    ("AWS::EC2::LaunchTemplate",        "launch template",      "ec2",            "launch-template/",  None),
+    ("aws_launch_configuration",        "launch configuration", "",               "",                  None),
+    ("aws_glue_dev_endpoint",           "Glue dev endpoint",    "glue",           "devEndpoint/",      Some("")),
+    ("aws_glue_job",                    "Glue job",             "",               "",                  None),
+    ("AWS::Glue::Job",                  "Glue job",             "",               "",                  None),
+    ("aws_sagemaker_notebook_instance", "notebook instance",    "sagemaker",      "notebook-instance/", Some("")),
+    ("AWS::SageMaker::NotebookInstance", "notebook instance",   "sagemaker",      "notebook-instance/", Some("")),
+    ("aws_apprunner_service",           "App Runner service",   "apprunner",      "service/",          Some("/\u{1}")),
+    ("AWS::AppRunner::Service",         "App Runner service",   "apprunner",      "service/",          Some("/\u{1}")),
+    ("aws_ecs_task_definition",         "ECS task definition",  "",               "",                  None),
+    ("AWS::ECS::TaskDefinition",        "ECS task definition",  "",               "",                  None),
+    ("aws_ssm_activation",              "SSM activation",       "",               "",                  None),
+    ("aws_bedrockagentcore_code_interpreter",        "code interpreter", "bedrock-agentcore", "code-interpreter-custom/", None),
+    ("AWS::BedrockAgentCore::CodeInterpreterCustom", "code interpreter", "bedrock-agentcore", "code-interpreter-custom/", None),
 ];
 
 /// An action on a principal that gains it (pathfinding.cloud "principal-access"): (path,
@@ -293,7 +301,7 @@ struct PolicyNode {
 struct RunnerNode {
     resource_type: String,
     address: String,
-    /// What its ARN's resource part holds after the prefix of `RUNNER_ARNS`: the name and
+    /// What its ARN's resource part holds after the prefix of `RUNNER_KINDS`: the name and
     /// what follows it (`\u{1}`: a generated id), `None` when only a wildcard names it.
     arn_name: Option<String>,
     /// The ARN's service and resource prefix.
@@ -539,10 +547,10 @@ impl<'p, 'a> Graph<'p, 'a> {
                         n.key.1 == PrincipalKind::Role && n.name.as_deref() == Some(role)
                     })
                 })?;
-                let (arn, after_name) = RUNNER_ARNS
+                let (arn, after_name) = RUNNER_KINDS
                     .iter()
                     .find(|(t, ..)| *t == runner.resource_type)
-                    .map(|(_, service, prefix, after)| ((*service, *prefix), *after))
+                    .map(|(_, _, service, prefix, after)| ((*service, *prefix), *after))
                     .unwrap_or((("", ""), None));
                 Some(RunnerNode {
                     resource_type: runner.resource_type.clone(),
@@ -1625,45 +1633,14 @@ struct RunnerHit {
 /// principal's policies, the index of the edge among the node's and the principal changed).
 type Candidate = (bool, usize, usize, Option<(usize, usize)>);
 
-/// How a message names a kind of resource that runs as a role, by its Terraform or
-/// CloudFormation type; a type not listed is named as written.
-#[rustfmt::skip]
-const RUNNER_NOUNS: &[(&str, &str)] = &[
-    ("aws_lambda_function",              "Lambda function"),
-    ("AWS::Lambda::Function",            "Lambda function"),
-    ("aws_codebuild_project",            "CodeBuild project"),
-    ("AWS::CodeBuild::Project",          "CodeBuild project"),
-    ("aws_cloudformation_stack",         "stack"),
-    ("aws_instance",                     "instance"),
-    ("AWS::EC2::Instance",               "instance"),
-    ("aws_glue_dev_endpoint",            "Glue dev endpoint"),
-    ("aws_sagemaker_notebook_instance",  "notebook instance"),
-    ("AWS::SageMaker::NotebookInstance", "notebook instance"),
-    ("aws_apprunner_service",            "App Runner service"),
-    ("AWS::AppRunner::Service",          "App Runner service"),
-    ("aws_launch_template",              "launch template"),
-    ("AWS::EC2::LaunchTemplate",         "launch template"),
-    ("aws_launch_configuration",         "launch configuration"),
-    ("AWS::Serverless::Function",        "Lambda function"),
-    ("aws_ecs_task_definition",          "ECS task definition"),
-    ("AWS::ECS::TaskDefinition",         "ECS task definition"),
-    ("aws_glue_job",                     "Glue job"),
-    ("AWS::Glue::Job",                   "Glue job"),
-    ("aws_cloudformation_stack_set",     "stack set"),
-    ("AWS::CloudFormation::StackSet",    "stack set"),
-    ("aws_bedrockagentcore_code_interpreter",         "code interpreter"),
-    ("AWS::BedrockAgentCore::CodeInterpreterCustom",  "code interpreter"),
-    ("aws_ssm_activation",               "SSM activation"),
-];
-
 /// How a message names a resource that runs as a role: ``Lambda function `target` ``.
 fn runner_name(resource_type: &str, address: &str) -> String {
-    let noun = RUNNER_NOUNS
+    let noun = RUNNER_KINDS
         .iter()
-        .find(|(t, _)| *t == resource_type)
+        .find(|(t, ..)| *t == resource_type)
         .map_or_else(
             || format!("`{}`", printable(resource_type)),
-            |(_, n)| n.to_string(),
+            |(_, noun, ..)| noun.to_string(),
         );
     format!("{noun} {}", resource_name(address))
 }
@@ -1882,7 +1859,7 @@ mod tests {
     #[test]
     fn runner_arns_match_what_follows_the_name() {
         let matches = |resource_type: &str, name: &str, resource: &str| {
-            let (_, service, prefix, after) = RUNNER_ARNS
+            let (_, _, service, prefix, after) = RUNNER_KINDS
                 .iter()
                 .find(|(t, ..)| *t == resource_type)
                 .unwrap();
