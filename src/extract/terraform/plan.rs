@@ -982,14 +982,7 @@ struct Configuration<'v, 'r> {
 /// in the last module (without its instance key): `module.a["k"].module.b.aws_x.y[0]` →
 /// (`[a, b]`, `aws_x.y`).
 fn split_address(address: &str) -> (Vec<&str>, &str) {
-    let mut modules = Vec::new();
-    let mut rest = address;
-    while let Some(after) = rest.strip_prefix("module.") {
-        let end = after.find(['.', '[']).unwrap_or(after.len());
-        modules.push(&after[..end]);
-        rest = skip_key(&after[end..]);
-        rest = rest.strip_prefix('.').unwrap_or(rest);
-    }
+    let (modules, rest) = module_calls(address);
     let resource = match rest.find('[') {
         Some(open) => &rest[..open],
         None => rest,
@@ -1000,13 +993,22 @@ fn split_address(address: &str) -> (Vec<&str>, &str) {
 /// The module instance part of an address, with its dot: `module.a["k"].` of
 /// `module.a["k"].aws_x.y`, empty in the root module.
 fn module_prefix(address: &str) -> &str {
+    let (_, rest) = module_calls(address);
+    &address[..address.len() - rest.len()]
+}
+
+/// The module calls of an address (without instance keys) and what follows them:
+/// `module.a["k"].aws_x.y[0]` → (`[a]`, `aws_x.y[0]`).
+fn module_calls(address: &str) -> (Vec<&str>, &str) {
+    let mut modules = Vec::new();
     let mut rest = address;
     while let Some(after) = rest.strip_prefix("module.") {
         let end = after.find(['.', '[']).unwrap_or(after.len());
+        modules.push(&after[..end]);
         rest = skip_key(&after[end..]);
         rest = rest.strip_prefix('.').unwrap_or(rest);
     }
-    &address[..address.len() - rest.len()]
+    (modules, rest)
 }
 
 /// `["a.b"].rest` → `.rest`: an instance key, quoted strings skipped.
