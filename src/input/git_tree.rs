@@ -4,7 +4,7 @@
 //! such as a filter or a hook), and what it prints is untrusted bytes: a path is taken as
 //! written, confined to the tree, and a blob is read only within the size limit.
 
-use super::{Input, is_candidate, is_terraform};
+use super::{Input, is_candidate, is_terraform, normalize};
 use crate::base::unread::Unread;
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
@@ -263,20 +263,11 @@ impl Snapshot {
 
 /// A path relative to the tree, without `.` and `..`; `None` when it leads out.
 fn inside(path: &Path) -> Option<PathBuf> {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
-                    return None;
-                }
-            }
-            Component::Normal(part) => out.push(part),
-            Component::RootDir | Component::Prefix(_) => return None,
-        }
-    }
-    Some(out)
+    let normal = normalize(path);
+    normal
+        .components()
+        .all(|component| matches!(component, Component::Normal(_)))
+        .then_some(normal)
 }
 
 /// The entries of `git ls-tree -r -z -l`: `<mode> <type> <object> <size>\t<path>\0`.
