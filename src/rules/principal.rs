@@ -12,6 +12,7 @@ use crate::extract::document::{PolicyDocument, PolicyKind, PrincipalKind};
 use crate::extract::inventory::Inventory;
 use crate::extract::managed;
 use crate::policy::{self, Policy};
+use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
@@ -35,7 +36,13 @@ pub struct Principals<'a> {
     /// Each document parsed once, when a rule first needs it: a document attached to several
     /// principals, and read by several rules, is parsed once per input.
     parsed: Vec<OnceLock<Policy<'a>>>,
+    /// Whether the run may use rayon's threads (not with `--jobs 1`).
+    parallel: bool,
 }
+
+/// Below this many principals a principal-wide pass stays on the calling thread: a small
+/// input is checked in less time than starting the worker threads takes.
+const PARALLEL_FROM: usize = 64;
 
 /// What a principal-wide check of several policies is given: the granting policies, the
 /// permissions boundaries, and the origin label of the granting policy at an index.
@@ -51,8 +58,9 @@ pub fn check(
     inventory: &Inventory,
     path_of: &(dyn Fn(FileId) -> PathBuf + Sync),
     rules: &[&dyn Rule],
+    parallel: bool,
 ) -> Vec<Finding> {
-    let mut found = view(documents, inventory, path_of, |principals| {
+    let mut found = grouped(documents, inventory, path_of, parallel, |principals| {
         let mut found = Vec::new();
         for rule in rules {
             rule.check_principals(principals, &mut found);
@@ -78,6 +86,17 @@ pub fn view<R>(
     documents: &[PolicyDocument],
     inventory: &Inventory,
     path_of: &(dyn Fn(FileId) -> PathBuf + Sync),
+    f: impl FnOnce(&Principals<'_>) -> R,
+) -> R {
+    grouped(documents, inventory, path_of, true, f)
+}
+
+/// [`view`], saying whether the checks `f` runs may use rayon's threads.
+fn grouped<R>(
+    documents: &[PolicyDocument],
+    inventory: &Inventory,
+    path_of: &(dyn Fn(FileId) -> PathBuf + Sync),
+    parallel: bool,
     f: impl FnOnce(&Principals<'_>) -> R,
 ) -> R {
     // AWS managed policies attached by ARN join their principals as documents of their own,
@@ -140,6 +159,7 @@ pub fn view<R>(
         inventory,
         path_of,
         parsed: documents.iter().map(|_| OnceLock::new()).collect(),
+        parallel,
     };
     f(&principals)
 }
@@ -185,6 +205,16 @@ fn leave_managed_policies_to_specific_rules(found: &mut Vec<Finding>) {
 }
 
 impl<'a> Principals<'a> {
+    /// `f` of each of `0..count`, in order: on rayon's threads when there are enough to pay
+    /// for them and the run may use them, on the calling thread otherwise.
+    pub fn map_each<T: Send>(&self, count: usize, f: impl Fn(usize) -> T + Sync + Send) -> Vec<T> {
+        if self.parallel && count >= PARALLEL_FROM {
+            (0..count).into_par_iter().map(f).collect()
+        } else {
+            (0..count).map(f).collect()
+        }
+    }
+
     /// The path of a file of the input.
     pub fn path_of(&self, file: FileId) -> PathBuf {
         (self.path_of)(file)
@@ -319,6 +349,19 @@ pub fn kind_name(kind: PrincipalKind) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn map_each_keeps_the_order_on_threads_and_off() {
+        let inventory = Inventory::default();
+        let count = PARALLEL_FROM * 2;
+        let expected: Vec<usize> = (0..count).map(|i| i * i).collect();
+        for parallel in [true, false] {
+            let squares = grouped(&[], &inventory, &|_| PathBuf::new(), parallel, |cx| {
+                cx.map_each(count, |i| i * i)
+            });
+            assert_eq!(squares, expected, "parallel: {parallel}");
+        }
+    }
 
     #[test]
     fn resources_are_named_by_label_module_or_logical_id() {

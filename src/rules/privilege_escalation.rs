@@ -11,7 +11,6 @@ use crate::policy::Policy;
 use crate::policy::effective::{Effective, Reach, grants_to_holder};
 use crate::policy::escalation::{self, PathMatch};
 use crate::policy::sensitive::{self, Kind, name_list};
-use rayon::prelude::*;
 
 declare_rule! {
     /// ## What it does
@@ -120,22 +119,20 @@ impl Rule for PrivilegeEscalation {
     /// Paths that need several policies of one principal, and roles of the same code base
     /// that a principal may assume and that are administrators or can escalate.
     fn check_principals(&self, cx: &Principals<'_>, out: &mut Vec<Finding>) {
-        let found: Vec<Vec<Finding>> = cx
-            .groups
-            .par_iter()
-            .map(|(key, indices)| cx.across_policies(key, indices, &check_principal))
-            .collect();
+        let found: Vec<Vec<Finding>> = cx.map_each(cx.groups.len(), |group| {
+            let (key, indices) = &cx.groups[group];
+            cx.across_policies(key, indices, &check_principal)
+        });
         out.extend(found.into_iter().flatten());
         // Chains through the access graph; one whose first hop reaches broadly is the
         // per-document finding's on the same entry.
         // One finding per entry: a group's members start from the group's entry too, and
         // the group's finding already names it.
-        // Principals are searched in parallel (a large template has thousands), the
-        // findings kept in node order.
+        // Principals are searched in parallel when there are many (a large template has
+        // thousands), the findings kept in node order.
         let graph = Graph::new(cx);
-        let chains: Vec<Option<Finding>> = (0..graph.nodes.len())
-            .into_par_iter()
-            .map(|node| match graph.search(node) {
+        let chains: Vec<Option<Finding>> =
+            cx.map_each(graph.nodes.len(), |node| match graph.search(node) {
                 // One finding per starting principal: a chain to more power is reported
                 // rather than the data its principals read on the way.
                 Some(reached) => reached
@@ -147,8 +144,7 @@ impl Rule for PrivilegeEscalation {
                     .data_gain(node)
                     .filter(|gain| gain.hops.first().is_some_and(|hop| !hop.broad))
                     .map(|gain| data_finding(&graph, &gain)),
-            })
-            .collect();
+            });
         let mut entries = std::collections::HashSet::new();
         for finding in chains.into_iter().flatten() {
             if entries.insert(finding.primary) {

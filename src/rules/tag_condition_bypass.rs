@@ -9,7 +9,6 @@ use crate::base::source::Span;
 use crate::catalog::{AccessLevel, ActionSet, Catalog, wildcard_match};
 use crate::policy::effective::{ConditionClass, Effective, Hit, Reach, grants_to_holder};
 use crate::policy::{Policy, Statement};
-use rayon::prelude::*;
 use std::sync::OnceLock;
 
 declare_rule! {
@@ -83,11 +82,10 @@ impl Rule for TagConditionBypass {
     }
 
     fn check_principals(&self, cx: &Principals<'_>, out: &mut Vec<Finding>) {
-        let found: Vec<Vec<Finding>> = cx
-            .groups
-            .par_iter()
-            .map(|(key, indices)| cx.across_policies(key, indices, &check_principal))
-            .collect();
+        let found: Vec<Vec<Finding>> = cx.map_each(cx.groups.len(), |group| {
+            let (key, indices) = &cx.groups[group];
+            cx.across_policies(key, indices, &check_principal)
+        });
         out.extend(found.into_iter().flatten());
     }
 }
