@@ -52,6 +52,7 @@ fn main() {
         .unwrap_or_else(|e| fail(&format!("cannot write {}: {e}", out.display())));
 
     let managed_date = managed_policies(root);
+    rule_data(root);
     // What `iamlint --version` says about the data it embeds.
     println!(
         "cargo::rustc-env=IAMLINT_DATA_DATES=AWS catalog {}, managed policies {}",
@@ -163,6 +164,137 @@ fn managed_policies(root: &Path) -> String {
             .unwrap_or_else(|e| fail(&format!("cannot write {}: {e}", file.display())));
     }
     field("data_updated_at")
+}
+
+/// Compiles the JSON data files of `rules/data/` into Rust tables that the modules reading
+/// them `include!` (`OUT_DIR/<file>.rs`), so that a run parses no JSON to start: the JSON
+/// files stay the source of truth. Only the fields the code reads are written, as written; a
+/// missing one is written empty, and what the code checks of each entry (every action
+/// resolves, a source is named) is still checked there, where a unit test sees the errors.
+fn rule_data(root: &Path) {
+    use serde_json::Value;
+    let read = |name: &str| -> Value {
+        println!("cargo::rerun-if-changed=rules/data/{name}");
+        let path = root.join("rules/data").join(name);
+        let text = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| fail(&format!("cannot read {}: {e}", path.display())));
+        serde_json::from_str(&text).unwrap_or_else(|e| fail(&format!("rules/data/{name}: {e}")))
+    };
+    let array = |value: &Value, key: &str| -> Vec<Value> {
+        value
+            .get(key)
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default()
+    };
+    let text = |value: &Value, key: &str| -> String {
+        format!(
+            "{:?}",
+            value.get(key).and_then(Value::as_str).unwrap_or_default()
+        )
+    };
+    let texts = |values: &[Value]| -> String {
+        let quoted: Vec<String> = values
+            .iter()
+            .filter_map(Value::as_str)
+            .map(|s| format!("{s:?}"))
+            .collect();
+        format!("&[{}]", quoted.join(", "))
+    };
+    let write = |name: &str, source: String| {
+        let out = Path::new(&std::env::var("OUT_DIR").unwrap_or_else(|_| fail("OUT_DIR not set")))
+            .join(name);
+        std::fs::write(&out, source)
+            .unwrap_or_else(|e| fail(&format!("cannot write {}: {e}", out.display())));
+    };
+
+    let escalation = read("privilege_escalation.json");
+    let mut entries = String::from("&[\n");
+    for path in array(&escalation, "paths") {
+        entries += &format!(
+            "    Entry {{ id: {}, family: {}, summary: {}, requires: {}, has_source: {} }},\n",
+            text(&path, "id"),
+            text(&path, "family"),
+            text(&path, "summary"),
+            texts(&array(&path, "requires")),
+            !array(&path, "source").is_empty(),
+        );
+    }
+    write("privilege_escalation.rs", entries + "]\n");
+
+    // Each group is a list of entries, each with its source and its `actions`.
+    let sensitive = read("sensitive_actions.json");
+    let mut groups = String::new();
+    for (constant, group) in [
+        ("CREDENTIALS_EXPOSURE", "credentials-exposure"),
+        ("DATA_EXFILTRATION", "data-exfiltration"),
+        ("RESOURCE_EXPOSURE", "resource-exposure"),
+        ("IDENTITY_SERVICES", "identity-services"),
+    ] {
+        let names: Vec<Value> = array(&sensitive, group)
+            .iter()
+            .flat_map(|entry| array(entry, "actions"))
+            .collect();
+        groups += &format!("const {constant}: &[&str] = {};\n", texts(&names));
+    }
+    write("sensitive_actions.rs", groups);
+
+    let limiting = read("limiting_condition_keys.json");
+    let mut keys = String::from("&[\n");
+    for key in array(&limiting, "keys") {
+        keys += &format!(
+            "    Entry {{ key: {}, class: {}, source: {} }},\n",
+            text(&key, "key"),
+            text(&key, "class"),
+            text(&key, "source"),
+        );
+    }
+    write("limiting_condition_keys.rs", keys + "]\n");
+
+    // The pathfinding.cloud catalogue, which `convert.py` writes complete: a missing field
+    // is an error here, as it was for the reader it replaces.
+    println!("cargo::rerun-if-changed=rules/data/pathfinding-cloud/paths.json");
+    let catalogue = read("pathfinding-cloud/paths.json");
+    let required = |path: &Value, key: &str| -> String {
+        match path.get(key).and_then(Value::as_str) {
+            Some(value) => format!("{value:?}"),
+            None => fail(&format!(
+                "pathfinding-cloud/paths.json: a path without `{key}`"
+            )),
+        }
+    };
+    let optional = |path: &Value, key: &str| -> String {
+        match path.get(key).and_then(Value::as_str) {
+            Some(value) => format!("Some({value:?})"),
+            None => "None".into(),
+        }
+    };
+    let mut paths = String::from("&[\n");
+    for path in array(&catalogue, "paths") {
+        let permissions: Vec<String> = array(&path, "permissions")
+            .iter()
+            .map(|p| {
+                format!(
+                    "CataloguePermission {{ action: {}, applies_to: {} }}",
+                    required(p, "action"),
+                    required(p, "applies_to")
+                )
+            })
+            .collect();
+        paths += &format!(
+            "    CataloguePath {{ id: {}, name: {}, category: {}, permissions: &[{}], gains: {}, \
+             parent: {}, passed_to_service: {}, not_in_graph: {} }},\n",
+            required(&path, "id"),
+            required(&path, "name"),
+            required(&path, "category"),
+            permissions.join(", "),
+            required(&path, "gains"),
+            optional(&path, "parent"),
+            optional(&path, "passed_to_service"),
+            optional(&path, "not_in_graph"),
+        );
+    }
+    write("pathfinding_paths.rs", paths + "]\n");
 }
 
 fn fail(msg: &str) -> ! {

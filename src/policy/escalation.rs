@@ -6,7 +6,16 @@ use crate::base::finding::Confidence;
 use crate::catalog::{ActionId, Catalog};
 use std::sync::OnceLock;
 
-const DATA: &str = include_str!("../../rules/data/privilege_escalation.json");
+/// An entry of `rules/data/privilege_escalation.json` as written, compiled by `build.rs`.
+struct Entry {
+    id: &'static str,
+    family: &'static str,
+    summary: &'static str,
+    requires: &'static [&'static str],
+    has_source: bool,
+}
+
+const ENTRIES: &[Entry] = include!(concat!(env!("OUT_DIR"), "/privilege_escalation.rs"));
 
 #[derive(Debug)]
 pub struct Path {
@@ -36,51 +45,30 @@ pub(crate) fn paths() -> &'static Paths {
             pass_role: catalog.action("iam:PassRole"),
             ..Paths::default()
         };
-        let Ok(json) = serde_json::from_str::<serde_json::Value>(DATA) else {
-            out.errors
-                .push("rules/data/privilege_escalation.json".into());
-            return out;
-        };
-        for entry in json
-            .get("paths")
-            .and_then(|p| p.as_array())
-            .into_iter()
-            .flatten()
-        {
-            let text = |key: &str| {
-                entry
-                    .get(key)
-                    .and_then(|v| v.as_str())
-                    .unwrap_or_default()
-                    .to_string()
-            };
-            let id = text("id");
-            let names: Vec<&str> = entry
-                .get("requires")
-                .and_then(|r| r.as_array())
-                .into_iter()
-                .flatten()
-                .filter_map(|n| n.as_str())
+        for entry in ENTRIES {
+            let requires: Vec<ActionId> = entry
+                .requires
+                .iter()
+                .filter_map(|n| catalog.action(n))
                 .collect();
-            let requires: Vec<ActionId> = names.iter().filter_map(|n| catalog.action(n)).collect();
-            let has_source = entry
-                .get("source")
-                .and_then(|s| s.as_array())
-                .is_some_and(|s| !s.is_empty());
-            if id.is_empty() || requires.is_empty() || requires.len() != names.len() || !has_source
+            if entry.id.is_empty()
+                || requires.is_empty()
+                || requires.len() != entry.requires.len()
+                || !entry.has_source
             {
-                out.errors.push(format!("path `{id}`"));
+                out.errors.push(format!("path `{}`", entry.id));
                 continue;
             }
-            let services = names
+            let services = entry
+                .requires
                 .iter()
                 .filter_map(|n| n.split(':').next())
                 .map(str::to_ascii_lowercase)
                 .collect();
             out.paths.push(Path {
-                id,
-                family: text("family"),
-                summary: text("summary"),
+                id: entry.id.to_string(),
+                family: entry.family.to_string(),
+                summary: entry.summary.to_string(),
                 requires,
                 services,
             });

@@ -3,7 +3,14 @@
 
 use std::sync::OnceLock;
 
-const DATA: &str = include_str!("../../rules/data/limiting_condition_keys.json");
+/// An entry of `rules/data/limiting_condition_keys.json` as written, compiled by `build.rs`.
+struct Entry {
+    key: &'static str,
+    class: &'static str,
+    source: &'static str,
+}
+
+const ENTRIES: &[Entry] = include!(concat!(env!("OUT_DIR"), "/limiting_condition_keys.rs"));
 
 /// What a limiting key pins.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -32,35 +39,24 @@ pub(crate) fn limiting_keys() -> &'static LimitingKeys {
     static KEYS: OnceLock<LimitingKeys> = OnceLock::new();
     KEYS.get_or_init(|| {
         let mut out = LimitingKeys::default();
-        let Ok(json) = serde_json::from_str::<serde_json::Value>(DATA) else {
-            out.errors
-                .push("rules/data/limiting_condition_keys.json".into());
-            return out;
-        };
-        for entry in json
-            .get("keys")
-            .and_then(|k| k.as_array())
-            .into_iter()
-            .flatten()
-        {
-            let text = |field: &str| entry.get(field).and_then(|v| v.as_str()).unwrap_or("");
-            let limit = match text("class") {
+        for entry in ENTRIES {
+            let limit = match entry.class {
                 "source-pin" => Limit::Source,
                 "resource-pin" => Limit::Resource,
                 "passed-to-service" => Limit::PassedToService,
                 "create-action" => Limit::CreateAction,
                 "resource-tag" => Limit::ResourceTag,
                 _ => {
-                    out.errors.push(format!("key `{}`: class", text("key")));
+                    out.errors.push(format!("key `{}`: class", entry.key));
                     continue;
                 }
             };
-            if text("key").is_empty() || !text("source").starts_with("https://") {
+            if entry.key.is_empty() || !entry.source.starts_with("https://") {
                 out.errors
-                    .push(format!("key `{}`: key or source", text("key")));
+                    .push(format!("key `{}`: key or source", entry.key));
                 continue;
             }
-            out.keys.push((text("key").to_ascii_lowercase(), limit));
+            out.keys.push((entry.key.to_ascii_lowercase(), limit));
         }
         out
     })

@@ -13,7 +13,10 @@ use crate::catalog::{AccessLevel, ActionId, ActionSet, Catalog};
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU8, Ordering};
 
-const DATA: &str = include_str!("../../rules/data/sensitive_actions.json");
+// The action names of each group of `rules/data/sensitive_actions.json`, compiled by
+// `build.rs`: `CREDENTIALS_EXPOSURE`, `DATA_EXFILTRATION`, `RESOURCE_EXPOSURE`,
+// `IDENTITY_SERVICES`.
+include!(concat!(env!("OUT_DIR"), "/sensitive_actions.rs"));
 
 /// One list of the data file, resolved against the catalog.
 #[derive(Debug, Default)]
@@ -22,7 +25,7 @@ pub(crate) struct Lists {
     pub data_exfiltration: ActionSet,
     pub resource_exposure: ActionSet,
     /// Service prefixes whose permissions-management actions manage identities.
-    pub identity_services: Vec<String>,
+    pub identity_services: &'static [&'static str],
     /// Names in the data file that the catalog does not know (a unit test keeps it empty).
     pub unknown: Vec<String>,
 }
@@ -32,36 +35,20 @@ pub(crate) fn lists() -> &'static Lists {
     LISTS.get_or_init(|| {
         let catalog = Catalog::get();
         let mut lists = Lists::default();
-        let Ok(json) = serde_json::from_str::<serde_json::Value>(DATA) else {
-            lists
-                .unknown
-                .push("rules/data/sensitive_actions.json".into());
-            return lists;
-        };
-        let names = |group: &str| -> Vec<String> {
-            json.get(group)
-                .and_then(|g| g.as_array())
-                .into_iter()
-                .flatten()
-                .filter_map(|entry| entry.get("actions")?.as_array())
-                .flatten()
-                .filter_map(|name| name.as_str().map(str::to_string))
-                .collect()
-        };
-        let mut resolve = |group: &str| -> ActionSet {
+        let mut resolve = |names: &[&str]| -> ActionSet {
             let mut set = ActionSet::new();
-            for name in names(group) {
-                match catalog.action(&name) {
+            for &name in names {
+                match catalog.action(name) {
                     Some(id) => set.insert(id),
-                    None => lists.unknown.push(name),
+                    None => lists.unknown.push(name.to_string()),
                 }
             }
             set
         };
-        lists.credentials_exposure = resolve("credentials-exposure");
-        lists.data_exfiltration = resolve("data-exfiltration");
-        lists.resource_exposure = resolve("resource-exposure");
-        lists.identity_services = names("identity-services");
+        lists.credentials_exposure = resolve(CREDENTIALS_EXPOSURE);
+        lists.data_exfiltration = resolve(DATA_EXFILTRATION);
+        lists.resource_exposure = resolve(RESOURCE_EXPOSURE);
+        lists.identity_services = IDENTITY_SERVICES;
         lists
     })
 }
@@ -91,7 +78,7 @@ impl Lists {
 
     fn is_identity_service(&self, id: ActionId) -> bool {
         let prefix = Catalog::get().service_prefix(id);
-        self.identity_services.iter().any(|s| s == prefix)
+        self.identity_services.contains(&prefix)
     }
 }
 

@@ -40,50 +40,38 @@ use std::sync::OnceLock;
 pub const MAX_HOPS: usize = 5;
 
 /// The pathfinding.cloud catalogue (`rules/data/pathfinding-cloud/paths.json`, converted by
-/// `convert.py` beside it): the new-passrole edges are read from it; the other tables below
-/// are checked against it by a unit test.
-const CATALOGUE: &str = include_str!("../../rules/data/pathfinding-cloud/paths.json");
+/// `convert.py` beside it, compiled into a table by `build.rs`): the new-passrole edges are
+/// read from it; the other tables below are checked against it by a unit test.
+const CATALOGUE: &[CataloguePath] = include!(concat!(env!("OUT_DIR"), "/pathfinding_paths.rs"));
 
 /// One path of the catalogue.
-#[derive(Debug, serde::Deserialize)]
+#[derive(Debug)]
 pub struct CataloguePath {
-    pub id: String,
-    pub name: String,
+    pub id: &'static str,
+    pub name: &'static str,
     /// `new-passrole`, `existing-passrole`, `principal-access` or `self-escalation`.
-    pub category: String,
-    pub permissions: Vec<CataloguePermission>,
-    pub gains: String,
+    pub category: &'static str,
+    pub permissions: &'static [CataloguePermission],
+    pub gains: &'static str,
     /// The path this one varies (`iam-014` varies `iam-009`).
-    #[serde(default)]
-    pub parent: Option<String>,
+    pub parent: Option<&'static str>,
     /// For a new-passrole path, the service principal the role is passed to.
-    #[serde(default)]
-    pub passed_to_service: Option<String>,
+    pub passed_to_service: Option<&'static str>,
     /// Why the graph does not follow this path, when it does not.
-    #[serde(default)]
-    pub not_in_graph: Option<String>,
+    pub not_in_graph: Option<&'static str>,
 }
 
 /// A permission a path needs and what it must be allowed on (`passed-role`, `new`, `runner`,
 /// `target-user`, `target-role`, `target-group`, `target-policy`, `any`).
-#[derive(Debug, serde::Deserialize)]
+#[derive(Debug)]
 pub struct CataloguePermission {
-    pub action: String,
-    pub applies_to: String,
+    pub action: &'static str,
+    pub applies_to: &'static str,
 }
 
-/// The catalogue, parsed once (a unit test keeps it non-empty).
+/// The catalogue (a unit test keeps it non-empty).
 pub fn catalogue() -> &'static [CataloguePath] {
-    #[derive(serde::Deserialize)]
-    struct File {
-        paths: Vec<CataloguePath>,
-    }
-    static PATHS: OnceLock<Vec<CataloguePath>> = OnceLock::new();
-    PATHS.get_or_init(|| {
-        serde_json::from_str::<File>(CATALOGUE)
-            .map(|file| file.paths)
-            .unwrap_or_default()
-    })
+    CATALOGUE
 }
 
 /// The catalogue path that changes a principal by `modify` and gains it by `access` (both
@@ -94,18 +82,18 @@ fn combined(modify: &str, access: &str) -> Option<&'static str> {
             .iter()
             .find(|p| p.id == id)
             .and_then(|p| p.permissions.first())
-            .map(|p| p.action.as_str())
+            .map(|p| p.action)
     };
     let (modify_action, access_action) = (first(modify)?, first(access)?);
     catalogue()
         .iter()
         .find(|p| {
-            p.parent.as_deref() == Some(modify)
+            p.parent == Some(modify)
                 && p.permissions.len() == 2
                 && p.permissions.iter().any(|x| x.action == modify_action)
                 && p.permissions.iter().any(|x| x.action == access_action)
         })
-        .map(|p| p.id.as_str())
+        .map(|p| p.id)
 }
 
 /// The new-passrole paths the graph follows: (path, the service the role is passed to, the
@@ -120,16 +108,16 @@ fn new_passrole() -> &'static [(&'static str, &'static str, Vec<&'static str>)] 
             .filter(|p| {
                 p.permissions
                     .iter()
-                    .all(|perm| matches!(perm.applies_to.as_str(), "passed-role" | "new"))
+                    .all(|perm| matches!(perm.applies_to, "passed-role" | "new"))
             })
             .filter_map(|p| {
                 let creates = p
                     .permissions
                     .iter()
                     .filter(|perm| perm.applies_to == "new")
-                    .map(|perm| perm.action.as_str())
+                    .map(|perm| perm.action)
                     .collect();
-                Some((p.id.as_str(), p.passed_to_service.as_deref()?, creates))
+                Some((p.id, p.passed_to_service?, creates))
             })
             .collect()
     })
@@ -1967,13 +1955,13 @@ mod tests {
     fn the_catalogue_parses_with_unique_ids_and_known_actions() {
         let paths = catalogue();
         assert_eq!(paths.len(), 65, "pathfinding.cloud has 65 paths");
-        let ids: HashSet<&str> = paths.iter().map(|p| p.id.as_str()).collect();
+        let ids: HashSet<&str> = paths.iter().map(|p| p.id).collect();
         assert_eq!(ids.len(), paths.len(), "ids are unique");
         let catalog = Catalog::get();
         for path in paths {
-            for permission in &path.permissions {
+            for permission in path.permissions {
                 assert!(
-                    catalog.action(&permission.action).is_some(),
+                    catalog.action(permission.action).is_some(),
                     "{}: {} is not in the action catalog",
                     path.id,
                     permission.action
@@ -1993,9 +1981,9 @@ mod tests {
             match &path.not_in_graph {
                 Some(why) => {
                     assert!(!why.is_empty(), "{}: say why it is left out", path.id);
-                    assert!(!seen.contains(path.id.as_str()), "{} is followed", path.id);
+                    assert!(!seen.contains(path.id), "{} is followed", path.id);
                 }
-                None => assert!(seen.contains(path.id.as_str()), "{} has no edge", path.id),
+                None => assert!(seen.contains(path.id), "{} has no edge", path.id),
             }
         }
     }
@@ -2013,7 +2001,7 @@ mod tests {
             assert!(
                 path.permissions
                     .iter()
-                    .any(|p| p.action == action && applies_to.contains(&p.applies_to.as_str())),
+                    .any(|p| p.action == action && applies_to.contains(&p.applies_to)),
                 "{id} does not need {action} on {applies_to:?}"
             );
             path
@@ -2042,7 +2030,7 @@ mod tests {
             needs(id, "iam:PassRole", &["passed-role"]);
             let path = needs(id, action, &["runner"]);
             assert_eq!(path.permissions.len(), 2, "{id}: iam:PassRole and {action}");
-            assert_eq!(path.passed_to_service.as_deref(), Some(*service));
+            assert_eq!(path.passed_to_service, Some(*service));
         }
         for (id, action, kind) in PRINCIPAL_ACCESS {
             let target = match kind {
@@ -2077,13 +2065,13 @@ mod tests {
                     .unwrap_or_else(|| panic!("{id} is not in the catalogue"));
                 // The per-document entry may add a helper action (the trust change is
                 // followed by `sts:AssumeRole`), but names the catalogue's first one.
-                let first = &path.permissions[0].action;
+                let first = path.permissions[0].action;
                 assert!(
                     entry["requires"]
                         .as_array()
                         .unwrap()
                         .iter()
-                        .any(|a| a.as_str() == Some(first.as_str())),
+                        .any(|a| a.as_str() == Some(first)),
                     "{}: needs {first} as {id} does",
                     entry["id"]
                 );
