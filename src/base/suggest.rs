@@ -35,6 +35,34 @@ pub fn did_you_mean<'a>(
         .map(|(_, candidate)| candidate)
 }
 
+/// The Damerau-Levenshtein distance of `a` and `b` when it is at most `max`, else `None`.
+/// Suggestions score hundreds of candidates and keep only the close ones: two lower bounds
+/// that cost a pass over the bytes (the difference in length, and the characters one has
+/// that the other lacks, which no transposition changes and no edit changes by more than
+/// one) turn most candidates away before the quadratic distance is computed.
+pub fn distance_at_most(a: &str, b: &str, max: usize) -> Option<usize> {
+    if a.is_ascii() && b.is_ascii() {
+        if a.len().abs_diff(b.len()) > max {
+            return None;
+        }
+        let mut counts = [0i32; 128];
+        for byte in a.bytes() {
+            counts[byte as usize] += 1;
+        }
+        for byte in b.bytes() {
+            counts[byte as usize] -= 1;
+        }
+        let (only_a, only_b) = counts.iter().fold((0, 0), |(pos, neg), &c| {
+            (pos + c.max(0) as usize, neg + (-c).max(0) as usize)
+        });
+        if only_a.max(only_b) > max {
+            return None;
+        }
+    }
+    let distance = strsim::damerau_levenshtein(a, b);
+    (distance <= max).then_some(distance)
+}
+
 /// `` (did you mean `name`?)`` for the closest candidate, or nothing: the hint that follows
 /// an "unknown ..." message.
 pub fn did_you_mean_hint<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
@@ -63,7 +91,7 @@ fn max_distance(length: usize) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::did_you_mean;
+    use super::{did_you_mean, distance_at_most};
 
     #[test]
     fn suggests_close_names_only() {
@@ -72,5 +100,34 @@ mod tests {
         assert_eq!(did_you_mean("Efect", known), Some("Effect"));
         assert_eq!(did_you_mean("Conditions", known), Some("Condition"));
         assert_eq!(did_you_mean("Banana", known), None);
+    }
+
+    #[test]
+    fn bounded_distance_is_the_distance_or_none() {
+        let words = [
+            "",
+            "s3",
+            "ec2",
+            "getobject",
+            "getobjects",
+            "gteobject",
+            "putobject",
+            "objectget",
+            "listallmybuckets",
+            "listbuckets",
+            "aws:sourceip",
+            "sourceip",
+            "Ünïcode",
+            "unicode",
+        ];
+        for a in words {
+            for b in words {
+                let distance = strsim::damerau_levenshtein(a, b);
+                for max in 0..5 {
+                    let expected = (distance <= max).then_some(distance);
+                    assert_eq!(distance_at_most(a, b, max), expected, "{a} {b} {max}");
+                }
+            }
+        }
     }
 }

@@ -13,8 +13,9 @@
 
 use super::curated::curated;
 use super::{ActionId, ActionSet, Catalog, ResourceType};
+use rustc_hash::FxHashMap;
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::fmt::Write;
 use std::rc::Rc;
 use std::sync::OnceLock;
 
@@ -335,10 +336,8 @@ fn memo_key(pieces: &[ArnPiece<'_>]) -> String {
     for piece in pieces {
         match piece {
             ArnPiece::Literal(text) => {
-                key.push('L');
-                key.push_str(&text.len().to_string());
-                key.push(':');
-                key.push_str(text);
+                // Writing to a `String` cannot fail.
+                let _ = write!(key, "L{}:{text}", text.len());
             }
             ArnPiece::Hole => key.push('H'),
             ArnPiece::Field => key.push('F'),
@@ -352,7 +351,7 @@ fn memo_key(pieces: &[ArnPiece<'_>]) -> String {
 /// limit: past the bound, answers are computed and not kept.
 #[derive(Default)]
 struct FitsMemo {
-    by_key: HashMap<String, Vec<(u32, bool)>>,
+    by_key: FxHashMap<String, Vec<(u32, bool)>>,
     answers: usize,
 }
 
@@ -382,7 +381,7 @@ thread_local! {
     static FITS: RefCell<FitsMemo> = RefCell::new(FitsMemo::default());
     /// [`Catalog::resource_matcher`]'s answers by action set: statements of a run repeat
     /// the same actions, and reading their resource types from the catalog is the cost.
-    static MATCHERS: RefCell<HashMap<ActionSet, Rc<ResourceMatcher>>> = RefCell::new(HashMap::new());
+    static MATCHERS: RefCell<FxHashMap<ActionSet, Rc<ResourceMatcher>>> = RefCell::new(FxHashMap::default());
 }
 
 /// How many action sets [`MATCHERS`] keeps.
@@ -456,14 +455,18 @@ impl ResourceMatcher {
                 Some(key) => memo.answers(key).unwrap_or(&mut unkept),
                 None => &mut unkept,
             };
+            // Kept sorted by type: a statement of many actions has hundreds of types, and a
+            // linear search of the answers for each of them was quadratic.
             let mut fits = |rt: &usize| {
                 let rt = *rt as u32;
-                if let Some(&(_, answer)) = known.iter().find(|(r, _)| *r == rt) {
-                    return answer;
+                match known.binary_search_by_key(&rt, |&(r, _)| r) {
+                    Ok(at) => known[at].1,
+                    Err(at) => {
+                        let answer = compute(rt as usize);
+                        known.insert(at, (rt, answer));
+                        answer
+                    }
                 }
-                let answer = compute(rt as usize);
-                known.push((rt, answer));
-                answer
             };
             if self.formats.iter().any(&mut fits) {
                 return open;
@@ -664,12 +667,14 @@ impl Catalog {
     pub fn fits_resource_type(&'static self, resource: &str, rt: &ResourceType) -> bool {
         let pat = pattern_tokens(&[ArnPiece::Literal(resource)]);
         let written = type_word(resource);
-        rt.arn_formats().iter().any(|f| {
+        // The formats' tokens kept for the type, rather than tokenised again on every call.
+        let tokens = self.rtype_format_tokens(rt.index);
+        rt.arn_formats().iter().zip(tokens).any(|(f, tokens)| {
             let words_agree = match (written, type_word(f)) {
                 (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
                 _ => true,
             };
-            words_agree && intersects(&pat, &format_tokens(f))
+            words_agree && intersects(&pat, tokens)
         })
     }
 

@@ -215,10 +215,16 @@ fn partition_point(range: Range<usize>, pred: impl Fn(usize) -> bool) -> usize {
 }
 
 /// Compares as if both sides were ASCII-lower-cased, which is how build.rs sorts.
+/// A plain loop: every action name a policy writes goes through two binary searches of
+/// these comparisons.
 pub(crate) fn cmp_ci(a: &[u8], b: &[u8]) -> Ordering {
-    a.iter()
-        .map(u8::to_ascii_lowercase)
-        .cmp(b.iter().map(u8::to_ascii_lowercase))
+    for (x, y) in a.iter().zip(b) {
+        let (x, y) = (x.to_ascii_lowercase(), y.to_ascii_lowercase());
+        if x != y {
+            return x.cmp(&y);
+        }
+    }
+    a.len().cmp(&b.len())
 }
 
 fn read_u16(bytes: &[u8], at: usize) -> usize {

@@ -1,6 +1,6 @@
 //! Condition keys (global, per service, templated) and condition operators.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::fmt;
 
 pub use super::condition_types::{
@@ -368,7 +368,7 @@ impl Catalog {
 /// Which services define keys of each prefix, built on first use (about 0.1 ms).
 #[derive(Debug, Default)]
 pub(crate) struct KeyIndex {
-    by_prefix: HashMap<String, Vec<usize>>,
+    by_prefix: FxHashMap<String, Vec<usize>>,
     templated: Vec<usize>,
 }
 
@@ -379,7 +379,7 @@ fn key_prefix(key: &str) -> &str {
 pub(crate) fn find_global(c: &'static Curated, key: &str) -> Option<&'static GlobalConditionKey> {
     // Looked up for every condition by several rules: index the names once.
     struct Index {
-        exact: HashMap<String, usize>,
+        exact: FxHashMap<String, usize>,
         templated: Vec<(usize, Vec<&'static str>)>,
     }
     static INDEX: std::sync::OnceLock<Index> = std::sync::OnceLock::new();

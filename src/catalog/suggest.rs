@@ -6,15 +6,13 @@
 // its prefix (`stepfunctions` for `states`, `elb` for `elasticloadbalancing`). Each habit is a
 // scoring rule below; edit distance is the fallback.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::sync::Mutex;
-
-use strsim::damerau_levenshtein;
 
 use super::conditions::find_global;
 use super::curated::curated;
 use super::{ActionId, ActionSet, Catalog};
-use crate::base::suggest::either;
+use crate::base::suggest::{distance_at_most, either};
 use crate::base::text::clip;
 
 /// At most this many suggestions are returned.
@@ -55,10 +53,9 @@ impl Catalog {
             {
                 3 + p.len() - query.len()
             } else {
-                let d = damerau_levenshtein(&query, p);
-                if d > tolerance(query.len()) {
+                let Some(d) = distance_at_most(&query, p, tolerance(query.len())) else {
                     continue;
-                }
+                };
                 2 + 2 * d
             };
             scored.push((score, p));
@@ -120,10 +117,9 @@ impl Catalog {
                 let id = blob.name_index(i);
                 if blob.action_name(id).eq_ignore_ascii_case(act) {
                     let prefix = blob.service_prefix(blob.service_of_action(id));
-                    let d = damerau_levenshtein(&svc, prefix);
                     // `payments:GetAccountBalance` is not `mechanicalturk:GetAccountBalance`:
                     // only a prefix that could be a slip of the keyboard is worth a guess.
-                    if d <= tolerance(svc.len()).max(3) {
+                    if let Some(d) = distance_at_most(&svc, prefix, tolerance(svc.len()).max(3)) {
                         scored.push((d, ActionId(id as u16)));
                     }
                 }
@@ -231,7 +227,7 @@ impl Catalog {
     }
 }
 
-type Memo = Mutex<Option<HashMap<String, Vec<String>>>>;
+type Memo = Mutex<Option<FxHashMap<String, Vec<String>>>>;
 
 /// Suggestions already computed in this process: the same unknown names recur across the
 /// files of a repository, and each search scores hundreds of candidates.
@@ -252,7 +248,7 @@ fn memo(cache: &'static Memo, name: &str, compute: impl FnOnce() -> Vec<String>)
     // Computed without the lock held: another thread may do the same work, never wait on it.
     let answer = compute();
     let mut guard = lock();
-    let map = guard.get_or_insert_with(HashMap::new);
+    let map = guard.get_or_insert_with(FxHashMap::default);
     if map.len() < MEMO_LIMIT && name.len() <= 128 {
         map.insert(key, answer.clone());
     }
@@ -465,8 +461,7 @@ impl Query {
         if self.lower.len().abs_diff(cand.len()) > tol {
             return None;
         }
-        let d = damerau_levenshtein(&self.lower, &cand.to_ascii_lowercase());
-        (d <= tol).then_some(4 + 2 * d)
+        distance_at_most(&self.lower, &cand.to_ascii_lowercase(), tol).map(|d| 4 + 2 * d)
     }
 }
 
@@ -494,16 +489,16 @@ fn key_suggestion(query: &str, key: &str, cand: &'static str) -> Option<(usize, 
             Some(slash) => (&c[..open], &query[..slash], &key[slash..]),
             None => (&c[..open], query, ""),
         };
-        let d = damerau_levenshtein(user_fixed, fixed);
-        let tail = if user_tail.len() > 1 {
-            user_tail.to_string()
-        } else {
-            cand[open..].to_string()
-        };
-        return (d <= tolerance(fixed.len())).then(|| (2 * d, format!("{}{tail}", &cand[..open])));
+        return distance_at_most(user_fixed, fixed, tolerance(fixed.len())).map(|d| {
+            let tail = if user_tail.len() > 1 {
+                user_tail.to_string()
+            } else {
+                cand[open..].to_string()
+            };
+            (2 * d, format!("{}{tail}", &cand[..open]))
+        });
     }
-    let d = damerau_levenshtein(query, &c);
-    if d <= tolerance(c.len()) {
+    if let Some(d) = distance_at_most(query, &c, tolerance(c.len())) {
         return Some((2 * d, cand.to_string()));
     }
     // The prefix left out or wrong: `SourceIp` or `s3:SourceIp` for `aws:SourceIp`.
@@ -511,6 +506,6 @@ fn key_suggestion(query: &str, key: &str, cand: &'static str) -> Option<(usize, 
         s.split_once(':')
             .map_or(s.to_string(), |(_, b)| b.to_string())
     };
-    let d = damerau_levenshtein(&bare(query), &bare(&c));
-    (d <= tolerance(c.len()) / 2).then(|| (3 + 2 * d, cand.to_string()))
+    distance_at_most(&bare(query), &bare(&c), tolerance(c.len()) / 2)
+        .map(|d| (3 + 2 * d, cand.to_string()))
 }

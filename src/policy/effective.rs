@@ -8,8 +8,8 @@ use crate::base::finding::Confidence;
 use crate::base::source::Span;
 use crate::base::value::{TemplatePart, Value, ValueKind};
 use crate::catalog::{ActionId, ActionSet, Catalog, ResourceType, wildcard_match};
+use rustc_hash::FxHashMap;
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::sync::Arc;
 
 /// How far a statement's resources reach for one action, from narrowest to broadest.
@@ -441,6 +441,14 @@ impl<'a, 'v> Grant<'a, 'v> {
         out
     }
 
+    /// Whether [`Grant::unlimited_actions`] holds `action`, without building the set.
+    pub fn allows_unlimited(&self, action: ActionId) -> bool {
+        self.actions.contains(action)
+            && !self.deny_limits.iter().any(|limit| {
+                limit.actions.contains(action) && confidence_of(&limit.tests).is_none()
+            })
+    }
+
     pub fn is_not_resource(&self) -> bool {
         self.statement.resource.as_ref().is_some_and(|r| r.negated)
     }
@@ -627,7 +635,7 @@ impl<'a, 'v> Effective<'a, 'v> {
         let granting: Vec<&Grant<'a, 'v>> = self
             .grants
             .iter()
-            .filter(|g| g.guards.confidence().is_some() && g.unlimited_actions().contains(action))
+            .filter(|g| g.guards.confidence().is_some() && g.allows_unlimited(action))
             .collect();
         catalog
             .resource_types(action)
@@ -685,10 +693,11 @@ pub(crate) fn expanded<'a>(catalog: &Catalog, statement: &'a Statement<'_>) -> &
     })
 }
 
-/// Action names (not wildcards) expanded by this thread, kept because the same names recur
-/// across a run's policies (a binary search over service and action names costs more than a
-/// hash lookup), so that one set is shared by every statement that writes the name. Bounded
-/// in names and in the words their sets hold, so hostile input cannot grow it without limit.
+/// Action patterns expanded by this thread, kept because the same names and wildcards recur
+/// across a run's policies (binary searches over service and action names cost more than an
+/// FxHash lookup), so that one set is shared by every statement that writes the pattern.
+/// Bounded in patterns and in the words their sets hold, so hostile input cannot grow it
+/// without limit.
 const EXPANSION_MEMO_LIMIT: usize = 50_000;
 const EXPANSION_MEMO_WORDS: usize = 1 << 20;
 
@@ -704,7 +713,7 @@ struct Expansion {
 
 #[derive(Default)]
 struct Memo {
-    expansions: HashMap<String, Expansion>,
+    expansions: FxHashMap<String, Expansion>,
     words: usize,
 }
 
@@ -714,13 +723,6 @@ thread_local! {
 
 /// What `pattern` expands to, shared with every other statement of this thread that wrote it.
 fn expansion(catalog: &Catalog, pattern: &str) -> Expansion {
-    // A wildcard expands to prefix ranges, about as cheaply as keeping it would cost.
-    if pattern.contains(['*', '?']) {
-        return Expansion {
-            well_formed: well_formed_action(pattern),
-            actions: Arc::new(catalog.expand(pattern)),
-        };
-    }
     EXPANSIONS.with(|memo| {
         if let Some(expansion) = memo.borrow().expansions.get(pattern) {
             return expansion.clone();

@@ -2,6 +2,7 @@
 
 use super::{Context, Rule, declare_rule};
 use crate::base::finding::Findings;
+use crate::base::suggest::distance_at_most;
 use crate::base::text::clip;
 use crate::catalog::Catalog;
 
@@ -100,8 +101,10 @@ fn closer_pattern(catalog: &'static Catalog, pattern: &str) -> Option<(String, u
             let Some(start) = name.get(..len) else {
                 continue;
             };
-            let d = strsim::damerau_levenshtein(&literal, &start.to_ascii_lowercase());
-            if d <= 2 && best.is_none_or(|(b, s)| (d, start.len()) < (b, s.len())) {
+            let Some(d) = distance_at_most(&literal, &start.to_ascii_lowercase(), 2) else {
+                continue;
+            };
+            if best.is_none_or(|(b, s)| (d, start.len()) < (b, s.len())) {
                 best = Some((d, start));
             }
         }

@@ -1,6 +1,6 @@
 //! `duplicate-sid`: two statements of one policy with the same `Sid`.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::collections::hash_map::Entry;
 
 use super::{Context, Rule, declare_rule};
@@ -50,7 +50,7 @@ impl Rule for DuplicateSid {
             // An empty `Sid` is no id at all: Terraform's `aws_iam_policy_document` long
             // rendered `"Sid": ""` for every statement without one, and IAM accepts that.
             .filter(|(text, _)| !text.is_empty());
-        let mut first_use = HashMap::new();
+        let mut first_use = FxHashMap::default();
         for (text, sid) in sids {
             let first = match first_use.entry(text) {
                 Entry::Vacant(entry) => {

@@ -4,7 +4,7 @@ use super::{Context, Rule, declare_rule};
 use crate::base::finding::{Confidence, Findings};
 use crate::catalog::ActionId;
 use crate::policy::actions::ActionEntry;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 declare_rule! {
     /// ## What it does
@@ -52,7 +52,7 @@ impl Rule for RedundantAction {
             // A pattern can only be covered by one of its own service or one whose service
             // part is itself a wildcard: grouping keeps statements of thousands of entries
             // (AWS's read-only policies) from comparing every pair.
-            let mut by_service: HashMap<String, Vec<&ActionEntry<'_>>> = HashMap::new();
+            let mut by_service: FxHashMap<String, Vec<&ActionEntry<'_>>> = FxHashMap::default();
             let mut any_service: Vec<&ActionEntry<'_>> = Vec::new();
             for e in entries
                 .iter()
@@ -63,8 +63,8 @@ impl Rule for RedundantAction {
                     None => any_service.push(e),
                 }
             }
-            let mut first_seen: HashMap<String, usize> = HashMap::new();
-            let mut first_id: HashMap<ActionId, usize> = HashMap::new();
+            let mut first_seen: FxHashMap<String, usize> = FxHashMap::default();
+            let mut first_id: FxHashMap<ActionId, usize> = FxHashMap::default();
             for (i, entry) in entries.iter().enumerate() {
                 let Some(pattern) = entry.pattern.filter(|_| !entry.generated) else {
                     continue;

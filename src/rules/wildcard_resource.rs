@@ -8,7 +8,7 @@ use crate::catalog::{ActionId, ActionSet, Catalog};
 use crate::policy::actions::ActionEntry;
 use crate::policy::effective::Grant;
 use crate::policy::sensitive::{Kind, is_every_action};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 /// How many actions the message names before "and N more".
 const NAMED: usize = 3;
@@ -77,7 +77,7 @@ impl Rule for WildcardResource {
         // What the more specific security rules report is theirs; only the rest is named here.
         let claimed = claimed(cx);
         // What each statement allows after `Deny`, and the conditions that limit it.
-        let grants: HashMap<Span, &Grant<'_, '_>> = cx
+        let grants: FxHashMap<Span, &Grant<'_, '_>> = cx
             .effective()
             .grants
             .iter()
@@ -217,11 +217,11 @@ fn help(catalog: &'static Catalog, first: Option<ActionId>) -> String {
 /// reports as allowed on every resource, by statement span: what `wildcard-resource` leaves
 /// out, so that it only names what no more specific rule does. Rules the user turned off
 /// claim nothing, and their actions come back to `wildcard-resource`.
-fn claimed(cx: &Context<'_>) -> HashMap<Span, ActionSet> {
+fn claimed(cx: &Context<'_>) -> FxHashMap<Span, ActionSet> {
     let policy = cx.policy;
     let enabled = |id: RuleId| cx.is_enabled(id);
     let catalog = Catalog::get();
-    let mut out: HashMap<Span, ActionSet> = HashMap::new();
+    let mut out: FxHashMap<Span, ActionSet> = FxHashMap::default();
     let mut claim = |statement: Span, actions: &ActionSet| {
         out.entry(statement).or_default().union_with(actions);
     };
