@@ -592,7 +592,7 @@ mod tests {
     use crate::base::source::FileId;
     use crate::extract::cloudformation::tree;
     use crate::extract::yaml;
-    use std::collections::HashMap;
+    use rustc_hash::FxHashMap;
 
     fn lower(text: &str, position: Position) -> Option<Value> {
         let root = yaml::parse(FileId(0), text, yaml::Limits::default()).unwrap();
@@ -601,7 +601,7 @@ mod tests {
             file: FileId(0),
             text,
             mappings: None,
-            types: HashMap::from([("Bucket".to_string(), "AWS::S3::Bucket".to_string())]),
+            types: FxHashMap::from_iter([("Bucket".to_string(), "AWS::S3::Bucket".to_string())]),
         };
         Lowerer::new(&template).value(node.get("v").unwrap(), position)
     }

@@ -26,7 +26,7 @@ use crate::extract::document::{Attachment, Conditional, Origin, PolicyKind, Prin
 use crate::extract::inventory::{DataTarget, Declared, Inventory, Runner};
 use crate::extract::syntax_error;
 use crate::input::Intent;
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 pub use self::sam::SAM_TRANSLATOR_VERSION;
 
@@ -187,7 +187,7 @@ fn run(file: FileId, text: &str, mut root: Node) -> Extraction {
         foreach::expand(&mut root, &mut diagnostics);
     }
     let resources_node = root.get("Resources");
-    let mut types = HashMap::new();
+    let mut types = FxHashMap::default();
     let mut resources = Vec::new();
     let mut directives = Directives::default();
     for entry in resources_node.and_then(Node::entries).unwrap_or_default() {
@@ -219,7 +219,7 @@ fn run(file: FileId, text: &str, mut root: Node) -> Extraction {
         found: Vec::new(),
         links: Links::default(),
         diagnostics,
-        document_spans: HashSet::new(),
+        document_spans: FxHashSet::default(),
     };
     for resource in &resources {
         for carrier in carriers_of(CARRIERS, resource.resource_type) {
@@ -624,6 +624,9 @@ impl<'t> Extractor<'t> {
     /// Duplicate keys outside policy documents; inside them the policy parser reports them.
     fn duplicate_keys(&mut self, root: &Node) {
         let mut stack = vec![root];
+        // One map for every mapping, cleared in between: most mappings are small, and a map
+        // of their own would cost an allocation each.
+        let mut seen: FxHashMap<&str, Span> = FxHashMap::default();
         while let Some(node) = stack.pop() {
             if self
                 .document_spans
@@ -633,7 +636,7 @@ impl<'t> Extractor<'t> {
             }
             match &node.kind {
                 NodeKind::Map(entries) => {
-                    let mut seen: HashMap<&str, Span> = HashMap::new();
+                    seen.clear();
                     for entry in entries {
                         match seen.get(entry.key.as_str()) {
                             Some(first) if *first != entry.key_span => {
@@ -673,12 +676,16 @@ impl<'t> Extractor<'t> {
             mut diagnostics,
             ..
         } = self;
-        let conditions: HashMap<&str, &str> = resources
+        let conditions: FxHashMap<&str, &str> = resources
             .iter()
             .filter_map(|r| Some((r.id, r.condition?)))
             .collect();
         let resolver = links.resolver(false);
         let conditional = conditional_parts(resources);
+        // Indices of the parts by start, so that each document looks only at the parts
+        // that start inside it rather than at every part of the template.
+        let mut by_start: Vec<usize> = (0..conditional.len()).collect();
+        by_start.sort_by_key(|&index| conditional[index].span.start);
         let mut documents = Vec::with_capacity(found.len());
         for mut found in found {
             if let Some(condition) = conditions.get(found.owner.as_str()) {
@@ -698,10 +705,20 @@ impl<'t> Extractor<'t> {
             let mut document =
                 resolver.document(origin, found.kind, found.value, found.attachments, &owners);
             let whole = document.value.span;
-            document.conditional = conditional
+            let first =
+                by_start.partition_point(|&index| conditional[index].span.start < whole.start);
+            let past =
+                by_start.partition_point(|&index| conditional[index].span.start <= whole.end);
+            let mut inside: Vec<usize> = by_start[first..past.max(first)]
                 .iter()
-                .filter(|part| part.span.start >= whole.start && part.span.end <= whole.end)
-                .cloned()
+                .copied()
+                .filter(|&index| conditional[index].span.end <= whole.end)
+                .collect();
+            // In the order the parts were found, as before.
+            inside.sort_unstable();
+            document.conditional = inside
+                .into_iter()
+                .map(|index| conditional[index].clone())
                 .collect();
             documents.push(document);
         }

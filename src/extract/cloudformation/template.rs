@@ -8,7 +8,7 @@ use crate::base::source::{FileId, Span};
 use crate::base::value::Value;
 use crate::extract::document::{Attachment, PolicyKind};
 use crate::extract::link::Links;
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 /// What the lowering needs to know of the whole template.
 pub(super) struct Template<'t> {
@@ -16,7 +16,7 @@ pub(super) struct Template<'t> {
     pub text: &'t str,
     pub mappings: Option<&'t Node>,
     /// Logical id to resource type, including the roles SAM creates (`MyFunctionRole`).
-    pub(super) types: HashMap<String, String>,
+    pub(super) types: FxHashMap<String, String>,
 }
 
 impl Template<'_> {
@@ -51,5 +51,5 @@ pub(super) struct Extractor<'t> {
     pub(super) links: Links,
     pub(super) diagnostics: Vec<Problem>,
     /// Nodes lowered as policy documents: the policy parser reports their duplicate keys.
-    pub(super) document_spans: HashSet<(u32, u32)>,
+    pub(super) document_spans: FxHashSet<(u32, u32)>,
 }
