@@ -53,11 +53,7 @@ pub fn check(
     rules: &[&dyn Rule],
 ) -> Vec<Finding> {
     let mut found = view(documents, inventory, path_of, |principals| {
-        let mut found = Vec::new();
-        for rule in rules {
-            rule.check_principals(principals, &mut found);
-        }
-        found
+        super::check_principals(rules, principals)
     });
     leave_managed_policies_to_specific_rules(&mut found);
     leave_to_child_modules(&mut found, inventory);

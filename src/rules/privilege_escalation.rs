@@ -1,6 +1,6 @@
 //! `privilege-escalation`: permissions that let the holder grant themselves more.
 
-use super::graph::{DataGain, Graph, Reached};
+use super::graph::{DataGain, Graph, Reached, SharedGraph};
 use super::principal::Principals;
 use super::{Context, Rule, credentials_exposure, declare_rule, permissions_management};
 use crate::base::finding::{Finding, Findings, Label, Severity};
@@ -119,7 +119,12 @@ impl Rule for PrivilegeEscalation {
 
     /// Paths that need several policies of one principal, and roles of the same code base
     /// that a principal may assume and that are administrators or can escalate.
-    fn check_principals(&self, cx: &Principals<'_>, out: &mut Vec<Finding>) {
+    fn check_principals(
+        &self,
+        cx: &Principals<'_>,
+        graph: &SharedGraph<'_, '_>,
+        out: &mut Vec<Finding>,
+    ) {
         let found: Vec<Vec<Finding>> = cx
             .groups
             .par_iter()
@@ -132,21 +137,25 @@ impl Rule for PrivilegeEscalation {
         // the group's finding already names it.
         // Principals are searched in parallel (a large template has thousands), the
         // findings kept in node order.
-        let graph = Graph::new(cx);
+        let graph = graph.get();
         let chains: Vec<Option<Finding>> = (0..graph.nodes.len())
             .into_par_iter()
-            .map(|node| match graph.search(node) {
-                // One finding per starting principal: a chain to more power is reported
-                // rather than the data its principals read on the way.
-                Some(reached) => reached
-                    .hops
-                    .first()
-                    .is_some_and(|hop| !hop.broad)
-                    .then(|| chain_finding(&graph, &reached)),
-                None => graph
-                    .data_gain(node)
-                    .filter(|gain| gain.hops.first().is_some_and(|hop| !hop.broad))
-                    .map(|gain| data_finding(&graph, &gain)),
+            .map(|node| {
+                // One walk serves both searches.
+                let walk = graph.walk(node);
+                match graph.search(&walk) {
+                    // One finding per starting principal: a chain to more power is reported
+                    // rather than the data its principals read on the way.
+                    Some(reached) => reached
+                        .hops
+                        .first()
+                        .is_some_and(|hop| !hop.broad)
+                        .then(|| chain_finding(graph, &reached)),
+                    None => graph
+                        .data_gain(&walk)
+                        .filter(|gain| gain.hops.first().is_some_and(|hop| !hop.broad))
+                        .map(|gain| data_finding(graph, &gain)),
+                }
             })
             .collect();
         let mut entries = std::collections::HashSet::new();
