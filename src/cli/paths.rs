@@ -3,14 +3,17 @@
 //! Graphviz DOT graph, or JSON (shape in README.md, "The paths JSON"), with the data targets
 //! (buckets, secrets, parameters, keys) each principal reads.
 
-use crate::base::source::display_path;
+use crate::base::source::{Span, display_path};
 use crate::base::text::printable;
 use crate::engine::{CheckOptions, RunOutput};
-use crate::report::locate;
+use crate::report::locate_position;
 use crate::rules::graph::{Edge, Graph, Target};
 use crate::rules::principal;
 use clap::ValueEnum;
-use serde_json::{Value, json};
+use rustc_hash::FxHashMap;
+use serde::Serialize;
+use serde::ser::{SerializeSeq, SerializeStruct, Serializer};
+use std::cell::RefCell;
 use std::fmt::Write;
 use std::path::Path;
 
@@ -38,54 +41,258 @@ pub fn render(run: &RunOutput, format: PathsFormat) -> String {
     match format {
         PathsFormat::Mermaid => out.push_str("flowchart LR\n"),
         PathsFormat::Dot => out.push_str("digraph iamlint {\n  rankdir=LR;\n"),
-        PathsFormat::Text | PathsFormat::Json => {}
+        PathsFormat::Text => {}
+        PathsFormat::Json => return json(run),
     }
-    let mut graphs = Vec::new();
     let path_of = |file| run.sources.get(file).path().to_path_buf();
     for (index, input) in run.inputs.iter().enumerate() {
         principal::view(&input.documents, &input.inventory, &path_of, |cx| {
             let graph = Graph::new(cx);
             match format {
-                PathsFormat::Text => text(run, &graph, &mut out),
+                PathsFormat::Text => text(&Locations::new(run), &graph, &mut out),
                 PathsFormat::Mermaid => mermaid(&graph, index, &mut out),
                 PathsFormat::Dot => dot(&graph, index, &mut out),
-                PathsFormat::Json => graphs.push(json(run, &input.path, &graph)),
+                PathsFormat::Json => {}
             }
         });
     }
-    match format {
-        PathsFormat::Dot => out.push_str("}\n"),
-        PathsFormat::Json => {
-            let document = json!({ "version": JSON_VERSION, "graphs": graphs });
-            out = serde_json::to_string_pretty(&document).expect("a JSON value serializes");
-            out.push('\n');
-        }
-        PathsFormat::Text | PathsFormat::Mermaid => {}
+    if format == PathsFormat::Dot {
+        out.push_str("}\n");
     }
     out
 }
 
-/// Where an edge's first label points, as `path:line:column`.
-fn location(run: &RunOutput, edge: &Edge) -> Option<String> {
-    edge.labels.first().map(|(span, _)| {
-        let location = locate(&run.sources, *span);
-        format!(
-            "{}:{}:{}",
-            location.path, location.start.line, location.start.column
-        )
-    })
+/// Where edges point, as `path:line:column`, each span located once: a chain through a
+/// principal is printed from every start that reaches it.
+struct Locations<'r> {
+    run: &'r RunOutput,
+    known: RefCell<FxHashMap<Span, String>>,
 }
 
-fn edge_json(run: &RunOutput, edge: &Edge) -> Value {
-    let (to, kind) = target(edge.target);
-    json!({
-        "to": to,
-        "kind": kind,
-        "path": edge.path,
-        "text": edge.text,
-        "confidence": edge.confidence.as_str(),
-        "location": location(run, edge),
-    })
+impl<'r> Locations<'r> {
+    fn new(run: &'r RunOutput) -> Self {
+        Locations {
+            run,
+            known: RefCell::new(FxHashMap::default()),
+        }
+    }
+
+    /// Where an edge's first label points.
+    fn of(&self, edge: &Edge) -> Option<String> {
+        let (span, _) = edge.labels.first()?;
+        let mut known = self.known.borrow_mut();
+        let text = known.entry(*span).or_insert_with(|| {
+            let location = locate_position(&self.run.sources, *span);
+            format!(
+                "{}:{}:{}",
+                location.path, location.start.line, location.start.column
+            )
+        });
+        Some(text.clone())
+    }
+}
+
+/// The JSON document (shape in README.md), written as it is computed: the chains from every
+/// start to every principal it reaches are as many as the output is long, and are never held
+/// as a tree of values.
+fn json(run: &RunOutput) -> String {
+    let mut out = Vec::new();
+    let mut serializer = serde_json::Serializer::pretty(&mut out);
+    Document { run }
+        .serialize(&mut serializer)
+        .expect("the paths JSON serializes into memory");
+    let mut out = String::from_utf8(out).expect("serde_json writes UTF-8");
+    out.push('\n');
+    out
+}
+
+/// The whole JSON document: its version and one graph per input.
+struct Document<'r> {
+    run: &'r RunOutput,
+}
+
+impl Serialize for Document<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut document = serializer.serialize_struct("Document", 2)?;
+        document.serialize_field("version", &JSON_VERSION)?;
+        document.serialize_field("graphs", &Graphs { run: self.run })?;
+        document.end()
+    }
+}
+
+/// Each input's graph, built in turn while it is written.
+struct Graphs<'r> {
+    run: &'r RunOutput,
+}
+
+impl Serialize for Graphs<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let run = self.run;
+        let locations = Locations::new(run);
+        let path_of = |file| run.sources.get(file).path().to_path_buf();
+        let mut graphs = serializer.serialize_seq(Some(run.inputs.len()))?;
+        for input in &run.inputs {
+            principal::view(&input.documents, &input.inventory, &path_of, |cx| {
+                let graph = Graph::new(cx);
+                graphs.serialize_element(&GraphJson {
+                    input: &input.path,
+                    graph: &graph,
+                    locations: &locations,
+                })
+            })?;
+        }
+        graphs.end()
+    }
+}
+
+/// One input's graph: the file or module directory it was read from (as locations name
+/// files), and its nodes.
+struct GraphJson<'g, 'p, 'a> {
+    input: &'g Path,
+    graph: &'g Graph<'p, 'a>,
+    locations: &'g Locations<'g>,
+}
+
+impl Serialize for GraphJson<'_, '_, '_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        // A module in the working directory is `.`, as a path the user could pass back.
+        let input = match display_path(self.input) {
+            path if path.is_empty() => ".".to_string(),
+            path => path,
+        };
+        let mut graph = serializer.serialize_struct("Graph", 2)?;
+        graph.serialize_field("input", &input)?;
+        graph.serialize_field("nodes", &NodesJson(self))?;
+        graph.end()
+    }
+}
+
+/// The nodes of a graph, each computed as it is written.
+struct NodesJson<'j, 'g, 'p, 'a>(&'j GraphJson<'g, 'p, 'a>);
+
+impl Serialize for NodesJson<'_, '_, '_, '_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let graph = self.0.graph;
+        let mut nodes = serializer.serialize_seq(Some(graph.nodes.len()))?;
+        for node in 0..graph.nodes.len() {
+            nodes.serialize_element(&NodeJson {
+                graph,
+                locations: self.0.locations,
+                node,
+            })?;
+        }
+        nodes.end()
+    }
+}
+
+/// A node with its own edges and, unless it is an administrator already, what it reaches and
+/// by which chain.
+struct NodeJson<'g, 'p, 'a> {
+    graph: &'g Graph<'p, 'a>,
+    locations: &'g Locations<'g>,
+    node: usize,
+}
+
+#[derive(Serialize)]
+struct EdgeJson<'e> {
+    to: usize,
+    kind: &'static str,
+    path: &'static str,
+    text: &'e str,
+    confidence: &'static str,
+    location: Option<String>,
+}
+
+impl<'e> EdgeJson<'e> {
+    fn new(locations: &Locations<'_>, edge: &'e Edge) -> Self {
+        let (to, kind) = target(edge.target);
+        EdgeJson {
+            to,
+            kind,
+            path: edge.path,
+            text: &edge.text,
+            confidence: edge.confidence.as_str(),
+            location: locations.of(edge),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct ReachJson<'e> {
+    node: usize,
+    hops: Vec<EdgeJson<'e>>,
+}
+
+#[derive(Serialize)]
+struct ReadJson {
+    target: String,
+    action: &'static str,
+    confidence: &'static str,
+}
+
+impl Serialize for NodeJson<'_, '_, '_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (graph, locations, node) = (self.graph, self.locations, self.node);
+        let power = graph.power(node);
+        let admin = power.is_some_and(|p| p.admin);
+        let walk = graph.walk(node);
+        let reaches: Vec<ReachJson<'_>> = if admin {
+            Vec::new()
+        } else {
+            walk.order()
+                .iter()
+                .skip(1)
+                .map(|&to| ReachJson {
+                    node: to,
+                    hops: walk
+                        .hops(to)
+                        .into_iter()
+                        .map(|hop| EdgeJson::new(locations, hop))
+                        .collect(),
+                })
+                .collect()
+        };
+        let becomes_admin = !admin && graph.search(&walk).is_some_and(|f| f.power.admin);
+        let reads: Vec<ReadJson> = graph
+            .reads(node)
+            .iter()
+            .map(|read| ReadJson {
+                target: graph.describe_target(read.target),
+                action: read.action,
+                confidence: read.confidence.as_str(),
+            })
+            .collect();
+        let gains: Vec<String> = if admin || becomes_admin {
+            Vec::new()
+        } else {
+            graph
+                .data_gain(&walk)
+                .map(|gain| {
+                    gain.reads
+                        .iter()
+                        .map(|r| graph.describe_target(r.target))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let edges: Vec<EdgeJson<'_>> = graph
+            .edges(node)
+            .iter()
+            .map(|edge| EdgeJson::new(locations, edge))
+            .collect();
+        let mut out = serializer.serialize_struct("Node", 10)?;
+        out.serialize_field("id", &node)?;
+        out.serialize_field("name", &graph.describe(node))?;
+        out.serialize_field("address", &graph.nodes[node].key.2)?;
+        out.serialize_field("admin", &admin)?;
+        out.serialize_field("power", &power.map(|p| p.description.as_str()))?;
+        out.serialize_field("can_become_admin", &becomes_admin)?;
+        out.serialize_field("edges", &edges)?;
+        out.serialize_field("reaches", &reaches)?;
+        out.serialize_field("reads", &reads)?;
+        out.serialize_field("can_read_more", &gains)?;
+        out.end()
+    }
 }
 
 /// The node an edge leads to, and how: its permissions are gained (`assume`) or can be
@@ -95,76 +302,6 @@ fn target(target: Target) -> (usize, &'static str) {
         Target::Principal(to) => (to, "assume"),
         Target::Modify(to) => (to, "modify"),
     }
-}
-
-/// One input's graph: the file or module directory it was read from (as locations name
-/// files), its nodes, each with its own edges and, unless it is an administrator already, what
-/// it reaches and by which chain.
-fn json(run: &RunOutput, input: &Path, graph: &Graph<'_, '_>) -> Value {
-    let nodes: Vec<Value> = (0..graph.nodes.len())
-        .map(|node| {
-            let power = graph.power(node);
-            let admin = power.is_some_and(|p| p.admin);
-            let reaches: Vec<Value> = if admin {
-                Vec::new()
-            } else {
-                graph
-                    .reach(node)
-                    .iter()
-                    .skip(1)
-                    .map(|(to, hops)| {
-                        json!({
-                            "node": to,
-                            "hops": hops.iter().map(|hop| edge_json(run, hop)).collect::<Vec<_>>(),
-                        })
-                    })
-                    .collect()
-            };
-            let becomes_admin = !admin && graph.search(node).is_some_and(|f| f.power.admin);
-            let reads: Vec<Value> = graph
-                .reads(node)
-                .iter()
-                .map(|read| {
-                    json!({
-                        "target": graph.describe_target(read.target),
-                        "action": read.action,
-                        "confidence": read.confidence.as_str(),
-                    })
-                })
-                .collect();
-            let gains: Vec<String> = if admin || becomes_admin {
-                Vec::new()
-            } else {
-                graph
-                    .data_gain(node)
-                    .map(|gain| {
-                        gain.reads
-                            .iter()
-                            .map(|r| graph.describe_target(r.target))
-                            .collect()
-                    })
-                    .unwrap_or_default()
-            };
-            json!({
-                "id": node,
-                "name": graph.describe(node),
-                "address": graph.nodes[node].key.2,
-                "admin": admin,
-                "power": power.map(|p| p.description.as_str()),
-                "can_become_admin": becomes_admin,
-                "edges": graph.edges(node).iter().map(|e| edge_json(run, e)).collect::<Vec<_>>(),
-                "reaches": reaches,
-                "reads": reads,
-                "can_read_more": gains,
-            })
-        })
-        .collect();
-    // A module in the working directory is `.`, as a path the user could pass back.
-    let input = match display_path(input) {
-        path if path.is_empty() => ".".to_string(),
-        path => path,
-    };
-    json!({ "input": input, "nodes": nodes })
 }
 
 fn dot(graph: &Graph<'_, '_>, input: usize, out: &mut String) {
@@ -216,14 +353,14 @@ fn dot(graph: &Graph<'_, '_>, input: usize, out: &mut String) {
     }
 }
 
-fn text(run: &RunOutput, graph: &Graph<'_, '_>, out: &mut String) {
+fn text(locations: &Locations<'_>, graph: &Graph<'_, '_>, out: &mut String) {
     for start in 0..graph.nodes.len() {
         // An administrator has everything already.
         if graph.power(start).is_some_and(|p| p.admin) {
             continue;
         }
-        let reached = graph.reach(start);
-        if reached.len() < 2 {
+        let walk = graph.walk(start);
+        if walk.order().len() < 2 {
             continue;
         }
         let reads = |node: usize| -> String {
@@ -239,19 +376,19 @@ fn text(run: &RunOutput, graph: &Graph<'_, '_>, out: &mut String) {
             }
         };
         let _ = writeln!(out, "{}", graph.describe(start));
-        for (node, hops) in reached.iter().skip(1) {
+        for &node in walk.order().iter().skip(1) {
             let power = graph
-                .power(*node)
+                .power(node)
                 .map(|p| format!(" ({})", p.description))
                 .unwrap_or_default();
             let _ = writeln!(
                 out,
                 "  reaches {}{power}{}",
-                graph.describe(*node),
-                reads(*node)
+                graph.describe(node),
+                reads(node)
             );
-            for (step, hop) in hops.iter().enumerate() {
-                let at = location(run, hop);
+            for (step, hop) in walk.hops(node).into_iter().enumerate() {
+                let at = locations.of(hop);
                 let at = printable(at.as_deref().unwrap_or_default());
                 let _ = writeln!(
                     out,
@@ -264,13 +401,13 @@ fn text(run: &RunOutput, graph: &Graph<'_, '_>, out: &mut String) {
                 );
             }
         }
-        match graph.search(start) {
+        match graph.search(&walk) {
             Some(found) if found.power.admin => {
                 let _ = writeln!(out, "  can become admin");
             }
             Some(_) => {}
             None => {
-                if let Some(gain) = graph.data_gain(start) {
+                if let Some(gain) = graph.data_gain(&walk) {
                     let targets: Vec<String> = gain
                         .reads
                         .iter()

@@ -395,7 +395,7 @@ fn type_name(kind: PrincipalType) -> &'static str {
 
 /// The chain the access graph finds from `node`, if any.
 fn chain(graph: &Graph<'_, '_>, node: usize) -> Option<Chain> {
-    let reached = graph.search(node)?;
+    let reached = graph.search(&graph.walk(node))?;
     let mut from = node;
     let mut hops = Vec::new();
     let mut signature = Vec::new();

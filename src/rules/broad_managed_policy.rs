@@ -1,7 +1,7 @@
 //! `broad-managed-policy`: a principal with an admin-equivalent or full-service AWS managed
 //! policy attached.
 
-use super::graph::Graph;
+use super::graph::{Graph, SharedGraph};
 use super::principal::{Key, Principals, describe};
 use super::{Context, Rule, declare_rule};
 use crate::base::finding::{Confidence, Finding, Findings, Severity};
@@ -366,7 +366,12 @@ impl Rule for BroadManagedPolicy {
         true
     }
 
-    fn check_principals(&self, cx: &Principals<'_>, out: &mut Vec<Finding>) {
+    fn check_principals(
+        &self,
+        cx: &Principals<'_>,
+        graph: &SharedGraph<'_, '_>,
+        out: &mut Vec<Finding>,
+    ) {
         let mut found: Vec<(&Key, Vec<Broad<'_>>)> = Vec::new();
         for (key, indices) in &cx.groups {
             let broad: Vec<Broad<'_>> = indices
@@ -384,8 +389,8 @@ impl Rule for BroadManagedPolicy {
         if found.is_empty() {
             return;
         }
-        // Who reaches a role through the graph: built only when a broad policy is attached.
-        let graph = Graph::new(cx);
+        // Who reaches a role through the graph: read only when a broad policy is attached.
+        let graph = graph.get();
         let node_of: HashMap<&Key, usize> = graph
             .nodes
             .iter()
@@ -397,7 +402,7 @@ impl Rule for BroadManagedPolicy {
             .filter(|(key, _)| key.1 == PrincipalKind::Role)
             .filter_map(|(key, _)| node_of.get(key).copied())
             .collect();
-        let reached = reached_by(&graph, &roles);
+        let reached = reached_by(graph, &roles);
         for (key, broad) in found {
             let reach = match key.1 {
                 PrincipalKind::Role => match trusted_by(cx, key) {

@@ -32,6 +32,8 @@ use crate::policy::effective::{ConditionClass, Effective, Hit, Reach};
 use crate::policy::escalation;
 use crate::policy::principals::{PrincipalType, principals};
 use crate::policy::{Effect, Policy};
+use rustc_hash::FxHashMap;
+use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
@@ -423,6 +425,84 @@ impl Reached {
     }
 }
 
+/// A breadth-first walk from one principal, at most [`MAX_HOPS`] hops, made when first asked
+/// for (an administrator's search asks nothing of it): the principals reached in order (the
+/// start first, depth never decreasing) and, for each, the edge that reached it first, the
+/// surest of its depth. That is a tree of back-pointers, one predecessor per principal, from
+/// which a chain is rebuilt only when it is asked for: listing every chain from every start
+/// costs what the chains print, not a copy of each.
+pub struct Walk<'g, 'p, 'a> {
+    graph: &'g Graph<'p, 'a>,
+    start: usize,
+    reached: OnceCell<Reachability>,
+}
+
+/// The principals a walk reached in order, and for each reached after the start, the node
+/// and the index among its edges of the edge that reached it.
+struct Reachability {
+    order: Vec<usize>,
+    via: Vec<Option<(usize, usize)>>,
+}
+
+impl<'g> Walk<'g, '_, '_> {
+    fn reached(&self) -> &Reachability {
+        self.reached.get_or_init(|| {
+            let graph = self.graph;
+            let mut via: Vec<Option<(usize, usize)>> = vec![None; graph.nodes.len()];
+            let mut seen = vec![false; graph.nodes.len()];
+            seen[self.start] = true;
+            let mut order = vec![self.start];
+            let mut depth_start = 0;
+            for _ in 0..MAX_HOPS {
+                // The principals of the last depth are `order[depth_start..]`; the next
+                // depth follows them.
+                let depth_end = order.len();
+                for at in depth_start..depth_end {
+                    let node = order[at];
+                    for (index, edge) in graph.edges(node).iter().enumerate() {
+                        if let Target::Principal(to) = edge.target
+                            && !seen[to]
+                        {
+                            seen[to] = true;
+                            via[to] = Some((node, index));
+                            order.push(to);
+                        }
+                    }
+                }
+                if order.len() == depth_end {
+                    break;
+                }
+                depth_start = depth_end;
+            }
+            Reachability { order, via }
+        })
+    }
+
+    /// The principals reached, in order, the start first.
+    pub fn order(&self) -> &[usize] {
+        &self.reached().order
+    }
+
+    /// The chain of edges from the start to `end` (empty for the start or a principal not
+    /// reached).
+    pub fn hops(&self, end: usize) -> Vec<&'g Edge> {
+        let via = &self.reached().via;
+        let mut hops = Vec::new();
+        let mut at = end;
+        while let Some((prev, index)) = via[at] {
+            hops.push(&self.graph.edges(prev)[index]);
+            at = prev;
+        }
+        hops.reverse();
+        hops
+    }
+
+    /// The chain to `end` as owned edges, for a result that outlives the walk.
+    fn chain(&self, end: usize) -> Vec<Edge> {
+        self.hops(end).into_iter().cloned().collect()
+    }
+}
+
 pub struct Graph<'p, 'a> {
     cx: &'p Principals<'a>,
     pub nodes: Vec<Node>,
@@ -434,6 +514,68 @@ pub struct Graph<'p, 'a> {
     powers: Vec<OnceLock<Option<Power>>>,
     reads: Vec<OnceLock<Vec<Read>>>,
     trusters: OnceLock<HashMap<usize, Vec<usize>>>,
+    /// The principals of each kind, the customer managed policies, and the runners each
+    /// runner table names: every principal's edges resolve against the same few lists.
+    principals_of: FxHashMap<PrincipalKind, Candidates>,
+    policy_candidates: Candidates,
+    existing_passrole_runners: Vec<OnceLock<Candidates>>,
+    passrole_to_runner_runners: Vec<OnceLock<Candidates>>,
+}
+
+/// Which list a candidate's index points into.
+#[derive(Clone, Copy)]
+enum Pool {
+    Principals,
+    Runners,
+    Policies,
+}
+
+/// What a resource entry may name, for [`Graph::resolve_with`]: indices into one pool, and
+/// the same by address (a reference names the candidate at its address and no other).
+struct Candidates {
+    pool: Pool,
+    members: Vec<usize>,
+    by_address: FxHashMap<String, Vec<usize>>,
+}
+
+impl Candidates {
+    fn new<'n>(pool: Pool, members: impl IntoIterator<Item = (usize, &'n str)>) -> Self {
+        let mut candidates = Candidates {
+            pool,
+            members: Vec::new(),
+            by_address: FxHashMap::default(),
+        };
+        for (index, address) in members {
+            candidates.members.push(index);
+            candidates
+                .by_address
+                .entry(address.to_string())
+                .or_default()
+                .push(index);
+        }
+        candidates
+    }
+}
+
+/// The access graph of one input, built when a principal-wide rule first asks for it and then
+/// shared by the others (`privilege-escalation` and `broad-managed-policy` read the same edges
+/// and searches).
+pub struct SharedGraph<'p, 'a> {
+    cx: &'p Principals<'a>,
+    graph: OnceLock<Graph<'p, 'a>>,
+}
+
+impl<'p, 'a> SharedGraph<'p, 'a> {
+    pub fn new(cx: &'p Principals<'a>) -> Self {
+        SharedGraph {
+            cx,
+            graph: OnceLock::new(),
+        }
+    }
+
+    pub fn get(&self) -> &Graph<'p, 'a> {
+        self.graph.get_or_init(|| Graph::new(self.cx))
+    }
 }
 
 impl<'p, 'a> Graph<'p, 'a> {
@@ -492,7 +634,7 @@ impl<'p, 'a> Graph<'p, 'a> {
         for (user, group) in members {
             nodes[user].groups.push(group);
         }
-        let policies = inventory
+        let policies: Vec<PolicyNode> = inventory
             .policies
             .iter()
             .map(|declared| {
@@ -561,12 +703,41 @@ impl<'p, 'a> Graph<'p, 'a> {
             })
             .collect();
         let count = nodes.len();
+        let principals_of = [
+            PrincipalKind::User,
+            PrincipalKind::Role,
+            PrincipalKind::Group,
+        ]
+        .into_iter()
+        .map(|kind| {
+            let members = nodes
+                .iter()
+                .enumerate()
+                .filter(|(_, n)| n.key.1 == kind)
+                .map(|(i, n)| (i, n.key.2.as_str()));
+            (kind, Candidates::new(Pool::Principals, members))
+        })
+        .collect();
+        let policy_candidates = Candidates::new(
+            Pool::Policies,
+            policies
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (i, p.address.as_str())),
+        );
         Graph {
             cx,
             nodes,
             policies,
             runners,
             targets,
+            principals_of,
+            policy_candidates,
+            existing_passrole_runners: EXISTING_PASSROLE.iter().map(|_| OnceLock::new()).collect(),
+            passrole_to_runner_runners: PASSROLE_TO_RUNNER
+                .iter()
+                .map(|_| OnceLock::new())
+                .collect(),
             effective: (0..count).map(|_| OnceLock::new()).collect(),
             edges: (0..count).map(|_| OnceLock::new()).collect(),
             powers: (0..count).map(|_| OnceLock::new()).collect(),
@@ -698,18 +869,18 @@ impl<'p, 'a> Graph<'p, 'a> {
 
     /// The shortest, then surest, chain from `start` to a principal that reads data targets
     /// `start` cannot read itself (any read of its own, however unsure, keeps it quiet).
-    pub fn data_gain(&self, start: usize) -> Option<DataGain> {
+    pub fn data_gain(&self, walk: &Walk<'_, 'p, 'a>) -> Option<DataGain> {
         if self.targets.is_empty() {
             return None;
         }
-        let (order, via) = self.walk(start);
+        let start = walk.start;
         let mut own: Option<HashSet<usize>> = None;
         let mut best: Option<DataGain> = None;
-        for &node in order.iter().skip(1) {
+        for &node in walk.order().iter().skip(1) {
             if self.reads(node).is_empty() {
                 continue;
             }
-            let hops = self.chain(&via, node);
+            let hops = walk.chain(node);
             if best.as_ref().is_some_and(|b| b.hops.len() < hops.len()) {
                 break;
             }
@@ -830,7 +1001,7 @@ impl<'p, 'a> Graph<'p, 'a> {
                     let Some(guard) = guard(&hit, pass_role, Some(service)) else {
                         continue;
                     };
-                    for (role, resolved) in self.resolve(&hit, &roles, from, iam_arn("role/")) {
+                    for (role, resolved) in self.resolve(&hit, roles, from, iam_arn("role/")) {
                         if role == from {
                             continue;
                         }
@@ -874,8 +1045,10 @@ impl<'p, 'a> Graph<'p, 'a> {
         }
         // Existing-passrole: change or run a resource that runs as a role, with every action
         // the path needs on that resource.
-        for ((path, action_names, types), actions) in
-            EXISTING_PASSROLE.iter().zip(&ids.existing_passrole)
+        for (((path, action_names, types), actions), runners) in EXISTING_PASSROLE
+            .iter()
+            .zip(&ids.existing_passrole)
+            .zip(&self.existing_passrole_runners)
         {
             let Some(actions) = actions
                 .iter()
@@ -884,13 +1057,13 @@ impl<'p, 'a> Graph<'p, 'a> {
             else {
                 continue;
             };
-            let runners = self.runners_of(types);
-            if runners.is_empty() {
+            let runners = runners.get_or_init(|| self.runners_of(types));
+            if runners.members.is_empty() {
                 continue;
             }
             let allowed: Vec<HashMap<usize, RunnerHit>> = actions
                 .iter()
-                .map(|&action| self.on_runners(effective, action, &runners, from))
+                .map(|&action| self.on_runners(effective, action, runners, from))
                 .collect();
             let Some((first, rest)) = allowed.split_first() else {
                 continue;
@@ -940,17 +1113,19 @@ impl<'p, 'a> Graph<'p, 'a> {
         if let Some(pass_role) = ids.pass_role
             && has(pass_role)
         {
-            for ((path, action_name, service, types), action) in
-                PASSROLE_TO_RUNNER.iter().zip(&ids.passrole_to_runner)
+            for (((path, action_name, service, types), action), runners) in PASSROLE_TO_RUNNER
+                .iter()
+                .zip(&ids.passrole_to_runner)
+                .zip(&self.passrole_to_runner_runners)
             {
                 let Some(action) = action.filter(|&a| has(a)) else {
                     continue;
                 };
-                let runners = self.runners_of(types);
-                if runners.is_empty() {
+                let runners = runners.get_or_init(|| self.runners_of(types));
+                if runners.members.is_empty() {
                     continue;
                 }
-                let updates = self.on_runners(effective, action, &runners, from);
+                let updates = self.on_runners(effective, action, runners, from);
                 // The surest role it may pass that the service trusts.
                 let passed = effective
                     .hits(pass_role)
@@ -958,7 +1133,7 @@ impl<'p, 'a> Graph<'p, 'a> {
                     .filter_map(|hit| {
                         let guard = guard(&hit, pass_role, Some(service))?;
                         let roles = self.of_kind(PrincipalKind::Role);
-                        self.resolve(&hit, &roles, from, iam_arn("role/"))
+                        self.resolve(&hit, roles, from, iam_arn("role/"))
                             .into_iter()
                             .filter_map(|(role, resolved)| {
                                 let trust = self.trusts_service(role, service)?;
@@ -1029,7 +1204,7 @@ impl<'p, 'a> Graph<'p, 'a> {
                 let Some(guard) = guard(&hit, action, None) else {
                     continue;
                 };
-                for (to, resolved) in self.resolve(&hit, &candidates, from, iam_arn(prefix)) {
+                for (to, resolved) in self.resolve(&hit, candidates, from, iam_arn(prefix)) {
                     if to == from || self.nodes[from].groups.contains(&to) {
                         continue;
                     }
@@ -1108,32 +1283,23 @@ impl<'p, 'a> Graph<'p, 'a> {
                             PrincipalKind::Group => "group/",
                             _ => "role/",
                         };
-                        self.resolve(&hit, &self.of_kind(*kind), from, iam_arn(prefix))
+                        self.resolve(&hit, self.of_kind(*kind), from, iam_arn(prefix))
                             .into_iter()
                             .map(|(to, c)| (to, c, self.describe(to)))
                             .collect()
                     }
-                    None => {
-                        let policies: Vec<(usize, &str, Option<&str>)> = self
-                            .policies
-                            .iter()
-                            .enumerate()
-                            .map(|(i, p)| (i, p.address.as_str(), p.name.as_deref()))
-                            .collect();
-                        self.resolve(&hit, &policies, from, iam_arn("policy/"))
-                            .into_iter()
-                            .flat_map(|(policy, c)| {
-                                let name = format!(
-                                    "policy {}",
-                                    resource_name(&self.policies[policy].address)
-                                );
-                                self.policies[policy]
-                                    .attached
-                                    .iter()
-                                    .map(move |&to| (to, c, name.clone()))
-                            })
-                            .collect()
-                    }
+                    None => self
+                        .resolve(&hit, &self.policy_candidates, from, iam_arn("policy/"))
+                        .into_iter()
+                        .flat_map(|(policy, c)| {
+                            let name =
+                                format!("policy {}", resource_name(&self.policies[policy].address));
+                            self.policies[policy]
+                                .attached
+                                .iter()
+                                .map(move |&to| (to, c, name.clone()))
+                        })
+                        .collect(),
                 };
                 for (to, resolved, what) in targets {
                     out.push(Edge {
@@ -1178,13 +1344,15 @@ impl<'p, 'a> Graph<'p, 'a> {
     }
 
     /// The runners of the given resource types, as candidates for [`Self::resolve_with`].
-    fn runners_of(&self, types: &[&str]) -> Vec<(usize, &str, Option<&str>)> {
-        self.runners
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| types.contains(&r.resource_type.as_str()))
-            .map(|(i, r)| (i, r.address.as_str(), r.arn_name.as_deref()))
-            .collect()
+    fn runners_of(&self, types: &[&str]) -> Candidates {
+        Candidates::new(
+            Pool::Runners,
+            self.runners
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| types.contains(&r.resource_type.as_str()))
+                .map(|(i, r)| (i, r.address.as_str())),
+        )
     }
 
     /// The runners among `runners` on which `action` is allowed, each with its surest entry.
@@ -1192,7 +1360,7 @@ impl<'p, 'a> Graph<'p, 'a> {
         &self,
         effective: &Effective<'_, '_>,
         action: crate::catalog::ActionId,
-        runners: &[(usize, &str, Option<&str>)],
+        runners: &Candidates,
         from: usize,
     ) -> HashMap<usize, RunnerHit> {
         let mut best: HashMap<usize, RunnerHit> = HashMap::new();
@@ -1222,20 +1390,34 @@ impl<'p, 'a> Graph<'p, 'a> {
         best
     }
 
-    fn of_kind(&self, kind: PrincipalKind) -> Vec<(usize, &str, Option<&str>)> {
-        self.nodes
-            .iter()
-            .enumerate()
-            .filter(|(_, n)| n.key.1 == kind)
-            .map(|(i, n)| (i, n.key.2.as_str(), n.name.as_deref()))
-            .collect()
+    /// The principals of a kind, as candidates for [`Self::resolve`].
+    fn of_kind(&self, kind: PrincipalKind) -> &Candidates {
+        &self.principals_of[&kind]
+    }
+
+    /// A candidate's address and, when the code gives it, its name.
+    fn label(&self, pool: Pool, index: usize) -> (&str, Option<&str>) {
+        match pool {
+            Pool::Principals => {
+                let node = &self.nodes[index];
+                (node.key.2.as_str(), node.name.as_deref())
+            }
+            Pool::Runners => {
+                let runner = &self.runners[index];
+                (runner.address.as_str(), runner.arn_name.as_deref())
+            }
+            Pool::Policies => {
+                let policy = &self.policies[index];
+                (policy.address.as_str(), policy.name.as_deref())
+            }
+        }
     }
 
     /// The candidates a hit's resource entries name, with how sure: see the module's docs.
     fn resolve(
         &self,
         hit: &Hit<'_, '_, '_>,
-        candidates: &[(usize, &str, Option<&str>)],
+        candidates: &Candidates,
         from: usize,
         arn: (&'static str, &'static str),
     ) -> Vec<(usize, Confidence)> {
@@ -1245,7 +1427,7 @@ impl<'p, 'a> Graph<'p, 'a> {
     fn resolve_with(
         &self,
         hit: &Hit<'_, '_, '_>,
-        candidates: &[(usize, &str, Option<&str>)],
+        candidates: &Candidates,
         from: usize,
         arn: &dyn Fn(usize) -> (&'static str, &'static str),
     ) -> Vec<(usize, Confidence)> {
@@ -1256,8 +1438,8 @@ impl<'p, 'a> Graph<'p, 'a> {
         };
         let resources = hit.grant.statement.resources();
         if hit.grant.is_not_resource() {
-            for (node, _, _) in candidates {
-                add(*node, Confidence::Medium);
+            for &node in &candidates.members {
+                add(node, Confidence::Medium);
             }
         }
         let from_kind = self.nodes[from].key.1;
@@ -1270,12 +1452,14 @@ impl<'p, 'a> Graph<'p, 'a> {
                 ..
             }) = &value.kind
             {
-                for &(node, ..) in candidates.iter().filter(|c| c.1 == reference.address) {
+                let named = candidates.by_address.get(reference.address.as_str());
+                for &node in named.into_iter().flatten() {
                     add(node, Confidence::High);
                 }
                 continue;
             }
-            for &(node, address, name) in candidates {
+            for &node in &candidates.members {
+                let (address, name) = self.label(candidates.pool, node);
                 if let Some(confidence) = names(value, address, name, arn(node)) {
                     add(node, confidence);
                     continue;
@@ -1458,82 +1642,45 @@ impl<'p, 'a> Graph<'p, 'a> {
         best
     }
 
-    /// Breadth-first from `start`, at most [`MAX_HOPS`] hops: the principals reached in order
-    /// (`start` first, depth never decreasing), and for each the edge (node, index among its
-    /// edges) that reached it first, the surest of its depth.
-    fn walk(&self, start: usize) -> (Vec<usize>, Vec<Option<(usize, usize)>>) {
-        let mut via: Vec<Option<(usize, usize)>> = vec![None; self.nodes.len()];
-        let mut reached = vec![false; self.nodes.len()];
-        reached[start] = true;
-        let mut order = vec![start];
-        let mut frontier = vec![start];
-        for _ in 0..MAX_HOPS {
-            let mut next = Vec::new();
-            for &node in &frontier {
-                for (index, edge) in self.edges(node).iter().enumerate() {
-                    if let Target::Principal(to) = edge.target
-                        && !reached[to]
-                    {
-                        reached[to] = true;
-                        via[to] = Some((node, index));
-                        order.push(to);
-                        next.push(to);
-                    }
-                }
-            }
-            if next.is_empty() {
-                break;
-            }
-            frontier = next;
+    /// The walk from `start` (see [`Walk`]), made when first asked for.
+    pub fn walk(&self, start: usize) -> Walk<'_, 'p, 'a> {
+        Walk {
+            graph: self,
+            start,
+            reached: OnceCell::new(),
         }
-        (order, via)
     }
 
-    /// The chain of edges that reached `end`.
-    fn chain(&self, via: &[Option<(usize, usize)>], end: usize) -> Vec<Edge> {
-        let mut hops = Vec::new();
-        let mut at = end;
-        while let Some((prev, index)) = via[at] {
-            hops.push(self.edges(prev)[index].clone());
-            at = prev;
-        }
-        hops.reverse();
-        hops
-    }
-
-    /// Every principal `start` reaches in at most [`MAX_HOPS`] hops, in the order reached
-    /// (`start` first), each with the shortest, then surest, chain to it.
-    pub fn reach(&self, start: usize) -> Vec<(usize, Vec<Edge>)> {
-        self.reach_among(start, |_| true)
-    }
-
-    /// As [`Graph::reach`], only for the principals `wanted` accepts: the chains to the others
-    /// are not built (a search from every principal to a few roles stays linear per start).
+    /// As [`Graph::walk`], with the shortest, then surest, chain to each principal `wanted`
+    /// accepts (`start` is never among them): the chains to the others are not built (a
+    /// search from every principal to a few roles stays linear per start).
     pub fn reach_among(
         &self,
         start: usize,
         wanted: impl Fn(usize) -> bool,
-    ) -> Vec<(usize, Vec<Edge>)> {
-        let (order, via) = self.walk(start);
-        order
-            .into_iter()
-            .filter(|&end| wanted(end))
-            .map(|end| (end, self.chain(&via, end)))
+    ) -> Vec<(usize, Vec<&Edge>)> {
+        let walk = self.walk(start);
+        walk.order()
+            .iter()
+            .skip(1)
+            .filter(|&&end| wanted(end))
+            .map(|&end| (end, walk.hops(end)))
             .collect()
     }
 
-    /// The shortest, then surest, chain from `start` to an administrator (a principal that is
-    /// one, or one it can modify), else to a principal that can escalate. `None` when `start`
-    /// is one already or reaches neither.
-    pub fn search(&self, start: usize) -> Option<Reached> {
+    /// The shortest, then surest, chain from the walk's start to an administrator (a principal
+    /// that is one, or one it can modify), else to a principal that can escalate. `None` when
+    /// the start is one already or reaches neither.
+    pub fn search(&self, walk: &Walk<'_, 'p, 'a>) -> Option<Reached> {
+        let start = walk.start;
         if self.power(start).is_some_and(|p| p.admin) {
             return None;
         }
-        let (order, via) = self.walk(start);
+        let Reachability { order, via } = walk.reached();
         let mut reached = vec![false; self.nodes.len()];
         let mut depth = vec![0usize; self.nodes.len()];
         let mut groups = vec![false; self.nodes.len()];
-        for &node in &order {
+        for &node in order {
             reached[node] = true;
             if let Some((prev, _)) = via[node] {
                 depth[node] = depth[prev] + 1;
@@ -1545,7 +1692,7 @@ impl<'p, 'a> Graph<'p, 'a> {
         // Candidates as (admin, hops, node, the modifying edge): chains are built only for
         // the best few.
         let mut candidates: Vec<Candidate> = Vec::new();
-        for &node in &order {
+        for &node in order {
             // Modifying a principal it holds or reaches makes it anything.
             for (index, edge) in self.edges(node).iter().enumerate() {
                 if let Target::Modify(to) = edge.target
@@ -1568,7 +1715,7 @@ impl<'p, 'a> Graph<'p, 'a> {
             .into_iter()
             .filter(|&(admin, hops, _, _)| (!admin, hops) == best)
             .filter_map(|(_, _, node, modify)| {
-                let mut hops = self.chain(&via, node);
+                let mut hops = walk.chain(node);
                 let (end, power) = match modify {
                     Some((index, to)) => {
                         let mut edge = self.edges(node)[index].clone();

@@ -10,6 +10,7 @@ use crate::policy::effective::Effective;
 use crate::policy::principals::{PrincipalId, each_principal};
 use crate::policy::sensitive::{self, BroadEntry, Kind, WildcardEntry};
 use crate::policy::{self, Policy, Statement};
+use graph::SharedGraph;
 use principal::Principals;
 use settings::Settings;
 use std::cell::OnceCell;
@@ -323,8 +324,25 @@ pub trait Rule: Meta + Sync {
     }
 
     /// Checks the principals of one input (a Terraform module, a template) with every policy
-    /// attached to each, reporting only what no single document shows.
-    fn check_principals(&self, _cx: &Principals<'_>, _out: &mut Vec<Finding>) {}
+    /// attached to each, reporting only what no single document shows; `graph` is the input's
+    /// access graph, built once for every rule that reads it.
+    fn check_principals(
+        &self,
+        _cx: &Principals<'_>,
+        _graph: &SharedGraph<'_, '_>,
+        _out: &mut Vec<Finding>,
+    ) {
+    }
+}
+
+/// Runs the principal-wide checks of `rules` on one input's principals, in order.
+pub(crate) fn check_principals(rules: &[&dyn Rule], principals: &Principals<'_>) -> Vec<Finding> {
+    let graph = SharedGraph::new(principals);
+    let mut found = Vec::new();
+    for rule in rules {
+        rule.check_principals(principals, &graph, &mut found);
+    }
+    found
 }
 
 /// Declares a rule's unit struct and metadata; the doc comment becomes its documentation.

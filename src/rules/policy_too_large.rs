@@ -1,5 +1,6 @@
 //! `policy-too-large`: a policy larger than AWS accepts for its kind, counted as AWS counts.
 
+use super::graph::SharedGraph;
 use super::principal::{Principals, kind_name};
 use super::{Context, Rule, declare_rule};
 use crate::base::finding::{Finding, Findings, Severity};
@@ -138,7 +139,12 @@ impl Rule for PolicyTooLarge {
     }
 
     /// The inline policies of one principal, added up: AWS's quota is on their sum.
-    fn check_principals(&self, cx: &Principals<'_>, out: &mut Vec<Finding>) {
+    fn check_principals(
+        &self,
+        cx: &Principals<'_>,
+        _graph: &SharedGraph<'_, '_>,
+        out: &mut Vec<Finding>,
+    ) {
         for ((_, kind, name), indices) in &cx.groups {
             let Some(limit) = inline_quota(*kind) else {
                 continue;

@@ -61,11 +61,7 @@ pub fn check(
     parallel: bool,
 ) -> Vec<Finding> {
     let mut found = grouped(documents, inventory, path_of, parallel, |principals| {
-        let mut found = Vec::new();
-        for rule in rules {
-            rule.check_principals(principals, &mut found);
-        }
-        found
+        super::check_principals(rules, principals)
     });
     leave_managed_policies_to_specific_rules(&mut found);
     leave_to_child_modules(&mut found, inventory);

@@ -1,6 +1,6 @@
 //! `privilege-escalation`: permissions that let the holder grant themselves more.
 
-use super::graph::{DataGain, Graph, Reached};
+use super::graph::{DataGain, Graph, Reached, SharedGraph};
 use super::principal::Principals;
 use super::{Context, Rule, credentials_exposure, declare_rule, permissions_management};
 use crate::base::finding::{Finding, Findings, Label, Severity};
@@ -118,7 +118,12 @@ impl Rule for PrivilegeEscalation {
 
     /// Paths that need several policies of one principal, and roles of the same code base
     /// that a principal may assume and that are administrators or can escalate.
-    fn check_principals(&self, cx: &Principals<'_>, out: &mut Vec<Finding>) {
+    fn check_principals(
+        &self,
+        cx: &Principals<'_>,
+        graph: &SharedGraph<'_, '_>,
+        out: &mut Vec<Finding>,
+    ) {
         let found: Vec<Vec<Finding>> = cx.map_each(cx.groups.len(), |group| {
             let (key, indices) = &cx.groups[group];
             cx.across_policies(key, indices, &check_principal)
@@ -130,21 +135,24 @@ impl Rule for PrivilegeEscalation {
         // the group's finding already names it.
         // Principals are searched in parallel when there are many (a large template has
         // thousands), the findings kept in node order.
-        let graph = Graph::new(cx);
-        let chains: Vec<Option<Finding>> =
-            cx.map_each(graph.nodes.len(), |node| match graph.search(node) {
+        let graph = graph.get();
+        let chains: Vec<Option<Finding>> = cx.map_each(graph.nodes.len(), |node| {
+            // One walk serves both searches.
+            let walk = graph.walk(node);
+            match graph.search(&walk) {
                 // One finding per starting principal: a chain to more power is reported
                 // rather than the data its principals read on the way.
                 Some(reached) => reached
                     .hops
                     .first()
                     .is_some_and(|hop| !hop.broad)
-                    .then(|| chain_finding(&graph, &reached)),
+                    .then(|| chain_finding(graph, &reached)),
                 None => graph
-                    .data_gain(node)
+                    .data_gain(&walk)
                     .filter(|gain| gain.hops.first().is_some_and(|hop| !hop.broad))
-                    .map(|gain| data_finding(&graph, &gain)),
-            });
+                    .map(|gain| data_finding(graph, &gain)),
+            }
+        });
         let mut entries = std::collections::HashSet::new();
         for finding in chains.into_iter().flatten() {
             if entries.insert(finding.primary) {

@@ -1,6 +1,7 @@
 //! `tag-condition-bypass`: access gated on a tag that the same principal can set.
 
 use super::admin_access::every_action_on_every_resource;
+use super::graph::SharedGraph;
 use super::principal::Principals;
 use super::{Context, Rule, declare_rule};
 use crate::base::finding::{Confidence, Finding, Findings};
@@ -81,7 +82,12 @@ impl Rule for TagConditionBypass {
         true
     }
 
-    fn check_principals(&self, cx: &Principals<'_>, out: &mut Vec<Finding>) {
+    fn check_principals(
+        &self,
+        cx: &Principals<'_>,
+        _graph: &SharedGraph<'_, '_>,
+        out: &mut Vec<Finding>,
+    ) {
         let found: Vec<Vec<Finding>> = cx.map_each(cx.groups.len(), |group| {
             let (key, indices) = &cx.groups[group];
             cx.across_policies(key, indices, &check_principal)
