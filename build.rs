@@ -52,7 +52,7 @@ fn main() {
         .unwrap_or_else(|e| fail(&format!("cannot write {}: {e}", out.display())));
 
     let managed_date = managed_policies(root);
-    rule_data(root);
+    rule_data(root, &action_ids(&services));
     // What `iamlint --version` says about the data it embeds.
     println!(
         "cargo::rustc-env=IAMLINT_DATA_DATES=AWS catalog {}, managed policies {}",
@@ -166,12 +166,28 @@ fn managed_policies(root: &Path) -> String {
     field("data_updated_at")
 }
 
+/// Each action's id in the blob (`encode` numbers the actions of the sorted services in
+/// order), by lower-case `service:Action` name.
+fn action_ids(services: &[Service]) -> HashMap<String, usize> {
+    services
+        .iter()
+        .flat_map(|svc| {
+            svc.actions
+                .iter()
+                .map(move |a| format!("{}:{}", svc.prefix, a.name).to_ascii_lowercase())
+        })
+        .enumerate()
+        .map(|(id, name)| (name, id))
+        .collect()
+}
+
 /// Compiles the JSON data files of `rules/data/` into Rust tables that the modules reading
 /// them `include!` (`OUT_DIR/<file>.rs`), so that a run parses no JSON to start: the JSON
 /// files stay the source of truth. Only the fields the code reads are written, as written; a
 /// missing one is written empty, and what the code checks of each entry (every action
 /// resolves, a source is named) is still checked there, where a unit test sees the errors.
-fn rule_data(root: &Path) {
+/// Action names are written with their catalog ids (`ids`), so that a run looks none up.
+fn rule_data(root: &Path, ids: &HashMap<String, usize>) {
     use serde_json::Value;
     let read = |name: &str| -> Value {
         println!("cargo::rerun-if-changed=rules/data/{name}");
@@ -201,6 +217,18 @@ fn rule_data(root: &Path) {
             .collect();
         format!("&[{}]", quoted.join(", "))
     };
+    // `("iam:PassRole", Some(ActionId(n)))`, `None` for a name the catalog does not know.
+    let actions = |values: &[Value]| -> String {
+        let named: Vec<String> = values
+            .iter()
+            .filter_map(Value::as_str)
+            .map(|name| match ids.get(&name.to_ascii_lowercase()) {
+                Some(id) => format!("({name:?}, Some(ActionId({id})))"),
+                None => format!("({name:?}, None)"),
+            })
+            .collect();
+        format!("&[{}]", named.join(", "))
+    };
     let write = |name: &str, source: String| {
         let out = Path::new(&std::env::var("OUT_DIR").unwrap_or_else(|_| fail("OUT_DIR not set")))
             .join(name);
@@ -216,7 +244,7 @@ fn rule_data(root: &Path) {
             text(&path, "id"),
             text(&path, "family"),
             text(&path, "summary"),
-            texts(&array(&path, "requires")),
+            actions(&array(&path, "requires")),
             !array(&path, "source").is_empty(),
         );
     }
@@ -225,18 +253,26 @@ fn rule_data(root: &Path) {
     // Each group is a list of entries, each with its source and its `actions`.
     let sensitive = read("sensitive_actions.json");
     let mut groups = String::new();
+    let names = |group: &str| -> Vec<Value> {
+        array(&sensitive, group)
+            .iter()
+            .flat_map(|entry| array(entry, "actions"))
+            .collect()
+    };
     for (constant, group) in [
         ("CREDENTIALS_EXPOSURE", "credentials-exposure"),
         ("DATA_EXFILTRATION", "data-exfiltration"),
         ("RESOURCE_EXPOSURE", "resource-exposure"),
-        ("IDENTITY_SERVICES", "identity-services"),
     ] {
-        let names: Vec<Value> = array(&sensitive, group)
-            .iter()
-            .flat_map(|entry| array(entry, "actions"))
-            .collect();
-        groups += &format!("const {constant}: &[&str] = {};\n", texts(&names));
+        groups += &format!(
+            "const {constant}: &[NamedAction] = {};\n",
+            actions(&names(group))
+        );
     }
+    groups += &format!(
+        "const IDENTITY_SERVICES: &[&str] = {};\n",
+        texts(&names("identity-services"))
+    );
     write("sensitive_actions.rs", groups);
 
     let limiting = read("limiting_condition_keys.json");

@@ -11,9 +11,13 @@ struct Entry {
     id: &'static str,
     family: &'static str,
     summary: &'static str,
-    requires: &'static [&'static str],
+    requires: &'static [NamedAction],
     has_source: bool,
 }
+
+/// An action name as the data file writes it, with the id `build.rs` found for it in the
+/// catalog (`None`: the catalog does not know it).
+type NamedAction = (&'static str, Option<ActionId>);
 
 const ENTRIES: &[Entry] = include!(concat!(env!("OUT_DIR"), "/privilege_escalation.rs"));
 
@@ -46,11 +50,7 @@ pub(crate) fn paths() -> &'static Paths {
             ..Paths::default()
         };
         for entry in ENTRIES {
-            let requires: Vec<ActionId> = entry
-                .requires
-                .iter()
-                .filter_map(|n| catalog.action(n))
-                .collect();
+            let requires: Vec<ActionId> = entry.requires.iter().filter_map(|(_, id)| *id).collect();
             if entry.id.is_empty()
                 || requires.is_empty()
                 || requires.len() != entry.requires.len()
@@ -62,7 +62,7 @@ pub(crate) fn paths() -> &'static Paths {
             let services = entry
                 .requires
                 .iter()
-                .filter_map(|n| n.split(':').next())
+                .filter_map(|(name, _)| name.split(':').next())
                 .map(str::to_ascii_lowercase)
                 .collect();
             out.paths.push(Path {
@@ -203,5 +203,13 @@ mod tests {
         let paths = paths();
         assert!(paths.errors.is_empty(), "{:?}", paths.errors);
         assert!(paths.paths.len() >= 30);
+    }
+
+    #[test]
+    fn the_ids_written_at_build_time_are_the_catalogs() {
+        let catalog = Catalog::get();
+        for (name, id) in ENTRIES.iter().flat_map(|entry| entry.requires) {
+            assert_eq!(*id, catalog.action(name), "{name}");
+        }
     }
 }

@@ -13,10 +13,14 @@ use crate::catalog::{AccessLevel, ActionId, ActionSet, Catalog};
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU8, Ordering};
 
-// The action names of each group of `rules/data/sensitive_actions.json`, compiled by
-// `build.rs`: `CREDENTIALS_EXPOSURE`, `DATA_EXFILTRATION`, `RESOURCE_EXPOSURE`,
-// `IDENTITY_SERVICES`.
+// The groups of `rules/data/sensitive_actions.json`, compiled by `build.rs`: the action names
+// of `CREDENTIALS_EXPOSURE`, `DATA_EXFILTRATION` and `RESOURCE_EXPOSURE` with their catalog
+// ids, and the service prefixes of `IDENTITY_SERVICES`.
 include!(concat!(env!("OUT_DIR"), "/sensitive_actions.rs"));
+
+/// An action name as the data file writes it, with the id `build.rs` found for it in the
+/// catalog (`None`: the catalog does not know it).
+type NamedAction = (&'static str, Option<ActionId>);
 
 /// One list of the data file, resolved against the catalog.
 #[derive(Debug, Default)]
@@ -33,12 +37,11 @@ pub(crate) struct Lists {
 pub(crate) fn lists() -> &'static Lists {
     static LISTS: OnceLock<Lists> = OnceLock::new();
     LISTS.get_or_init(|| {
-        let catalog = Catalog::get();
         let mut lists = Lists::default();
-        let mut resolve = |names: &[&str]| -> ActionSet {
+        let mut resolve = |names: &[NamedAction]| -> ActionSet {
             let mut set = ActionSet::new();
-            for &name in names {
-                match catalog.action(name) {
+            for &(name, id) in names {
+                match id {
                     Some(id) => set.insert(id),
                     None => lists.unknown.push(name.to_string()),
                 }
@@ -387,6 +390,14 @@ mod tests {
     fn every_listed_action_is_in_the_catalog() {
         assert!(lists().unknown.is_empty(), "unknown: {:?}", lists().unknown);
         assert!(lists().credentials_exposure.len() > 10);
+    }
+
+    #[test]
+    fn the_ids_written_at_build_time_are_the_catalogs() {
+        let catalog = Catalog::get();
+        for (name, id) in [CREDENTIALS_EXPOSURE, DATA_EXFILTRATION, RESOURCE_EXPOSURE].concat() {
+            assert_eq!(id, catalog.action(name), "{name}");
+        }
     }
 
     #[test]
