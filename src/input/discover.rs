@@ -6,8 +6,8 @@ use super::ignore_rules::IgnoreRules;
 use super::is_candidate;
 use super::load::{RunError, Skipped, display};
 use super::read::repository_root;
-use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::collections::BTreeMap;
+use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 /// Directories never worth walking into, even when not ignored by `.gitignore`: `.git` never,
@@ -124,7 +124,7 @@ pub(crate) fn discover(
     let mut inputs = Vec::new();
     let mut errors = Vec::new();
     let mut skipped = Vec::new();
-    let mut walked = BTreeSet::new();
+    let mut walked = Vec::new();
     let excluded = |path: &Path, skipped: &mut Vec<Skipped>| {
         let hit = exclude(path);
         if hit {
@@ -169,7 +169,7 @@ pub(crate) fn discover(
             }),
         }
     }
-    inputs.extend(walked.into_iter().map(|path| Input::File {
+    inputs.extend(sorted_unique(walked).into_iter().map(|path| Input::File {
         path,
         explicit: false,
     }));
@@ -182,7 +182,28 @@ fn clean(path: &Path) -> PathBuf {
         .map_or_else(|_| path.to_path_buf(), Path::to_path_buf)
 }
 
-fn walk(root: &Path, exclude: &Exclude, found: &mut BTreeSet<PathBuf>, errors: &mut Vec<RunError>) {
+/// `paths` in `Path` order (component by component) without repeats, the first of equal
+/// paths kept: what a `BTreeSet` gives, with each path split into components once rather
+/// than at every comparison (2% of a run over the 1,644 AWS managed policies).
+fn sorted_unique(paths: Vec<PathBuf>) -> Vec<PathBuf> {
+    let order: Vec<usize> = {
+        let mut keyed: Vec<(Vec<Component<'_>>, usize)> = paths
+            .iter()
+            .enumerate()
+            .map(|(index, path)| (path.components().collect(), index))
+            .collect();
+        keyed.sort_unstable();
+        keyed.dedup_by(|later, first| later.0 == first.0);
+        keyed.into_iter().map(|(_, index)| index).collect()
+    };
+    let mut slots: Vec<Option<PathBuf>> = paths.into_iter().map(Some).collect();
+    order
+        .into_iter()
+        .filter_map(|index| slots[index].take())
+        .collect()
+}
+
+fn walk(root: &Path, exclude: &Exclude, found: &mut Vec<PathBuf>, errors: &mut Vec<RunError>) {
     let filter_exclude = Arc::clone(exclude);
     let collected = Mutex::new(Vec::new());
     let walk_errors = Mutex::new(Vec::new());
@@ -272,4 +293,41 @@ fn excluded_or_within(path: &Path, exclude: &Exclude) -> bool {
     path.ancestors()
         .filter(|p| !p.as_os_str().is_empty())
         .any(|p| exclude(p))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sorted_unique;
+    use std::collections::BTreeSet;
+    use std::path::PathBuf;
+
+    #[test]
+    fn walked_paths_come_in_btree_order_without_repeats() {
+        let paths: Vec<PathBuf> = [
+            "a-b/x.json",
+            "a/b.json",
+            "a",
+            "a//b.json",
+            "/r/z.tf",
+            "a/b.json",
+            "A/b.json",
+            "a/./b.json",
+            "b.tf",
+            "a-b",
+        ]
+        .into_iter()
+        .map(PathBuf::from)
+        .collect();
+        // Inserted one by one, as the walk's set was filled (`collect` would keep the last of
+        // equal paths).
+        let mut set = BTreeSet::new();
+        set.extend(paths.iter().cloned());
+        let expected: Vec<PathBuf> = set.into_iter().collect();
+        // Compared as text: `Path` equality would not tell `a/./b.json` from `a/b.json`, of
+        // which the set keeps the first inserted.
+        let text = |paths: &[PathBuf]| -> Vec<String> {
+            paths.iter().map(|p| p.display().to_string()).collect()
+        };
+        assert_eq!(text(&sorted_unique(paths)), text(&expected));
+    }
 }

@@ -9,6 +9,7 @@ use crate::base::source::Span;
 use crate::base::value::{TemplatePart, Value, ValueKind};
 use crate::catalog::{ActionId, ActionSet, Catalog, ResourceType, wildcard_match};
 use rustc_hash::FxHashMap;
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::sync::Arc;
 
@@ -832,15 +833,18 @@ const HOLE: char = '\u{0}';
 
 /// The reach of one resource entry and its literal service field.
 pub(crate) fn classify_resource(value: &Value) -> (Reach, Option<String>) {
-    let text = match &value.kind {
-        ValueKind::String(text) => text.clone(),
-        ValueKind::Template(parts) => parts
-            .iter()
-            .map(|part| match part {
-                TemplatePart::Literal(text) => text.clone(),
-                TemplatePart::Hole(_) => HOLE.to_string(),
-            })
-            .collect(),
+    // Borrowed when written out: most resources are, and this runs for each of them.
+    let text: Cow<'_, str> = match &value.kind {
+        ValueKind::String(text) => Cow::Borrowed(text),
+        ValueKind::Template(parts) => Cow::Owned(
+            parts
+                .iter()
+                .map(|part| match part {
+                    TemplatePart::Literal(text) => text.clone(),
+                    TemplatePart::Hole(_) => HOLE.to_string(),
+                })
+                .collect(),
+        ),
         // A resource of the same code base is a named one; anything else is open.
         ValueKind::Unknown(unknown) if unknown.reference.is_some() => {
             return (Reach::Scoped, None);
