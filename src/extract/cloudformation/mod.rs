@@ -624,9 +624,6 @@ impl<'t> Extractor<'t> {
     /// Duplicate keys outside policy documents; inside them the policy parser reports them.
     fn duplicate_keys(&mut self, root: &Node) {
         let mut stack = vec![root];
-        // One map for every mapping, cleared in between: most mappings are small, and a map
-        // of their own would cost an allocation each.
-        let mut seen: FxHashMap<&str, Span> = FxHashMap::default();
         while let Some(node) = stack.pop() {
             if self
                 .document_spans
@@ -636,7 +633,9 @@ impl<'t> Extractor<'t> {
             }
             match &node.kind {
                 NodeKind::Map(entries) => {
-                    seen.clear();
+                    // A map of its own for each mapping: clearing one shared map costs its
+                    // whole capacity every time, which `Resources` makes large.
+                    let mut seen: FxHashMap<&str, Span> = FxHashMap::default();
                     for entry in entries {
                         match seen.get(entry.key.as_str()) {
                             Some(first) if *first != entry.key_span => {
