@@ -387,7 +387,8 @@ fn schedule(
 fn size_of(input: &Input, roots: &input::Roots) -> u64 {
     let file_size = |path: &Path| match roots.snapshot() {
         Some(_) => SMALL_RUN_BYTES,
-        None => std::fs::metadata(path).map_or(0, |m| m.len()),
+        // The link itself: a link out of the repository is not followed, even for a size.
+        None => std::fs::symlink_metadata(path).map_or(0, |m| m.len()),
     };
     match input {
         Input::File { path, .. } => file_size(path),
