@@ -3,7 +3,7 @@
 //! Attribute values stay as written (an `hcl-edit` expression, or a JSON value whose strings
 //! are templates) and are lowered only when a policy needs them.
 
-use crate::base::source::{FileId, Span};
+use crate::base::source::{FileId, SourceFile, Span};
 use crate::base::value::{Value, ValueKind};
 use crate::extract::OffsetMap;
 use hcl_edit::expr::Expression;
@@ -23,7 +23,25 @@ pub(super) struct Src<'a> {
     pub map: OffsetMap,
 }
 
-impl Src<'_> {
+impl<'a> Src<'a> {
+    /// A whole file, after its byte order mark.
+    pub(super) fn of_file(file: FileId, source: &'a SourceFile) -> Self {
+        let len = source.text().len() - bom_len(source.text());
+        Self::piece_of_file(file, source, 0..len)
+    }
+
+    /// The part `range` of a file's text after its byte order mark, with its own offsets.
+    pub(super) fn piece_of_file(file: FileId, source: &'a SourceFile, range: Range<usize>) -> Self {
+        let file_text = source.text();
+        let start = bom_len(file_text) + range.start;
+        Src {
+            file,
+            file_text,
+            text: &file_text[start..start + range.len()],
+            map: OffsetMap::Shift(start),
+        }
+    }
+
     /// The file span of a parser range, or `fallback` when the parser kept none.
     pub(super) fn span(&self, range: Option<Range<usize>>, fallback: Span) -> Span {
         match range {
@@ -43,6 +61,11 @@ impl Src<'_> {
             .map(|text| text.trim().to_string())
             .unwrap_or_default()
     }
+}
+
+/// The length of the text's UTF-8 byte order mark, if it starts with one.
+fn bom_len(text: &str) -> usize {
+    if text.starts_with('\u{feff}') { 3 } else { 0 }
 }
 
 /// An attribute value as written.

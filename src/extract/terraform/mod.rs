@@ -15,6 +15,7 @@ mod carriers;
 mod eval;
 mod lower;
 mod module;
+mod pieces;
 pub mod plan;
 mod policy_document;
 
@@ -29,13 +30,15 @@ use self::module::Module;
 pub use self::module::{NoFiles, ReadFiles};
 use super::carrier::{self, carriers_of, grants_of, receivers};
 use super::link::Links;
-use super::{Extraction, OffsetMap, json, syntax_error};
+use super::{Extraction, json, syntax_error};
+use crate::base::finding::Problem;
 use crate::base::source::{FileId, SourceFile, Span};
 use crate::base::value::{Unknown, Value, ValueKind};
 use crate::extract::document::{
     Attachment, Caller, Origin, PolicyDocument, PolicyKind, PrincipalKind,
 };
 use crate::extract::inventory::{DataTarget, Declared, Inventory, Runner};
+use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
@@ -89,32 +92,8 @@ fn extract_with(
     inputs: Option<Inputs>,
 ) -> ModuleExtraction {
     let mut diagnostics = Vec::new();
-    let srcs: Vec<Src<'_>> = files
-        .iter()
-        .map(|(file, source)| {
-            let text = source.text();
-            let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
-            Src {
-                file: *file,
-                file_text: text,
-                text: &text[bom..],
-                map: OffsetMap::Shift(bom),
-            }
-        })
-        .collect();
-    let parsed: Vec<Parsed> = srcs
-        .iter()
-        .zip(files)
-        .map(|(src, (_, source))| parse(src, source.path(), &mut diagnostics))
-        .collect();
-    let mut blocks = Vec::new();
-    for (src, parsed) in srcs.iter().zip(&parsed) {
-        match parsed {
-            Parsed::Hcl(body) => blocks.extend(body::from_hcl(body, src)),
-            Parsed::Json(root) => blocks.extend(body::from_json(root, src)),
-            Parsed::Nothing => {}
-        }
-    }
+    let parsed = ParsedFiles::parse(files, &mut diagnostics);
+    let blocks = parsed.blocks();
     let module = Module::index(dir, &blocks);
     let child = inputs.is_some();
     let mut run = Run {
@@ -182,41 +161,108 @@ enum Parsed {
     Nothing,
 }
 
-fn parse(
-    src: &Src<'_>,
-    path: &Path,
-    diagnostics: &mut Vec<crate::base::finding::Problem>,
-) -> Parsed {
-    let is_json = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .is_some_and(|n| n.to_ascii_lowercase().ends_with(".json"));
-    if is_json {
-        return match json::parse_file(src.file, src.file_text) {
-            Ok(Some(root)) => Parsed::Json(root),
-            Ok(None) => Parsed::Nothing,
-            Err(error) => {
-                diagnostics.push(syntax_error(
-                    src.file,
-                    src.file_text,
-                    error.offset,
-                    format!("invalid JSON: {}", error.message),
-                ));
-                Parsed::Nothing
+/// A module's files parsed, a large `.tf` file in pieces parsed in parallel (see
+/// [`pieces`]).
+struct ParsedFiles<'a> {
+    /// Each file, or each piece of a file, in order, with what it parsed to.
+    parsed: Vec<(Src<'a>, Parsed)>,
+}
+
+impl<'a> ParsedFiles<'a> {
+    /// Parses `files`, adding a syntax error of each file that has one to `diagnostics`.
+    fn parse(files: &'a [(FileId, Arc<SourceFile>)], diagnostics: &mut Vec<Problem>) -> Self {
+        let pieces: Vec<(usize, Src<'a>)> = files
+            .iter()
+            .enumerate()
+            .flat_map(|(index, (file, source))| {
+                let whole = Src::of_file(*file, source);
+                let ranges = if is_json(source.path()) {
+                    std::iter::once(0..whole.text.len()).collect()
+                } else {
+                    pieces::pieces(whole.text)
+                };
+                ranges
+                    .into_iter()
+                    .map(move |range| (index, Src::piece_of_file(*file, source, range)))
+            })
+            .collect();
+        let results: Vec<(usize, Src<'a>, Result<Parsed, Problem>)> = pieces
+            .into_par_iter()
+            .map(|(index, src)| {
+                let parsed = parse(&src, files[index].1.path());
+                (index, src, parsed)
+            })
+            .collect();
+        let mut parsed = Vec::new();
+        let mut results = results.into_iter().peekable();
+        for (index, (file, source)) in files.iter().enumerate() {
+            let mut file_pieces = Vec::new();
+            while let Some((_, src, result)) = results.next_if(|(i, ..)| *i == index) {
+                file_pieces.push((src, result));
             }
+            // A file parsed whole, or all of whose pieces parse.
+            if file_pieces.len() == 1 || file_pieces.iter().all(|(_, result)| result.is_ok()) {
+                for (src, result) in file_pieces {
+                    match result {
+                        Ok(piece_parsed) => parsed.push((src, piece_parsed)),
+                        Err(problem) => diagnostics.push(problem),
+                    }
+                }
+                continue;
+            }
+            // Pieces cut in the wrong place, or a syntax error: the whole file's parse says
+            // which, and where.
+            let whole = Src::of_file(*file, source);
+            match parse(&whole, source.path()) {
+                Ok(whole_parsed) => parsed.push((whole, whole_parsed)),
+                Err(problem) => diagnostics.push(problem),
+            }
+        }
+        ParsedFiles { parsed }
+    }
+
+    /// The top-level blocks of every file, in order.
+    fn blocks(&self) -> Vec<Block<'_>> {
+        let mut blocks = Vec::new();
+        for (src, parsed) in &self.parsed {
+            match parsed {
+                Parsed::Hcl(body) => blocks.extend(body::from_hcl(body, src)),
+                Parsed::Json(root) => blocks.extend(body::from_json(root, src)),
+                Parsed::Nothing => {}
+            }
+        }
+        blocks
+    }
+}
+
+fn is_json(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.to_ascii_lowercase().ends_with(".json"))
+}
+
+/// One file, or one piece of a `.tf` file, parsed.
+fn parse(src: &Src<'_>, path: &Path) -> Result<Parsed, Problem> {
+    if is_json(path) {
+        return match json::parse_file(src.file, src.file_text) {
+            Ok(Some(root)) => Ok(Parsed::Json(root)),
+            Ok(None) => Ok(Parsed::Nothing),
+            Err(error) => Err(syntax_error(
+                src.file,
+                src.file_text,
+                error.offset,
+                format!("invalid JSON: {}", error.message),
+            )),
         };
     }
     match hcl_edit::parser::parse_body(src.text) {
-        Ok(body) => Parsed::Hcl(body),
-        Err(error) => {
-            diagnostics.push(syntax_error(
-                src.file,
-                src.file_text,
-                src.map.map(error.location().offset()),
-                format!("invalid HCL: {}", error.message()),
-            ));
-            Parsed::Nothing
-        }
+        Ok(body) => Ok(Parsed::Hcl(body)),
+        Err(error) => Err(syntax_error(
+            src.file,
+            src.file_text,
+            src.map.map(error.location().offset()),
+            format!("invalid HCL: {}", error.message()),
+        )),
     }
 }
 
@@ -812,7 +858,7 @@ impl<'a> Run<'_, 'a> {
     }
 
     /// Resolves data source uses and the links between resources, and builds the documents.
-    fn finish(self, mut diagnostics: Vec<crate::base::finding::Problem>) -> ModuleExtraction {
+    fn finish(self, mut diagnostics: Vec<Problem>) -> ModuleExtraction {
         let Run {
             lowerer,
             mut found,
@@ -983,6 +1029,74 @@ mod tests {
             })
             .collect();
         extract_module(Path::new(""), &sources, &NoFiles)
+    }
+
+    /// A `.tf` file large enough to be parsed in pieces: role policies, with a BOM so that
+    /// offsets are shifted.
+    fn large_module(blocks: usize) -> String {
+        let statement =
+            "      { Effect = \"Allow\", Action = \"s3:GetObject\", Resource = \"*\" },\n";
+        let mut text = String::from("\u{feff}");
+        for i in 0..blocks {
+            text.push_str(&format!(
+                "resource \"aws_iam_role_policy\" \"p{i}\" {{\n  role = \"r\"\n  policy = jsonencode({{\n    Version = \"2012-10-17\"\n    Statement = [\n{}    ]\n  }})\n}}\n\n",
+                statement.repeat(8)
+            ));
+        }
+        text
+    }
+
+    fn parse_whole_and_in_pieces(
+        text: &str,
+    ) -> (Vec<Problem>, Vec<Problem>, Vec<String>, Vec<String>) {
+        let source = Arc::new(SourceFile::new(PathBuf::from("main.tf"), text.to_string()));
+        let files = [(FileId(0), source.clone())];
+        let mut in_pieces = Vec::new();
+        let pieces = ParsedFiles::parse(&files, &mut in_pieces);
+        let mut whole_problems = Vec::new();
+        let whole = Src::of_file(FileId(0), &source);
+        let whole = match parse(&whole, source.path()) {
+            Ok(parsed) => ParsedFiles {
+                parsed: vec![(whole, parsed)],
+            },
+            Err(problem) => {
+                whole_problems.push(problem);
+                ParsedFiles { parsed: Vec::new() }
+            }
+        };
+        let spans = |parsed: &ParsedFiles<'_>| -> Vec<String> {
+            parsed
+                .blocks()
+                .iter()
+                .map(|b| {
+                    format!(
+                        "{:?} {:?}",
+                        b.header,
+                        b.attrs.iter().map(|a| a.name_span).collect::<Vec<_>>()
+                    )
+                })
+                .collect()
+        };
+        (in_pieces, whole_problems, spans(&pieces), spans(&whole))
+    }
+
+    #[test]
+    fn a_large_file_parsed_in_pieces_has_the_blocks_and_spans_of_its_whole_parse() {
+        let text = large_module(1_000);
+        assert!(pieces::pieces(&text[3..]).len() > 1);
+        let (problems, _, in_pieces, whole) = parse_whole_and_in_pieces(&text);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(in_pieces.len(), 1_000);
+        assert_eq!(in_pieces, whole);
+    }
+
+    #[test]
+    fn a_syntax_error_in_a_large_file_is_reported_where_its_whole_parse_finds_it() {
+        let text = large_module(1_000).replacen("role = \"r\"", "role = = \"r\"", 600);
+        let (in_pieces, whole, blocks, _) = parse_whole_and_in_pieces(&text);
+        assert_eq!(in_pieces.len(), 1);
+        assert_eq!(format!("{in_pieces:?}"), format!("{whole:?}"));
+        assert!(blocks.is_empty());
     }
 
     fn only_policy(files: &[(&str, &str)]) -> serde_json::Value {

@@ -18,12 +18,11 @@ use super::carriers::{
     ATTACHMENTS, CARRIERS, GRANTS, GROUP_MEMBERSHIPS, PRINCIPALS, RUNNER_NAMES, RUNNERS,
 };
 use super::module::ReadFiles;
-use super::{Parsed, body, organizations_kind, parse, resource_type_of};
+use super::{ParsedFiles, organizations_kind, resource_type_of};
 use crate::base::finding::{Finding, Problem};
 use crate::base::rule_id::RuleId;
 use crate::base::source::{FileId, SourceFile, Span};
 use crate::base::value::{Value, ValueKind};
-use crate::extract::OffsetMap;
 use crate::extract::carrier::{self, carriers_of, grants_of, receivers};
 use crate::extract::document::{Attachment, Origin, PolicyDocument, PolicyKind, PrincipalKind};
 use crate::extract::inventory::{Declared, Inventory, Runner};
@@ -1171,53 +1170,28 @@ impl<'v, 'r> Configuration<'v, 'r> {
             .parent()
             .unwrap_or(Path::new(""))
             .to_path_buf();
-        let srcs: Vec<body::Src<'_>> = files
-            .iter()
-            .map(|(file, source)| {
-                let text = source.text();
-                let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
-                body::Src {
-                    file: *file,
-                    file_text: text,
-                    text: &text[bom..],
-                    map: OffsetMap::Shift(bom),
-                }
-            })
-            .collect();
         // Syntax errors are the module's own to report, when it is checked.
-        let mut ignored = Vec::new();
-        let parsed: Vec<Parsed> = srcs
-            .iter()
-            .zip(&files)
-            .map(|(src, (_, source))| parse(src, source.path(), &mut ignored))
-            .collect();
+        let parsed = ParsedFiles::parse(&files, &mut Vec::new());
         let mut index = BlockIndex::new();
-        for (src, parsed) in srcs.iter().zip(&parsed) {
-            let blocks = match parsed {
-                Parsed::Hcl(body) => body::from_hcl(body, src),
-                Parsed::Json(root) => body::from_json(root, src),
-                Parsed::Nothing => Vec::new(),
+        for block in &parsed.blocks() {
+            let address = match (block.ident, block.labels.as_slice()) {
+                ("resource", [kind, name]) => format!("{kind}.{name}"),
+                ("data", [kind, name]) => format!("data.{kind}.{name}"),
+                _ => continue,
             };
-            for block in &blocks {
-                let address = match (block.ident, block.labels.as_slice()) {
-                    ("resource", [kind, name]) => format!("{kind}.{name}"),
-                    ("data", [kind, name]) => format!("data.{kind}.{name}"),
-                    _ => continue,
-                };
-                let mut attributes: HashMap<String, Span> = block
-                    .attrs
-                    .iter()
-                    .map(|attr| (attr.name.to_string(), attr.name_span))
-                    .collect();
-                for nested in &block.blocks {
-                    for attr in &nested.attrs {
-                        attributes
-                            .entry(format!("{}.{}", nested.ident, attr.name))
-                            .or_insert(attr.name_span);
-                    }
+            let mut attributes: HashMap<String, Span> = block
+                .attrs
+                .iter()
+                .map(|attr| (attr.name.to_string(), attr.name_span))
+                .collect();
+            for nested in &block.blocks {
+                for attr in &nested.attrs {
+                    attributes
+                        .entry(format!("{}.{}", nested.ident, attr.name))
+                        .or_insert(attr.name_span);
                 }
-                index.entry(address).or_insert((block.header, attributes));
             }
+            index.entry(address).or_insert((block.header, attributes));
         }
         let documents = super::extract_module(&named, &files, self.read)
             .extraction
@@ -1237,6 +1211,7 @@ impl<'v, 'r> Configuration<'v, 'r> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::extract::OffsetMap;
 
     #[test]
     fn addresses_split_into_module_calls_and_the_resource() {
