@@ -267,8 +267,10 @@ fn run_reading_stdin(options: &CheckOptions, given_stdin: Option<Vec<u8>>) -> Ru
             .fold(enabled.empty_result(), FileResult::merge)
     };
     let result = match options.jobs.map(|jobs| jobs.max(1)) {
-        // One thread asked for: the calling thread, with no pool to start.
-        Some(1) => in_order(),
+        // One thread asked for and little to read: the calling thread, with no pool to start.
+        // A larger run gets a pool of one thread, which the parallel parts inside an input
+        // (a large file's pieces, many principals) then keep to.
+        Some(1) if total_size(&inputs, roots) < SMALL_RUN_BYTES => in_order(),
         Some(jobs) => match rayon::ThreadPoolBuilder::new().num_threads(jobs).build() {
             Ok(pool) => pool.install(|| schedule(&inputs, roots, &process, &in_order, &enabled)),
             Err(_) => in_order(),
@@ -379,6 +381,11 @@ fn schedule(
         .into_iter()
         .map(|(_, result)| result)
         .fold(enabled.empty_result(), FileResult::merge)
+}
+
+/// The bytes the inputs will read, for scheduling only.
+fn total_size(inputs: &[Input], roots: &input::Roots) -> u64 {
+    inputs.iter().map(|input| size_of(input, roots)).sum()
 }
 
 /// The bytes an input will read, for scheduling only. A file of a git revision (read from

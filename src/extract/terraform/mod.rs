@@ -186,13 +186,17 @@ impl<'a> ParsedFiles<'a> {
                     .map(move |range| (index, Src::piece_of_file(*file, source, range)))
             })
             .collect();
-        let results: Vec<(usize, Src<'a>, Result<Parsed, Problem>)> = pieces
-            .into_par_iter()
-            .map(|(index, src)| {
-                let parsed = parse(&src, files[index].1.path());
-                (index, src, parsed)
-            })
-            .collect();
+        let parse_piece = |(index, src): (usize, Src<'a>)| {
+            let parsed = parse(&src, files[index].1.path());
+            (index, src, parsed)
+        };
+        let bytes: usize = files.iter().map(|(_, source)| source.text().len()).sum();
+        let results: Vec<(usize, Src<'a>, Result<Parsed, Problem>)> =
+            if bytes < pieces::PARALLEL_FROM {
+                pieces.into_iter().map(parse_piece).collect()
+            } else {
+                pieces.into_par_iter().map(parse_piece).collect()
+            };
         let mut parsed = Vec::new();
         let mut results = results.into_iter().peekable();
         for (index, (file, source)) in files.iter().enumerate() {

@@ -14,6 +14,10 @@ use std::ops::Range;
 /// The smallest piece worth a parse of its own: smaller files are parsed whole.
 const MIN_PIECE: usize = 64 * 1024;
 
+/// Below this many bytes a module's files are parsed on the calling thread, one after the
+/// other: they are parsed in less time than starting worker threads takes.
+pub(super) const PARALLEL_FROM: usize = 2 * MIN_PIECE;
+
 /// The byte ranges of `text` to parse one by one, in order and covering all of it: one range
 /// for a file smaller than two pieces or without a place to cut.
 pub(super) fn pieces(text: &str) -> Vec<Range<usize>> {
