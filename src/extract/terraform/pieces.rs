@@ -3,11 +3,12 @@
 //! and one file is otherwise parsed on one thread.
 //!
 //! A cut goes only where a line starts with a name at column 0 and the last line before it
-//! that is not blank is `}` alone: where a top-level block ends and the next begins in `terraform fmt` layout. The
-//! same text inside a heredoc, a comment, a string or a nested block leaves the piece before
-//! the cut unterminated (an open heredoc, comment, string or brace), so that piece fails to
-//! parse and the caller parses the whole file instead: the pieces are used only when every
-//! one parses, and then they hold exactly the whole file's blocks.
+//! that is not blank is `}` alone: where a top-level block ends and the next begins in
+//! `terraform fmt` layout. The same text inside a heredoc, a comment, a string or a nested
+//! block leaves the piece before the cut unterminated (an open heredoc, comment, string or
+//! brace), so that piece fails to parse and the caller parses the whole file instead: the
+//! pieces are used only when every one parses, and then they hold exactly the whole file's
+//! blocks.
 
 use std::ops::Range;
 
