@@ -266,16 +266,17 @@ fn run_reading_stdin(options: &CheckOptions, given_stdin: Option<Vec<u8>>) -> Ru
             .map(process)
             .fold(enabled.empty_result(), FileResult::merge)
     };
+    let sizes: Vec<u64> = inputs.iter().map(|input| size_of(input, roots)).collect();
     let result = match options.jobs.map(|jobs| jobs.max(1)) {
         // One thread asked for and little to read: the calling thread, with no pool to start.
         // A larger run gets a pool of one thread, which the parallel parts inside an input
         // (a large file's pieces, many principals) then keep to.
-        Some(1) if total_size(&inputs, roots) < SMALL_RUN_BYTES => in_order(),
+        Some(1) if is_small(&sizes) => in_order(),
         Some(jobs) => match rayon::ThreadPoolBuilder::new().num_threads(jobs).build() {
-            Ok(pool) => pool.install(|| schedule(&inputs, roots, &process, &in_order, &enabled)),
+            Ok(pool) => pool.install(|| schedule(&inputs, &sizes, &process, &in_order, &enabled)),
             Err(_) => in_order(),
         },
-        None => schedule(&inputs, roots, &process, &in_order, &enabled),
+        None => schedule(&inputs, &sizes, &process, &in_order, &enabled),
     };
     let mut statements: HashMap<FileId, Vec<(Option<String>, Span)>> = HashMap::new();
     for (sid, span) in result.statements {
@@ -357,16 +358,12 @@ const SMALL_RUN_BYTES: u64 = 64 * 1024;
 /// thread (`in_order`) and starts no pool.
 fn schedule(
     inputs: &[Input],
-    roots: &input::Roots,
+    sizes: &[u64],
     process: &(dyn Fn(&Input) -> FileResult + Sync),
     in_order: &dyn Fn() -> FileResult,
     enabled: &Enabled<'_>,
 ) -> FileResult {
-    if inputs.len() < 2 {
-        return in_order();
-    }
-    let sizes: Vec<u64> = inputs.iter().map(|input| size_of(input, roots)).collect();
-    if sizes.iter().sum::<u64>() < SMALL_RUN_BYTES {
+    if inputs.len() < 2 || is_small(sizes) {
         return in_order();
     }
     let mut largest_first: Vec<usize> = (0..inputs.len()).collect();
@@ -383,9 +380,9 @@ fn schedule(
         .fold(enabled.empty_result(), FileResult::merge)
 }
 
-/// The bytes the inputs will read, for scheduling only.
-fn total_size(inputs: &[Input], roots: &input::Roots) -> u64 {
-    inputs.iter().map(|input| size_of(input, roots)).sum()
+/// Whether inputs of these sizes are too little to be worth starting threads for.
+fn is_small(sizes: &[u64]) -> bool {
+    sizes.iter().sum::<u64>() < SMALL_RUN_BYTES
 }
 
 /// The bytes an input will read, for scheduling only. A file of a git revision (read from
