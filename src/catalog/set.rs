@@ -8,6 +8,10 @@ use std::ops::Range;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ActionId(pub(crate) u16);
 
+/// An action name as a data table writes it, with its catalog id (`None`: the catalog does
+/// not know it); resolved once, by `build.rs` or on first use, so a run looks names up once.
+pub type NamedAction = (&'static str, Option<ActionId>);
+
 /// Number of representable action ids.
 const ID_SPACE: usize = u16::MAX as usize + 1;
 

@@ -3,7 +3,7 @@
 
 use super::effective::{ConditionClass, Effective, Hit, Reach};
 use crate::base::finding::Confidence;
-use crate::catalog::{ActionId, Catalog};
+use crate::catalog::{ActionId, Catalog, NamedAction};
 use std::sync::OnceLock;
 
 /// An entry of `rules/data/privilege_escalation.json` as written, compiled by `build.rs`.
@@ -14,10 +14,6 @@ struct Entry {
     requires: &'static [NamedAction],
     has_source: bool,
 }
-
-/// An action name as the data file writes it, with the id `build.rs` found for it in the
-/// catalog (`None`: the catalog does not know it).
-type NamedAction = (&'static str, Option<ActionId>);
 
 const ENTRIES: &[Entry] = include!(concat!(env!("OUT_DIR"), "/privilege_escalation.rs"));
 

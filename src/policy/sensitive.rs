@@ -9,7 +9,7 @@ use super::effective::{Effective, Reach, grants_to_holder};
 use crate::base::finding::Confidence;
 use crate::base::rule_id::RuleId;
 use crate::base::source::Span;
-use crate::catalog::{AccessLevel, ActionId, ActionSet, Catalog};
+use crate::catalog::{AccessLevel, ActionId, ActionSet, Catalog, NamedAction};
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU8, Ordering};
 
@@ -17,10 +17,6 @@ use std::sync::atomic::{AtomicU8, Ordering};
 // of `CREDENTIALS_EXPOSURE`, `DATA_EXFILTRATION` and `RESOURCE_EXPOSURE` with their catalog
 // ids, and the service prefixes of `IDENTITY_SERVICES`.
 include!(concat!(env!("OUT_DIR"), "/sensitive_actions.rs"));
-
-/// An action name as the data file writes it, with the id `build.rs` found for it in the
-/// catalog (`None`: the catalog does not know it).
-type NamedAction = (&'static str, Option<ActionId>);
 
 /// One list of the data file, resolved against the catalog.
 #[derive(Debug, Default)]

@@ -24,7 +24,7 @@ use crate::base::finding::Confidence;
 use crate::base::source::Span;
 use crate::base::text::printable;
 use crate::base::value::{TemplatePart, Unknown, Value, ValueKind};
-use crate::catalog::{ActionId, Catalog, wildcard_match};
+use crate::catalog::{ActionId, Catalog, NamedAction, wildcard_match};
 use crate::extract::document::{PolicyKind, PrincipalKind};
 use crate::extract::inventory::DataKind;
 use crate::extract::managed;
@@ -238,9 +238,6 @@ struct EdgeActions {
     principal_access: Vec<Option<ActionId>>,
     modify: Vec<Option<ActionId>>,
 }
-
-/// An action of an edge table, by name and catalog id.
-type NamedAction = (&'static str, Option<ActionId>);
 
 fn edge_actions() -> &'static EdgeActions {
     static IDS: OnceLock<EdgeActions> = OnceLock::new();
