@@ -14,8 +14,8 @@ ARG RUST_VERSION=1.88
 ARG ALPINE_VERSION=3.22
 
 FROM rust:${RUST_VERSION}-alpine${ALPINE_VERSION} AS build
-# The C runtime to link statically; iamlint has no other C dependency.
-RUN apk add --no-cache musl-dev
+# A C compiler and the C runtime to link statically: the allocator, mimalloc, is C.
+RUN apk add --no-cache gcc musl-dev
 WORKDIR /build
 COPY . .
 # Rust's musl targets link statically by default; said explicitly so a distribution toolchain

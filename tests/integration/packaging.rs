@@ -252,6 +252,59 @@ fn the_release_builds_every_target_the_action_downloads() {
     }));
 }
 
+/// The allocator (mimalloc) is C, and the cc crate finds no compiler for a musl target by
+/// itself on a glibc runner: each musl build installs musl-gcc and names it for its target.
+#[test]
+fn every_musl_release_build_has_a_c_compiler() {
+    let workflow = yaml_file(".github/workflows/release.yml");
+    let musl_targets: Vec<String> = sequence(yaml_lookup(
+        &workflow,
+        &["jobs", "binaries", "strategy", "matrix", "include"],
+    ))
+    .iter()
+    .map(|entry| {
+        scalar_text(yaml_lookup(entry, &["target"]))
+            .unwrap()
+            .to_string()
+    })
+    .filter(|target| target.contains("musl"))
+    .collect();
+    assert!(!musl_targets.is_empty());
+    let steps = sequence(yaml_lookup(&workflow, &["jobs", "binaries", "steps"]));
+    let run_of = |step: &Node| -> Option<String> {
+        match &step.kind {
+            Kind::Mapping(entries) => entries
+                .iter()
+                .find(|(key, _)| scalar_text(key) == Some("run"))
+                .and_then(|(_, run)| scalar_text(run).map(str::to_string)),
+            _ => None,
+        }
+    };
+    assert!(
+        steps
+            .iter()
+            .filter_map(run_of)
+            .any(|run| run.contains("apt-get install -y musl-tools"))
+    );
+    let build = steps
+        .iter()
+        .find(|step| run_of(step).is_some_and(|run| run.starts_with("cargo build --release")))
+        .expect("a cargo build step");
+    let env = mapping_keys(yaml_lookup(build, &["env"]));
+    for target in &musl_targets {
+        let variable = format!("CC_{}", target.replace('-', "_"));
+        assert!(env.contains(&variable), "the build sets no {variable}");
+        assert_eq!(
+            scalar_text(yaml_lookup(build, &["env", variable.as_str()])),
+            Some("musl-gcc")
+        );
+    }
+    assert!(
+        read("Dockerfile").contains("apk add --no-cache gcc musl-dev"),
+        "the image's build stage has no C compiler"
+    );
+}
+
 #[test]
 fn the_readme_action_table_lists_every_input_with_its_default() {
     let action = yaml_file("action.yml");
