@@ -265,6 +265,16 @@ impl Findings {
         self.suggestions_left = std::mem::take(&mut from.suggestions_left);
     }
 
+    /// Did-you-mean searches left to this collector.
+    pub fn suggestions_left(&self) -> usize {
+        self.suggestions_left
+    }
+
+    /// Gives this collector `count` did-you-mean searches.
+    pub fn set_suggestions_left(&mut self, count: usize) {
+        self.suggestions_left = count;
+    }
+
     /// Findings pushed from now on, until `None`, come from the document of this origin.
     pub fn set_document_origin(&mut self, origin: Option<Arc<str>>) {
         self.document_origin = origin;

@@ -551,29 +551,31 @@ fn process_loaded(
     let mut documents = extraction.documents;
     cap_documents(&mut documents, options, &mut result.findings);
     let want_statements = options.needs_statement_sids() || !result.suppressions.is_empty();
-    for document in documents {
-        result.documents_analyzed += 1;
-        if document.conditional.is_empty() {
-            rules::check_document(
-                &document,
-                &rules.all,
-                &options.config.settings,
-                &mut result.findings,
-            );
-        } else {
-            let found = check_apart(&document, rules, options, &mut result.findings);
-            result
-                .findings
-                .extend(under_conditions(&document.conditional, found));
-        }
-        if want_statements {
-            result.statements.extend(statement_spans(&document));
-        }
-        // Attached documents also feed the per-principal pass of this input.
-        if options.keep_documents || !document.attachments.is_empty() {
-            result.documents.push(document);
-        }
-    }
+    check_each(
+        documents,
+        |_| true,
+        rules,
+        options,
+        &mut result,
+        |result, document, found| {
+            result.documents_analyzed += 1;
+            let found = found.unwrap_or_default();
+            if document.conditional.is_empty() {
+                result.findings.extend(found);
+            } else {
+                result
+                    .findings
+                    .extend(under_conditions(&document.conditional, found));
+            }
+            if want_statements {
+                result.statements.extend(statement_spans(&document));
+            }
+            // Attached documents also feed the per-principal pass of this input.
+            if options.keep_documents || !document.attachments.is_empty() {
+                result.documents.push(document);
+            }
+        },
+    );
     drop(source);
     check_principals(&mut result, sources, rules, options);
     terraform::plan::relocate(result.findings.iter_mut(), &mut planned);
@@ -638,6 +640,78 @@ fn check_apart(
     let (found, left_out) = findings.finish();
     input.left_out(left_out);
     found
+}
+
+/// Documents of one input from which its per-document rules run in parallel (as principals
+/// do): for fewer, starting and feeding the threads costs about what it saves. Also how many
+/// are checked at once, so that at most this many documents' findings wait to be cut to the
+/// input's bound.
+const PARALLEL_DOCUMENTS: usize = 64;
+
+/// Checks each document `wanted` accepts and hands it to `take`, in order, with its findings
+/// as [`check_apart`] gives them one document after another (`None` for the others).
+///
+/// Unless one thread was asked for, many documents are checked in parallel, each with every
+/// did-you-mean search the input has left. A document that used no more than the documents
+/// before it left keeps its findings; one that would have run past them (or used them all)
+/// is checked again with what is truly left. So the findings are the same at any thread
+/// count, and the second check happens only in files of a thousand unknown names.
+fn check_each(
+    documents: Vec<PolicyDocument>,
+    wanted: impl Fn(&PolicyDocument) -> bool + Sync,
+    rules: &Enabled<'_>,
+    options: &CheckOptions,
+    result: &mut FileResult,
+    mut take: impl FnMut(&mut FileResult, PolicyDocument, Option<Vec<Finding>>),
+) {
+    if options.jobs == Some(1) || documents.len() < PARALLEL_DOCUMENTS {
+        for document in documents {
+            let found = wanted(&document)
+                .then(|| check_apart(&document, rules, options, &mut result.findings));
+            take(result, document, found);
+        }
+        return;
+    }
+    let mut documents = documents.into_iter();
+    loop {
+        let batch: Vec<PolicyDocument> = documents.by_ref().take(PARALLEL_DOCUMENTS).collect();
+        if batch.is_empty() {
+            return;
+        }
+        let budget = result.findings.suggestions_left();
+        let speculative: Vec<Option<(Vec<Finding>, usize, usize)>> = batch
+            .par_iter()
+            .map(|document| {
+                wanted(document).then(|| {
+                    let mut findings = rules.input_findings();
+                    findings.set_suggestions_left(budget);
+                    rules::check_document(
+                        document,
+                        &rules.all,
+                        &options.config.settings,
+                        &mut findings,
+                    );
+                    let searches_left = findings.suggestions_left();
+                    let (found, left_out) = findings.finish();
+                    (found, left_out, searches_left)
+                })
+            })
+            .collect();
+        for (document, checked) in batch.into_iter().zip(speculative) {
+            let found = checked.map(|(found, left_out, searches_left)| {
+                let used = budget - searches_left;
+                let remaining = result.findings.suggestions_left();
+                if searches_left > 0 && used <= remaining {
+                    result.findings.set_suggestions_left(remaining - used);
+                    result.findings.left_out(left_out);
+                    found
+                } else {
+                    check_apart(&document, rules, options, &mut result.findings)
+                }
+            });
+            take(result, document, found);
+        }
+    }
 }
 
 fn under_conditions(parts: &[Conditional], found: Vec<Finding>) -> Vec<Finding> {
@@ -818,40 +892,48 @@ fn process_module(
     let mut documents = extraction.documents;
     cap_documents(&mut documents, options, &mut result.findings);
     let want_statements = options.needs_statement_sids() || !result.suppressions.is_empty();
-    for document in documents {
-        if is_graph_only(&document) {
-            // A child module's own document: checked when the child is, it only joins the
-            // caller's access graph.
-            if reported(document.origin.file) && !document.attachments.is_empty() {
-                result.documents.push(document);
+    check_each(
+        documents,
+        |document| !is_graph_only(document),
+        rules,
+        options,
+        &mut result,
+        |result, document, found| {
+            let Some(found) = found else {
+                // A child module's own document: checked when the child is, it only joins
+                // the caller's access graph.
+                if reported(document.origin.file) && !document.attachments.is_empty() {
+                    result.documents.push(document);
+                }
+                return;
+            };
+            let found = found.into_iter().filter(|f| reported(f.primary.file));
+            match &document.origin.caller {
+                Some(caller) => {
+                    result.callers.push(caller.span);
+                    let own: Option<Arc<str>> = document.origin.own_label().map(Arc::from);
+                    result.findings.extend(found.map(|mut finding| {
+                        finding.origin.clone_from(&own);
+                        finding.with_related(
+                            caller.span,
+                            "analysed with the inputs of this module call",
+                        )
+                    }));
+                }
+                None => result.findings.extend(found),
             }
-            continue;
-        }
-        let found = check_apart(&document, rules, options, &mut result.findings);
-        let found = found.into_iter().filter(|f| reported(f.primary.file));
-        match &document.origin.caller {
-            Some(caller) => {
-                result.callers.push(caller.span);
-                let own: Option<Arc<str>> = document.origin.own_label().map(Arc::from);
-                result.findings.extend(found.map(|mut finding| {
-                    finding.origin.clone_from(&own);
-                    finding
-                        .with_related(caller.span, "analysed with the inputs of this module call")
-                }));
+            if reported(document.origin.file) {
+                result.documents_analyzed += 1;
+                if want_statements {
+                    result.statements.extend(statement_spans(&document));
+                }
+                // Attached documents also feed the per-principal pass of this input.
+                if options.keep_documents || !document.attachments.is_empty() {
+                    result.documents.push(document);
+                }
             }
-            None => result.findings.extend(found),
-        }
-        if reported(document.origin.file) {
-            result.documents_analyzed += 1;
-            if want_statements {
-                result.statements.extend(statement_spans(&document));
-            }
-            // Attached documents also feed the per-principal pass of this input.
-            if options.keep_documents || !document.attachments.is_empty() {
-                result.documents.push(document);
-            }
-        }
-    }
+        },
+    );
     drop((texts, read));
     check_principals(&mut result, sources, rules, options);
     release_unreported(sources, &referenced.into_inner(), &result);

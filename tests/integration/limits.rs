@@ -248,3 +248,66 @@ fn a_run_keeps_only_the_text_of_files_it_reports_on() {
     assert_eq!(text_of("clean.json"), 0);
     assert_eq!(text_of("package.json"), 0);
 }
+
+/// One input's did-you-mean searches stop after the first thousand, in file order, also when
+/// its many documents are checked in parallel (each with the searches the input has left).
+#[test]
+fn did_you_mean_stops_after_a_thousand_per_input_at_any_thread_count() {
+    // One character short of an action of `s3` each: every one gets a did-you-mean.
+    const TYPOS: [&str; 15] = [
+        "GetObjec",
+        "PutObjec",
+        "DeleteObjec",
+        "ListBucke",
+        "GetBucketPolic",
+        "PutBucketPolic",
+        "GetObjectAc",
+        "PutObjectAc",
+        "GetBucketAc",
+        "PutBucketAc",
+        "GetObjectTaggin",
+        "PutObjectTaggin",
+        "GetBucketLocatio",
+        "ListAllMyBucket",
+        "GetObjectVersio",
+    ];
+    let actions = TYPOS.map(|typo| format!("\"s3:{typo}\"")).join(", ");
+    // 80 documents of 15 unknown actions: the 67th runs out of searches part way.
+    let module: String = (0..80)
+        .map(|index| {
+            format!(
+                "resource \"aws_iam_policy\" \"p{index}\" {{\n  policy = jsonencode({{\n    Version = \"2012-10-17\"\n    Statement = [{{ Effect = \"Allow\", Action = [{actions}], Resource = \"arn:aws:s3:::b/*\" }}]\n  }})\n}}\n"
+            )
+        })
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "main.tf", &module);
+    let mut outputs = Vec::new();
+    for jobs in ["1", "2"] {
+        let (code, json, stderr) = run_in(
+            dir.path(),
+            &["check", "--no-config", "-j", jobs, "-f", "json", "."],
+        );
+        assert_eq!(code, 1, "{stderr}");
+        outputs.push(json);
+    }
+    assert_eq!(
+        outputs[0], outputs[1],
+        "the thread count changed the findings"
+    );
+    let report: serde_json::Value = serde_json::from_str(&outputs[0]).unwrap();
+    let suggested: Vec<bool> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|finding| finding["rule"] == "unknown-action")
+        .map(|finding| {
+            finding["help"]
+                .as_str()
+                .is_some_and(|help| help.starts_with("did you mean"))
+        })
+        .collect();
+    assert_eq!(suggested.len(), 1200);
+    assert!(suggested[..1000].iter().all(|&s| s), "{suggested:?}");
+    assert!(!suggested[1000..].iter().any(|&s| s), "{suggested:?}");
+}

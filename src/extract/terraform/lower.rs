@@ -1240,9 +1240,7 @@ fn push_literal(
             Some(ch)
         };
         if let Some(decoded) = decoded {
-            let text = decoded.encode_utf8(&mut buffer);
-            let offsets = vec![at; text.len()];
-            mapped.push(text, &offsets);
+            mapped.push_at(decoded.encode_utf8(&mut buffer), at);
         }
     }
 }
