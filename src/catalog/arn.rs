@@ -183,8 +183,15 @@ fn same_service(service: &str, format: &[Fmt]) -> bool {
 
 /// Whether some string is accepted by both the pattern and the format.
 fn intersects(pat: &[Pat], fmt: &[Fmt]) -> bool {
-    if fmt.len() < LITERAL_FORMAT_LIMIT && pat.iter().all(|p| matches!(p, Pat::Char(_))) {
-        return accepts_literal(fmt, pat);
+    if fmt.len() < LITERAL_FORMAT_LIMIT {
+        let literal = pat.iter().take_while(|p| matches!(p, Pat::Char(_))).count();
+        match pat[literal..] {
+            [] => return accepts_literal(fmt, pat),
+            // `arn:aws:s3:::bucket/*`, most wildcards as written: the star takes whatever the
+            // format can go on with from where the text leaves it.
+            [Pat::Star] => return accepts_prefix(fmt, &pat[..literal]),
+            _ => {}
+        }
     }
     search_pairs(pat, fmt)
 }
@@ -239,64 +246,70 @@ fn search_pairs(pat: &[Pat], fmt: &[Fmt]) -> bool {
     false
 }
 
-/// The longest format [`accepts_literal`] takes: the positions it tracks fit in four words.
-const LITERAL_FORMAT_LIMIT: usize = 255;
+/// The longest format the one-pass answers take, plus one: its positions fit in a `u128`.
+/// (The catalog's longest format has 154 positions; the rest fewer than 118.)
+const LITERAL_FORMAT_LIMIT: usize = 128;
 
 /// [`intersects`] for a pattern without wildcards or holes (most ARNs as written): one pass
 /// over the text with the set of format positions it can have reached (a handful), no
 /// search and no allocation. `fmt` is shorter than [`LITERAL_FORMAT_LIMIT`].
 fn accepts_literal(fmt: &[Fmt], text: &[Pat]) -> bool {
-    type Positions = [u64; 4];
-    let has = |set: &Positions, j: usize| set[j / 64] & (1 << (j % 64)) != 0;
-    let add = |set: &mut Positions, j: usize| set[j / 64] |= 1 << (j % 64);
-    // The first position at or after `from` in `set`.
-    let next = |set: &Positions, from: usize| -> Option<usize> {
-        (from / 64..set.len()).find_map(|w| {
-            let word = if w == from / 64 {
-                set[w] & (u64::MAX << (from % 64))
-            } else {
-                set[w]
-            };
-            (word != 0).then(|| w * 64 + word.trailing_zeros() as usize)
-        })
-    };
-    // A variable may stand for nothing: reaching it reaches what follows it (always a later
-    // position, so one ascending pass adds them all).
-    let close = |set: &mut Positions| {
-        let mut from = 0;
-        while let Some(j) = next(set, from) {
-            if matches!(fmt.get(j), Some(Fmt::Var(_))) {
-                add(set, j + 1);
-            }
-            from = j + 1;
+    positions_after(fmt, characters(text)).is_some_and(|at| at >> fmt.len() & 1 == 1)
+}
+
+/// [`intersects`] for `text` followed by one `*`: true when the format can go on from
+/// where the text leaves it, which it always can from any position it reaches (a variable
+/// may be empty, one character always fits a segment).
+fn accepts_prefix(fmt: &[Fmt], text: &[Pat]) -> bool {
+    positions_after(fmt, characters(text)).is_some()
+}
+
+/// The characters of a pattern without wildcards or holes.
+fn characters(text: &[Pat]) -> impl Iterator<Item = char> + '_ {
+    text.iter().filter_map(|p| match *p {
+        Pat::Char(c) => Some(c),
+        _ => None,
+    })
+}
+
+/// The format positions reachable after reading `text`, one bit each, or `None` when none
+/// is. `fmt` is shorter than [`LITERAL_FORMAT_LIMIT`].
+fn positions_after(fmt: &[Fmt], text: impl Iterator<Item = char>) -> Option<u128> {
+    let variables = fmt
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| matches!(f, Fmt::Var(_)))
+        .fold(0u128, |set, (j, _)| set | 1 << j);
+    // A variable may stand for nothing: reaching it reaches what follows it, and a run of
+    // them (`${A}${B}`) its end.
+    let close = |mut set: u128| loop {
+        let more = set | (set & variables) << 1;
+        if more == set {
+            return set;
         }
+        set = more;
     };
     let fits = |c: char, segment: bool| !(segment && (c == '/' || c == ':'));
-    let mut at: Positions = [0; 4];
-    add(&mut at, 0);
-    close(&mut at);
-    for p in text {
-        let Pat::Char(c) = *p else {
-            return search_pairs(text, fmt);
-        };
-        let mut reached: Positions = [0; 4];
-        let mut from = 0;
-        while let Some(j) = next(&at, from) {
-            from = j + 1;
+    let mut at = close(1);
+    for c in text {
+        let mut reached = 0u128;
+        let mut positions = at;
+        while positions != 0 {
+            let j = positions.trailing_zeros() as usize;
+            positions &= positions - 1;
             match fmt.get(j) {
-                Some(&Fmt::Char(d)) if c.eq_ignore_ascii_case(&d) => add(&mut reached, j + 1),
-                Some(&Fmt::Var(segment)) if fits(c, segment) => add(&mut reached, j),
-                Some(&Fmt::One(segment)) if fits(c, segment) => add(&mut reached, j + 1),
+                Some(&Fmt::Char(d)) if c.eq_ignore_ascii_case(&d) => reached |= 1 << (j + 1),
+                Some(&Fmt::Var(segment)) if fits(c, segment) => reached |= 1 << j,
+                Some(&Fmt::One(segment)) if fits(c, segment) => reached |= 1 << (j + 1),
                 _ => {}
             }
         }
-        if reached == [0; 4] {
-            return false;
+        if reached == 0 {
+            return None;
         }
-        close(&mut reached);
-        at = reached;
+        at = close(reached);
     }
-    has(&at, fmt.len())
+    Some(at)
 }
 
 /// Whether the answer depends on a value only known at deploy time.
@@ -762,6 +775,66 @@ mod tests {
                     "{text} against {format}"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn prefix_patterns_answer_as_the_search_does() {
+        let formats = [
+            "arn:${Partition}:s3:::${BucketName}/${ObjectName}",
+            "arn:${Partition}:s3:::${BucketName}",
+            "arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}",
+            "arn:${Partition}:logs:${Region}:${Account}:log-group:${LogGroupName}:log-stream:${LogStreamName}",
+            "arn:${Partition}:execute-api:${Region}:${Account}:${ApiId}/${Stage}/*",
+            "arn:${Partition}:sqs:${Region}:${Account}:${QueueName}",
+        ];
+        let prefixes = [
+            "",
+            "arn:aws:s3:::",
+            "arn:aws:s3:::b",
+            "arn:aws:s3:::b/",
+            "arn:aws:s3:::b/k/",
+            "ARN:AWS:S3:::b",
+            "arn:aws:iam::123456789012:role/",
+            "arn:aws:iam::123456789012:user/",
+            "arn:aws:iam::1:2:",
+            "arn:aws:logs:us-east-1:1:log-group:/app/52:",
+            "arn:aws:logs:us-east-1:1:log-group:/app:52:log-stream:",
+            "arn:aws:execute-api:eu-west-1:1:api/prod/",
+            "arn:aws:sqs:eu-west-1:1:q:",
+            "arn:aws:sqs:eu-west-1:",
+            "arx",
+        ];
+        for format in formats {
+            let fmt = format_tokens(format);
+            for prefix in prefixes {
+                let pat = pattern_tokens(&[ArnPiece::Literal(&format!("{prefix}*"))]);
+                assert_eq!(pat.last(), Some(&Pat::Star));
+                assert_eq!(
+                    intersects(&pat, &fmt),
+                    search_pairs(&pat, &fmt),
+                    "{prefix}* against {format}"
+                );
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// Every shape of pattern, fast path or not, answers as the search does.
+        #[test]
+        fn patterns_answer_as_the_search_does(
+            text in "(arn:aws:(s3|iam|logs)::?(1:)?|[a-z0-9:/*?-]){0,12}",
+            format in 0..4usize,
+        ) {
+            let format = [
+                "arn:${Partition}:s3:::${BucketName}/${ObjectName}",
+                "arn:${Partition}:s3:::${BucketName}",
+                "arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}",
+                "arn:${Partition}:logs:${Region}:${Account}:log-group:${LogGroupName}",
+            ][format];
+            let fmt = format_tokens(format);
+            let pat = pattern_tokens(&[ArnPiece::Literal(&text)]);
+            proptest::prop_assert_eq!(intersects(&pat, &fmt), search_pairs(&pat, &fmt));
         }
     }
 
