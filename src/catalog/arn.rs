@@ -62,8 +62,136 @@ pub(crate) enum Fmt {
     One(bool),
 }
 
-/// One ARN format of the catalog, tokenised for [`intersects`].
-pub(crate) type FormatTokens = Vec<Fmt>;
+/// One ARN format of the catalog, tokenised, with the position masks that let a literal
+/// pass take each character in a few word operations: kept per resource type for the run,
+/// where every written ARN is tried against it.
+#[derive(Debug)]
+pub(crate) struct FormatTokens {
+    tokens: Vec<Fmt>,
+    /// `None` when the format is too long for one `u128` of positions.
+    masks: Option<Box<PositionMasks>>,
+}
+
+/// The format positions, one bit each, that take a character of each kind.
+#[derive(Debug)]
+struct PositionMasks {
+    /// By character folded to upper case, from `' '` to `'_'`: the positions of that
+    /// character. Others (`'`'`, `'{'`, non-ASCII) are looked up in the tokens.
+    characters: [u128; 64],
+    /// Variables, which may stand for nothing.
+    variables: u128,
+    /// Variables that may also hold `/` and `:`.
+    any_variables: u128,
+    /// Single characters that may also be `/` or `:`.
+    any_ones: u128,
+    /// Single characters of one field (no `/` or `:`).
+    field_ones: u128,
+}
+
+impl FormatTokens {
+    fn new(format: &str) -> FormatTokens {
+        let tokens = format_tokens(format);
+        let masks = (tokens.len() < LITERAL_FORMAT_LIMIT).then(|| {
+            let mut masks = Box::new(PositionMasks {
+                characters: [0; 64],
+                variables: 0,
+                any_variables: 0,
+                any_ones: 0,
+                field_ones: 0,
+            });
+            for (j, token) in tokens.iter().enumerate() {
+                let bit = 1u128 << j;
+                match *token {
+                    Fmt::Char(c) => {
+                        if let Some(index) = folded_index(c) {
+                            masks.characters[index] |= bit;
+                        }
+                    }
+                    Fmt::Var(field) => {
+                        masks.variables |= bit;
+                        if !field {
+                            masks.any_variables |= bit;
+                        }
+                    }
+                    Fmt::One(true) => masks.field_ones |= bit,
+                    Fmt::One(false) => masks.any_ones |= bit,
+                }
+            }
+            masks
+        });
+        FormatTokens { tokens, masks }
+    }
+
+    /// Whether some string is accepted by both the pattern and this format: in one pass of
+    /// word operations for a literal ARN and for one with a single trailing `*` (most ARNs
+    /// as written), else by [`search_pairs`].
+    fn intersects(&self, pat: &[Pat]) -> bool {
+        let Some(masks) = &self.masks else {
+            return search_pairs(pat, &self.tokens);
+        };
+        let literal = pat.iter().take_while(|p| matches!(p, Pat::Char(_))).count();
+        let reached = |text: &[Pat]| masks.positions_after(&self.tokens, characters(text));
+        match pat[literal..] {
+            [] => reached(pat).is_some_and(|at| at >> self.tokens.len() & 1 == 1),
+            [Pat::Star] => reached(&pat[..literal]).is_some(),
+            _ => search_pairs(pat, &self.tokens),
+        }
+    }
+}
+
+impl std::ops::Deref for FormatTokens {
+    type Target = [Fmt];
+
+    fn deref(&self) -> &[Fmt] {
+        &self.tokens
+    }
+}
+
+/// Where character `c` is kept in [`PositionMasks::characters`].
+fn folded_index(c: char) -> Option<usize> {
+    let folded = c.to_ascii_uppercase();
+    (' '..='_')
+        .contains(&folded)
+        .then(|| folded as usize - ' ' as usize)
+}
+
+impl PositionMasks {
+    /// The format positions reachable after reading `text`, one bit each, or `None` when
+    /// none is; each character is taken in a few word operations. From any position it
+    /// reaches, the format can go on to its end (a variable may be empty, one character
+    /// always fits a field), which is why a trailing `*` only asks for one.
+    fn positions_after(&self, fmt: &[Fmt], text: impl Iterator<Item = char>) -> Option<u128> {
+        let close = |mut set: u128| loop {
+            let more = set | (set & self.variables) << 1;
+            if more == set {
+                return set;
+            }
+            set = more;
+        };
+        let mut at = close(1);
+        for c in text {
+            let same = match folded_index(c) {
+                Some(index) => self.characters[index],
+                None => fmt
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, f)| matches!(f, Fmt::Char(d) if c.eq_ignore_ascii_case(d)))
+                    .fold(0, |set, (j, _)| set | 1 << j),
+            };
+            let (variables, ones) = if c == '/' || c == ':' {
+                (self.any_variables, self.any_ones)
+            } else {
+                (self.variables, self.any_ones | self.field_ones)
+            };
+            let reached = (at & (same | ones)) << 1 | at & variables;
+            if reached == 0 {
+                return None;
+            }
+            at = close(reached);
+        }
+        Some(at)
+    }
+}
 
 /// Placeholders whose values are one ARN field or one S3 name, so cannot hold `/` or `:`.
 const SEGMENT_VARS: [&str; 5] = [
@@ -181,22 +309,8 @@ fn same_service(service: &str, format: &[Fmt]) -> bool {
     true
 }
 
-/// Whether some string is accepted by both the pattern and the format.
-fn intersects(pat: &[Pat], fmt: &[Fmt]) -> bool {
-    if fmt.len() < LITERAL_FORMAT_LIMIT {
-        let literal = pat.iter().take_while(|p| matches!(p, Pat::Char(_))).count();
-        match pat[literal..] {
-            [] => return accepts_literal(fmt, pat),
-            // `arn:aws:s3:::bucket/*`, most wildcards as written: the star takes whatever the
-            // format can go on with from where the text leaves it.
-            [Pat::Star] => return accepts_prefix(fmt, &pat[..literal]),
-            _ => {}
-        }
-    }
-    search_pairs(pat, fmt)
-}
-
-/// [`intersects`] by a search over pairs of positions.
+/// Whether some string is accepted by both the pattern and the format, by a search over
+/// pairs of positions.
 fn search_pairs(pat: &[Pat], fmt: &[Fmt]) -> bool {
     let (n, m) = (pat.len(), fmt.len());
     let width = m + 1;
@@ -246,23 +360,9 @@ fn search_pairs(pat: &[Pat], fmt: &[Fmt]) -> bool {
     false
 }
 
-/// The longest format the one-pass answers take, plus one: its positions fit in a `u128`.
+/// The longest format with [`PositionMasks`], plus one: its positions fit in a `u128`.
 /// (The catalog's longest format has 154 positions; the rest fewer than 118.)
 const LITERAL_FORMAT_LIMIT: usize = 128;
-
-/// [`intersects`] for a pattern without wildcards or holes (most ARNs as written): one pass
-/// over the text with the set of format positions it can have reached (a handful), no
-/// search and no allocation. `fmt` is shorter than [`LITERAL_FORMAT_LIMIT`].
-fn accepts_literal(fmt: &[Fmt], text: &[Pat]) -> bool {
-    positions_after(fmt, characters(text)).is_some_and(|at| at >> fmt.len() & 1 == 1)
-}
-
-/// [`intersects`] for `text` followed by one `*`: true when the format can go on from
-/// where the text leaves it, which it always can from any position it reaches (a variable
-/// may be empty, one character always fits a segment).
-fn accepts_prefix(fmt: &[Fmt], text: &[Pat]) -> bool {
-    positions_after(fmt, characters(text)).is_some()
-}
 
 /// The characters of a pattern without wildcards or holes.
 fn characters(text: &[Pat]) -> impl Iterator<Item = char> + '_ {
@@ -270,46 +370,6 @@ fn characters(text: &[Pat]) -> impl Iterator<Item = char> + '_ {
         Pat::Char(c) => Some(c),
         _ => None,
     })
-}
-
-/// The format positions reachable after reading `text`, one bit each, or `None` when none
-/// is. `fmt` is shorter than [`LITERAL_FORMAT_LIMIT`].
-fn positions_after(fmt: &[Fmt], text: impl Iterator<Item = char>) -> Option<u128> {
-    let variables = fmt
-        .iter()
-        .enumerate()
-        .filter(|(_, f)| matches!(f, Fmt::Var(_)))
-        .fold(0u128, |set, (j, _)| set | 1 << j);
-    // A variable may stand for nothing: reaching it reaches what follows it, and a run of
-    // them (`${A}${B}`) its end.
-    let close = |mut set: u128| loop {
-        let more = set | (set & variables) << 1;
-        if more == set {
-            return set;
-        }
-        set = more;
-    };
-    let fits = |c: char, segment: bool| !(segment && (c == '/' || c == ':'));
-    let mut at = close(1);
-    for c in text {
-        let mut reached = 0u128;
-        let mut positions = at;
-        while positions != 0 {
-            let j = positions.trailing_zeros() as usize;
-            positions &= positions - 1;
-            match fmt.get(j) {
-                Some(&Fmt::Char(d)) if c.eq_ignore_ascii_case(&d) => reached |= 1 << (j + 1),
-                Some(&Fmt::Var(segment)) if fits(c, segment) => reached |= 1 << j,
-                Some(&Fmt::One(segment)) if fits(c, segment) => reached |= 1 << (j + 1),
-                _ => {}
-            }
-        }
-        if reached == 0 {
-            return None;
-        }
-        at = close(reached);
-    }
-    Some(at)
 }
 
 /// Whether the answer depends on a value only known at deploy time.
@@ -430,7 +490,7 @@ impl ResourceMatcher {
         } else {
             Match::Yes
         };
-        if self.unscoped && intersects(&pat, &[Fmt::Char('*')]) {
+        if self.unscoped && search_pairs(&pat, &[Fmt::Char('*')]) {
             // Actions without resource types answer like `match_resource` does for them.
             return open;
         }
@@ -459,7 +519,7 @@ impl ResourceMatcher {
                 .rtype_format_tokens(rt)
                 .iter()
                 .filter(|f| service.as_deref().is_none_or(|s| same_service(s, f)))
-                .any(|f| intersects(pat, f))
+                .any(|f| f.intersects(pat))
         };
         FITS.with(|memo| {
             let mut memo = memo.borrow_mut();
@@ -525,7 +585,7 @@ impl Catalog {
             // The reference says only `"*"` works, but AWS's own managed policies scope
             // thousands of such actions to ARNs, and the reference lags behind services that
             // add resource-level permissions; see `accepts_only_wildcard_resource`.
-            let star = intersects(&pat, &[Fmt::Char('*')]);
+            let star = search_pairs(&pat, &[Fmt::Char('*')]);
             return if star && !has_hole {
                 Match::Yes
             } else {
@@ -533,10 +593,9 @@ impl Catalog {
             };
         }
         let found = info.resource_types.iter().any(|rt| {
-            rt.resource_type
-                .arn_formats()
+            self.rtype_format_tokens(rt.resource_type.index)
                 .iter()
-                .any(|f| intersects(&pat, &format_tokens(f)))
+                .any(|f| f.intersects(&pat))
         });
         if found {
             return if has_hole { Match::Unknown } else { Match::Yes };
@@ -546,9 +605,9 @@ impl Catalog {
         let prefix = info.prefix();
         if curated().shared_prefixes.iter().any(|s| s.prefix == prefix)
             && info.service.resource_types().any(|rt| {
-                rt.arn_formats()
+                self.rtype_format_tokens(rt.index)
                     .iter()
-                    .any(|f| intersects(&pat, &format_tokens(f)))
+                    .any(|f| f.intersects(&pat))
             })
         {
             return Match::Unknown;
@@ -641,7 +700,7 @@ impl Catalog {
             }
             .arn_formats()
             .iter()
-            .map(|f| format_tokens(f))
+            .map(|f| FormatTokens::new(f))
             .collect()
         })
     }
@@ -687,7 +746,7 @@ impl Catalog {
                 (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
                 _ => true,
             };
-            words_agree && intersects(&pat, tokens)
+            words_agree && tokens.intersects(&pat)
         })
     }
 
@@ -711,10 +770,7 @@ mod tests {
     use super::*;
 
     fn m(pattern: &str, format: &str) -> bool {
-        intersects(
-            &pattern_tokens(&[ArnPiece::Literal(pattern)]),
-            &format_tokens(format),
-        )
+        FormatTokens::new(format).intersects(&pattern_tokens(&[ArnPiece::Literal(pattern)]))
     }
 
     #[test]
@@ -770,7 +826,7 @@ mod tests {
                 let pat = pattern_tokens(&[ArnPiece::Literal(text)]);
                 assert!(pat.iter().all(|p| matches!(p, Pat::Char(_))));
                 assert_eq!(
-                    accepts_literal(&fmt, &pat),
+                    FormatTokens::new(format).intersects(&pat),
                     search_pairs(&pat, &fmt),
                     "{text} against {format}"
                 );
@@ -811,7 +867,7 @@ mod tests {
                 let pat = pattern_tokens(&[ArnPiece::Literal(&format!("{prefix}*"))]);
                 assert_eq!(pat.last(), Some(&Pat::Star));
                 assert_eq!(
-                    intersects(&pat, &fmt),
+                    FormatTokens::new(format).intersects(&pat),
                     search_pairs(&pat, &fmt),
                     "{prefix}* against {format}"
                 );
@@ -823,7 +879,7 @@ mod tests {
         /// Every shape of pattern, fast path or not, answers as the search does.
         #[test]
         fn patterns_answer_as_the_search_does(
-            text in "(arn:aws:(s3|iam|logs)::?(1:)?|[a-z0-9:/*?-]){0,12}",
+            text in "(arn:aws:(s3|iam|logs)::?(1:)?|ARN:AWS:S3:::|[a-zA-Z0-9:/*?`{é-]){0,12}",
             format in 0..4usize,
         ) {
             let format = [
@@ -834,7 +890,10 @@ mod tests {
             ][format];
             let fmt = format_tokens(format);
             let pat = pattern_tokens(&[ArnPiece::Literal(&text)]);
-            proptest::prop_assert_eq!(intersects(&pat, &fmt), search_pairs(&pat, &fmt));
+            proptest::prop_assert_eq!(
+                FormatTokens::new(format).intersects(&pat),
+                search_pairs(&pat, &fmt)
+            );
         }
     }
 
