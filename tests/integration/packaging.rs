@@ -220,12 +220,10 @@ fn mapping_keys(node: &Node) -> Vec<String> {
     }
 }
 
-/// The targets the release workflow builds are the ones the action downloads.
-#[test]
-fn the_release_builds_every_target_the_action_downloads() {
-    let workflow = yaml_file(".github/workflows/release.yml");
-    let built: BTreeSet<String> = sequence(yaml_lookup(
-        &workflow,
+/// The targets of the release workflow's build matrix.
+fn release_targets(workflow: &Node) -> Vec<String> {
+    sequence(yaml_lookup(
+        workflow,
         &["jobs", "binaries", "strategy", "matrix", "include"],
     ))
     .iter()
@@ -234,7 +232,25 @@ fn the_release_builds_every_target_the_action_downloads() {
             .unwrap()
             .to_string()
     })
-    .collect();
+    .collect()
+}
+
+/// The shell a workflow step runs, when it runs one.
+fn run_of(step: &Node) -> Option<&str> {
+    match &step.kind {
+        Kind::Mapping(entries) => entries
+            .iter()
+            .find(|(key, _)| scalar_text(key) == Some("run"))
+            .and_then(|(_, run)| scalar_text(run)),
+        _ => None,
+    }
+}
+
+/// The targets the release workflow builds are the ones the action downloads.
+#[test]
+fn the_release_builds_every_target_the_action_downloads() {
+    let workflow = yaml_file(".github/workflows/release.yml");
+    let built: BTreeSet<String> = release_targets(&workflow).into_iter().collect();
     let script = read(".github/action/install.sh");
     let downloaded: BTreeSet<String> = script
         .lines()
@@ -245,11 +261,13 @@ fn the_release_builds_every_target_the_action_downloads() {
         .collect();
     assert_eq!(built, downloaded);
     // Both name assets with the one script that makes them.
-    let package = yaml_lookup(&workflow, &["jobs", "binaries", "steps"]);
-    assert!(sequence(package).iter().any(|step| {
-        matches!(&step.kind, Kind::Mapping(entries) if entries.iter().any(|(k, v)| scalar_text(k) == Some("run")
-            && scalar_text(v).is_some_and(|run| run.contains(".ci/package-release"))))
-    }));
+    let steps = sequence(yaml_lookup(&workflow, &["jobs", "binaries", "steps"]));
+    assert!(
+        steps
+            .iter()
+            .filter_map(run_of)
+            .any(|run| run.contains(".ci/package-release"))
+    );
 }
 
 /// The allocator (mimalloc) is C, and the cc crate finds no compiler for a musl target by
@@ -257,29 +275,12 @@ fn the_release_builds_every_target_the_action_downloads() {
 #[test]
 fn every_musl_release_build_has_a_c_compiler() {
     let workflow = yaml_file(".github/workflows/release.yml");
-    let musl_targets: Vec<String> = sequence(yaml_lookup(
-        &workflow,
-        &["jobs", "binaries", "strategy", "matrix", "include"],
-    ))
-    .iter()
-    .map(|entry| {
-        scalar_text(yaml_lookup(entry, &["target"]))
-            .unwrap()
-            .to_string()
-    })
-    .filter(|target| target.contains("musl"))
-    .collect();
+    let musl_targets: Vec<String> = release_targets(&workflow)
+        .into_iter()
+        .filter(|target| target.contains("musl"))
+        .collect();
     assert!(!musl_targets.is_empty());
     let steps = sequence(yaml_lookup(&workflow, &["jobs", "binaries", "steps"]));
-    let run_of = |step: &Node| -> Option<String> {
-        match &step.kind {
-            Kind::Mapping(entries) => entries
-                .iter()
-                .find(|(key, _)| scalar_text(key) == Some("run"))
-                .and_then(|(_, run)| scalar_text(run).map(str::to_string)),
-            _ => None,
-        }
-    };
     assert!(
         steps
             .iter()
