@@ -259,12 +259,6 @@ impl Findings {
         allowed
     }
 
-    /// Moves the did-you-mean searches `from` has left here: for a collector that stands in
-    /// for the input's own for a while.
-    pub fn take_suggestions_left(&mut self, from: &mut Findings) {
-        self.suggestions_left = std::mem::take(&mut from.suggestions_left);
-    }
-
     /// Did-you-mean searches left to this collector.
     pub fn suggestions_left(&self) -> usize {
         self.suggestions_left

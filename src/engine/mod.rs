@@ -628,18 +628,41 @@ fn check_apart(
     options: &CheckOptions,
     input: &mut Findings,
 ) -> Vec<Finding> {
+    let checked = check_with_searches(document, rules, options, input.suggestions_left());
+    input.set_suggestions_left(checked.searches_left);
+    input.left_out(checked.left_out);
+    checked.found
+}
+
+/// One document checked on its own: its findings, how many more it left out, and the
+/// did-you-mean searches it left of those it was given.
+struct Checked {
+    found: Vec<Finding>,
+    left_out: usize,
+    searches_left: usize,
+}
+
+fn check_with_searches(
+    document: &PolicyDocument,
+    rules: &Enabled<'_>,
+    options: &CheckOptions,
+    searches: usize,
+) -> Checked {
     let mut findings = rules.input_findings();
-    findings.take_suggestions_left(input);
+    findings.set_suggestions_left(searches);
     rules::check_document(
         document,
         &rules.all,
         &options.config.settings,
         &mut findings,
     );
-    input.take_suggestions_left(&mut findings);
+    let searches_left = findings.suggestions_left();
     let (found, left_out) = findings.finish();
-    input.left_out(left_out);
-    found
+    Checked {
+        found,
+        left_out,
+        searches_left,
+    }
 }
 
 /// Documents of one input from which its per-document rules run in parallel (as principals
@@ -679,32 +702,20 @@ fn check_each(
             return;
         }
         let budget = result.findings.suggestions_left();
-        let speculative: Vec<Option<(Vec<Finding>, usize, usize)>> = batch
+        let speculative: Vec<Option<Checked>> = batch
             .par_iter()
             .map(|document| {
-                wanted(document).then(|| {
-                    let mut findings = rules.input_findings();
-                    findings.set_suggestions_left(budget);
-                    rules::check_document(
-                        document,
-                        &rules.all,
-                        &options.config.settings,
-                        &mut findings,
-                    );
-                    let searches_left = findings.suggestions_left();
-                    let (found, left_out) = findings.finish();
-                    (found, left_out, searches_left)
-                })
+                wanted(document).then(|| check_with_searches(document, rules, options, budget))
             })
             .collect();
         for (document, checked) in batch.into_iter().zip(speculative) {
-            let found = checked.map(|(found, left_out, searches_left)| {
-                let used = budget - searches_left;
+            let found = checked.map(|checked| {
+                let used = budget - checked.searches_left;
                 let remaining = result.findings.suggestions_left();
-                if searches_left > 0 && used <= remaining {
+                if checked.searches_left > 0 && used <= remaining {
                     result.findings.set_suggestions_left(remaining - used);
-                    result.findings.left_out(left_out);
-                    found
+                    result.findings.left_out(checked.left_out);
+                    checked.found
                 } else {
                     check_apart(&document, rules, options, &mut result.findings)
                 }

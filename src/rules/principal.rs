@@ -235,10 +235,22 @@ impl<'a> Principals<'a> {
         )
     }
 
+    /// [`Principals::across_policies`] for every principal, in the order of the groups (in
+    /// parallel when there are many).
+    pub fn across_every_principal(&self, check: &PolicyCheck<'_>) -> Vec<Finding> {
+        self.map_each(self.groups.len(), |group| {
+            let (key, indices) = &self.groups[group];
+            self.across_policies(key, indices, check)
+        })
+        .into_iter()
+        .flatten()
+        .collect()
+    }
+
     /// Runs `check` on the policies of the principal `key` when it has at least two granting
     /// ones, and names the principal (and the AWS managed policy a finding is in) in each
     /// finding.
-    pub fn across_policies(
+    fn across_policies(
         &self,
         (_, kind, name): &Key,
         indices: &[usize],

@@ -124,11 +124,7 @@ impl Rule for PrivilegeEscalation {
         graph: &SharedGraph<'_, '_>,
         out: &mut Vec<Finding>,
     ) {
-        let found: Vec<Vec<Finding>> = cx.map_each(cx.groups.len(), |group| {
-            let (key, indices) = &cx.groups[group];
-            cx.across_policies(key, indices, &check_principal)
-        });
-        out.extend(found.into_iter().flatten());
+        out.extend(cx.across_every_principal(&check_principal));
         // Chains through the access graph; one whose first hop reaches broadly is the
         // per-document finding's on the same entry.
         // One finding per entry: a group's members start from the group's entry too, and

@@ -88,11 +88,7 @@ impl Rule for TagConditionBypass {
         _graph: &SharedGraph<'_, '_>,
         out: &mut Vec<Finding>,
     ) {
-        let found: Vec<Vec<Finding>> = cx.map_each(cx.groups.len(), |group| {
-            let (key, indices) = &cx.groups[group];
-            cx.across_policies(key, indices, &check_principal)
-        });
-        out.extend(found.into_iter().flatten());
+        out.extend(cx.across_every_principal(&check_principal));
     }
 }
 
