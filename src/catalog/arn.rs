@@ -70,6 +70,86 @@ pub(crate) struct FormatTokens {
     tokens: Vec<Fmt>,
     /// `None` when the format is too long for one `u128` of positions.
     masks: Option<Box<PositionMasks>>,
+    /// The format's `arn:PARTITION:SERVICE:REGION:ACCOUNT:` when the one pass can skip it.
+    header: Option<Header>,
+}
+
+/// The five colon-ended fields that open a format, when each is a placeholder of one field
+/// or plain characters. A literal text whose fields fit them leaves the one pass at one
+/// position, the one after the header, whatever the field values are: no field placeholder
+/// takes `:`, and no character of a field is `:`. So the pass starts there instead of
+/// reading every ARN's partition, region and account (each ARN of a run has its own account).
+#[derive(Debug)]
+struct Header {
+    fields: Vec<HeaderField>,
+    /// How many format tokens the header is.
+    len: usize,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum HeaderField {
+    /// These characters, ASCII case aside (as the pass compares them).
+    Chars(String),
+    /// Any characters but `/` (and `:`); at least one when `non_empty`.
+    Placeholder { non_empty: bool },
+}
+
+impl Header {
+    fn of(tokens: &[Fmt]) -> Option<Header> {
+        let mut fields = Vec::with_capacity(5);
+        let mut start = 0;
+        for (j, token) in tokens.iter().enumerate() {
+            if *token != Fmt::Char(':') {
+                continue;
+            }
+            let field = match &tokens[start..j] {
+                [Fmt::Var(true)] => HeaderField::Placeholder { non_empty: false },
+                [Fmt::One(true), Fmt::Var(true)] => HeaderField::Placeholder { non_empty: true },
+                chars => HeaderField::Chars(
+                    chars
+                        .iter()
+                        .map(|f| match f {
+                            Fmt::Char(c) => Some(*c),
+                            _ => None,
+                        })
+                        .collect::<Option<String>>()?,
+                ),
+            };
+            fields.push(field);
+            start = j + 1;
+            if fields.len() == 5 {
+                return Some(Header { fields, len: j + 1 });
+            }
+        }
+        None
+    }
+
+    /// For a literal `text` whose first five fields fit the header's: the text after them.
+    fn skip<'p>(&self, text: &'p [Pat]) -> Option<&'p [Pat]> {
+        let mut rest = text;
+        for field in &self.fields {
+            let colon = rest.iter().position(|p| *p == Pat::Char(':'))?;
+            let value = &rest[..colon];
+            let fits = match field {
+                HeaderField::Placeholder { non_empty } => {
+                    !(*non_empty && value.is_empty())
+                        && value.iter().all(|p| matches!(p, Pat::Char(c) if *c != '/'))
+                }
+                HeaderField::Chars(chars) => {
+                    value.len() == chars.chars().count()
+                        && value
+                            .iter()
+                            .zip(chars.chars())
+                            .all(|(p, c)| matches!(p, Pat::Char(d) if d.eq_ignore_ascii_case(&c)))
+                }
+            };
+            if !fits {
+                return None;
+            }
+            rest = &rest[colon + 1..];
+        }
+        Some(rest)
+    }
 }
 
 /// The format positions, one bit each, that take a character of each kind.
@@ -86,6 +166,8 @@ struct PositionMasks {
     any_ones: u128,
     /// Single characters of one field (no `/` or `:`).
     field_ones: u128,
+    /// Some variable follows another, so skipping empty variables can take several steps.
+    adjacent_variables: bool,
 }
 
 impl FormatTokens {
@@ -98,6 +180,7 @@ impl FormatTokens {
                 any_variables: 0,
                 any_ones: 0,
                 field_ones: 0,
+                adjacent_variables: false,
             });
             for (j, token) in tokens.iter().enumerate() {
                 let bit = 1u128 << j;
@@ -117,9 +200,15 @@ impl FormatTokens {
                     Fmt::One(false) => masks.any_ones |= bit,
                 }
             }
+            masks.adjacent_variables = masks.variables & masks.variables << 1 != 0;
             masks
         });
-        FormatTokens { tokens, masks }
+        let header = masks.as_ref().and_then(|_| Header::of(&tokens));
+        FormatTokens {
+            tokens,
+            masks,
+            header,
+        }
     }
 
     /// Whether some string is accepted by both the pattern and this format: in one pass of
@@ -130,7 +219,16 @@ impl FormatTokens {
             return search_pairs(pat, &self.tokens);
         };
         let literal = pat.iter().take_while(|p| matches!(p, Pat::Char(_))).count();
-        let reached = |text: &[Pat]| masks.positions_after(&self.tokens, characters(text));
+        let reached = |text: &[Pat]| match self
+            .header
+            .as_ref()
+            .and_then(|h| Some((h.len, h.skip(text)?)))
+        {
+            Some((skipped, rest)) => {
+                masks.positions_after(&self.tokens, 1 << skipped, characters(rest))
+            }
+            None => masks.positions_after(&self.tokens, 1, characters(text)),
+        };
         match pat[literal..] {
             [] => reached(pat).is_some_and(|at| at >> self.tokens.len() & 1 == 1),
             [Pat::Star] => reached(&pat[..literal]).is_some(),
@@ -156,19 +254,25 @@ fn folded_index(c: char) -> Option<usize> {
 }
 
 impl PositionMasks {
-    /// The format positions reachable after reading `text`, one bit each, or `None` when
-    /// none is; each character is taken in a few word operations. From any position it
+    /// The format positions reachable after reading `text` from the positions of `start`,
+    /// one bit each, or `None` when none is; each character is taken in a few word operations. From any position it
     /// reaches, the format can go on to its end (a variable may be empty, one character
     /// always fits a field), which is why a trailing `*` only asks for one.
-    fn positions_after(&self, fmt: &[Fmt], text: impl Iterator<Item = char>) -> Option<u128> {
+    fn positions_after(
+        &self,
+        fmt: &[Fmt],
+        start: u128,
+        text: impl Iterator<Item = char>,
+    ) -> Option<u128> {
         let close = |mut set: u128| loop {
             let more = set | (set & self.variables) << 1;
-            if more == set {
-                return set;
+            // Without adjacent variables, one step reaches every position past empty ones.
+            if more == set || !self.adjacent_variables {
+                return more;
             }
             set = more;
         };
-        let mut at = close(1);
+        let mut at = close(start);
         for c in text {
             let same = match folded_index(c) {
                 Some(index) => self.characters[index],
@@ -210,7 +314,15 @@ fn placeholder(s: &str) -> Option<(&str, &str)> {
 }
 
 fn pattern_tokens(pieces: &[ArnPiece<'_>]) -> Vec<Pat> {
-    let mut out = Vec::new();
+    // At most one token per piece or character: one allocation for every ARN of a run.
+    let capacity = pieces
+        .iter()
+        .map(|piece| match piece {
+            ArnPiece::Literal(text) => text.len(),
+            ArnPiece::Hole | ArnPiece::Field => 1,
+        })
+        .sum();
+    let mut out = Vec::with_capacity(capacity);
     for piece in pieces {
         let text = match piece {
             ArnPiece::Hole => {
@@ -225,7 +337,9 @@ fn pattern_tokens(pieces: &[ArnPiece<'_>]) -> Vec<Pat> {
         };
         let mut rest = text;
         while let Some(c) = rest.chars().next() {
-            if let Some((name, after)) = placeholder(rest) {
+            if c == '$'
+                && let Some((name, after)) = placeholder(rest)
+            {
                 out.push(match name {
                     "*" => Pat::Char('*'),
                     "?" => Pat::Char('?'),
@@ -820,6 +934,16 @@ mod tests {
             "arn:aws:execute-api:eu-west-1:1:api/prod/GET/x",
             "arn:aws:sqs:eu-west-1:1:q",
             "arn:aws:sqs:eu-west-1::q",
+            "arn:aws/x:sqs:eu-west-1:1:q",
+            "arn:aws:sqs:eu/west-1:1:q",
+            "arn:aws:SQS:eu-west-1:1:q",
+            "arn:aws:sns:eu-west-1:1:q",
+            "arn:aws:s3:eu-west-1::b",
+            "arn:aws:s3::1:b",
+            "arn:aws:s3::::b",
+            "arn:aws:sqs:eu-west-1:1:",
+            "arn::sqs:::q",
+            "arn:aws:sqs",
             "",
             "arn",
         ];
@@ -838,6 +962,9 @@ mod tests {
             "arn:aws:execute-api:eu-west-1:1:api/prod/",
             "arn:aws:sqs:eu-west-1:1:q:",
             "arn:aws:sqs:eu-west-1:",
+            "arn:aws:sqs:eu-west-1:1:",
+            "arn:aws/x:sqs:eu-west-1:1:",
+            "arn:aws:s3:x::",
             "arx",
         ];
         let texts = literals
@@ -857,18 +984,53 @@ mod tests {
         }
     }
 
+    #[test]
+    fn the_one_pass_skips_headers_of_variables_and_characters() {
+        let skipped = |format: &str, text: &str| {
+            let tokens = FormatTokens::new(format);
+            let pat = pattern_tokens(&[ArnPiece::Literal(text)]);
+            let header = tokens.header.as_ref()?;
+            header
+                .skip(&pat)
+                .map(|rest| characters(rest).collect::<String>())
+        };
+        let sqs = "arn:${Partition}:sqs:${Region}:${Account}:${QueueName}";
+        assert_eq!(
+            skipped(sqs, "ARN:aws:Sqs:eu-west-1:1:q:x").as_deref(),
+            Some("q:x")
+        );
+        let others = [
+            "arn:aws:sns:r:1:q",
+            "arn:a/b:sqs:r:1:q",
+            "arn:aws:sqs:r:1",
+            "arn:aws:sqs:r::q",
+        ];
+        for other in others {
+            assert_eq!(skipped(sqs, other), None, "{other}");
+        }
+        let s3 = "arn:${Partition}:s3:::${BucketName}";
+        assert_eq!(skipped(s3, "arn:aws:s3:::b").as_deref(), Some("b"));
+        assert_eq!(skipped(s3, "arn:aws:s3:r::b"), None);
+        assert!(
+            FormatTokens::new("arn:${Partition}:s3:x${Region}::${BucketName}")
+                .header
+                .is_none()
+        );
+    }
+
     proptest::proptest! {
         /// Every shape of pattern, fast path or not, answers as the search does.
         #[test]
         fn patterns_answer_as_the_search_does(
-            text in "(arn:aws:(s3|iam|logs)::?(1:)?|ARN:AWS:S3:::|[a-zA-Z0-9:/*?`{é-]){0,12}",
-            format in 0..4usize,
+            text in "(arn:aws:(s3|iam|logs|sqs)::?(1:)?|arn:(aws)?:(sqs|SQS|s3):(r/?)?:(1)?:|ARN:AWS:S3:::|[a-zA-Z0-9:/*?`{é-]){0,12}",
+            format in 0..5usize,
         ) {
             let format = [
                 "arn:${Partition}:s3:::${BucketName}/${ObjectName}",
                 "arn:${Partition}:s3:::${BucketName}",
                 "arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}",
                 "arn:${Partition}:logs:${Region}:${Account}:log-group:${LogGroupName}",
+                "arn:${Partition}:sqs:${Region}:${Account}:${QueueName}",
             ][format];
             let fmt = format_tokens(format);
             let pat = pattern_tokens(&[ArnPiece::Literal(&text)]);

@@ -10,7 +10,9 @@
 use super::read::read_regular;
 use ignore::Match;
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
+use rustc_hash::FxHashMap;
 use std::collections::HashMap;
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -29,7 +31,14 @@ pub(crate) struct IgnoreRules {
     walked_absolute: PathBuf,
     /// The rules of each directory seen, `None` when it has no ignore file.
     by_directory: Mutex<HashMap<PathBuf, Option<Arc<Gitignore>>>>,
+    /// The rules that apply to the entries of each walked directory, deepest first, by the
+    /// directory's path as the walker names it. Keyed by its bytes: `Path`'s own hash and
+    /// comparisons go component by component, and this is asked once per walked entry.
+    by_walked_directory: Mutex<FxHashMap<OsString, RuleStack>>,
 }
+
+/// Ignore rules of a directory and its ancestors up to the top, deepest first.
+type RuleStack = Arc<[Arc<Gitignore>]>;
 
 impl IgnoreRules {
     pub(crate) fn new(walked: &Path, top: &Path) -> IgnoreRules {
@@ -38,32 +47,57 @@ impl IgnoreRules {
             walked: walked.to_path_buf(),
             walked_absolute: std::fs::canonicalize(walked).unwrap_or_else(|_| walked.into()),
             by_directory: Mutex::new(HashMap::new()),
+            by_walked_directory: Mutex::new(FxHashMap::default()),
         }
     }
 
     /// Whether a walked path (as the walker names it) is ignored.
     pub(crate) fn is_ignored(&self, path: &Path, is_dir: bool) -> bool {
+        let Some(parent) = path.parent() else {
+            return false;
+        };
+        let stack = self.rules_of_walked_directory(parent);
+        if stack.is_empty() {
+            return false;
+        }
         let Ok(below) = path.strip_prefix(&self.walked) else {
             return false;
         };
         let absolute = self.walked_absolute.join(below);
-        let Some(parent) = absolute.parent() else {
-            return false;
-        };
         // The deepest directory with a verdict decides.
-        for dir in parent.ancestors() {
-            if let Some(rules) = self.rules_of(dir) {
-                match rules.matched(&absolute, is_dir) {
-                    Match::Ignore(_) => return true,
-                    Match::Whitelist(_) => return false,
-                    Match::None => {}
-                }
-            }
-            if dir == self.top || !dir.starts_with(&self.top) {
-                break;
+        for rules in stack.iter() {
+            match rules.matched(&absolute, is_dir) {
+                Match::Ignore(_) => return true,
+                Match::Whitelist(_) => return false,
+                Match::None => {}
             }
         }
         false
+    }
+
+    /// The rules that apply to the entries of `walked_dir` (as the walker names it): those
+    /// of its directory and every ancestor up to the top, deepest first.
+    fn rules_of_walked_directory(&self, walked_dir: &Path) -> RuleStack {
+        let mut cache = self
+            .by_walked_directory
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if let Some(stack) = cache.get(walked_dir.as_os_str()) {
+            return Arc::clone(stack);
+        }
+        let mut stack = Vec::new();
+        if let Ok(below) = walked_dir.strip_prefix(&self.walked) {
+            let absolute = self.walked_absolute.join(below);
+            for dir in absolute.ancestors() {
+                stack.extend(self.rules_of(dir));
+                if dir == self.top || !dir.starts_with(&self.top) {
+                    break;
+                }
+            }
+        }
+        let stack: RuleStack = stack.into();
+        cache.insert(walked_dir.as_os_str().to_owned(), Arc::clone(&stack));
+        stack
     }
 
     fn rules_of(&self, dir: &Path) -> Option<Arc<Gitignore>> {

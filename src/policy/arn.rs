@@ -1,5 +1,7 @@
 //! ARN syntax: which resource strings can be ARN patterns at all.
 
+use std::borrow::Cow;
+
 /// Partitions AWS has today; a wildcard partition is also accepted.
 const PARTITIONS: &[&str] = &[
     "aws",
@@ -25,43 +27,34 @@ pub(crate) struct ArnProblem {
 /// Checks `parts`, the known (`Some`) and unknown (`None`) pieces of a resource string.
 pub(crate) fn check(parts: &[Option<&str>]) -> Option<ArnProblem> {
     // Only the text before the first unknown piece can be judged.
-    let mut known = String::new();
-    let mut complete = true;
-    for part in parts {
-        match part {
-            Some(text) => known.push_str(text),
-            None => {
-                complete = false;
-                break;
-            }
-        }
-    }
+    let (known_text, complete) = known_prefix(parts);
+    let known: &str = &known_text;
     if complete && known == "*" {
         return None;
     }
     if known.trim() != known && (complete || known.trim_start() != known) {
         return Some(problem(
-            format!("`{}` has whitespace around it", truncate(&known)),
+            format!("`{}` has whitespace around it", truncate(known)),
             "remove the whitespace: it becomes part of the ARN",
         ));
     }
     // API Gateway resource policies name their own API with this shorthand, which the
     // service expands to the full `arn:...:execute-api:...` ARN.
     if known.starts_with(EXECUTE_API_SHORTHAND)
-        || (!complete && EXECUTE_API_SHORTHAND.starts_with(known.as_str()))
+        || (!complete && EXECUTE_API_SHORTHAND.starts_with(known))
     {
         return None;
     }
     if !known.starts_with("arn:") {
-        if !complete && "arn:".starts_with(known.as_str()) {
+        if !complete && "arn:".starts_with(known) {
             return None;
         }
         return Some(problem(
-            format!("`{}` is not an ARN", truncate(&known)),
+            format!("`{}` is not an ARN", truncate(known)),
             "write a full ARN, `arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE`, or `*`",
         ));
     }
-    let fields = split_fields(&known);
+    let fields = split_fields(known);
     // A field is only judged when it is fully known: followed by a colon, or the end.
     let judged = if complete {
         fields.len()
@@ -73,7 +66,7 @@ pub(crate) fn check(parts: &[Option<&str>]) -> Option<ArnProblem> {
         return Some(problem(
             format!(
                 "`{}` has {} of the 6 ARN fields",
-                truncate(&known),
+                truncate(known),
                 fields.len()
             ),
             "ARNs are `arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE`; leave REGION or ACCOUNT empty, not out",
@@ -129,6 +122,18 @@ pub(crate) fn check(parts: &[Option<&str>]) -> Option<ArnProblem> {
     None
 }
 
+/// The text of `parts` before the first unknown piece, and whether there is none; one known
+/// piece (most resources) is borrowed rather than copied.
+fn known_prefix<'a>(parts: &[Option<&'a str>]) -> (Cow<'a, str>, bool) {
+    let known = parts.iter().map_while(|part| *part);
+    let count = known.clone().count();
+    let complete = count == parts.len();
+    match parts {
+        [Some(only), ..] if count == 1 => (Cow::Borrowed(*only), complete),
+        _ => (Cow::Owned(known.collect()), complete),
+    }
+}
+
 /// The colon-separated fields of an ARN, at most 6 (the resource part keeps its colons).
 /// Colons inside policy variables (`${aws:PrincipalAccount}`) do not separate fields.
 fn split_fields(text: &str) -> Vec<&str> {
@@ -157,12 +162,20 @@ fn split_fields(text: &str) -> Vec<&str> {
 /// only known at request time (like a wildcard, as far as syntax goes).
 struct Field<'a> {
     text: &'a str,
-    literal: String,
+    literal: Cow<'a, str>,
     has_variable: bool,
 }
 
 impl<'a> Field<'a> {
     fn new(text: &'a str) -> Self {
+        // Most fields have no variable: they are their own literal, without a copy.
+        if !text.contains('$') {
+            return Field {
+                text,
+                literal: Cow::Borrowed(text),
+                has_variable: false,
+            };
+        }
         let mut literal = String::new();
         let mut has_variable = false;
         let mut rest = text;
@@ -181,7 +194,7 @@ impl<'a> Field<'a> {
         literal.push_str(rest);
         Field {
             text,
-            literal,
+            literal: Cow::Owned(literal),
             has_variable,
         }
     }
@@ -197,7 +210,7 @@ impl<'a> Field<'a> {
 }
 
 fn valid_account(account: &Field<'_>) -> bool {
-    let literal = account.literal.as_str();
+    let literal: &str = &account.literal;
     if account.is_open() {
         return account.all(|c| c.is_ascii_digit() || wildcard(c));
     }
