@@ -4,7 +4,9 @@ use super::{Hole, OffsetMap};
 use crate::base::source::{FileId, Span};
 use crate::base::value::{Member, TemplatePart, Value, ValueKind};
 use jsonc_parser::ast;
-use jsonc_parser::common::Ranged;
+use jsonc_parser::common::{Range, Ranged};
+use jsonc_parser::tokens::Token;
+use jsonc_parser::{Scanner, ScannerOptions};
 
 /// A syntax error, at a byte offset of the file (already mapped back).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -56,18 +58,172 @@ pub fn parse_embedded(
         filled = fill_holes(text, holes);
         filled.as_str()
     };
-    let parsed = jsonc_parser::parse_to_ast(parse_text, &Default::default(), &strict_options())
-        .map_err(|error| JsonError {
-            offset: map.map(error.range().start),
-            message: lowercase_first(&error.kind().to_string()),
-        })?;
     let converter = Converter {
         file,
         text,
         map,
         holes,
     };
+    if let Some(value) = TokenReader::read(parse_text, &converter) {
+        return Ok(value);
+    }
+    let parsed = jsonc_parser::parse_to_ast(parse_text, &Default::default(), &strict_options())
+        .map_err(|error| JsonError {
+            offset: map.map(error.range().start),
+            message: lowercase_first(&error.kind().to_string()),
+        })?;
     Ok(parsed.value.map(|value| converter.convert(&value)))
+}
+
+/// The scanner options [`strict_options`] gives `parse_to_ast`.
+fn strict_scanner_options() -> ScannerOptions {
+    let strict = strict_options();
+    ScannerOptions {
+        allow_single_quoted_strings: strict.allow_single_quoted_strings,
+        allow_hexadecimal_numbers: strict.allow_hexadecimal_numbers,
+        allow_unary_plus_numbers: strict.allow_unary_plus_numbers,
+        allow_bare_decimal_point_numbers: strict.allow_bare_decimal_point_numbers,
+        allow_non_finite_numbers: strict.allow_non_finite_numbers,
+        allow_extended_string_escapes: strict.allow_extended_string_escapes,
+    }
+}
+
+/// Reads standard JSON from jsonc-parser's scanner straight into the tree, without building
+/// jsonc-parser's syntax tree first (which took more than half of the parse). Anything else
+/// (a scanner error, a comment, a missing or trailing comma, a second value, deep nesting)
+/// is left to `parse_to_ast`, which reports it or reads it exactly as before: so the values,
+/// spans and error messages are those of the one parser.
+struct TokenReader<'t, 'c> {
+    scanner: Scanner<'t>,
+    converter: &'c Converter<'c>,
+    /// Arrays and objects open; past [`TokenReader::MAX_DEPTH`] the reader gives up, well
+    /// before `parse_to_ast`'s own limit.
+    depth: usize,
+}
+
+impl<'t, 'c> TokenReader<'t, 'c> {
+    const MAX_DEPTH: usize = 128;
+
+    /// The document's value (`Some(None)` when it has none), or `None` when it is not plain JSON.
+    fn read(text: &'t str, converter: &'c Converter<'c>) -> Option<Option<Value>> {
+        let mut reader = TokenReader {
+            scanner: Scanner::new(text, &strict_scanner_options()),
+            converter,
+            depth: 0,
+        };
+        let Some(first) = reader.scanner.scan().ok()? else {
+            return Some(None);
+        };
+        let value = reader.value(first)?;
+        match reader.scanner.scan() {
+            Ok(None) => Some(Some(value)),
+            _ => None,
+        }
+    }
+
+    fn range(&self) -> Range {
+        Range {
+            start: self.scanner.token_start(),
+            end: self.scanner.token_end(),
+        }
+    }
+
+    fn next(&mut self) -> Option<Token<'t>> {
+        self.scanner.scan().ok().flatten()
+    }
+
+    /// The value that starts with `token`, the scanner's current token.
+    fn value(&mut self, token: Token<'t>) -> Option<Value> {
+        let range = self.range();
+        let kind = match token {
+            Token::Null => ValueKind::Null,
+            Token::Boolean(value) => ValueKind::Bool(value),
+            Token::Number(text) => self.converter.number(range, text),
+            Token::String(text) => self.converter.string(range, &text),
+            Token::OpenBracket => return self.array(range.start),
+            Token::OpenBrace => return self.object(range.start),
+            _ => return None,
+        };
+        Some(Value::new(self.converter.span(range), kind))
+    }
+
+    fn array(&mut self, start: usize) -> Option<Value> {
+        self.depth += 1;
+        if self.depth > Self::MAX_DEPTH {
+            return None;
+        }
+        let mut elements = Vec::new();
+        let mut token = self.next()?;
+        if token != Token::CloseBracket {
+            loop {
+                elements.push(self.value(token)?);
+                match self.next()? {
+                    Token::Comma => token = self.next()?,
+                    Token::CloseBracket => break,
+                    _ => return None,
+                }
+            }
+        }
+        self.depth -= 1;
+        let range = Range {
+            start,
+            end: self.scanner.token_end(),
+        };
+        Some(Value::new(
+            self.converter.span(range),
+            ValueKind::Array(elements),
+        ))
+    }
+
+    fn object(&mut self, start: usize) -> Option<Value> {
+        self.depth += 1;
+        if self.depth > Self::MAX_DEPTH {
+            return None;
+        }
+        let mut members = Vec::new();
+        let mut token = self.next()?;
+        if token != Token::CloseBrace {
+            loop {
+                let Token::String(key) = token else {
+                    return None;
+                };
+                let key_range = self.range();
+                if self.next()? != Token::Colon {
+                    return None;
+                }
+                let first = self.next()?;
+                let value = self.value(first)?;
+                members.push((key_range, key, value));
+                match self.next()? {
+                    Token::Comma => token = self.next()?,
+                    Token::CloseBrace => break,
+                    _ => return None,
+                }
+            }
+        }
+        self.depth -= 1;
+        let range = Range {
+            start,
+            end: self.scanner.token_end(),
+        };
+        let kind = match self
+            .converter
+            .hole_in_a_key(members.iter().map(|(key_range, _, _)| *key_range))
+        {
+            Some(hole) => ValueKind::Unknown(hole.unknown.clone()),
+            None => ValueKind::Object(
+                members
+                    .into_iter()
+                    .map(|(key_range, key, value)| Member {
+                        key: key.into_owned(),
+                        key_span: self.converter.span(key_range),
+                        value,
+                    })
+                    .collect(),
+            ),
+        };
+        Some(Value::new(self.converter.span(range), kind))
+    }
 }
 
 /// Messages are lower case like every other diagnostic of iamlint.
@@ -160,53 +316,58 @@ impl Converter<'_> {
         let kind = match value {
             ast::Value::NullKeyword(_) => ValueKind::Null,
             ast::Value::BooleanLit(lit) => ValueKind::Bool(lit.value),
-            ast::Value::NumberLit(lit) => match self.holes_in(lit.range.start, lit.range.end) {
-                [hole] if hole.range == (lit.range.start..lit.range.end) => {
-                    ValueKind::Unknown(hole.unknown.clone())
-                }
-                _ => ValueKind::Number(lit.value.to_string()),
-            },
-            ast::Value::StringLit(lit) => self.string(lit),
+            ast::Value::NumberLit(lit) => self.number(lit.range, lit.value),
+            ast::Value::StringLit(lit) => self.string(lit.range, &lit.value),
             ast::Value::Array(array) => {
                 ValueKind::Array(array.elements.iter().map(|e| self.convert(e)).collect())
             }
-            ast::Value::Object(object) => match self.hole_in_a_key(object) {
-                // `{"${type}": [...]}`: which element the key names is not known, so neither
-                // is the object (a principal of an unknown type, conditions of an unknown
-                // operator); its filler is not a name to check.
-                Some(hole) => ValueKind::Unknown(hole.unknown.clone()),
-                None => ValueKind::Object(
-                    object
-                        .properties
-                        .iter()
-                        .map(|prop| Member {
-                            key: prop.name.as_str().to_string(),
-                            key_span: self.span(prop.name.range()),
-                            value: self.convert(&prop.value),
-                        })
-                        .collect(),
-                ),
-            },
+            ast::Value::Object(object) => {
+                match self.hole_in_a_key(object.properties.iter().map(|prop| prop.name.range())) {
+                    // `{"${type}": [...]}`: which element the key names is not known, so neither
+                    // is the object (a principal of an unknown type, conditions of an unknown
+                    // operator); its filler is not a name to check.
+                    Some(hole) => ValueKind::Unknown(hole.unknown.clone()),
+                    None => ValueKind::Object(
+                        object
+                            .properties
+                            .iter()
+                            .map(|prop| Member {
+                                key: prop.name.as_str().to_string(),
+                                key_span: self.span(prop.name.range()),
+                                value: self.convert(&prop.value),
+                            })
+                            .collect(),
+                    ),
+                }
+            }
         };
         Value::new(span, kind)
     }
 
-    /// The first hole written in a key of `object`.
-    fn hole_in_a_key(&self, object: &ast::Object<'_>) -> Option<&Hole> {
-        object.properties.iter().find_map(|prop| {
-            let range = prop.name.range();
-            self.holes_in(range.start, range.end).first()
-        })
+    /// The first hole written in one of the keys at `key_ranges`.
+    fn hole_in_a_key(&self, mut key_ranges: impl Iterator<Item = Range>) -> Option<&Hole> {
+        key_ranges.find_map(|range| self.holes_in(range.start, range.end).first())
     }
 
-    fn string(&self, lit: &ast::StringLit<'_>) -> ValueKind {
-        let holes = self.holes_in(lit.range.start, lit.range.end);
+    /// A number literal written at `range`, or the hole that stands for a whole value there.
+    fn number(&self, range: Range, text: &str) -> ValueKind {
+        match self.holes_in(range.start, range.end) {
+            [hole] if hole.range == (range.start..range.end) => {
+                ValueKind::Unknown(hole.unknown.clone())
+            }
+            _ => ValueKind::Number(text.to_string()),
+        }
+    }
+
+    /// A string literal written at `range` (quotes included) that decodes to `value`.
+    fn string(&self, range: Range, value: &str) -> ValueKind {
+        let holes = self.holes_in(range.start, range.end);
         if holes.is_empty() {
-            return ValueKind::String(lit.value.to_string());
+            return ValueKind::String(value.to_string());
         }
         // Between the quotes: literal pieces are decoded on their own, holes kept apart.
-        let inner_start = lit.range.start + 1;
-        let inner_end = lit.range.end.saturating_sub(1).max(inner_start);
+        let inner_start = range.start + 1;
+        let inner_end = range.end.saturating_sub(1).max(inner_start);
         let mut parts = Vec::new();
         let mut cursor = inner_start;
         for hole in holes {
@@ -320,6 +481,111 @@ mod tests {
         assert_eq!(parse_file(FILE, "  \n").unwrap(), None);
         let error = parse_file(FILE, "{\n  \"a\" 1\n}").unwrap_err();
         assert_eq!(error.offset, 8);
+    }
+
+    /// What the token reader and `parse_to_ast` make of `text` with `holes`: the reader's
+    /// answer (`None` when it leaves the text to `parse_to_ast`) and the syntax tree's.
+    fn both_readers(
+        text: &str,
+        holes: &[Hole],
+    ) -> (Option<Option<Value>>, Result<Option<Value>, String>) {
+        let map = OffsetMap::Shift(3);
+        let filled = fill_holes(text, holes);
+        let converter = Converter {
+            file: FILE,
+            text,
+            map: &map,
+            holes,
+        };
+        let fast = TokenReader::read(&filled, &converter);
+        let slow = jsonc_parser::parse_to_ast(&filled, &Default::default(), &strict_options())
+            .map(|parsed| parsed.value.map(|value| converter.convert(&value)))
+            .map_err(|error| error.to_string());
+        (fast, slow)
+    }
+
+    #[test]
+    fn the_token_reader_reads_plain_json_as_the_syntax_tree_does() {
+        let plain = [
+            "",
+            " \n ",
+            "1",
+            "-0.5e+3",
+            "\"\"",
+            "\"a\\\"b\\u00e9\\n\"",
+            "[]",
+            "{}",
+            "[1, [2, []], {}]",
+            "{\"a\": {\"b\": [true, false, null]}, \"a\": \"dup\", \"\\u00e9\": 2}",
+            "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\",\n \"Action\": \"s3:*\"}]}",
+            &format!("{}1{}", "[".repeat(100), "]".repeat(100)),
+        ];
+        for text in plain {
+            let (fast, slow) = both_readers(text, &[]);
+            assert!(fast.is_some(), "{text}");
+            assert_eq!(Ok(fast.unwrap()), slow, "{text}");
+        }
+        let left_to_the_tree = [
+            "{\"a\": 1,}",
+            "[1,]",
+            "[1 2]",
+            "{\"a\" 1}",
+            "{\"a\": 1 \"b\": 2}",
+            "{a: 1}",
+            "{1: 1}",
+            "{\"a\": }",
+            "1 2",
+            "1 // c",
+            "/* c */ 1",
+            "'a'",
+            "+1",
+            ".5",
+            "0x1F",
+            "NaN",
+            "tru",
+            "\"\\x41\"",
+            "[",
+            "{\"a\": [}",
+            "]",
+            &format!("{}1{}", "[".repeat(200), "]".repeat(200)),
+        ];
+        for text in left_to_the_tree {
+            assert_eq!(both_readers(text, &[]).0, None, "{text}");
+        }
+    }
+
+    #[test]
+    fn the_token_reader_keeps_holes_as_the_syntax_tree_does() {
+        let text = r#"{"R": ["a${x}b", ${y}], "${k}": 1, "P": {"${t}": ["${w}"]}, "N": ${n}}"#;
+        let holes: Vec<Hole> = ["${x}", "${y}", "${k}", "${t}", "${w}", "${n}"]
+            .into_iter()
+            .map(|needle| {
+                let start = text.find(needle).unwrap();
+                Hole {
+                    range: start..start + needle.len(),
+                    unknown: Unknown {
+                        expression: needle.into(),
+                        reference: None,
+                    },
+                }
+            })
+            .collect();
+        let (fast, slow) = both_readers(text, &holes);
+        assert!(fast.is_some());
+        assert_eq!(Ok(fast.unwrap()), slow);
+    }
+
+    proptest::proptest! {
+        /// Whatever the token reader reads, `parse_to_ast` reads the same way.
+        #[test]
+        fn the_token_reader_agrees_with_the_syntax_tree(
+            text in r#"([\[\]{}:, ]|"[a-z\\/"é]{0,3}"|-?[0-9]{1,2}(\.[0-9])?|true|null|x){0,24}"#,
+        ) {
+            let (fast, slow) = both_readers(&text, &[]);
+            if let Some(fast) = fast {
+                proptest::prop_assert_eq!(Ok(fast), slow);
+            }
+        }
     }
 
     #[test]
