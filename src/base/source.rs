@@ -99,11 +99,8 @@ impl SourceFile {
         self.line_starts.get_or_init(|| {
             std::iter::once(0)
                 .chain(
-                    self.text
-                        .bytes()
-                        .enumerate()
-                        .filter(|&(_, byte)| byte == b'\n')
-                        .map(|(index, _)| clamp_offset(index + 1)),
+                    memchr::memchr_iter(b'\n', self.text.as_bytes())
+                        .map(|index| clamp_offset(index + 1)),
                 )
                 .collect()
         })
