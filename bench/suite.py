@@ -639,8 +639,9 @@ def main():
     if not os.access(binary, os.X_OK):
         sys.exit(f"no iamlint binary at {binary}: build it, set CARGO_TARGET_DIR, or pass --binary")
     version = subprocess.run([binary, "--version"], capture_output=True, text=True).stdout.strip()
+    linked = linkage(binary)
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}; {version}, "
-          f"binary {binary} ({os.path.getsize(binary) / 1e6:.1f} MB{', ' + linkage(binary) if linkage(binary) else ''})")
+          f"binary {binary} ({os.path.getsize(binary) / 1e6:.1f} MB{', ' + linked if linked else ''})")
     peers = Peers(args.peers_venv, args.peer_timeout, not args.no_peers and not args.skip_corpora)
     if not args.skip_corpora:
         peers.versions()

@@ -255,9 +255,10 @@ fn folded_index(c: char) -> Option<usize> {
 
 impl PositionMasks {
     /// The format positions reachable after reading `text` from the positions of `start`,
-    /// one bit each, or `None` when none is; each character is taken in a few word operations. From any position it
-    /// reaches, the format can go on to its end (a variable may be empty, one character
-    /// always fits a field), which is why a trailing `*` only asks for one.
+    /// one bit each, or `None` when none is; each character is taken in a few word
+    /// operations. From any position it reaches, the format can go on to its end (a variable
+    /// may be empty, one character always fits a field), which is why a trailing `*` only
+    /// asks for one.
     fn positions_after(
         &self,
         fmt: &[Fmt],

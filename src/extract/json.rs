@@ -147,11 +147,23 @@ impl<'t, 'c> TokenReader<'t, 'c> {
         Some(Value::new(self.converter.span(range), kind))
     }
 
-    fn array(&mut self, start: usize) -> Option<Value> {
+    /// Counts an array or object opened; `None` past [`TokenReader::MAX_DEPTH`].
+    fn open(&mut self) -> Option<()> {
         self.depth += 1;
-        if self.depth > Self::MAX_DEPTH {
-            return None;
+        (self.depth <= Self::MAX_DEPTH).then_some(())
+    }
+
+    /// The range of the array or object opened at `start` that the current token closes.
+    fn close(&mut self, start: usize) -> Range {
+        self.depth -= 1;
+        Range {
+            start,
+            end: self.scanner.token_end(),
         }
+    }
+
+    fn array(&mut self, start: usize) -> Option<Value> {
+        self.open()?;
         let mut elements = Vec::new();
         let mut token = self.next()?;
         if token != Token::CloseBracket {
@@ -164,11 +176,7 @@ impl<'t, 'c> TokenReader<'t, 'c> {
                 }
             }
         }
-        self.depth -= 1;
-        let range = Range {
-            start,
-            end: self.scanner.token_end(),
-        };
+        let range = self.close(start);
         Some(Value::new(
             self.converter.span(range),
             ValueKind::Array(elements),
@@ -176,10 +184,7 @@ impl<'t, 'c> TokenReader<'t, 'c> {
     }
 
     fn object(&mut self, start: usize) -> Option<Value> {
-        self.depth += 1;
-        if self.depth > Self::MAX_DEPTH {
-            return None;
-        }
+        self.open()?;
         let mut members = Vec::new();
         let mut token = self.next()?;
         if token != Token::CloseBrace {
@@ -201,11 +206,7 @@ impl<'t, 'c> TokenReader<'t, 'c> {
                 }
             }
         }
-        self.depth -= 1;
-        let range = Range {
-            start,
-            end: self.scanner.token_end(),
-        };
+        let range = self.close(start);
         let kind = match self
             .converter
             .hole_in_a_key(members.iter().map(|(key_range, _, _)| *key_range))
