@@ -86,10 +86,10 @@ struct Header {
     len: usize,
 }
 
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug)]
 enum HeaderField {
     /// These characters, ASCII case aside (as the pass compares them).
-    Chars(String),
+    Chars(Vec<char>),
     /// Any characters but `/` (and `:`); at least one when `non_empty`.
     Placeholder { non_empty: bool },
 }
@@ -112,7 +112,7 @@ impl Header {
                             Fmt::Char(c) => Some(*c),
                             _ => None,
                         })
-                        .collect::<Option<String>>()?,
+                        .collect::<Option<Vec<char>>>()?,
                 ),
             };
             fields.push(field);
@@ -136,11 +136,11 @@ impl Header {
                         && value.iter().all(|p| matches!(p, Pat::Char(c) if *c != '/'))
                 }
                 HeaderField::Chars(chars) => {
-                    value.len() == chars.chars().count()
+                    value.len() == chars.len()
                         && value
                             .iter()
-                            .zip(chars.chars())
-                            .all(|(p, c)| matches!(p, Pat::Char(d) if d.eq_ignore_ascii_case(&c)))
+                            .zip(chars)
+                            .all(|(p, c)| matches!(p, Pat::Char(d) if d.eq_ignore_ascii_case(c)))
                 }
             };
             if !fits {

@@ -198,7 +198,7 @@ impl<'t, 'c> TokenReader<'t, 'c> {
                 }
                 let first = self.next()?;
                 let value = self.value(first)?;
-                members.push((key_range, key, value));
+                members.push((key_range, key.into_owned(), value));
                 match self.next()? {
                     Token::Comma => token = self.next()?,
                     Token::CloseBrace => break,
@@ -207,22 +207,7 @@ impl<'t, 'c> TokenReader<'t, 'c> {
             }
         }
         let range = self.close(start);
-        let kind = match self
-            .converter
-            .hole_in_a_key(members.iter().map(|(key_range, _, _)| *key_range))
-        {
-            Some(hole) => ValueKind::Unknown(hole.unknown.clone()),
-            None => ValueKind::Object(
-                members
-                    .into_iter()
-                    .map(|(key_range, key, value)| Member {
-                        key: key.into_owned(),
-                        key_span: self.converter.span(key_range),
-                        value,
-                    })
-                    .collect(),
-            ),
-        };
+        let kind = self.converter.object(members);
         Some(Value::new(self.converter.span(range), kind))
     }
 }
@@ -322,32 +307,41 @@ impl Converter<'_> {
             ast::Value::Array(array) => {
                 ValueKind::Array(array.elements.iter().map(|e| self.convert(e)).collect())
             }
-            ast::Value::Object(object) => {
-                match self.hole_in_a_key(object.properties.iter().map(|prop| prop.name.range())) {
-                    // `{"${type}": [...]}`: which element the key names is not known, so neither
-                    // is the object (a principal of an unknown type, conditions of an unknown
-                    // operator); its filler is not a name to check.
-                    Some(hole) => ValueKind::Unknown(hole.unknown.clone()),
-                    None => ValueKind::Object(
-                        object
-                            .properties
-                            .iter()
-                            .map(|prop| Member {
-                                key: prop.name.as_str().to_string(),
-                                key_span: self.span(prop.name.range()),
-                                value: self.convert(&prop.value),
-                            })
-                            .collect(),
-                    ),
-                }
-            }
+            ast::Value::Object(object) => self.object(
+                object
+                    .properties
+                    .iter()
+                    .map(|prop| {
+                        let key = prop.name.as_str().to_string();
+                        (prop.name.range(), key, self.convert(&prop.value))
+                    })
+                    .collect(),
+            ),
         };
         Value::new(span, kind)
     }
 
-    /// The first hole written in one of the keys at `key_ranges`.
-    fn hole_in_a_key(&self, mut key_ranges: impl Iterator<Item = Range>) -> Option<&Hole> {
-        key_ranges.find_map(|range| self.holes_in(range.start, range.end).first())
+    /// An object of `members` (each key's range, the key, its value).
+    fn object(&self, members: Vec<(Range, String, Value)>) -> ValueKind {
+        let hole_in_a_key = members
+            .iter()
+            .find_map(|(range, _, _)| self.holes_in(range.start, range.end).first());
+        match hole_in_a_key {
+            // `{"${type}": [...]}`: which element the key names is not known, so neither is
+            // the object (a principal of an unknown type, conditions of an unknown
+            // operator); its filler is not a name to check.
+            Some(hole) => ValueKind::Unknown(hole.unknown.clone()),
+            None => ValueKind::Object(
+                members
+                    .into_iter()
+                    .map(|(range, key, value)| Member {
+                        key,
+                        key_span: self.span(range),
+                        value,
+                    })
+                    .collect(),
+            ),
+        }
     }
 
     /// A number literal written at `range`, or the hole that stands for a whole value there.
