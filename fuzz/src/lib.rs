@@ -16,7 +16,7 @@ pub fn check_extraction(sources: &SourceMap, extraction: Extraction) {
     let mut findings = Findings::unbounded();
     findings.extend(extraction.diagnostics.into_iter().map(rules::finding_of));
     for document in &extraction.documents {
-        check_document(document, &every_rule, &settings, &mut findings);
+        check_document(document, &every_rule, &settings, &mut findings, false);
     }
     for finding in findings.iter() {
         locate(sources, finding.primary);

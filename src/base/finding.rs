@@ -274,6 +274,19 @@ impl Findings {
         self.document_origin = origin;
     }
 
+    /// An empty collector with this one's limit, severity overrides, document origin and
+    /// did-you-mean searches: its findings can be appended here later as if pushed here.
+    pub fn sibling(&self) -> Findings {
+        Findings {
+            kept: Vec::new(),
+            limit: self.limit,
+            left_out: 0,
+            severities: Arc::clone(&self.severities),
+            document_origin: self.document_origin.clone(),
+            suggestions_left: self.suggestions_left,
+        }
+    }
+
     /// Moves every finding of `other` in, after those already here, with its count of
     /// findings left out.
     pub fn append(&mut self, other: Findings) {

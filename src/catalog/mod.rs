@@ -34,6 +34,7 @@ pub use curated::{Retired, SharedPrefix};
 pub use managed_policies::ManagedPolicy;
 pub use resource_arns::resource_arn;
 pub use set::{ActionId, ActionSet, NamedAction};
+pub(crate) use wildcard::has_wildcard;
 pub use wildcard::wildcard_match;
 
 static BLOB: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/catalog.bin"));

@@ -226,9 +226,14 @@ fn run_reading_stdin(options: &CheckOptions, given_stdin: Option<Vec<u8>>) -> Ru
     let sources = &output.sources;
     let process = |input: &Input| -> FileResult {
         let loaded = match input {
-            Input::File { path, explicit } => input::read_file(
+            Input::File {
+                path,
+                explicit,
+                seen,
+            } => input::read_file(
                 path,
                 *explicit && !options.skip_unrecognized,
+                *seen,
                 options.max_file_size,
                 roots,
             ),
@@ -374,10 +379,13 @@ fn schedule(
         .map(|index| (index, process(&inputs[index])))
         .collect();
     results.sort_unstable_by_key(|(index, _)| *index);
+    // Merged on every thread, each a run of neighbours, and the runs then in order: one
+    // thread merging ten thousand results kept the others waiting.
     results
-        .into_iter()
+        .into_par_iter()
         .map(|(_, result)| result)
-        .fold(enabled.empty_result(), FileResult::merge)
+        .fold(|| enabled.empty_result(), FileResult::merge)
+        .reduce(|| enabled.empty_result(), FileResult::merge)
 }
 
 /// Whether inputs of these sizes are too little to be worth starting threads for.
@@ -389,15 +397,16 @@ fn is_small(sizes: &[u64]) -> bool {
 /// git's objects) and standard input count as large, their sizes known only once read, so
 /// that such a run keeps its threads; a file that cannot be inspected counts as empty.
 fn size_of(input: &Input, roots: &input::Roots) -> u64 {
-    let file_size = |path: &Path| match roots.snapshot() {
-        Some(_) => SMALL_RUN_BYTES,
+    let file_size = |path: &Path, seen: Option<input::Seen>| match (roots.snapshot(), seen) {
+        (Some(_), _) => SMALL_RUN_BYTES,
+        (None, Some(seen)) => seen.len,
         // The link itself: a link out of the repository is not followed, even for a size.
-        None => std::fs::symlink_metadata(path).map_or(0, |m| m.len()),
+        (None, None) => std::fs::symlink_metadata(path).map_or(0, |m| m.len()),
     };
     match input {
-        Input::File { path, .. } => file_size(path),
+        Input::File { path, seen, .. } => file_size(path, *seen),
         Input::Stdin { .. } => SMALL_RUN_BYTES,
-        Input::Module { files, .. } => files.iter().map(|f| file_size(&f.path)).sum(),
+        Input::Module { files, .. } => files.iter().map(|f| file_size(&f.path, f.seen)).sum(),
     }
 }
 
@@ -461,15 +470,39 @@ fn leave_planned_to_the_plan(
 }
 
 fn sort_findings(sources: &SourceMap, findings: &mut [Finding]) {
-    findings.sort_by_cached_key(|finding| {
-        let path = sources.get(finding.primary.file).path().to_path_buf();
+    // Each file's place in path order, found once: comparing paths component by component
+    // at each comparison of findings took most of the sort.
+    let mut files: Vec<(PathBuf, FileId)> = findings
+        .iter()
+        .map(|finding| finding.primary.file)
+        .collect::<HashSet<FileId>>()
+        .into_iter()
+        .map(|file| (sources.get(file).path().to_path_buf(), file))
+        .collect();
+    files.sort_unstable();
+    let mut rank: HashMap<FileId, usize> = HashMap::with_capacity(files.len());
+    let mut place = 0;
+    for (index, (path, file)) in files.iter().enumerate() {
+        // Files of the same path (one read twice) sort as one.
+        if index > 0 && files[index - 1].0 != *path {
+            place = index;
+        }
+        rank.insert(*file, place);
+    }
+    findings.sort_by(|a, b| {
         (
-            path,
-            finding.primary.start,
-            finding.rule.as_str(),
-            finding.primary.end,
-            finding.message.clone(),
+            rank[&a.primary.file],
+            a.primary.start,
+            a.rule.as_str(),
+            a.primary.end,
         )
+            .cmp(&(
+                rank[&b.primary.file],
+                b.primary.start,
+                b.rule.as_str(),
+                b.primary.end,
+            ))
+            .then_with(|| a.message.cmp(&b.message))
     });
 }
 
@@ -495,6 +528,7 @@ fn without_the_runs_own_files(inputs: Vec<Input>, not_inputs: &[PathBuf]) -> Vec
             Input::File {
                 path,
                 explicit: false,
+                ..
             } => !is_own(path),
             _ => true,
         })
@@ -655,6 +689,7 @@ fn check_with_searches(
         &rules.all,
         &options.config.settings,
         &mut findings,
+        options.jobs != Some(1),
     );
     let searches_left = findings.suggestions_left();
     let (found, left_out) = findings.finish();
@@ -817,7 +852,11 @@ fn release_unreported(sources: &SourceMap, read: &[FileId], result: &FileResult)
         reported.insert(suppression.scope.file);
     }
     for &file in read {
-        if !reported.contains(&file) {
+        if reported.contains(&file) {
+            // The report locates findings by line: found here, on this input's thread,
+            // rather than for every file at the end, on the thread that writes the report.
+            sources.get(file).line_starts();
+        } else {
             sources.release(file);
         }
     }
@@ -843,6 +882,7 @@ fn process_module(
         let loaded = input::read_file(
             &entry.path,
             entry.explicit && !options.skip_unrecognized,
+            entry.seen,
             options.max_file_size,
             roots,
         );

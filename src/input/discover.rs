@@ -4,7 +4,7 @@
 use super::git_index::tracked_files;
 use super::ignore_rules::IgnoreRules;
 use super::is_candidate;
-use super::load::{RunError, Skipped, display};
+use super::load::{RunError, Seen, Skipped, display};
 use super::read::repository_root;
 use std::collections::BTreeMap;
 use std::ffi::OsStr;
@@ -33,6 +33,7 @@ pub(crate) enum Input {
     File {
         path: PathBuf,
         explicit: bool,
+        seen: Option<Seen>,
     },
     Stdin {
         name: PathBuf,
@@ -51,34 +52,41 @@ pub(crate) struct ModuleFile {
     pub explicit: bool,
     /// Named or walked, rather than a sibling read only to resolve references.
     pub requested: bool,
+    pub seen: Option<Seen>,
 }
 
 /// Gathers the Terraform files of each directory into one module input. A directory walked
 /// brings all its files; a file named alone brings its siblings, read only for references.
 pub(crate) fn group_terraform(inputs: Vec<Input>) -> Vec<Input> {
     let mut out = Vec::new();
-    let mut modules: BTreeMap<PathBuf, BTreeMap<PathBuf, bool>> = BTreeMap::new();
+    let mut modules: BTreeMap<PathBuf, BTreeMap<PathBuf, (bool, Option<Seen>)>> = BTreeMap::new();
     for input in inputs {
         match input {
-            Input::File { path, explicit } if is_terraform(&path) => {
+            Input::File {
+                path,
+                explicit,
+                seen,
+            } if is_terraform(&path) => {
                 let dir = path.parent().unwrap_or(Path::new("")).to_path_buf();
-                *modules
+                let member = modules
                     .entry(dir)
                     .or_default()
                     .entry(path)
-                    .or_insert(explicit) |= explicit;
+                    .or_insert((explicit, seen));
+                member.0 |= explicit;
             }
             other => out.push(other),
         }
     }
     for (dir, members) in modules {
-        let walked = members.values().any(|explicit| !explicit);
+        let walked = members.values().any(|(explicit, _)| !explicit);
         let mut files: Vec<ModuleFile> = members
             .iter()
-            .map(|(path, explicit)| ModuleFile {
+            .map(|(path, &(explicit, seen))| ModuleFile {
                 path: path.clone(),
-                explicit: *explicit,
+                explicit,
                 requested: true,
+                seen,
             })
             .collect();
         if !walked {
@@ -107,6 +115,7 @@ pub(crate) fn group_terraform(inputs: Vec<Input>) -> Vec<Input> {
                 path,
                 explicit: false,
                 requested: false,
+                seen: None,
             }));
         }
         out.push(Input::Module { dir, files });
@@ -157,6 +166,7 @@ pub(crate) fn discover(
                 inputs.push(Input::File {
                     path: clean(path),
                     explicit: true,
+                    seen: None,
                 });
             }
             // Reading a FIFO or a device could block forever; `-` is the way to pipe input.
@@ -170,10 +180,15 @@ pub(crate) fn discover(
             }),
         }
     }
-    inputs.extend(sorted_unique(walked).into_iter().map(|path| Input::File {
-        path,
-        explicit: false,
-    }));
+    inputs.extend(
+        sorted_unique(walked, |(path, _)| path)
+            .into_iter()
+            .map(|(path, seen)| Input::File {
+                path,
+                explicit: false,
+                seen,
+            }),
+    );
     (inputs, errors, skipped)
 }
 
@@ -206,29 +221,34 @@ fn clean(path: &Path) -> PathBuf {
         .map_or_else(|_| path.to_path_buf(), Path::to_path_buf)
 }
 
-/// `paths` in `Path` order (component by component) without repeats, the first of equal
-/// paths kept: what a `BTreeSet` gives, with each path turned into an [`order_key`] once
-/// rather than split into components at every comparison (3% of a run over bench's JSON
-/// corpus when they were compared as lists of components).
-fn sorted_unique(paths: Vec<PathBuf>) -> Vec<PathBuf> {
+/// `items` in the `Path` order of their paths (component by component) without repeats, the
+/// first of equal paths kept: what a `BTreeSet` gives, with each path turned into an
+/// [`order_key`] once rather than split into components at every comparison (3% of a run
+/// over bench's JSON corpus when they were compared as lists of components).
+fn sorted_unique<T>(items: Vec<T>, path: impl Fn(&T) -> &Path) -> Vec<T> {
     let order: Vec<usize> = {
-        let mut keyed: Vec<(Vec<u8>, usize)> = paths
+        let mut keyed: Vec<(Vec<u8>, usize)> = items
             .iter()
             .enumerate()
-            .map(|(index, path)| (order_key(path), index))
+            .map(|(index, item)| (order_key(path(item)), index))
             .collect();
         keyed.sort_unstable();
         keyed.dedup_by(|later, first| later.0 == first.0);
         keyed.into_iter().map(|(_, index)| index).collect()
     };
-    let mut slots: Vec<Option<PathBuf>> = paths.into_iter().map(Some).collect();
+    let mut slots: Vec<Option<T>> = items.into_iter().map(Some).collect();
     order
         .into_iter()
         .filter_map(|index| slots[index].take())
         .collect()
 }
 
-fn walk(root: &Path, exclude: &Exclude, found: &mut Vec<PathBuf>, errors: &mut Vec<RunError>) {
+fn walk(
+    root: &Path,
+    exclude: &Exclude,
+    found: &mut Vec<(PathBuf, Option<Seen>)>,
+    errors: &mut Vec<RunError>,
+) {
     let filter_exclude = Arc::clone(exclude);
     let collected = Mutex::new(Vec::new());
     let walk_errors = Mutex::new(Vec::new());
@@ -261,10 +281,13 @@ fn walk(root: &Path, exclude: &Exclude, found: &mut Vec<PathBuf>, errors: &mut V
                             .is_some_and(|t| t.is_file() || t.is_symlink())
                             && is_candidate(entry.path())
                         {
+                            // On the walk's threads: the link's own metadata, one system
+                            // call that the reader and the scheduler then need not make.
+                            let seen = entry.metadata().ok().map(|m| Seen::of(&m));
                             collected
                                 .lock()
                                 .unwrap_or_else(|e| e.into_inner())
-                                .push(clean(entry.path()));
+                                .push((clean(entry.path()), seen));
                         }
                     }
                     Err(error) => {
@@ -289,7 +312,7 @@ fn walk(root: &Path, exclude: &Exclude, found: &mut Vec<PathBuf>, errors: &mut V
 
 /// The candidate files git tracks under a walked directory, whatever the ignore rules say
 /// (they apply only to untracked files), as the walk would name them.
-fn tracked_under(walked: &Path, root: &Path, exclude: &Exclude) -> Vec<PathBuf> {
+fn tracked_under(walked: &Path, root: &Path, exclude: &Exclude) -> Vec<(PathBuf, Option<Seen>)> {
     let Some(tracked) = tracked_files(root) else {
         return Vec::new();
     };
@@ -304,10 +327,16 @@ fn tracked_under(walked: &Path, root: &Path, exclude: &Exclude) -> Vec<PathBuf> 
         .filter_map(|path| {
             let inside = path.strip_prefix(&below).ok()?;
             let path = clean(&walked.join(inside));
-            let on_disk = std::fs::symlink_metadata(&path).is_ok_and(|m| !m.is_dir());
+            let seen = std::fs::symlink_metadata(&path)
+                .ok()
+                .filter(|m| !m.is_dir())
+                .map(|m| Seen::of(&m));
             let in_git_dir = inside.components().any(|c| c.as_os_str() == ".git");
-            (on_disk && !in_git_dir && is_candidate(&path) && !excluded_or_within(&path, exclude))
-                .then_some(path)
+            (seen.is_some()
+                && !in_git_dir
+                && is_candidate(&path)
+                && !excluded_or_within(&path, exclude))
+            .then_some((path, seen))
         })
         .collect()
 }
@@ -361,6 +390,9 @@ mod tests {
         let text = |paths: &[PathBuf]| -> Vec<String> {
             paths.iter().map(|p| p.display().to_string()).collect()
         };
-        assert_eq!(text(&sorted_unique(paths)), text(&expected));
+        assert_eq!(
+            text(&sorted_unique(paths, PathBuf::as_path)),
+            text(&expected)
+        );
     }
 }

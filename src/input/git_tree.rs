@@ -127,6 +127,7 @@ impl Snapshot {
             .map(|(path, _)| Input::File {
                 path: path.clone(),
                 explicit: false,
+                seen: None,
             })
             .collect()
     }

@@ -25,9 +25,15 @@ pub(crate) fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>, Unread> {
             limit,
         });
     }
-    // Bounded: the file may grow between the size check and the read.
+    // The size checked is the size read, so no read is spent finding the end (a system call
+    // per file); a file that grows meanwhile is read as it was. One that reports no size
+    // (`/proc` files) is read to its end, bounded.
+    let bound = match metadata.len() {
+        0 => limit + 1,
+        len => len,
+    };
     let mut bytes = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0));
-    file.take(limit + 1)
+    file.take(bound)
         .read_to_end(&mut bytes)
         .map_err(|error| unread_of(&error))?;
     if bytes.len() as u64 > limit {

@@ -247,7 +247,7 @@ impl<'a, 'v> Guards<'a, 'v> {
         for deny in &denies {
             if !expanded.unknown
                 && expanded.actions.is_subset(&deny.actions)
-                && deny_covers(deny.statement, statement)
+                && deny.reach.covers(statement)
             {
                 guards.tests.extend(deny.tests.iter().copied());
             }
@@ -294,6 +294,7 @@ fn confidence_of(tests: &[(ConditionClass, &Condition<'_>)]) -> Option<Confidenc
 struct LimitingDeny<'a, 'v> {
     statement: &'a Statement<'v>,
     actions: ActionSet,
+    reach: DenyReach<'a>,
     /// Each condition inverted ([`ConditionClass::of_inverse`]), with the condition.
     tests: Vec<(ConditionClass, &'a Condition<'v>)>,
 }
@@ -319,6 +320,7 @@ fn limiting_denies<'a, 'v>(
             Some(LimitingDeny {
                 statement,
                 actions: deny_actions(catalog, statement)?,
+                reach: DenyReach::of(statement)?,
                 tests,
             })
         })
@@ -552,12 +554,7 @@ impl<'a, 'v> Effective<'a, 'v> {
     /// `boundaries`, when given, cap what any grant allows.
     pub fn new(policies: &[&'a Policy<'v>], boundaries: &[&'a Policy<'v>]) -> Self {
         let catalog = Catalog::get();
-        let denies: Vec<(&'a Statement<'v>, ActionSet)> = policies
-            .iter()
-            .flat_map(|p| &p.statements)
-            .filter(|s| s.effect == Some(Effect::Deny) && s.conditions.is_empty())
-            .filter_map(|s| Some((s, deny_actions(catalog, s)?)))
-            .collect();
+        let removals = Removals::new(catalog, policies.iter().flat_map(|p| &p.statements));
         let limiting = limiting_denies(catalog, policies.iter().flat_map(|p| &p.statements));
         let cap = (!boundaries.is_empty()).then(|| {
             let mut cap = ActionSet::new();
@@ -580,10 +577,10 @@ impl<'a, 'v> Effective<'a, 'v> {
                 let mut actions = expanded.actions.clone();
                 let resources = resource_entries(statement);
                 let mut denied_by = Vec::new();
-                for (deny, denied) in &denies {
-                    if actions.intersects(denied) && deny_covers(deny, statement) {
-                        actions = actions.difference(denied);
-                        denied_by.push(*deny);
+                for deny in removals.candidates(statement) {
+                    if actions.intersects(&deny.actions) && deny.reach.covers(statement) {
+                        actions = actions.difference(&deny.actions);
+                        denied_by.push(deny.statement);
                     }
                 }
                 if let Some(cap) = &cap {
@@ -591,8 +588,7 @@ impl<'a, 'v> Effective<'a, 'v> {
                 }
                 let mut deny_limits = Vec::new();
                 for deny in &limiting {
-                    if !actions.intersects(&deny.actions) || !deny_covers(deny.statement, statement)
-                    {
+                    if !actions.intersects(&deny.actions) || !deny.reach.covers(statement) {
                         continue;
                     }
                     deny_limits.push(DenyLimit {
@@ -776,35 +772,132 @@ fn deny_actions(catalog: &Catalog, statement: &Statement<'_>) -> Option<ActionSe
     (!(negated && expanded.unknown)).then(|| expanded.actions.clone())
 }
 
-/// Whether a `Deny`'s resources cover every resource of an `Allow`: `"*"`, or a pattern that
-/// matches each allowed resource as written.
-fn deny_covers(deny: &Statement<'_>, allow: &Statement<'_>) -> bool {
-    let Some(deny_resource) = &deny.resource else {
-        return false;
-    };
-    if deny_resource.negated {
-        return false;
-    }
-    let patterns: Vec<&str> = deny_resource
-        .items
-        .iter()
-        .filter_map(|v| v.as_str())
-        .collect();
-    if patterns.contains(&"*") {
-        return true;
-    }
-    let Some(allow_resource) = &allow.resource else {
-        return false;
-    };
-    !allow_resource.negated
-        && !allow_resource.items.is_empty()
-        && allow_resource.items.iter().all(|item| {
-            item.as_str().is_some_and(|text| {
-                patterns
-                    .iter()
-                    .any(|p| crate::catalog::wildcard_match(p, text, false))
-            })
+/// The resources a `Deny` names, read once: a view tests each `Deny` against every `Allow`.
+#[derive(Debug)]
+enum DenyReach<'a> {
+    /// `"*"`: every resource.
+    Everything,
+    /// The patterns written, none of them `"*"`.
+    Patterns(Vec<&'a str>),
+}
+
+impl<'a> DenyReach<'a> {
+    /// `None` when the `Deny` covers no statement: it names no resource, or only by
+    /// `NotResource`.
+    fn of(deny: &'a Statement<'_>) -> Option<DenyReach<'a>> {
+        let resource = deny.resource.as_ref().filter(|r| !r.negated)?;
+        let patterns: Vec<&str> = resource.items.iter().filter_map(|v| v.as_str()).collect();
+        Some(if patterns.contains(&"*") {
+            DenyReach::Everything
+        } else {
+            DenyReach::Patterns(patterns)
         })
+    }
+
+    /// Whether the `Deny` covers every resource of `allow`: `"*"`, or a pattern that matches
+    /// each allowed resource as written.
+    fn covers(&self, allow: &Statement<'_>) -> bool {
+        let DenyReach::Patterns(patterns) = self else {
+            return true;
+        };
+        let Some(allow_resource) = &allow.resource else {
+            return false;
+        };
+        !allow_resource.negated
+            && !allow_resource.items.is_empty()
+            && allow_resource.items.iter().all(|item| {
+                item.as_str().is_some_and(|text| {
+                    patterns
+                        .iter()
+                        .any(|p| crate::catalog::wildcard_match(p, text, false))
+                })
+            })
+    }
+
+    /// The patterns, when every one is literal (no `*` or `?`): such a `Deny` covers only
+    /// statements whose resources are among them, as written.
+    fn literals(&self) -> Option<&[&'a str]> {
+        match self {
+            DenyReach::Patterns(patterns)
+                if !patterns.iter().any(|p| crate::catalog::has_wildcard(p)) =>
+            {
+                Some(patterns)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// The unconditional `Deny` statements of a view, with what each removes, indexed by the
+/// resources they name: a statement is tested only against the denies that can cover it,
+/// instead of every pair (thousands of statements with hundreds of denies).
+struct Removals<'a, 'v> {
+    denies: Vec<Removal<'a, 'v>>,
+    /// The denies that can cover any statement: `"*"`, or a pattern with a wildcard.
+    anywhere: Vec<usize>,
+    /// The denies whose patterns are all literal, by each pattern.
+    by_literal: FxHashMap<&'a str, Vec<usize>>,
+}
+
+struct Removal<'a, 'v> {
+    statement: &'a Statement<'v>,
+    actions: ActionSet,
+    reach: DenyReach<'a>,
+}
+
+impl<'a, 'v> Removals<'a, 'v> {
+    fn new(catalog: &Catalog, statements: impl Iterator<Item = &'a Statement<'v>>) -> Self {
+        let denies: Vec<Removal<'a, 'v>> = statements
+            .filter(|s| s.effect == Some(Effect::Deny) && s.conditions.is_empty())
+            .filter_map(|statement| {
+                Some(Removal {
+                    statement,
+                    actions: deny_actions(catalog, statement)?,
+                    reach: DenyReach::of(statement)?,
+                })
+            })
+            .collect();
+        let mut anywhere = Vec::new();
+        let mut by_literal: FxHashMap<&'a str, Vec<usize>> = FxHashMap::default();
+        for (index, deny) in denies.iter().enumerate() {
+            match deny.reach.literals() {
+                Some(literals) => {
+                    for literal in literals {
+                        let named_by = by_literal.entry(literal).or_default();
+                        if named_by.last() != Some(&index) {
+                            named_by.push(index);
+                        }
+                    }
+                }
+                None => anywhere.push(index),
+            }
+        }
+        Removals {
+            denies,
+            anywhere,
+            by_literal,
+        }
+    }
+
+    /// The denies that may cover `allow`, in the order they are written.
+    fn candidates(&self, allow: &Statement<'_>) -> Vec<&Removal<'a, 'v>> {
+        // A literal-only `Deny` covers `allow` only if it names each of its resources, so the
+        // first one is enough to find it by.
+        let first = allow
+            .resource
+            .as_ref()
+            .filter(|r| !r.negated)
+            .and_then(|r| r.items.first())
+            .and_then(|v| v.as_str());
+        let named = first
+            .and_then(|text| self.by_literal.get(text))
+            .map_or(&[][..], Vec::as_slice);
+        let mut indices: Vec<usize> = self.anywhere.iter().chain(named).copied().collect();
+        if !named.is_empty() && !self.anywhere.is_empty() {
+            indices.sort_unstable();
+        }
+        indices.into_iter().map(|i| &self.denies[i]).collect()
+    }
 }
 
 fn resource_entries<'v>(statement: &Statement<'v>) -> Vec<ResourceEntry<'v>> {
@@ -964,6 +1057,48 @@ mod tests {
         assert_eq!(hit.reach, Reach::Everything);
         assert!(effective.hits(id("iam:CreateAccessKey")).next().is_none());
         assert_eq!(effective.grants[1].denied_by.len(), 1);
+    }
+
+    #[test]
+    fn a_deny_subtracts_from_the_statements_whose_resources_it_covers() {
+        let doc = document(
+            r#"{"Statement": [
+                {"Effect": "Allow", "Action": "s3:GetObject",
+                 "Resource": ["arn:aws:s3:::a/x", "arn:aws:s3:::b/x"]},
+                {"Effect": "Allow", "Action": "s3:GetObject",
+                 "Resource": ["arn:aws:s3:::b/x", "arn:aws:s3:::a/x"]},
+                {"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"],
+                 "Resource": ["arn:aws:s3:::a/x", "arn:aws:s3:::c/x"]},
+                {"Effect": "Allow", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::d/x"},
+                {"Effect": "Deny", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::*/x"},
+                {"Effect": "Deny", "Action": "s3:GetObject",
+                 "Resource": ["arn:aws:s3:::b/x", "arn:aws:s3:::a/x", "arn:aws:s3:::a/x"]},
+                {"Effect": "Deny", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::d/x"},
+                {"Effect": "Deny", "Action": "s3:GetObject", "NotResource": "arn:aws:s3:::z/x"}
+            ]}"#,
+        );
+        let policy = crate::policy::parse(&doc);
+        let effective = Effective::of(&policy);
+        let statement = |grant: &Grant<'_, '_>| -> Vec<usize> {
+            let position = |deny: &&Statement<'_>| {
+                policy
+                    .statements
+                    .iter()
+                    .position(|s| std::ptr::eq(s, *deny))
+                    .unwrap()
+            };
+            grant.denied_by.iter().map(position).collect()
+        };
+        // Both resources named by the literal `Deny`, in either order.
+        assert!(effective.grants[0].actions.is_empty());
+        assert_eq!(statement(&effective.grants[0]), [5]);
+        assert!(effective.grants[1].actions.is_empty());
+        // `c/x` is not named: `s3:GetObject` stays; the wildcard `Deny` takes `s3:PutObject`.
+        assert!(effective.grants[2].actions.contains(id("s3:GetObject")));
+        assert!(!effective.grants[2].actions.contains(id("s3:PutObject")));
+        assert_eq!(statement(&effective.grants[2]), [4]);
+        // Covered by a wildcard and by a literal `Deny`: the first takes it all.
+        assert_eq!(statement(&effective.grants[3]), [4]);
     }
 
     #[test]

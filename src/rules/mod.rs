@@ -12,9 +12,9 @@ use crate::policy::sensitive::{self, BroadEntry, Kind, WildcardEntry};
 use crate::policy::{self, Policy, Statement};
 use graph::SharedGraph;
 use principal::Principals;
+use rayon::prelude::*;
 use settings::Settings;
-use std::cell::OnceCell;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 pub mod action_pattern_matches_nothing;
 pub mod admin_access;
@@ -141,16 +141,16 @@ pub struct Context<'a> {
     pub document: &'a PolicyDocument,
     pub policy: &'a Policy<'a>,
     /// Catalog expansions of each statement's actions, shared by every rule that needs them.
-    actions: OnceCell<Vec<StatementActions<'a>>>,
+    actions: OnceLock<Vec<StatementActions<'a>>>,
     /// What the policy really allows, computed once for the security rules that read it.
-    effective: OnceCell<Effective<'a, 'a>>,
+    effective: OnceLock<Effective<'a, 'a>>,
     /// `broad_entries` of each `Kind`: read by its rule and by `wildcard-resource`.
-    broad: OnceCell<[Vec<BroadEntry>; Kind::ALL.len()]>,
+    broad: OnceLock<[Vec<BroadEntry>; Kind::ALL.len()]>,
     /// `wildcard_entries`: read by `wildcard-action` and by `wildcard-resource`.
-    wildcard: OnceCell<Vec<WildcardEntry>>,
+    wildcard: OnceLock<Vec<WildcardEntry>>,
     /// `privilege-escalation`'s findings on this document alone, computed once: the rules
     /// it folds in leave it the action entries it reports.
-    escalation: OnceCell<Vec<Finding>>,
+    escalation: OnceLock<Vec<Finding>>,
     pub settings: &'a Settings,
     /// The rules that run on this document; a catch-all rule leaves to them what they report.
     rules: &'a [&'a dyn Rule],
@@ -166,11 +166,11 @@ impl<'a> Context<'a> {
         Context {
             document,
             policy,
-            actions: OnceCell::new(),
-            effective: OnceCell::new(),
-            broad: OnceCell::new(),
-            wildcard: OnceCell::new(),
-            escalation: OnceCell::new(),
+            actions: OnceLock::new(),
+            effective: OnceLock::new(),
+            broad: OnceLock::new(),
+            wildcard: OnceLock::new(),
+            escalation: OnceLock::new(),
             settings,
             rules,
         }
@@ -316,6 +316,12 @@ pub trait Meta {
 pub trait Rule: Meta + Sync {
     /// Checks one policy document.
     fn check(&self, cx: &Context<'_>, out: &mut Findings);
+
+    /// Whether [`Rule::check`] asks [`Findings::may_suggest`]: such rules share the input's
+    /// did-you-mean searches in rule order, so they are not run in parallel with each other.
+    fn suggests(&self) -> bool {
+        false
+    }
 
     /// Whether the rule has a principal-wide check: the per-principal pass is skipped when
     /// no enabled rule does.
@@ -465,11 +471,15 @@ pub fn finding_of(problem: Problem) -> Finding {
 }
 
 /// Parses one document and runs the rules on it.
+///
+/// With `parallel`, the rules of a document of [`PARALLEL_STATEMENTS`] statements or more run
+/// on the current rayon pool's threads, with the same findings as one after another.
 pub fn check_document(
     document: &PolicyDocument,
     rules: &[&dyn Rule],
     settings: &Settings,
     out: &mut Findings,
+    parallel: bool,
 ) {
     // The parser's issues are findings of `malformed-policy` and `unknown-policy-element`:
     // no more are recorded than the input keeps, and the rest are counted as left out.
@@ -477,10 +487,71 @@ pub fn check_document(
     out.left_out(policy.issues_left_out);
     let cx = Context::new(document, &policy, settings, rules);
     out.set_document_origin(document.origin.label().map(Arc::from));
-    for rule in rules {
-        rule.check(&cx, out);
+    if parallel
+        && policy.statements.len() >= PARALLEL_STATEMENTS
+        && rayon::current_num_threads() > 1
+    {
+        check_in_parallel(&cx, rules, out);
+    } else {
+        for rule in rules {
+            rule.check(&cx, out);
+        }
     }
     out.set_document_origin(None);
+}
+
+/// Statements from which one document's rules run in parallel: a single policy of thousands
+/// of statements otherwise keeps one core busy while the others wait. For fewer, the rules
+/// take about what handing them out costs.
+pub const PARALLEL_STATEMENTS: usize = 512;
+
+/// Runs each rule into a collector of its own, on the pool's threads, and appends the
+/// collectors in rule order: the findings kept, and their order, are those of a run in order.
+/// The rules that search for did-you-means run one after another on one thread, each passing
+/// on what is left of the input's searches, as they would in order.
+fn check_in_parallel(cx: &Context<'_>, rules: &[&dyn Rule], out: &mut Findings) {
+    let template = out.sibling();
+    let searches = out.suggestions_left();
+    let (suggesting, others): (Vec<usize>, Vec<usize>) =
+        (0..rules.len()).partition(|&index| rules[index].suggests());
+    let ((mut collected, searches_left), others) = rayon::join(
+        || {
+            let mut searches_left = searches;
+            let collected: Vec<(usize, Findings)> = suggesting
+                .iter()
+                .map(|&index| {
+                    let mut found = template.sibling();
+                    found.set_suggestions_left(searches_left);
+                    rules[index].check(cx, &mut found);
+                    searches_left = found.suggestions_left();
+                    (index, found)
+                })
+                .collect();
+            (collected, searches_left)
+        },
+        || {
+            others
+                .par_iter()
+                .map(|&index| {
+                    let mut found = template.sibling();
+                    rules[index].check(cx, &mut found);
+                    debug_assert_eq!(
+                        found.suggestions_left(),
+                        searches,
+                        "{} searches for did-you-means: its `Rule::suggests` must say so",
+                        rules[index].meta().id
+                    );
+                    (index, found)
+                })
+                .collect::<Vec<_>>()
+        },
+    );
+    collected.extend(others);
+    collected.sort_unstable_by_key(|(index, _)| *index);
+    for (_, found) in collected {
+        out.append(found);
+    }
+    out.set_suggestions_left(searches_left);
 }
 
 /// The rule reference page of one rule, as kept in the top-level `rules/` directory.
@@ -531,6 +602,79 @@ pub fn reference_index() -> String {
 mod tests {
     use super::*;
     use std::collections::HashSet;
+
+    /// A document large enough for its rules to run in parallel: the same findings, the same
+    /// ones cut at the limit, and the same did-you-mean searches used as one after another.
+    #[test]
+    fn rules_in_parallel_find_what_they_find_in_order() {
+        use crate::base::source::FileId;
+        use crate::extract::document::Origin;
+        let statements: Vec<String> = (0..PARALLEL_STATEMENTS + 40)
+            .map(|i| {
+                let (action, resource, condition) = match i % 6 {
+                    0 => (format!("s3:GetObjekt{i}"), "*".to_string(), ""),
+                    1 => (format!("s3{i}:GetObject"), "*".to_string(), ""),
+                    2 => (
+                        "iam:PassRole".to_string(),
+                        "*".to_string(),
+                        r#", "Condition": {"StringEquals": {"aws:PrincipalTagg": "x"}}"#,
+                    ),
+                    3 => (
+                        "s3:GetObject".to_string(),
+                        format!("arn:aws:iam::123456789012:role/r{i}"),
+                        "",
+                    ),
+                    4 => ("ec2:*".to_string(), "*".to_string(), ""),
+                    _ => (
+                        "s3:GetObject".to_string(),
+                        format!("arn:aws:s3:::b{i}/*"),
+                        r#", "Condition": {"Bool": {"aws:SecureTransport": "yes"}}"#,
+                    ),
+                };
+                format!(
+                    r#"{{"Sid": "S{}", "Effect": "Allow", "Action": "{action}", "Resource": "{resource}"{condition}}}"#,
+                    i % 500
+                )
+            })
+            .collect();
+        let text = format!(
+            r#"{{"Version": "2012-10-17", "Statement": [{}]}}"#,
+            statements.join(",")
+        );
+        let value = crate::extract::json::parse_file(FileId(0), &text)
+            .ok()
+            .flatten()
+            .expect("valid json");
+        let document = PolicyDocument {
+            origin: Origin::file(FileId(0)),
+            kind: PolicyKind::Identity,
+            value,
+            attachments: Vec::new(),
+            managed: Vec::new(),
+            conditional: Vec::new(),
+        };
+        let every_rule: Vec<&dyn Rule> = all().collect();
+        let settings = Settings::default();
+        let check = |parallel: bool, limit: usize, searches: usize| {
+            let mut out = Findings::new(limit, Arc::from([]));
+            out.set_suggestions_left(searches);
+            check_document(&document, &every_rule, &settings, &mut out, parallel);
+            let searches_left = out.suggestions_left();
+            let (found, left_out) = out.finish();
+            (format!("{found:?}"), left_out, searches_left)
+        };
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .expect("a pool");
+        let everything = check(false, usize::MAX, 1000).0;
+        assert!(everything.contains("did you mean"), "{everything}");
+        for (limit, searches) in [(usize::MAX, 1000), (usize::MAX, 150), (100, 30), (7, 0)] {
+            let in_order = check(false, limit, searches);
+            let in_parallel = pool.install(|| check(true, limit, searches));
+            assert_eq!(in_order, in_parallel, "limit {limit}, searches {searches}");
+        }
+    }
 
     #[test]
     fn ids_are_unique_kebab_case_and_match_their_file() {

@@ -55,6 +55,10 @@ declare_rule! {
 }
 
 impl Rule for UnknownAction {
+    fn suggests(&self) -> bool {
+        true
+    }
+
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         let catalog = Catalog::get();
         for (_, actions) in cx.statements() {

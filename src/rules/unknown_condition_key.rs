@@ -56,6 +56,10 @@ declare_rule! {
 }
 
 impl Rule for UnknownConditionKey {
+    fn suggests(&self) -> bool {
+        true
+    }
+
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         let catalog = Catalog::get();
         let web_identity = catalog.action("sts:AssumeRoleWithWebIdentity");

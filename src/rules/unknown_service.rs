@@ -57,6 +57,10 @@ declare_rule! {
 }
 
 impl Rule for UnknownService {
+    fn suggests(&self) -> bool {
+        true
+    }
+
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         let catalog = Catalog::get();
         for (_, actions) in cx.statements() {
