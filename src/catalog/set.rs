@@ -47,6 +47,15 @@ impl ActionSet {
         self.words.len()
     }
 
+    /// The index of each word that holds a member: two sets intersect only if they share
+    /// one, which makes these a key to find the sets that may intersect another by.
+    pub fn occupied_words(&self) -> impl Iterator<Item = usize> + '_ {
+        (self.start..)
+            .zip(&self.words)
+            .filter(|(_, word)| **word != 0)
+            .map(|(index, _)| index)
+    }
+
     /// All ids in `range` (clamped to the id space).
     pub fn from_range(range: Range<usize>) -> ActionSet {
         let mut set = ActionSet::new();

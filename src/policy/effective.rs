@@ -577,7 +577,7 @@ impl<'a, 'v> Effective<'a, 'v> {
                 let mut actions = expanded.actions.clone();
                 let resources = resource_entries(statement);
                 let mut denied_by = Vec::new();
-                for deny in removals.candidates(statement) {
+                for deny in removals.candidates(statement, &expanded.actions) {
                     if actions.intersects(&deny.actions) && deny.reach.covers(statement) {
                         actions = actions.difference(&deny.actions);
                         denied_by.push(deny.statement);
@@ -829,15 +829,24 @@ impl<'a> DenyReach<'a> {
 }
 
 /// The unconditional `Deny` statements of a view, with what each removes, indexed by the
-/// resources they name: a statement is tested only against the denies that can cover it,
-/// instead of every pair (thousands of statements with hundreds of denies).
+/// resources they name and the actions they deny: a statement is tested only against the
+/// denies that can cover it, instead of every pair (thousands of statements with hundreds of
+/// denies).
 struct Removals<'a, 'v> {
     denies: Vec<Removal<'a, 'v>>,
-    /// The denies that can cover any statement: `"*"`, or a pattern with a wildcard.
-    anywhere: Vec<usize>,
+    /// The denies that can cover any statement (`"*"`, or a pattern with a wildcard), by
+    /// each word of the action set they deny ([`ActionSet::occupied_words`]).
+    anywhere_by_word: FxHashMap<usize, Vec<usize>>,
+    /// Those of them that deny more than [`WIDE_DENY_WORDS`] words of actions, tested
+    /// against every statement rather than indexed word by word.
+    anywhere_wide: Vec<usize>,
     /// The denies whose patterns are all literal, by each pattern.
     by_literal: FxHashMap<&'a str, Vec<usize>>,
 }
+
+/// See [`Removals::anywhere_wide`]: a `Deny` of `s3:*` is two words, one of every action
+/// about 350.
+const WIDE_DENY_WORDS: usize = 16;
 
 struct Removal<'a, 'v> {
     statement: &'a Statement<'v>,
@@ -857,7 +866,8 @@ impl<'a, 'v> Removals<'a, 'v> {
                 })
             })
             .collect();
-        let mut anywhere = Vec::new();
+        let mut anywhere_by_word: FxHashMap<usize, Vec<usize>> = FxHashMap::default();
+        let mut anywhere_wide = Vec::new();
         let mut by_literal: FxHashMap<&'a str, Vec<usize>> = FxHashMap::default();
         for (index, deny) in denies.iter().enumerate() {
             match deny.reach.literals() {
@@ -869,18 +879,27 @@ impl<'a, 'v> Removals<'a, 'v> {
                         }
                     }
                 }
-                None => anywhere.push(index),
+                None if deny.actions.occupied_words().nth(WIDE_DENY_WORDS).is_some() => {
+                    anywhere_wide.push(index);
+                }
+                None => {
+                    for word in deny.actions.occupied_words() {
+                        anywhere_by_word.entry(word).or_default().push(index);
+                    }
+                }
             }
         }
         Removals {
             denies,
-            anywhere,
+            anywhere_by_word,
+            anywhere_wide,
             by_literal,
         }
     }
 
-    /// The denies that may cover `allow`, in the order they are written.
-    fn candidates(&self, allow: &Statement<'_>) -> Vec<&Removal<'a, 'v>> {
+    /// The denies that may cover `allow` and remove some of `actions`, its actions, in the
+    /// order they are written.
+    fn candidates(&self, allow: &Statement<'_>, actions: &ActionSet) -> Vec<&Removal<'a, 'v>> {
         // A literal-only `Deny` covers `allow` only if it names each of its resources, so the
         // first one is enough to find it by.
         let first = allow
@@ -892,10 +911,14 @@ impl<'a, 'v> Removals<'a, 'v> {
         let named = first
             .and_then(|text| self.by_literal.get(text))
             .map_or(&[][..], Vec::as_slice);
-        let mut indices: Vec<usize> = self.anywhere.iter().chain(named).copied().collect();
-        if !named.is_empty() && !self.anywhere.is_empty() {
-            indices.sort_unstable();
+        let mut indices: Vec<usize> = self.anywhere_wide.iter().chain(named).copied().collect();
+        if !self.anywhere_by_word.is_empty() {
+            for word in actions.occupied_words() {
+                indices.extend(self.anywhere_by_word.get(&word).into_iter().flatten());
+            }
         }
+        indices.sort_unstable();
+        indices.dedup();
         indices.into_iter().map(|i| &self.denies[i]).collect()
     }
 }
@@ -1074,7 +1097,9 @@ mod tests {
                 {"Effect": "Deny", "Action": "s3:GetObject",
                  "Resource": ["arn:aws:s3:::b/x", "arn:aws:s3:::a/x", "arn:aws:s3:::a/x"]},
                 {"Effect": "Deny", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::d/x"},
-                {"Effect": "Deny", "Action": "s3:GetObject", "NotResource": "arn:aws:s3:::z/x"}
+                {"Effect": "Deny", "Action": "s3:GetObject", "NotResource": "arn:aws:s3:::z/x"},
+                {"Effect": "Allow", "Action": "ec2:RunInstances", "Resource": "arn:aws:s3:::e/x"},
+                {"Effect": "Deny", "Action": "*", "Resource": "arn:aws:s3:::e/*"}
             ]}"#,
         );
         let policy = crate::policy::parse(&doc);
@@ -1099,6 +1124,9 @@ mod tests {
         assert_eq!(statement(&effective.grants[2]), [4]);
         // Covered by a wildcard and by a literal `Deny`: the first takes it all.
         assert_eq!(statement(&effective.grants[3]), [4]);
+        // A `Deny` of every action, looked at for every statement.
+        assert!(effective.grants[4].actions.is_empty());
+        assert_eq!(statement(&effective.grants[4]), [9]);
     }
 
     #[test]
