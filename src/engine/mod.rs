@@ -271,17 +271,32 @@ fn run_reading_stdin(options: &CheckOptions, given_stdin: Option<Vec<u8>>) -> Ru
             .map(process)
             .fold(enabled.empty_result(), FileResult::merge)
     };
-    let sizes: Vec<u64> = inputs.iter().map(|input| size_of(input, roots)).collect();
+    let sizes = |parallel: bool| sizes_of(&inputs, roots, parallel);
+    let pool = |jobs: usize| rayon::ThreadPoolBuilder::new().num_threads(jobs).build();
     let result = match options.jobs.map(|jobs| jobs.max(1)) {
         // One thread asked for and little to read: the calling thread, with no pool to start.
         // A larger run gets a pool of one thread, which the parallel parts inside an input
         // (a large file's pieces, many principals) then keep to.
-        Some(1) if is_small(&sizes) => in_order(),
-        Some(jobs) => match rayon::ThreadPoolBuilder::new().num_threads(jobs).build() {
-            Ok(pool) => pool.install(|| schedule(&inputs, &sizes, &process, &in_order, &enabled)),
+        Some(1) => {
+            let sizes = sizes(false);
+            if is_small(&sizes) {
+                in_order()
+            } else {
+                match pool(1) {
+                    Ok(pool) => {
+                        pool.install(|| schedule(&inputs, &sizes, &process, &in_order, &enabled))
+                    }
+                    Err(_) => in_order(),
+                }
+            }
+        }
+        Some(jobs) => match pool(jobs) {
+            Ok(pool) => {
+                pool.install(|| schedule(&inputs, &sizes(true), &process, &in_order, &enabled))
+            }
             Err(_) => in_order(),
         },
-        None => schedule(&inputs, &sizes, &process, &in_order, &enabled),
+        None => schedule(&inputs, &sizes(true), &process, &in_order, &enabled),
     };
     let mut statements: HashMap<FileId, Vec<(Option<String>, Span)>> = HashMap::new();
     for (sid, span) in result.statements {
@@ -393,20 +408,35 @@ fn is_small(sizes: &[u64]) -> bool {
     sizes.iter().sum::<u64>() < SMALL_RUN_BYTES
 }
 
+/// Inputs from which their sizes are asked for on every thread of the pool: a system call
+/// each, which for the thousands of files of one directory kept the other threads waiting.
+const PARALLEL_SIZES: usize = 256;
+
+/// [`size_of`] each input, on the current pool's threads when `parallel` and there are many.
+fn sizes_of(inputs: &[Input], roots: &input::Roots, parallel: bool) -> Vec<u64> {
+    if parallel && inputs.len() >= PARALLEL_SIZES {
+        inputs
+            .par_iter()
+            .map(|input| size_of(input, roots))
+            .collect()
+    } else {
+        inputs.iter().map(|input| size_of(input, roots)).collect()
+    }
+}
+
 /// The bytes an input will read, for scheduling only. A file of a git revision (read from
 /// git's objects) and standard input count as large, their sizes known only once read, so
 /// that such a run keeps its threads; a file that cannot be inspected counts as empty.
 fn size_of(input: &Input, roots: &input::Roots) -> u64 {
-    let file_size = |path: &Path, seen: Option<input::Seen>| match (roots.snapshot(), seen) {
-        (Some(_), _) => SMALL_RUN_BYTES,
-        (None, Some(seen)) => seen.len,
+    let file_size = |path: &Path| match roots.snapshot() {
+        Some(_) => SMALL_RUN_BYTES,
         // The link itself: a link out of the repository is not followed, even for a size.
-        (None, None) => std::fs::symlink_metadata(path).map_or(0, |m| m.len()),
+        None => std::fs::symlink_metadata(path).map_or(0, |m| m.len()),
     };
     match input {
-        Input::File { path, seen, .. } => file_size(path, *seen),
+        Input::File { path, .. } => file_size(path),
         Input::Stdin { .. } => SMALL_RUN_BYTES,
-        Input::Module { files, .. } => files.iter().map(|f| file_size(&f.path, f.seen)).sum(),
+        Input::Module { files, .. } => files.iter().map(|f| file_size(&f.path)).sum(),
     }
 }
 

@@ -281,9 +281,9 @@ fn walk(
                             .is_some_and(|t| t.is_file() || t.is_symlink())
                             && is_candidate(entry.path())
                         {
-                            // On the walk's threads: the link's own metadata, one system
-                            // call that the reader and the scheduler then need not make.
-                            let seen = entry.metadata().ok().map(|m| Seen::of(&m));
+                            let seen = entry.file_type().map(|t| Seen {
+                                is_symlink: t.is_symlink(),
+                            });
                             collected
                                 .lock()
                                 .unwrap_or_else(|e| e.into_inner())
@@ -330,7 +330,9 @@ fn tracked_under(walked: &Path, root: &Path, exclude: &Exclude) -> Vec<(PathBuf,
             let seen = std::fs::symlink_metadata(&path)
                 .ok()
                 .filter(|m| !m.is_dir())
-                .map(|m| Seen::of(&m));
+                .map(|m| Seen {
+                    is_symlink: m.file_type().is_symlink(),
+                });
             let in_git_dir = inside.components().any(|c| c.as_os_str() == ".git");
             (seen.is_some()
                 && !in_git_dir

@@ -31,23 +31,11 @@ pub struct Skipped {
     pub reason: String,
 }
 
-/// What the walk saw of a file's directory entry, so that neither the scheduler nor the
-/// reader asks the file system again: asked once per file on the main thread, it was 8% of
-/// a run over bench's raw JSON corpus, with the other threads waiting.
+/// What the walk saw of a file's directory entry (its type, read with the directory), so
+/// that the reader does not ask the file system again: a system call per file.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Seen {
-    /// The size of the entry: of the link itself for a symlink.
-    pub len: u64,
     pub is_symlink: bool,
-}
-
-impl Seen {
-    pub(super) fn of(metadata: &std::fs::Metadata) -> Seen {
-        Seen {
-            len: metadata.len(),
-            is_symlink: metadata.file_type().is_symlink(),
-        }
-    }
 }
 
 /// What reading one file gave.

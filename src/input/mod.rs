@@ -11,7 +11,7 @@ mod read;
 
 pub(crate) use discover::{Exclude, Input, ModuleFile, discover, group_terraform, is_terraform};
 pub(crate) use load::{
-    Admitted, DEFAULT_MAX_FILE_SIZE, Loaded, RunError, Seen, Skipped, admit, read_file, too_large,
+    Admitted, DEFAULT_MAX_FILE_SIZE, Loaded, RunError, Skipped, admit, read_file, too_large,
 };
 pub(crate) use read::{Reader, Roots, normalize, read_regular};
 
