@@ -19,6 +19,25 @@ pub struct PolicyDocument {
     pub conditional: Vec<Conditional>,
 }
 
+impl PolicyDocument {
+    /// An identity policy read from the JSON `text` as file 0: for tests of the layers above.
+    #[cfg(test)]
+    pub(crate) fn identity_from_json(text: &str) -> PolicyDocument {
+        let value = crate::extract::json::parse_file(FileId(0), text)
+            .ok()
+            .flatten()
+            .expect("valid json");
+        PolicyDocument {
+            origin: Origin::file(FileId(0)),
+            kind: PolicyKind::Identity,
+            value,
+            attachments: Vec::new(),
+            managed: Vec::new(),
+            conditional: Vec::new(),
+        }
+    }
+}
+
 /// A part of a document present only when a condition has one value: a branch of
 /// `Fn::If [Condition, yes, no]` (a `!Ref AWS::NoValue` branch is absence, not a part). The
 /// document holds both branches at once, so an error inside one is not an error AWS always

@@ -1021,22 +1021,10 @@ fn resource_is_wildcard(resource: &str, service: Option<&str>) -> bool {
 mod tests {
     use super::*;
     use crate::base::source::FileId;
-    use crate::extract::document::{Origin, PolicyDocument, PolicyKind};
-    use crate::extract::json;
+    use crate::extract::document::PolicyDocument;
 
     fn document(text: &str) -> PolicyDocument {
-        let value = json::parse_file(FileId(0), text)
-            .ok()
-            .flatten()
-            .expect("valid json");
-        PolicyDocument {
-            origin: Origin::file(FileId(0)),
-            kind: PolicyKind::Identity,
-            value,
-            attachments: Vec::new(),
-            managed: Vec::new(),
-            conditional: Vec::new(),
-        }
+        PolicyDocument::identity_from_json(text)
     }
 
     fn id(name: &str) -> ActionId {

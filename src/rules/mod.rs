@@ -607,8 +607,6 @@ mod tests {
     /// ones cut at the limit, and the same did-you-mean searches used as one after another.
     #[test]
     fn rules_in_parallel_find_what_they_find_in_order() {
-        use crate::base::source::FileId;
-        use crate::extract::document::Origin;
         let statements: Vec<String> = (0..PARALLEL_STATEMENTS + 40)
             .map(|i| {
                 let (action, resource, condition) = match i % 6 {
@@ -641,18 +639,7 @@ mod tests {
             r#"{{"Version": "2012-10-17", "Statement": [{}]}}"#,
             statements.join(",")
         );
-        let value = crate::extract::json::parse_file(FileId(0), &text)
-            .ok()
-            .flatten()
-            .expect("valid json");
-        let document = PolicyDocument {
-            origin: Origin::file(FileId(0)),
-            kind: PolicyKind::Identity,
-            value,
-            attachments: Vec::new(),
-            managed: Vec::new(),
-            conditional: Vec::new(),
-        };
+        let document = PolicyDocument::identity_from_json(&text);
         let every_rule: Vec<&dyn Rule> = all().collect();
         let settings = Settings::default();
         let check = |parallel: bool, limit: usize, searches: usize| {
