@@ -201,7 +201,7 @@ impl<'a> Field<'a> {
 
     /// Whether the field may stand for many values, so only its characters can be judged.
     fn is_open(&self) -> bool {
-        self.has_variable || has_wildcard(&self.literal)
+        self.has_variable || crate::catalog::has_wildcard(&self.literal)
     }
 
     fn all(&self, valid: impl Fn(char) -> bool) -> bool {
@@ -225,10 +225,6 @@ fn lower_alnum(c: char) -> bool {
 
 fn wildcard(c: char) -> bool {
     matches!(c, '*' | '?')
-}
-
-fn has_wildcard(text: &str) -> bool {
-    text.contains(['*', '?'])
 }
 
 /// The text for a message: at most 80 characters, control characters escaped so a stray

@@ -772,7 +772,8 @@ fn deny_actions(catalog: &Catalog, statement: &Statement<'_>) -> Option<ActionSe
     (!(negated && expanded.unknown)).then(|| expanded.actions.clone())
 }
 
-/// The resources a `Deny` names, read once: a view tests each `Deny` against every `Allow`.
+/// The resources a `Deny` names, read once: a view tests each `Deny` against many `Allow`
+/// statements.
 #[derive(Debug)]
 enum DenyReach<'a> {
     /// `"*"`: every resource.
