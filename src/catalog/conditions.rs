@@ -1,6 +1,7 @@
 //! Condition keys (global, per service, templated) and condition operators.
 
 use rustc_hash::FxHashMap;
+use std::cell::RefCell;
 use std::fmt;
 
 pub use super::condition_types::{
@@ -25,6 +26,23 @@ pub struct ConditionKeyInfo {
     pub name: &'static str,
     pub types: KeyTypes,
     pub scope: KeyScope,
+}
+
+/// What [`Catalog::condition_key`] finds for a key before it looks at the actions.
+enum KeyLookup {
+    Global(ConditionKeyInfo),
+    /// Each service whose key table may define the key, with its definition if it has one.
+    Services(Vec<(usize, Option<ConditionKeyInfo>)>),
+}
+
+/// How many keys [`KEY_LOOKUPS`] keeps: hostile input cannot grow it without limit.
+const KEY_LOOKUP_LIMIT: usize = 10_000;
+
+thread_local! {
+    /// [`KeyLookup`]s by key as written, kept by this thread for the run: the same keys
+    /// recur across a run's policies, and searching the service tables for one costs
+    /// thousands of instructions.
+    static KEY_LOOKUPS: RefCell<FxHashMap<Box<str>, KeyLookup>> = RefCell::new(FxHashMap::default());
 }
 
 /// An operator's family lives in the curated tables.
@@ -161,26 +179,60 @@ impl Catalog {
     /// of `actions`, else a key any service defines (so a misplaced key still has a type),
     /// else an extra key (`extra_condition_keys.tsv`) of one of `actions`.
     pub fn condition_key(&self, key: &str, actions: &ActionSet) -> Option<ConditionKeyInfo> {
+        let found = KEY_LOOKUPS.with(|memo| {
+            let mut memo = memo.borrow_mut();
+            if let Some(lookup) = memo.get(key) {
+                return self.pick(lookup, actions);
+            }
+            let lookup = self.key_lookup(key);
+            let answer = self.pick(&lookup, actions);
+            if memo.len() < KEY_LOOKUP_LIMIT && key.len() <= 128 {
+                memo.insert(key.into(), lookup);
+            }
+            answer
+        });
+        found.or_else(|| self.find_extra_key(key, actions))
+    }
+
+    /// What the catalog defines for `key`, whatever the actions.
+    fn key_lookup(&self, key: &str) -> KeyLookup {
         if let Some(g) = find_global(curated(), key) {
-            return Some(ConditionKeyInfo {
+            return KeyLookup::Global(ConditionKeyInfo {
                 name: g.name,
                 types: g.types,
                 scope: KeyScope::Global,
             });
         }
-        // Services of `actions` first, so the definition that applies wins.
-        let candidates = self.key_services(key);
-        let svc_of_actions = candidates
-            .iter()
-            .copied()
-            .filter(|&svc| actions.intersects_range(self.blob.svc_actions(svc)));
-        svc_of_actions
-            .chain(candidates.iter().copied())
-            .find_map(|svc| {
-                self.find_service_key(svc, key)
-                    .map(|k| self.key_info(svc, k))
-            })
-            .or_else(|| self.find_extra_key(key, actions))
+        KeyLookup::Services(
+            self.key_services(key)
+                .iter()
+                .map(|&svc| {
+                    let info = self
+                        .find_service_key(svc, key)
+                        .map(|k| self.key_info(svc, k));
+                    (svc, info)
+                })
+                .collect(),
+        )
+    }
+
+    /// The definition that applies to `actions`: the global one, else that of the first
+    /// service of the actions that defines the key, else of the first service that does.
+    fn pick(&self, lookup: &KeyLookup, actions: &ActionSet) -> Option<ConditionKeyInfo> {
+        match lookup {
+            KeyLookup::Global(info) => Some(*info),
+            KeyLookup::Services(found) => {
+                let defined = || {
+                    found
+                        .iter()
+                        .filter_map(|(svc, info)| Some((*svc, (*info)?)))
+                };
+                defined()
+                    .find(|&(svc, _)| actions.intersects_range(self.blob.svc_actions(svc)))
+                    .or_else(|| defined().next())
+                    .map(|(_, info)| info)
+            }
+        }
     }
 
     /// A key of `extra_condition_keys.tsv` that `key` names and that applies to `actions`.

@@ -22,6 +22,7 @@ mod tests;
 use std::fmt;
 use std::ops::Range;
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU8, Ordering};
 
 use blob::Blob;
 
@@ -52,6 +53,12 @@ pub struct Catalog {
     /// Each service's prefix, read out of the blob once: every action name and pattern a run
     /// resolves starts with a search over them.
     service_prefixes: OnceLock<Vec<&'static [u8]>>,
+    /// `iam:PassRole`, which many rules and views ask for in every document.
+    pass_role: OnceLock<Option<ActionId>>,
+    /// [`Catalog::needs_several_resource_types`] by action, filled as asked (0: not yet, 1:
+    /// no, 2: yes): reading an action's resource types costs thousands of instructions,
+    /// and the effective view asks again for every document that grants the action.
+    several_types: OnceLock<Box<[AtomicU8]>>,
 }
 
 impl Catalog {
@@ -65,6 +72,8 @@ impl Catalog {
             narrowable: OnceLock::new(),
             format_tokens: OnceLock::new(),
             service_prefixes: OnceLock::new(),
+            pass_role: OnceLock::new(),
+            several_types: OnceLock::new(),
         })
     }
 
@@ -107,6 +116,11 @@ impl Catalog {
         let blob = &self.blob;
         blob.find_ci(blob.svc_actions(svc), act, |i| blob.action_name_bytes(i))
             .map(to_id)
+    }
+
+    /// `iam:PassRole`'s id, looked up once.
+    pub fn pass_role(&self) -> Option<ActionId> {
+        *self.pass_role.get_or_init(|| self.action("iam:PassRole"))
     }
 
     /// The canonical action name without its service prefix, e.g. `GetObject`.
@@ -248,6 +262,25 @@ impl Catalog {
     /// Whether action `id` requires resources of two types or more in one request
     /// (`ec2:RunInstances`), read without building its info.
     pub fn needs_several_resource_types(&self, id: ActionId) -> bool {
+        let memo = self.several_types.get_or_init(|| {
+            std::iter::repeat_with(|| AtomicU8::new(0))
+                .take(self.action_count())
+                .collect()
+        });
+        let Some(slot) = memo.get(id.index()) else {
+            return self.read_several_resource_types(id);
+        };
+        match slot.load(Ordering::Relaxed) {
+            0 => {
+                let several = self.read_several_resource_types(id);
+                slot.store(1 + u8::from(several), Ordering::Relaxed);
+                several
+            }
+            known => known == 2,
+        }
+    }
+
+    fn read_several_resource_types(&self, id: ActionId) -> bool {
         let mut r = self.resource_types_of(id);
         let mut required = 0;
         for _ in 0..r.count() {

@@ -500,21 +500,22 @@ fn leave_planned_to_the_plan(
 }
 
 fn sort_findings(sources: &SourceMap, findings: &mut [Finding]) {
-    // Each file's place in path order, found once: comparing paths component by component
-    // at each comparison of findings took most of the sort.
-    let mut files: Vec<(PathBuf, FileId)> = findings
+    // Each file's place in path order, found once, from keys that compare as the paths do:
+    // comparing paths component by component, at each comparison of findings and then of
+    // files, took most of the sort.
+    let mut files: Vec<(Vec<u8>, FileId)> = findings
         .iter()
         .map(|finding| finding.primary.file)
         .collect::<HashSet<FileId>>()
         .into_iter()
-        .map(|file| (sources.get(file).path().to_path_buf(), file))
+        .map(|file| (input::path_order_key(sources.get(file).path()), file))
         .collect();
     files.sort_unstable();
     let mut rank: HashMap<FileId, usize> = HashMap::with_capacity(files.len());
     let mut place = 0;
-    for (index, (path, file)) in files.iter().enumerate() {
+    for (index, (key, file)) in files.iter().enumerate() {
         // Files of the same path (one read twice) sort as one.
-        if index > 0 && files[index - 1].0 != *path {
+        if index > 0 && files[index - 1].0 != *key {
             place = index;
         }
         rank.insert(*file, place);

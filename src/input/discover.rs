@@ -196,7 +196,7 @@ pub(crate) fn discover(
 /// tag byte in the order of `Component`'s variants, then its text, and a `0` between them,
 /// a byte no path holds, so a component that is a prefix of another sorts first. (Windows
 /// prefixes of different kinds, `C:` and `\\?\C:`, compare by their text.)
-fn order_key(path: &Path) -> Vec<u8> {
+pub(crate) fn order_key(path: &Path) -> Vec<u8> {
     let mut key = Vec::with_capacity(path.as_os_str().len() + 8);
     for (index, component) in path.components().enumerate() {
         if index > 0 {

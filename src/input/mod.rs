@@ -9,7 +9,10 @@ mod ignore_rules;
 mod load;
 mod read;
 
-pub(crate) use discover::{Exclude, Input, ModuleFile, discover, group_terraform, is_terraform};
+pub(crate) use discover::{
+    Exclude, Input, ModuleFile, discover, group_terraform, is_terraform,
+    order_key as path_order_key,
+};
 pub(crate) use load::{
     Admitted, DEFAULT_MAX_FILE_SIZE, Loaded, RunError, Skipped, admit, read_file, too_large,
 };

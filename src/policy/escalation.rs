@@ -42,7 +42,7 @@ pub(crate) fn paths() -> &'static Paths {
     PATHS.get_or_init(|| {
         let catalog = Catalog::get();
         let mut out = Paths {
-            pass_role: catalog.action("iam:PassRole"),
+            pass_role: catalog.pass_role(),
             ..Paths::default()
         };
         for entry in ENTRIES {

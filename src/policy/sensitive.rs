@@ -172,10 +172,8 @@ fn kinds_of(id: ActionId) -> u8 {
 /// Write actions no more specific rule reports: the sensitive lists and permissions
 /// management have their own rules, and `passrole-unscoped` owns `iam:PassRole`.
 fn is_plain_write(id: ActionId) -> bool {
-    static PASS_ROLE: OnceLock<Option<ActionId>> = OnceLock::new();
     let catalog = Catalog::get();
-    // Looked up once: this runs for every action a statement expands to.
-    if *PASS_ROLE.get_or_init(|| catalog.action("iam:PassRole")) == Some(id) {
+    if catalog.pass_role() == Some(id) {
         return false;
     }
     let levels = catalog.access_levels(id);

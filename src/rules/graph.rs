@@ -244,7 +244,7 @@ fn edge_actions() -> &'static EdgeActions {
     IDS.get_or_init(|| {
         let catalog = Catalog::get();
         EdgeActions {
-            pass_role: catalog.action("iam:PassRole"),
+            pass_role: catalog.pass_role(),
             creates: OnceLock::new(),
             existing_passrole: EXISTING_PASSROLE
                 .iter()

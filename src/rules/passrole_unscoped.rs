@@ -61,7 +61,7 @@ impl Rule for PassroleUnscoped {
         if !grants_to_holder(cx.policy) {
             return;
         }
-        let Some(pass_role) = Catalog::get().action("iam:PassRole") else {
+        let Some(pass_role) = Catalog::get().pass_role() else {
             return;
         };
         let effective = cx.effective();

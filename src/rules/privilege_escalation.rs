@@ -236,7 +236,7 @@ fn fold_in(cx: &Context<'_>, finding: &mut Finding) {
             ),
         });
     }
-    let Some(pass_role) = Catalog::get().action("iam:PassRole") else {
+    let Some(pass_role) = Catalog::get().pass_role() else {
         return;
     };
     if let Some(hit) = cx

@@ -242,7 +242,7 @@ fn claimed(cx: &Context<'_>) -> FxHashMap<Span, ActionSet> {
     // `passrole-unscoped` judges every `iam:PassRole`, whatever its resource and conditions
     // (a tag on the role limits it, a role pattern gets a suggestion), so it is always its.
     if enabled(RuleId::PassroleUnscoped)
-        && let Some(pass_role) = catalog.action("iam:PassRole")
+        && let Some(pass_role) = catalog.pass_role()
     {
         let mut set = ActionSet::new();
         set.insert(pass_role);
