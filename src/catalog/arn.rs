@@ -72,6 +72,9 @@ pub(crate) struct FormatTokens {
     masks: Option<Box<PositionMasks>>,
     /// The format's `arn:PARTITION:SERVICE:REGION:ACCOUNT:` when the one pass can skip it.
     header: Option<Header>,
+    /// Whether the format answers alike for every region written out and every account
+    /// written in digits: see [`general_key`].
+    any_region_or_account: bool,
 }
 
 /// The five colon-ended fields that open a format, when each is a placeholder of one field
@@ -122,6 +125,21 @@ impl Header {
             }
         }
         None
+    }
+
+    /// Whether the region field takes every region written out or none, and the account
+    /// field every account of digits or none: a placeholder, or text that is empty (region)
+    /// or holds no digit (account, such as `aws` in the ARNs of AWS managed policies).
+    fn any_region_or_account(&self) -> bool {
+        let region = match &self.fields[3] {
+            HeaderField::Placeholder { .. } => true,
+            HeaderField::Chars(chars) => chars.is_empty(),
+        };
+        let account = match &self.fields[4] {
+            HeaderField::Placeholder { .. } => true,
+            HeaderField::Chars(chars) => !chars.iter().any(char::is_ascii_digit),
+        };
+        region && account
     }
 
     /// For a literal `text` whose first five fields fit the header's: the text after them.
@@ -204,10 +222,12 @@ impl FormatTokens {
             masks
         });
         let header = masks.as_ref().and_then(|_| Header::of(&tokens));
+        let any_region_or_account = header.as_ref().is_some_and(Header::any_region_or_account);
         FormatTokens {
             tokens,
             masks,
             header,
+            any_region_or_account,
         }
     }
 
@@ -534,6 +554,73 @@ fn memo_key(pieces: &[ArnPiece<'_>]) -> String {
     key
 }
 
+/// The memo key of a pattern whose region and account are written out, with the region
+/// (letters, digits and `-`) standing for any region and the account (digits) for any
+/// account: ARNs of a run differ mostly there (each account of an organisation), and a
+/// format of [`FormatTokens::any_region_or_account`] answers alike for all of them. Both
+/// the one pass and the search compare the five header fields one by one, as the colons
+/// that end them match only each other. `None` when the first five fields are not all
+/// plain characters, or neither field can stand for others.
+fn general_key(pat: &[Pat]) -> Option<String> {
+    let mut colons = [0usize; 5];
+    let mut found = 0;
+    for (at, p) in pat.iter().enumerate() {
+        match p {
+            Pat::Char(':') => {
+                colons[found] = at;
+                found += 1;
+                if found == 5 {
+                    break;
+                }
+            }
+            Pat::Char(_) => {}
+            _ => return None,
+        }
+    }
+    if found < 5 {
+        return None;
+    }
+    let region = &pat[colons[2] + 1..colons[3]];
+    let account = &pat[colons[3] + 1..colons[4]];
+    let is = |field: &[Pat], accepted: fn(char) -> bool| {
+        !field.is_empty()
+            && field
+                .iter()
+                .all(|p| matches!(p, Pat::Char(c) if accepted(*c)))
+    };
+    let any_region = is(region, |c| c.is_ascii_alphanumeric() || c == '-');
+    let any_account = is(account, |c| c.is_ascii_digit());
+    if !any_region && !any_account {
+        return None;
+    }
+    let mut key = String::with_capacity(pat.len() + 2);
+    // No key of `memo_key` starts with `G`.
+    key.push('G');
+    for (at, p) in pat.iter().enumerate() {
+        let in_region = (colons[2] + 1..colons[3]).contains(&at);
+        let in_account = (colons[3] + 1..colons[4]).contains(&at);
+        if (in_region && any_region) || (in_account && any_account) {
+            // One character stands for the whole field.
+            if at == colons[2] + 1 || at == colons[3] + 1 {
+                key.push(if in_region { 'r' } else { '0' });
+            }
+            continue;
+        }
+        match p {
+            Pat::Char(c @ ('\\' | '*' | '?' | '#' | '!')) => {
+                key.push('\\');
+                key.push(*c);
+            }
+            Pat::Char(c) => key.push(*c),
+            Pat::Star => key.push('*'),
+            Pat::One => key.push('?'),
+            Pat::Hole => key.push('#'),
+            Pat::Field => key.push('!'),
+        }
+    }
+    Some(key)
+}
+
 /// Whether a resource pattern fits a resource type, by [`memo_key`] and type index, kept by
 /// this thread for the run. Bounded, so hostile input cannot grow it without
 /// limit: past the bound, answers are computed and not kept.
@@ -547,6 +634,18 @@ const FITS_MEMO_KEYS: usize = 50_000;
 const FITS_MEMO_ANSWERS: usize = 1_000_000;
 
 impl FitsMemo {
+    /// The answers kept for `key`, taken out of the memo while a pattern is matched; `None`
+    /// when the memo is full. Give them back with [`FitsMemo::put_back`].
+    fn take(&mut self, key: &str) -> Option<Vec<(u32, bool)>> {
+        self.answers(key).map(std::mem::take)
+    }
+
+    fn put_back(&mut self, key: &str, answers: Vec<(u32, bool)>) {
+        if let Some(slot) = self.by_key.get_mut(key) {
+            *slot = answers;
+        }
+    }
+
     /// The answers kept for `key`, to read and add to; `None` when the memo is full.
     fn answers(&mut self, key: &str) -> Option<&mut Vec<(u32, bool)>> {
         if self.answers >= FITS_MEMO_ANSWERS {
@@ -636,34 +735,58 @@ impl ResourceMatcher {
                 .filter(|f| service.as_deref().is_none_or(|s| same_service(s, f)))
                 .any(|f| f.intersects(pat))
         };
+        let general = key.and_then(|_| general_key(pat));
         FITS.with(|memo| {
             let mut memo = memo.borrow_mut();
+            let mut general_answers = general.as_deref().and_then(|k| memo.take(k));
+            // Taken when a type first needs them.
+            let mut exact_answers: Option<Option<Vec<(u32, bool)>>> = None;
             let mut unkept = Vec::new();
-            let known = match key {
-                Some(key) => memo.answers(key).unwrap_or(&mut unkept),
-                None => &mut unkept,
-            };
-            // Kept sorted by type: a statement of many actions has hundreds of types, and a
-            // linear search of the answers for each of them was quadratic.
-            let mut fits = |rt: &usize| {
-                let rt = *rt as u32;
-                match known.binary_search_by_key(&rt, |&(r, _)| r) {
-                    Ok(at) => known[at].1,
-                    Err(at) => {
-                        let answer = compute(rt as usize);
-                        known.insert(at, (rt, answer));
-                        answer
+            let answer = {
+                // Kept sorted by type: a statement of many actions has hundreds of types,
+                // and a linear search of the answers for each of them was quadratic.
+                let mut fits = |&rt: &usize| {
+                    let known = match &mut general_answers {
+                        Some(general) if Self::any_region_or_account(self.catalog, rt) => general,
+                        _ => exact_answers
+                            .get_or_insert_with(|| key.and_then(|k| memo.take(k)))
+                            .as_mut()
+                            .unwrap_or(&mut unkept),
+                    };
+                    let rt = rt as u32;
+                    match known.binary_search_by_key(&rt, |&(r, _)| r) {
+                        Ok(at) => known[at].1,
+                        Err(at) => {
+                            let answer = compute(rt as usize);
+                            known.insert(at, (rt, answer));
+                            answer
+                        }
                     }
+                };
+                if self.formats.iter().any(&mut fits) {
+                    open
+                } else if self.shared_formats.iter().any(&mut fits) {
+                    Match::Unknown
+                } else {
+                    Match::No
                 }
             };
-            if self.formats.iter().any(&mut fits) {
-                return open;
+            if let (Some(key), Some(answers)) = (general.as_deref(), general_answers) {
+                memo.put_back(key, answers);
             }
-            if self.shared_formats.iter().any(&mut fits) {
-                return Match::Unknown;
+            if let (Some(key), Some(Some(answers))) = (key, exact_answers) {
+                memo.put_back(key, answers);
             }
-            Match::No
+            answer
         })
+    }
+
+    /// Whether all formats of resource type `rt` are [`FormatTokens::any_region_or_account`].
+    fn any_region_or_account(catalog: &'static Catalog, rt: usize) -> bool {
+        catalog
+            .rtype_format_tokens(rt)
+            .iter()
+            .all(|f| f.any_region_or_account)
     }
 }
 
@@ -886,6 +1009,102 @@ mod tests {
 
     fn m(pattern: &str, format: &str) -> bool {
         FormatTokens::new(format).intersects(&pattern_tokens(&[ArnPiece::Literal(pattern)]))
+    }
+
+    /// Answers kept under a pattern's [`general_key`] are those the pattern gets on its own:
+    /// each pattern is matched after all the others in one thread, and alone in a thread of
+    /// its own (whose memo is empty).
+    #[test]
+    fn answers_kept_for_any_region_or_account_are_each_patterns_own() {
+        let catalog = Catalog::get();
+        let arns = [
+            "arn:aws:iam::111122223333:role/app",
+            "arn:aws:iam::444455556666:role/app",
+            "arn:aws:iam::aws:policy/ReadOnlyAccess",
+            "arn:aws:iam::111122223333:policy/ReadOnlyAccess",
+            "arn:aws:iam:us-east-1:111122223333:role/app",
+            "arn:aws:iam::111122223333:user/u",
+            "arn:aws:s3:::bucket/key",
+            "arn:aws:s3:us-east-1:111122223333:bucket/key",
+            "arn:aws:s3:::bucket",
+            "arn:aws:s3:eu-west-1:111122223333:accesspoint/ap",
+            "arn:aws:s3:eu-west-1::accesspoint/ap",
+            "arn:aws:kms:us-east-1:111122223333:key/k",
+            "arn:aws:kms:eu-west-1:444455556666:key/k",
+            "arn:aws:kms::444455556666:key/k",
+            "arn:aws:kms:eu-west-1::key/k",
+            "arn:aws:kms:eu-west-1:alias:key/k",
+            "arn:aws:ec2:us-east-1:111122223333:instance/i-1",
+            "arn:aws:ec2:us-east-1::image/ami-1",
+            "arn:aws:ec2:eu-west-1:444455556666:image/ami-1",
+            "arn:aws:dynamodb:us-east-1:111122223333:table/t/*",
+            "arn:aws:dynamodb:eu-west-1:444455556666:table/t/*",
+            "arn:aws:sns:us-east-1:111122223333:topic",
+            "arn:aws:sns:us-east-1:111122223333:topic/x",
+        ];
+        let sets: Vec<ActionSet> = [
+            &["iam:PassRole"][..],
+            &["iam:GetPolicy", "iam:GetRole"],
+            &["s3:GetObject", "s3:ListBucket"],
+            &["s3:GetAccessPoint"],
+            &["kms:Decrypt"],
+            &["ec2:RunInstances"],
+            &["dynamodb:Query"],
+            &["sns:Publish", "kms:Decrypt"],
+        ]
+        .iter()
+        .map(|names| names.iter().map(|n| catalog.action(n).unwrap()).collect())
+        .collect();
+        let match_in_order = |order: Vec<(usize, usize)>| {
+            let sets = &sets;
+            std::thread::scope(|scope| {
+                scope
+                    .spawn(move || {
+                        order
+                            .into_iter()
+                            .map(|(set, arn)| {
+                                let pieces = [ArnPiece::Literal(arns[arn])];
+                                (
+                                    (set, arn),
+                                    catalog.resource_matcher(&sets[set]).matches(&pieces),
+                                )
+                            })
+                            .collect::<Vec<_>>()
+                    })
+                    .join()
+                    .unwrap()
+            })
+        };
+        let every: Vec<(usize, usize)> = (0..sets.len())
+            .flat_map(|set| (0..arns.len()).map(move |arn| (set, arn)))
+            .collect();
+        let mut answers = match_in_order(every.clone());
+        answers.extend(match_in_order(every.iter().rev().copied().collect()));
+        for ((set, arn), kept) in answers {
+            let alone = match_in_order(vec![(set, arn)])[0].1;
+            assert_eq!(kept, alone, "{} for set {set}", arns[arn]);
+        }
+    }
+
+    #[test]
+    fn a_general_key_stands_for_regions_and_accounts_only() {
+        let key = |arn: &str| general_key(&pattern_tokens(&[ArnPiece::Literal(arn)]));
+        assert_eq!(
+            key("arn:aws:kms:us-east-1:111122223333:key/k"),
+            key("arn:aws:kms:eu-west-1:444455556666:key/k")
+        );
+        assert_ne!(
+            key("arn:aws:kms:us-east-1:111122223333:key/k"),
+            key("arn:aws:kms:us-east-1:111122223333:key/j")
+        );
+        assert_ne!(
+            key("arn:aws:kms::111122223333:key/k"),
+            key("arn:aws:kms:us-east-1:111122223333:key/k")
+        );
+        assert_eq!(key("arn:aws:iam::aws:policy/P"), None);
+        assert_eq!(key("arn:aws:kms:*:111122223333:key/k"), None);
+        assert_eq!(key("arn:aws:s3:::bucket"), None);
+        assert!(key("arn:aws:iam::111122223333:role/*").is_some());
     }
 
     #[test]
