@@ -14,6 +14,7 @@ use crate::policy::principals::{PrincipalType, each_principal, pinned};
 use crate::policy::{self, Condition, Effect};
 use crate::rules::graph::Graph;
 use crate::rules::principal::{self, Key, scope};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -276,7 +277,7 @@ fn grant_info(grant: &Grant<'_, '_>) -> Option<GrantInfo> {
             .map(|value| Resource {
                 text: text_of(value),
                 literal: value.as_str().is_some(),
-                service: classify_resource(value).1,
+                service: classify_resource(value).1.map(Cow::into_owned),
             })
             .collect()
     };

@@ -39,7 +39,7 @@ struct ResourceEntry<'v> {
     value: &'v Value,
     reach: Reach,
     /// The ARN's service field when written literally, to skip entries that cannot apply.
-    service: Option<String>,
+    service: Option<Cow<'v, str>>,
 }
 
 /// What one condition test does to a statement.
@@ -949,7 +949,7 @@ fn resource_entries<'v>(statement: &Statement<'v>) -> Vec<ResourceEntry<'v>> {
 const HOLE: char = '\u{0}';
 
 /// The reach of one resource entry and its literal service field.
-pub(crate) fn classify_resource(value: &Value) -> (Reach, Option<String>) {
+pub(crate) fn classify_resource(value: &Value) -> (Reach, Option<Cow<'_, str>>) {
     // Borrowed when written out: most resources are, and this runs for each of them.
     let text: Cow<'_, str> = match &value.kind {
         ValueKind::String(text) => Cow::Borrowed(text),
@@ -971,12 +971,29 @@ pub(crate) fn classify_resource(value: &Value) -> (Reach, Option<String>) {
     if text == "*" {
         return (Reach::Everything, None);
     }
-    let fields: Vec<&str> = text.splitn(6, ':').collect();
-    let service = fields
-        .get(2)
-        .filter(|s| !s.contains(HOLE))
-        .map(|s| s.to_string());
-    let Some(resource) = fields.get(5) else {
+    // The first five colons, found by one walk: what `splitn(6, ':')` finds, without
+    // collecting the fields (this runs for every resource of every statement).
+    let mut colons = [0; 5];
+    let mut found = 0;
+    for (at, byte) in text.bytes().enumerate() {
+        if byte == b':' {
+            colons[found] = at;
+            found += 1;
+            if found == 5 {
+                break;
+            }
+        }
+    }
+    let service = (found >= 3)
+        .then(|| colons[1] + 1..colons[2])
+        .or_else(|| (found == 2).then(|| colons[1] + 1..text.len()))
+        .filter(|range| !text[range.clone()].contains(HOLE))
+        .map(|range| match &text {
+            Cow::Borrowed(text) => Cow::Borrowed(&text[range]),
+            Cow::Owned(text) => Cow::Owned(text[range].to_string()),
+        });
+    let resource = (found == 5).then(|| &text[colons[4] + 1..]);
+    let Some(resource) = resource else {
         return (
             if text.contains(HOLE) {
                 Reach::Unknown

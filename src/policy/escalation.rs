@@ -3,7 +3,7 @@
 
 use super::effective::{ConditionClass, Effective, Hit, Reach};
 use crate::base::finding::Confidence;
-use crate::catalog::{ActionId, Catalog, NamedAction};
+use crate::catalog::{ActionId, ActionSet, Catalog, NamedAction};
 use std::sync::OnceLock;
 
 /// An entry of `rules/data/privilege_escalation.json` as written, compiled by `build.rs`.
@@ -109,8 +109,17 @@ pub(crate) fn find<'g, 'a, 'v>(
     effective: &'g Effective<'a, 'v>,
 ) -> Vec<PathMatch<'static, 'g, 'a, 'v>> {
     let pass_role = paths().pass_role;
+    // Only a grant that holds an action hits it: a path that needs an action no grant
+    // holds is skipped before its grants are searched (most paths, in most policies).
+    let mut granted = ActionSet::new();
+    for grant in &effective.grants {
+        granted.union_with(&grant.actions);
+    }
     let mut out = Vec::new();
     for path in &paths().paths {
+        if !path.requires.iter().all(|&action| granted.contains(action)) {
+            continue;
+        }
         let mut hits = Vec::with_capacity(path.requires.len());
         let mut confidence = if path.family == "existing-resource" {
             // Only an escalation when a more privileged resource already exists.
