@@ -22,6 +22,7 @@ use crate::policy;
 use crate::rules::{self, Rule, principal};
 use crate::suppress::{self, Suppressed};
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Read;
@@ -511,7 +512,8 @@ fn sort_findings(sources: &SourceMap, findings: &mut [Finding]) {
         .map(|file| (input::path_order_key(sources.get(file).path()), file))
         .collect();
     files.sort_unstable();
-    let mut rank: HashMap<FileId, usize> = HashMap::with_capacity(files.len());
+    let mut rank: FxHashMap<FileId, usize> =
+        FxHashMap::with_capacity_and_hasher(files.len(), Default::default());
     let mut place = 0;
     for (index, (key, file)) in files.iter().enumerate() {
         // Files of the same path (one read twice) sort as one.
