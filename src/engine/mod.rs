@@ -640,6 +640,8 @@ fn process_loaded(
             // Attached documents also feed the per-principal pass of this input.
             if options.keep_documents || !document.attachments.is_empty() {
                 result.documents.push(document);
+            } else {
+                free_later(document);
             }
         },
     );
@@ -651,6 +653,21 @@ fn process_loaded(
     }
     release_unreported(sources, &referenced.into_inner(), &result);
     finish_input(result, rules, options)
+}
+
+/// Bytes of text from which a document is freed on one of the pool's threads: a policy of
+/// thousands of statements took milliseconds to free, with nothing else left to do.
+const FREE_LATER_BYTES: u32 = 256 * 1024;
+
+/// Drops a document that is done with: a large one on the pool, while this thread goes on
+/// towards the report (at the end of a run, the process may exit before it is freed).
+fn free_later(document: PolicyDocument) {
+    let span = document.value.span;
+    // As for a large file's pieces: a run of one thread with this much text has a pool of
+    // one thread, which this keeps to.
+    if span.end.saturating_sub(span.start) >= FREE_LATER_BYTES {
+        rayon::spawn(move || drop(document));
+    }
 }
 
 /// The configuration files a plan's findings moved to (`plan` is the plan's file) are

@@ -5,6 +5,7 @@ use crate::base::source::{FileId, Span};
 use crate::base::value::{Member, TemplatePart, Value, ValueKind};
 use jsonc_parser::ast;
 use jsonc_parser::common::{Range, Ranged};
+use rayon::prelude::*;
 use std::borrow::Cow;
 
 /// A syntax error, at a byte offset of the file (already mapped back).
@@ -305,6 +306,8 @@ struct TokenReader<'t, 'c> {
     /// Arrays and objects open; past [`TokenReader::MAX_DEPTH`] the reader gives up, well
     /// before `parse_to_ast`'s own limit.
     depth: usize,
+    /// Whether a large array may be read by several threads ([`TokenReader::elements`]).
+    may_split: bool,
 }
 
 impl<'t, 'c> TokenReader<'t, 'c> {
@@ -316,6 +319,9 @@ impl<'t, 'c> TokenReader<'t, 'c> {
             lexer: Lexer::new(text),
             converter,
             depth: 0,
+            // As a large Terraform file's pieces: a run of one thread with this much to
+            // read has a pool of one thread, which this keeps to.
+            may_split: text.len() >= PARALLEL_ARRAY_BYTES && rayon::current_num_threads() > 1,
         };
         let first = reader.lexer.scan()?;
         if first == Token::End {
@@ -371,6 +377,27 @@ impl<'t, 'c> TokenReader<'t, 'c> {
 
     fn array(&mut self, start: usize) -> Option<Value> {
         self.open()?;
+        let split = if self.may_split && self.depth <= 2 {
+            element_starts(self.lexer.bytes(), self.lexer.at).filter(|(starts, close)| {
+                starts.len() >= PARALLEL_ARRAY_ELEMENTS
+                    && close - self.lexer.at >= PARALLEL_ARRAY_BYTES
+            })
+        } else {
+            None
+        };
+        let elements = match split {
+            Some((starts, close)) => self.elements_in_parallel(&starts, close)?,
+            None => self.elements()?,
+        };
+        let range = self.close(start);
+        Some(Value::new(
+            self.converter.span(range),
+            ValueKind::Array(elements),
+        ))
+    }
+
+    /// The elements of the array just opened, up to and with its closing bracket.
+    fn elements(&mut self) -> Option<Vec<Value>> {
         let mut elements = Vec::new();
         let mut token = self.next()?;
         if token != Token::CloseBracket {
@@ -383,11 +410,55 @@ impl<'t, 'c> TokenReader<'t, 'c> {
                 }
             }
         }
-        let range = self.close(start);
-        Some(Value::new(
-            self.converter.span(range),
-            ValueKind::Array(elements),
-        ))
+        Some(elements)
+    }
+
+    /// [`TokenReader::elements`] of an array whose elements start at `starts` and whose
+    /// closing bracket is at `close` (as [`element_starts`] found them), read in runs on
+    /// the pool's threads: a policy of thousands of statements is otherwise read by one
+    /// thread while the others wait for its rules. Each run is read as the whole array
+    /// would be, and must end where the next one starts, so the values are the same; a run
+    /// that does not leaves the text to `parse_to_ast`, as a reading in one go would.
+    fn elements_in_parallel(&mut self, starts: &[usize], close: usize) -> Option<Vec<Value>> {
+        let run = starts
+            .len()
+            .div_ceil(4 * rayon::current_num_threads())
+            .max(PARALLEL_ARRAY_ELEMENTS / 4);
+        let runs: Vec<Option<Vec<Value>>> = starts
+            .par_chunks(run)
+            .enumerate()
+            .map(|(index, chunk)| {
+                let end = starts.get((index + 1) * run).copied();
+                let mut reader = TokenReader {
+                    lexer: Lexer {
+                        text: self.lexer.text,
+                        at: chunk[0],
+                        start: chunk[0],
+                    },
+                    converter: self.converter,
+                    depth: self.depth,
+                    may_split: false,
+                };
+                let mut elements = Vec::with_capacity(chunk.len());
+                for _ in chunk {
+                    let token = reader.next()?;
+                    elements.push(reader.value(token)?);
+                    match reader.next()? {
+                        Token::Comma if end.is_some() || elements.len() < chunk.len() => {}
+                        Token::CloseBracket if end.is_none() && elements.len() == chunk.len() => {}
+                        _ => return None,
+                    }
+                }
+                (reader.lexer.at == end.unwrap_or(close + 1)).then_some(elements)
+            })
+            .collect();
+        let mut elements = Vec::with_capacity(starts.len());
+        for run in runs {
+            elements.extend(run?);
+        }
+        self.lexer.start = close;
+        self.lexer.at = close + 1;
+        Some(elements)
     }
 
     fn object(&mut self, start: usize) -> Option<Value> {
@@ -417,6 +488,47 @@ impl<'t, 'c> TokenReader<'t, 'c> {
         let kind = self.converter.object(members);
         Some(Value::new(self.converter.span(range), kind))
     }
+}
+
+/// Text from which a reader may split an array over threads, and the length and number of
+/// elements such an array needs: below them, handing out the runs costs what it saves.
+const PARALLEL_ARRAY_BYTES: usize = 256 * 1024;
+const PARALLEL_ARRAY_ELEMENTS: usize = 256;
+
+/// Where each element of the array whose `[` ends before `from` starts (just after the
+/// bracket or its comma), and where its closing `]` is: found by one walk over the bytes
+/// that only follows strings and nesting. `None` for an empty array or when the text ends
+/// first. It does not check the JSON: the readers of the runs do.
+fn element_starts(bytes: &[u8], from: usize) -> Option<(Vec<usize>, usize)> {
+    let mut starts = vec![from];
+    let mut depth = 0usize;
+    let mut at = from;
+    let mut first = true;
+    while let Some(&byte) = bytes.get(at) {
+        match byte {
+            b'"' => {
+                // To the closing quote, over escapes.
+                at += 1;
+                loop {
+                    at += memchr::memchr2(b'"', b'\\', bytes.get(at..)?)?;
+                    if bytes[at] == b'"' {
+                        break;
+                    }
+                    at += 2;
+                }
+            }
+            b'[' | b'{' => depth += 1,
+            b']' if depth == 0 => return (!first).then_some((starts, at)),
+            b']' | b'}' => depth = depth.checked_sub(1)?,
+            b',' if depth == 0 => starts.push(at + 1),
+            _ => {}
+        }
+        if !matches!(byte, b' ' | b'\t' | b'\n' | b'\r' | b']') {
+            first = false;
+        }
+        at += 1;
+    }
+    None
 }
 
 /// Messages are lower case like every other diagnostic of iamlint.
@@ -803,6 +915,46 @@ mod tests {
                 proptest::prop_assert_eq!(Ok(fast), slow);
             }
         }
+    }
+
+    #[test]
+    fn a_large_array_read_on_several_threads_is_read_as_in_one_go() {
+        // Strings with brackets, commas and escaped quotes, so that only a walk that follows
+        // strings finds where the elements start.
+        let element = |i: usize| {
+            format!(
+                r#"{{"Sid": "s{i}", "Action": ["a:[,]{{", "b\"],"], "N": [{i}, {{"x": null}}]}}"#
+            )
+        };
+        let elements: Vec<String> = (0..4000).map(element).collect();
+        let good = format!(
+            r#"{{"Statement": [{}], "Tail": [1]}}"#,
+            elements.join(",\n ")
+        );
+        assert!(good.len() >= PARALLEL_ARRAY_BYTES);
+        let broken_in_the_middle = good.replacen(r#""s2500""#, r#""s2500" 1"#, 1);
+        assert_ne!(broken_in_the_middle, good);
+        let trailing_comma = good.replacen("}], \"Tail\"", "},], \"Tail\"", 1);
+        assert_ne!(trailing_comma, good);
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(3)
+            .build()
+            .unwrap();
+        for (text, plain) in [
+            (&good, true),
+            (&broken_in_the_middle, false),
+            (&trailing_comma, false),
+        ] {
+            let (fast, slow) = pool.install(|| both_readers(text, &[]));
+            assert_eq!(fast.is_some(), plain);
+            if let Some(fast) = fast {
+                assert_eq!(Ok(fast), slow);
+            }
+        }
+        let starts = element_starts(b"[ 1, \"a,]\\\"\", [2, 3], {\"k\": [4]} ]", 1);
+        assert_eq!(starts, Some((vec![1, 4, 13, 21], 33)));
+        assert_eq!(element_starts(b"[ ]", 1), None);
+        assert_eq!(element_starts(b"[1, 2", 1), None);
     }
 
     #[test]

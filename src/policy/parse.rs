@@ -8,6 +8,7 @@ use crate::base::suggest::did_you_mean;
 use crate::base::text::clip;
 use crate::base::value::{Member, Value, ValueKind};
 use crate::extract::document::{PolicyDocument, PolicyKind};
+use rayon::prelude::*;
 
 const POLICY_ELEMENTS: &[&str] = &["Version", "Id", "Statement"];
 const STATEMENT_ELEMENTS: &[&str] = &[
@@ -34,14 +35,20 @@ const TRUST_ACTIONS: &[&str] = &[
 ];
 
 pub(crate) fn parse(document: &PolicyDocument) -> Policy<'_> {
-    parse_recording(document, DEFAULT_MAX_ISSUES)
+    parse_recording(document, DEFAULT_MAX_ISSUES, false)
 }
 
 /// [`parse`], recording at most `max_issues` issues and counting the rest: the rules ask
-/// for as many as the input may still keep as findings.
-pub(crate) fn parse_recording(document: &PolicyDocument, max_issues: usize) -> Policy<'_> {
+/// for as many as the input may still keep as findings. `parallel`: a policy of many
+/// statements may be read on the pool's threads.
+pub(crate) fn parse_recording(
+    document: &PolicyDocument,
+    max_issues: usize,
+    parallel: bool,
+) -> Policy<'_> {
     let mut parser = Parser {
         max_issues,
+        parallel,
         ..Parser::default()
     };
     let root = &document.value;
@@ -119,10 +126,15 @@ fn infer_kind(statements: &[Statement<'_>]) -> PolicyKind {
 /// has 16 million (three per statement), which took 4.5 GB before a single finding was cut.
 const DEFAULT_MAX_ISSUES: usize = 10_000;
 
+/// Statements from which a policy is read on the pool's threads (as its rules then run).
+const PARALLEL_STATEMENTS: usize = 512;
+
 #[derive(Default)]
 struct Parser {
     issues: Vec<Issue>,
     max_issues: usize,
+    /// Whether many statements may be read on the pool's threads.
+    parallel: bool,
     /// Issues found past `max_issues`, only counted.
     left_out: usize,
     statements_left_out: Option<(usize, Span)>,
@@ -232,6 +244,12 @@ impl Parser {
                 if let Some(first) = left_out.first() {
                     self.statements_left_out = Some((left_out.len(), first.span));
                 }
+                if self.parallel
+                    && parsed.len() >= PARALLEL_STATEMENTS
+                    && rayon::current_num_threads() > 1
+                {
+                    return self.statements_in_parallel(parsed);
+                }
                 let mut statements = Vec::with_capacity(parsed.len());
                 statements.extend(parsed.iter().filter_map(|item| self.statement(item)));
                 statements
@@ -250,6 +268,39 @@ impl Parser {
                 Vec::new()
             }
         }
+    }
+
+    /// The statements of `items` read in runs on the pool's threads, each run by a parser
+    /// of its own; their issues are then recorded in statement order, as one parser would
+    /// have recorded them (each run keeps as many as the whole may, so none is missing).
+    fn statements_in_parallel<'v>(&mut self, items: &'v [Value]) -> Vec<Statement<'v>> {
+        let run = items
+            .len()
+            .div_ceil(4 * rayon::current_num_threads())
+            .max(PARALLEL_STATEMENTS / 4);
+        let runs: Vec<(Vec<Statement<'v>>, Parser)> = items
+            .par_chunks(run)
+            .map(|chunk| {
+                let mut parser = Parser {
+                    max_issues: self.max_issues,
+                    ..Parser::default()
+                };
+                let statements: Vec<Statement<'v>> = chunk
+                    .iter()
+                    .filter_map(|item| parser.statement(item))
+                    .collect();
+                (statements, parser)
+            })
+            .collect();
+        let mut statements = Vec::with_capacity(items.len());
+        for (run_statements, parser) in runs {
+            statements.extend(run_statements);
+            for issue in parser.issues {
+                self.record(issue);
+            }
+            self.left_out += parser.left_out;
+        }
+        statements
     }
 
     fn statement<'v>(&mut self, value: &'v Value) -> Option<Statement<'v>> {
@@ -679,4 +730,48 @@ fn list(names: &[&str]) -> String {
         .map(|name| format!("`{name}`"))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What a reading gives, to compare: the statements, the issues, how many were left out.
+    fn read(document: &PolicyDocument, max_issues: usize, parallel: bool) -> String {
+        let policy = parse_recording(document, max_issues, parallel);
+        format!(
+            "{:?}\n{:?}\n{}",
+            policy.statements, policy.issues, policy.issues_left_out
+        )
+    }
+
+    #[test]
+    fn many_statements_read_on_several_threads_are_read_as_on_one() {
+        // Malformed statements spread over every run: unknown elements, a wrong effect, a
+        // statement that is not an object.
+        let statements: Vec<String> = (0..1300)
+            .map(|i| match i % 7 {
+                0 => format!(r#"{{"Sid": "S{i}", "Efect": "Allow", "Action": "s3:*"}}"#),
+                3 => format!(r#"{{"Effect": "allow", "Action": ["s3:Get{i}"], "Resource": "*"}}"#),
+                5 => "42".to_string(),
+                _ => format!(
+                    r#"{{"Effect": "Deny", "Action": "iam:PassRole", "Resource": "arn:aws:iam::1:role/r{i}"}}"#
+                ),
+            })
+            .collect();
+        let text = format!(
+            r#"{{"Version": "2012-10-17", "Statement": [{}]}}"#,
+            statements.join(",")
+        );
+        let document = PolicyDocument::identity_from_json(&text);
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(3)
+            .build()
+            .unwrap();
+        for max_issues in [0, 5, 200, DEFAULT_MAX_ISSUES] {
+            let one = read(&document, max_issues, false);
+            let several = pool.install(|| read(&document, max_issues, true));
+            assert_eq!(one, several, "at most {max_issues} issues");
+        }
+    }
 }

@@ -483,7 +483,7 @@ pub fn check_document(
 ) {
     // The parser's issues are findings of `malformed-policy` and `unknown-policy-element`:
     // no more are recorded than the input keeps, and the rest are counted as left out.
-    let policy = policy::parse_recording(document, out.limit());
+    let policy = policy::parse_recording(document, out.limit(), parallel);
     out.left_out(policy.issues_left_out);
     let cx = Context::new(document, &policy, settings, rules);
     out.set_document_origin(document.origin.label().map(Arc::from));
