@@ -22,7 +22,7 @@ mod tests;
 use std::fmt;
 use std::ops::Range;
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use blob::Blob;
 
@@ -55,10 +55,12 @@ pub struct Catalog {
     service_prefixes: OnceLock<Vec<&'static [u8]>>,
     /// `iam:PassRole`, which many rules and views ask for in every document.
     pass_role: OnceLock<Option<ActionId>>,
-    /// [`Catalog::needs_several_resource_types`] by action, filled as asked (0: not yet, 1:
-    /// no, 2: yes): reading an action's resource types costs thousands of instructions,
-    /// and the effective view asks again for every document that grants the action.
-    several_types: OnceLock<Box<[AtomicU8]>>,
+    /// [`Catalog::needs_several_resource_types`] by action, filled as asked: two bits per
+    /// action, whether it is known and the answer. Reading an action's resource types costs
+    /// thousands of instructions, and the effective view asks again for every document
+    /// that grants the action. (Words rather than a byte per action: making a table of
+    /// every action took more than a small file's whole check.)
+    several_types: OnceLock<Box<[AtomicU64]>>,
 }
 
 impl Catalog {
@@ -263,21 +265,22 @@ impl Catalog {
     /// (`ec2:RunInstances`), read without building its info.
     pub fn needs_several_resource_types(&self, id: ActionId) -> bool {
         let memo = self.several_types.get_or_init(|| {
-            std::iter::repeat_with(|| AtomicU8::new(0))
-                .take(self.action_count())
+            std::iter::repeat_with(|| AtomicU64::new(0))
+                .take(self.action_count().div_ceil(32))
                 .collect()
         });
-        let Some(slot) = memo.get(id.index()) else {
+        let Some(word) = memo.get(id.index() / 32) else {
             return self.read_several_resource_types(id);
         };
-        match slot.load(Ordering::Relaxed) {
-            0 => {
-                let several = self.read_several_resource_types(id);
-                slot.store(1 + u8::from(several), Ordering::Relaxed);
-                several
-            }
-            known => known == 2,
+        let shift = 2 * (id.index() % 32);
+        let bits = word.load(Ordering::Relaxed) >> shift;
+        if bits & 1 != 0 {
+            return bits & 2 != 0;
         }
+        let several = self.read_several_resource_types(id);
+        // Both bits at once, so a reader that sees the first sees the answer.
+        word.fetch_or((1 | u64::from(several) << 1) << shift, Ordering::Relaxed);
+        several
     }
 
     fn read_several_resource_types(&self, id: ActionId) -> bool {

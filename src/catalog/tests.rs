@@ -1065,3 +1065,27 @@ fn keys_are_multivalued_or_single_valued_by_type() {
     );
     assert_eq!(c.is_multivalued_key("example.com:groups", &none), None);
 }
+
+#[test]
+fn kept_answers_of_needing_several_resource_types_are_the_catalogs() {
+    let c = Catalog::get();
+    // Neighbours share a word of the table: every action of two services, asked twice.
+    let ids: Vec<ActionId> = ["ec2:RunInstances", "ec2:CreateTags", "s3:GetObject"]
+        .iter()
+        .map(|name| c.action(name).unwrap())
+        .flat_map(|id| id.index().saturating_sub(40)..id.index() + 40)
+        .map(to_id)
+        .collect();
+    for _ in 0..2 {
+        for &id in &ids {
+            assert_eq!(
+                c.needs_several_resource_types(id),
+                c.read_several_resource_types(id),
+                "{}",
+                c.qualified_name(id)
+            );
+        }
+    }
+    assert!(c.needs_several_resource_types(c.action("ec2:RunInstances").unwrap()));
+    assert!(!c.needs_several_resource_types(c.action("s3:GetObject").unwrap()));
+}
