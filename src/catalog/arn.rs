@@ -593,31 +593,38 @@ fn general_key(pat: &[Pat]) -> Option<String> {
     if !any_region && !any_account {
         return None;
     }
+    let write = |key: &mut String, pats: &[Pat]| {
+        for p in pats {
+            match p {
+                Pat::Char(c @ ('\\' | '*' | '?' | '#' | '!')) => {
+                    key.push('\\');
+                    key.push(*c);
+                }
+                Pat::Char(c) => key.push(*c),
+                Pat::Star => key.push('*'),
+                Pat::One => key.push('?'),
+                Pat::Hole => key.push('#'),
+                Pat::Field => key.push('!'),
+            }
+        }
+    };
+    // No key of `memo_key` starts with `G`; one character stands for a field that stands
+    // for others.
     let mut key = String::with_capacity(pat.len() + 2);
-    // No key of `memo_key` starts with `G`.
     key.push('G');
-    for (at, p) in pat.iter().enumerate() {
-        let in_region = (colons[2] + 1..colons[3]).contains(&at);
-        let in_account = (colons[3] + 1..colons[4]).contains(&at);
-        if (in_region && any_region) || (in_account && any_account) {
-            // One character stands for the whole field.
-            if at == colons[2] + 1 || at == colons[3] + 1 {
-                key.push(if in_region { 'r' } else { '0' });
-            }
-            continue;
-        }
-        match p {
-            Pat::Char(c @ ('\\' | '*' | '?' | '#' | '!')) => {
-                key.push('\\');
-                key.push(*c);
-            }
-            Pat::Char(c) => key.push(*c),
-            Pat::Star => key.push('*'),
-            Pat::One => key.push('?'),
-            Pat::Hole => key.push('#'),
-            Pat::Field => key.push('!'),
-        }
+    write(&mut key, &pat[..=colons[2]]);
+    if any_region {
+        key.push('r');
+    } else {
+        write(&mut key, region);
     }
+    key.push(':');
+    if any_account {
+        key.push('0');
+    } else {
+        write(&mut key, account);
+    }
+    write(&mut key, &pat[colons[4]..]);
     Some(key)
 }
 

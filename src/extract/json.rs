@@ -213,45 +213,36 @@ impl<'t> Lexer<'t> {
 
     /// A string, borrowed from the text unless it has escapes.
     fn string(&mut self) -> Option<Token<'t>> {
-        let bytes = self.bytes();
         let inner = self.at + 1;
-        let mut end = inner + memchr::memchr2(b'"', b'\\', &bytes[inner..])?;
-        // Folded rather than searched, so that the compiler compares many bytes at once.
-        if bytes[inner..end]
-            .iter()
-            .fold(false, |control, &b| control | (b < 0x20))
-        {
-            return None;
-        }
-        if bytes[end] == b'"' {
+        let mut end = self.plain_run_end(inner)?;
+        if self.bytes()[end] == b'"' {
             self.at = end + 1;
             return Some(Token::String(Cow::Borrowed(&self.text[inner..end])));
         }
         let mut decoded = String::with_capacity(end - inner + 16);
         decoded.push_str(&self.text[inner..end]);
-        loop {
-            match *bytes.get(end)? {
-                b'"' => {
-                    self.at = end + 1;
-                    return Some(Token::String(Cow::Owned(decoded)));
-                }
-                b'\\' => {
-                    let (ch, length) = self.escape(end)?;
-                    decoded.push(ch);
-                    end += length;
-                }
-                byte if byte < 0x20 => return None,
-                _ => {
-                    // Up to the next quote or escape at once; the text is UTF-8, and both
-                    // are ASCII.
-                    let run = bytes[end..]
-                        .iter()
-                        .position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
-                    decoded.push_str(&self.text[end..end + run]);
-                    end += run;
-                }
-            }
+        while self.bytes()[end] == b'\\' {
+            let (ch, length) = self.escape(end)?;
+            decoded.push(ch);
+            let next = self.plain_run_end(end + length)?;
+            decoded.push_str(&self.text[end + length..next]);
+            end = next;
         }
+        self.at = end + 1;
+        Some(Token::String(Cow::Owned(decoded)))
+    }
+
+    /// Where the characters of a string from `from` stop: at its closing quote or its next
+    /// escape (both ASCII, so the run is whole UTF-8); `None` when a raw control character
+    /// comes first, or the text ends.
+    fn plain_run_end(&self, from: usize) -> Option<usize> {
+        let bytes = self.bytes();
+        let end = from + memchr::memchr2(b'"', b'\\', bytes.get(from..)?)?;
+        // Folded rather than searched, so that the compiler compares many bytes at once.
+        let control = bytes[from..end]
+            .iter()
+            .fold(false, |control, &b| control | (b < 0x20));
+        (!control).then_some(end)
     }
 
     /// The character of the escape at `at` and the escape's length; a `\u` escape of one
@@ -503,7 +494,6 @@ fn element_starts(bytes: &[u8], from: usize) -> Option<(Vec<usize>, usize)> {
     let mut starts = vec![from];
     let mut depth = 0usize;
     let mut at = from;
-    let mut first = true;
     while let Some(&byte) = bytes.get(at) {
         match byte {
             b'"' => {
@@ -518,13 +508,15 @@ fn element_starts(bytes: &[u8], from: usize) -> Option<(Vec<usize>, usize)> {
                 }
             }
             b'[' | b'{' => depth += 1,
-            b']' if depth == 0 => return (!first).then_some((starts, at)),
+            b']' if depth == 0 => {
+                let empty = bytes[from..at]
+                    .iter()
+                    .all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
+                return (!empty).then_some((starts, at));
+            }
             b']' | b'}' => depth = depth.checked_sub(1)?,
             b',' if depth == 0 => starts.push(at + 1),
             _ => {}
-        }
-        if !matches!(byte, b' ' | b'\t' | b'\n' | b'\r' | b']') {
-            first = false;
         }
         at += 1;
     }

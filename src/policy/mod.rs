@@ -10,7 +10,7 @@ mod parse;
 pub(crate) mod principals;
 pub(crate) mod sensitive;
 
-pub(crate) use parse::{parse, parse_recording, well_formed_action};
+pub(crate) use parse::{PARALLEL_STATEMENTS, parse, parse_recording, well_formed_action};
 
 use crate::base::finding::Label;
 use crate::base::source::Span;

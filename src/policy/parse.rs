@@ -126,8 +126,10 @@ fn infer_kind(statements: &[Statement<'_>]) -> PolicyKind {
 /// has 16 million (three per statement), which took 4.5 GB before a single finding was cut.
 const DEFAULT_MAX_ISSUES: usize = 10_000;
 
-/// Statements from which a policy is read on the pool's threads (as its rules then run).
-const PARALLEL_STATEMENTS: usize = 512;
+/// Statements from which one document is parsed, and its rules run, on the pool's threads:
+/// a single policy of thousands of statements otherwise keeps one core busy while the
+/// others wait. For fewer, the work takes about what handing it out costs.
+pub(crate) const PARALLEL_STATEMENTS: usize = 512;
 
 #[derive(Default)]
 struct Parser {

@@ -9,7 +9,7 @@ use crate::policy::actions::StatementActions;
 use crate::policy::effective::Effective;
 use crate::policy::principals::{PrincipalId, each_principal};
 use crate::policy::sensitive::{self, BroadEntry, Kind, WildcardEntry};
-use crate::policy::{self, Policy, Statement};
+use crate::policy::{self, PARALLEL_STATEMENTS, Policy, Statement};
 use graph::SharedGraph;
 use principal::Principals;
 use rayon::prelude::*;
@@ -499,11 +499,6 @@ pub fn check_document(
     }
     out.set_document_origin(None);
 }
-
-/// Statements from which one document's rules run in parallel: a single policy of thousands
-/// of statements otherwise keeps one core busy while the others wait. For fewer, the rules
-/// take about what handing them out costs.
-pub const PARALLEL_STATEMENTS: usize = 512;
 
 /// Runs each rule into a collector of its own, on the pool's threads, and appends the
 /// collectors in rule order: the findings kept, and their order, are those of a run in order.
