@@ -14,7 +14,7 @@
 use super::curated::curated;
 use super::{ActionId, ActionSet, Catalog, ResourceType};
 use rustc_hash::FxHashMap;
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::fmt::Write;
 use std::rc::Rc;
 use std::sync::OnceLock;
@@ -170,6 +170,28 @@ impl Header {
     }
 }
 
+impl Header {
+    /// Whether the five fields of a text written out fit the header's, as
+    /// [`Header::skip`] judges them.
+    fn fits(&self, fields: &[&str; 5]) -> bool {
+        self.fields
+            .iter()
+            .zip(fields)
+            .all(|(field, value)| match field {
+                HeaderField::Placeholder { non_empty } => {
+                    !(value.contains('/') || *non_empty && value.is_empty())
+                }
+                HeaderField::Chars(chars) => {
+                    let mut written = value.chars();
+                    chars
+                        .iter()
+                        .all(|c| written.next().is_some_and(|d| d.eq_ignore_ascii_case(c)))
+                        && written.next().is_none()
+                }
+            })
+    }
+}
+
 /// The format positions, one bit each, that take a character of each kind.
 #[derive(Debug)]
 struct PositionMasks {
@@ -254,6 +276,38 @@ impl FormatTokens {
             [Pat::Star] => reached(&pat[..literal]).is_some(),
             _ => search_pairs(pat, &self.tokens),
         }
+    }
+}
+
+impl FormatTokens {
+    /// [`FormatTokens::intersects`] for a pattern of plain characters, `literal`, followed by
+    /// a `*` when `trailing_star`, read from the text itself; `None` when the format has no
+    /// position masks (the search over pairs needs the pattern's tokens). `header`: the
+    /// literal's first five fields and the text after them, when it has five.
+    ///
+    /// A format's header holds no variable that takes `:`, so a text whose fields do not fit
+    /// it cannot reach past it: the answer is `false` without reading the rest.
+    fn intersects_plain(
+        &self,
+        literal: &str,
+        header: Option<(&[&str; 5], &str)>,
+        trailing_star: bool,
+    ) -> Option<bool> {
+        let masks = self.masks.as_ref()?;
+        let reached = match (&self.header, header) {
+            (Some(format), Some((fields, rest))) => {
+                if !format.fits(fields) {
+                    return Some(false);
+                }
+                masks.positions_after(&self.tokens, 1 << format.len, rest.chars())
+            }
+            _ => masks.positions_after(&self.tokens, 1, literal.chars()),
+        };
+        Some(if trailing_star {
+            reached.is_some()
+        } else {
+            reached.is_some_and(|at| at >> self.tokens.len() & 1 == 1)
+        })
     }
 }
 
@@ -406,6 +460,24 @@ fn format_tokens(format: &str) -> Vec<Fmt> {
     out
 }
 
+/// The byte offsets of the first `N` colons of `text`, and how many of them it has: an
+/// ARN's fields, found by one walk over the bytes (this runs for every resource of every
+/// statement, where `splitn` cost more than the rest of the check).
+pub(crate) fn first_colons<const N: usize>(text: &str) -> ([usize; N], usize) {
+    let mut colons = [0; N];
+    let mut found = 0;
+    for (at, byte) in text.bytes().enumerate() {
+        if found == N {
+            break;
+        }
+        if byte == b':' {
+            colons[found] = at;
+            found += 1;
+        }
+    }
+    (colons, found)
+}
+
 /// The service field of a pattern when it is written out (`arn:aws:s3:::x` gives `s3`), to
 /// skip formats of other services before the full intersection.
 fn literal_service(pat: &[Pat]) -> Option<String> {
@@ -442,6 +514,21 @@ fn same_service(service: &str, format: &[Fmt]) -> bool {
         }
     }
     true
+}
+
+/// The service a format's ARNs name, in lower case, when its service field is written out:
+/// the formats [`same_service`] takes for that service and no other.
+fn format_service(format: &[Fmt]) -> Option<String> {
+    let mut fields = format.split(|f| *f == Fmt::Char(':'));
+    let service = fields.nth(2)?;
+    fields.next()?;
+    service
+        .iter()
+        .map(|f| match f {
+            Fmt::Char(c) => Some(c.to_ascii_lowercase()),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Whether some string is accepted by both the pattern and the format, by a search over
@@ -694,6 +781,17 @@ pub struct ResourceMatcher {
     formats: Vec<usize>,
     /// Every resource type of the actions' services whose prefix several pages share.
     shared_formats: Vec<usize>,
+    /// See [`ResourceMatcher::plain_formats`].
+    plain_formats: OnceCell<PlainFormats>,
+}
+
+/// A matcher's formats by the service their ARNs name, each marked `true` when it is one of
+/// `shared_formats`: see [`ResourceMatcher::match_plain`].
+#[derive(Debug, Clone, Default)]
+struct PlainFormats {
+    by_service: FxHashMap<String, Vec<(&'static FormatTokens, bool)>>,
+    /// Formats whose service field is a placeholder, or that have none.
+    any_service: Vec<(&'static FormatTokens, bool)>,
 }
 
 impl ResourceMatcher {
@@ -702,6 +800,16 @@ impl ResourceMatcher {
         if !self.valid {
             return Match::Unknown;
         }
+        if let [ArnPiece::Literal(text)] = pieces
+            && let Some(answer) = self.match_plain(text)
+        {
+            return answer;
+        }
+        self.matches_generally(pieces)
+    }
+
+    /// [`ResourceMatcher::matches`] by the patterns' tokens, for every pattern.
+    fn matches_generally(&self, pieces: &[ArnPiece<'_>]) -> Match {
         let pat = pattern_tokens(pieces);
         // The same ARN is written in many statements of a run, each with its own actions:
         // whether it fits a resource type is kept per pattern and type.
@@ -727,6 +835,88 @@ impl ResourceMatcher {
             Match::No if self.unscoped => Match::Unknown,
             answer => answer,
         }
+    }
+
+    /// [`ResourceMatcher::matches`] for an ARN written out, with at most a `*` at its end
+    /// (most resources of a policy), read from the text without the memo: its five fields
+    /// are split once and compared with each format's, which costs less than building and
+    /// looking up the memo's keys. `None` leaves the pattern to the general way, which also
+    /// answers every `No` (it tries the service's alias).
+    fn match_plain(&self, text: &str) -> Option<Match> {
+        let (literal, trailing_star) = match text.strip_suffix('*') {
+            Some(literal) => (literal, true),
+            None => (text, false),
+        };
+        if !literal.starts_with("arn:") || literal.contains(['*', '?', '$']) {
+            return None;
+        }
+        if !self.any_scoped {
+            return Some(Match::Unknown);
+        }
+        let (colons, found) = first_colons::<5>(literal);
+        let field = |index: usize| {
+            let start = if index == 0 { 0 } else { colons[index - 1] + 1 };
+            &literal[start..colons[index]]
+        };
+        let header = (found == 5).then(|| ([0, 1, 2, 3, 4].map(field), &literal[colons[4] + 1..]));
+        // The service field, when the text has one: formats of other services are skipped.
+        let service = (found >= 3).then(|| field(2));
+        if service.is_some_and(|s| s.bytes().any(|b| b.is_ascii_uppercase())) {
+            return None;
+        }
+        let header = header.as_ref().map(|(fields, rest)| (fields, *rest));
+        let formats = self.plain_formats();
+        let candidates: Box<dyn Iterator<Item = &(&FormatTokens, bool)>> = match service {
+            Some(service) => Box::new(
+                formats
+                    .by_service
+                    .get(service)
+                    .into_iter()
+                    .flatten()
+                    .chain(&formats.any_service),
+            ),
+            None => Box::new(
+                formats
+                    .by_service
+                    .values()
+                    .flatten()
+                    .chain(&formats.any_service),
+            ),
+        };
+        let mut shared_fits = false;
+        for &(format, shared) in candidates {
+            if format.intersects_plain(literal, header, trailing_star)? {
+                if !shared {
+                    return Some(Match::Yes);
+                }
+                shared_fits = true;
+            }
+        }
+        shared_fits.then_some(Match::Unknown)
+    }
+
+    /// The formats of the actions' resource types and of `shared_formats` (marked `true`) by
+    /// the service their ARNs name, read from the catalog when a matcher first needs them.
+    fn plain_formats(&self) -> &PlainFormats {
+        self.plain_formats.get_or_init(|| {
+            let mut formats = PlainFormats::default();
+            for (types, shared) in [(&self.formats, false), (&self.shared_formats, true)] {
+                for format in types
+                    .iter()
+                    .flat_map(|&rt| self.catalog.rtype_format_tokens(rt))
+                {
+                    match format_service(format) {
+                        Some(service) => formats
+                            .by_service
+                            .entry(service)
+                            .or_default()
+                            .push((format, shared)),
+                        None => formats.any_service.push((format, shared)),
+                    }
+                }
+            }
+            formats
+        })
     }
 
     /// `key`: the pattern's [`memo_key`], to remember the answers by.
@@ -923,6 +1113,7 @@ impl Catalog {
             unscoped: scoped.len() < actions.len(),
             formats,
             shared_formats,
+            plain_formats: OnceCell::new(),
         }
     }
 
@@ -1073,7 +1264,9 @@ mod tests {
                                 let pieces = [ArnPiece::Literal(arns[arn])];
                                 (
                                     (set, arn),
-                                    catalog.resource_matcher(&sets[set]).matches(&pieces),
+                                    catalog
+                                        .resource_matcher(&sets[set])
+                                        .matches_generally(&pieces),
                                 )
                             })
                             .collect::<Vec<_>>()
@@ -1091,6 +1284,94 @@ mod tests {
             let alone = match_in_order(vec![(set, arn)])[0].1;
             assert_eq!(kept, alone, "{} for set {set}", arns[arn]);
         }
+    }
+
+    /// ARNs written out are matched from their text, without the memo; every answer is the
+    /// one the patterns' tokens give.
+    #[test]
+    fn plain_answers_are_the_general_ones() {
+        let catalog = Catalog::get();
+        let arns = [
+            "arn:aws:iam::111122223333:role/app",
+            "arn:aws:iam::111122223333:role/*",
+            "arn:aws:iam::111122223333:*",
+            "arn:aws:iam::*",
+            "arn:aws:iam:*",
+            "arn:aws:iam",
+            "arn:aws:IAM::111122223333:role/app",
+            "ARN:aws:iam::111122223333:role/app",
+            "arn:AWS:Iam::111122223333:Role/App",
+            "arn:aws:iam::111122223333:user/u",
+            "arn:aws:iam::aws:policy/ReadOnlyAccess",
+            "arn:aws:iam::1111/22223333:role/app",
+            "arn:aws:iam:::role/app",
+            "arn:aws:s3:::bucket/key",
+            "arn:aws:s3:::bucket/*",
+            "arn:aws:s3:::bucket*",
+            "arn:aws:s3:::bucket",
+            "arn:aws:s3:::*",
+            "arn:aws:s3:us-east-1:111122223333:accesspoint/ap",
+            "arn:aws:s3:::bu/cket",
+            "arn:aws:s3-object-lambda:us-east-1:111122223333:accesspoint/ap",
+            "arn:aws:kms:us-east-1:111122223333:key/k",
+            "arn:aws:kms:us-east-1:111122223333:alias/a",
+            "arn:aws:ec2:us-east-1:111122223333:instance/i-1",
+            "arn:aws:ec2:us-east-1::image/ami-1",
+            "arn:aws:ec2:us-east-1:111122223333:instance/*",
+            "arn:aws:lambda:us-east-1:111122223333:function:f",
+            "arn:aws:lambda:us-east-1:111122223333:function:f:*",
+            "arn:aws:logs:us-east-1:111122223333:log-group:/aws/x:*",
+            "arn:aws:codestar-connections:us-east-1:111122223333:connection/c",
+            "arn:aws:codeconnections:us-east-1:111122223333:connection/c",
+            "arn:aws:es:us-east-1:111122223333:domain/d",
+            "arn:aws:aoss:us-east-1:111122223333:collection/c",
+            "arn:aws:sns:us-east-1:111122223333:topic",
+            "arn:aws:sqs:us-east-1:111122223333:queue-0",
+            "arn:aws:dynamodb:us-east-1:111122223333:table/t/index/*",
+            "arn:aws:ssm:us-east-1::document/AWS-RunShellScript",
+            "arn:aws:execute-api:us-east-1:111122223333:api/*",
+            "arn:aws:s3:::bucket/${aws:username}",
+            "arn:aws:s3:::bucket/k?y",
+            "arn:aws:s3:::b\u{e9}/k",
+            "*",
+        ];
+        let sets: Vec<ActionSet> = [
+            &["iam:PassRole"][..],
+            &["iam:GetPolicy", "iam:GetRole", "iam:GetUser"],
+            &["s3:GetObject", "s3:ListBucket"],
+            &["s3:GetAccessPoint", "s3:ListAllMyBuckets"],
+            &["s3:ListAllMyBuckets"],
+            &["kms:Decrypt", "sns:Publish"],
+            &["ec2:RunInstances"],
+            &["ec2:DescribeInstances"],
+            &["lambda:InvokeFunction", "lambda:UpdateFunctionCode"],
+            &["logs:PutLogEvents"],
+            &["codestar-connections:UseConnection"],
+            &["codeconnections:UseConnection"],
+            &["es:ESHttpGet"],
+            &["aoss:APIAccessAll"],
+            &["sqs:SendMessage", "dynamodb:Query"],
+            &["ssm:SendCommand"],
+            &["execute-api:Invoke"],
+        ]
+        .iter()
+        .map(|names| names.iter().filter_map(|n| catalog.action(n)).collect())
+        .collect();
+        let mut plain = 0;
+        for set in &sets {
+            let matcher = catalog.resource_matcher(set);
+            for arn in arns {
+                plain += usize::from(matcher.match_plain(arn).is_some());
+                let pieces = [ArnPiece::Literal(arn)];
+                assert_eq!(
+                    matcher.matches(&pieces),
+                    matcher.matches_generally(&pieces),
+                    "{arn} for {set:?}"
+                );
+            }
+        }
+        // Those that fit are answered from the text (a `No` never is: 154 answers in all).
+        assert!(plain >= 100, "{plain}");
     }
 
     #[test]

@@ -26,6 +26,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use blob::Blob;
 
+pub(crate) use arn::first_colons;
 pub use arn::{ArnPiece, Match, ResourceMatcher};
 pub use conditions::{
     ConditionKeyInfo, ConditionKeyType, ConditionOperator, GlobalConditionKey, KeyScope, KeyTypes,

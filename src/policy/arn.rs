@@ -1,5 +1,6 @@
 //! ARN syntax: which resource strings can be ARN patterns at all.
 
+use crate::catalog::first_colons;
 use std::borrow::Cow;
 
 /// Partitions AWS has today; a wildcard partition is also accepted.
@@ -27,6 +28,16 @@ pub(crate) struct ArnProblem {
 /// Checks `parts`, the known (`Some`) and unknown (`None`) pieces of a resource string.
 pub(crate) fn check(parts: &[Option<&str>]) -> Option<ArnProblem> {
     // Only the text before the first unknown piece can be judged.
+    if let [Some(only)] = parts
+        && is_plain_valid(only)
+    {
+        return None;
+    }
+    check_fully(parts)
+}
+
+/// [`check`] without its one-pass answer for plain ARNs.
+fn check_fully(parts: &[Option<&str>]) -> Option<ArnProblem> {
     let (known_text, complete) = known_prefix(parts);
     let known: &str = &known_text;
     if complete && known == "*" {
@@ -120,6 +131,46 @@ pub(crate) fn check(parts: &[Option<&str>]) -> Option<ArnProblem> {
         ));
     }
     None
+}
+
+/// Whether `text` is an ARN that [`check`] accepts, read in one pass over its fields: a
+/// partition, service, region and account without policy variables, as nearly every ARN of
+/// a policy is. `false` leaves the text to the full check, which judges the rest and words
+/// the problem.
+fn is_plain_valid(text: &str) -> bool {
+    if !text.starts_with("arn:") {
+        return false;
+    }
+    let (colons, found) = first_colons::<5>(text);
+    if found < 5 {
+        return false;
+    }
+    let [partition, service, region, account] =
+        [1, 2, 3, 4].map(|index| &text[colons[index - 1] + 1..colons[index]]);
+    let resource = &text[colons[4] + 1..];
+    let name = |field: &str| {
+        field.bytes().all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'*' | b'?')
+        })
+    };
+    let open = |field: &str| field.contains(['*', '?']);
+    let account_fits = if open(account) {
+        account
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'*' | b'?'))
+    } else {
+        account.is_empty()
+            || account == "aws"
+            || (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()))
+    };
+    !partition.contains('$')
+        && (PARTITIONS.contains(&partition) || open(partition))
+        && !service.is_empty()
+        && name(service)
+        && name(region)
+        && account_fits
+        && !resource.is_empty()
+        && !resource.ends_with(char::is_whitespace)
 }
 
 /// The text of `parts` before the first unknown piece, and whether there is none; one known
@@ -260,7 +311,8 @@ fn problem(message: String, help: &str) -> ArnProblem {
 
 #[cfg(test)]
 mod tests {
-    use super::check;
+    use super::{check, check_fully, is_plain_valid};
+    use proptest::prelude::*;
 
     fn ok(text: &str) -> bool {
         check(&[Some(text)]).is_none()
@@ -313,5 +365,63 @@ mod tests {
         assert!(!ok(" arn:aws:s3:::b"));
         assert!(!ok("arn:aws:iam::123456789012:"));
         assert!(check(&[Some("arn:aws:iam::1234:"), None]).is_some());
+    }
+
+    /// The one pass answers only for ARNs the full check accepts, and does answer for the
+    /// common ones.
+    #[test]
+    fn the_plain_pass_accepts_only_what_the_full_check_accepts() {
+        for text in [
+            "arn:aws:s3:::my-bucket/*",
+            "arn:aws:iam::123456789012:role/path/name",
+            "arn:aws:iam::aws:policy/AdministratorAccess",
+            "arn:aws-us-gov:sqs:us-gov-west-1:123456789012:q",
+            "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/x:*",
+            "arn:aws:s3::: x",
+            "arn:*:s3:::b",
+            "arn:aws:s3:*::b",
+            "arn:aws*:ec2:us-*:12345*:instance/*",
+        ] {
+            assert!(is_plain_valid(text), "{text}");
+            assert!(check_fully(&[Some(text)]).is_none(), "{text}");
+        }
+        for text in [
+            "arn:aws:s3:::",
+            "arn:aws:s3:::b ",
+            "arn:aws:s3:::b\u{a0}",
+            "arn:aws:s3:::\n",
+            "arn:aws:s3::b",
+            "arn:aws::::b",
+            "arn:aws:S3:::b",
+            "arn:aws:s3:US-EAST-1::b",
+            "arn:aws:iam::12345678901:role/x",
+            "arn:aws:iam::1234567890123:role/x",
+            "arn:aws:iam::12345678901a:role/x",
+            "arn:amazon:s3:::b",
+            "arn:aws:kms:*:${aws:PrincipalAccount}:key/*",
+            "arn:a$*:s3:::b",
+            "arn:aws:iam::12*a:role/x",
+            " arn:aws:s3:::b",
+            "arn:aws:s3",
+        ] {
+            assert!(!is_plain_valid(text), "{text}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn plain_answers_agree_with_the_full_check(
+            partition in "(aws|aws-cn|amazon|\\*|a\\$\\*|\\$\\{a\\}|)",
+            service in "[a-zA-Z0-9*?$ -]{0,4}",
+            region in "[a-z0-9A-Z*?-]{0,4}",
+            account in "(aws|[0-9]{11,13}|[0-9a]{12}|[0-9*?a]{0,4}|)",
+            resource in "[a-z/:* \t\u{a0}]{0,4}",
+        ) {
+            let text = format!("arn:{partition}:{service}:{region}:{account}:{resource}");
+            if is_plain_valid(&text) {
+                prop_assert!(check_fully(&[Some(&text)]).is_none(), "{}", text);
+            }
+            prop_assert_eq!(check(&[Some(&text)]), check_fully(&[Some(&text)]));
+        }
     }
 }

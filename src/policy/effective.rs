@@ -7,7 +7,7 @@ use super::{Condition, Effect, Policy, Statement, well_formed_action};
 use crate::base::finding::Confidence;
 use crate::base::source::Span;
 use crate::base::value::{TemplatePart, Value, ValueKind};
-use crate::catalog::{ActionId, ActionSet, Catalog, ResourceType, wildcard_match};
+use crate::catalog::{ActionId, ActionSet, Catalog, ResourceType, first_colons, wildcard_match};
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
 use std::cell::RefCell;
@@ -973,17 +973,7 @@ pub(crate) fn classify_resource(value: &Value) -> (Reach, Option<Cow<'_, str>>) 
     }
     // The first five colons, found by one walk: what `splitn(6, ':')` finds, without
     // collecting the fields (this runs for every resource of every statement).
-    let mut colons = [0; 5];
-    let mut found = 0;
-    for (at, byte) in text.bytes().enumerate() {
-        if byte == b':' {
-            colons[found] = at;
-            found += 1;
-            if found == 5 {
-                break;
-            }
-        }
-    }
+    let (colons, found) = first_colons::<5>(&text);
     let service = (found >= 3)
         .then(|| colons[1] + 1..colons[2])
         .or_else(|| (found == 2).then(|| colons[1] + 1..text.len()))
