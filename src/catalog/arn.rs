@@ -92,7 +92,7 @@ struct Header {
 #[derive(Debug)]
 enum HeaderField {
     /// These characters, ASCII case aside (as the pass compares them).
-    Chars(Vec<char>),
+    Chars(String),
     /// Any characters but `/` (and `:`); at least one when `non_empty`.
     Placeholder { non_empty: bool },
 }
@@ -115,7 +115,7 @@ impl Header {
                             Fmt::Char(c) => Some(*c),
                             _ => None,
                         })
-                        .collect::<Option<Vec<char>>>()?,
+                        .collect::<Option<String>>()?,
                 ),
             };
             fields.push(field);
@@ -137,7 +137,7 @@ impl Header {
         };
         let account = match &self.fields[4] {
             HeaderField::Placeholder { .. } => true,
-            HeaderField::Chars(chars) => !chars.iter().any(char::is_ascii_digit),
+            HeaderField::Chars(chars) => !chars.bytes().any(|b| b.is_ascii_digit()),
         };
         region && account
     }
@@ -154,11 +154,10 @@ impl Header {
                         && value.iter().all(|p| matches!(p, Pat::Char(c) if *c != '/'))
                 }
                 HeaderField::Chars(chars) => {
-                    value.len() == chars.len()
-                        && value
-                            .iter()
-                            .zip(chars)
-                            .all(|(p, c)| matches!(p, Pat::Char(d) if d.eq_ignore_ascii_case(c)))
+                    let mut expected = chars.chars();
+                    value.iter().all(|p| {
+                        matches!(p, Pat::Char(d) if expected.next().is_some_and(|c| d.eq_ignore_ascii_case(&c)))
+                    }) && expected.next().is_none()
                 }
             };
             if !fits {
@@ -168,9 +167,7 @@ impl Header {
         }
         Some(rest)
     }
-}
 
-impl Header {
     /// Whether the five fields of a text written out fit the header's, as
     /// [`Header::skip`] judges them.
     fn fits(&self, fields: &[&str; 5]) -> bool {
@@ -181,13 +178,8 @@ impl Header {
                 HeaderField::Placeholder { non_empty } => {
                     !(value.contains('/') || *non_empty && value.is_empty())
                 }
-                HeaderField::Chars(chars) => {
-                    let mut written = value.chars();
-                    chars
-                        .iter()
-                        .all(|c| written.next().is_some_and(|d| d.eq_ignore_ascii_case(c)))
-                        && written.next().is_none()
-                }
+                // Byte by byte, as characters: only ASCII letters have another case.
+                HeaderField::Chars(chars) => value.eq_ignore_ascii_case(chars),
             })
     }
 }
@@ -847,7 +839,8 @@ impl ResourceMatcher {
             Some(literal) => (literal, true),
             None => (text, false),
         };
-        if !literal.starts_with("arn:") || literal.contains(['*', '?', '$']) {
+        if !literal.starts_with("arn:") || literal.bytes().any(|b| matches!(b, b'*' | b'?' | b'$'))
+        {
             return None;
         }
         if !self.any_scoped {

@@ -27,7 +27,7 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 #[derive(Debug, Default)]
 pub struct RunOutput {
@@ -389,17 +389,18 @@ fn schedule(
     }
     let mut largest_first: Vec<usize> = (0..inputs.len()).collect();
     largest_first.sort_by_key(|&index| std::cmp::Reverse(sizes[index]));
-    let mut results: Vec<(usize, FileResult)> = largest_first
-        .into_iter()
-        .par_bridge()
-        .map(|index| (index, process(&inputs[index])))
-        .collect();
-    results.sort_unstable_by_key(|(index, _)| *index);
+    // Each result is put in its input's place: collecting them in the order they finish,
+    // then sorting, moved every result (half a kilobyte each) several times.
+    let results: Vec<OnceLock<FileResult>> = inputs.iter().map(|_| OnceLock::new()).collect();
+    largest_first.into_iter().par_bridge().for_each(|index| {
+        // Each index comes once, so its place is empty.
+        let _ = results[index].set(process(&inputs[index]));
+    });
     // Merged on every thread, each a run of neighbours, and the runs then in order: one
     // thread merging ten thousand results kept the others waiting.
     results
         .into_par_iter()
-        .map(|(_, result)| result)
+        .filter_map(OnceLock::into_inner)
         .fold(|| enabled.empty_result(), FileResult::merge)
         .reduce(|| enabled.empty_result(), FileResult::merge)
 }

@@ -109,6 +109,26 @@ struct Lexer<'t> {
     start: usize,
 }
 
+/// Where the whitespace from `at` ends. Pretty-printed JSON is mostly indentation: a run of
+/// up to eight spaces is passed over in one step, read as one word.
+fn whitespace_end(bytes: &[u8], mut at: usize) -> usize {
+    const SPACES: u64 = u64::from_le_bytes([b' '; 8]);
+    loop {
+        match bytes.get(at) {
+            Some(b' ') => match bytes.get(at..at + 8) {
+                Some(&[a, b, c, d, e, f, g, h]) => {
+                    // The first byte that is not a space is the lowest non-zero byte.
+                    let others = u64::from_le_bytes([a, b, c, d, e, f, g, h]) ^ SPACES;
+                    at += (others.trailing_zeros() / 8) as usize;
+                }
+                _ => at += 1,
+            },
+            Some(b'\t' | b'\n' | b'\r') => at += 1,
+            _ => return at,
+        }
+    }
+}
+
 impl<'t> Lexer<'t> {
     fn new(text: &'t str) -> Self {
         Lexer {
@@ -125,9 +145,7 @@ impl<'t> Lexer<'t> {
     /// The next token; `None` for text this lexer leaves to `parse_to_ast`.
     fn scan(&mut self) -> Option<Token<'t>> {
         let bytes = self.bytes();
-        while let Some(b' ' | b'\t' | b'\n' | b'\r') = bytes.get(self.at) {
-            self.at += 1;
-        }
+        self.at = whitespace_end(bytes, self.at);
         self.start = self.at;
         let Some(&byte) = bytes.get(self.at) else {
             return Some(Token::End);
