@@ -16,7 +16,7 @@ use crate::extract::inventory::Inventory;
 use crate::extract::suppressions::{self, Suppression};
 use crate::extract::terraform;
 use crate::input::{
-    self, Admitted, Exclude, Input, Loaded, ModuleFile, RunError, Skipped, is_terraform,
+    self, Admitted, Exclude, Input, Loaded, ModuleFile, RunError, Seen, Skipped, is_terraform,
 };
 use crate::policy;
 use crate::rules::{self, Rule, principal};
@@ -430,15 +430,19 @@ fn sizes_of(inputs: &[Input], roots: &input::Roots, parallel: bool) -> Vec<u64> 
 /// git's objects) and standard input count as large, their sizes known only once read, so
 /// that such a run keeps its threads; a file that cannot be inspected counts as empty.
 fn size_of(input: &Input, roots: &input::Roots) -> u64 {
-    let file_size = |path: &Path| match roots.snapshot() {
-        Some(_) => SMALL_RUN_BYTES,
-        // The link itself: a link out of the repository is not followed, even for a size.
-        None => std::fs::symlink_metadata(path).map_or(0, |m| m.len()),
+    let file_size = |path: &Path, seen: Option<Seen>| {
+        if roots.snapshot().is_some() {
+            return SMALL_RUN_BYTES;
+        }
+        // The size the walk saw, else the link itself: a link out of the repository is not
+        // followed, even for a size.
+        seen.and_then(|seen| seen.size)
+            .unwrap_or_else(|| std::fs::symlink_metadata(path).map_or(0, |m| m.len()))
     };
     match input {
-        Input::File { path, .. } => file_size(path),
+        Input::File { path, seen, .. } => file_size(path, *seen),
         Input::Stdin { .. } => SMALL_RUN_BYTES,
-        Input::Module { files, .. } => files.iter().map(|f| file_size(&f.path)).sum(),
+        Input::Module { files, .. } => files.iter().map(|f| file_size(&f.path, f.seen)).sum(),
     }
 }
 

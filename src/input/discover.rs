@@ -318,8 +318,11 @@ fn walk(
                             .is_some_and(|t| t.is_file() || t.is_symlink())
                             && is_candidate(entry.path())
                         {
+                            // Asked here, on the walk's threads, which wait on one another
+                            // much of the time, rather than when the run is scheduled.
                             let seen = entry.file_type().map(|t| Seen {
                                 is_symlink: t.is_symlink(),
+                                size: entry.metadata().ok().map(|m| m.len()),
                             });
                             collected
                                 .lock()
@@ -369,6 +372,7 @@ fn tracked_under(walked: &Path, root: &Path, exclude: &Exclude) -> Vec<(PathBuf,
                 .filter(|m| !m.is_dir())
                 .map(|m| Seen {
                     is_symlink: m.file_type().is_symlink(),
+                    size: Some(m.len()),
                 });
             let in_git_dir = inside.components().any(|c| c.as_os_str() == ".git");
             (seen.is_some()
@@ -427,6 +431,34 @@ mod tests {
             let path = std::path::Path::new(&path);
             proptest::prop_assert_eq!(order_key(path), components_key(path, Vec::new()));
         }
+    }
+
+    /// The walk asks each file's size on its own threads, so that scheduling does not ask
+    /// again: a symlink's is the link's own, which is not followed for it.
+    #[cfg(unix)]
+    #[test]
+    fn the_walk_keeps_each_files_own_size() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("policy.json"), "x".repeat(4321)).unwrap();
+        let target = dir.path().join("elsewhere.txt");
+        std::fs::write(&target, "y".repeat(99_999)).unwrap();
+        std::os::unix::fs::symlink(&target, dir.path().join("link.json")).unwrap();
+        let exclude: super::Exclude = std::sync::Arc::new(|_: &std::path::Path| false);
+        let (mut found, mut errors) = (Vec::new(), Vec::new());
+        super::walk(dir.path(), &exclude, &mut found, &mut errors);
+        assert!(errors.is_empty(), "{errors:?}");
+        let size = |name: &str| {
+            found
+                .iter()
+                .find(|(path, _)| path.ends_with(name))
+                .and_then(|(_, seen)| seen.and_then(|seen| seen.size))
+        };
+        assert_eq!(size("policy.json"), Some(4321));
+        let link_length = std::fs::symlink_metadata(dir.path().join("link.json"))
+            .unwrap()
+            .len();
+        assert_eq!(size("link.json"), Some(link_length));
+        assert_ne!(link_length, 99_999);
     }
 
     #[test]

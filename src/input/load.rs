@@ -31,11 +31,14 @@ pub struct Skipped {
     pub reason: String,
 }
 
-/// What the walk saw of a file's directory entry (its type, read with the directory), so
-/// that the reader does not ask the file system again: a system call per file.
+/// What the walk saw of a file's directory entry (its type, read with the directory, and
+/// its size when it was asked for), so that the reader and the scheduler do not ask the file
+/// system again: a system call per file.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Seen {
     pub is_symlink: bool,
+    /// The size of the entry itself (a symlink's own), for scheduling only.
+    pub size: Option<u64>,
 }
 
 /// What reading one file gave.

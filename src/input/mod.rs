@@ -14,7 +14,7 @@ pub(crate) use discover::{
     order_key as path_order_key,
 };
 pub(crate) use load::{
-    Admitted, DEFAULT_MAX_FILE_SIZE, Loaded, RunError, Skipped, admit, read_file, too_large,
+    Admitted, DEFAULT_MAX_FILE_SIZE, Loaded, RunError, Seen, Skipped, admit, read_file, too_large,
 };
 pub(crate) use read::{Reader, Roots, normalize, read_regular};
 
