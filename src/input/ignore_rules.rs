@@ -14,7 +14,7 @@ use rustc_hash::FxHashMap;
 use std::collections::HashMap;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 
 /// An ignore file larger than this is not read (they are a few hundred bytes).
 const MAX_IGNORE_FILE_SIZE: u64 = 1024 * 1024;
@@ -34,7 +34,7 @@ pub(crate) struct IgnoreRules {
     /// The rules that apply to the entries of each walked directory, deepest first, by the
     /// directory's path as the walker names it. Keyed by its bytes: `Path`'s own hash and
     /// comparisons go component by component, and this is asked once per walked entry.
-    by_walked_directory: Mutex<FxHashMap<OsString, RuleStack>>,
+    by_walked_directory: RwLock<FxHashMap<OsString, RuleStack>>,
 }
 
 /// Ignore rules of a directory and its ancestors up to the top, deepest first.
@@ -47,7 +47,7 @@ impl IgnoreRules {
             walked: walked.to_path_buf(),
             walked_absolute: std::fs::canonicalize(walked).unwrap_or_else(|_| walked.into()),
             by_directory: Mutex::new(HashMap::new()),
-            by_walked_directory: Mutex::new(FxHashMap::default()),
+            by_walked_directory: RwLock::new(FxHashMap::default()),
         }
     }
 
@@ -78,11 +78,13 @@ impl IgnoreRules {
     /// The rules that apply to the entries of `walked_dir` (as the walker names it): those
     /// of its directory and every ancestor up to the top, deepest first.
     fn rules_of_walked_directory(&self, walked_dir: &Path) -> RuleStack {
-        let mut cache = self
+        // Read under a shared lock: every entry of a directory asks, from every walk thread.
+        if let Some(stack) = self
             .by_walked_directory
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
-        if let Some(stack) = cache.get(walked_dir.as_os_str()) {
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(walked_dir.as_os_str())
+        {
             return Arc::clone(stack);
         }
         let mut stack = Vec::new();
@@ -96,7 +98,10 @@ impl IgnoreRules {
             }
         }
         let stack: RuleStack = stack.into();
-        cache.insert(walked_dir.as_os_str().to_owned(), Arc::clone(&stack));
+        self.by_walked_directory
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(walked_dir.as_os_str().to_owned(), Arc::clone(&stack));
         stack
     }
 
