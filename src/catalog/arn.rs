@@ -269,9 +269,7 @@ impl FormatTokens {
             _ => search_pairs(pat, &self.tokens),
         }
     }
-}
 
-impl FormatTokens {
     /// [`FormatTokens::intersects`] for a pattern of plain characters, `literal`, followed by
     /// a `*` when `trailing_star`, read from the text itself; `None` when the format has no
     /// position masks (the search over pairs needs the pattern's tokens). `header`: the

@@ -27,7 +27,6 @@ pub(crate) struct ArnProblem {
 
 /// Checks `parts`, the known (`Some`) and unknown (`None`) pieces of a resource string.
 pub(crate) fn check(parts: &[Option<&str>]) -> Option<ArnProblem> {
-    // Only the text before the first unknown piece can be judged.
     if let [Some(only)] = parts
         && is_plain_valid(only)
     {
@@ -38,6 +37,7 @@ pub(crate) fn check(parts: &[Option<&str>]) -> Option<ArnProblem> {
 
 /// [`check`] without its one-pass answer for plain ARNs.
 fn check_fully(parts: &[Option<&str>]) -> Option<ArnProblem> {
+    // Only the text before the first unknown piece can be judged.
     let (known_text, complete) = known_prefix(parts);
     let known: &str = &known_text;
     if complete && known == "*" {
