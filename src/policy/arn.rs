@@ -1,6 +1,6 @@
 //! ARN syntax: which resource strings can be ARN patterns at all.
 
-use crate::catalog::first_colons;
+use crate::catalog::{first_colons, has_wildcard};
 use std::borrow::Cow;
 
 /// Partitions AWS has today; a wildcard partition is also accepted.
@@ -117,7 +117,7 @@ fn check_fully(parts: &[Option<&str>]) -> Option<ArnProblem> {
         ));
     }
     if let Some(account) = field(4)
-        && !valid_account(&account)
+        && !valid_account(&account.literal, account.is_open())
     {
         return Some(problem(
             format!("invalid account `{}` in ARN", account.text),
@@ -133,42 +133,33 @@ fn check_fully(parts: &[Option<&str>]) -> Option<ArnProblem> {
     None
 }
 
-/// Whether `text` is an ARN that [`check`] accepts, read in one pass over its fields: a
-/// partition, service, region and account without policy variables, as nearly every ARN of
-/// a policy is. `false` leaves the text to the full check, which judges the rest and words
-/// the problem.
+/// Whether `text` is an ARN that [`check`] accepts, read in one walk over its colons: the
+/// same rules for each field as the full check, for an ARN without a policy variable before
+/// its resource (as nearly every ARN of a policy is), whose colons are then its fields' own.
+/// `false` leaves the text to the full check, which judges the rest and words the problem.
 fn is_plain_valid(text: &str) -> bool {
     if !text.starts_with("arn:") {
         return false;
     }
     let (colons, found) = first_colons::<5>(text);
-    if found < 5 {
+    if found < 5 || text[..colons[4]].contains('$') {
         return false;
     }
     let [partition, service, region, account] =
         [1, 2, 3, 4].map(|index| &text[colons[index - 1] + 1..colons[index]]);
     let resource = &text[colons[4] + 1..];
+    // Byte by byte: a byte of a non-ASCII character passes none of these, as the character
+    // does not.
     let name = |field: &str| {
-        field.bytes().all(|b| {
-            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'*' | b'?')
-        })
-    };
-    let open = |field: &str| field.contains(['*', '?']);
-    let account_fits = if open(account) {
-        account
+        field
             .bytes()
-            .all(|b| b.is_ascii_digit() || matches!(b, b'*' | b'?'))
-    } else {
-        account.is_empty()
-            || account == "aws"
-            || (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()))
+            .all(|b| lower_alnum(b.into()) || b == b'-' || wildcard(b.into()))
     };
-    !partition.contains('$')
-        && (PARTITIONS.contains(&partition) || open(partition))
+    (has_wildcard(partition) || PARTITIONS.contains(&partition))
         && !service.is_empty()
         && name(service)
         && name(region)
-        && account_fits
+        && valid_account(account, has_wildcard(account))
         && !resource.is_empty()
         && !resource.ends_with(char::is_whitespace)
 }
@@ -252,7 +243,7 @@ impl<'a> Field<'a> {
 
     /// Whether the field may stand for many values, so only its characters can be judged.
     fn is_open(&self) -> bool {
-        self.has_variable || crate::catalog::has_wildcard(&self.literal)
+        self.has_variable || has_wildcard(&self.literal)
     }
 
     fn all(&self, valid: impl Fn(char) -> bool) -> bool {
@@ -260,14 +251,18 @@ impl<'a> Field<'a> {
     }
 }
 
-fn valid_account(account: &Field<'_>) -> bool {
-    let literal: &str = &account.literal;
-    if account.is_open() {
-        return account.all(|c| c.is_ascii_digit() || wildcard(c));
+/// Whether an account field, without its policy variables (`literal`), is valid; `open` when
+/// it may stand for many values. Read byte by byte: a byte of a non-ASCII character is no
+/// digit and no wildcard, as the character is not.
+fn valid_account(literal: &str, open: bool) -> bool {
+    if open {
+        return literal
+            .bytes()
+            .all(|b| b.is_ascii_digit() || wildcard(b.into()));
     }
     literal.is_empty()
         || literal == "aws"
-        || (literal.len() == 12 && account.all(|c| c.is_ascii_digit()))
+        || (literal.len() == 12 && literal.bytes().all(|b| b.is_ascii_digit()))
 }
 
 fn lower_alnum(c: char) -> bool {
