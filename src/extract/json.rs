@@ -386,17 +386,13 @@ impl<'t, 'c> TokenReader<'t, 'c> {
 
     fn array(&mut self, start: usize) -> Option<Value> {
         self.open()?;
-        let split = if self.may_split && self.depth <= 2 {
-            element_starts(self.lexer.bytes(), self.lexer.at).filter(|(starts, close)| {
-                starts.len() >= PARALLEL_ARRAY_ELEMENTS
-                    && close - self.lexer.at >= PARALLEL_ARRAY_BYTES
-            })
-        } else {
-            None
-        };
-        let elements = match split {
-            Some((starts, close)) => self.elements_in_parallel(&starts, close)?,
-            None => self.elements()?,
+        let elements = match self.may_split && self.depth <= 2 {
+            true => match self.elements_in_parallel() {
+                Split::Read(elements) => elements,
+                Split::Failed => return None,
+                Split::Small => self.elements()?,
+            },
+            false => self.elements()?,
         };
         let range = self.close(start);
         Some(Value::new(
@@ -422,52 +418,91 @@ impl<'t, 'c> TokenReader<'t, 'c> {
         Some(elements)
     }
 
-    /// [`TokenReader::elements`] of an array whose elements start at `starts` and whose
-    /// closing bracket is at `close` (as [`element_starts`] found them), read in runs on
-    /// the pool's threads: a policy of thousands of statements is otherwise read by one
-    /// thread while the others wait for its rules. Each run is read as the whole array
-    /// would be, and must end where the next one starts, so the values are the same; a run
-    /// that does not leaves the text to `parse_to_ast`, as a reading in one go would.
-    fn elements_in_parallel(&mut self, starts: &[usize], close: usize) -> Option<Vec<Value>> {
-        let run = starts
-            .len()
-            .div_ceil(4 * rayon::current_num_threads())
-            .max(PARALLEL_ARRAY_ELEMENTS / 4);
-        let runs: Vec<Option<Vec<Value>>> = starts
-            .par_chunks(run)
+    /// [`TokenReader::elements`] of a large array, read in runs on the pool's threads: a
+    /// policy of thousands of statements is otherwise read by one thread while the others
+    /// wait for its rules. Where the runs start is first guessed from the layout
+    /// ([`guessed_run_starts`]), which costs nothing, then found by a walk over the text
+    /// ([`element_starts`]), which is a thread's whole pass over it. Each run is read as the
+    /// whole array would be; see [`TokenReader::read_runs`] for why the values are the same.
+    fn elements_in_parallel(&mut self) -> Split {
+        let bytes = self.lexer.bytes();
+        let from = self.lexer.at;
+        let runs = 4 * rayon::current_num_threads();
+        if let Some(starts) = guessed_run_starts(bytes, from, runs)
+            && let Some(read) = self.read_runs(&starts)
+        {
+            return Split::Read(read);
+        }
+        let Some((starts, _)) = element_starts(bytes, from).filter(|(starts, close)| {
+            starts.len() >= PARALLEL_ARRAY_ELEMENTS && close - from >= PARALLEL_ARRAY_BYTES
+        }) else {
+            return Split::Small;
+        };
+        let run = starts.len().div_ceil(runs).max(PARALLEL_ARRAY_ELEMENTS / 4);
+        let starts: Vec<usize> = starts.into_iter().step_by(run).collect();
+        // Runs that do not read the array from where the walk found its elements start meet
+        // text that is not plain JSON, which `parse_to_ast` judges, as in a reading in one go.
+        match self.read_runs(&starts) {
+            Some(read) => Split::Read(read),
+            None => Split::Failed,
+        }
+    }
+
+    /// The elements of the array just opened, read from each of `starts` (the first is just
+    /// after the bracket, each other just after a comma) on the pool's threads, up to the next
+    /// start or the closing bracket, which the reader is then left after; `None` unless the
+    /// runs read the array to its end.
+    ///
+    /// A run from where an element of this array starts reads this array's elements, so the
+    /// commas it stops after are this array's own: the first run starts at the first
+    /// element, and each run counts only if the one before it ended exactly where it starts.
+    /// The first run to meet the closing bracket ends the array, and any later run (started
+    /// past the array by a wrong guess) is dropped.
+    fn read_runs(&mut self, starts: &[usize]) -> Option<Vec<Value>> {
+        let runs: Vec<Option<(Vec<Value>, Option<usize>)>> = starts
+            .par_iter()
             .enumerate()
-            .map(|(index, chunk)| {
-                let end = starts.get((index + 1) * run).copied();
+            .map(|(index, &start)| {
+                let end = starts.get(index + 1).copied();
                 let mut reader = TokenReader {
                     lexer: Lexer {
                         text: self.lexer.text,
-                        at: chunk[0],
-                        start: chunk[0],
+                        at: start,
+                        start,
                     },
                     converter: self.converter,
                     depth: self.depth,
                     may_split: false,
                 };
-                let mut elements = Vec::with_capacity(chunk.len());
-                for _ in chunk {
+                let mut elements = Vec::new();
+                loop {
                     let token = reader.next()?;
                     elements.push(reader.value(token)?);
-                    match reader.next()? {
-                        Token::Comma if end.is_some() || elements.len() < chunk.len() => {}
-                        Token::CloseBracket if end.is_none() && elements.len() == chunk.len() => {}
+                    match (reader.next()?, end) {
+                        (Token::Comma, Some(end)) if reader.lexer.at == end => {
+                            return Some((elements, None));
+                        }
+                        (Token::Comma, Some(end)) if reader.lexer.at > end => return None,
+                        (Token::Comma, _) => {}
+                        (Token::CloseBracket, _) => {
+                            return Some((elements, Some(reader.lexer.start)));
+                        }
                         _ => return None,
                     }
                 }
-                (reader.lexer.at == end.unwrap_or(close + 1)).then_some(elements)
             })
             .collect();
-        let mut elements = Vec::with_capacity(starts.len());
+        let mut elements = Vec::new();
         for run in runs {
-            elements.extend(run?);
+            let (run_elements, close) = run?;
+            elements.extend(run_elements);
+            if let Some(close) = close {
+                self.lexer.start = close;
+                self.lexer.at = close + 1;
+                return Some(elements);
+            }
         }
-        self.lexer.start = close;
-        self.lexer.at = close + 1;
-        Some(elements)
+        None
     }
 
     fn object(&mut self, start: usize) -> Option<Value> {
@@ -500,9 +535,62 @@ impl<'t, 'c> TokenReader<'t, 'c> {
 }
 
 /// Text from which a reader may split an array over threads, and the length and number of
-/// elements such an array needs: below them, handing out the runs costs what it saves.
+/// elements an array found by [`element_starts`] needs: below them, handing out the runs
+/// costs what it saves.
 const PARALLEL_ARRAY_BYTES: usize = 256 * 1024;
 const PARALLEL_ARRAY_ELEMENTS: usize = 256;
+
+/// What [`TokenReader::elements_in_parallel`] made of an array.
+enum Split {
+    Read(Vec<Value>),
+    /// Not plain JSON: the text goes to `parse_to_ast`.
+    Failed,
+    /// Too small to split: read on this thread.
+    Small,
+}
+
+/// How far past each guessed place [`guessed_run_starts`] looks for the line an element
+/// starts: a statement takes a few hundred bytes.
+const GUESS_REACH: usize = 64 * 1024;
+
+/// Where `runs` runs of the array whose `[` ends before `from` may start, guessed from the
+/// layout of pretty-printed JSON: each element starts a line, indented as the first one and
+/// with the same first character, after the comma that ends the one before. A raw newline
+/// is never inside a JSON string, so the guesses are read line by line from evenly spaced
+/// places. They are only guesses (a line of a nested array may look the same, and the
+/// array may end before the text does): [`TokenReader::read_runs`] checks them. `None` when
+/// the first element does not start a line, or no other start is found.
+fn guessed_run_starts(bytes: &[u8], from: usize, runs: usize) -> Option<Vec<usize>> {
+    let is_space = |byte: &u8| matches!(byte, b' ' | b'\t' | b'\n' | b'\r');
+    let first = from + bytes.get(from..)?.iter().position(|b| !is_space(b))?;
+    let line = memchr::memrchr(b'\n', &bytes[from..first])? + from + 1;
+    let indent = &bytes[line..first];
+    let opener = bytes[first];
+    let step = (bytes.len() - first) / runs;
+    let mut starts = vec![from];
+    for place in (1..runs).map(|run| first + run * step) {
+        let last = starts[starts.len() - 1];
+        let reach = bytes.len().min(place.max(last) + GUESS_REACH);
+        let mut at = place.max(last);
+        while let Some(newline) = memchr::memchr(b'\n', &bytes[at..reach]) {
+            let line = at + newline + 1;
+            at = line;
+            let starts_an_element = bytes[line..].starts_with(indent)
+                && bytes.get(line + indent.len()) == Some(&opener);
+            if !starts_an_element {
+                continue;
+            }
+            let Some(before) = bytes[..line].iter().rposition(|b| !is_space(b)) else {
+                break;
+            };
+            if bytes[before] == b',' && before + 1 > last {
+                starts.push(before + 1);
+                break;
+            }
+        }
+    }
+    (starts.len() > 1).then_some(starts)
+}
 
 /// Where each element of the array whose `[` ends before `from` starts (just after the
 /// bracket or its comma), and where its closing `]` is: found by one walk over the bytes
@@ -965,6 +1053,57 @@ mod tests {
         assert_eq!(starts, Some((vec![1, 4, 13, 21], 33)));
         assert_eq!(element_starts(b"[ ]", 1), None);
         assert_eq!(element_starts(b"[1, 2", 1), None);
+    }
+
+    /// Pretty-printed, the runs' starts are guessed from the lines; a wrong guess (a nested
+    /// array laid out as the outer one, lines past the array's end) costs time, not values.
+    #[test]
+    fn a_large_pretty_printed_array_is_split_where_its_lines_say() {
+        let statement = |i: usize| {
+            format!(
+                "  {{\n    \"Sid\": \"s{i}\",\n    \"Action\": [\n      \"a:[,]{{\",\n      \"b\\\"],\"\n    ],\n    \"N\": {i}\n  }}"
+            )
+        };
+        let statements: Vec<String> = (0..3000).map(statement).collect();
+        let array = format!("[\n{}\n]", statements.join(",\n"));
+        let good = format!("{{\"Statement\": {array}}}");
+        assert!(good.len() >= PARALLEL_ARRAY_BYTES);
+        // Every guess is where an element starts.
+        let from = good.find('[').unwrap() + 1;
+        let guessed = guessed_run_starts(good.as_bytes(), from, 12).unwrap();
+        let (exact, _) = element_starts(good.as_bytes(), from).unwrap();
+        assert!(guessed.len() > 8, "{guessed:?}");
+        assert!(guessed.iter().all(|start| exact.contains(start)));
+        // The array ends at a third of the text: the later guesses are in the tail, laid out
+        // as the statements are.
+        let tail = format!("{{\"Statement\": {array}, \"Tail\": {array}, \"More\": {array}}}");
+        // An element holding an array laid out as the outer one.
+        let nested = good.replacen(
+            "\"N\": 1500\n",
+            &format!("\"N\": [\n{}\n]\n", statements[..100].join(",\n")),
+            1,
+        );
+        assert_ne!(nested, good);
+        let broken = good.replacen("\"s2000\"", "\"s2000\" 1", 1);
+        let trailing_comma = good.replacen("\n  }\n]", "\n  },\n]", 1);
+        assert_ne!(trailing_comma, good);
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(3)
+            .build()
+            .unwrap();
+        for (text, plain) in [
+            (&good, true),
+            (&tail, true),
+            (&nested, true),
+            (&broken, false),
+            (&trailing_comma, false),
+        ] {
+            let (fast, slow) = pool.install(|| both_readers(text, &[]));
+            assert_eq!(fast.is_some(), plain);
+            if let Some(fast) = fast {
+                assert_eq!(Ok(fast), slow);
+            }
+        }
     }
 
     #[test]

@@ -287,10 +287,8 @@ impl Parser {
                     max_issues: self.max_issues,
                     ..Parser::default()
                 };
-                let statements: Vec<Statement<'v>> = chunk
-                    .iter()
-                    .filter_map(|item| parser.statement(item))
-                    .collect();
+                let mut statements = Vec::with_capacity(chunk.len());
+                statements.extend(chunk.iter().filter_map(|item| parser.statement(item)));
                 (statements, parser)
             })
             .collect();
