@@ -456,14 +456,9 @@ fn format_tokens(format: &str) -> Vec<Fmt> {
 pub(crate) fn first_colons<const N: usize>(text: &str) -> ([usize; N], usize) {
     let mut colons = [0; N];
     let mut found = 0;
-    for (at, byte) in text.bytes().enumerate() {
-        if found == N {
-            break;
-        }
-        if byte == b':' {
-            colons[found] = at;
-            found += 1;
-        }
+    for at in memchr::memchr_iter(b':', text.as_bytes()).take(N) {
+        colons[found] = at;
+        found += 1;
     }
     (colons, found)
 }

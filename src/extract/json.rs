@@ -492,7 +492,8 @@ impl<'t, 'c> TokenReader<'t, 'c> {
                 }
             })
             .collect();
-        let mut elements = Vec::new();
+        let read = runs.iter().flatten().map(|(elements, _)| elements.len()).sum();
+        let mut elements = Vec::with_capacity(read);
         for run in runs {
             let (run_elements, close) = run?;
             elements.extend(run_elements);
