@@ -386,13 +386,14 @@ impl<'t, 'c> TokenReader<'t, 'c> {
 
     fn array(&mut self, start: usize) -> Option<Value> {
         self.open()?;
-        let elements = match self.may_split && self.depth <= 2 {
-            true => match self.elements_in_parallel() {
+        let elements = if self.may_split && self.depth <= 2 {
+            match self.elements_in_parallel() {
                 Split::Read(elements) => elements,
                 Split::Failed => return None,
                 Split::Small => self.elements()?,
-            },
-            false => self.elements()?,
+            }
+        } else {
+            self.elements()?
         };
         let range = self.close(start);
         Some(Value::new(
@@ -492,18 +493,21 @@ impl<'t, 'c> TokenReader<'t, 'c> {
                 }
             })
             .collect();
-        let read = runs.iter().flatten().map(|(elements, _)| elements.len()).sum();
-        let mut elements = Vec::with_capacity(read);
-        for run in runs {
-            let (run_elements, close) = run?;
-            elements.extend(run_elements);
-            if let Some(close) = close {
-                self.lexer.start = close;
-                self.lexer.at = close + 1;
-                return Some(elements);
-            }
+        // The first run that does not end where the next starts must meet the bracket.
+        let last = runs
+            .iter()
+            .position(|run| !matches!(run, Some((_, None))))?;
+        let Some((_, Some(close))) = runs[last] else {
+            return None;
+        };
+        let read = runs[..=last].iter().flatten().map(|(run, _)| run.len());
+        let mut elements = Vec::with_capacity(read.sum());
+        for (run, _) in runs.into_iter().take(last + 1).flatten() {
+            elements.extend(run);
         }
-        None
+        self.lexer.start = close;
+        self.lexer.at = close + 1;
+        Some(elements)
     }
 
     fn object(&mut self, start: usize) -> Option<Value> {
@@ -1016,6 +1020,22 @@ mod tests {
         }
     }
 
+    /// Reads each text on a pool of three threads: one that is plain JSON (`true`) as
+    /// jsonc-parser reads it, any other left to it.
+    fn read_on_three_threads(texts: &[(&str, bool)]) {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(3)
+            .build()
+            .unwrap();
+        for &(text, plain) in texts {
+            let (fast, slow) = pool.install(|| both_readers(text, &[]));
+            assert_eq!(fast.is_some(), plain);
+            if let Some(fast) = fast {
+                assert_eq!(Ok(fast), slow);
+            }
+        }
+    }
+
     #[test]
     fn a_large_array_read_on_several_threads_is_read_as_in_one_go() {
         // Strings with brackets, commas and escaped quotes, so that only a walk that follows
@@ -1035,21 +1055,11 @@ mod tests {
         assert_ne!(broken_in_the_middle, good);
         let trailing_comma = good.replacen("}], \"Tail\"", "},], \"Tail\"", 1);
         assert_ne!(trailing_comma, good);
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(3)
-            .build()
-            .unwrap();
-        for (text, plain) in [
+        read_on_three_threads(&[
             (&good, true),
             (&broken_in_the_middle, false),
             (&trailing_comma, false),
-        ] {
-            let (fast, slow) = pool.install(|| both_readers(text, &[]));
-            assert_eq!(fast.is_some(), plain);
-            if let Some(fast) = fast {
-                assert_eq!(Ok(fast), slow);
-            }
-        }
+        ]);
         let starts = element_starts(b"[ 1, \"a,]\\\"\", [2, 3], {\"k\": [4]} ]", 1);
         assert_eq!(starts, Some((vec![1, 4, 13, 21], 33)));
         assert_eq!(element_starts(b"[ ]", 1), None);
@@ -1088,23 +1098,13 @@ mod tests {
         let broken = good.replacen("\"s2000\"", "\"s2000\" 1", 1);
         let trailing_comma = good.replacen("\n  }\n]", "\n  },\n]", 1);
         assert_ne!(trailing_comma, good);
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(3)
-            .build()
-            .unwrap();
-        for (text, plain) in [
+        read_on_three_threads(&[
             (&good, true),
             (&tail, true),
             (&nested, true),
             (&broken, false),
             (&trailing_comma, false),
-        ] {
-            let (fast, slow) = pool.install(|| both_readers(text, &[]));
-            assert_eq!(fast.is_some(), plain);
-            if let Some(fast) = fast {
-                assert_eq!(Ok(fast), slow);
-            }
-        }
+        ]);
     }
 
     #[test]
