@@ -109,6 +109,11 @@ struct Lexer<'t> {
     start: usize,
 }
 
+/// Whether `byte` is whitespace between JSON tokens (RFC 8259 allows these four).
+fn is_whitespace(byte: u8) -> bool {
+    matches!(byte, b' ' | b'\t' | b'\n' | b'\r')
+}
+
 /// Where the whitespace from `at` ends. Pretty-printed JSON is mostly indentation: a run of
 /// up to eight spaces is passed over in one step, read as one word.
 fn whitespace_end(bytes: &[u8], mut at: usize) -> usize {
@@ -566,11 +571,10 @@ const GUESS_REACH: usize = 64 * 1024;
 /// array may end before the text does): [`TokenReader::read_runs`] checks them. `None` when
 /// the first element does not start a line, or no other start is found.
 fn guessed_run_starts(bytes: &[u8], from: usize, runs: usize) -> Option<Vec<usize>> {
-    let is_space = |byte: &u8| matches!(byte, b' ' | b'\t' | b'\n' | b'\r');
-    let first = from + bytes.get(from..)?.iter().position(|b| !is_space(b))?;
+    let first = whitespace_end(bytes, from);
     let line = memchr::memrchr(b'\n', &bytes[from..first])? + from + 1;
     let indent = &bytes[line..first];
-    let opener = bytes[first];
+    let opener = *bytes.get(first)?;
     let step = (bytes.len() - first) / runs;
     let mut starts = vec![from];
     for place in (1..runs).map(|run| first + run * step) {
@@ -585,7 +589,7 @@ fn guessed_run_starts(bytes: &[u8], from: usize, runs: usize) -> Option<Vec<usiz
             if !starts_an_element {
                 continue;
             }
-            let Some(before) = bytes[..line].iter().rposition(|b| !is_space(b)) else {
+            let Some(before) = bytes[..line].iter().rposition(|&b| !is_whitespace(b)) else {
                 break;
             };
             if bytes[before] == b',' && before + 1 > last {
@@ -620,9 +624,7 @@ fn element_starts(bytes: &[u8], from: usize) -> Option<(Vec<usize>, usize)> {
             }
             b'[' | b'{' => depth += 1,
             b']' if depth == 0 => {
-                let empty = bytes[from..at]
-                    .iter()
-                    .all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
+                let empty = bytes[from..at].iter().all(|&b| is_whitespace(b));
                 return (!empty).then_some((starts, at));
             }
             b']' | b'}' => depth = depth.checked_sub(1)?,
