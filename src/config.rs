@@ -7,7 +7,7 @@ use crate::base::source::{SourceFile, display_path};
 use crate::base::suggest::did_you_mean_hint;
 use crate::base::text::printable;
 use crate::base::unread::Unread;
-use crate::catalog::{ActionSet, Catalog};
+use crate::catalog::{ActionSet, Catalog, has_wildcard};
 use crate::input::{DEFAULT_MAX_FILE_SIZE, Roots, read_regular};
 use crate::policy::well_formed_action;
 use crate::rules::{
@@ -611,7 +611,7 @@ fn parse_catalog(raw: RawCatalog, at: &Locate) -> CatalogSettings {
     let mut catalog = CatalogSettings::default();
     for action in raw.extra_actions {
         let name = action.get_ref();
-        if !well_formed_action(name) || name.contains(['*', '?']) {
+        if !well_formed_action(name) || has_wildcard(name) {
             at.report(
                 Some(action.span()),
                 format!(

@@ -201,7 +201,7 @@ impl Catalog {
             catalog.suggest_service(pattern)
         };
         let unknown_service = pattern.contains(':')
-            && !prefix.contains(['*', '?'])
+            && !super::has_wildcard(prefix)
             && catalog.service(prefix).is_none();
         if unknown_service {
             let hint = match suggestions.as_slice() {

@@ -2,7 +2,7 @@
 
 use super::{Statement, effective};
 use crate::base::value::Value;
-use crate::catalog::{ActionSet, Catalog};
+use crate::catalog::{ActionSet, Catalog, has_wildcard};
 
 /// The set of no action, for entries that name none.
 static NO_ACTIONS: ActionSet = ActionSet::new();
@@ -23,7 +23,7 @@ pub struct ActionEntry<'v> {
 
 impl ActionEntry<'_> {
     pub fn has_wildcard(&self) -> bool {
-        self.pattern.is_some_and(|p| p.contains(['*', '?']))
+        self.pattern.is_some_and(has_wildcard)
     }
 }
 

@@ -9,7 +9,7 @@ use super::effective::{Effective, Reach, grants_to_holder};
 use crate::base::finding::Confidence;
 use crate::base::rule_id::RuleId;
 use crate::base::source::Span;
-use crate::catalog::{AccessLevel, ActionId, ActionSet, Catalog, NamedAction};
+use crate::catalog::{AccessLevel, ActionId, ActionSet, Catalog, NamedAction, has_wildcard};
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU8, Ordering};
 
@@ -194,7 +194,7 @@ pub(crate) fn is_wildcard_entry(text: &str) -> bool {
         return false;
     };
     let service_wide = action.chars().all(|c| c == '*');
-    let cross_service = service.contains(['*', '?']);
+    let cross_service = has_wildcard(service);
     (service_wide || cross_service) && !(service == "*" && service_wide)
 }
 

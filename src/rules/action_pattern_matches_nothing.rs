@@ -4,7 +4,7 @@ use super::{Context, Rule, declare_rule};
 use crate::base::finding::Findings;
 use crate::base::suggest::distance_at_most;
 use crate::base::text::clip;
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, has_wildcard};
 
 declare_rule! {
     /// ## What it does
@@ -59,7 +59,7 @@ impl Rule for ActionPatternMatchesNothing {
                 let Some((service, _)) = pattern.split_once(':') else {
                     continue;
                 };
-                if !service.contains(['*', '?']) && catalog.service(service).is_none() {
+                if !has_wildcard(service) && catalog.service(service).is_none() {
                     continue;
                 }
                 let help = match closer_pattern(catalog, pattern) {
@@ -89,7 +89,7 @@ fn closer_pattern(catalog: &'static Catalog, pattern: &str) -> Option<(String, u
     let cut = pattern.find(['*', '?'])?;
     let (head, tail) = pattern.split_at(cut);
     let (service, literal) = head.split_once(':')?;
-    if literal.len() < 3 || service.contains(['*', '?']) {
+    if literal.len() < 3 || has_wildcard(service) {
         return None;
     }
     let literal = literal.to_ascii_lowercase();

@@ -24,7 +24,7 @@ use crate::base::finding::Confidence;
 use crate::base::source::Span;
 use crate::base::text::printable;
 use crate::base::value::{TemplatePart, Unknown, Value, ValueKind};
-use crate::catalog::{ActionId, Catalog, NamedAction, wildcard_match};
+use crate::catalog::{ActionId, Catalog, NamedAction, has_wildcard, wildcard_match};
 use crate::extract::document::{PolicyKind, PrincipalKind};
 use crate::extract::inventory::DataKind;
 use crate::extract::managed;
@@ -1943,7 +1943,7 @@ fn names_text(
     if !wildcard_match(arn_service, service, true) {
         return None;
     }
-    let pattern_has_wildcard = resource.contains(['*', '?']);
+    let pattern_has_wildcard = has_wildcard(resource);
     let subject = match name {
         Some(name) => format!("{prefix}{name}"),
         // A generated name: only a wildcard can cover it.

@@ -2,7 +2,7 @@
 
 use super::{Context, Rule, declare_rule};
 use crate::base::finding::{Confidence, Findings};
-use crate::catalog::ActionId;
+use crate::catalog::{ActionId, has_wildcard};
 use crate::policy::actions::ActionEntry;
 use rustc_hash::FxHashMap;
 
@@ -141,7 +141,7 @@ impl Rule for RedundantAction {
 /// The lower-case service part of an entry's pattern, `None` when it has a wildcard.
 fn service_of(entry: &ActionEntry<'_>) -> Option<String> {
     let (service, _) = entry.pattern?.split_once(':')?;
-    (!service.contains(['*', '?'])).then(|| service.to_ascii_lowercase())
+    (!has_wildcard(service)).then(|| service.to_ascii_lowercase())
 }
 
 /// Whether every name `inner` can match, `outer` matches too, whatever actions AWS adds: an

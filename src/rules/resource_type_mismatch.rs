@@ -71,7 +71,12 @@ impl Rule for ResourceTypeMismatch {
                     continue;
                 };
                 let matcher = matcher.get_or_insert_with(|| catalog.shared_resource_matcher(set));
-                if matcher.matches(&written.pieces) != Match::No {
+                // Matched first: nearly every resource fits, and then whether it is a valid
+                // ARN at all (`invalid-arn`'s to report) does not matter here.
+                if matcher.matches(&written.pieces) != Match::No
+                    || written.referenced.is_none()
+                        && arn::check(&resource.template_parts()).is_some()
+                {
                     continue;
                 }
                 // An ARN of a service none of the actions' resource types belongs to is where
@@ -137,12 +142,13 @@ impl Rule for ResourceTypeMismatch {
 struct Written<'a> {
     pieces: Vec<ArnPiece<'a>>,
     /// When the ARN is a resource's of the same code base: the reference as written and
-    /// what the resource is.
+    /// what the resource is. `None` for an ARN written out, which may not be a valid one.
     referenced: Option<(&'a str, &'static str)>,
 }
 
 impl<'a> Written<'a> {
-    /// A written ARN, or one that starts with a reference to a resource whose ARN shape is
+    /// A text that starts as an ARN does (whether it is a valid one is asked only when it
+    /// matches nothing), or one that starts with a reference to a resource whose ARN shape is
     /// known (`aws_s3_bucket.b.arn`, `"${aws_s3_bucket.b.arn}/*"`); `None` for anything else.
     fn of(resource: &'a Value) -> Option<Self> {
         match &resource.kind {
@@ -177,7 +183,7 @@ impl<'a> Written<'a> {
                 let is_arn = parts
                     .first()
                     .is_some_and(|p| p.is_some_and(|p| p.starts_with("arn:")));
-                if !is_arn || arn::check(&parts).is_some() {
+                if !is_arn {
                     return None;
                 }
                 let pieces = parts
@@ -211,31 +217,68 @@ fn shape(unknown: &Unknown) -> Option<(Vec<ArnPiece<'static>>, &'static str)> {
 /// What the statement's actions act on: the two ARN formats closest to what was written,
 /// each with an action that takes it.
 fn expected(catalog: &'static Catalog, set: &ActionSet, written: &str) -> String {
-    let mut candidates: Vec<(usize, &str, ActionId)> = Vec::new();
+    let mut formats: Vec<(&str, ActionId)> = Vec::new();
     for id in set.iter().take(50) {
         for rt in catalog.action_info(id).resource_types {
             for format in rt.resource_type.arn_formats() {
-                if !candidates.iter().any(|(_, f, _)| *f == format) {
-                    let distance = strsim::damerau_levenshtein(written, &skeleton(format));
-                    candidates.push((distance, format, id));
+                if !formats.iter().any(|(f, _)| *f == format) {
+                    formats.push((format, id));
                 }
             }
         }
     }
-    candidates.sort_by_key(|(distance, format, _)| (*distance, format.len()));
-    match candidates.as_slice() {
+    match closest_two(&formats, written).as_slice() {
         [] => String::new(),
-        [(_, a, x), (_, b, y), ..] if x == y => {
+        [(a, x), (b, y)] if x == y => {
             format!("`{}` acts on `{a}` or `{b}`", catalog.qualified_name(*x))
         }
-        [(_, a, x), rest @ ..] => {
+        [(a, x), rest @ ..] => {
             let mut help = format!("`{}` acts on `{a}`", catalog.qualified_name(*x));
-            if let Some((_, b, y)) = rest.first() {
+            if let Some((b, y)) = rest.first() {
                 help.push_str(&format!("; `{}` on `{b}`", catalog.qualified_name(*y)));
             }
             help
         }
     }
+}
+
+/// The (at most) two formats nearest to `written` by edit distance between it and their
+/// [`skeleton`]s, the shorter first on a tie, then the first listed. The distance is at least
+/// the difference in length, so a format whose difference alone exceeds the second-nearest
+/// distance found is not measured: the distance is the costly part of a finding here.
+fn closest_two<'a, T: Copy>(formats: &[(&'a str, T)], written: &str) -> Vec<(&'a str, T)> {
+    if formats.len() < 2 {
+        return formats.to_vec();
+    }
+    let written_length = written.chars().count();
+    let mut by_bound: Vec<(usize, usize, String)> = formats
+        .iter()
+        .enumerate()
+        .map(|(index, (format, _))| {
+            let skeleton = skeleton(format);
+            (
+                skeleton.chars().count().abs_diff(written_length),
+                index,
+                skeleton,
+            )
+        })
+        .collect();
+    by_bound.sort_unstable_by_key(|(bound, index, _)| (*bound, *index));
+    // (distance, format length, index): the order of the help.
+    let mut nearest: Vec<(usize, usize, usize)> = Vec::with_capacity(3);
+    for (bound, index, skeleton) in by_bound {
+        if nearest.len() == 2 && bound > nearest[1].0 {
+            break;
+        }
+        let distance = strsim::damerau_levenshtein(written, &skeleton);
+        nearest.push((distance, formats[index].0.len(), index));
+        nearest.sort_unstable();
+        nearest.truncate(2);
+    }
+    nearest
+        .into_iter()
+        .map(|(_, _, index)| formats[index])
+        .collect()
 }
 
 /// A format with its placeholders left out, to compare with what was written.
@@ -250,4 +293,61 @@ fn skeleton(format: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{closest_two, skeleton};
+
+    /// Every format measured, sorted by (distance, length) keeping the listed order on ties.
+    fn measuring_all<'a>(formats: &[(&'a str, usize)], written: &str) -> Vec<(&'a str, usize)> {
+        let mut measured: Vec<_> = formats
+            .iter()
+            .map(|&(format, id)| {
+                let distance = strsim::damerau_levenshtein(written, &skeleton(format));
+                (distance, format.len(), format, id)
+            })
+            .collect();
+        measured.sort_by_key(|&(distance, length, _, _)| (distance, length));
+        measured
+            .into_iter()
+            .take(2)
+            .map(|(_, _, format, id)| (format, id))
+            .collect()
+    }
+
+    #[test]
+    fn the_two_nearest_formats_skip_the_far_ones_and_keep_ties_in_order() {
+        let formats = [
+            ("arn:${Partition}:s3:::${BucketName}/${ObjectName}", 0),
+            ("arn:${Partition}:s3:::${BucketName}", 1),
+            (
+                "arn:${Partition}:s3:${Region}:${Account}:accesspoint/${AccessPointName}",
+                2,
+            ),
+            ("arn:${Partition}:s3:::${BucketName}", 3),
+        ];
+        let written = "arn:aws:s3:::reports";
+        assert_eq!(
+            closest_two(&formats, written),
+            measuring_all(&formats, written)
+        );
+        assert_eq!(closest_two(&formats[..1], written), vec![formats[0]]);
+        assert!(closest_two::<usize>(&[], written).is_empty());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_two_nearest_formats_are_those_of_measuring_every_one(
+            formats in proptest::collection::vec("[ab:]{0,6}(\\$\\{X\\})?[ab]{0,3}", 0..8),
+            written in "[ab:]{0,8}",
+        ) {
+            let formats: Vec<(&str, usize)> =
+                formats.iter().enumerate().map(|(id, f)| (f.as_str(), id)).collect();
+            proptest::prop_assert_eq!(
+                closest_two(&formats, &written),
+                measuring_all(&formats, &written)
+            );
+        }
+    }
 }

@@ -4,7 +4,7 @@ use super::{Context, Rule, declare_rule};
 use crate::base::finding::{Finding, Findings, Severity};
 use crate::base::suggest::either;
 use crate::base::text::clip;
-use crate::catalog::{Catalog, Retired};
+use crate::catalog::{Catalog, Retired, has_wildcard};
 use crate::policy::actions::ActionEntry;
 use crate::rules::unknown_action::newer_than_catalog;
 
@@ -77,7 +77,7 @@ impl Rule for UnknownService {
                 let Some((service, _)) = pattern.split_once(':') else {
                     continue;
                 };
-                if service.contains(['*', '?'])
+                if has_wildcard(service)
                     || catalog.service(service).is_some()
                     || cx.settings.catalog.is_extra_service(service)
                 {

@@ -4,7 +4,7 @@ use super::{Context, Rule, declare_rule};
 use crate::base::finding::{Confidence, Findings};
 use crate::base::rule_id::RuleId;
 use crate::base::source::Span;
-use crate::catalog::{ActionId, ActionSet, Catalog};
+use crate::catalog::{ActionId, ActionSet, Catalog, has_wildcard};
 use crate::policy::actions::ActionEntry;
 use crate::policy::effective::Grant;
 use crate::policy::sensitive::{Kind, is_every_action};
@@ -177,7 +177,7 @@ fn star_by_design_patterns(catalog: &Catalog, entries: &[ActionEntry<'_>]) -> Ac
         let family = entry
             .pattern
             .and_then(|p| p.split_once(':'))
-            .is_some_and(|(_, action)| action.contains(['*', '?']) && action != "*");
+            .is_some_and(|(_, action)| has_wildcard(action) && action != "*");
         if family && narrowable * 2 < entry.actions.len() {
             by_design.union_with(entry.actions);
         } else {
