@@ -11,7 +11,7 @@
 // and S3 bucket and access point names are non-empty and cannot contain `/`. That is enough to
 // tell `bucket` from `bucket/*`, and keeps `role/path/to/role` (`${RoleNameWithPath}`) a match.
 
-use super::curated::curated;
+use super::curated::arn_lists;
 use super::{ActionId, ActionSet, Catalog, ResourceType};
 use rustc_hash::FxHashMap;
 use std::cell::{OnceCell, RefCell};
@@ -597,7 +597,7 @@ fn aliased_service(pieces: &[ArnPiece<'_>]) -> Option<String> {
         fields.next()?,
         fields.next()?,
     );
-    let alias = curated().arn_service_aliases.iter().find_map(|&(a, b)| {
+    let alias = arn_lists().arn_service_aliases.iter().find_map(|&(a, b)| {
         if a == service {
             Some(b)
         } else if b == service {
@@ -1024,7 +1024,7 @@ impl Catalog {
         // Where several reference pages share a prefix, an action's resource-type list may
         // lack the other page's types; an ARN that fits any type of the prefix stays open.
         let prefix = info.prefix();
-        if curated().shared_prefixes.iter().any(|s| s.prefix == prefix)
+        if self.shared_prefixes().iter().any(|s| s.prefix == prefix)
             && info.service.resource_types().any(|rt| {
                 self.rtype_format_tokens(rt.index)
                     .iter()
@@ -1088,7 +1088,7 @@ impl Catalog {
             .services_of(&scoped)
             .filter(|&svc| {
                 let prefix = self.blob.service_prefix(svc);
-                curated().shared_prefixes.iter().any(|s| s.prefix == prefix)
+                self.shared_prefixes().iter().any(|s| s.prefix == prefix)
             })
             .flat_map(|svc| self.blob.svc_rtypes(svc))
             .collect();

@@ -361,7 +361,7 @@ impl Catalog {
 
     /// Prefixes shared by several reference pages, whose data may be incomplete.
     pub fn shared_prefixes(&self) -> &'static [SharedPrefix] {
-        &curated::curated().shared_prefixes
+        &curated::arn_lists().shared_prefixes
     }
 
     /// Service by prefix, ignoring case.

@@ -33,6 +33,11 @@ fn blob_is_loaded_with_provenance() {
 fn curated_files_parse_completely() {
     let c = curated::curated();
     assert_eq!(c.errors, vec![], "unparsable lines in action_catalog/");
+    assert_eq!(
+        curated::arn_lists().errors,
+        vec![],
+        "unparsable lines in action_catalog/"
+    );
     assert!(
         curated::retired().errors.is_empty(),
         "retired.tsv: {:?}",
