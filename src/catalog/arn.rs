@@ -1024,7 +1024,7 @@ impl Catalog {
         // Where several reference pages share a prefix, an action's resource-type list may
         // lack the other page's types; an ARN that fits any type of the prefix stays open.
         let prefix = info.prefix();
-        if self.shared_prefixes().iter().any(|s| s.prefix == prefix)
+        if self.is_shared_prefix(prefix)
             && info.service.resource_types().any(|rt| {
                 self.rtype_format_tokens(rt.index)
                     .iter()
@@ -1088,7 +1088,7 @@ impl Catalog {
             .services_of(&scoped)
             .filter(|&svc| {
                 let prefix = self.blob.service_prefix(svc);
-                self.shared_prefixes().iter().any(|s| s.prefix == prefix)
+                self.is_shared_prefix(prefix)
             })
             .flat_map(|svc| self.blob.svc_rtypes(svc))
             .collect();

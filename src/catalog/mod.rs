@@ -364,6 +364,12 @@ impl Catalog {
         &curated::arn_lists().shared_prefixes
     }
 
+    /// Whether several reference pages share service prefix `prefix`, so that an action's
+    /// resource types or condition keys may be listed on the other page.
+    pub fn is_shared_prefix(&self, prefix: &str) -> bool {
+        self.shared_prefixes().iter().any(|s| s.prefix == prefix)
+    }
+
     /// Service by prefix, ignoring case.
     pub fn service(&'static self, prefix: &str) -> Option<ServiceInfo> {
         Some(ServiceInfo {

@@ -89,14 +89,7 @@ impl Rule for UnknownConditionKey {
                 let same_service = service.is_some_and(|s| set.intersects(&s.actions()));
                 // Where reference pages share a prefix, an action's key list may come from the
                 // other page; a key of that prefix proves nothing.
-                if same_service
-                    && service.is_some_and(|s| {
-                        catalog
-                            .shared_prefixes()
-                            .iter()
-                            .any(|p| p.prefix == s.prefix())
-                    })
-                {
+                if same_service && service.is_some_and(|s| catalog.is_shared_prefix(s.prefix())) {
                     continue;
                 }
                 let suggestions = if out.may_suggest() {
