@@ -25,7 +25,7 @@ use crate::base::source::Span;
 use crate::base::text::printable;
 use crate::base::value::{TemplatePart, Unknown, Value, ValueKind};
 use crate::catalog::{ActionId, Catalog, NamedAction, has_wildcard, wildcard_match};
-use crate::extract::document::{PolicyKind, PrincipalKind};
+use crate::extract::document::{PolicyDocument, PolicyKind, PrincipalKind};
 use crate::extract::inventory::DataKind;
 use crate::extract::managed;
 use crate::policy::effective::{ConditionClass, Effective, Hit, Reach};
@@ -631,18 +631,29 @@ impl<'p, 'a> Graph<'p, 'a> {
         for (user, group) in members {
             nodes[user].groups.push(group);
         }
+        // The identity documents by the address of the resource that holds them: looking
+        // through every document for each declared policy grew with the product of the two,
+        // millions of comparisons in a module of a few thousand of each.
+        let mut identity_documents: HashMap<&str, Vec<&PolicyDocument>> = HashMap::new();
+        for document in cx.documents {
+            if document.kind == PolicyKind::Identity
+                && let Some(address) = document.origin.address.as_deref()
+            {
+                identity_documents
+                    .entry(address)
+                    .or_default()
+                    .push(document);
+            }
+        }
         let policies: Vec<PolicyNode> = inventory
             .policies
             .iter()
             .map(|declared| {
                 let scope_path = scope(&cx.path_of(declared.span.file), &declared.address);
-                let attached = cx
-                    .documents
-                    .iter()
-                    .filter(|d| {
-                        d.kind == PolicyKind::Identity
-                            && d.origin.address.as_deref() == Some(declared.address.as_str())
-                    })
+                let attached = identity_documents
+                    .get(declared.address.as_str())
+                    .into_iter()
+                    .flatten()
                     .flat_map(|d| &d.attachments)
                     .filter_map(|a| {
                         index
