@@ -631,18 +631,21 @@ impl<'p, 'a> Graph<'p, 'a> {
         for (user, group) in members {
             nodes[user].groups.push(group);
         }
-        // The identity documents by the address of the resource that holds them: looking
-        // through every document for each declared policy grew with the product of the two,
-        // millions of comparisons in a module of a few thousand of each.
-        let mut identity_documents: HashMap<&str, Vec<&PolicyDocument>> = HashMap::new();
-        for document in cx.documents {
-            if document.kind == PolicyKind::Identity
-                && let Some(address) = document.origin.address.as_deref()
-            {
-                identity_documents
-                    .entry(address)
-                    .or_default()
-                    .push(document);
+        // The identity documents by the address of the resource that holds them, when the
+        // code declares managed policies: looking through every document for each declared
+        // policy grew with the product of the two, millions of comparisons in a module of a
+        // few thousand of each.
+        let mut identity_documents: FxHashMap<&str, Vec<&PolicyDocument>> = FxHashMap::default();
+        if !inventory.policies.is_empty() {
+            for document in cx.documents {
+                if document.kind == PolicyKind::Identity
+                    && let Some(address) = document.origin.address.as_deref()
+                {
+                    identity_documents
+                        .entry(address)
+                        .or_default()
+                        .push(document);
+                }
             }
         }
         let policies: Vec<PolicyNode> = inventory
