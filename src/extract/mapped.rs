@@ -25,6 +25,13 @@ impl Mapped {
         self.offsets.resize(self.text.len(), self.end);
     }
 
+    /// `text`, its bytes at `offsets`, one each.
+    pub(crate) fn push_each(&mut self, text: &str, offsets: impl Iterator<Item = u32>) {
+        self.text.push_str(text);
+        self.offsets.extend(offsets);
+        self.offsets.resize(self.text.len(), self.end);
+    }
+
     pub(crate) fn push_at(&mut self, text: &str, offset: u32) {
         self.text.push_str(text);
         self.offsets.resize(self.text.len(), offset);
