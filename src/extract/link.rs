@@ -53,6 +53,20 @@ impl Links {
         self.notes.push((principal, note));
     }
 
+    /// `other`'s links after these, as if made after them.
+    pub fn append(&mut self, other: Links) {
+        self.policies.extend(other.policies);
+        for (principal, heirs) in other.heirs.by_principal {
+            self.heirs
+                .by_principal
+                .entry(principal)
+                .or_default()
+                .extend(heirs);
+        }
+        self.notes.extend(other.notes);
+        self.managed.extend(other.managed);
+    }
+
     /// An AWS managed policy attached by ARN.
     pub fn managed(&mut self, attachment: ManagedAttachment) {
         self.managed.push(attachment);
