@@ -96,17 +96,7 @@ fn extract_with(
     let blocks = parsed.blocks();
     let module = Module::index(dir, &blocks);
     let child = inputs.is_some();
-    let mut run = Run {
-        lowerer: Lowerer::new(&module, read),
-        found: Vec::new(),
-        uses: Vec::new(),
-        links: Links::default(),
-        external: Vec::new(),
-        child,
-        called: Vec::new(),
-        inventory: Inventory::default(),
-        callers_policies: Vec::new(),
-    };
+    let mut run = Run::new(Lowerer::new(&module, read), child);
     if let Some(inputs) = inputs {
         for block in &blocks {
             if let ("variable", [name]) = (block.ident, block.labels.as_slice())
@@ -363,6 +353,20 @@ fn reads_files(files: &[(FileId, Arc<SourceFile>)]) -> bool {
 }
 
 impl<'m, 'a> Run<'m, 'a> {
+    fn new(lowerer: Lowerer<'m, 'a>, child: bool) -> Self {
+        Run {
+            lowerer,
+            found: Vec::new(),
+            uses: Vec::new(),
+            links: Links::default(),
+            external: Vec::new(),
+            child,
+            called: Vec::new(),
+            inventory: Inventory::default(),
+            callers_policies: Vec::new(),
+        }
+    }
+
     /// A run of a part of a module's blocks, after its module calls: it reads no files.
     fn part(
         module: &'m Module<'a>,
@@ -370,17 +374,7 @@ impl<'m, 'a> Run<'m, 'a> {
     ) -> Self {
         let mut lowerer = Lowerer::new(module, &NoFiles);
         lowerer.module_outputs = module_outputs;
-        Run {
-            lowerer,
-            found: Vec::new(),
-            uses: Vec::new(),
-            links: Links::default(),
-            external: Vec::new(),
-            child: false,
-            called: Vec::new(),
-            inventory: Inventory::default(),
-            callers_policies: Vec::new(),
-        }
+        Run::new(lowerer, false)
     }
 }
 
