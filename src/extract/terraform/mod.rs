@@ -162,7 +162,7 @@ struct ParsedFiles<'a> {
     /// Each file, or each piece of a file, in order, with what it parsed to.
     parsed: Vec<(Src<'a>, Parsed)>,
     /// Whether the files were parsed on the pool's threads: then they are also read into
-    /// blocks and freed there.
+    /// blocks and freed there, and lowered there unless they read files.
     in_parallel: bool,
 }
 
