@@ -19,16 +19,14 @@ pub struct Mapped {
 
 impl Mapped {
     pub(crate) fn push(&mut self, text: &str, offsets: &[u32]) {
-        self.text.push_str(text);
-        self.offsets.extend_from_slice(offsets);
-        // Offsets tables come from the same string, so the lengths agree; guard anyway.
-        self.offsets.resize(self.text.len(), self.end);
+        self.push_each(text, offsets.iter().copied());
     }
 
     /// `text`, its bytes at `offsets`, one each.
     pub(crate) fn push_each(&mut self, text: &str, offsets: impl Iterator<Item = u32>) {
         self.text.push_str(text);
         self.offsets.extend(offsets);
+        // Offsets come from the same string, so the lengths agree; guard anyway.
         self.offsets.resize(self.text.len(), self.end);
     }
 

@@ -118,7 +118,7 @@ fn extract_with(
         }
     }
     if !child && parsed.in_parallel && !reads_files(files) {
-        run.lower_in_parts(&module, &blocks);
+        run.lower_in_parts(&blocks);
     } else {
         for block in &blocks {
             run.block(block);
@@ -395,7 +395,8 @@ impl<'a> Run<'_, 'a> {
     /// appended in order: the same as one block after another, since a block's lowering
     /// reads only the module (and, here, no file). Lowering a module of a few megabytes on
     /// one thread took a fifth of its run, with the other threads idle.
-    fn lower_in_parts(&mut self, module: &Module<'a>, blocks: &'a [Block<'a>]) {
+    fn lower_in_parts(&mut self, blocks: &'a [Block<'a>]) {
+        let module = self.lowerer.module;
         let module_outputs = &self.lowerer.module_outputs;
         let parts: Vec<_> = blocks
             .par_chunks(BLOCKS_PER_PART)
