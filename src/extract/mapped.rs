@@ -35,9 +35,15 @@ impl Mapped {
         self.offsets.resize(self.text.len(), offset);
     }
 
-    pub(crate) fn push_hole(&mut self, placeholder: &str, offsets: &[u32], unknown: Unknown) {
+    /// A hole written as `placeholder`, its bytes at `offsets`, one each.
+    pub(crate) fn push_hole(
+        &mut self,
+        placeholder: &str,
+        offsets: impl Iterator<Item = u32>,
+        unknown: Unknown,
+    ) {
         let start = self.text.len();
-        self.push(placeholder, offsets);
+        self.push_each(placeholder, offsets);
         self.holes.push(Hole {
             range: start..self.text.len(),
             unknown,
@@ -48,8 +54,8 @@ impl Mapped {
     /// written as `${expression}` and pointing at the part.
     pub(crate) fn push_unknown(&mut self, unknown: Unknown, offset: u32) {
         let placeholder = format!("${{{}}}", unknown.expression);
-        let offsets = vec![offset; placeholder.len()];
-        self.push_hole(&placeholder, &offsets, unknown);
+        let offsets = std::iter::repeat_n(offset, placeholder.len());
+        self.push_hole(&placeholder, offsets, unknown);
     }
 
     pub(crate) fn append(&mut self, other: Mapped) {

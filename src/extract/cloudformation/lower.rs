@@ -411,7 +411,10 @@ impl Lowerer<'_> {
             let name = text[open + 2..end - 1].trim();
             match self.sub_variable(name, variables) {
                 Ok(literal) => mapped.push_at(&literal, offsets[open]),
-                Err(unknown) => mapped.push_hole(&text[open..end], &offsets[open..end], unknown),
+                Err(unknown) => {
+                    let hole = offsets[open..end].iter().copied();
+                    mapped.push_hole(&text[open..end], hole, unknown);
+                }
             }
             cursor = end;
             literal_start = end;

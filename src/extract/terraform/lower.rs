@@ -1195,10 +1195,8 @@ fn push_raw_hole(
     unknown: Unknown,
 ) {
     let raw = src.text.get(range.clone()).unwrap_or("${}");
-    let offsets: Vec<u32> = (range.start..range.start + raw.len())
-        .map(|i| src.map.map(i) as u32)
-        .collect();
-    mapped.push_hole(raw, &offsets, unknown);
+    let offsets = (range.start..range.start + raw.len()).map(|i| src.map.map(i) as u32);
+    mapped.push_hole(raw, offsets, unknown);
 }
 
 /// Whether a byte of a template literal always decodes to itself: ASCII, and no start of
