@@ -181,18 +181,29 @@ fn run_reading_stdin(options: &CheckOptions, given_stdin: Option<Vec<u8>>) -> Ru
     let mut output = RunOutput::default();
     let config = Arc::clone(&options.config);
     let exclude: Exclude = Arc::new(move |path: &Path| config.is_excluded(path));
+    let jobs = options.jobs.map(|jobs| jobs.max(1));
+    let pool = |jobs: usize| rayon::ThreadPoolBuilder::new().num_threads(jobs).build();
+    // Built before the walk, which runs on it: the threads that check the files also find
+    // them, and no other thread starts (each thread's allocator heap is fresh memory).
+    let many_threads = jobs
+        .filter(|&jobs| jobs > 1)
+        .and_then(|jobs| pool(jobs).ok());
+    let walk_in_parallel = many_threads.is_some() || jobs.is_none();
     let (inputs, mut errors, skipped) = match &options.snapshot {
         Some(snapshot) => (
             snapshot.inputs(&|path| !exclude(path)),
             Vec::new(),
             Vec::new(),
         ),
-        None => input::discover(
-            &options.paths,
-            options.stdin_filename.as_deref(),
-            options.skip_unrecognized,
-            &exclude,
-        ),
+        None => on_pool(many_threads.as_ref(), || {
+            input::discover(
+                &options.paths,
+                options.stdin_filename.as_deref(),
+                options.skip_unrecognized,
+                &exclude,
+                walk_in_parallel,
+            )
+        }),
     };
     output.skipped = skipped;
     let inputs = without_the_runs_own_files(inputs, &options.not_inputs);
@@ -273,8 +284,7 @@ fn run_reading_stdin(options: &CheckOptions, given_stdin: Option<Vec<u8>>) -> Ru
             .fold(enabled.empty_result(), FileResult::merge)
     };
     let sizes = |parallel: bool| sizes_of(&inputs, roots, parallel);
-    let pool = |jobs: usize| rayon::ThreadPoolBuilder::new().num_threads(jobs).build();
-    let result = match options.jobs.map(|jobs| jobs.max(1)) {
+    let result = match jobs {
         // One thread asked for and little to read: the calling thread, with no pool to start.
         // A larger run gets a pool of one thread, which the parallel parts inside an input
         // (a large file's pieces, many principals) then keep to.
@@ -291,11 +301,11 @@ fn run_reading_stdin(options: &CheckOptions, given_stdin: Option<Vec<u8>>) -> Ru
                 }
             }
         }
-        Some(jobs) => match pool(jobs) {
-            Ok(pool) => {
+        Some(_) => match &many_threads {
+            Some(pool) => {
                 pool.install(|| schedule(&inputs, &sizes(true), &process, &in_order, &enabled))
             }
-            Err(_) => in_order(),
+            None => in_order(),
         },
         None => schedule(&inputs, &sizes(true), &process, &in_order, &enabled),
     };
@@ -366,6 +376,14 @@ fn run_reading_stdin(options: &CheckOptions, given_stdin: Option<Vec<u8>>) -> Ru
     // Findings about suppressions were added at the end.
     sort_findings(&output.sources, &mut output.findings);
     output
+}
+
+/// `work` on `pool` if there is one, else on the calling thread (and the global pool).
+fn on_pool<R: Send>(pool: Option<&rayon::ThreadPool>, work: impl FnOnce() -> R + Send) -> R {
+    match pool {
+        Some(pool) => pool.install(work),
+        None => work(),
+    }
 }
 
 /// Below this many bytes of input a run is done on the calling thread: starting the worker

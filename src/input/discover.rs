@@ -6,6 +6,7 @@ use super::ignore_rules::IgnoreRules;
 use super::is_candidate;
 use super::load::{RunError, Seen, Skipped, display};
 use super::read::repository_root;
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::ffi::OsStr;
 use std::path::{Component, Path, PathBuf};
@@ -124,12 +125,14 @@ pub(crate) fn group_terraform(inputs: Vec<Input>) -> Vec<Input> {
 }
 
 /// Every input under the given paths, sorted, with the paths that do not exist as errors and
-/// the files `exclude` skips.
+/// the files `exclude` skips. Directories are walked on the current rayon pool when
+/// `parallel`.
 pub(crate) fn discover(
     paths: &[PathBuf],
     stdin_filename: Option<&str>,
     skip_unrecognized: bool,
     exclude: &Exclude,
+    parallel: bool,
 ) -> (Vec<Input>, Vec<RunError>, Vec<Skipped>) {
     let mut inputs = Vec::new();
     let mut errors = Vec::new();
@@ -158,7 +161,9 @@ pub(crate) fn discover(
         match std::fs::metadata(path) {
             // Excluded paths are skipped even when named: pre-commit and editors name files.
             _ if excluded(path, &mut skipped) => {}
-            Ok(metadata) if metadata.is_dir() => walk(path, exclude, &mut walked, &mut errors),
+            Ok(metadata) if metadata.is_dir() => {
+                walk(path, exclude, parallel, &mut walked, &mut errors);
+            }
             Ok(metadata) if metadata.is_file() => {
                 if skip_unrecognized && !is_candidate(path) {
                     continue;
@@ -280,72 +285,132 @@ fn sorted_unique<T>(items: Vec<T>, path: impl Fn(&T) -> &Path) -> Vec<T> {
         .collect()
 }
 
+/// Directories with at least this many candidate files have their sizes asked on every
+/// thread: a system call each, which for the thousands of files of one flat directory kept
+/// the other threads waiting.
+const PARALLEL_SIZES_PER_DIRECTORY: usize = 64;
+
+/// One walk of a directory tree: what its directories, read on whichever threads are free,
+/// share.
+struct Walk<'a> {
+    root: &'a Path,
+    exclude: &'a Exclude,
+    ignore_rules: IgnoreRules,
+    found: Mutex<Vec<(PathBuf, Option<Seen>)>>,
+    errors: Mutex<Vec<RunError>>,
+}
+
+impl Walk<'_> {
+    /// Walks each subdirectory of `dir` as a task of the current rayon pool.
+    fn descend<'s>(&'s self, scope: &rayon::Scope<'s>, dir: &Path) {
+        for subdirectory in self.read_directory(dir, true) {
+            scope.spawn(move |scope| self.descend(scope, &subdirectory));
+        }
+    }
+
+    /// Records the candidate files of one directory, with their sizes, and returns its
+    /// subdirectories to walk. `parallel`: a large directory's sizes are asked on the pool.
+    fn read_directory(&self, dir: &Path, parallel: bool) -> Vec<PathBuf> {
+        let entries = match std::fs::read_dir(dir) {
+            Ok(entries) => entries,
+            Err(error) => {
+                self.error(dir, &error);
+                return Vec::new();
+            }
+        };
+        let mut subdirectories = Vec::new();
+        let mut files = Vec::new();
+        for entry in entries {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(error) => {
+                    self.error(dir, &error);
+                    continue;
+                }
+            };
+            let path = entry.path();
+            let file_type = match entry.file_type() {
+                Ok(file_type) => file_type,
+                Err(error) => {
+                    self.error(&path, &error);
+                    continue;
+                }
+            };
+            let is_dir = file_type.is_dir();
+            if is_dir && SKIPPED_DIRECTORIES.iter().any(|d| entry.file_name() == *d)
+                || (self.exclude)(&path)
+                || self.ignore_rules.is_ignored(&path, is_dir)
+            {
+                continue;
+            }
+            if is_dir {
+                subdirectories.push(path);
+            } else if (file_type.is_file() || file_type.is_symlink()) && is_candidate(&path) {
+                // A symlink is read only if it resolves to a regular file inside the
+                // repository (the reader checks), else reported.
+                files.push((entry, path, file_type.is_symlink()));
+            }
+        }
+        // The size of the entry itself (a symlink's own), asked of the open directory rather
+        // than by the whole path: only the last component is looked up.
+        let seen = |(entry, path, is_symlink): (std::fs::DirEntry, PathBuf, bool)| {
+            let size = entry.metadata().ok().map(|m| m.len());
+            (clean(&path), Some(Seen { is_symlink, size }))
+        };
+        let files: Vec<_> = if parallel && files.len() >= PARALLEL_SIZES_PER_DIRECTORY {
+            files.into_par_iter().map(seen).collect()
+        } else {
+            files.into_iter().map(seen).collect()
+        };
+        lock(&self.found).extend(files);
+        subdirectories
+    }
+
+    fn error(&self, path: &Path, error: &std::io::Error) {
+        lock(&self.errors).push(RunError {
+            path: display(self.root),
+            message: format!("{}: {error}", path.display()),
+        });
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Walks `root` into `found`, on the current rayon pool when `parallel` (each directory a
+/// task, so that the threads that check the files also find them and no other thread
+/// starts), else on the calling thread.
 fn walk(
     root: &Path,
     exclude: &Exclude,
+    parallel: bool,
     found: &mut Vec<(PathBuf, Option<Seen>)>,
     errors: &mut Vec<RunError>,
 ) {
-    let filter_exclude = Arc::clone(exclude);
-    let collected = Mutex::new(Vec::new());
-    let walk_errors = Mutex::new(Vec::new());
     let repository = repository_root(root);
-    let ignore_rules = IgnoreRules::new(root, &repository);
     // The same files on every machine: hidden folders are read (`.deploy/main.tf` deploys
     // too), and neither the user's global excludes file nor `.git/info/exclude`, both
     // local to one machine, is read. The repository's own `.gitignore` and `.ignore` files
-    // are, by `IgnoreRules`, not by the walker, which would follow one that is a symlink to
-    // a device.
-    ignore::WalkBuilder::new(root)
-        .standard_filters(false)
-        .filter_entry(move |entry| {
-            let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
-            let skipped_directory =
-                is_dir && SKIPPED_DIRECTORIES.iter().any(|d| entry.file_name() == *d);
-            !skipped_directory
-                && !filter_exclude(entry.path())
-                && !ignore_rules.is_ignored(entry.path(), is_dir)
-        })
-        .build_parallel()
-        .run(|| {
-            Box::new(|entry| {
-                match entry {
-                    Ok(entry) => {
-                        // A symlink is read only if it resolves to a regular file inside
-                        // the repository (the reader checks), else reported.
-                        if entry
-                            .file_type()
-                            .is_some_and(|t| t.is_file() || t.is_symlink())
-                            && is_candidate(entry.path())
-                        {
-                            // Asked here, on the walk's threads, which wait on one another
-                            // much of the time, rather than when the run is scheduled.
-                            let seen = entry.file_type().map(|t| Seen {
-                                is_symlink: t.is_symlink(),
-                                size: entry.metadata().ok().map(|m| m.len()),
-                            });
-                            collected
-                                .lock()
-                                .unwrap_or_else(|e| e.into_inner())
-                                .push((clean(entry.path()), seen));
-                        }
-                    }
-                    Err(error) => {
-                        walk_errors
-                            .lock()
-                            .unwrap_or_else(|e| e.into_inner())
-                            .push(RunError {
-                                path: display(root),
-                                message: error.to_string(),
-                            })
-                    }
-                }
-                ignore::WalkState::Continue
-            })
-        });
-    found.extend(collected.into_inner().unwrap_or_else(|e| e.into_inner()));
+    // are, by `IgnoreRules`, which does not follow one that is a symlink to a device.
+    let walk = Walk {
+        root,
+        exclude,
+        ignore_rules: IgnoreRules::new(root, &repository),
+        found: Mutex::new(Vec::new()),
+        errors: Mutex::new(Vec::new()),
+    };
+    if parallel {
+        rayon::scope(|scope| walk.descend(scope, root));
+    } else {
+        let mut pending = vec![root.to_path_buf()];
+        while let Some(dir) = pending.pop() {
+            pending.extend(walk.read_directory(&dir, false));
+        }
+    }
+    found.extend(walk.found.into_inner().unwrap_or_else(|e| e.into_inner()));
     found.extend(tracked_under(root, &repository, exclude));
-    let mut walk_errors = walk_errors.into_inner().unwrap_or_else(|e| e.into_inner());
+    let mut walk_errors = walk.errors.into_inner().unwrap_or_else(|e| e.into_inner());
     walk_errors.sort_by(|a, b| a.message.cmp(&b.message));
     errors.extend(walk_errors);
 }
@@ -372,7 +437,9 @@ fn tracked_under(walked: &Path, root: &Path, exclude: &Exclude) -> Vec<(PathBuf,
                 .filter(|m| !m.is_dir())
                 .map(|m| Seen {
                     is_symlink: m.file_type().is_symlink(),
-                    size: Some(m.len()),
+                    // What git tracks is a file or a symlink; anything else in its place
+                    // now is left to the reader to report.
+                    size: (m.is_file() || m.is_symlink()).then_some(m.len()),
                 });
             let in_git_dir = inside.components().any(|c| c.as_os_str() == ".git");
             (seen.is_some()
@@ -445,7 +512,7 @@ mod tests {
         std::os::unix::fs::symlink(&target, dir.path().join("link.json")).unwrap();
         let exclude: super::Exclude = std::sync::Arc::new(|_: &std::path::Path| false);
         let (mut found, mut errors) = (Vec::new(), Vec::new());
-        super::walk(dir.path(), &exclude, &mut found, &mut errors);
+        super::walk(dir.path(), &exclude, true, &mut found, &mut errors);
         assert!(errors.is_empty(), "{errors:?}");
         let size = |name: &str| {
             found
@@ -459,6 +526,38 @@ mod tests {
             .len();
         assert_eq!(size("link.json"), Some(link_length));
         assert_ne!(link_length, 99_999);
+    }
+
+    /// `--jobs 1` walks on the calling thread; any other count on the pool: the same files.
+    #[test]
+    fn the_walk_finds_the_same_files_on_one_thread_as_on_the_pool() {
+        let dir = tempfile::tempdir().unwrap();
+        for path in [
+            "a/b/c/p.json",
+            "a/q.tf",
+            "a/b/skip.txt",
+            "d/node_modules/m.json",
+            "r.yaml",
+        ] {
+            let path = dir.path().join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "{}").unwrap();
+        }
+        let exclude: super::Exclude = std::sync::Arc::new(|_: &std::path::Path| false);
+        let found = |parallel: bool| {
+            let (mut found, mut errors) = (Vec::new(), Vec::new());
+            super::walk(dir.path(), &exclude, parallel, &mut found, &mut errors);
+            assert!(errors.is_empty(), "{errors:?}");
+            let mut paths: Vec<PathBuf> = found.into_iter().map(|(path, _)| path).collect();
+            paths.sort();
+            paths
+        };
+        let expected: Vec<PathBuf> = ["a/b/c/p.json", "a/q.tf", "r.yaml"]
+            .iter()
+            .map(|path| dir.path().join(path))
+            .collect();
+        assert_eq!(found(false), expected);
+        assert_eq!(found(true), expected);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! source map; binary and non-UTF-8 files become one problem instead of a crash or garbage.
 
 use super::Intent;
-use super::read::{Roots, read_regular};
+use super::read::{Roots, read_regular, read_walked_regular};
 use crate::base::finding::Problem;
 use crate::base::rule_id::RuleId;
 use crate::base::source::{FileId, SourceFile, SourceMap, Span};
@@ -37,7 +37,8 @@ pub struct Skipped {
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Seen {
     pub is_symlink: bool,
-    /// The size of the entry itself (a symlink's own), for scheduling only.
+    /// The size of a regular file, or of a symlink itself (the link's own, for scheduling
+    /// only); `None` for anything else. A regular file's is the size the reader reads.
     pub size: Option<u64>,
 }
 
@@ -98,7 +99,14 @@ pub(crate) fn read_file(
             Err(unread) => return Loaded::Unread(path.to_path_buf(), unread),
         }
     };
-    match read_regular(&real, max_file_size) {
+    let read = match seen {
+        Some(Seen {
+            is_symlink: false,
+            size: Some(size),
+        }) if !explicit => read_walked_regular(path, size, max_file_size),
+        _ => read_regular(&real, max_file_size),
+    };
+    match read {
         Ok(bytes) => Loaded::Bytes(path.to_path_buf(), bytes, explicit),
         Err(Unread::TooLarge { size, .. }) if explicit => {
             Loaded::Error(too_large(path, size, max_file_size))

@@ -565,7 +565,8 @@ impl<'a, 'v> Effective<'a, 'v> {
             }
             cap
         });
-        let mut grants = Vec::new();
+        // At most one grant per statement: sized once, not grown (and copied) grant by grant.
+        let mut grants = Vec::with_capacity(policies.iter().map(|p| p.statements.len()).sum());
         for (index, policy) in policies.iter().enumerate() {
             // A statement whose condition can never hold grants nothing.
             let live = policy
