@@ -201,6 +201,32 @@ impl Catalog {
         self.action_info(id).resource_types
     }
 
+    /// The resource types action `id` requires (marked `*` in the reference), read without
+    /// building its info (its condition keys and dependent actions are left unread): the
+    /// sensitive-action rules ask it of every action they find granted broadly.
+    pub fn required_resource_types(&'static self, id: ActionId) -> Vec<ResourceType> {
+        let rtypes = self
+            .blob
+            .svc_rtypes(self.blob.service_of_action(id.index()));
+        let mut r = self.resource_types_of(id);
+        let mut required = Vec::new();
+        for _ in 0..r.count() {
+            let index = rtypes.start + r.varint();
+            if r.byte() & format::ON_REQUIRED != 0 {
+                required.push(ResourceType {
+                    catalog: self,
+                    index,
+                });
+            }
+            // Its condition keys and dependent actions.
+            let n = r.count();
+            r.skip_varints(n);
+            let n = r.count();
+            r.skip_strs(n);
+        }
+        required
+    }
+
     /// A reader of action `id`'s record placed at its resource types (their count comes
     /// next), past its name, access level, condition keys and dependent actions: the rules'
     /// questions about resource types read only this, without building the action's info.

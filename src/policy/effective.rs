@@ -635,16 +635,12 @@ impl<'a, 'v> Effective<'a, 'v> {
             .iter()
             .filter(|g| g.guards.confidence().is_some() && g.allows_unlimited(action))
             .collect();
-        catalog
-            .resource_types(action)
-            .iter()
-            .filter(|rt| rt.required)
-            .all(|rt| {
-                granting.iter().any(|g| {
-                    g.reach_on_type(&rt.resource_type)
-                        .is_some_and(|reach| reach >= Reach::Unknown)
-                })
+        catalog.required_resource_types(action).iter().all(|rt| {
+            granting.iter().any(|g| {
+                g.reach_on_type(rt)
+                    .is_some_and(|reach| reach >= Reach::Unknown)
             })
+        })
     }
 
     /// Every grant that allows `action`.
