@@ -237,6 +237,11 @@ pub(crate) fn broad_entries(
             let mut found: [(Vec<ActionId>, Option<Span>); Kind::ALL.len()] = Default::default();
             for id in set.intersection(&allowed).iter() {
                 let mut kinds = kinds_of(id) & !DECIDED;
+                // Most actions a wildcard grants are of no kind (reads and lists): the
+                // catalog is not read for them.
+                if kinds == 0 {
+                    continue;
+                }
                 // A plain write granted on `"*"` by design (`cloudwatch:PutMetricData`) is
                 // no finding; a sensitive one still is (`sts:GetFederationToken`).
                 if catalog.takes_star_by_design(id) {
