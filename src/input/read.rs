@@ -21,30 +21,7 @@ pub(crate) fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>, Unread> {
     if !metadata.is_file() {
         return Err(Unread::NotRegular);
     }
-    if metadata.len() > limit {
-        return Err(Unread::TooLarge {
-            size: metadata.len(),
-            limit,
-        });
-    }
-    // The size checked is the size read, so no read is spent finding the end (a system call
-    // per file); a file that grows meanwhile is read as it was. One that reports no size
-    // (`/proc` files) is read to its end, bounded.
-    let bound = match metadata.len() {
-        0 => limit + 1,
-        len => len,
-    };
-    let mut bytes = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0));
-    file.take(bound)
-        .read_to_end(&mut bytes)
-        .map_err(|error| unread_of(&error))?;
-    if bytes.len() as u64 > limit {
-        return Err(Unread::TooLarge {
-            size: bytes.len() as u64,
-            limit,
-        });
-    }
-    Ok(bytes)
+    read_to_size(file, metadata.len(), limit)
 }
 
 /// The bytes of a file the walk found to be a regular file of `size` bytes, at most `limit`,
@@ -61,8 +38,17 @@ pub(crate) fn read_walked_regular(path: &Path, size: u64, limit: u64) -> Result<
         return Err(Unread::TooLarge { size, limit });
     }
     let file = open_walked(path).map_err(|error| unread_of(&error))?;
-    // Nothing to size the read by (an empty file, or one that reports no size): to the end,
-    // bounded.
+    read_to_size(file, size, limit)
+}
+
+/// The bytes of `file`, whose size is `size`, at most `limit`. The size checked is the size
+/// read, so no read is spent finding the end (a system call per file); a file that grows
+/// meanwhile is read as it was. One that reports no size (`/proc` files) is read to its end,
+/// bounded.
+fn read_to_size(file: File, size: u64, limit: u64) -> Result<Vec<u8>, Unread> {
+    if size > limit {
+        return Err(Unread::TooLarge { size, limit });
+    }
     let bound = match size {
         0 => limit + 1,
         size => size,
