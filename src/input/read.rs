@@ -21,6 +21,12 @@ pub(crate) fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>, Unread> {
     if !metadata.is_file() {
         return Err(Unread::NotRegular);
     }
+    if metadata.len() > limit {
+        return Err(Unread::TooLarge {
+            size: metadata.len(),
+            limit,
+        });
+    }
     read_to_size(file, metadata.len(), limit)
 }
 
@@ -41,14 +47,11 @@ pub(crate) fn read_walked_regular(path: &Path, size: u64, limit: u64) -> Result<
     read_to_size(file, size, limit)
 }
 
-/// The bytes of `file`, whose size is `size`, at most `limit`. The size checked is the size
-/// read, so no read is spent finding the end (a system call per file); a file that grows
-/// meanwhile is read as it was. One that reports no size (`/proc` files) is read to its end,
-/// bounded.
+/// The bytes of `file`, whose size is `size`, no more than `limit` (each caller has checked
+/// `size` against it, before or after the open). The size checked is the size read, so no
+/// read is spent finding the end (a system call per file); a file that grows meanwhile is
+/// read as it was. One that reports no size (`/proc` files) is read to its end, bounded.
 fn read_to_size(file: File, size: u64, limit: u64) -> Result<Vec<u8>, Unread> {
-    if size > limit {
-        return Err(Unread::TooLarge { size, limit });
-    }
     let bound = match size {
         0 => limit + 1,
         size => size,
