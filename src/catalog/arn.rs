@@ -170,17 +170,47 @@ impl Header {
 
     /// Whether the five fields of a text written out fit the header's, as
     /// [`Header::skip`] judges them.
-    fn fits(&self, fields: &[&str; 5]) -> bool {
+    fn fits(&self, written: &WrittenHeader<'_>) -> bool {
         self.fields
             .iter()
-            .zip(fields)
-            .all(|(field, value)| match field {
+            .zip(&written.fields)
+            .enumerate()
+            .all(|(index, (field, value))| match field {
                 HeaderField::Placeholder { non_empty } => {
-                    !(value.contains('/') || *non_empty && value.is_empty())
+                    written.slashed & 1 << index == 0 && !(*non_empty && value.is_empty())
                 }
                 // Byte by byte, as characters: only ASCII letters have another case.
                 HeaderField::Chars(chars) => value.eq_ignore_ascii_case(chars),
             })
+    }
+}
+
+/// The first five fields of an ARN written out, and the text after them, as each of a
+/// service's formats is tried against them.
+struct WrittenHeader<'t> {
+    fields: [&'t str; 5],
+    /// Bit `i` is set when field `i` holds a `/`: found once, not again for every format.
+    slashed: u8,
+    rest: &'t str,
+}
+
+impl<'t> WrittenHeader<'t> {
+    /// `colons`: the offsets of `text`'s first five colons.
+    fn new(text: &'t str, colons: [usize; 5]) -> WrittenHeader<'t> {
+        let fields = [0, 1, 2, 3, 4].map(|index| {
+            let start = if index == 0 { 0 } else { colons[index - 1] + 1 };
+            &text[start..colons[index]]
+        });
+        let slashed = fields
+            .iter()
+            .enumerate()
+            .filter(|(_, field)| field.contains('/'))
+            .fold(0, |mask, (index, _)| mask | 1 << index);
+        WrittenHeader {
+            fields,
+            slashed,
+            rest: &text[colons[4] + 1..],
+        }
     }
 }
 
@@ -280,16 +310,16 @@ impl FormatTokens {
     fn intersects_plain(
         &self,
         literal: &str,
-        header: Option<(&[&str; 5], &str)>,
+        header: Option<&WrittenHeader<'_>>,
         trailing_star: bool,
     ) -> Option<bool> {
         let masks = self.masks.as_ref()?;
         let reached = match (&self.header, header) {
-            (Some(format), Some((fields, rest))) => {
-                if !format.fits(fields) {
+            (Some(format), Some(written)) => {
+                if !format.fits(written) {
                     return Some(false);
                 }
-                masks.positions_after(&self.tokens, 1 << format.len, rest.chars())
+                masks.positions_after(&self.tokens, 1 << format.len, written.rest.chars())
             }
             _ => masks.positions_after(&self.tokens, 1, literal.chars()),
         };
@@ -844,34 +874,36 @@ impl ResourceMatcher {
             let start = if index == 0 { 0 } else { colons[index - 1] + 1 };
             &literal[start..colons[index]]
         };
-        let header = (found == 5).then(|| ([0, 1, 2, 3, 4].map(field), &literal[colons[4] + 1..]));
+        let header = (found == 5).then(|| WrittenHeader::new(literal, colons));
         // The service field, when the text has one: formats of other services are skipped.
         let service = (found >= 3).then(|| field(2));
         if service.is_some_and(|s| s.bytes().any(|b| b.is_ascii_uppercase())) {
             return None;
         }
-        let header = header.as_ref().map(|(fields, rest)| (fields, *rest));
         let formats = self.plain_formats();
-        let candidates: Box<dyn Iterator<Item = &(&FormatTokens, bool)>> = match service {
-            Some(service) => Box::new(
-                formats
+        let (mut of_service, mut of_any);
+        let candidates: &mut dyn Iterator<Item = &(&FormatTokens, bool)> = match service {
+            Some(service) => {
+                of_service = formats
                     .by_service
                     .get(service)
                     .into_iter()
                     .flatten()
-                    .chain(&formats.any_service),
-            ),
-            None => Box::new(
-                formats
+                    .chain(&formats.any_service);
+                &mut of_service
+            }
+            None => {
+                of_any = formats
                     .by_service
                     .values()
                     .flatten()
-                    .chain(&formats.any_service),
-            ),
+                    .chain(&formats.any_service);
+                &mut of_any
+            }
         };
         let mut shared_fits = false;
         for &(format, shared) in candidates {
-            if format.intersects_plain(literal, header, trailing_star)? {
+            if format.intersects_plain(literal, header.as_ref(), trailing_star)? {
                 if !shared {
                     return Some(Match::Yes);
                 }
