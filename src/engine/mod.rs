@@ -182,6 +182,10 @@ fn run_reading_stdin(options: &CheckOptions, given_stdin: Option<Vec<u8>>) -> Ru
     let config = Arc::clone(&options.config);
     let exclude: Exclude = Arc::new(move |path: &Path| config.is_excluded(path));
     let jobs = options.jobs.map(|jobs| jobs.max(1));
+    if options.snapshot.is_none() && options.paths.iter().any(|path| path.is_dir()) {
+        // Before any thread starts: see `files_to_keep_open`.
+        input::files_to_keep_open();
+    }
     let pool = |jobs: usize| rayon::ThreadPoolBuilder::new().num_threads(jobs).build();
     // Built before the walk, which runs on it: the threads that check the files also find
     // them, and no other thread starts (each thread's allocator heap is fresh memory).
@@ -245,7 +249,7 @@ fn run_reading_stdin(options: &CheckOptions, given_stdin: Option<Vec<u8>>) -> Ru
             } => input::read_file(
                 path,
                 *explicit && !options.skip_unrecognized,
-                *seen,
+                seen.as_ref(),
                 options.max_file_size,
                 roots,
             ),
@@ -347,9 +351,13 @@ fn run_reading_stdin(options: &CheckOptions, given_stdin: Option<Vec<u8>>) -> Ru
         &result.plan_files,
         result.covered,
     );
+    // Whether findings were added after the sort above (`suppress::apply` keeps the order of
+    // those it leaves, and adds its own at the end).
+    let mut added = false;
     if !options.no_suppressions {
         let enabled = |id: RuleId| options.rule_enabled(id);
         let relative = |path: &Path| options.config.relative(path);
+        let before = output.findings.len();
         output.suppressed = suppress::apply(
             &output.sources,
             &mut output.findings,
@@ -363,6 +371,7 @@ fn run_reading_stdin(options: &CheckOptions, given_stdin: Option<Vec<u8>>) -> Ru
                 checked: &checked,
             },
         );
+        added = output.findings.len() + output.suppressed.len() > before;
     }
     for finding in output
         .findings
@@ -373,8 +382,9 @@ fn run_reading_stdin(options: &CheckOptions, given_stdin: Option<Vec<u8>>) -> Ru
             finding.severity = severity;
         }
     }
-    // Findings about suppressions were added at the end.
-    sort_findings(&output.sources, &mut output.findings);
+    if added {
+        sort_findings(&output.sources, &mut output.findings);
+    }
     output
 }
 
@@ -448,7 +458,7 @@ fn sizes_of(inputs: &[Input], roots: &input::Roots, parallel: bool) -> Vec<u64> 
 /// git's objects) and standard input count as large, their sizes known only once read, so
 /// that such a run keeps its threads; a file that cannot be inspected counts as empty.
 fn size_of(input: &Input, roots: &input::Roots) -> u64 {
-    let file_size = |path: &Path, seen: Option<Seen>| {
+    let file_size = |path: &Path, seen: Option<&Seen>| {
         if roots.snapshot().is_some() {
             return SMALL_RUN_BYTES;
         }
@@ -458,9 +468,12 @@ fn size_of(input: &Input, roots: &input::Roots) -> u64 {
             .unwrap_or_else(|| std::fs::symlink_metadata(path).map_or(0, |m| m.len()))
     };
     match input {
-        Input::File { path, seen, .. } => file_size(path, *seen),
+        Input::File { path, seen, .. } => file_size(path, seen.as_ref()),
         Input::Stdin { .. } => SMALL_RUN_BYTES,
-        Input::Module { files, .. } => files.iter().map(|f| file_size(&f.path, f.seen)).sum(),
+        Input::Module { files, .. } => files
+            .iter()
+            .map(|f| file_size(&f.path, f.seen.as_ref()))
+            .sum(),
     }
 }
 
@@ -545,20 +558,17 @@ fn sort_findings(sources: &SourceMap, findings: &mut [Finding]) {
         }
         rank.insert(*file, place);
     }
-    findings.sort_by(|a, b| {
+    // Each finding's key found once, not at each of its comparisons (the message is cloned
+    // for the key: that costs less than looking up both files' places at every comparison).
+    findings.sort_by_cached_key(|finding| {
+        let span = finding.primary;
         (
-            rank[&a.primary.file],
-            a.primary.start,
-            a.rule.as_str(),
-            a.primary.end,
+            rank[&span.file],
+            span.start,
+            finding.rule.as_str(),
+            span.end,
+            finding.message.clone(),
         )
-            .cmp(&(
-                rank[&b.primary.file],
-                b.primary.start,
-                b.rule.as_str(),
-                b.primary.end,
-            ))
-            .then_with(|| a.message.cmp(&b.message))
     });
 }
 
@@ -955,7 +965,7 @@ fn process_module(
         let loaded = input::read_file(
             &entry.path,
             entry.explicit && !options.skip_unrecognized,
-            entry.seen,
+            entry.seen.as_ref(),
             options.max_file_size,
             roots,
         );

@@ -5,11 +5,12 @@ use super::git_index::tracked_files;
 use super::ignore_rules::IgnoreRules;
 use super::is_candidate;
 use super::load::{RunError, Seen, Skipped, display};
-use super::read::repository_root;
+use super::read::{files_to_keep_open, open_directory, open_in_directory, repository_root};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::ffi::OsStr;
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// Directories never worth walking into, even when not ignored by `.gitignore`: `.git` never,
@@ -21,11 +22,14 @@ pub(crate) type Exclude = Arc<dyn Fn(&Path) -> bool + Send + Sync>;
 
 /// Whether a file is Terraform (`.tf`, `.tf.json`): its directory is one module.
 pub(crate) fn is_terraform(path: &Path) -> bool {
-    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+    let Some(name) = path.file_name() else {
         return false;
     };
-    let lower = name.to_ascii_lowercase();
-    lower.ends_with(".tf") || lower.ends_with(".tf.json")
+    // Compared in place: this is asked of every file a walk finds.
+    let name = name.as_encoded_bytes();
+    [b".tf".as_slice(), b".tf.json"].iter().any(|suffix| {
+        name.len() >= suffix.len() && name[name.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
+    })
 }
 
 /// One thing to read: a file on disk, or standard input under a name.
@@ -83,11 +87,11 @@ pub(crate) fn group_terraform(inputs: Vec<Input>) -> Vec<Input> {
         let walked = members.values().any(|(explicit, _)| !explicit);
         let mut files: Vec<ModuleFile> = members
             .iter()
-            .map(|(path, &(explicit, seen))| ModuleFile {
+            .map(|(path, (explicit, seen))| ModuleFile {
                 path: path.clone(),
-                explicit,
+                explicit: *explicit,
                 requested: true,
-                seen,
+                seen: seen.clone(),
             })
             .collect();
         if !walked {
@@ -186,7 +190,7 @@ pub(crate) fn discover(
         }
     }
     inputs.extend(
-        sorted_unique(walked, |(path, _)| path)
+        sorted_unique(walked, |(path, _)| path, parallel)
             .into_iter()
             .map(|(path, seen)| Input::File {
                 path,
@@ -267,14 +271,24 @@ fn clean(path: &Path) -> PathBuf {
 /// first of equal paths kept: what a `BTreeSet` gives, with each path turned into an
 /// [`order_key`] once rather than split into components at every comparison (3% of a run
 /// over bench's JSON corpus when they were compared as lists of components).
-fn sorted_unique<T>(items: Vec<T>, path: impl Fn(&T) -> &Path) -> Vec<T> {
+///
+/// `parallel`: a walk of many files has its keys found and sorted on the current pool (the
+/// other threads were otherwise idle for the two milliseconds this took for ten thousand).
+fn sorted_unique<T: Sync>(
+    items: Vec<T>,
+    path: impl Fn(&T) -> &Path + Sync,
+    parallel: bool,
+) -> Vec<T> {
     let order: Vec<usize> = {
-        let mut keyed: Vec<(Vec<u8>, usize)> = items
-            .iter()
-            .enumerate()
-            .map(|(index, item)| (order_key(path(item)), index))
-            .collect();
-        keyed.sort_unstable();
+        let key = |(index, item): (usize, &T)| (order_key(path(item)), index);
+        let mut keyed: Vec<(Vec<u8>, usize)>;
+        if parallel && items.len() >= PARALLEL_SORT {
+            keyed = items.par_iter().enumerate().map(key).collect();
+            keyed.par_sort_unstable();
+        } else {
+            keyed = items.iter().enumerate().map(key).collect();
+            keyed.sort_unstable();
+        }
         keyed.dedup_by(|later, first| later.0 == first.0);
         keyed.into_iter().map(|(_, index)| index).collect()
     };
@@ -284,6 +298,9 @@ fn sorted_unique<T>(items: Vec<T>, path: impl Fn(&T) -> &Path) -> Vec<T> {
         .filter_map(|index| slots[index].take())
         .collect()
 }
+
+/// Walks of at least this many files have their paths sorted on every thread.
+const PARALLEL_SORT: usize = 1024;
 
 /// Directories with at least this many candidate files have their sizes asked on every
 /// thread: a system call each, which for the thousands of files of one flat directory kept
@@ -298,6 +315,8 @@ struct Walk<'a> {
     ignore_rules: IgnoreRules,
     found: Mutex<Vec<(PathBuf, Option<Seen>)>>,
     errors: Mutex<Vec<RunError>>,
+    /// How many more files may be kept open for the reader.
+    open_files_left: AtomicUsize,
 }
 
 impl Walk<'_> {
@@ -351,11 +370,33 @@ impl Walk<'_> {
                 files.push((entry, path, file_type.is_symlink()));
             }
         }
-        // The size of the entry itself (a symlink's own), asked of the open directory rather
-        // than by the whole path: only the last component is looked up.
+        // A regular file is opened here, by its name in the open directory, and kept open
+        // for the reader: its size is asked of the opened file, and it is not looked up
+        // again. Past the run's share of open files, and for a symlink, the size of the
+        // entry itself (a symlink's own) is asked of the open directory instead.
+        let directory = files
+            .iter()
+            .any(|&(_, _, is_symlink)| !is_symlink)
+            .then(|| open_directory(dir))
+            .flatten();
         let seen = |(entry, path, is_symlink): (std::fs::DirEntry, PathBuf, bool)| {
-            let size = entry.metadata().ok().map(|m| m.len());
-            (clean(&path), Some(Seen { is_symlink, size }))
+            let opened = directory
+                .as_ref()
+                .filter(|_| !is_symlink && self.may_keep_open())
+                .and_then(|directory| open_in_directory(directory, &entry.file_name()));
+            let seen = match opened {
+                Some((opened, size)) => Seen {
+                    is_symlink,
+                    size: Some(size),
+                    opened: Some(opened),
+                },
+                None => Seen {
+                    is_symlink,
+                    size: entry.metadata().ok().map(|m| m.len()),
+                    opened: None,
+                },
+            };
+            (clean(&path), Some(seen))
         };
         let files: Vec<_> = if parallel && files.len() >= PARALLEL_SIZES_PER_DIRECTORY {
             files.into_par_iter().map(seen).collect()
@@ -364,6 +405,15 @@ impl Walk<'_> {
         };
         lock(&self.found).extend(files);
         subdirectories
+    }
+
+    /// Whether one more file may be kept open: see [`files_to_keep_open`].
+    fn may_keep_open(&self) -> bool {
+        self.open_files_left
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
+                left.checked_sub(1)
+            })
+            .is_ok()
     }
 
     fn error(&self, path: &Path, error: &std::io::Error) {
@@ -399,6 +449,7 @@ fn walk(
         ignore_rules: IgnoreRules::new(root, &repository),
         found: Mutex::new(Vec::new()),
         errors: Mutex::new(Vec::new()),
+        open_files_left: AtomicUsize::new(files_to_keep_open()),
     };
     if parallel {
         rayon::scope(|scope| walk.descend(scope, root));
@@ -440,6 +491,7 @@ fn tracked_under(walked: &Path, root: &Path, exclude: &Exclude) -> Vec<(PathBuf,
                     // What git tracks is a file or a symlink; anything else in its place
                     // now is left to the reader to report.
                     size: (m.is_file() || m.is_symlink()).then_some(m.len()),
+                    opened: None,
                 });
             let in_git_dir = inside.components().any(|c| c.as_os_str() == ".git");
             (seen.is_some()
@@ -461,7 +513,7 @@ fn excluded_or_within(path: &Path, exclude: &Exclude) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{components_key, order_key, sorted_unique};
+    use super::{PARALLEL_SORT, components_key, order_key, sorted_unique};
     use std::collections::BTreeSet;
     use std::path::PathBuf;
 
@@ -518,7 +570,7 @@ mod tests {
             found
                 .iter()
                 .find(|(path, _)| path.ends_with(name))
-                .and_then(|(_, seen)| seen.and_then(|seen| seen.size))
+                .and_then(|(_, seen)| seen.as_ref().and_then(|seen| seen.size))
         };
         assert_eq!(size("policy.json"), Some(4321));
         let link_length = std::fs::symlink_metadata(dir.path().join("link.json"))
@@ -543,19 +595,36 @@ mod tests {
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(path, "{}").unwrap();
         }
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(dir.path().join("r.yaml"), dir.path().join("link.json"))
+            .unwrap();
         let exclude: super::Exclude = std::sync::Arc::new(|_: &std::path::Path| false);
         let found = |parallel: bool| {
             let (mut found, mut errors) = (Vec::new(), Vec::new());
             super::walk(dir.path(), &exclude, parallel, &mut found, &mut errors);
             assert!(errors.is_empty(), "{errors:?}");
+            // Regular files are kept open for the reader (here, far below the limit), a
+            // symlink never: it is resolved by its path and confined to the repository.
+            for (path, seen) in &found {
+                let seen = seen.as_ref().unwrap();
+                let kept = cfg!(unix) && !seen.is_symlink;
+                assert_eq!(seen.opened.is_some(), kept, "{}", path.display());
+                if !seen.is_symlink {
+                    assert_eq!(seen.size, Some(2));
+                }
+            }
             let mut paths: Vec<PathBuf> = found.into_iter().map(|(path, _)| path).collect();
             paths.sort();
             paths
         };
-        let expected: Vec<PathBuf> = ["a/b/c/p.json", "a/q.tf", "r.yaml"]
+        let mut expected: Vec<PathBuf> = ["a/b/c/p.json", "a/q.tf", "r.yaml"]
             .iter()
             .map(|path| dir.path().join(path))
             .collect();
+        if cfg!(unix) {
+            expected.push(dir.path().join("link.json"));
+            expected.sort();
+        }
         assert_eq!(found(false), expected);
         assert_eq!(found(true), expected);
     }
@@ -596,8 +665,20 @@ mod tests {
             paths.iter().map(|p| p.display().to_string()).collect()
         };
         assert_eq!(
-            text(&sorted_unique(paths, PathBuf::as_path)),
+            text(&sorted_unique(paths.clone(), PathBuf::as_path, false)),
             text(&expected)
+        );
+        // Sorted on the pool, as a large walk is: the same order, the same first of equals.
+        let many: Vec<PathBuf> = (0..PARALLEL_SORT)
+            .flat_map(|n| {
+                paths
+                    .iter()
+                    .map(move |path| path.join(format!("{}", n % 97)))
+            })
+            .collect();
+        assert_eq!(
+            text(&sorted_unique(many.clone(), PathBuf::as_path, true)),
+            text(&sorted_unique(many, PathBuf::as_path, false))
         );
     }
 }

@@ -2,7 +2,7 @@
 //! source map; binary and non-UTF-8 files become one problem instead of a crash or garbage.
 
 use super::Intent;
-use super::read::{Roots, read_regular, read_walked_regular};
+use super::read::{Opened, Roots, read_regular, read_walked_regular};
 use crate::base::finding::Problem;
 use crate::base::rule_id::RuleId;
 use crate::base::source::{FileId, SourceFile, SourceMap, Span};
@@ -34,12 +34,14 @@ pub struct Skipped {
 /// What the walk saw of a file's directory entry (its type, read with the directory, and
 /// its size when it was asked for), so that the reader and the scheduler do not ask the file
 /// system again: a system call per file.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub(crate) struct Seen {
     pub is_symlink: bool,
     /// The size of a regular file, or of a symlink itself (the link's own, for scheduling
     /// only); `None` for anything else. A regular file's is the size the reader reads.
     pub size: Option<u64>,
+    /// The regular file itself, when the walk kept it open.
+    pub opened: Option<Opened>,
 }
 
 /// What reading one file gave.
@@ -72,7 +74,7 @@ pub(crate) fn too_large(path: &Path, size: u64, limit: u64) -> RunError {
 pub(crate) fn read_file(
     path: &Path,
     explicit: bool,
-    seen: Option<Seen>,
+    seen: Option<&Seen>,
     max_file_size: u64,
     roots: &Roots,
 ) -> Loaded {
@@ -103,7 +105,8 @@ pub(crate) fn read_file(
         Some(Seen {
             is_symlink: false,
             size: Some(size),
-        }) if !explicit => read_walked_regular(path, size, max_file_size),
+            opened,
+        }) if !explicit => read_walked_regular(path, *size, max_file_size, opened.as_ref()),
         _ => read_regular(&real, max_file_size),
     };
     match read {

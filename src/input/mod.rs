@@ -16,7 +16,7 @@ pub(crate) use discover::{
 pub(crate) use load::{
     Admitted, DEFAULT_MAX_FILE_SIZE, Loaded, RunError, Seen, Skipped, admit, read_file, too_large,
 };
-pub(crate) use read::{Reader, Roots, normalize, read_regular};
+pub(crate) use read::{Reader, Roots, files_to_keep_open, normalize, read_regular};
 
 use std::path::Path;
 

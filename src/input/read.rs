@@ -12,7 +12,7 @@ use std::cell::RefCell;
 use std::fs::File;
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// The bytes of a regular file of at most `limit` bytes.
 pub(crate) fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>, Unread> {
@@ -36,14 +36,23 @@ pub(crate) fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>, Unread> {
 /// `O_NOFOLLOW` fails the open if a symlink was put in the file's place since, `O_NONBLOCK`
 /// keeps anything else put there (a FIFO) from blocking, and no more than `size` bytes are
 /// read, as [`read_regular`] reads a file that grows meanwhile.
-pub(crate) fn read_walked_regular(path: &Path, size: u64, limit: u64) -> Result<Vec<u8>, Unread> {
+/// A file the walk kept open (`opened`) is read as it is.
+pub(crate) fn read_walked_regular(
+    path: &Path,
+    size: u64,
+    limit: u64,
+    opened: Option<&Opened>,
+) -> Result<Vec<u8>, Unread> {
     if cfg!(not(unix)) {
         return read_regular(path, limit);
     }
     if size > limit {
         return Err(Unread::TooLarge { size, limit });
     }
-    let file = open_walked(path).map_err(|error| unread_of(&error))?;
+    let file = match opened.and_then(Opened::take) {
+        Some(file) => file,
+        None => open_walked(path).map_err(|error| unread_of(&error))?,
+    };
     read_to_size(file, size, limit)
 }
 
@@ -67,6 +76,155 @@ fn read_to_size(file: File, size: u64, limit: u64) -> Result<Vec<u8>, Unread> {
         });
     }
     Ok(bytes)
+}
+
+/// A walked file that the walk opened and found to be a regular file, kept open for the
+/// reader: it is then read without being looked up again by its path (on a tree of many
+/// small files, looking each one up twice, once by the walk for its size and once by the
+/// reader by its whole path, was a fifth of the run's time). The reader takes it, so it is
+/// closed once read.
+#[derive(Clone, Debug)]
+pub(crate) struct Opened(Arc<Mutex<Option<File>>>);
+
+impl Opened {
+    fn take(&self) -> Option<File> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).take()
+    }
+}
+
+/// How many walked files may be kept open between the walk and the reading, all together:
+/// a tree of more files has the rest looked up again by path, as before. Each open file
+/// costs the kernel a few hundred bytes.
+#[cfg(unix)]
+const MOST_KEPT_OPEN: u64 = 16_384;
+
+/// Descriptors left for everything else a run opens (the files a Terraform `file()` call
+/// reads, git's index, the report).
+#[cfg(unix)]
+const SPARE_DESCRIPTORS: u64 = 512;
+
+/// How many walked files this run may keep open; call it before the run starts its threads,
+/// when it walks a directory. The soft limit on open files is raised
+/// towards the hard one first, as far as that number needs (Go programs raise it at start
+/// the same way): many systems set a soft limit of 1,024 under a hard one of hundreds of
+/// thousands.
+#[cfg(unix)]
+pub(crate) fn files_to_keep_open() -> usize {
+    use rustix::process::{Resource, Rlimit, getrlimit, setrlimit};
+    static KEPT: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *KEPT.get_or_init(|| {
+        let wanted = MOST_KEPT_OPEN + SPARE_DESCRIPTORS;
+        let limit = getrlimit(Resource::Nofile);
+        let mut current = limit.current.unwrap_or(u64::MAX);
+        if current < wanted {
+            let raised = limit.maximum.map_or(wanted, |maximum| maximum.min(wanted));
+            let new = Rlimit {
+                current: Some(raised),
+                maximum: limit.maximum,
+            };
+            if raised > current && setrlimit(Resource::Nofile, new).is_ok() {
+                current = raised;
+            }
+        }
+        let kept = current
+            .saturating_sub(SPARE_DESCRIPTORS)
+            .min(MOST_KEPT_OPEN);
+        // The kernel grows a process's table of descriptors as files are opened, and growing
+        // it while other threads run waits until each of them has passed a quiescent point:
+        // 4 to 20 ms each time, six times on the way to ten thousand files. It is grown here
+        // once, to the highest descriptor the run may use, by a duplicate opened that high.
+        let highest = kept + SPARE_DESCRIPTORS - 1;
+        if let Ok(highest) = i32::try_from(highest) {
+            drop(rustix::io::fcntl_dupfd_cloexec(std::io::stderr(), highest));
+        }
+        usize::try_from(kept).unwrap_or(0)
+    })
+}
+
+#[cfg(not(unix))]
+pub(crate) fn files_to_keep_open() -> usize {
+    0
+}
+
+/// A directory opened for [`open_in_directory`].
+#[cfg(unix)]
+pub(crate) type OpenDirectory = std::os::fd::OwnedFd;
+#[cfg(not(unix))]
+pub(crate) type OpenDirectory = std::convert::Infallible;
+
+/// The directory at `path`, opened to open its files by name.
+#[cfg(unix)]
+pub(crate) fn open_directory(path: &Path) -> Option<OpenDirectory> {
+    use rustix::fs::{Mode, OFlags, open};
+    open(
+        path,
+        OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+        Mode::empty(),
+    )
+    .ok()
+}
+
+#[cfg(not(unix))]
+pub(crate) fn open_directory(_path: &Path) -> Option<OpenDirectory> {
+    None
+}
+
+/// The file `name` of `directory`, opened as [`open_walked`] opens a path, with its size,
+/// when it is a regular file; `None` when it cannot be opened or is anything else (put in
+/// the place of the file the walk listed since), for the caller to look at it by its path.
+#[cfg(unix)]
+pub(crate) fn open_in_directory(
+    directory: &OpenDirectory,
+    name: &std::ffi::OsStr,
+) -> Option<(Opened, u64)> {
+    use rustix::fs::{FileType, OFlags, fstat};
+    let flags = OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::NOCTTY;
+    let file = openat_without_access_time(directory, name, flags | OFlags::CLOEXEC).ok()?;
+    let status = fstat(&file).ok()?;
+    if FileType::from_raw_mode(status.st_mode) != FileType::RegularFile {
+        return None;
+    }
+    let size = u64::try_from(status.st_size).ok()?;
+    Some((Opened(Arc::new(Mutex::new(Some(File::from(file))))), size))
+}
+
+/// Reading a file marks its access time unless it is opened `O_NOATIME`, which only its
+/// owner may do: a linter has no business marking every file of a tree read, and the kernel's
+/// check of that time was a percent of a run over many small files. After one refusal (the
+/// files are someone else's), the run stops asking.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+fn openat_without_access_time(
+    directory: &OpenDirectory,
+    name: &std::ffi::OsStr,
+    flags: rustix::fs::OFlags,
+) -> rustix::io::Result<std::os::fd::OwnedFd> {
+    use rustix::fs::{Mode, OFlags, openat};
+    use std::sync::atomic::{AtomicBool, Ordering};
+    static REFUSED: AtomicBool = AtomicBool::new(false);
+    if !REFUSED.load(Ordering::Relaxed) {
+        match openat(directory, name, flags | OFlags::NOATIME, Mode::empty()) {
+            Err(rustix::io::Errno::PERM) => REFUSED.store(true, Ordering::Relaxed),
+            opened => return opened,
+        }
+    }
+    openat(directory, name, flags, Mode::empty())
+}
+
+#[cfg(all(unix, not(any(target_os = "linux", target_os = "android"))))]
+fn openat_without_access_time(
+    directory: &OpenDirectory,
+    name: &std::ffi::OsStr,
+    flags: rustix::fs::OFlags,
+) -> rustix::io::Result<std::os::fd::OwnedFd> {
+    rustix::fs::openat(directory, name, flags, rustix::fs::Mode::empty())
+}
+
+#[cfg(not(unix))]
+pub(crate) fn open_in_directory(
+    _directory: &OpenDirectory,
+    _name: &std::ffi::OsStr,
+) -> Option<(Opened, u64)> {
+    None
 }
 
 /// [`open_without_blocking`], and not through a symlink in the last component.
@@ -407,6 +565,55 @@ mod tests {
         );
     }
 
+    /// A file the walk opened in its directory is read from that descriptor, once, whatever
+    /// is put at its path since; anything but a regular file is not kept open.
+    #[cfg(unix)]
+    #[test]
+    fn a_file_kept_open_by_the_walk_is_read_from_its_descriptor() {
+        let temp = tempfile::tempdir().unwrap();
+        let path = temp.path().join("policy.json");
+        std::fs::write(&path, "{}").unwrap();
+        let directory = open_directory(temp.path()).unwrap();
+        let (opened, size) = open_in_directory(&directory, "policy.json".as_ref()).unwrap();
+        assert_eq!(size, 2);
+        std::fs::remove_file(&path).unwrap();
+        std::fs::write(&path, "replaced").unwrap();
+        assert_eq!(
+            read_walked_regular(&path, size, 1024, Some(&opened)),
+            Ok(b"{}".to_vec())
+        );
+        assert!(opened.take().is_none());
+        // Once taken, the path is opened again: it is too large now, as the walk's size said.
+        assert_eq!(
+            read_walked_regular(&path, 2000, 1024, Some(&opened)),
+            Err(Unread::TooLarge {
+                size: 2000,
+                limit: 1024
+            })
+        );
+        std::fs::create_dir(temp.path().join("dir.json")).unwrap();
+        std::os::unix::fs::symlink(&path, temp.path().join("link.json")).unwrap();
+        let fifo = temp.path().join("fifo.json");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        assert!(made.is_ok_and(|status| status.success()));
+        for name in ["dir.json", "link.json", "fifo.json", "gone.json"] {
+            assert!(
+                open_in_directory(&directory, name.as_ref()).is_none(),
+                "{name}"
+            );
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_files_kept_open_leave_descriptors_spare() {
+        let kept = files_to_keep_open() as u64;
+        assert!(kept <= MOST_KEPT_OPEN);
+        let limit = rustix::process::getrlimit(rustix::process::Resource::Nofile);
+        let current = limit.current.unwrap_or(u64::MAX);
+        assert!(kept == 0 || kept + SPARE_DESCRIPTORS <= current);
+    }
+
     /// What a file the walk saw as regular meets if something else is put in its place before
     /// it is read: a FIFO is opened and read without waiting for a writer, a symlink is not
     /// followed, and no more than the limit is read.
@@ -417,13 +624,13 @@ mod tests {
         let fifo = temp.path().join("policy.json");
         let made = std::process::Command::new("mkfifo").arg(&fifo).status();
         assert!(made.is_ok_and(|status| status.success()));
-        assert_eq!(read_walked_regular(&fifo, 20, 1024), Ok(Vec::new()));
+        assert_eq!(read_walked_regular(&fifo, 20, 1024, None), Ok(Vec::new()));
         let outside = temp.path().join("outside.txt");
         std::fs::write(&outside, "secret").unwrap();
         let link = temp.path().join("link.json");
         std::os::unix::fs::symlink(&outside, &link).unwrap();
         assert!(matches!(
-            read_walked_regular(&link, 20, 1024),
+            read_walked_regular(&link, 20, 1024, None),
             Err(Unread::Failed(_))
         ));
         let file = temp.path().join("big.json");
@@ -432,16 +639,19 @@ mod tests {
             size: 2000,
             limit: 1024,
         });
-        assert_eq!(read_walked_regular(&file, 2000, 1024), too_large);
+        assert_eq!(read_walked_regular(&file, 2000, 1024, None), too_large);
         // Grown past the limit since the walk saw it empty: read up to the limit and one more.
         assert_eq!(
-            read_walked_regular(&file, 0, 1024),
+            read_walked_regular(&file, 0, 1024, None),
             Err(Unread::TooLarge {
                 size: 1025,
                 limit: 1024
             })
         );
-        assert_eq!(read_walked_regular(&file, 5, 1024), Ok(b"xxxxx".to_vec()));
+        assert_eq!(
+            read_walked_regular(&file, 5, 1024, None),
+            Ok(b"xxxxx".to_vec())
+        );
     }
 
     #[test]

@@ -41,11 +41,28 @@ pub enum Format {
 /// `path:line:col: severity[rule-id] message`: the compact format's line, also the fallback
 /// of the human format. Path and message are `printable`: one finding, one line.
 pub fn compact_line(finding: &Finding, location: &Location) -> String {
-    format!(
-        "{}:{}:{}: {}[{}] {}",
-        printable(&location.path),
-        location.start.line,
-        location.start.column,
+    let mut line = String::new();
+    let _ = write_compact_line(
+        &mut line,
+        finding,
+        &printable(&location.path),
+        location.start,
+    );
+    line
+}
+
+/// [`compact_line`] written to `out`, the path already `printable`.
+fn write_compact_line(
+    out: &mut impl std::fmt::Write,
+    finding: &Finding,
+    path: &str,
+    start: crate::base::source::LineCol,
+) -> std::fmt::Result {
+    write!(
+        out,
+        "{path}:{}:{}: {}[{}] {}",
+        start.line,
+        start.column,
         finding.severity.as_str(),
         finding.rule,
         printable(&finding.message)
