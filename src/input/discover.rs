@@ -142,6 +142,8 @@ pub(crate) fn discover(
     let mut errors = Vec::new();
     let mut skipped = Vec::new();
     let mut walked = Vec::new();
+    // Asked when a directory is first walked: a run of named files keeps none open.
+    let open_files_left = std::cell::OnceCell::new();
     let excluded = |path: &Path, skipped: &mut Vec<Skipped>| {
         let hit = exclude(path);
         if hit {
@@ -166,7 +168,16 @@ pub(crate) fn discover(
             // Excluded paths are skipped even when named: pre-commit and editors name files.
             _ if excluded(path, &mut skipped) => {}
             Ok(metadata) if metadata.is_dir() => {
-                walk(path, exclude, parallel, &mut walked, &mut errors);
+                let open_files_left =
+                    open_files_left.get_or_init(|| AtomicUsize::new(files_to_keep_open()));
+                walk(
+                    path,
+                    exclude,
+                    parallel,
+                    open_files_left,
+                    &mut walked,
+                    &mut errors,
+                );
             }
             Ok(metadata) if metadata.is_file() => {
                 if skip_unrecognized && !is_candidate(path) {
@@ -316,7 +327,7 @@ struct Walk<'a> {
     found: Mutex<Vec<(PathBuf, Option<Seen>)>>,
     errors: Mutex<Vec<RunError>>,
     /// How many more files may be kept open for the reader.
-    open_files_left: AtomicUsize,
+    open_files_left: &'a AtomicUsize,
 }
 
 impl Walk<'_> {
@@ -431,10 +442,14 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 /// Walks `root` into `found`, on the current rayon pool when `parallel` (each directory a
 /// task, so that the threads that check the files also find them and no other thread
 /// starts), else on the calling thread.
+/// `open_files_left`: how many more files the walks of this run may keep open for the
+/// reader (see [`files_to_keep_open`]), shared by the walks of all the paths given, whose
+/// files are read after the last of them.
 fn walk(
     root: &Path,
     exclude: &Exclude,
     parallel: bool,
+    open_files_left: &AtomicUsize,
     found: &mut Vec<(PathBuf, Option<Seen>)>,
     errors: &mut Vec<RunError>,
 ) {
@@ -449,7 +464,7 @@ fn walk(
         ignore_rules: IgnoreRules::new(root, &repository),
         found: Mutex::new(Vec::new()),
         errors: Mutex::new(Vec::new()),
-        open_files_left: AtomicUsize::new(files_to_keep_open()),
+        open_files_left,
     };
     if parallel {
         rayon::scope(|scope| walk.descend(scope, root));
@@ -516,6 +531,7 @@ mod tests {
     use super::{PARALLEL_SORT, components_key, order_key, sorted_unique};
     use std::collections::BTreeSet;
     use std::path::PathBuf;
+    use std::sync::atomic::AtomicUsize;
 
     #[test]
     fn order_keys_written_byte_by_byte_are_the_components_keys() {
@@ -552,6 +568,37 @@ mod tests {
         }
     }
 
+    /// Past the files a run may keep open, shared by the walks of all its paths, a file's
+    /// size is asked of its directory and the reader opens it by its path.
+    #[cfg(unix)]
+    #[test]
+    fn files_past_the_share_kept_open_are_not_kept_open() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["a.json", "b.json", "c.json"] {
+            std::fs::write(dir.path().join(name), "{}").unwrap();
+        }
+        let exclude: super::Exclude = std::sync::Arc::new(|_: &std::path::Path| false);
+        let (mut found, mut errors) = (Vec::new(), Vec::new());
+        let open_files_left = AtomicUsize::new(1);
+        super::walk(
+            dir.path(),
+            &exclude,
+            false,
+            &open_files_left,
+            &mut found,
+            &mut errors,
+        );
+        assert!(errors.is_empty(), "{errors:?}");
+        let seen: Vec<_> = found
+            .iter()
+            .map(|(_, seen)| seen.as_ref().unwrap())
+            .collect();
+        assert_eq!(seen.len(), 3);
+        assert_eq!(seen.iter().filter(|seen| seen.opened.is_some()).count(), 1);
+        assert!(seen.iter().all(|seen| seen.size == Some(2)));
+        assert_eq!(open_files_left.into_inner(), 0);
+    }
+
     /// The walk asks each file's size on its own threads, so that scheduling does not ask
     /// again: a symlink's is the link's own, which is not followed for it.
     #[cfg(unix)]
@@ -564,7 +611,15 @@ mod tests {
         std::os::unix::fs::symlink(&target, dir.path().join("link.json")).unwrap();
         let exclude: super::Exclude = std::sync::Arc::new(|_: &std::path::Path| false);
         let (mut found, mut errors) = (Vec::new(), Vec::new());
-        super::walk(dir.path(), &exclude, true, &mut found, &mut errors);
+        let open_files_left = AtomicUsize::new(super::files_to_keep_open());
+        super::walk(
+            dir.path(),
+            &exclude,
+            true,
+            &open_files_left,
+            &mut found,
+            &mut errors,
+        );
         assert!(errors.is_empty(), "{errors:?}");
         let size = |name: &str| {
             found
@@ -601,7 +656,15 @@ mod tests {
         let exclude: super::Exclude = std::sync::Arc::new(|_: &std::path::Path| false);
         let found = |parallel: bool| {
             let (mut found, mut errors) = (Vec::new(), Vec::new());
-            super::walk(dir.path(), &exclude, parallel, &mut found, &mut errors);
+            let open_files_left = AtomicUsize::new(super::files_to_keep_open());
+            super::walk(
+                dir.path(),
+                &exclude,
+                parallel,
+                &open_files_left,
+                &mut found,
+                &mut errors,
+            );
             assert!(errors.is_empty(), "{errors:?}");
             // Regular files are kept open for the reader (here, far below the limit), a
             // symlink never: it is resolved by its path and confined to the repository.
