@@ -385,11 +385,9 @@ impl Walk<'_> {
         // for the reader: its size is asked of the opened file, and it is not looked up
         // again. Past the run's share of open files, and for a symlink, the size of the
         // entry itself (a symlink's own) is asked of the open directory instead.
-        let directory = files
-            .iter()
-            .any(|&(_, _, is_symlink)| !is_symlink)
-            .then(|| open_directory(dir))
-            .flatten();
+        let may_keep_any = self.open_files_left.load(Ordering::Relaxed) > 0
+            && files.iter().any(|&(_, _, is_symlink)| !is_symlink);
+        let directory = may_keep_any.then(|| open_directory(dir)).flatten();
         let seen = |(entry, path, is_symlink): (std::fs::DirEntry, PathBuf, bool)| {
             let opened = directory
                 .as_ref()
