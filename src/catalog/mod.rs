@@ -205,26 +205,33 @@ impl Catalog {
     /// building its info (its condition keys and dependent actions are left unread): the
     /// sensitive-action rules ask it of every action they find granted broadly.
     pub fn required_resource_types(&'static self, id: ActionId) -> Vec<ResourceType> {
-        let rtypes = self
+        self.resource_type_entries(id)
+            .filter(|&(_, flags)| flags & format::ON_REQUIRED != 0)
+            .map(|(index, _)| ResourceType {
+                catalog: self,
+                index,
+            })
+            .collect()
+    }
+
+    /// Action `id`'s resource types as read from its record: each one's index among the
+    /// catalog's resource types and its flags byte, its condition keys and dependent actions
+    /// passed over.
+    fn resource_type_entries(&self, id: ActionId) -> impl Iterator<Item = (usize, u8)> {
+        let first = self
             .blob
-            .svc_rtypes(self.blob.service_of_action(id.index()));
+            .svc_rtypes(self.blob.service_of_action(id.index()))
+            .start;
         let mut r = self.resource_types_of(id);
-        let mut required = Vec::new();
-        for _ in 0..r.count() {
-            let index = rtypes.start + r.varint();
-            if r.byte() & format::ON_REQUIRED != 0 {
-                required.push(ResourceType {
-                    catalog: self,
-                    index,
-                });
-            }
-            // Its condition keys and dependent actions.
+        (0..r.count()).map(move |_| {
+            let index = first + r.varint();
+            let flags = r.byte();
             let n = r.count();
             r.skip_varints(n);
             let n = r.count();
             r.skip_strs(n);
-        }
-        required
+            (index, flags)
+        })
     }
 
     /// A reader of action `id`'s record placed at its resource types (their count comes
@@ -346,17 +353,7 @@ impl Catalog {
 
     /// Global indices of the resource types action `id` takes, without building its info.
     pub(crate) fn action_rtype_indices(&self, id: ActionId, out: &mut Vec<usize>) {
-        let blob = &self.blob;
-        let rtypes = blob.svc_rtypes(blob.service_of_action(id.index()));
-        let mut r = self.resource_types_of(id);
-        for _ in 0..r.count() {
-            out.push(rtypes.start + r.varint());
-            r.byte();
-            let n = r.count();
-            r.skip_varints(n);
-            let n = r.count();
-            r.skip_strs(n);
-        }
+        out.extend(self.resource_type_entries(id).map(|(index, _)| index));
     }
 
     /// The retired-services entry for `prefix`, ignoring case.
