@@ -182,7 +182,11 @@ fn run_reading_stdin(options: &CheckOptions, given_stdin: Option<Vec<u8>>) -> Ru
     let config = Arc::clone(&options.config);
     let exclude: Exclude = Arc::new(move |path: &Path| config.is_excluded(path));
     let jobs = options.jobs.map(|jobs| jobs.max(1));
-    if options.snapshot.is_none() && options.paths.iter().any(|path| path.is_dir()) {
+    let given = match options.snapshot {
+        Some(_) => Vec::new(),
+        None => input::Given::all(&options.paths),
+    };
+    if given.iter().any(input::Given::is_dir) {
         // Before any thread starts: see `files_to_keep_open`.
         input::files_to_keep_open();
     }
@@ -201,7 +205,7 @@ fn run_reading_stdin(options: &CheckOptions, given_stdin: Option<Vec<u8>>) -> Ru
         ),
         None => on_pool(many_threads.as_ref(), || {
             input::discover(
-                &options.paths,
+                given,
                 options.stdin_filename.as_deref(),
                 options.skip_unrecognized,
                 &exclude,

@@ -128,11 +128,36 @@ pub(crate) fn group_terraform(inputs: Vec<Input>) -> Vec<Input> {
     out
 }
 
+/// A path the run was given, with what the file system says of it (`None` for `-`, standard
+/// input), asked once: the run learns from it whether it walks a directory before it starts
+/// its threads, and [`discover`] what to do with the path.
+pub(crate) struct Given<'p> {
+    path: &'p Path,
+    metadata: Option<std::io::Result<std::fs::Metadata>>,
+}
+
+impl Given<'_> {
+    /// Each of `paths`, looked at.
+    pub(crate) fn all(paths: &[PathBuf]) -> Vec<Given<'_>> {
+        paths
+            .iter()
+            .map(|path| Given {
+                path,
+                metadata: (path.as_os_str() != "-").then(|| std::fs::metadata(path)),
+            })
+            .collect()
+    }
+
+    pub(crate) fn is_dir(&self) -> bool {
+        matches!(&self.metadata, Some(Ok(metadata)) if metadata.is_dir())
+    }
+}
+
 /// Every input under the given paths, sorted, with the paths that do not exist as errors and
 /// the files `exclude` skips. Directories are walked on the current rayon pool when
 /// `parallel`.
 pub(crate) fn discover(
-    paths: &[PathBuf],
+    given: Vec<Given<'_>>,
     stdin_filename: Option<&str>,
     skip_unrecognized: bool,
     exclude: &Exclude,
@@ -154,8 +179,8 @@ pub(crate) fn discover(
         }
         hit
     };
-    for path in paths {
-        if path.as_os_str() == "-" {
+    for Given { path, metadata } in given {
+        let Some(metadata) = metadata else {
             let name = PathBuf::from(stdin_filename.unwrap_or("<stdin>"));
             let unrecognized =
                 skip_unrecognized && stdin_filename.is_some() && !is_candidate(&name);
@@ -163,8 +188,8 @@ pub(crate) fn discover(
                 inputs.push(Input::Stdin { name });
             }
             continue;
-        }
-        match std::fs::metadata(path) {
+        };
+        match metadata {
             // Excluded paths are skipped even when named: pre-commit and editors name files.
             _ if excluded(path, &mut skipped) => {}
             Ok(metadata) if metadata.is_dir() => {
@@ -440,6 +465,7 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 /// Walks `root` into `found`, on the current rayon pool when `parallel` (each directory a
 /// task, so that the threads that check the files also find them and no other thread
 /// starts), else on the calling thread.
+///
 /// `open_files_left`: how many more files the walks of this run may keep open for the
 /// reader (see [`files_to_keep_open`]), shared by the walks of all the paths given, whose
 /// files are read after the last of them.
@@ -531,6 +557,26 @@ mod tests {
     use std::path::PathBuf;
     use std::sync::atomic::AtomicUsize;
 
+    /// What a walk of `dir` finds, nothing excluded; it must meet no error.
+    fn walked(
+        dir: &std::path::Path,
+        parallel: bool,
+        open_files_left: &AtomicUsize,
+    ) -> Vec<(PathBuf, Option<super::Seen>)> {
+        let exclude: super::Exclude = std::sync::Arc::new(|_: &std::path::Path| false);
+        let (mut found, mut errors) = (Vec::new(), Vec::new());
+        super::walk(
+            dir,
+            &exclude,
+            parallel,
+            open_files_left,
+            &mut found,
+            &mut errors,
+        );
+        assert!(errors.is_empty(), "{errors:?}");
+        found
+    }
+
     #[test]
     fn order_keys_written_byte_by_byte_are_the_components_keys() {
         let paths = [
@@ -575,18 +621,8 @@ mod tests {
         for name in ["a.json", "b.json", "c.json"] {
             std::fs::write(dir.path().join(name), "{}").unwrap();
         }
-        let exclude: super::Exclude = std::sync::Arc::new(|_: &std::path::Path| false);
-        let (mut found, mut errors) = (Vec::new(), Vec::new());
         let open_files_left = AtomicUsize::new(1);
-        super::walk(
-            dir.path(),
-            &exclude,
-            false,
-            &open_files_left,
-            &mut found,
-            &mut errors,
-        );
-        assert!(errors.is_empty(), "{errors:?}");
+        let found = walked(dir.path(), false, &open_files_left);
         let seen: Vec<_> = found
             .iter()
             .map(|(_, seen)| seen.as_ref().unwrap())
@@ -607,18 +643,8 @@ mod tests {
         let target = dir.path().join("elsewhere.txt");
         std::fs::write(&target, "y".repeat(99_999)).unwrap();
         std::os::unix::fs::symlink(&target, dir.path().join("link.json")).unwrap();
-        let exclude: super::Exclude = std::sync::Arc::new(|_: &std::path::Path| false);
-        let (mut found, mut errors) = (Vec::new(), Vec::new());
         let open_files_left = AtomicUsize::new(super::files_to_keep_open());
-        super::walk(
-            dir.path(),
-            &exclude,
-            true,
-            &open_files_left,
-            &mut found,
-            &mut errors,
-        );
-        assert!(errors.is_empty(), "{errors:?}");
+        let found = walked(dir.path(), true, &open_files_left);
         let size = |name: &str| {
             found
                 .iter()
@@ -651,19 +677,9 @@ mod tests {
         #[cfg(unix)]
         std::os::unix::fs::symlink(dir.path().join("r.yaml"), dir.path().join("link.json"))
             .unwrap();
-        let exclude: super::Exclude = std::sync::Arc::new(|_: &std::path::Path| false);
         let found = |parallel: bool| {
-            let (mut found, mut errors) = (Vec::new(), Vec::new());
             let open_files_left = AtomicUsize::new(super::files_to_keep_open());
-            super::walk(
-                dir.path(),
-                &exclude,
-                parallel,
-                &open_files_left,
-                &mut found,
-                &mut errors,
-            );
-            assert!(errors.is_empty(), "{errors:?}");
+            let found = walked(dir.path(), parallel, &open_files_left);
             // Regular files are kept open for the reader (here, far below the limit), a
             // symlink never: it is resolved by its path and confined to the repository.
             for (path, seen) in &found {

@@ -10,7 +10,7 @@ mod load;
 mod read;
 
 pub(crate) use discover::{
-    Exclude, Input, ModuleFile, discover, group_terraform, is_terraform,
+    Exclude, Given, Input, ModuleFile, discover, group_terraform, is_terraform,
     order_key as path_order_key,
 };
 pub(crate) use load::{
