@@ -515,6 +515,12 @@ impl Reader<'_> {
 mod tests {
     use super::*;
 
+    #[cfg(unix)]
+    fn mkfifo(path: &Path) {
+        let made = std::process::Command::new("mkfifo").arg(path).status();
+        assert!(made.is_ok_and(|status| status.success()), "mkfifo");
+    }
+
     #[test]
     fn normalize_resolves_dots_without_the_disk() {
         assert_eq!(
@@ -548,8 +554,7 @@ mod tests {
     fn a_fifo_is_opened_without_blocking_and_not_read() {
         let temp = tempfile::tempdir().unwrap();
         let fifo = temp.path().join("policy.json");
-        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
-        assert!(made.is_ok_and(|status| status.success()));
+        mkfifo(&fifo);
         assert_eq!(read_regular(&fifo, 1024), Err(Unread::NotRegular));
         assert_eq!(read_regular(temp.path(), 1024), Err(Unread::NotRegular));
         let file = temp.path().join("big.json");
@@ -592,8 +597,7 @@ mod tests {
         std::fs::create_dir(temp.path().join("dir.json")).unwrap();
         std::os::unix::fs::symlink(&path, temp.path().join("link.json")).unwrap();
         let fifo = temp.path().join("fifo.json");
-        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
-        assert!(made.is_ok_and(|status| status.success()));
+        mkfifo(&fifo);
         for name in ["dir.json", "link.json", "fifo.json", "gone.json"] {
             assert!(
                 open_in_directory(&directory, name.as_ref()).is_none(),
@@ -620,8 +624,7 @@ mod tests {
     fn a_walked_file_replaced_since_is_not_followed_and_does_not_block() {
         let temp = tempfile::tempdir().unwrap();
         let fifo = temp.path().join("policy.json");
-        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
-        assert!(made.is_ok_and(|status| status.success()));
+        mkfifo(&fifo);
         assert_eq!(read_walked_regular(&fifo, 20, 1024, None), Ok(Vec::new()));
         let outside = temp.path().join("outside.txt");
         std::fs::write(&outside, "secret").unwrap();
