@@ -559,8 +559,10 @@ fn encode(services: &[Service], meta: &(String, String)) -> Result<Vec<u8>, Stri
     let (mut svc_offs, mut act_offs, mut rt_offs, mut key_offs) = (vec![], vec![], vec![], vec![]);
     let mut svc_table = vec![(0usize, 0usize, 0usize)];
     let mut names: Vec<(String, usize)> = vec![];
+    // Each action's `service:Action` and service index, for the `action_hash` table.
+    let mut qualified_names: Vec<(String, usize)> = vec![];
 
-    for svc in services {
+    for (svc_index, svc) in services.iter().enumerate() {
         svc_offs.push(records.buf.len());
         records.str(&svc.prefix);
         records.str(&svc.name);
@@ -608,6 +610,7 @@ fn encode(services: &[Service], meta: &(String, String)) -> Result<Vec<u8>, Stri
         }
         for action in &svc.actions {
             names.push((action.name.to_ascii_lowercase(), act_offs.len()));
+            qualified_names.push((format!("{}:{}", svc.prefix, action.name), svc_index));
             act_offs.push(records.buf.len());
             let what = format!("action {}", action.name);
             records.str(&action.name);
@@ -661,6 +664,20 @@ fn encode(services: &[Service], meta: &(String, String)) -> Result<Vec<u8>, Stri
     starts[format::H_NAME_INDEX] = header_len + body.buf.len();
     for (_, id) in &names {
         body.u16(*id)?;
+    }
+    starts[format::H_ACTION_HASH] = header_len + body.buf.len();
+    let mut slots = vec![(0usize, 0usize); format::action_hash_slots(qualified_names.len())];
+    let mask = slots.len() - 1;
+    for (id, (name, svc_index)) in qualified_names.iter().enumerate() {
+        let mut slot = format::name_hash(name.as_bytes()) as usize & mask;
+        while slots[slot].0 != 0 {
+            slot = (slot + 1) & mask;
+        }
+        slots[slot] = (id + 1, *svc_index);
+    }
+    for (id, svc_index) in slots {
+        body.u16(id)?;
+        body.u16(svc_index)?;
     }
     starts[format::H_RECORDS] = header_len + body.buf.len();
     body.buf.extend_from_slice(&records.buf);

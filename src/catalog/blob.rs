@@ -129,6 +129,34 @@ impl Blob {
         read_u16(self.bytes, self.header[f::H_NAME_INDEX] + i * 2)
     }
 
+    /// The action named `name` (`service:Action`, any case): one probe or a few of the
+    /// `action_hash` table, where binary searches of the services and then of the service's
+    /// actions compared a score of names.
+    pub(crate) fn find_action(&self, name: &[u8]) -> Option<usize> {
+        let slots = f::action_hash_slots(self.n_actions());
+        let mask = slots - 1;
+        let mut slot = f::name_hash(name) as usize & mask;
+        // At most every slot once, should a corrupt blob have no empty one.
+        for _ in 0..slots {
+            let at = self.header[f::H_ACTION_HASH] + slot * 4;
+            let id = read_u16(self.bytes, at).checked_sub(1)?;
+            if self.is_named(id, read_u16(self.bytes, at + 2), name) {
+                return Some(id);
+            }
+            slot = (slot + 1) & mask;
+        }
+        None
+    }
+
+    /// Whether action `id` of service `svc` is `name` (`service:Action`), ignoring ASCII case.
+    fn is_named(&self, id: usize, svc: usize, name: &[u8]) -> bool {
+        let prefix = self.service_prefix_bytes(svc);
+        name.len() > prefix.len()
+            && name[prefix.len()] == b':'
+            && name[..prefix.len()].eq_ignore_ascii_case(prefix)
+            && name[prefix.len() + 1..].eq_ignore_ascii_case(self.action_name_bytes(id))
+    }
+
     pub(crate) fn meta(&self) -> (&'static str, &'static str) {
         let mut r = Reader::new(self.bytes.get(self.header[f::H_META]..).unwrap_or_default());
         (r.str(), r.str())

@@ -13,6 +13,9 @@
 //   rt_offs     (n_rtypes + 1) x u32
 //   key_offs    (n_keys + 1) x u32
 //   name_index  n_actions x u16: action ids ordered by lower-case action name, then id
+//   action_hash action_hash_slots(n_actions) x [id + 1 u16, service u16]: each action at the
+//               `name_hash` of its lower-case `service:Action`, the next free slot on a
+//               collision (linear probing); id 0 is an empty slot
 //   records     variable-length records; `str` = varint length + UTF-8 bytes
 //       service:  str prefix, str name
 //       rtype:    str name, varint n, n x str arn_format, varint n, n x varint key (service-local)
@@ -27,7 +30,7 @@
 // and sorted by their lower-case name, so lookups are binary searches and `svc:*` is a range.
 
 /// First header field; bumped whenever the layout changes.
-pub(super) const MAGIC: u32 = u32::from_le_bytes(*b"IAC1");
+pub(super) const MAGIC: u32 = u32::from_le_bytes(*b"IAC2");
 
 pub(super) const H_MAGIC: usize = 0;
 pub(super) const H_SERVICES: usize = 1;
@@ -42,7 +45,37 @@ pub(super) const H_KEY_OFFS: usize = 9;
 pub(super) const H_NAME_INDEX: usize = 10;
 pub(super) const H_RECORDS: usize = 11;
 pub(super) const H_META: usize = 12;
-pub(super) const HEADER_FIELDS: usize = 13;
+pub(super) const H_ACTION_HASH: usize = 13;
+pub(super) const HEADER_FIELDS: usize = 14;
+
+/// Slots of the `action_hash` table: a power of two at least twice the actions, so that a
+/// lookup probes little more than one slot.
+pub(super) fn action_hash_slots(n_actions: usize) -> usize {
+    (n_actions * 2).next_power_of_two()
+}
+
+/// The key of the `action_hash` table, the same for names that differ only in the case of
+/// ASCII letters. Eight bytes at a time: `| 0x20` lower-cases a letter (and takes a few
+/// punctuation marks to others, which at worst costs a lookup one more probe).
+pub(super) fn name_hash(bytes: &[u8]) -> u32 {
+    const LOWER: u64 = u64::from_le_bytes([0x20; 8]);
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let mut hash = bytes.len() as u64;
+    let mut chunks = bytes.chunks_exact(8);
+    let mut word = [0u8; 8];
+    for chunk in &mut chunks {
+        word.copy_from_slice(chunk);
+        hash = (hash.rotate_left(5) ^ (u64::from_le_bytes(word) | LOWER)).wrapping_mul(K);
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        word = [0; 8];
+        word[..rest.len()].copy_from_slice(rest);
+        hash = (hash.rotate_left(5) ^ (u64::from_le_bytes(word) | LOWER)).wrapping_mul(K);
+    }
+    // The high half: a product's low bits depend only on its factors' low bits.
+    (hash >> 32) as u32
+}
 
 /// Type codes of condition keys, in the spelling of the Service Authorization Reference.
 /// The index is the code stored in the blob.

@@ -111,14 +111,10 @@ impl Catalog {
 
     /// Case-insensitive exact lookup of `service:Action`; wildcards never match here.
     pub fn action(&self, name: &str) -> Option<ActionId> {
-        let (svc, act) = name.split_once(':')?;
         if wildcard::has_wildcard(name) {
             return None;
         }
-        let svc = self.service_index(svc)?;
-        let blob = &self.blob;
-        blob.find_ci(blob.svc_actions(svc), act, |i| blob.action_name_bytes(i))
-            .map(to_id)
+        self.blob.find_action(name.as_bytes()).map(to_id)
     }
 
     /// `iam:PassRole`'s id, looked up once.

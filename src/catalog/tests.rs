@@ -84,6 +84,23 @@ fn exact_lookup_ignores_case_and_rejects_wildcards() {
     assert_eq!(c.action(":"), None);
     assert_eq!(c.action("s3:GetObject:"), None);
     assert_eq!(c.action("s3:GétObject"), None);
+    assert_eq!(c.action("s3get:Object"), None);
+    assert_eq!(c.action("s:3GetObject"), None);
+}
+
+#[test]
+fn every_action_is_found_by_its_name_in_any_case() {
+    let c = cat();
+    for index in 0..c.action_count() {
+        let id = to_id(index);
+        let name = c.qualified_name(id);
+        assert_eq!(c.action(&name), Some(id), "{name}");
+        assert_eq!(c.action(&name.to_ascii_uppercase()), Some(id), "{name}");
+        assert_eq!(c.action(&name.to_ascii_lowercase()), Some(id), "{name}");
+        // One letter more or less names another action or none.
+        assert_ne!(c.action(&format!("{name}x")), Some(id), "{name}");
+        assert_ne!(c.action(&name[..name.len() - 1]), Some(id), "{name}");
+    }
 }
 
 #[test]

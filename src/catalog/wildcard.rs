@@ -79,6 +79,13 @@ impl Catalog {
         };
         let mut set = ActionSet::new();
         let blob = &self.blob;
+        if !has_wildcard(pattern) {
+            // Most patterns name one action: a hash lookup of the whole name.
+            if let Some(id) = blob.find_action(pattern.as_bytes()) {
+                set.insert(ActionId(id as u16));
+            }
+            return set;
+        }
         if !has_wildcard(svc_pat) {
             if let Some(svc) = self.service_index(svc_pat) {
                 self.expand_in(svc, act_pat, &mut set);
