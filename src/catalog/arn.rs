@@ -1191,6 +1191,10 @@ impl Catalog {
     /// A type word written before the resource id (`instance/*`, `image/*`) only names that
     /// type, even though a `*` in an earlier field could stretch over it as text.
     pub fn fits_resource_type(&'static self, resource: &str, rt: &ResourceType) -> bool {
+        // `*`, most resources of broad statements, names whatever has an ARN format.
+        if resource == "*" {
+            return !self.rtype_format_tokens(rt.index).is_empty();
+        }
         let pat = pattern_tokens(&[ArnPiece::Literal(resource)]);
         let written = type_word(resource);
         // The formats' tokens kept for the type, rather than tokenised again on every call.

@@ -26,7 +26,9 @@ use crate::extract::document::{Attachment, Conditional, Origin, PolicyKind, Prin
 use crate::extract::inventory::{DataTarget, Declared, Inventory, Runner};
 use crate::extract::syntax_error;
 use crate::input::Intent;
+use memchr::memmem::Finder;
 use rustc_hash::{FxHashMap, FxHashSet};
+use std::sync::LazyLock;
 
 pub use self::sam::SAM_TRANSLATOR_VERSION;
 
@@ -139,8 +141,18 @@ pub fn extract(file: FileId, source: &SourceFile, _intent: Intent) -> Option<Ext
 /// A cheap look at the text before parsing: most YAML and JSON in a repository is not a
 /// template, and parsing it all would cost more than everything else.
 fn mentions_template(text: &str) -> bool {
-    text.contains("AWSTemplateFormatVersion")
-        || (text.contains("Resources") && text.contains("AWS::"))
+    // Asked of every JSON and YAML file: memchr's searchers, built once, compare many bytes
+    // at a time (`str::contains` was a percent of a run over many small policies).
+    static NEEDLES: LazyLock<[Finder<'static>; 3]> = LazyLock::new(|| {
+        [
+            Finder::new("AWSTemplateFormatVersion"),
+            Finder::new("Resources"),
+            Finder::new("AWS::"),
+        ]
+    });
+    let [version, resources, aws] = &*NEEDLES;
+    let text = text.as_bytes();
+    version.find(text).is_some() || (resources.find(text).is_some() && aws.find(text).is_some())
 }
 
 /// Whether a file that does not parse was meant to be a template, so the error is worth

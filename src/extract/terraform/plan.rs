@@ -28,9 +28,10 @@ use crate::extract::document::{Attachment, Origin, PolicyDocument, PolicyKind, P
 use crate::extract::inventory::{Declared, Inventory, Runner};
 use crate::extract::link::Links;
 use crate::extract::{Extraction, json, raw_policy, syntax_error};
+use memchr::memmem::Finder;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 /// Top-level keys that, with `format_version`, make a JSON file a plan or a state.
 const PLAN_KEYS: &[&str] = &[
@@ -43,7 +44,10 @@ const PLAN_KEYS: &[&str] = &[
 
 /// A cheap look at the text before parsing it as a plan: both key names appear somewhere.
 pub fn looks_like_plan(text: &str) -> bool {
-    text.contains("\"format_version\"")
+    // Asked of every JSON file, most of which are not plans: see `mentions_template`.
+    static FORMAT_VERSION: LazyLock<Finder<'static>> =
+        LazyLock::new(|| Finder::new("\"format_version\""));
+    FORMAT_VERSION.find(text.as_bytes()).is_some()
         && PLAN_KEYS
             .iter()
             .any(|key| text.contains(&format!("\"{key}\"")))
