@@ -75,6 +75,8 @@ pub(crate) struct FormatTokens {
     /// Whether the format answers alike for every region written out and every account
     /// written in digits: see [`general_key`].
     any_region_or_account: bool,
+    /// The format's [`type_word`], found once rather than at every resource it is fitted to.
+    type_word: Option<Box<str>>,
 }
 
 /// The five colon-ended fields that open a format, when each is a placeholder of one field
@@ -272,6 +274,7 @@ impl FormatTokens {
             masks,
             header,
             any_region_or_account,
+            type_word: type_word(format).map(Box::from),
         }
     }
 
@@ -1197,10 +1200,10 @@ impl Catalog {
         }
         let pat = pattern_tokens(&[ArnPiece::Literal(resource)]);
         let written = type_word(resource);
-        // The formats' tokens kept for the type, rather than tokenised again on every call.
-        let tokens = self.rtype_format_tokens(rt.index);
-        rt.arn_formats().iter().zip(tokens).any(|(f, tokens)| {
-            let words_agree = match (written, type_word(f)) {
+        // The formats' tokens and type words kept for the type, rather than found again on
+        // every call.
+        self.rtype_format_tokens(rt.index).iter().any(|tokens| {
+            let words_agree = match (written, tokens.type_word.as_deref()) {
                 (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
                 _ => true,
             };

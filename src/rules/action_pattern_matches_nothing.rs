@@ -54,9 +54,7 @@ impl Rule for ActionPatternMatchesNothing {
                 let Some(pattern) = entry.pattern.filter(|_| !entry.generated) else {
                     continue;
                 };
-                if !entry.has_wildcard()
-                    || cx.settings.catalog.matches_extra_action(pattern)
-                {
+                if !entry.has_wildcard() || cx.settings.catalog.matches_extra_action(pattern) {
                     continue;
                 }
                 let Some((service, _)) = pattern.split_once(':') else {
