@@ -346,7 +346,13 @@ fn run_reading_stdin(options: &CheckOptions, given_stdin: Option<Vec<u8>>) -> Ru
     }
     output.errors = errors;
     // Duplicates go first, so a suppressed finding is counted once.
-    sort_findings(&output.sources, &mut output.findings);
+    let sort_on_pool = |output: &mut RunOutput| {
+        let (sources, findings) = (&output.sources, &mut output.findings);
+        on_pool(many_threads.as_ref(), || {
+            sort_findings(sources, findings, jobs != Some(1));
+        });
+    };
+    sort_on_pool(&mut output);
     let callers: HashSet<Span> = result.callers.into_iter().collect();
     dedup_findings(&output.sources, &mut output.findings, &callers);
     leave_planned_to_the_plan(
@@ -387,7 +393,7 @@ fn run_reading_stdin(options: &CheckOptions, given_stdin: Option<Vec<u8>>) -> Ru
         }
     }
     if added {
-        sort_findings(&output.sources, &mut output.findings);
+        sort_on_pool(&mut output);
     }
     output
 }
@@ -540,17 +546,24 @@ fn leave_planned_to_the_plan(
     });
 }
 
-fn sort_findings(sources: &SourceMap, findings: &mut [Finding]) {
+/// `parallel`: many findings are sorted on the current pool.
+fn sort_findings(sources: &SourceMap, findings: &mut [Finding], parallel: bool) {
     // Each file's place in path order, found once, from keys that compare as the paths do:
     // comparing paths component by component, at each comparison of findings and then of
     // files, took most of the sort.
-    let mut files: Vec<(Vec<u8>, FileId)> = findings
+    let files: HashSet<FileId> = findings
         .iter()
         .map(|finding| finding.primary.file)
-        .collect::<HashSet<FileId>>()
-        .into_iter()
-        .map(|file| (input::path_order_key(sources.get(file).path()), file))
         .collect();
+    let key = |file: FileId| (input::path_order_key(sources.get(file).path()), file);
+    // On one thread, the keys and the sort were a millisecond or two of a run over thousands
+    // of files, while the other threads waited.
+    let parallel = parallel && findings.len() >= PARALLEL_FINDINGS_SORT;
+    let mut files: Vec<(Vec<u8>, FileId)> = if parallel {
+        files.into_par_iter().map(key).collect()
+    } else {
+        files.into_iter().map(key).collect()
+    };
     files.sort_unstable();
     let mut rank: FxHashMap<FileId, usize> =
         FxHashMap::with_capacity_and_hasher(files.len(), Default::default());
@@ -564,7 +577,8 @@ fn sort_findings(sources: &SourceMap, findings: &mut [Finding]) {
     }
     // Each finding's key found once, not at each of its comparisons (the message is cloned
     // for the key: that costs less than looking up both files' places at every comparison).
-    findings.sort_by_cached_key(|finding| {
+    // Both sorts are stable, so the order is the same on any number of threads.
+    let key = |finding: &Finding| {
         let span = finding.primary;
         (
             rank[&span.file],
@@ -573,8 +587,16 @@ fn sort_findings(sources: &SourceMap, findings: &mut [Finding]) {
             span.end,
             finding.message.clone(),
         )
-    });
+    };
+    if parallel {
+        findings.par_sort_by_cached_key(key);
+    } else {
+        findings.sort_by_cached_key(key);
+    }
 }
+
+/// Runs with at least this many findings have them sorted on the pool.
+const PARALLEL_FINDINGS_SORT: usize = 1024;
 
 /// The inputs a walk found, less the files of the run itself (`CheckOptions::not_inputs`).
 /// Only a file of the same name is resolved, so a walk of thousands of files pays nothing.

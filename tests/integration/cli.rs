@@ -350,6 +350,36 @@ fn output_is_identical_whatever_the_thread_count() {
     }
 }
 
+/// A run with more findings than are sorted on one thread (a thousand and more), in files
+/// that sort apart from the order they are read in, prints the same on any number of threads.
+#[test]
+fn many_findings_come_in_the_same_order_whatever_the_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let statements: Vec<String> = (0..12)
+        .map(|i| {
+            format!(
+                r#"{{"Sid": "S {i}", "Effect": "Allow", "Action": ["s3:GetObjekt", "iam:PassRole"], "Resource": "*"}}"#
+            )
+        })
+        .collect();
+    let policy = format!(
+        r#"{{"Version": "2012-10-17", "Statement": [{}]}}"#,
+        statements.join(",")
+    );
+    for i in 0..40 {
+        let sub = dir.path().join(format!("d{}", i % 7));
+        std::fs::create_dir_all(&sub).unwrap();
+        std::fs::write(sub.join(format!("p{}.json", 97 - i)), &policy).unwrap();
+    }
+    let path = dir.path().to_str().unwrap();
+    let one = stdout_of(&["check", path, "-f", "compact", "--jobs", "1"]);
+    assert!(one.lines().count() > 1024, "{}", one.lines().count());
+    for jobs in ["2", "5"] {
+        let many = stdout_of(&["check", path, "-f", "compact", "--jobs", jobs]);
+        assert_eq!(one, many, "--jobs {jobs}");
+    }
+}
+
 #[test]
 fn every_fixture_through_every_format() {
     let compact = stdout_of(&["check", "testdata/rules", "-f", "compact"]);
