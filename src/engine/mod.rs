@@ -196,7 +196,9 @@ fn run_reading_stdin(options: &CheckOptions, given_stdin: Option<Vec<u8>>) -> Ru
     let many_threads = jobs
         .filter(|&jobs| jobs > 1)
         .and_then(|jobs| pool(jobs).ok());
-    let walk_in_parallel = many_threads.is_some() || jobs.is_none();
+    // Whether the walk and the findings' sort may use several threads: those of the pool
+    // built above, or the global pool when no thread count was asked for.
+    let on_many_threads = many_threads.is_some() || jobs.is_none();
     let (inputs, mut errors, skipped) = match &options.snapshot {
         Some(snapshot) => (
             snapshot.inputs(&|path| !exclude(path)),
@@ -209,7 +211,7 @@ fn run_reading_stdin(options: &CheckOptions, given_stdin: Option<Vec<u8>>) -> Ru
                 options.stdin_filename.as_deref(),
                 options.skip_unrecognized,
                 &exclude,
-                walk_in_parallel,
+                on_many_threads,
             )
         }),
     };
@@ -349,7 +351,7 @@ fn run_reading_stdin(options: &CheckOptions, given_stdin: Option<Vec<u8>>) -> Ru
     let sort_on_pool = |output: &mut RunOutput| {
         let (sources, findings) = (&output.sources, &mut output.findings);
         on_pool(many_threads.as_ref(), || {
-            sort_findings(sources, findings, jobs != Some(1));
+            sort_findings(sources, findings, on_many_threads);
         });
     };
     sort_on_pool(&mut output);
