@@ -60,18 +60,22 @@ pub(super) fn action_hash_slots(n_actions: usize) -> usize {
 pub(super) fn name_hash(bytes: &[u8]) -> u32 {
     const LOWER: u64 = u64::from_le_bytes([0x20; 8]);
     const K: u64 = 0x517c_c1b7_2722_0a95;
-    let mut hash = bytes.len() as u64;
+    let mix = |hash: u64, word: [u8; 8]| {
+        (hash.rotate_left(5) ^ (u64::from_le_bytes(word) | LOWER)).wrapping_mul(K)
+    };
     let mut chunks = bytes.chunks_exact(8);
-    let mut word = [0u8; 8];
+    let mut hash = bytes.len() as u64;
     for chunk in &mut chunks {
+        let mut word = [0u8; 8];
         word.copy_from_slice(chunk);
-        hash = (hash.rotate_left(5) ^ (u64::from_le_bytes(word) | LOWER)).wrapping_mul(K);
+        hash = mix(hash, word);
     }
+    // The rest padded with zeros.
     let rest = chunks.remainder();
     if !rest.is_empty() {
-        word = [0; 8];
+        let mut word = [0u8; 8];
         word[..rest.len()].copy_from_slice(rest);
-        hash = (hash.rotate_left(5) ^ (u64::from_le_bytes(word) | LOWER)).wrapping_mul(K);
+        hash = mix(hash, word);
     }
     // The high half: a product's low bits depend only on its factors' low bits.
     (hash >> 32) as u32
